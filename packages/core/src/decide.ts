@@ -1,0 +1,309 @@
+import type { IlsCapabilities } from './ils.ts';
+import { type IlsStep, step, stepSupported } from './plan.ts';
+import { temporaryBarcode } from './policies/barcode.ts';
+import { borrowerIdentifier } from './policies/borrower-identifier.ts';
+import { type CalendarDate, daysBetween, isCalendarDate, patronDueDate } from './policies/due-date.ts';
+import { illFeeOnShipped, lostItemCharges } from './policies/fees.ts';
+import type { IntegrationSettings } from './settings.ts';
+import {
+  actionTable,
+  allowedActions,
+  currentLender,
+  type IllRequest,
+  missingAgeOutDays,
+  type RequestAction,
+  type RequestStatus,
+} from './workflow.ts';
+
+/** What staff (or a partner library) asked for, with what that action carries. */
+export type RequestCommand =
+  | { action: 'review' | 'cancel' | 'request-renewal' | 'renewal-denied' | 'overdue' | 'mark-returned' | 'complete' }
+  | { action: 'send' }
+  | { action: 'supplier-shipped'; supplierItemBarcode?: string | undefined; lenderDueDate?: CalendarDate | undefined }
+  | { action: 'supplier-unfilled'; reason?: string | undefined }
+  | { action: 'receive'; temporaryBarcode?: string | undefined }
+  | { action: 'renewal-approved'; newDueDate: CalendarDate }
+  | { action: 'recall'; dueDate?: CalendarDate | undefined }
+  | { action: 'mark-lost'; replacementCost?: number | undefined }
+  | { action: 'ship'; itemBarcode?: string | undefined; dueDate?: CalendarDate | undefined }
+  | { action: 'respond-unfilled' | 'renewal-requested' | 'deny-renewal' | 'borrower-returned' | 'check-in' | 'not-returned' | 'age-out' }
+  | { action: 'approve-renewal'; newDueDate: CalendarDate };
+
+export interface DecisionContext {
+  settings: IntegrationSettings;
+  capabilities: IlsCapabilities;
+  today: CalendarDate;
+}
+
+export type RefusalCode = 'ACTION_NOT_ALLOWED' | 'PATRON_ID_REQUIRED' | 'INVALID_INPUT' | 'NOT_YET_AGED_OUT' | 'DUE_DATE_UNAVAILABLE';
+
+export interface TransitionRefused {
+  code: RefusalCode;
+  message: string;
+  currentStatus: RequestStatus;
+  allowedActions: RequestAction[];
+}
+
+export interface Decision {
+  request: IllRequest;
+  /** ordered ILS steps the library's settings call for */
+  plan: IlsStep[];
+  /** human notes for the circulation history (due-date limits, fallbacks) */
+  notes: string[];
+}
+
+export type DecisionResult = { ok: true; decision: Decision } | { ok: false; error: TransitionRefused };
+
+const refuse = (request: IllRequest, code: RefusalCode, message: string): DecisionResult => ({
+  ok: false,
+  error: { code, message, currentStatus: request.status, allowedActions: allowedActions(request) },
+});
+
+/** The plan run when a request is first created (B1 patron check; L1 lending hold). */
+export function planOnCreate(request: IllRequest, ctx: DecisionContext): IlsStep[] {
+  const plan: IlsStep[] = [];
+  if (!ctx.settings.enabled) return plan;
+  if (request.role === 'borrowing' && request.patronId && ctx.settings.borrowing.verifyPatronOnRequest) {
+    plan.push(step('lookup-patron', { requestId: request.id, patronId: request.patronId }, request.patronId));
+  }
+  if (request.role === 'lending' && request.serviceType === 'loan' && ctx.settings.lending.placeHoldOnRequestedItem && request.borrowingLibrary) {
+    const { patronId } = borrowerIdentifier(request.borrowingLibrary, ctx.settings.lending);
+    plan.push(
+      step('place-lending-hold', { requestId: request.id, itemBarcode: request.itemBarcode, title: request.title, patronId }, request.itemBarcode),
+    );
+  }
+  return plan.filter((s) => stepSupported(s.name, ctx.capabilities));
+}
+
+/**
+ * The pure heart of Bookstrap: may this request take this action, where does it go, and which
+ * ILS steps must follow. A refusal names the current state and the allowed actions.
+ */
+export function decide(request: IllRequest, command: RequestCommand, ctx: DecisionContext): DecisionResult {
+  const rule = actionTable(request.role)[command.action];
+  if (!rule || !rule.from.includes(request.status) || !rule.serviceTypes.includes(request.serviceType)) {
+    const what = rule ? `"${command.action}"` : `"${command.action}" (not a ${request.role} action)`;
+    return refuse(request, 'ACTION_NOT_ALLOWED', `a ${request.role} ${request.serviceType} request in status "${request.status}" cannot take action ${what}`);
+  }
+  const next: IllRequest = { ...request, status: rule.to as RequestStatus };
+  const plan: IlsStep[] = [];
+  const notes: string[] = [];
+  const { borrowing, lending, enabled } = ctx.settings;
+  const loan = request.serviceType === 'loan';
+
+  switch (command.action) {
+    case 'send':
+      // A loan cannot reach a lender without the patron's ILS identifier when integration is on.
+      if (enabled && loan && !request.patronId) {
+        return refuse(request, 'PATRON_ID_REQUIRED', 'a loan request needs the patron ID (the ILS identifier) before it can be sent');
+      }
+      if (request.lenders.length === 0) return refuse(request, 'INVALID_INPUT', 'the request has no lender string to send to');
+      break;
+    case 'supplier-unfilled':
+      if (request.lenderIndex + 1 < request.lenders.length) {
+        next.status = 'sent';
+        next.lenderIndex = request.lenderIndex + 1;
+        notes.push(`${currentLender(request)} could not supply; sent to the next lender, ${request.lenders[next.lenderIndex]}.`);
+      }
+      break;
+    case 'supplier-shipped': {
+      if (command.lenderDueDate !== undefined && !isCalendarDate(command.lenderDueDate)) {
+        return refuse(request, 'INVALID_INPUT', 'lenderDueDate must be a date YYYY-MM-DD');
+      }
+      next.supplierItemBarcode = command.supplierItemBarcode ?? request.supplierItemBarcode;
+      next.lenderDueDate = command.lenderDueDate ?? request.lenderDueDate;
+      const fee = enabled && request.patronId ? illFeeOnShipped(borrowing, request.id) : null;
+      if (fee && request.patronId) {
+        plan.push(
+          step('charge-fee', { requestId: request.id, patronId: request.patronId, feeType: fee.feeType, amount: fee.amount, comment: fee.comment }, undefined, fee.kind),
+        );
+      }
+      break;
+    }
+    case 'receive': {
+      if (!loan) {
+        next.status = 'complete'; // a copy is kept: no temporary item, no return
+        break;
+      }
+      const barcode = temporaryBarcode({
+        source: borrowing.temporaryBarcodeSource,
+        requestId: request.id,
+        supplierItemBarcode: request.supplierItemBarcode,
+        override: command.temporaryBarcode,
+      });
+      if (!barcode.ok) return refuse(request, 'INVALID_INPUT', barcode.reason);
+      if (barcode.note) notes.push(barcode.note);
+      next.temporaryBarcode = barcode.barcode;
+      const due = patronDueDate({
+        today: ctx.today,
+        lenderDueDate: request.lenderDueDate,
+        returnOffsetDays: borrowing.returnShippingOffsetDays,
+        localLoanDays: borrowing.localLoanDays,
+        patronExpiry: request.patronExpiry,
+        calendar: ctx.settings.calendar,
+      });
+      if (due.ok) {
+        next.patronDueDate = due.dueDate;
+        notes.push(`Patron due date ${due.dueDate} (set by ${due.limitedBy === 'lender' ? "the lender's due date" : due.limitedBy === 'local-policy' ? 'the local loan rule' : "the patron's expiry"}).`, ...due.notes);
+      } else {
+        notes.push(`No patron due date could be set: ${due.reason}. Staff must set one at check-out.`);
+      }
+      if (enabled && borrowing.createItemOnReceived && request.patronId) {
+        const lender = currentLender(request) ?? 'the lending library';
+        plan.push(
+          step(
+            'create-temporary-item',
+            {
+              requestId: request.id,
+              barcode: barcode.barcode,
+              title: request.title,
+              author: request.author,
+              note: `ILL request ${request.id} from ${lender}${request.inLibraryUseOnly ? ' (library use only)' : ''}`,
+              lendingLibrary: lender,
+              location: borrowing.illLocation,
+              shelvingLocation: borrowing.shelvingLocation,
+              dueDate: next.patronDueDate,
+              inLibraryUseOnly: request.inLibraryUseOnly,
+            },
+            barcode.barcode,
+          ),
+          step(
+            'place-hold',
+            {
+              requestId: request.id,
+              patronId: request.patronId,
+              itemBarcode: barcode.barcode,
+              pickupLocation: request.pickupLocation ?? borrowing.illLocation,
+              inLibraryUseOnly: request.inLibraryUseOnly,
+            },
+            barcode.barcode,
+          ),
+        );
+      }
+      break;
+    }
+    case 'renewal-approved': {
+      if (!isCalendarDate(command.newDueDate)) return refuse(request, 'INVALID_INPUT', 'newDueDate must be a date YYYY-MM-DD');
+      next.lenderDueDate = command.newDueDate;
+      next.renewals = request.renewals + 1;
+      const due = patronDueDate({
+        today: ctx.today,
+        lenderDueDate: command.newDueDate,
+        returnOffsetDays: borrowing.returnShippingOffsetDays,
+        localLoanDays: Math.max(borrowing.localLoanDays, daysBetween(ctx.today, command.newDueDate)),
+        patronExpiry: request.patronExpiry,
+        calendar: ctx.settings.calendar,
+      });
+      if (!due.ok) {
+        notes.push(`Renewal approved, but no patron due date could be set: ${due.reason}.`);
+        break;
+      }
+      next.patronDueDate = due.dueDate;
+      notes.push(...due.notes);
+      if (enabled && borrowing.updateDueDateOnRenewal && request.temporaryBarcode) {
+        plan.push(
+          step('update-due-date', { requestId: request.id, patronId: request.patronId, itemBarcode: request.temporaryBarcode, dueDate: due.dueDate }, request.temporaryBarcode, due.dueDate),
+        );
+      }
+      break;
+    }
+    case 'recall':
+      if (command.dueDate !== undefined) {
+        if (!isCalendarDate(command.dueDate)) return refuse(request, 'INVALID_INPUT', 'dueDate must be a date YYYY-MM-DD');
+        next.lenderDueDate = command.dueDate;
+      }
+      break;
+    case 'mark-returned':
+      if (enabled && request.temporaryBarcode && borrowing.createItemOnReceived) {
+        const item = request.temporaryBarcode;
+        if (borrowing.checkInItemOnReturned) plan.push(step('check-in', { requestId: request.id, itemBarcode: item }, item, 'returned'));
+        if (borrowing.checkInItemOnReturned && borrowing.deleteTemporaryItemOnReturn) {
+          if (ctx.capabilities.deleteTemporaryItem) plan.push(step('delete-temporary-item', { requestId: request.id, itemBarcode: item }, item));
+          else notes.push(`Temporary item ${item} is kept in the ILS, marked unavailable, with the request ID for reference.`);
+        }
+      }
+      break;
+    case 'mark-lost':
+      if (enabled && request.patronId) {
+        for (const charge of lostItemCharges(borrowing, request.id, command.replacementCost)) {
+          plan.push(
+            step('charge-fee', { requestId: request.id, patronId: request.patronId, feeType: charge.feeType, amount: charge.amount, comment: charge.comment, itemBarcode: request.temporaryBarcode }, undefined, charge.kind),
+          );
+        }
+      }
+      break;
+    case 'ship': {
+      if (command.dueDate !== undefined && !isCalendarDate(command.dueDate)) return refuse(request, 'INVALID_INPUT', 'dueDate must be a date YYYY-MM-DD');
+      if (command.dueDate !== undefined && command.dueDate < ctx.today) return refuse(request, 'INVALID_INPUT', `dueDate ${command.dueDate} is in the past`);
+      next.itemBarcode = command.itemBarcode?.trim() || request.itemBarcode;
+      next.dueDate = command.dueDate ?? request.dueDate;
+      if (!loan) {
+        next.status = 'complete';
+        break;
+      }
+      if (!next.itemBarcode) return refuse(request, 'INVALID_INPUT', 'shipping a loan needs the item barcode');
+      if (enabled && lending.checkOutOnShipped && request.borrowingLibrary) {
+        const borrower = borrowerIdentifier(request.borrowingLibrary, lending);
+        if (borrower.source !== 'map') notes.push(`No ILS account is mapped for ${request.borrowingLibrary}; using the ${borrower.source === 'default' ? 'default account' : 'symbol itself'} (${borrower.patronId}).`);
+        plan.push(step('check-out-to-borrowing-library', { requestId: request.id, patronId: borrower.patronId, itemBarcode: next.itemBarcode, dueDate: next.dueDate }, next.itemBarcode));
+        if (lending.illTemporaryLocation) {
+          plan.push(step('move-to-temporary-location', { requestId: request.id, itemBarcode: next.itemBarcode, location: lending.illTemporaryLocation }, next.itemBarcode));
+        }
+      }
+      break;
+    }
+    case 'approve-renewal':
+      if (!isCalendarDate(command.newDueDate)) return refuse(request, 'INVALID_INPUT', 'newDueDate must be a date YYYY-MM-DD');
+      if (command.newDueDate < ctx.today) return refuse(request, 'INVALID_INPUT', `newDueDate ${command.newDueDate} is in the past`);
+      next.dueDate = command.newDueDate;
+      next.renewals = request.renewals + 1;
+      if (enabled && lending.checkOutOnShipped && request.itemBarcode && request.borrowingLibrary) {
+        const borrower = borrowerIdentifier(request.borrowingLibrary, lending);
+        plan.push(step('update-due-date', { requestId: request.id, patronId: borrower.patronId, itemBarcode: request.itemBarcode, dueDate: command.newDueDate }, request.itemBarcode, command.newDueDate));
+      }
+      break;
+    case 'check-in':
+      if (enabled && lending.checkInOnComplete && request.itemBarcode) {
+        plan.push(step('check-in', { requestId: request.id, itemBarcode: request.itemBarcode }, request.itemBarcode));
+        if (lending.checkOutOnShipped && lending.illTemporaryLocation) {
+          plan.push(step('restore-permanent-location', { requestId: request.id, itemBarcode: request.itemBarcode }, request.itemBarcode));
+        }
+      }
+      break;
+    case 'not-returned':
+      next.missingSince = ctx.today;
+      break;
+    case 'age-out': {
+      const since = request.missingSince ?? ctx.today;
+      const age = daysBetween(since, ctx.today);
+      if (age < missingAgeOutDays) {
+        return refuse(request, 'NOT_YET_AGED_OUT', `missing since ${since} (${age} days); a returned-but-missing request ages out after ${missingAgeOutDays} days`);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return { ok: true, decision: { request: next, plan: plan.filter((s) => stepSupported(s.name, ctx.capabilities)), notes } };
+}
+
+/** Lending requests still missing after 180 days, for a daily sweep. */
+export function dueForAgeOut(request: IllRequest, today: CalendarDate): boolean {
+  return request.status === 'returned-but-missing' && daysBetween(request.missingSince ?? today, today) >= missingAgeOutDays;
+}
+
+/**
+ * When both libraries use Bookstrap, an action on one side is a message to the other.
+ * This table says which action each side's action becomes on its partner's request.
+ */
+export const partnerEffects: Readonly<Record<string, RequestAction | undefined>> = {
+  'lending:ship': 'supplier-shipped',
+  'lending:respond-unfilled': 'supplier-unfilled',
+  'lending:approve-renewal': 'renewal-approved',
+  'lending:deny-renewal': 'renewal-denied',
+  'lending:recall': 'recall',
+  'lending:check-in': 'complete',
+  'borrowing:request-renewal': 'renewal-requested',
+  'borrowing:mark-returned': 'borrower-returned',
+  'borrowing:cancel': 'cancel',
+};

@@ -1,0 +1,98 @@
+import type { StepOutcome } from './outcome.ts';
+import type { IlsStep } from './plan.ts';
+
+/**
+ * Circulation-history wording: one human sentence per ILS step attempt, in the words
+ * ILL staff already know from Tipasa ("Temporary item record 8123 successfully created.").
+ */
+export function pendingText(planned: IlsStep): string {
+  switch (planned.name) {
+    case 'lookup-patron':
+      return `Looking up patron ${planned.input.patronId} in the circulation system.`;
+    case 'create-temporary-item':
+      return `Creating temporary item record ${planned.input.barcode}.`;
+    case 'place-hold':
+      return `Placing hold on ${planned.input.itemBarcode} for patron ${planned.input.patronId} at ${planned.input.pickupLocation}.`;
+    case 'charge-fee':
+      return `Charging ${formatMoney(planned.input.amount)} (${planned.input.feeType}) to patron ${planned.input.patronId}.`;
+    case 'check-out-to-borrowing-library':
+      return `Checking out item ${planned.input.itemBarcode} to ${planned.input.patronId}.`;
+    case 'update-due-date':
+      return `Updating due date of ${planned.input.itemBarcode} to ${planned.input.dueDate}.`;
+    case 'check-in':
+      return `Checking in item ${planned.input.itemBarcode}.`;
+    case 'delete-temporary-item':
+      return `Deleting temporary item record ${planned.input.itemBarcode}.`;
+    case 'move-to-temporary-location':
+      return `Moving item ${planned.input.itemBarcode} to temporary location ${planned.input.location}.`;
+    case 'restore-permanent-location':
+      return `Restoring item ${planned.input.itemBarcode} to its permanent location.`;
+    case 'place-lending-hold':
+      return `Placing hold on the requested item${planned.input.itemBarcode ? ` ${planned.input.itemBarcode}` : ''} for ${planned.input.patronId}.`;
+  }
+}
+
+export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string, unknown>>): string {
+  const ref = (outcome.kind === 'done' || outcome.kind === 'already-done') && outcome.reference ? outcome.reference : undefined;
+  if (outcome.kind === 'done' || outcome.kind === 'already-done') {
+    const again = outcome.kind === 'already-done' ? ` (${outcome.reason})` : '';
+    switch (planned.name) {
+      case 'lookup-patron':
+        return `Patron ${planned.input.patronId} verified in the circulation system${again}.`;
+      case 'create-temporary-item':
+        return outcome.kind === 'done'
+          ? `Temporary item record ${ref ?? planned.input.barcode} successfully created.`
+          : `Temporary item record ${ref ?? planned.input.barcode} already existed${again}.`;
+      case 'place-hold':
+        return `Hold placed for patron ${planned.input.patronId} on ${planned.input.itemBarcode}, pickup at ${planned.input.pickupLocation}${again}.`;
+      case 'charge-fee':
+        return `${formatMoney(planned.input.amount)} ${planned.input.feeType} charged to patron ${planned.input.patronId}${again}.`;
+      case 'check-out-to-borrowing-library': {
+        const due = typeof outcome.value?.dueDate === 'string' ? `, due ${outcome.value.dueDate}` : '';
+        return `Item ${planned.input.itemBarcode} checked out of the circulation system to ${planned.input.patronId}${due}${again}.`;
+      }
+      case 'update-due-date':
+        return `Due date of ${planned.input.itemBarcode} updated to ${planned.input.dueDate}${again}.`;
+      case 'check-in':
+        return outcome.kind === 'done' ? `Item ${planned.input.itemBarcode} checked in.` : `Item ${planned.input.itemBarcode} was already checked in${again}.`;
+      case 'delete-temporary-item':
+        return outcome.kind === 'done' ? `Temporary item record ${planned.input.itemBarcode} deleted.` : `Temporary item record ${planned.input.itemBarcode} was already deleted${again}.`;
+      case 'move-to-temporary-location':
+        return `Item ${planned.input.itemBarcode} moved to temporary location ${planned.input.location}${again}.`;
+      case 'restore-permanent-location':
+        return `Item ${planned.input.itemBarcode} restored to its permanent location${again}.`;
+      case 'place-lending-hold':
+        return `Hold placed on the requested item for ${planned.input.patronId}${again}.`;
+    }
+  }
+  const why = outcome.reason + (outcome.kind === 'needs-staff' && outcome.suggestion ? `; suggestion: ${outcome.suggestion}` : '');
+  const retry = outcome.kind === 'retryable' ? ' Will retry.' : '';
+  switch (planned.name) {
+    case 'lookup-patron':
+      return `Patron ${planned.input.patronId} could not be verified (${why}).${retry}`;
+    case 'create-temporary-item':
+      return `Temporary item record failed to create (${why}).${retry}`;
+    case 'place-hold':
+      return `Hold failed to place (${why}).${retry}`;
+    case 'charge-fee':
+      return `Fee failed to charge (${why}).${retry}`;
+    case 'check-out-to-borrowing-library':
+      return `Item ${planned.input.itemBarcode} failed to check out (${why}).${retry}`;
+    case 'update-due-date':
+      return `Due date failed to update (${why}).${retry}`;
+    case 'check-in':
+      return `Item ${planned.input.itemBarcode} failed to check in (${why}).${retry}`;
+    case 'delete-temporary-item':
+      return `Temporary item record failed to delete (${why}).${retry}`;
+    case 'move-to-temporary-location':
+      return `Item failed to move to temporary location (${why}).${retry}`;
+    case 'restore-permanent-location':
+      return `Item failed to return to its permanent location (${why}).${retry}`;
+    case 'place-lending-hold':
+      return `Hold on the requested item failed to place (${why}).${retry}`;
+  }
+}
+
+export function formatMoney(amount: number): string {
+  return amount.toFixed(2);
+}

@@ -1,0 +1,88 @@
+/**
+ * The ILSs Bookstrap integrates with, and what each can do for an ILL workflow.
+ * The table is the documented matrix (SPEC §6, Tipasa's integration pages); an adapter may
+ * declare less than its ILS can do, never more.
+ */
+export const ilsKinds = ['alma', 'sierra', 'millennium', 'wms', 'symphony', 'horizon'] as const;
+export type IlsKind = (typeof ilsKinds)[number];
+
+export interface IlsCapabilities {
+  /** Can charge the patron an ILL fee when the lender ships (Tipasa: Alma and WMS only). */
+  feesOnShipped: boolean;
+  /** Can charge fees at all (lost-item replacement and processing fees). */
+  fees: boolean;
+  /** Lending: place a hold on the requested item for the borrowing library (Horizon, Symphony). */
+  lendingHold: boolean;
+  /**
+   * How a due date is changed after check-out: `direct` sets the date on the loan,
+   * `renewal` renews the loan with a desired date (Sierra has no due-date endpoint), `none` cannot.
+   */
+  dueDateUpdate: 'direct' | 'renewal' | 'none';
+  /** Can move an item to a temporary (ILL) location and restore it. */
+  temporaryLocation: boolean;
+  /** Can delete the temporary item after return (WMS keeps it, marked unavailable). */
+  deleteTemporaryItem: boolean;
+  /** Can look a patron up (verify ID, blocks, expiry). */
+  patronLookup: boolean;
+}
+
+export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> = {
+  alma: {
+    feesOnShipped: true,
+    fees: true,
+    lendingHold: false,
+    dueDateUpdate: 'direct',
+    temporaryLocation: true,
+    deleteTemporaryItem: true,
+    patronLookup: true,
+  },
+  sierra: {
+    feesOnShipped: false,
+    fees: true,
+    lendingHold: false,
+    dueDateUpdate: 'renewal',
+    temporaryLocation: true,
+    deleteTemporaryItem: true,
+    patronLookup: true,
+  },
+  millennium: {
+    feesOnShipped: false,
+    fees: false,
+    lendingHold: false,
+    dueDateUpdate: 'renewal',
+    temporaryLocation: false,
+    deleteTemporaryItem: true,
+    patronLookup: true,
+  },
+  wms: {
+    feesOnShipped: true,
+    fees: true,
+    lendingHold: false,
+    dueDateUpdate: 'renewal',
+    temporaryLocation: true,
+    deleteTemporaryItem: false,
+    patronLookup: true,
+  },
+  symphony: {
+    feesOnShipped: false,
+    fees: false,
+    lendingHold: true,
+    dueDateUpdate: 'renewal',
+    temporaryLocation: true,
+    deleteTemporaryItem: true,
+    patronLookup: true,
+  },
+  horizon: {
+    feesOnShipped: false,
+    fees: false,
+    lendingHold: true,
+    dueDateUpdate: 'renewal',
+    temporaryLocation: false,
+    deleteTemporaryItem: true,
+    patronLookup: true,
+  },
+};
+
+export function isIlsKind(value: unknown): value is IlsKind {
+  return typeof value === 'string' && (ilsKinds as readonly string[]).includes(value);
+}

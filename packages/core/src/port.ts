@@ -1,0 +1,113 @@
+import type { IlsCapabilities, IlsKind } from './ils.ts';
+import type { StepOutcome } from './outcome.ts';
+import type { CalendarDate } from './policies/due-date.ts';
+
+/**
+ * The port every ILS adapter implements. Inputs are self-contained and keyed by barcode, so a
+ * step can be retried after a restart without remembering anything but its input; adapters
+ * make each call idempotent (an item that already exists for this request is `already-done`).
+ * Adapters return outcomes; anything they throw is classified by `classifyThrown`.
+ */
+export interface PatronSummary {
+  patronId: string;
+  name?: string | undefined;
+  status: 'active' | 'blocked' | 'expired';
+  expiryDate?: CalendarDate | undefined;
+  blocks?: string[] | undefined;
+  barcode?: string | undefined;
+}
+
+export interface TemporaryItemInput {
+  requestId: string;
+  barcode: string;
+  title: string;
+  author?: string | undefined;
+  /** shown on the ILS item: request ID and the lending library, so staff can find the request */
+  note: string;
+  lendingLibrary: string;
+  /** ILL holding location and shelving location of temporary items */
+  location: string;
+  shelvingLocation?: string | undefined;
+  /** the due date the ILS should apply at check-out (stricter of lender and local rule) */
+  dueDate?: CalendarDate | undefined;
+  inLibraryUseOnly: boolean;
+}
+
+export interface HoldInput {
+  requestId: string;
+  patronId: string;
+  itemBarcode: string;
+  /** the ILS's code for the pickup library/branch */
+  pickupLocation: string;
+  inLibraryUseOnly: boolean;
+}
+
+export interface FeeInput {
+  requestId: string;
+  patronId: string;
+  feeType: string;
+  amount: number;
+  comment: string;
+  itemBarcode?: string | undefined;
+}
+
+export interface CheckOutInput {
+  requestId: string;
+  /** the borrowing library's institutional account */
+  patronId: string;
+  itemBarcode: string;
+  /** absent: the ILS's loan policy applies */
+  dueDate?: CalendarDate | undefined;
+}
+
+export interface DueDateInput {
+  requestId: string;
+  patronId?: string | undefined;
+  itemBarcode: string;
+  dueDate: CalendarDate;
+}
+
+export interface CheckInInput {
+  requestId: string;
+  itemBarcode: string;
+}
+
+export interface LocationInput {
+  requestId: string;
+  itemBarcode: string;
+  location: string;
+}
+
+export interface LendingHoldInput {
+  requestId: string;
+  itemBarcode?: string | undefined;
+  title: string;
+  /** the borrowing library's institutional account */
+  patronId: string;
+  pickupLocation?: string | undefined;
+}
+
+export interface TemporaryItemFound {
+  barcode: string;
+  title: string;
+  note?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export interface CirculationSystem {
+  readonly ils: IlsKind;
+  readonly capabilities: IlsCapabilities;
+  lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>>;
+  createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>>;
+  placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>>;
+  chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>>;
+  checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: CalendarDate }>>;
+  updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: CalendarDate }>>;
+  checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>>;
+  deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>>;
+  moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>>;
+  restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>>;
+  placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>>;
+  /** recovery without the strap: temporary items by title */
+  findTemporaryItems?(query: { title: string }): Promise<TemporaryItemFound[]>;
+}

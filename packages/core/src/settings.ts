@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { documentedCapabilities, type IlsCapabilities, type IlsKind, ilsKinds } from './ils.ts';
+
+/**
+ * Per-library integration settings (SPEC §4). Every field has a safe default, so an empty
+ * object is a valid configuration; combinations that cannot work are refused here, at
+ * configuration time, with a message that names the setting.
+ */
+
+const locationCode = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters')
+  .regex(/^[A-Za-z0-9_.\-]+$/, 'may contain only letters, digits, "_", "-" and "."');
+
+export const pickupLocationSchema = z.object({
+  code: locationCode,
+  name: z.string().trim().min(1),
+  /** the ILS's own code for the pickup library/branch/desk */
+  ilsLocationCode: locationCode,
+  active: z.boolean().default(true),
+});
+export type PickupLocation = z.infer<typeof pickupLocationSchema>;
+
+const money = z.number().finite().nonnegative().max(100_000);
+
+export const closedDaysCalendarSchema = z.object({
+  /** 0 = Sunday … 6 = Saturday */
+  closedWeekdays: z.array(z.number().int().min(0).max(6)).default([]),
+  closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')).default([]),
+});
+export type ClosedDaysCalendar = z.infer<typeof closedDaysCalendarSchema>;
+
+export const borrowingSettingsSchema = z.object({
+  createItemOnReceived: z.boolean().default(true),
+  /** where the temporary barcode is pre-filled from; the request ID is the recommended default */
+  temporaryBarcodeSource: z.enum(['request-id', 'supplier-barcode']).default('request-id'),
+  verifyPatronOnRequest: z.boolean().default(true),
+  chargePatronOnShipped: z.boolean().default(false),
+  illFee: z.object({ amount: money, feeType: z.string().trim().min(1).default('ILL_FEE') }).default({ amount: 0, feeType: 'ILL_FEE' }),
+  lostItemCharges: z
+    .object({ replacementCost: money, processingFee: money, replacementFeeType: z.string().default('LOSTITEMREPLACEMENTFEE'), processingFeeType: z.string().default('LOSTITEMPROCESSFEE') })
+    .default({ replacementCost: 0, processingFee: 0, replacementFeeType: 'LOSTITEMREPLACEMENTFEE', processingFeeType: 'LOSTITEMPROCESSFEE' }),
+  updateDueDateOnRenewal: z.boolean().default(true),
+  checkInItemOnReturned: z.boolean().default(true),
+  deleteTemporaryItemOnReturn: z.boolean().default(true),
+  /** ILL holding location of temporary items, and the shelving location within it */
+  illLocation: locationCode.default('ILL'),
+  shelvingLocation: locationCode.optional(),
+  pickupNoticeDelayMinutes: z.number().int().min(0).max(7 * 24 * 60).default(0),
+  /** days subtracted from the lender's due date so the item can travel back in time */
+  returnShippingOffsetDays: z.number().int().min(0).max(60).default(7),
+  /** the local loan rule for ILL items, in days; the stricter of this and the lender's date wins */
+  localLoanDays: z.number().int().min(1).max(365).default(28),
+});
+export type BorrowingSettings = z.infer<typeof borrowingSettingsSchema>;
+
+export const lendingSettingsSchema = z.object({
+  placeHoldOnRequestedItem: z.boolean().default(false),
+  checkOutOnShipped: z.boolean().default(true),
+  checkInOnComplete: z.boolean().default(true),
+  /** where a lent item sits while it is away; omit to leave its location alone */
+  illTemporaryLocation: locationCode.optional(),
+  borrowerIdentifiers: z
+    .object({
+      /** borrowing library's symbol → the ILS patron id of its institutional account */
+      map: z.record(z.string().trim().min(1), z.string().trim().min(1)).default({}),
+      defaultId: z.string().trim().min(1).optional(),
+    })
+    .default({ map: {} }),
+});
+export type LendingSettings = z.infer<typeof lendingSettingsSchema>;
+
+export const integrationSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  borrowing: borrowingSettingsSchema.default(borrowingSettingsSchema.parse({})),
+  lending: lendingSettingsSchema.default(lendingSettingsSchema.parse({})),
+  calendar: closedDaysCalendarSchema.default({ closedWeekdays: [], closedDates: [] }),
+});
+export type IntegrationSettings = z.infer<typeof integrationSettingsSchema>;
+export type IntegrationSettingsInput = z.input<typeof integrationSettingsSchema>;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const connectionSchema = z.object({
+  ils: z.enum(ilsKinds),
+  /** how Bookstrap talks to the ILS: the vendor's REST/Web Services API, or its NCIP responder */
+  protocol: z.enum(['rest', 'ncip']),
+  baseUrl: httpUrl.optional(),
+  ncipUrl: httpUrl.optional(),
+  credentials: z
+    .object({
+      apiKey: z.string().min(1).optional(),
+      clientKey: z.string().min(1).optional(),
+      clientSecret: z.string().min(1).optional(),
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      clientId: z.string().min(1).optional(),
+    })
+    .default({}),
+  ncip: z
+    .object({
+      toAgencyId: z.string().min(1),
+      fromAgencyId: z.string().min(1).optional(),
+      applicationProfileType: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** the circulation desk and library Bookstrap acts at, where the ILS needs one */
+  circulationDesk: z.string().min(1).optional(),
+  library: z.string().min(1).optional(),
+  institutionCode: z.string().min(1).optional(),
+});
+export type Connection = z.infer<typeof connectionSchema>;
+
+export interface SettingsProblem {
+  path: string;
+  message: string;
+}
+
+/** The rules that need more than one field, or the ILS's capabilities, to check. */
+export function crossCheckSettings(
+  ils: IlsKind,
+  settings: IntegrationSettings,
+  connection?: Connection,
+  capabilities: IlsCapabilities = documentedCapabilities[ils],
+): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const { borrowing, lending } = settings;
+  if (borrowing.chargePatronOnShipped && !capabilities.feesOnShipped) {
+    problems.push({ path: 'borrowing.chargePatronOnShipped', message: `charge patron on shipped is not available for ${ils} (only Alma and WMS)` });
+  }
+  if (borrowing.chargePatronOnShipped && borrowing.illFee.amount <= 0) {
+    problems.push({ path: 'borrowing.illFee.amount', message: 'charge patron on shipped needs an ILL fee amount greater than 0' });
+  }
+  if (lending.placeHoldOnRequestedItem && !capabilities.lendingHold) {
+    problems.push({ path: 'lending.placeHoldOnRequestedItem', message: `place hold on requested item is not available for ${ils} (only Horizon and Symphony)` });
+  }
+  if (borrowing.deleteTemporaryItemOnReturn && !borrowing.checkInItemOnReturned) {
+    problems.push({ path: 'borrowing.deleteTemporaryItemOnReturn', message: 'deleting the temporary item on return needs check in item on returned: a loaned item cannot be deleted' });
+  }
+  // An ILS that keeps temporary items (WMS) is not an error: the plan skips the delete and
+  // the history says the item was kept, as WMS documents.
+  if (lending.illTemporaryLocation && !capabilities.temporaryLocation) {
+    problems.push({ path: 'lending.illTemporaryLocation', message: `${ils} cannot move items to a temporary location` });
+  }
+  if (ils === 'sierra' && lending.checkOutOnShipped && !lending.borrowerIdentifiers.defaultId) {
+    // Tipasa: Sierra needs a barcode on the ILL institution account and that barcode as the default.
+    problems.push({ path: 'lending.borrowerIdentifiers.defaultId', message: 'Sierra requires a default borrower identifier, and it must be the barcode of the ILL institution account' });
+  }
+  if (ils === 'sierra') {
+    const ids = [...Object.values(lending.borrowerIdentifiers.map), lending.borrowerIdentifiers.defaultId].filter((v): v is string => !!v);
+    for (const id of ids) {
+      if (!/^[A-Za-z0-9]{4,20}$/.test(id) || /^\.?[pP]\d/.test(id)) {
+        problems.push({ path: 'lending.borrowerIdentifiers', message: `Sierra borrower identifier "${id}" must be a patron barcode (letters and digits), not a record number` });
+      }
+    }
+  }
+  if (connection) problems.push(...checkConnection(connection));
+  return problems;
+}
+
+function checkConnection(connection: Connection): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const c = connection.credentials;
+  if (connection.protocol === 'ncip') {
+    if (!connection.ncipUrl) problems.push({ path: 'connection.ncipUrl', message: 'NCIP needs the ILS NCIP responder URL' });
+    if (!connection.ncip?.toAgencyId) problems.push({ path: 'connection.ncip.toAgencyId', message: 'NCIP needs the To Agency ID' });
+    if (connection.ils === 'alma' && connection.ncipUrl && !connection.ncipUrl.endsWith('/view/NCIPServlet')) {
+      problems.push({ path: 'connection.ncipUrl', message: 'the Alma NCIP server address must end in /view/NCIPServlet' });
+    }
+    if (connection.ils === 'alma' && !connection.ncip?.applicationProfileType) {
+      problems.push({ path: 'connection.ncip.applicationProfileType', message: 'Alma NCIP needs the resource-sharing partner code as application profile type' });
+    }
+  }
+  const needsRest = connection.protocol === 'rest' || connection.ils === 'alma' || connection.ils === 'wms';
+  if (needsRest && connection.protocol === 'rest' && !connection.baseUrl) {
+    problems.push({ path: 'connection.baseUrl', message: `${connection.ils} REST needs the API base URL` });
+  }
+  const need = (ok: boolean, path: string, message: string) => {
+    if (!ok) problems.push({ path, message });
+  };
+  switch (connection.ils) {
+    case 'alma':
+      need(!!c.apiKey, 'connection.credentials.apiKey', 'Alma needs an API key');
+      break;
+    case 'sierra':
+      if (connection.protocol === 'rest') {
+        need(!!c.clientKey && !!c.clientSecret, 'connection.credentials', 'Sierra REST needs clientKey and clientSecret');
+      }
+      break;
+    case 'wms':
+      need(!!c.clientKey && !!c.clientSecret, 'connection.credentials', 'WMS needs a WSKey (clientKey) and secret');
+      break;
+    case 'symphony':
+    case 'horizon':
+      if (connection.protocol === 'rest') {
+        need(!!c.clientId, 'connection.credentials.clientId', `${connection.ils} Web Services need an x-sirs-clientID`);
+        need(!!c.username && !!c.password, 'connection.credentials', `${connection.ils} Web Services need a staff login and password`);
+      }
+      break;
+    case 'millennium':
+      need(connection.protocol === 'ncip', 'connection.protocol', 'Millennium has no circulation REST API: use NCIP');
+      break;
+  }
+  return problems;
+}
+
+/** Parses and cross-checks in one go; the error lists every problem found. */
+export function parseIntegrationSettings(
+  ils: IlsKind,
+  input: unknown,
+  capabilities?: IlsCapabilities,
+): { ok: true; settings: IntegrationSettings } | { ok: false; problems: SettingsProblem[] } {
+  const parsed = integrationSettingsSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    };
+  }
+  const problems = crossCheckSettings(ils, parsed.data, undefined, capabilities);
+  return problems.length ? { ok: false, problems } : { ok: true, settings: parsed.data };
+}
+
+export const defaultIntegrationSettings: IntegrationSettings = integrationSettingsSchema.parse({});
