@@ -5,15 +5,7 @@ import { borrowerIdentifier } from './policies/borrower-identifier.ts';
 import { type CalendarDate, daysBetween, isCalendarDate, patronDueDate } from './policies/due-date.ts';
 import { illFeeOnShipped, lostItemCharges } from './policies/fees.ts';
 import type { IntegrationSettings } from './settings.ts';
-import {
-  actionTable,
-  allowedActions,
-  currentLender,
-  type IllRequest,
-  missingAgeOutDays,
-  type RequestAction,
-  type RequestStatus,
-} from './workflow.ts';
+import { actionTable, allowedActions, currentLender, type IllRequest, missingAgeOutDays, type RequestAction, type RequestStatus } from './workflow.ts';
 
 /** What staff (or a partner library) asked for, with what that action carries. */
 export type RequestCommand =
@@ -68,9 +60,7 @@ export function planOnCreate(request: IllRequest, ctx: DecisionContext): IlsStep
   }
   if (request.role === 'lending' && request.serviceType === 'loan' && ctx.settings.lending.placeHoldOnRequestedItem && request.borrowingLibrary) {
     const { patronId } = borrowerIdentifier(request.borrowingLibrary, ctx.settings.lending);
-    plan.push(
-      step('place-lending-hold', { requestId: request.id, itemBarcode: request.itemBarcode, title: request.title, patronId }, request.itemBarcode),
-    );
+    plan.push(step('place-lending-hold', { requestId: request.id, itemBarcode: request.itemBarcode, title: request.title, patronId }, request.itemBarcode));
   }
   return plan.filter((s) => stepSupported(s.name, ctx.capabilities));
 }
@@ -112,10 +102,15 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       }
       next.supplierItemBarcode = command.supplierItemBarcode ?? request.supplierItemBarcode;
       next.lenderDueDate = command.lenderDueDate ?? request.lenderDueDate;
-      const fee = enabled && request.patronId ? illFeeOnShipped(borrowing, request.id) : null;
+      const fee = enabled && request.patronId && ctx.capabilities.feesOnShipped ? illFeeOnShipped(borrowing, request.id) : null;
       if (fee && request.patronId) {
         plan.push(
-          step('charge-fee', { requestId: request.id, patronId: request.patronId, feeType: fee.feeType, amount: fee.amount, comment: fee.comment }, undefined, fee.kind),
+          step(
+            'charge-fee',
+            { requestId: request.id, patronId: request.patronId, feeType: fee.feeType, amount: fee.amount, comment: fee.comment },
+            undefined,
+            fee.kind,
+          ),
         );
       }
       break;
@@ -144,7 +139,10 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       });
       if (due.ok) {
         next.patronDueDate = due.dueDate;
-        notes.push(`Patron due date ${due.dueDate} (set by ${due.limitedBy === 'lender' ? "the lender's due date" : due.limitedBy === 'local-policy' ? 'the local loan rule' : "the patron's expiry"}).`, ...due.notes);
+        notes.push(
+          `Patron due date ${due.dueDate} (set by ${due.limitedBy === 'lender' ? "the lender's due date" : due.limitedBy === 'local-policy' ? 'the local loan rule' : "the patron's expiry"}).`,
+          ...due.notes,
+        );
       } else {
         notes.push(`No patron due date could be set: ${due.reason}. Staff must set one at check-out.`);
       }
@@ -202,7 +200,12 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       notes.push(...due.notes);
       if (enabled && borrowing.updateDueDateOnRenewal && request.temporaryBarcode) {
         plan.push(
-          step('update-due-date', { requestId: request.id, patronId: request.patronId, itemBarcode: request.temporaryBarcode, dueDate: due.dueDate }, request.temporaryBarcode, due.dueDate),
+          step(
+            'update-due-date',
+            { requestId: request.id, patronId: request.patronId, itemBarcode: request.temporaryBarcode, dueDate: due.dueDate },
+            request.temporaryBarcode,
+            due.dueDate,
+          ),
         );
       }
       break;
@@ -227,7 +230,19 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       if (enabled && request.patronId) {
         for (const charge of lostItemCharges(borrowing, request.id, command.replacementCost)) {
           plan.push(
-            step('charge-fee', { requestId: request.id, patronId: request.patronId, feeType: charge.feeType, amount: charge.amount, comment: charge.comment, itemBarcode: request.temporaryBarcode }, undefined, charge.kind),
+            step(
+              'charge-fee',
+              {
+                requestId: request.id,
+                patronId: request.patronId,
+                feeType: charge.feeType,
+                amount: charge.amount,
+                comment: charge.comment,
+                itemBarcode: request.temporaryBarcode,
+              },
+              undefined,
+              charge.kind,
+            ),
           );
         }
       }
@@ -244,10 +259,25 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       if (!next.itemBarcode) return refuse(request, 'INVALID_INPUT', 'shipping a loan needs the item barcode');
       if (enabled && lending.checkOutOnShipped && request.borrowingLibrary) {
         const borrower = borrowerIdentifier(request.borrowingLibrary, lending);
-        if (borrower.source !== 'map') notes.push(`No ILS account is mapped for ${request.borrowingLibrary}; using the ${borrower.source === 'default' ? 'default account' : 'symbol itself'} (${borrower.patronId}).`);
-        plan.push(step('check-out-to-borrowing-library', { requestId: request.id, patronId: borrower.patronId, itemBarcode: next.itemBarcode, dueDate: next.dueDate }, next.itemBarcode));
+        if (borrower.source !== 'map')
+          notes.push(
+            `No ILS account is mapped for ${request.borrowingLibrary}; using the ${borrower.source === 'default' ? 'default account' : 'symbol itself'} (${borrower.patronId}).`,
+          );
+        plan.push(
+          step(
+            'check-out-to-borrowing-library',
+            { requestId: request.id, patronId: borrower.patronId, itemBarcode: next.itemBarcode, dueDate: next.dueDate },
+            next.itemBarcode,
+          ),
+        );
         if (lending.illTemporaryLocation) {
-          plan.push(step('move-to-temporary-location', { requestId: request.id, itemBarcode: next.itemBarcode, location: lending.illTemporaryLocation }, next.itemBarcode));
+          plan.push(
+            step(
+              'move-to-temporary-location',
+              { requestId: request.id, itemBarcode: next.itemBarcode, location: lending.illTemporaryLocation },
+              next.itemBarcode,
+            ),
+          );
         }
       }
       break;
@@ -259,7 +289,14 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       next.renewals = request.renewals + 1;
       if (enabled && lending.checkOutOnShipped && request.itemBarcode && request.borrowingLibrary) {
         const borrower = borrowerIdentifier(request.borrowingLibrary, lending);
-        plan.push(step('update-due-date', { requestId: request.id, patronId: borrower.patronId, itemBarcode: request.itemBarcode, dueDate: command.newDueDate }, request.itemBarcode, command.newDueDate));
+        plan.push(
+          step(
+            'update-due-date',
+            { requestId: request.id, patronId: borrower.patronId, itemBarcode: request.itemBarcode, dueDate: command.newDueDate },
+            request.itemBarcode,
+            command.newDueDate,
+          ),
+        );
       }
       break;
     case 'check-in':
@@ -277,7 +314,11 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       const since = request.missingSince ?? ctx.today;
       const age = daysBetween(since, ctx.today);
       if (age < missingAgeOutDays) {
-        return refuse(request, 'NOT_YET_AGED_OUT', `missing since ${since} (${age} days); a returned-but-missing request ages out after ${missingAgeOutDays} days`);
+        return refuse(
+          request,
+          'NOT_YET_AGED_OUT',
+          `missing since ${since} (${age} days); a returned-but-missing request ages out after ${missingAgeOutDays} days`,
+        );
       }
       break;
     }

@@ -56,7 +56,9 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
       case 'check-in':
         return outcome.kind === 'done' ? `Item ${planned.input.itemBarcode} checked in.` : `Item ${planned.input.itemBarcode} was already checked in${again}.`;
       case 'delete-temporary-item':
-        return outcome.kind === 'done' ? `Temporary item record ${planned.input.itemBarcode} deleted.` : `Temporary item record ${planned.input.itemBarcode} was already deleted${again}.`;
+        return outcome.kind === 'done'
+          ? `Temporary item record ${planned.input.itemBarcode} deleted.`
+          : `Temporary item record ${planned.input.itemBarcode} was already deleted${again}.`;
       case 'move-to-temporary-location':
         return `Item ${planned.input.itemBarcode} moved to temporary location ${planned.input.location}${again}.`;
       case 'restore-permanent-location':

@@ -27,9 +27,7 @@ export const needsStaff = (reason: string, suggestion?: string): StepOutcome<nev
 export const configurationError = (reason: string): StepOutcome<never> => ({ kind: 'configuration-error', reason });
 
 /** done and already-done both mean the ILS is now in the state the step wanted. */
-export function succeeded<T>(
-  outcome: StepOutcome<T>,
-): outcome is Extract<StepOutcome<T>, { kind: 'done' | 'already-done' }> {
+export function succeeded<T>(outcome: StepOutcome<T>): outcome is Extract<StepOutcome<T>, { kind: 'done' | 'already-done' }> {
   return outcome.kind === 'done' || outcome.kind === 'already-done';
 }
 
@@ -40,8 +38,7 @@ export function succeeded<T>(
 export function classifyThrown(error: unknown): StepOutcome<never> {
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ??
-    (error as { code?: unknown } | null)?.code;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code;
   const transport = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'];
   if (name === 'TimeoutError' || name === 'AbortError' || (typeof code === 'string' && transport.includes(code)) || message === 'fetch failed') {
     return retryable(`ILS unreachable: ${message}`);

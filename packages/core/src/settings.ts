@@ -12,7 +12,7 @@ const locationCode = z
   .trim()
   .min(1, 'must not be empty')
   .max(40, 'must be at most 40 characters')
-  .regex(/^[A-Za-z0-9_.\-]+$/, 'may contain only letters, digits, "_", "-" and "."');
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "-" and "."');
 
 export const pickupLocationSchema = z.object({
   code: locationCode,
@@ -40,7 +40,12 @@ export const borrowingSettingsSchema = z.object({
   chargePatronOnShipped: z.boolean().default(false),
   illFee: z.object({ amount: money, feeType: z.string().trim().min(1).default('ILL_FEE') }).default({ amount: 0, feeType: 'ILL_FEE' }),
   lostItemCharges: z
-    .object({ replacementCost: money, processingFee: money, replacementFeeType: z.string().default('LOSTITEMREPLACEMENTFEE'), processingFeeType: z.string().default('LOSTITEMPROCESSFEE') })
+    .object({
+      replacementCost: money,
+      processingFee: money,
+      replacementFeeType: z.string().default('LOSTITEMREPLACEMENTFEE'),
+      processingFeeType: z.string().default('LOSTITEMPROCESSFEE'),
+    })
     .default({ replacementCost: 0, processingFee: 0, replacementFeeType: 'LOSTITEMREPLACEMENTFEE', processingFeeType: 'LOSTITEMPROCESSFEE' }),
   updateDueDateOnRenewal: z.boolean().default(true),
   checkInItemOnReturned: z.boolean().default(true),
@@ -48,7 +53,12 @@ export const borrowingSettingsSchema = z.object({
   /** ILL holding location of temporary items, and the shelving location within it */
   illLocation: locationCode.default('ILL'),
   shelvingLocation: locationCode.optional(),
-  pickupNoticeDelayMinutes: z.number().int().min(0).max(7 * 24 * 60).default(0),
+  pickupNoticeDelayMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(0),
   /** days subtracted from the lender's due date so the item can travel back in time */
   returnShippingOffsetDays: z.number().int().min(0).max(60).default(7),
   /** the local loan rule for ILL items, in days; the stricter of this and the lender's date wins */
@@ -134,10 +144,16 @@ export function crossCheckSettings(
     problems.push({ path: 'borrowing.illFee.amount', message: 'charge patron on shipped needs an ILL fee amount greater than 0' });
   }
   if (lending.placeHoldOnRequestedItem && !capabilities.lendingHold) {
-    problems.push({ path: 'lending.placeHoldOnRequestedItem', message: `place hold on requested item is not available for ${ils} (only Horizon and Symphony)` });
+    problems.push({
+      path: 'lending.placeHoldOnRequestedItem',
+      message: `place hold on requested item is not available for ${ils} (only Horizon and Symphony)`,
+    });
   }
   if (borrowing.deleteTemporaryItemOnReturn && !borrowing.checkInItemOnReturned) {
-    problems.push({ path: 'borrowing.deleteTemporaryItemOnReturn', message: 'deleting the temporary item on return needs check in item on returned: a loaned item cannot be deleted' });
+    problems.push({
+      path: 'borrowing.deleteTemporaryItemOnReturn',
+      message: 'deleting the temporary item on return needs check in item on returned: a loaned item cannot be deleted',
+    });
   }
   // An ILS that keeps temporary items (WMS) is not an error: the plan skips the delete and
   // the history says the item was kept, as WMS documents.
@@ -146,13 +162,19 @@ export function crossCheckSettings(
   }
   if (ils === 'sierra' && lending.checkOutOnShipped && !lending.borrowerIdentifiers.defaultId) {
     // Tipasa: Sierra needs a barcode on the ILL institution account and that barcode as the default.
-    problems.push({ path: 'lending.borrowerIdentifiers.defaultId', message: 'Sierra requires a default borrower identifier, and it must be the barcode of the ILL institution account' });
+    problems.push({
+      path: 'lending.borrowerIdentifiers.defaultId',
+      message: 'Sierra requires a default borrower identifier, and it must be the barcode of the ILL institution account',
+    });
   }
   if (ils === 'sierra') {
     const ids = [...Object.values(lending.borrowerIdentifiers.map), lending.borrowerIdentifiers.defaultId].filter((v): v is string => !!v);
     for (const id of ids) {
       if (!/^[A-Za-z0-9]{4,20}$/.test(id) || /^\.?[pP]\d/.test(id)) {
-        problems.push({ path: 'lending.borrowerIdentifiers', message: `Sierra borrower identifier "${id}" must be a patron barcode (letters and digits), not a record number` });
+        problems.push({
+          path: 'lending.borrowerIdentifiers',
+          message: `Sierra borrower identifier "${id}" must be a patron barcode (letters and digits), not a record number`,
+        });
       }
     }
   }
@@ -170,7 +192,10 @@ function checkConnection(connection: Connection): SettingsProblem[] {
       problems.push({ path: 'connection.ncipUrl', message: 'the Alma NCIP server address must end in /view/NCIPServlet' });
     }
     if (connection.ils === 'alma' && !connection.ncip?.applicationProfileType) {
-      problems.push({ path: 'connection.ncip.applicationProfileType', message: 'Alma NCIP needs the resource-sharing partner code as application profile type' });
+      problems.push({
+        path: 'connection.ncip.applicationProfileType',
+        message: 'Alma NCIP needs the resource-sharing partner code as application profile type',
+      });
     }
   }
   const needsRest = connection.protocol === 'rest' || connection.ils === 'alma' || connection.ils === 'wms';

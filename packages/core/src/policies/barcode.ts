@@ -15,9 +15,7 @@ export interface TemporaryBarcodeInput {
   volume?: number | undefined;
 }
 
-export type TemporaryBarcode =
-  | { ok: true; barcode: string; source: TemporaryBarcodeSource | 'override'; note?: string }
-  | { ok: false; reason: string };
+export type TemporaryBarcode = { ok: true; barcode: string; source: TemporaryBarcodeSource | 'override'; note?: string } | { ok: false; reason: string };
 
 const barcodeSafe = /^[A-Za-z0-9\-.]{1,40}$/;
 
@@ -39,7 +37,7 @@ export function temporaryBarcode(input: TemporaryBarcodeInput): TemporaryBarcode
   } else {
     base = input.requestId;
     source = 'request-id';
-    if (input.source === 'supplier-barcode') note = "The lender sent no item barcode; the request ID is used instead.";
+    if (input.source === 'supplier-barcode') note = 'The lender sent no item barcode; the request ID is used instead.';
   }
   if (!isBarcodeSafe(base)) {
     return { ok: false, reason: `"${base}" is not a usable barcode: use 1–40 letters, digits, "-" or "."` };

@@ -13,10 +13,20 @@ export function lostItemCharges(settings: BorrowingSettings, requestId: string, 
   const charges: FeeCharge[] = [];
   const cost = replacementCost ?? settings.lostItemCharges.replacementCost;
   if (cost > 0) {
-    charges.push({ kind: 'lost-replacement', feeType: settings.lostItemCharges.replacementFeeType, amount: cost, comment: `Replacement cost of lost ILL item, request ${requestId}` });
+    charges.push({
+      kind: 'lost-replacement',
+      feeType: settings.lostItemCharges.replacementFeeType,
+      amount: cost,
+      comment: `Replacement cost of lost ILL item, request ${requestId}`,
+    });
   }
   if (settings.lostItemCharges.processingFee > 0) {
-    charges.push({ kind: 'lost-processing', feeType: settings.lostItemCharges.processingFeeType, amount: settings.lostItemCharges.processingFee, comment: `Processing fee for lost ILL item, request ${requestId}` });
+    charges.push({
+      kind: 'lost-processing',
+      feeType: settings.lostItemCharges.processingFeeType,
+      amount: settings.lostItemCharges.processingFee,
+      comment: `Processing fee for lost ILL item, request ${requestId}`,
+    });
   }
   return charges;
 }

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { connectionSchema, crossCheckSettings, defaultIntegrationSettings, parseIntegrationSettings } from './settings.ts';
+import { ilsKinds } from './ils.ts';
+import { settingsWith } from './test-fixtures.ts';
+
+describe('integration settings', () => {
+  it('has safe defaults that are valid for every ILS except Sierra lending (which needs its barcode)', () => {
+    for (const ils of ilsKinds) {
+      const result = parseIntegrationSettings(ils, {});
+      if (ils === 'sierra') expect(result).toMatchObject({ ok: false, problems: [{ path: 'lending.borrowerIdentifiers.defaultId' }] });
+      else expect(result, ils).toEqual({ ok: true, settings: defaultIntegrationSettings });
+    }
+  });
+  it('recommends the request ID as temporary barcode and creates items on received', () => {
+    expect(defaultIntegrationSettings.borrowing).toMatchObject({
+      temporaryBarcodeSource: 'request-id',
+      createItemOnReceived: true,
+      chargePatronOnShipped: false,
+    });
+  });
+  it('reports every malformed field with its path', () => {
+    const result = parseIntegrationSettings('alma', { borrowing: { temporaryBarcodeSource: 'isbn', illLocation: 'has space', localLoanDays: 0 } });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems.map((p) => p.path).sort()).toEqual(['borrowing.illLocation', 'borrowing.localLoanDays', 'borrowing.temporaryBarcodeSource']);
+  });
+  it.each(['sierra', 'millennium', 'symphony', 'horizon'] as const)('refuses charge patron on shipped on %s', (ils) => {
+    const problems = crossCheckSettings(
+      ils,
+      settingsWith({
+        borrowing: { chargePatronOnShipped: true, illFee: { amount: 5, feeType: 'F' } },
+        lending: { borrowerIdentifiers: { map: {}, defaultId: 'ILL0001' } },
+      }),
+    );
+    expect(problems).toEqual([{ path: 'borrowing.chargePatronOnShipped', message: expect.stringContaining('only Alma and WMS') }]);
+  });
+  it('needs an ILL fee amount to charge on shipped', () => {
+    expect(crossCheckSettings('alma', settingsWith({ borrowing: { chargePatronOnShipped: true } }))).toEqual([
+      { path: 'borrowing.illFee.amount', message: expect.any(String) },
+    ]);
+  });
+  it.each(['alma', 'sierra', 'millennium', 'wms'] as const)('refuses place hold on requested item on %s', (ils) => {
+    const problems = crossCheckSettings(
+      ils,
+      settingsWith({ lending: { placeHoldOnRequestedItem: true, borrowerIdentifiers: { map: {}, defaultId: 'ILL0001' } } }),
+    );
+    expect(problems.map((p) => p.path)).toEqual(['lending.placeHoldOnRequestedItem']);
+  });
+  it.each(['symphony', 'horizon'] as const)('allows place hold on requested item on %s', (ils) => {
+    expect(crossCheckSettings(ils, settingsWith({ lending: { placeHoldOnRequestedItem: true } }))).toEqual([]);
+  });
+  it('refuses delete without check-in', () => {
+    expect(crossCheckSettings('alma', settingsWith({ borrowing: { checkInItemOnReturned: false } })).map((p) => p.path)).toEqual([
+      'borrowing.deleteTemporaryItemOnReturn',
+    ]);
+  });
+  it('insists on a barcode as the Sierra lending identifier', () => {
+    expect(
+      crossCheckSettings('sierra', settingsWith({ lending: { borrowerIdentifiers: { map: { TULSA: '.p1234567' }, defaultId: '21000111' } } })).map(
+        (p) => p.path,
+      ),
+    ).toEqual(['lending.borrowerIdentifiers']);
+    expect(crossCheckSettings('sierra', settingsWith({ lending: { borrowerIdentifiers: { map: { TULSA: '21000222' }, defaultId: '21000111' } } }))).toEqual([]);
+  });
+  it('refuses a temporary location on an ILS without one', () => {
+    expect(crossCheckSettings('horizon', settingsWith({ lending: { illTemporaryLocation: 'ILL' } })).map((p) => p.path)).toEqual([
+      'lending.illTemporaryLocation',
+    ]);
+  });
+});
+
+describe('connection', () => {
+  const check = (input: unknown) => crossCheckSettings('alma', defaultIntegrationSettings, connectionSchema.parse(input));
+  it('accepts Alma REST with a key and base URL', () => {
+    expect(check({ ils: 'alma', protocol: 'rest', baseUrl: 'http://127.0.0.1:3001/almaws/v1', credentials: { apiKey: 'k' } })).toEqual([]);
+  });
+  it('needs the Alma NCIP address to end in /view/NCIPServlet and a partner code', () => {
+    const problems = check({
+      ils: 'alma',
+      protocol: 'ncip',
+      ncipUrl: 'http://127.0.0.1:3001/ncip',
+      ncip: { toAgencyId: '01INST' },
+      credentials: { apiKey: 'k' },
+    });
+    expect(problems.map((p) => p.path)).toEqual(['connection.ncipUrl', 'connection.ncip.applicationProfileType']);
+  });
+  it('refuses a non-http URL at parse time', () => {
+    expect(connectionSchema.safeParse({ ils: 'alma', protocol: 'rest', baseUrl: 'ftp://x' }).success).toBe(false);
+  });
+  it('needs Millennium to use NCIP', () => {
+    const problems = crossCheckSettings(
+      'millennium',
+      defaultIntegrationSettings,
+      connectionSchema.parse({ ils: 'millennium', protocol: 'rest', baseUrl: 'http://x' }),
+    );
+    expect(problems.map((p) => p.path)).toContain('connection.protocol');
+  });
+});

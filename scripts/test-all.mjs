@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Runs every suite — typecheck, lint, each package's vitest suite (through turbo) and the
+// Gherkin conformance suite — and ends with one plain line `N passed, N failed` summing the
+// tests of every suite, so CI and people read the same verdict. Exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const packagesDir = join(root, 'packages');
+const packages = readdirSync(packagesDir).filter((p) => existsSync(join(packagesDir, p, 'package.json')));
+
+// Stale reports from an earlier run must never be counted.
+for (const p of packages) rmSync(join(packagesDir, p, 'reports'), { recursive: true, force: true });
+
+const steps = [];
+function run(name, cmd, args) {
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  const ok = result.status === 0;
+  steps.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
+  return ok;
+}
+
+const turbo = join(root, 'node_modules', '.bin', 'turbo');
+const biome = join(root, 'node_modules', '.bin', 'biome');
+run('typecheck', turbo, ['run', 'typecheck', '--continue', '--output-logs=errors-only']);
+run('lint', biome, ['check', '.']);
+run('unit and integration tests', turbo, ['run', 'test', '--continue', '--concurrency=2']);
+run('conformance', join(root, 'packages', 'conformance', 'node_modules', '.bin', 'tsx'), [join(root, 'packages', 'conformance', 'src', 'cli.ts'), '--ci']);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const rows = [];
+for (const p of packages) {
+  const file = join(packagesDir, p, 'reports', 'vitest.json');
+  if (!existsSync(file)) {
+    rows.push(`${p}: no report (suite did not run to the end)`);
+    failed += 1;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+  // A suite file that crashed before its tests ran counts as a failure too.
+  const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  failed += brokenFiles;
+  rows.push(`${p}: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed`);
+}
+const conformanceSummary = join(packagesDir, 'conformance', 'reports', 'summary.json');
+if (existsSync(conformanceSummary)) {
+  const c = JSON.parse(readFileSync(conformanceSummary, 'utf8'));
+  passed += c.passed;
+  failed += c.failed;
+  skipped += c.unsupported ?? 0;
+  rows.push(`conformance: ${c.passed} passed, ${c.failed} failed, ${c.unsupported ?? 0} unsupported`);
+} else {
+  rows.push('conformance: no summary (suite did not run to the end)');
+  failed += 1;
+}
+const gateFailures = steps.filter((s) => !s.ok && (s.name === 'typecheck' || s.name === 'lint'));
+failed += gateFailures.length;
+
+console.log('\n=== summary');
+for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds}s)`);
+for (const r of rows) console.log(`     ${r}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed === 0 && steps.every((s) => s.ok) ? 0 : 1);
