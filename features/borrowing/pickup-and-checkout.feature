@@ -1,0 +1,31 @@
+@borrowing
+Feature: Pickup and check-out at the circulation desk
+  Circulation staff check the item in at the pickup location, which makes the hold ready and
+  sends the pickup notice; then check it out to the patron with the right due date.
+
+  Background:
+    Given a borrowing library on the ILS with the default integration settings
+
+  Scenario: Check-in at the pickup location makes the hold ready
+    Given a loan request for the good patron has been received
+    When circulation staff check the temporary item in at the pickup location
+    Then the hold on the temporary item is ready for pickup
+
+  @transit
+  Scenario: Check-in elsewhere sends the item in transit to the pickup location
+    Given a loan request for the good patron has been received
+    When circulation staff check the temporary item in at another library
+    Then the hold on the temporary item is in transit
+
+  Scenario: Check-out uses the lender's due date when it is stricter than the local rule
+    Given a loan request for the good patron has been received with a lender due date in 20 days
+    When circulation staff check the temporary item in at the pickup location
+    And circulation staff check the temporary item out to the good patron
+    Then the patron's loan is due 13 days from today
+
+  Scenario: The local loan rule wins when it is stricter, and the history says so
+    Given a loan request for the good patron has been received with a lender due date in 90 days
+    When circulation staff check the temporary item in at the pickup location
+    And circulation staff check the temporary item out to the good patron
+    Then the patron's loan is due 28 days from today
+    And the circulation history says "Local loan rule"

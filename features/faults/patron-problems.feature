@@ -1,0 +1,23 @@
+@faults
+Feature: Patron problems are flagged, never silently accepted
+
+  Background:
+    Given a borrowing library on the ILS with the default integration settings
+
+  Scenario: An unknown patron is flagged on the request
+    When ILL staff create a loan request for an unknown patron
+    Then the request needs attention
+    And the circulation history says "could not be verified"
+
+  Scenario: A blocked patron is flagged on the request
+    When ILL staff create a loan request for the blocked patron
+    Then the request needs attention
+    And the circulation history says "blocked"
+
+  Scenario: The temporary item for an unknown patron fails and says why
+    Given patron verification is off
+    And a loan request for an unknown patron is in transit
+    When ILL staff mark the request received
+    Then the request is "received"
+    And the request needs attention
+    And the circulation history says "failed"

@@ -1,0 +1,82 @@
+/**
+ * What the conformance suite needs from an ILS, through the vendor's own API only — never a
+ * simulator's database or its /_sim/ state dump — so the same suite runs against a real sandbox.
+ *
+ * The desk does what circulation staff do; the probe reads ILS state.
+ */
+export interface TemporaryItemView {
+  barcode: string;
+  title: string;
+  /** every note the ILS shows on the item, joined */
+  notes: string;
+  location: string;
+  /** library use only / non-circulating */
+  libraryUseOnly: boolean;
+  onLoan: boolean;
+}
+
+export interface HoldView {
+  patronId: string;
+  /** normalised: pending (not yet on the shelf), ready (on hold shelf), in-transit, fulfilled, cancelled */
+  status: 'pending' | 'ready' | 'in-transit' | 'fulfilled' | 'cancelled';
+  pickupLocation: string;
+}
+
+export interface LoanView {
+  patronId: string;
+  dueDate: string;
+}
+
+export interface FeeView {
+  amount: number;
+  feeType: string;
+  comment: string;
+}
+
+export interface LocationView {
+  /** where the item is shelved permanently */
+  permanentLocation: string;
+  /** the temporary location it sits in now, if any */
+  temporaryLocation?: string | undefined;
+}
+
+export interface IlsDesk {
+  /** check an item in at a library's circulation desk (pickup library or another one) */
+  checkIn(barcode: string, at: 'pickup' | 'elsewhere'): Promise<void>;
+  /** check an item out to a patron; resolves to the due date, or throws with the ILS's refusal */
+  checkOut(barcode: string, patronId: string): Promise<{ dueDate: string }>;
+}
+
+export interface IlsProbe {
+  item(barcode: string): Promise<TemporaryItemView | null>;
+  /** how many items the ILS has with this barcode (for "exactly one") */
+  countItems(barcode: string): Promise<number>;
+  holds(barcode: string): Promise<HoldView[]>;
+  loan(barcode: string): Promise<LoanView | null>;
+  fees(patronId: string): Promise<FeeView[]>;
+  location(barcode: string): Promise<LocationView>;
+}
+
+/** Demo identities the suite acts with; taken from the simulator seed, or given for a real ILS. */
+export interface IlsFixture {
+  patrons: { good: string; blocked: string; unknown: string };
+  /** the borrowing library symbol the lending library has an account mapped for */
+  partnerSymbol: string;
+  partnerAccount: string;
+  defaultAccount: string;
+  /** on-shelf items lending scenarios may ship, one per scenario */
+  lendableItems: string[];
+  /** pickup location code for holds */
+  pickupLocation: string;
+  /** closed weekdays/dates of the library calendar, so expected due dates skip them too */
+  calendar: { closedWeekdays: number[]; closedDates: string[] };
+}
+
+export interface IlsDriver {
+  ils: string;
+  /** capability tags this ILS does not support: scenarios tagged with them are declared unsupported */
+  unsupported: string[];
+  desk: IlsDesk;
+  probe: IlsProbe;
+  fixture: IlsFixture;
+}

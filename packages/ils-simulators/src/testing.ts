@@ -1,0 +1,25 @@
+/** Helpers for tests in this package and others: a seeded engine on a movable fixed clock. */
+import { type AdjustableClock, adjustableClock, fixedClock } from './clock.ts';
+import { createEngine, type Engine } from './engine/engine.ts';
+import { buildDemoDataset, type DemoDataset, type DemoProfile, seedEngine } from './seed.ts';
+
+export const testProfile: DemoProfile = { fakerSeed: 20250312, itemBarcodePrefix: '39', patronBarcodePrefix: '29' };
+
+/** A Wednesday: MAIN is closed on Sundays, SCI on weekends. */
+export const testNow = '2025-03-12T10:00:00.000Z';
+
+export interface DemoEngine {
+  engine: Engine;
+  clock: AdjustableClock;
+  dataset: DemoDataset;
+}
+
+export function createDemoEngine(at: string = testNow, profile: DemoProfile = testProfile): DemoEngine {
+  const clock = adjustableClock(fixedClock(at));
+  const engine = createEngine({ clock });
+  const dataset = buildDemoDataset(profile);
+  seedEngine(engine, dataset);
+  return { engine, clock, dataset };
+}
+
+export const days = (n: number) => n * 24 * 60 * 60 * 1000;

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.ts';
+
+export type ServiceDatabase = BetterSQLite3Database<typeof schema>;
+/** The database or a transaction on it: store functions accept both. */
+export type Db = Pick<ServiceDatabase, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'all' | 'get'>;
+
+// Resolved from this file, not the cwd: turbo, cucumber and tsx all start in different folders.
+export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+export const defaultDatabasePath = './data/bookstrap.sqlite';
+
+export interface OpenedDatabase {
+  sqlite: Database.Database;
+  db: ServiceDatabase;
+  close(): void;
+}
+
+/** Opens (creating if needed) and migrates the service database; `:memory:` for tests. */
+export function openDatabase(path: string = process.env.BOOKSTRAP_DB ?? defaultDatabasePath): OpenedDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('foreign_keys = ON');
+  // WAL lets the HTTP handlers read while the worker writes; a second worker process waits
+  // on the lock rather than failing at once.
+  if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return {
+    sqlite,
+    db,
+    close: () => {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrationsFolder, openDatabase } from './database.ts';
+
+describe('migrations', () => {
+  it('every .sql file has a journal entry (drizzle silently skips the others)', () => {
+    const files = readdirSync(migrationsFolder)
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => f.replace(/\.sql$/, ''))
+      .sort();
+    const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    expect(journal.entries.map((e) => e.tag).sort()).toEqual(files);
+  });
+
+  it('migrates an empty database and refuses to rewrite the circulation history', () => {
+    const { sqlite, close } = openDatabase(':memory:');
+    sqlite.exec(`insert into libraries (symbol, name, connection, settings, pickup_locations, created_at, updated_at) values ('TST', 'Test', '{}', '{}', '[]', 0, 0)`);
+    sqlite.exec(`insert into requests (seq, id, library_id, role, service_type, status, title, lenders, created_at, updated_at)
+                 values (1, '1000017', 1, 'borrowing', 'loan', 'new-for-review', 'Dracula', '[]', 0, 0)`);
+    sqlite.exec(`insert into circulation_history (request_id, at, kind, text) values ('1000017', 0, 'created', 'Request created.')`);
+    expect(() => sqlite.exec(`update circulation_history set text = 'rewritten'`)).toThrow(/append-only/);
+    expect(() => sqlite.exec(`delete from circulation_history`)).toThrow(/append-only/);
+    close();
+  });
+});

@@ -1,0 +1,171 @@
+import type { IllRequest, RequestRole, RequestStatus } from '@bookstrap/core';
+import { requestIdFromSequence } from '@bookstrap/core';
+import { and, asc, desc, eq, inArray, like, type SQL, sql } from 'drizzle-orm';
+import type { Db } from './database.ts';
+import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
+
+/** A stored request: the core's `IllRequest` plus what only the service knows. */
+export interface StoredRequest extends IllRequest {
+  libraryId: number;
+  partnerRequestId?: string | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+export function toStoredRequest(row: RequestRow): StoredRequest {
+  return {
+    id: row.id,
+    libraryId: row.libraryId,
+    role: row.role,
+    serviceType: row.serviceType,
+    status: row.status as RequestStatus,
+    title: row.title,
+    author: opt(row.author),
+    isbn: opt(row.isbn),
+    patronId: opt(row.patronId),
+    patronExpiry: opt(row.patronExpiry),
+    pickupLocation: opt(row.pickupLocation),
+    inLibraryUseOnly: row.inLibraryUseOnly,
+    lenders: row.lenders,
+    lenderIndex: row.lenderIndex,
+    borrowingLibrary: opt(row.borrowingLibrary),
+    supplierItemBarcode: opt(row.supplierItemBarcode),
+    lenderDueDate: opt(row.lenderDueDate),
+    temporaryBarcode: opt(row.temporaryBarcode),
+    patronDueDate: opt(row.patronDueDate),
+    itemBarcode: opt(row.itemBarcode),
+    dueDate: opt(row.dueDate),
+    missingSince: opt(row.missingSince),
+    renewals: row.renewals,
+    partnerRequestId: opt(row.partnerRequestId),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** The columns an `IllRequest` maps to (absent values are stored as NULL, not left alone). */
+function columnsOf(request: IllRequest) {
+  return {
+    role: request.role,
+    serviceType: request.serviceType,
+    status: request.status,
+    title: request.title,
+    author: request.author ?? null,
+    isbn: request.isbn ?? null,
+    patronId: request.patronId ?? null,
+    patronExpiry: request.patronExpiry ?? null,
+    pickupLocation: request.pickupLocation ?? null,
+    inLibraryUseOnly: request.inLibraryUseOnly,
+    lenders: request.lenders,
+    lenderIndex: request.lenderIndex,
+    borrowingLibrary: request.borrowingLibrary ?? null,
+    supplierItemBarcode: request.supplierItemBarcode ?? null,
+    lenderDueDate: request.lenderDueDate ?? null,
+    temporaryBarcode: request.temporaryBarcode ?? null,
+    patronDueDate: request.patronDueDate ?? null,
+    itemBarcode: request.itemBarcode ?? null,
+    dueDate: request.dueDate ?? null,
+    missingSince: request.missingSince ?? null,
+    renewals: request.renewals,
+  };
+}
+
+/** The next request ID: numeric with a check digit, from a sequence that never repeats. */
+export function nextRequestId(db: Db): { seq: number; id: string } {
+  const row = db.get<{ seq: number | null }>(sql`select max(${requests.seq}) as seq from ${requests}`);
+  const seq = (row?.seq ?? 0) + 1;
+  return { seq, id: requestIdFromSequence(seq) };
+}
+
+export function insertRequest(db: Db, seq: number, libraryId: number, request: IllRequest, now: Date, partnerRequestId?: string): StoredRequest {
+  const row = db
+    .insert(requests)
+    .values({ seq, id: request.id, libraryId, ...columnsOf(request), partnerRequestId: partnerRequestId ?? null, createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+  return toStoredRequest(row);
+}
+
+export function saveRequest(db: Db, request: IllRequest, now: Date, partnerRequestId?: string | null): StoredRequest {
+  const row = db
+    .update(requests)
+    .set({ ...columnsOf(request), ...(partnerRequestId !== undefined ? { partnerRequestId } : {}), updatedAt: now })
+    .where(eq(requests.id, request.id))
+    .returning()
+    .get();
+  return toStoredRequest(row);
+}
+
+export function setPatronExpiry(db: Db, requestId: string, patronExpiry: string, now: Date): void {
+  db.update(requests).set({ patronExpiry, updatedAt: now }).where(eq(requests.id, requestId)).run();
+}
+
+export function findRequest(db: Db, id: string): StoredRequest | undefined {
+  const row = db.select().from(requests).where(eq(requests.id, id)).get();
+  return row ? toStoredRequest(row) : undefined;
+}
+
+/** A library's own request; another library's request is indistinguishable from a missing one. */
+export function findLibraryRequest(db: Db, libraryId: number, id: string): StoredRequest | undefined {
+  const row = db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.id, id), eq(requests.libraryId, libraryId)))
+    .get();
+  return row ? toStoredRequest(row) : undefined;
+}
+
+export interface RequestFilter {
+  libraryId: number;
+  role?: RequestRole | undefined;
+  status?: string[] | undefined;
+  title?: string | undefined;
+  requestIds?: string[] | undefined;
+  limit: number;
+  offset: number;
+}
+
+export function listRequests(db: Db, filter: RequestFilter): { requests: StoredRequest[]; total: number } {
+  const conditions: SQL[] = [eq(requests.libraryId, filter.libraryId)];
+  if (filter.role) conditions.push(eq(requests.role, filter.role));
+  if (filter.status?.length) conditions.push(inArray(requests.status, filter.status));
+  if (filter.title) conditions.push(like(requests.title, `%${filter.title.replace(/[%_]/g, '')}%`));
+  if (filter.requestIds) conditions.push(inArray(requests.id, filter.requestIds.length ? filter.requestIds : ['']));
+  const where = and(...conditions);
+  const total = db.select({ n: sql<number>`count(*)` }).from(requests).where(where).get()?.n ?? 0;
+  const rows = db.select().from(requests).where(where).orderBy(desc(requests.seq)).limit(filter.limit).offset(filter.offset).all();
+  return { requests: rows.map(toStoredRequest), total };
+}
+
+// ---- circulation history (append-only) -------------------------------------------------------
+
+export interface HistoryEntryInput {
+  requestId: string;
+  kind: HistoryKind;
+  text: string;
+  action?: string | undefined;
+  stepKey?: string | undefined;
+  outcome?: string | undefined;
+}
+
+export function appendHistory(db: Db, entry: HistoryEntryInput, at: Date): HistoryRow {
+  return db
+    .insert(circulationHistory)
+    .values({
+      requestId: entry.requestId,
+      at,
+      kind: entry.kind,
+      text: entry.text,
+      action: entry.action ?? null,
+      stepKey: entry.stepKey ?? null,
+      outcome: entry.outcome ?? null,
+    })
+    .returning()
+    .get();
+}
+
+export function historyOf(db: Db, requestId: string): HistoryRow[] {
+  return db.select().from(circulationHistory).where(eq(circulationHistory.requestId, requestId)).orderBy(asc(circulationHistory.id)).all();
+}

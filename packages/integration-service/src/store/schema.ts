@@ -1,0 +1,166 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The service's own state. Requests and their circulation history are the ILL record; outbox
+ * jobs are the ILS steps still to run (one per step, keyed for idempotency); the protocol log
+ * keeps the raw traffic with secrets masked, apart from the human-readable history.
+ */
+
+const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+
+export const libraries = sqliteTable('libraries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** OCLC-style symbol, upper case: the library's identity among partners */
+  symbol: text('symbol').notNull().unique(),
+  name: text('name').notNull(),
+  /** connection to the ILS, credentials included: never returned by the API */
+  connection: json<Record<string, unknown>>('connection').notNull(),
+  /** integration settings as configured (the parsed, defaulted form) */
+  settings: json<Record<string, unknown>>('settings').notNull(),
+  pickupLocations: json<Record<string, unknown>[]>('pickup_locations').notNull(),
+  createdAt: instant('created_at').notNull(),
+  updatedAt: instant('updated_at').notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    libraryId: integer('library_id')
+      .notNull()
+      .references(() => libraries.id),
+    /** sha-256 of the key: keys are random and long, so a slow hash buys nothing */
+    keyHash: text('key_hash').notNull().unique(),
+    /** the first characters, so staff can tell keys apart without the secret */
+    prefix: text('prefix').notNull(),
+    createdAt: instant('created_at').notNull(),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [index('api_keys_library').on(t.libraryId)],
+);
+
+export const requests = sqliteTable(
+  'requests',
+  {
+    /** the sequence the request ID is derived from (check digit added) */
+    seq: integer('seq').primaryKey(),
+    id: text('id').notNull().unique(),
+    libraryId: integer('library_id')
+      .notNull()
+      .references(() => libraries.id),
+    role: text('role', { enum: ['borrowing', 'lending'] }).notNull(),
+    serviceType: text('service_type', { enum: ['loan', 'copy'] }).notNull(),
+    status: text('status').notNull(),
+    title: text('title').notNull(),
+    author: text('author'),
+    isbn: text('isbn'),
+    patronId: text('patron_id'),
+    patronExpiry: text('patron_expiry'),
+    pickupLocation: text('pickup_location'),
+    inLibraryUseOnly: integer('in_library_use_only', { mode: 'boolean' }).notNull().default(false),
+    lenders: json<string[]>('lenders').notNull(),
+    lenderIndex: integer('lender_index').notNull().default(0),
+    borrowingLibrary: text('borrowing_library'),
+    supplierItemBarcode: text('supplier_item_barcode'),
+    lenderDueDate: text('lender_due_date'),
+    temporaryBarcode: text('temporary_barcode'),
+    patronDueDate: text('patron_due_date'),
+    itemBarcode: text('item_barcode'),
+    dueDate: text('due_date'),
+    missingSince: text('missing_since'),
+    renewals: integer('renewals').notNull().default(0),
+    /** the other side's request when both libraries use this service */
+    partnerRequestId: text('partner_request_id'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('requests_library_status').on(t.libraryId, t.status), index('requests_library_title').on(t.libraryId, t.title)],
+);
+
+export const historyKinds = ['created', 'action', 'note', 'pending', 'outcome', 'partner', 'staff'] as const;
+export type HistoryKind = (typeof historyKinds)[number];
+
+/** Append-only: rows are inserted, never updated or deleted (triggers in the migration enforce it). */
+export const circulationHistory = sqliteTable(
+  'circulation_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id),
+    at: instant('at').notNull(),
+    kind: text('kind', { enum: historyKinds }).notNull(),
+    /** the action that was taken, for action entries */
+    action: text('action'),
+    stepKey: text('step_key'),
+    outcome: text('outcome'),
+    text: text('text').notNull(),
+  },
+  (t) => [index('history_request').on(t.requestId, t.id)],
+);
+
+export const jobStates = ['pending', 'running', 'succeeded', 'failed-retryable', 'needs-staff', 'configuration-error'] as const;
+export type JobState = (typeof jobStates)[number];
+
+export const outboxJobs = sqliteTable(
+  'outbox_jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** request + step + item (+ occurrence): the same key is the same ILS action, run once */
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id),
+    libraryId: integer('library_id')
+      .notNull()
+      .references(() => libraries.id),
+    /** the history entry of the action whose plan this step belongs to; plans run in order */
+    planId: integer('plan_id').notNull(),
+    position: integer('position').notNull(),
+    stepName: text('step_name').notNull(),
+    /** the core `IlsStep`, input included: enough to run the step after a restart */
+    step: json<Record<string, unknown>>('step').notNull(),
+    state: text('state', { enum: jobStates }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: instant('lease_until'),
+    lastOutcome: json<Record<string, unknown>>('last_outcome'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('outbox_jobs_idempotency_key').on(t.idempotencyKey),
+    index('outbox_jobs_due').on(t.state, t.nextAttemptAt),
+    index('outbox_jobs_request').on(t.requestId, t.planId, t.position),
+  ],
+);
+
+export const protocolLog = sqliteTable(
+  'protocol_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: text('request_id'),
+    stepKey: text('step_key'),
+    libraryId: integer('library_id'),
+    at: instant('at').notNull(),
+    method: text('method').notNull(),
+    url: text('url').notNull(),
+    requestHeaders: json<Record<string, string>>('request_headers'),
+    requestBody: text('request_body'),
+    status: integer('status'),
+    responseBody: text('response_body'),
+    durationMs: integer('duration_ms'),
+    error: text('error'),
+  },
+  (t) => [index('protocol_log_request').on(t.requestId, t.id)],
+);
+
+export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog };
+
+export type LibraryRow = typeof libraries.$inferSelect;
+export type RequestRow = typeof requests.$inferSelect;
+export type HistoryRow = typeof circulationHistory.$inferSelect;
+export type JobRow = typeof outboxJobs.$inferSelect;
+export type ProtocolLogRow = typeof protocolLog.$inferSelect;
