@@ -162,6 +162,7 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
               shelvingLocation: borrowing.shelvingLocation,
               dueDate: next.patronDueDate,
               inLibraryUseOnly: request.inLibraryUseOnly,
+              itemPolicy: request.inLibraryUseOnly ? (borrowing.libraryUseOnlyItemPolicy ?? borrowing.temporaryItemPolicy) : borrowing.temporaryItemPolicy,
             },
             barcode.barcode,
           ),

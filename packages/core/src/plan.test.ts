@@ -66,6 +66,14 @@ describe('plan on received (B4)', () => {
     expect(plan[1]?.input).toMatchObject({ inLibraryUseOnly: true });
     expect(plan[0]?.input).toMatchObject({ note: expect.stringContaining('library use only') });
   });
+  it('gives the temporary item the configured item policy, library use only its own', () => {
+    const settings = settingsWith({ borrowing: { temporaryItemPolicy: 'ILL', libraryUseOnlyItemPolicy: 'LIBUSE' } });
+    const loan = planOf(aRequest('borrowing', 'in-transit'), { action: 'receive' }, context('alma', settings));
+    const libraryUse = planOf(aRequest('borrowing', 'in-transit', { inLibraryUseOnly: true }), { action: 'receive' }, context('alma', settings));
+    expect(loan.plan[0]?.input).toMatchObject({ itemPolicy: 'ILL' });
+    expect(libraryUse.plan[0]?.input).toMatchObject({ itemPolicy: 'LIBUSE' });
+    expect(planOf(aRequest('borrowing', 'in-transit'), { action: 'receive' }, context()).plan[0]?.input).toMatchObject({ itemPolicy: undefined });
+  });
   it('never creates a temporary item for a copy', () => {
     const { plan, request } = planOf(aRequest('borrowing', 'in-transit', { serviceType: 'copy' }), { action: 'receive' }, context());
     expect(plan).toEqual([]);

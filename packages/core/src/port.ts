@@ -31,6 +31,8 @@ export interface TemporaryItemInput {
   /** the due date the ILS should apply at check-out (stricter of lender and local rule) */
   dueDate?: CalendarDate | undefined;
   inLibraryUseOnly: boolean;
+  /** the ILS item policy to give the item (library use only needs one); absent: the ILS default */
+  itemPolicy?: string | undefined;
 }
 
 export interface HoldInput {

@@ -53,6 +53,9 @@ export const borrowingSettingsSchema = z.object({
   /** ILL holding location of temporary items, and the shelving location within it */
   illLocation: locationCode.default('ILL'),
   shelvingLocation: locationCode.optional(),
+  /** the ILS item policy of temporary items, and of library-use-only ones (omitted: the ILS default) */
+  temporaryItemPolicy: locationCode.optional(),
+  libraryUseOnlyItemPolicy: locationCode.optional(),
   pickupNoticeDelayMinutes: z
     .number()
     .int()

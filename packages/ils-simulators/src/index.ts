@@ -1,1 +1,66 @@
-export {};
+/**
+ * @bookstrap/ils-simulators: faithful simulators of vendor ILS APIs on one SQLite circulation
+ * engine, with a control plane for tests (reset, faults, clock).
+ */
+import { almaDemo } from './vendors/alma/demo.ts';
+
+export { type AdjustableClock, adjustableClock, type Clock, fixedClock, systemClock } from './clock.ts';
+export { type FaultSettings, type FaultSettingsInput, FaultController } from './control/faults.ts';
+export * as engine from './engine/index.ts';
+export type {
+  Bib,
+  CheckInOutcome,
+  CheckInResult,
+  Engine,
+  EngineErrorCode,
+  Fee,
+  Hold,
+  HoldStatus,
+  Holding,
+  Item,
+  ItemRecord,
+  ItemStatus,
+  Library,
+  Loan,
+  Location,
+  Patron,
+  PatronStatus,
+} from './engine/index.ts';
+export { EngineError, isEngineError } from './engine/index.ts';
+export {
+  buildDemoDataset,
+  type DemoDataset,
+  type DemoInstitutionalPatron,
+  type DemoItem,
+  type DemoPatron,
+  type DemoProfile,
+  demoExpiryDate,
+  seedEngine,
+} from './seed.ts';
+export {
+  createSimulator,
+  type RunningSimulator,
+  type RunningSimulators,
+  type Simulator,
+  type SimulatorOptions,
+  type StartSimulatorsOptions,
+  startSimulators,
+} from './simulator.ts';
+export { registeredVendors, vendorDefinition, vendorRegistry } from './vendors/registry.ts';
+export {
+  defaultPorts,
+  type GovernanceLimits,
+  type InjectedFault,
+  type VendorApp,
+  type VendorDefinition,
+  type VendorId,
+  type VendorRuntime,
+  vendorIds,
+} from './vendors/types.ts';
+export type { AlmaDemo, AlmaDemoItem, AlmaDemoPatron } from './vendors/alma/demo.ts';
+export { fromAlmaId, toAlmaId } from './vendors/alma/ids.ts';
+
+/** What each simulator's seed contains, in that vendor's terms: credentials, codes, ids. */
+export const demo = {
+  alma: almaDemo,
+};

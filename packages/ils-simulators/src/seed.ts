@@ -130,9 +130,21 @@ const titles: { title: string; author: string; publisher: string; year: string; 
   { title: 'Les misérables. Tome 2, Cosette', author: 'Hugo, Victor', publisher: 'A. Lacroix, Verboeckhoven & Cie', year: '1862', library: 'MAIN' },
   { title: 'War and peace', author: 'Tolstoy, Leo', publisher: 'The Russian Messenger', year: '1869', library: 'MAIN' },
   { title: 'Crime and punishment', author: 'Dostoyevsky, Fyodor', publisher: 'The Russian Messenger', year: '1866', library: 'MAIN' },
-  { title: 'El ingenioso hidalgo don Quijote de la Mancha', author: 'Cervantes Saavedra, Miguel de', publisher: 'Juan de la Cuesta', year: '1605', library: 'MAIN' },
+  {
+    title: 'El ingenioso hidalgo don Quijote de la Mancha',
+    author: 'Cervantes Saavedra, Miguel de',
+    publisher: 'Juan de la Cuesta',
+    year: '1605',
+    library: 'MAIN',
+  },
   { title: 'The adventures of Sherlock Holmes', author: 'Doyle, Arthur Conan', publisher: 'George Newnes', year: '1892', library: 'MAIN' },
-  { title: 'Frankenstein; or, The modern Prometheus', author: 'Shelley, Mary Wollstonecraft', publisher: 'Lackington, Hughes, Harding, Mavor & Jones', year: '1818', library: 'MAIN' },
+  {
+    title: 'Frankenstein; or, The modern Prometheus',
+    author: 'Shelley, Mary Wollstonecraft',
+    publisher: 'Lackington, Hughes, Harding, Mavor & Jones',
+    year: '1818',
+    library: 'MAIN',
+  },
   { title: 'Dracula', author: 'Stoker, Bram', publisher: 'Archibald Constable & Co.', year: '1897', library: 'MAIN' },
   { title: 'Great expectations', author: 'Dickens, Charles', publisher: 'Chapman & Hall', year: '1861', library: 'MAIN' },
   { title: 'Jane Eyre', author: 'Brontë, Charlotte', publisher: 'Smith, Elder & Co.', year: '1847', library: 'MAIN' },
@@ -164,7 +176,12 @@ function isbn13(index: number): string {
 
 /** A Library-of-Congress-looking call number derived from the author. */
 function callNumberFor(author: string, year: string, index: number): string {
-  const cutter = author.normalize('NFD').replace(/[^A-Za-z]/gu, '').slice(0, 1).toUpperCase() || 'X';
+  const cutter =
+    author
+      .normalize('NFD')
+      .replace(/[^A-Za-z]/gu, '')
+      .slice(0, 1)
+      .toUpperCase() || 'X';
   return `PN${3300 + index * 7} .${cutter}${10 + index} ${year}`;
 }
 
@@ -179,12 +196,7 @@ export function buildDemoDataset(profile: DemoProfile): DemoDataset {
   let patronId = 0;
   const patronBarcode = (n: number) => `${profile.patronBarcodePrefix}${String(n).padStart(12, '0')}`;
 
-  const person = (
-    userGroup: string,
-    expiresInDays: number,
-    status: DemoPatron['status'] = 'active',
-    block?: DemoPatron['block'],
-  ): DemoPatron => {
+  const person = (userGroup: string, expiresInDays: number, status: DemoPatron['status'] = 'active', block?: DemoPatron['block']): DemoPatron => {
     patronId += 1;
     const firstName = faker.person.firstName();
     const lastName = faker.person.lastName();
@@ -322,41 +334,48 @@ export function buildDemoDataset(profile: DemoProfile): DemoDataset {
   };
 }
 
+/** The expiry day (`YYYY-MM-DD`) a demo patron gets when the engine is seeded at `seededAt`. */
+export function demoExpiryDate(patron: Pick<DemoPatron, 'expiresInDays'>, seededAt: Date): string {
+  return addDaysToDay(toDay(seededAt), patron.expiresInDays);
+}
+
 /** Writes the dataset into an empty engine (ids as in the dataset, dates relative to the clock). */
 export function seedEngine(engine: Engine, dataset: DemoDataset): void {
   const now = engine.clock.now();
-  const today = toDay(now);
   const year = now.getUTCFullYear();
   engine.db.transaction((tx) => {
     const libraryIds = new Map<string, number>();
     const locationIds = new Map<string, number>();
     for (const library of dataset.libraries) {
-      const row = tx
-        .insert(libraries)
-        .values({ code: library.code, name: library.name, holdShelfDays: library.holdShelfDays })
-        .returning()
-        .get();
+      const row = tx.insert(libraries).values({ code: library.code, name: library.name, holdShelfDays: library.holdShelfDays }).returning().get();
       libraryIds.set(library.code, row.id);
       for (const location of library.locations) {
-        const inserted = tx.insert(locations).values({ libraryId: row.id, ...location }).returning().get();
+        const inserted = tx
+          .insert(locations)
+          .values({ libraryId: row.id, ...location })
+          .returning()
+          .get();
         locationIds.set(`${library.code}/${location.code}`, inserted.id);
       }
-      for (const desk of library.circulationDesks) tx.insert(circulationDesks).values({ libraryId: row.id, ...desk }).run();
+      for (const desk of library.circulationDesks)
+        tx.insert(circulationDesks)
+          .values({ libraryId: row.id, ...desk })
+          .run();
       for (const weekday of library.closedWeekdays) tx.insert(closedWeekdays).values({ libraryId: row.id, weekday }).run();
       for (let y = year - 1; y <= year + 5; y += 1) {
         for (const monthDay of library.annualClosedDates) {
-          tx.insert(closedDates).values({ libraryId: row.id, date: `${y}-${monthDay}`, reason: 'Holiday' }).run();
+          tx.insert(closedDates)
+            .values({ libraryId: row.id, date: `${y}-${monthDay}`, reason: 'Holiday' })
+            .run();
         }
       }
     }
     for (const policy of dataset.itemPolicies) tx.insert(itemPolicies).values(policy).run();
     for (const rule of dataset.loanRules) tx.insert(loanRules).values(rule).run();
 
-    const allPatrons: DemoPatron[] = [
-      ...Object.values(dataset.patrons),
-      ...dataset.otherPatrons,
-      ...Object.values(dataset.institutionalPatrons),
-    ].sort((a, b) => a.id - b.id);
+    const allPatrons: DemoPatron[] = [...Object.values(dataset.patrons), ...dataset.otherPatrons, ...Object.values(dataset.institutionalPatrons)].sort(
+      (a, b) => a.id - b.id,
+    );
     for (const patron of allPatrons) {
       tx.insert(patrons)
         .values({
@@ -368,15 +387,13 @@ export function seedEngine(engine: Engine, dataset: DemoDataset): void {
           email: patron.email,
           userGroup: patron.userGroup,
           status: patron.status,
-          expiryDate: addDaysToDay(today, patron.expiresInDays),
+          expiryDate: demoExpiryDate(patron, now),
           institutionalSymbol: 'symbol' in patron ? String(patron.symbol) : null,
           createdAt: now,
         })
         .run();
       if (patron.block) {
-        tx.insert(patronBlocks)
-          .values({ patronId: patron.id, blockType: patron.block.type, description: patron.block.description, createdAt: now })
-          .run();
+        tx.insert(patronBlocks).values({ patronId: patron.id, blockType: patron.block.type, description: patron.block.description, createdAt: now }).run();
       }
     }
 
@@ -432,18 +449,21 @@ export function seedEngine(engine: Engine, dataset: DemoDataset): void {
     const loaned = dataset.checkedOutItem;
     const lendingLibraryId = libraryIds.get(loaned.library);
     if (borrower && lendingLibraryId !== undefined) {
-      const patronRow = tx.select().from(patrons).all().find((row) => row.id === borrower.id);
-      const libraryRow = tx.select().from(libraries).all().find((row) => row.id === lendingLibraryId);
+      const patronRow = tx
+        .select()
+        .from(patrons)
+        .all()
+        .find((row) => row.id === borrower.id);
+      const libraryRow = tx
+        .select()
+        .from(libraries)
+        .all()
+        .find((row) => row.id === lendingLibraryId);
       if (patronRow && libraryRow) {
         const loanDate = new Date(now.getTime() - 7 * 24 * 60 * 60 * 1000);
         const dueDate = computeDueDate(tx, { patron: patronRow, itemPolicy: loaned.policy, library: libraryRow, now: loanDate });
-        tx.insert(loans)
-          .values({ itemId: loaned.itemId, patronId: borrower.id, libraryId: lendingLibraryId, loanDate, dueDate })
-          .run();
-        tx.update(items)
-          .set({ status: 'checked_out', processType: 'LOAN' })
-          .where(eq(items.id, loaned.itemId))
-          .run();
+        tx.insert(loans).values({ itemId: loaned.itemId, patronId: borrower.id, libraryId: lendingLibraryId, loanDate, dueDate }).run();
+        tx.update(items).set({ status: 'checked_out', processType: 'LOAN' }).where(eq(items.id, loaned.itemId)).run();
       }
     }
   });

@@ -132,7 +132,9 @@ describe('schema order and shape', () => {
     expect(xml).toContain(
       '<FromAgencyId><UniqueAgencyId><Scheme>http://www.niso.org/ncip/v1_0/schemes/agency.scm</Scheme><Value>BOOKSTRAP</Value></UniqueAgencyId></FromAgencyId>',
     );
-    expect(xml).toContain('<UniqueItemId><UniqueAgencyId><Scheme>http://www.niso.org/ncip/v1_0/schemes/agency.scm</Scheme><Value>TULSA</Value></UniqueAgencyId><ItemIdentifierValue>100234</ItemIdentifierValue></UniqueItemId>');
+    expect(xml).toContain(
+      '<UniqueItemId><UniqueAgencyId><Scheme>http://www.niso.org/ncip/v1_0/schemes/agency.scm</Scheme><Value>TULSA</Value></UniqueAgencyId><ItemIdentifierValue>100234</ItemIdentifierValue></UniqueItemId>',
+    );
     expect(xml).toContain('<NCIPMessage version="http://www.niso.org/ncip/v1_0/imp1/dtd/ncip_v1_0.dtd">');
   });
 
@@ -153,10 +155,7 @@ describe('schema order and shape', () => {
   });
 
   it('a PIN check with a user id sends two AuthenticationInputs (UserId and AuthenticationInput are alternatives)', () => {
-    const xml = buildRequest(
-      { service: 'LookupUser', header, userId: 'P0001', authentication: [{ data: '1234', inputType: 'PIN' }] },
-      alma,
-    );
+    const xml = buildRequest({ service: 'LookupUser', header, userId: 'P0001', authentication: [{ data: '1234', inputType: 'PIN' }] }, alma);
     const parsed = parseRequest(xml);
     expect(parsed.ok && parsed.request.service === 'LookupUser' && parsed.request.authentication).toEqual([
       { data: 'P0001', inputType: 'Barcode Id', formatType: 'text/plain' },
@@ -179,7 +178,10 @@ describe('schema order and shape', () => {
   });
 
   it('dates may be given as Date objects and are written in UTC without milliseconds', () => {
-    const xml = buildRequest({ service: 'RenewItem', header, userId: 'P1', itemId: 'I1', desiredDateDue: new Date(Date.UTC(2025, 2, 1, 23, 59, 59, 500)) }, alma);
+    const xml = buildRequest(
+      { service: 'RenewItem', header, userId: 'P1', itemId: 'I1', desiredDateDue: new Date(Date.UTC(2025, 2, 1, 23, 59, 59, 500)) },
+      alma,
+    );
     expect(xml).toContain('<DesiredDateDue>2025-03-01T23:59:59Z</DesiredDateDue>');
   });
 });
@@ -189,8 +191,21 @@ describe('builder refusals (schema-invalid input is a programming error)', () =>
     ['a date that is not xs:dateTime', { service: 'RenewItem', header, userId: 'P1', itemId: 'I1', desiredDateDue: '01/03/2025' }, /xs:dateTime/],
     ['RequestItem without item or bib id', { service: 'RequestItem', header, userId: 'P1' }, /itemId or a bibliographicId/],
     ['CheckOutItem without a user', { service: 'CheckOutItem', header, itemId: 'I1' }, /userId or authentication/],
-    ['a fee without an amount', { service: 'CreateUserFiscalTransaction', header, userId: 'P1', fiscalTransaction: { actionType: 'Assess', transactionType: 'Fine' } }, /amount/],
-    ['a fractional MonetaryValue', { service: 'CreateUserFiscalTransaction', header, userId: 'P1', fiscalTransaction: { actionType: 'Assess', transactionType: 'Fine', amount: { monetaryValue: 12.5 } } }, /integer/],
+    [
+      'a fee without an amount',
+      { service: 'CreateUserFiscalTransaction', header, userId: 'P1', fiscalTransaction: { actionType: 'Assess', transactionType: 'Fine' } },
+      /amount/,
+    ],
+    [
+      'a fractional MonetaryValue',
+      {
+        service: 'CreateUserFiscalTransaction',
+        header,
+        userId: 'P1',
+        fiscalTransaction: { actionType: 'Assess', transactionType: 'Fine', amount: { monetaryValue: 12.5 } },
+      },
+      /integer/,
+    ],
     ['an empty agency id', { service: 'DeleteItem', header: { fromAgencyId: '', toAgencyId: 'X' }, itemId: 'I1' }, /From agency id is empty/],
   ] as const)('refuses %s', (_label, request, message) => {
     expect(() => buildRequest(request as unknown as NcipRequest, alma)).toThrow(NcipBuildError);
@@ -238,24 +253,39 @@ describe('buildResponse → parseResponse round trip', () => {
   });
 
   it('RenewItem can answer Pending', () => {
-    const xml = keep('renew pending', buildResponse({ service: 'RenewItem', header: responseHeader, pending: { dateOfExpectedReply: '2025-02-02T00:00:00Z' } }, alma), alma);
-    expect(parseResponse(xml, 'RenewItem')).toMatchObject({ ok: true, response: { pending: { dateOfExpectedReply: '2025-02-02T00:00:00Z' } } });
+    const xml = keep(
+      'renew pending',
+      buildResponse({ service: 'RenewItem', header: responseHeader, pending: { dateOfExpectedReply: '2025-02-02T00:00:00Z' } }, alma),
+      alma,
+    );
+    expect(parseResponse(xml, 'RenewItem')).toEqual({
+      ok: true,
+      version: '2.02',
+      response: { service: 'RenewItem', header: responseHeader, pending: { dateOfExpectedReply: '2025-02-02T00:00:00Z' } },
+    });
   });
 
   it('Problem responses, with a service and bare, are valid and parse as classified errors', () => {
     const withService = keep(
       'problem CheckOutItem',
-      buildResponse({ service: 'CheckOutItem', header: responseHeader, problems: [{ type: 'User Blocked', detail: 'Fines over limit', element: 'UserId', value: 'P1' }] }, alma),
+      buildResponse(
+        { service: 'CheckOutItem', header: responseHeader, problems: [{ type: 'User Blocked', detail: 'Fines over limit', element: 'UserId', value: 'P1' }] },
+        alma,
+      ),
       alma,
     );
-    expect(withService).toContain('<ProblemType ncip:Scheme="http://www.niso.org/ncip/v1_0/schemes/processingerrortype/checkoutitemprocessingerror.scm">User Blocked</ProblemType>');
+    expect(withService).toContain(
+      '<ProblemType ncip:Scheme="http://www.niso.org/ncip/v1_0/schemes/processingerrortype/checkoutitemprocessingerror.scm">User Blocked</ProblemType>',
+    );
     const bare = keep('problem bare', buildResponse({ problems: [{ type: 'Invalid Message Syntax Error', detail: 'not XML' }] }, alma), alma);
     expect(parseResponse(withService, 'CheckOutItem')).toMatchObject({ ok: false, error: { kind: 'needs-staff', reason: 'problem' } });
     expect(parseResponse(bare, 'CheckOutItem')).toMatchObject({ ok: false, error: { kind: 'configuration-error', reason: 'problem' } });
   });
 
   it('refuses responses the schema cannot express', () => {
-    expect(() => buildResponse({ service: 'RequestItem', header: responseHeader, itemId: 'I1', requestType: 'Hold', requestScopeType: 'Item' }, alma)).toThrow(/userId/);
+    expect(() => buildResponse({ service: 'RequestItem', header: responseHeader, itemId: 'I1', requestType: 'Hold', requestScopeType: 'Item' }, alma)).toThrow(
+      /userId/,
+    );
     expect(() => buildResponse({ service: 'LookupItem', item: {} }, alma)).toThrow(/requestId or an itemId/);
     expect(() => buildResponse({ service: 'DeleteItem', problems: [] }, alma)).toThrow(/at least one problem/);
   });

@@ -34,13 +34,18 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   } else if (path === '/ncip') {
     const parsed = parseRequest(body);
     if (!parsed.ok || parsed.request.service !== 'CheckInItem') {
-      res.writeHead(200, { 'content-type': 'application/xml' }).end(buildResponse({ problems: [parsed.ok ? { type: 'Unsupported Service' } : parsed.problem] }, alma));
+      res
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(buildResponse({ problems: [parsed.ok ? { type: 'Unsupported Service' } : parsed.problem] }, alma));
       return;
     }
     const itemId = parsed.request.itemId;
     const reply =
       itemId === 'gone'
-        ? buildResponse({ service: 'CheckInItem', header: responseHeaderFor(parsed.request.header), problems: [{ type: 'Item Not Checked Out', value: itemId }] }, alma)
+        ? buildResponse(
+            { service: 'CheckInItem', header: responseHeaderFor(parsed.request.header), problems: [{ type: 'Item Not Checked Out', value: itemId }] },
+            alma,
+          )
         : buildResponse({ service: 'CheckInItem', header: responseHeaderFor(parsed.request.header), itemId }, alma);
     res.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' }).end(reply);
   } else {
@@ -113,7 +118,7 @@ describe('ncipPost against a local responder', () => {
     const controller = new AbortController();
     const pending = ncipPost(`${base}/hang`, checkIn('1'), { signal: controller.signal, timeoutMs: 5000 });
     controller.abort();
-    expect(await pending).toMatchObject({ ok: false, error: { kind: 'retryable', reason: 'network' } });
+    expect(await pending).toMatchObject({ ok: false, error: { kind: 'retryable', reason: 'network', message: expect.stringMatching(/cancelled/) } });
   });
 });
 

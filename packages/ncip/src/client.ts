@@ -21,11 +21,19 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 function httpError(status: number, url: string, statusText: string): NcipClientError {
   const base = { reason: 'http' as const, httpStatus: status };
   if (status === 401 || status === 403) {
-    return { ...base, kind: 'configuration-error', message: `The NCIP responder refused Bookstrap's credentials (HTTP ${status}); check the NCIP authentication settings.` };
+    return {
+      ...base,
+      kind: 'configuration-error',
+      message: `The NCIP responder refused Bookstrap's credentials (HTTP ${status}); check the NCIP authentication settings.`,
+    };
   }
   if (status === 404) return { ...base, kind: 'configuration-error', message: `No NCIP responder at ${url} (HTTP 404); check the NCIP server address.` };
   if (status === 408 || status === 429 || status >= 500) {
-    return { ...base, kind: 'retryable', message: `The NCIP responder is unavailable (HTTP ${status}${statusText ? ` ${statusText}` : ''}); the step will be retried.` };
+    return {
+      ...base,
+      kind: 'retryable',
+      message: `The NCIP responder is unavailable (HTTP ${status}${statusText ? ` ${statusText}` : ''}); the step will be retried.`,
+    };
   }
   return { ...base, kind: 'configuration-error', message: `The NCIP responder rejected the request (HTTP ${status}${statusText ? ` ${statusText}` : ''}).` };
 }
@@ -56,7 +64,18 @@ export async function ncipPost(url: string, xml: string, options: NcipPostOption
     if (timeout.aborted || isTimeout(e)) {
       return {
         ok: false,
-        error: { kind: 'retryable', reason: 'timeout', message: `The NCIP responder did not answer within ${timeoutMs} ms; the step will be retried (check the ILS before retrying a check-out).` },
+        error: {
+          kind: 'retryable',
+          reason: 'timeout',
+          message: `The NCIP responder did not answer within ${timeoutMs} ms; the step will be retried (check the ILS before retrying a check-out).`,
+        },
+        durationMs: elapsed(),
+      };
+    }
+    if (options.signal?.aborted) {
+      return {
+        ok: false,
+        error: { kind: 'retryable', reason: 'network', message: 'The NCIP call was cancelled before the responder answered.' },
         durationMs: elapsed(),
       };
     }
@@ -86,12 +105,7 @@ export interface NcipTraffic {
 export type NcipExchangeResult = ParseResponseResult & { traffic: NcipTraffic };
 
 /** Builds, sends and reads one NCIP exchange; the traffic is returned for the protocol log. */
-export async function ncipExchange(
-  url: string,
-  request: NcipRequest,
-  profile: NcipProfile,
-  options: NcipPostOptions = {},
-): Promise<NcipExchangeResult> {
+export async function ncipExchange(url: string, request: NcipRequest, profile: NcipProfile, options: NcipPostOptions = {}): Promise<NcipExchangeResult> {
   const xml = buildRequest(request, profile);
   const posted = await ncipPost(url, xml, options);
   const traffic: NcipTraffic = { url, requestBody: maskNcipSecrets(xml), durationMs: posted.durationMs };

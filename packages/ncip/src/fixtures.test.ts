@@ -257,11 +257,17 @@ const requestExpectations: Record<string, Expect> = {
       pickupLocation: 'FAIRCHILD',
     },
   },
-  'checkInItem.xml': { service: 'CheckInItem', fields: { itemId: 'LEH-201911071039', itemElementTypes: ['Bibliographic Description'], header: { fromAgencyId: 'Relais', toAgencyId: 'LEH' } } },
+  'checkInItem.xml': {
+    service: 'CheckInItem',
+    fields: { itemId: 'LEH-201911071039', itemElementTypes: ['Bibliographic Description'], header: { fromAgencyId: 'Relais', toAgencyId: 'LEH' } },
+  },
   'checkOutItem.xml': { service: 'CheckOutItem', fields: { userId: '8377630', itemId: 'LEH-201911071039' } },
   'lookupUser-without-barcode.xml': {
     service: 'LookupUser',
-    fields: { authentication: [{ data: 'myluid', formatType: 'text', inputType: 'username' }], userElementTypes: ['Name Information', 'User Address Information', 'User Privilege', 'User Id'] },
+    fields: {
+      authentication: [{ data: 'myluid', formatType: 'text', inputType: 'username' }],
+      userElementTypes: ['Name Information', 'User Address Information', 'User Privilege', 'User Id'],
+    },
   },
   'lookupUser.xml': { service: 'LookupUser', fields: { userId: '8377630', header: { fromAgencyId: 'Relais', toAgencyId: 'LEHI' } } },
   'ncip-acceptItem-blocked.xml': {
@@ -283,7 +289,12 @@ const requestExpectations: Record<string, Expect> = {
   'ncip-cancelRequestItem-missingUser.xml': { problem: 'Needed Data Missing', element: 'UserId' },
   'ncip-cancelRequestItem.xml': {
     service: 'CancelRequestItem',
-    fields: { userId: 'slnp_one_inst_user', requestId: '5fc504cb-9042-4bfe-a54f-287c56cd7a11', itemId: 'at-013', header: { fromAgencyId: 'Relais', toAgencyId: 'Lehigh University' } },
+    fields: {
+      userId: 'slnp_one_inst_user',
+      requestId: '5fc504cb-9042-4bfe-a54f-287c56cd7a11',
+      itemId: 'at-013',
+      header: { fromAgencyId: 'Relais', toAgencyId: 'Lehigh University' },
+    },
   },
   'ncip-checkin.xml': { service: 'CheckInItem', fields: { itemId: 'LEH-20191003225' } },
   'ncip-checkout-full.xml': {
@@ -298,7 +309,10 @@ const requestExpectations: Record<string, Expect> = {
   'ncip-checkout.xml': { service: 'CheckOutItem', fields: { userId: '8377630', itemId: 'LEH-20191003225' } },
   'ncip-createUserFiscalTransaction.xml': {
     service: 'CreateUserFiscalTransaction',
-    fields: { userId: '8377631', fiscalTransaction: { actionType: 'charge-default-patron-fee', transactionType: 'ILL-fee', amount: { monetaryValue: 0 }, itemId: 'i-123' } },
+    fields: {
+      userId: '8377631',
+      fiscalTransaction: { actionType: 'charge-default-patron-fee', transactionType: 'ILL-fee', amount: { monetaryValue: 0 }, itemId: 'i-123' },
+    },
   },
   'ncip-createUserFiscalTransactionBlocked.xml': { service: 'CreateUserFiscalTransaction', fields: { userId: '5551213' } },
   'ncip-createUserFiscalTransactionNoTrans.xml': { problem: 'Needed Data Missing', element: 'FiscalTransactionInformation' },
@@ -309,12 +323,22 @@ const requestExpectations: Record<string, Expect> = {
   'ncip-lookupUser.xml': { service: 'LookupUser', fields: { userId: '8377630' } },
   'ncip-lookupUserAutomatedBlock.xml': { service: 'LookupUser', fields: { userId: '5551214' } },
   'ncip-lookupUserBlocked.xml': { service: 'LookupUser', fields: { userId: '5551213' } },
-  'ncip-lookupUserCheckPin.xml': { service: 'LookupUser', fields: { userId: '8377630', authentication: [{ data: '1234', inputType: 'PIN' }], userElementTypes: ['User Id'] } },
+  'ncip-lookupUserCheckPin.xml': {
+    service: 'LookupUser',
+    fields: { userId: '8377630', authentication: [{ data: '1234', inputType: 'PIN' }], userElementTypes: ['User Id'] },
+  },
   'ncip-lookupUserCheckPinFailed.xml': { service: 'LookupUser', fields: { userId: '8377630', authentication: [{ data: '5678', inputType: 'PIN' }] } },
   'ncip-lookupUserNotFound.xml': { service: 'LookupUser', fields: { userId: '5551212' } },
   'ncip-requestitem-barcodeFallback.xml': {
     service: 'RequestItem',
-    fields: { userId: '8377630', userIdentifierType: 'barcode', requestId: '0000005', requestType: 'Page', requestScopeType: 'Item', bibliographicId: { identifier: '' } },
+    fields: {
+      userId: '8377630',
+      userIdentifierType: 'barcode',
+      requestId: '0000005',
+      requestType: 'Page',
+      requestScopeType: 'Item',
+      bibliographicId: { identifier: '' },
+    },
   },
   'ncip-requestitem-title.xml': {
     service: 'RequestItem',
@@ -344,12 +368,20 @@ function answer(req: NcipRequest): NcipResponse {
     case 'CheckOutItem':
       return { service: req.service, header, itemId: req.itemId, userId, dateDue: '2025-04-01T23:59:59Z' };
     case 'CheckInItem':
+      return { service: req.service, header, itemId: req.itemId };
     case 'DeleteItem':
       return { service: req.service, header, itemId: req.itemId };
     case 'RenewItem':
       return { service: req.service, header, itemId: req.itemId, dateDue: '2025-05-01T23:59:59Z' };
     case 'RequestItem':
-      return { service: req.service, header, requestId: req.requestId ?? 'H1', userId, requestType: req.requestType ?? 'Hold', requestScopeType: req.requestScopeType ?? 'Item' };
+      return {
+        service: req.service,
+        header,
+        requestId: req.requestId ?? 'H1',
+        userId,
+        requestType: req.requestType ?? 'Hold',
+        requestScopeType: req.requestScopeType ?? 'Item',
+      };
     case 'CancelRequestItem':
       return { service: req.service, header, requestId: req.requestId ?? 'H1', userId };
     case 'CreateUserFiscalTransaction':
@@ -376,7 +408,11 @@ describe('ncip-requests/*.xml', () => {
       const parsed = parseRequest(readFixture('ncip-requests', name));
       if (parsed.ok) return buildResponse(answer(parsed.request), alma);
       return buildResponse(
-        { ...(parsed.service ? { service: parsed.service } : {}), ...(parsed.header ? { header: responseHeaderFor(parsed.header) } : {}), problems: [parsed.problem] },
+        {
+          ...(parsed.service ? { service: parsed.service } : {}),
+          ...(parsed.header ? { header: responseHeaderFor(parsed.header) } : {}),
+          problems: [parsed.problem],
+        },
         alma,
       );
     });

@@ -75,5 +75,8 @@ export const stripNonDigitPrefix: IdNormaliser = {
 
 /** "Émile Zola: Thérèse" → "Emile Zola: Therese"; for responders that mangle non-ASCII (Voyager). */
 export function stripDiacritics(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC');
 }

@@ -93,7 +93,13 @@ describe('parseRequest turns unusable messages into answerable Problems', () => 
     ['a response sent as a request', lookup.replaceAll('LookupUser', 'LookupUserResponse'), 'unsupported-service', 'Unsupported Service', 'LookupUserResponse'],
     ['no InitiationHeader', lookup.replace(/<InitiationHeader>.*<\/InitiationHeader>/, ''), 'missing-data', 'Needed Data Missing', 'InitiationHeader'],
     ['no user', lookup.replace(/<UserId>.*<\/UserId>/, ''), 'missing-data', 'Needed Data Missing', 'UserId'],
-    ['an empty item id', buildRequest({ service: 'CheckInItem', header, itemId: 'X' }, alma).replace('>X<', '><'), 'missing-data', 'Needed Data Missing', 'ItemId'],
+    [
+      'an empty item id',
+      buildRequest({ service: 'CheckInItem', header, itemId: 'X' }, alma).replace('>X<', '><'),
+      'missing-data',
+      'Needed Data Missing',
+      'ItemId',
+    ],
   ] as const)('%s', (_label, body, reason, type, element) => {
     const r = parseRequest(body);
     expect(r).toMatchObject({ ok: false, reason, problem: { type } });

@@ -38,7 +38,10 @@ describe('parseResponse classifies what is not NCIP data', () => {
   it('HTTP 200 with a Problem is an error classified by the problem', () => {
     const body = buildResponse({ service: 'CheckOutItem', header: responseHeader, problems: [{ type: 'User Blocked', value: 'P1' }] }, alma);
     const r = parseResponse(body, 'CheckOutItem');
-    expect(r).toMatchObject({ ok: false, error: { kind: 'needs-staff', reason: 'problem', service: 'CheckOutItem', message: 'Patron P1 is blocked in the ILS.' } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { kind: 'needs-staff', reason: 'problem', service: 'CheckOutItem', message: 'Patron P1 is blocked in the ILS.' },
+    });
   });
 
   it('a bare NCIPMessage/Problem is classified for the expected service', () => {
@@ -65,7 +68,14 @@ describe('parseResponse classifies what is not NCIP data', () => {
   });
 
   it('never throws on odd inputs', () => {
-    for (const body of ['<', '<NCIPMessage>', '<?xml version="1.0"?>', '<NCIPMessage><Problem/></NCIPMessage>', '\u0000\u0001', new Uint8Array([0xff, 0xfe, 0x00])]) {
+    for (const body of [
+      '<',
+      '<NCIPMessage>',
+      '<?xml version="1.0"?>',
+      '<NCIPMessage><Problem/></NCIPMessage>',
+      '\u0000\u0001',
+      new Uint8Array([0xff, 0xfe, 0x00]),
+    ]) {
       expect(() => parseResponse(body)).not.toThrow();
       expect(parseResponse(body).ok).toBe(false);
     }

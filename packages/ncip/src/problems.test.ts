@@ -24,7 +24,13 @@ const cases: Case[] = [
   ['duplicate-request', 'AcceptItem', { type: 'Duplicate Request' }, 'already-done', /already has this request/],
   ['duplicate-item', 'AcceptItem', { type: 'Duplicate Item', value: '100234' }, 'needs-staff', /barcode 100234 is already in use.*another temporary barcode/],
   ['barcode-in-use', 'AcceptItem', { type: 'Cannot Accept Item', detail: 'Item barcode already exists' }, 'needs-staff', /already in use/],
-  ['barcode-in-use', 'AcceptItem', { type: 'Problem performing AcceptItem', detail: 'DuplicateItemBarcodeException' }, 'needs-staff', /another temporary barcode/],
+  [
+    'barcode-in-use',
+    'AcceptItem',
+    { type: 'Problem performing AcceptItem', detail: 'DuplicateItemBarcodeException' },
+    'needs-staff',
+    /another temporary barcode/,
+  ],
   ['unknown-user', 'LookupUser', { type: 'Unknown User', value: 'P9' }, 'needs-staff', /does not recognise patron P9/],
   ['unknown-user', 'CheckOutItem', { type: 'Unknown User' }, 'needs-staff', /check the patron ID/],
   ['user-blocked', 'CheckOutItem', { type: 'User Blocked', value: 'P1' }, 'needs-staff', /Patron P1 is blocked/],
@@ -40,7 +46,13 @@ const cases: Case[] = [
   ['item-unavailable', 'CheckOutItem', { type: 'Resource Cannot Be Provided' }, 'needs-staff', /refused/],
   ['loan-limits', 'RenewItem', { type: 'Maximum Renewals Exceeded' }, 'needs-staff', /loan rules/],
   ['loan-limits', 'CheckOutItem', { type: 'Maximum Check Outs Exceeded' }, 'needs-staff', /loan rules/],
-  ['folio-problem-performing', 'CheckOutItem', { type: 'Problem performing checkout', detail: 'Item is already checked out' }, 'needs-staff', /could not complete.*already checked out/],
+  [
+    'folio-problem-performing',
+    'CheckOutItem',
+    { type: 'Problem performing checkout', detail: 'Item is already checked out' },
+    'needs-staff',
+    /could not complete.*already checked out/,
+  ],
   ['unknown-agency', 'AcceptItem', { type: 'Unknown Agency', value: 'BOOKSTRAP' }, 'configuration-error', /agency "BOOKSTRAP"/],
   ['unknown-agency', 'LookupUser', { type: 'Unknown partner' }, 'configuration-error', /partner code/],
   ['authentication-failed', 'LookupUser', { type: 'User Authentication Failed' }, 'configuration-error', /credentials.*Require Authentication/],
@@ -86,9 +98,9 @@ describe('PROBLEM_RULES', () => {
   });
 
   it('a problem value is quoted with its element when there is no detail', () => {
-    expect(classifyProblem({ type: 'Item Not Checked Out', element: 'UniqueItemId/ItemIdentifierValue', value: 'Item not on loan.' }, 'CheckInItem').message).toBe(
-      'Item was already checked in at the ILS; nothing to do. (UniqueItemId/ItemIdentifierValue "Item not on loan.")',
-    );
+    expect(
+      classifyProblem({ type: 'Item Not Checked Out', element: 'UniqueItemId/ItemIdentifierValue', value: 'Item not on loan.' }, 'CheckInItem').message,
+    ).toBe('Item was already checked in at the ILS; nothing to do. (UniqueItemId/ItemIdentifierValue "Item not on loan.")');
   });
 });
 

@@ -21,8 +21,16 @@ export const MESSAGING_ERROR_SCHEME = `${SCHEME_ROOT}/messagingerrortype/messagi
 export const GENERAL_PROCESSING_ERROR_SCHEME = `${SCHEME_ROOT}/processingerrortype/generalprocessingerror.scm`;
 
 const MESSAGING_ERRORS = new Set(
-  ['Invalid Message Syntax Error', 'Protocol Error', 'Unknown Element', 'Unknown Scheme', 'Unknown Value From Known Scheme', 'Unknown Version', 'Missing Version', 'Unknown Service']
-    .map((t) => t.toLowerCase()),
+  [
+    'Invalid Message Syntax Error',
+    'Protocol Error',
+    'Unknown Element',
+    'Unknown Scheme',
+    'Unknown Value From Known Scheme',
+    'Unknown Version',
+    'Missing Version',
+    'Unknown Service',
+  ].map((t) => t.toLowerCase()),
 );
 const GENERAL_ERRORS = new Set(
   [
@@ -141,7 +149,8 @@ export const PROBLEM_RULES: readonly ProblemRule[] = [
     id: 'user-ineligible',
     match: /^user ineligible to (check out|renew|request) this item$/i,
     kind: 'needs-staff',
-    say: (c) => `The patron is not allowed to ${/renew/i.test(c.p.type) ? 'renew' : /request/i.test(c.p.type) ? 'request' : 'check out'} this item under the ILS's rules.`,
+    say: (c) =>
+      `The patron is not allowed to ${/renew/i.test(c.p.type) ? 'renew' : /request/i.test(c.p.type) ? 'request' : 'check out'} this item under the ILS's rules.`,
   },
   {
     id: 'unknown-item',
@@ -178,7 +187,8 @@ export const PROBLEM_RULES: readonly ProblemRule[] = [
   },
   {
     id: 'authentication-failed',
-    match: /^(user authentication failed|agency authentication failed|system authentication failed|unauthorized service for (agency|system)|unauthorized combination of element values for (agency|system))$/i,
+    match:
+      /^(user authentication failed|agency authentication failed|system authentication failed|unauthorized service for (agency|system)|unauthorized combination of element values for (agency|system))$/i,
     kind: 'configuration-error',
     say: (c) => `The ILS rejected Bookstrap's credentials (${c.p.type}); check the NCIP authentication settings (Alma: partner "Require Authentication").`,
   },
@@ -244,10 +254,7 @@ const SEVERITY: Record<NcipOutcomeKind, number> = {
  * Several Problems: "already done" only when every one says so (ReShare's rule); otherwise
  * the most serious kind wins.
  */
-export function classifyProblems(
-  problems: NcipProblem[],
-  service?: NcipService,
-): { kind: NcipOutcomeKind; problems: ClassifiedProblem[]; message: string } {
+export function classifyProblems(problems: NcipProblem[], service?: NcipService): { kind: NcipOutcomeKind; problems: ClassifiedProblem[]; message: string } {
   const classified = problems.map((p) => classifyProblem(p, service));
   if (classified.length === 0) {
     return { kind: 'needs-staff', problems: [], message: 'The ILS reported a problem without details.' };

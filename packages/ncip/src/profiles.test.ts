@@ -92,11 +92,20 @@ describe('profile conventions on the wire', () => {
     const voyagerLike: NcipProfile = { ...symphony, name: 'voyager-like', stripDiacritics: true };
     const parsed = parseRequest(
       buildRequest(
-        { service: 'AcceptItem', header, requestId: 'é1', itemId: 'é1', bibliographicDescription: { title: 'Thérèse Raquin', author: 'Zola, Émile', publisher: 'Flammarion' } },
+        {
+          service: 'AcceptItem',
+          header,
+          requestId: 'é1',
+          itemId: 'é1',
+          bibliographicDescription: { title: 'Thérèse Raquin', author: 'Zola, Émile', publisher: 'Flammarion' },
+        },
         voyagerLike,
       ),
     );
-    expect(parsed).toMatchObject({ ok: true, request: { requestId: 'é1', itemId: 'é1', bibliographicDescription: { title: 'Therese Raquin', author: 'Zola, Emile' } } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      request: { requestId: 'é1', itemId: 'é1', bibliographicDescription: { title: 'Therese Raquin', author: 'Zola, Emile' } },
+    });
     const kept = parseRequest(buildRequest({ service: 'AcceptItem', header, requestId: '1', bibliographicDescription: { title: 'Thérèse' } }, symphony));
     expect(kept).toMatchObject({ ok: true, request: { bibliographicDescription: { title: 'Thérèse' } } });
   });
@@ -104,7 +113,9 @@ describe('profile conventions on the wire', () => {
   it('a configured bib id code replaces the agency qualifier', () => {
     const evergreenLike: NcipProfile = { ...alma, requestItem: { ...alma.requestItem, bibliographicRecordIdCode: 'BibID' } };
     const xml = buildRequest({ service: 'RequestItem', header, userId: 'U', bibliographicId: { identifier: '42' } }, evergreenLike);
-    expect(xml).toContain('<BibliographicRecordIdentifier>42</BibliographicRecordIdentifier><BibliographicRecordIdentifierCode>BibID</BibliographicRecordIdentifierCode>');
+    expect(xml).toContain(
+      '<BibliographicRecordIdentifier>42</BibliographicRecordIdentifier><BibliographicRecordIdentifierCode>BibID</BibliographicRecordIdentifierCode>',
+    );
   });
 });
 

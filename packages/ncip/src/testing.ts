@@ -161,7 +161,15 @@ export function sampleResponses(h: ResponseHeader = responseHeader): NcipSuccess
         holdQueueLength: 2,
         callNumber: 'PL812 .A8',
         copyNumber: 'c.2',
-        locations: [{ type: 'Permanent', names: [{ level: 1, value: 'Main Library' }, { level: 2, value: 'Stacks' }] }],
+        locations: [
+          {
+            type: 'Permanent',
+            names: [
+              { level: 1, value: 'Main Library' },
+              { level: 2, value: 'Stacks' },
+            ],
+          },
+        ],
         dateDue: '2025-03-01T23:59:59Z',
       },
     },

@@ -47,7 +47,14 @@ describe('parseWmsScimPatron', () => {
     expect(r).toMatchObject({
       ok: true,
       found: true,
-      patron: { id: '5a5dca25-19e6-48d0-94fd-7b5e87100a9b', barcode: 'joe_blocker', displayName: 'Jane Blocker', blocked: true, blockReasons: ['Circulation blocked in WMS'], homeLibrary: '129479' },
+      patron: {
+        id: '5a5dca25-19e6-48d0-94fd-7b5e87100a9b',
+        barcode: 'joe_blocker',
+        displayName: 'Jane Blocker',
+        blocked: true,
+        blockReasons: ['Circulation blocked in WMS'],
+        homeLibrary: '129479',
+      },
     });
     expect(r.ok && r.found && r.patron.email).toBeUndefined();
   });
@@ -56,7 +63,14 @@ describe('parseWmsScimPatron', () => {
     expect(parseWmsScimPatron(json('wmsLookupUserExpired.json'), JAN_2025)).toMatchObject({
       ok: true,
       found: true,
-      patron: { barcode: 'doe_expired', displayName: 'Jane Expired', blocked: false, expiryDate: '2017-11-01T00:00:00Z', expired: true, email: 'notreal@oclc.org' },
+      patron: {
+        barcode: 'doe_expired',
+        displayName: 'Jane Expired',
+        blocked: false,
+        expiryDate: '2017-11-01T00:00:00Z',
+        expired: true,
+        email: 'notreal@oclc.org',
+      },
     });
   });
 
@@ -128,6 +142,9 @@ describe('parseLightNcipPatron (lib-ncip-client JSON)', () => {
   });
 
   it('STATUS BLOCKED is a block', () => {
-    expect(parseLightNcipPatron({ userId: '1', privileges: [{ key: 'STATUS', value: 'BLOCKED' }] })).toMatchObject({ blocked: true, blockReasons: ['Status BLOCKED'] });
+    expect(parseLightNcipPatron({ userId: '1', privileges: [{ key: 'STATUS', value: 'BLOCKED' }] })).toMatchObject({
+      blocked: true,
+      blockReasons: ['Status BLOCKED'],
+    });
   });
 });

@@ -6,10 +6,7 @@
 import { type PatronSummary, splitUnstructuredName } from './patron.ts';
 import type { NcipClientError } from './wire/parse-response.ts';
 
-export type PatronLookupResult =
-  | { ok: true; found: true; patron: PatronSummary }
-  | { ok: true; found: false }
-  | { ok: false; error: NcipClientError };
+export type PatronLookupResult = { ok: true; found: true; patron: PatronSummary } | { ok: true; found: false } | { ok: false; error: NcipClientError };
 
 const CIRC = 'urn:mace:oclc.org:eidm:schema:persona:wmscircpatroninfo:20180101';
 const PERSONA = 'urn:mace:oclc.org:eidm:schema:persona:persona:20180305';
@@ -36,13 +33,28 @@ function scimError(body: Json): PatronLookupResult {
   const said = ` WMS said: "${detail}"`;
   let error: NcipClientError;
   if (status === 401) {
-    error = { kind: 'configuration-error', reason: 'http', httpStatus: status, message: `WMS rejected Bookstrap's credentials for patron lookup; check the WSKey and secret.${said}` };
+    error = {
+      kind: 'configuration-error',
+      reason: 'http',
+      httpStatus: status,
+      message: `WMS rejected Bookstrap's credentials for patron lookup; check the WSKey and secret.${said}`,
+    };
   } else if (status === 403) {
-    error = { kind: 'configuration-error', reason: 'http', httpStatus: status, message: `The WSKey may not read patrons; it needs the SCIM:read_user scope.${said}` };
+    error = {
+      kind: 'configuration-error',
+      reason: 'http',
+      httpStatus: status,
+      message: `The WSKey may not read patrons; it needs the SCIM:read_user scope.${said}`,
+    };
   } else if (status >= 500) {
     error = { kind: 'retryable', reason: 'http', httpStatus: status, message: `WMS patron lookup failed on OCLC's side; it will be retried.${said}` };
   } else {
-    error = { kind: 'configuration-error', reason: 'http', httpStatus: status, message: `WMS refused the patron lookup request (${Number.isFinite(status) ? status : 'error'}); check the lookup endpoint.${said}` };
+    error = {
+      kind: 'configuration-error',
+      reason: 'http',
+      httpStatus: status,
+      message: `WMS refused the patron lookup request (${Number.isFinite(status) ? status : 'error'}); check the lookup endpoint.${said}`,
+    };
   }
   return { ok: false, error };
 }
@@ -74,10 +86,7 @@ export function parseWmsScimPatron(json: unknown, now: Date = new Date()): Patro
   const ill = obj(obj(r[ILL]).illInfo);
   const givenName = str(name.givenName);
   const surname = str(name.familyName);
-  const blockReasons = [
-    ...(circ.isCircBlocked === true ? ['Circulation blocked in WMS'] : []),
-    ...(ill.isBlocked === true ? ['ILL blocked in WMS'] : []),
-  ];
+  const blockReasons = [...(circ.isCircBlocked === true ? ['Circulation blocked in WMS'] : []), ...(ill.isBlocked === true ? ['ILL blocked in WMS'] : [])];
   const emails = arr(r.emails).map(obj);
   const email = str((emails.find((e) => e.primary === true) ?? emails[0])?.value);
   const patron: PatronSummary = {

@@ -15,20 +15,14 @@ describe('calendar arithmetic', () => {
 
   it('moves a due date on a closed day to the previous open day, keeping the time', () => {
     // 2025-04-13 is a Sunday.
-    expect(moveOffClosedDays(endOfDay('2025-04-13'), '2025-03-12', closedOnSundaysAndChristmas).toISOString()).toBe(
-      '2025-04-12T23:59:00.000Z',
-    );
+    expect(moveOffClosedDays(endOfDay('2025-04-13'), '2025-03-12', closedOnSundaysAndChristmas).toISOString()).toBe('2025-04-12T23:59:00.000Z');
     // Christmas on a Thursday → Wednesday.
-    expect(moveOffClosedDays(endOfDay('2025-12-25'), '2025-03-12', closedOnSundaysAndChristmas).toISOString()).toBe(
-      '2025-12-24T23:59:00.000Z',
-    );
+    expect(moveOffClosedDays(endOfDay('2025-12-25'), '2025-03-12', closedOnSundaysAndChristmas).toISOString()).toBe('2025-12-24T23:59:00.000Z');
   });
 
   it('never moves a due date before today: it then takes the next open day', () => {
     // Today is Sunday 2025-04-13 and the date is today: the previous open day would be yesterday.
-    expect(moveOffClosedDays(endOfDay('2025-04-13'), '2025-04-13', closedOnSundaysAndChristmas).toISOString()).toBe(
-      '2025-04-14T23:59:00.000Z',
-    );
+    expect(moveOffClosedDays(endOfDay('2025-04-13'), '2025-04-13', closedOnSundaysAndChristmas).toISOString()).toBe('2025-04-14T23:59:00.000Z');
   });
 
   it('leaves the date alone for a library that is never open', () => {

@@ -16,20 +16,7 @@ import {
   requireLibrary,
   requireLocation,
 } from './lookup.ts';
-import {
-  type Bib,
-  bibs,
-  fees,
-  type Holding,
-  holdings,
-  holds,
-  inHouseUses,
-  type Item,
-  items,
-  loans,
-  type MarcRecord,
-  pickupNotices,
-} from './schema.ts';
+import { type Bib, bibs, fees, type Holding, holdings, holds, inHouseUses, type Item, items, loans, type MarcRecord, pickupNotices } from './schema.ts';
 
 export interface BibInput {
   title: string;
@@ -91,10 +78,7 @@ export function listHoldings(engine: Engine, bibId: number): Holding[] {
 }
 
 export function listItems(engine: Engine, filter: { bibId: number; holdingId?: number }): Item[] {
-  const where =
-    filter.holdingId === undefined
-      ? eq(items.bibId, filter.bibId)
-      : and(eq(items.bibId, filter.bibId), eq(items.holdingId, filter.holdingId));
+  const where = filter.holdingId === undefined ? eq(items.bibId, filter.bibId) : and(eq(items.bibId, filter.bibId), eq(items.holdingId, filter.holdingId));
   return engine.db.select().from(items).where(where).orderBy(asc(items.id)).all();
 }
 
@@ -142,11 +126,7 @@ export function createHolding(engine: Engine, input: HoldingInput): Holding {
   });
 }
 
-export function deleteHolding(
-  engine: Engine,
-  holdingId: number,
-  options: { override?: boolean; bib?: 'retain' | 'delete' } = {},
-): void {
+export function deleteHolding(engine: Engine, holdingId: number, options: { override?: boolean; bib?: 'retain' | 'delete' } = {}): void {
   engine.db.transaction((tx) => {
     const holding = requireHolding(tx, holdingId);
     const holdingItems = tx.select({ id: items.id }).from(items).where(eq(items.holdingId, holdingId)).all();
@@ -174,10 +154,7 @@ function removeHolding(tx: Db, holdingId: number, withItems: boolean): void {
 function removeItem(tx: Db, itemId: number): void {
   const item = requireItem(tx, itemId);
   const bib = requireBib(tx, item.bibId);
-  tx.update(fees)
-    .set({ itemId: null, itemBarcode: item.barcode, itemTitle: bib.title })
-    .where(eq(fees.itemId, itemId))
-    .run();
+  tx.update(fees).set({ itemId: null, itemBarcode: item.barcode, itemTitle: bib.title }).where(eq(fees.itemId, itemId)).run();
   tx.delete(pickupNotices).where(eq(pickupNotices.itemId, itemId)).run();
   tx.delete(inHouseUses).where(eq(inHouseUses.itemId, itemId)).run();
   tx.delete(loans).where(eq(loans.itemId, itemId)).run();
@@ -231,10 +208,7 @@ function assertBarcodeFree(db: Db, barcode: string, exceptItemId?: number): void
   }
 }
 
-function resolveTempLocation(
-  db: Db,
-  fields: ItemFields,
-): { inTempLocation: boolean; tempLibraryId: number | null; tempLocationId: number | null } | undefined {
+function resolveTempLocation(db: Db, fields: ItemFields): { inTempLocation: boolean; tempLibraryId: number | null; tempLocationId: number | null } | undefined {
   if (fields.inTempLocation === undefined) return undefined;
   if (!fields.inTempLocation) return { inTempLocation: false, tempLibraryId: null, tempLocationId: null };
   if (!fields.tempLibraryCode || !fields.tempLocationCode) {

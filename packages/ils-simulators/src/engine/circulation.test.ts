@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoEngine, days } from '../testing.ts';
 import { createBib, createHolding, createItem, deleteItem, findTemporaryItems, updateItem } from './catalog.ts';
-import {
-  changeDueDate,
-  checkIn,
-  checkOut,
-  computeDueDate,
-  listLoans,
-  recordInHouseUse,
-  renewLoan,
-} from './circulation.ts';
+import { changeDueDate, checkIn, checkOut, computeDueDate, listLoans, recordInHouseUse, renewLoan } from './circulation.ts';
 import { clearEngine, dumpState } from './engine.ts';
 import { type EngineErrorCode, isEngineError } from './errors.ts';
 import { createFee, disputeFee, listFees, payFee, restoreFee, waiveFee } from './fees.ts';
-import { cancelHold, listHolds, placeHold, placeInQueue, placeTitleHold } from './holds.ts';
+import { cancelHold, expireHoldShelf, listHolds, placeHold, placeInQueue, placeTitleHold } from './holds.ts';
 import { findItem, findPatron, requireItemByBarcode, requireLibrary } from './lookup.ts';
 import type { Engine } from './engine.ts';
 import { seedEngine } from '../seed.ts';
@@ -129,10 +121,7 @@ describe('check-out', () => {
       () => checkOut(engine, { patronId: dataset.patrons.good.id, itemId: dataset.checkedOutItem.itemId, libraryCode: 'MAIN' }),
       'ITEM_ALREADY_ON_LOAN',
     );
-    expectEngineError(
-      () => checkOut(engine, { patronId: dataset.patrons.good.id, itemId, libraryCode: 'MAIN', deskCode: 'NOPE' }),
-      'CIRC_DESK_NOT_FOUND',
-    );
+    expectEngineError(() => checkOut(engine, { patronId: dataset.patrons.good.id, itemId, libraryCode: 'MAIN', deskCode: 'NOPE' }), 'CIRC_DESK_NOT_FOUND');
     // Nothing was written by the refused attempts.
     expect(listLoans(engine, { patronId: dataset.patrons.good.id })).toHaveLength(0);
   });
@@ -249,10 +238,7 @@ describe('check-in and holds', () => {
     expectEngineError(() => placeHold(engine, { patronId: dataset.patrons.good.id, itemId, pickupLibraryCode: 'SCI' }), 'HOLD_EXISTS');
     expectEngineError(() => placeHold(engine, { patronId: dataset.patrons.blocked.id, itemId, pickupLibraryCode: 'MAIN' }), 'PATRON_BLOCKED');
     expectEngineError(() => placeHold(engine, { patronId: dataset.patrons.good.id, itemId: 9999, pickupLibraryCode: 'MAIN' }), 'ITEM_NOT_FOUND');
-    expectEngineError(
-      () => placeHold(engine, { patronId: dataset.patrons.faculty.id, itemId, pickupLibraryCode: 'NOWHERE' }),
-      'LIBRARY_NOT_FOUND',
-    );
+    expectEngineError(() => placeHold(engine, { patronId: dataset.patrons.faculty.id, itemId, pickupLibraryCode: 'NOWHERE' }), 'LIBRARY_NOT_FOUND');
     const second = placeHold(engine, { patronId: dataset.patrons.faculty.id, itemId, pickupLibraryCode: 'MAIN' });
     expect(placeInQueue(engine, second)).toBe(2);
     checkIn(engine, { itemId, libraryCode: 'MAIN' });
@@ -267,6 +253,20 @@ describe('check-in and holds', () => {
       () => placeTitleHold(engine, { patronId: dataset.patrons.faculty.id, bibId: dataset.lendableItems[4]!.bibId, pickupLibraryCode: 'MAIN' }),
       'NO_ITEM_AVAILABLE',
     );
+  });
+
+  it('expires a hold left on the shelf past its expiry day and sends the item home', () => {
+    const { engine, clock, dataset } = createDemoEngine();
+    const item = temporaryItem(engine, '4714');
+    placeHold(engine, { patronId: dataset.patrons.good.id, itemId: item.id, pickupLibraryCode: 'SCI' });
+    checkIn(engine, { itemId: item.id, libraryCode: 'SCI' });
+    clock.advance(days(5));
+    expect(expireHoldShelf(engine)).toHaveLength(0);
+    clock.advance(days(1));
+    const [expired] = expireHoldShelf(engine);
+    expect(expired?.status).toBe('expired');
+    // Picked up at SCI, home is MAIN's ILL office.
+    expect(findItem(engine.db, item.id)?.status).toBe('in_transit');
   });
 
   it('cancels a hold on the shelf and frees the item', () => {
@@ -374,7 +374,12 @@ describe('fees', () => {
     const closed = payFee(engine, fee.id, { method: 'CASH' });
     expect(closed.balanceCents).toBe(0);
     expect(closed.status).toBe('closed');
-    expect(isEngineError(catchError(() => payFee(engine, fee.id, { method: 'CASH' })), 'FEE_NOT_ACTIVE')).toBe(true);
+    expect(
+      isEngineError(
+        catchError(() => payFee(engine, fee.id, { method: 'CASH' })),
+        'FEE_NOT_ACTIVE',
+      ),
+    ).toBe(true);
   });
 
   it('waives, disputes and restores; refuses bad amounts', () => {

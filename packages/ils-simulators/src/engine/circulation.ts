@@ -99,12 +99,7 @@ export function computeDueDate(db: Db, input: DueDateInput): Date {
   return moveOffClosedDays(due, today, loadCalendar(db, input.library.id));
 }
 
-function setItemState(
-  tx: Db,
-  item: Item,
-  state: Pick<Item, 'status' | 'processType' | 'transitLibraryId'>,
-  now: Date,
-): Item {
+function setItemState(tx: Db, item: Item, state: Pick<Item, 'status' | 'processType' | 'transitLibraryId'>, now: Date): Item {
   return tx
     .update(items)
     .set({ ...state, updatedAt: now })
@@ -140,9 +135,7 @@ export function checkOut(engine: Engine, input: CheckOutInput): Loan {
     }
     const queue = activeHoldsForItem(tx, item.id);
     const ownHold = queue.find((hold) => hold.patronId === patron.id);
-    const routedToOther = queue.find(
-      (hold) => hold.patronId !== patron.id && (hold.status === 'on_hold_shelf' || hold.status === 'in_transit'),
-    );
+    const routedToOther = queue.find((hold) => hold.patronId !== patron.id && (hold.status === 'on_hold_shelf' || hold.status === 'in_transit'));
     if (routedToOther) {
       throw new EngineError('ITEM_HELD_FOR_ANOTHER_PATRON', `Item ${item.barcode} is held for another patron.`, {
         barcode: item.barcode,
@@ -151,11 +144,9 @@ export function checkOut(engine: Engine, input: CheckOutInput): Loan {
     }
     const policy = findItemPolicy(tx, item.policy);
     if (ownHold?.inLibraryUseOnly || policy?.libraryUseOnly) {
-      throw new EngineError(
-        'ITEM_LIBRARY_USE_ONLY',
-        `Item ${item.barcode} is for use in the library only; record an in-house use instead.`,
-        { barcode: item.barcode },
-      );
+      throw new EngineError('ITEM_LIBRARY_USE_ONLY', `Item ${item.barcode} is for use in the library only; record an in-house use instead.`, {
+        barcode: item.barcode,
+      });
     }
     if (policy && !policy.loanable) {
       throw new EngineError('ITEM_NOT_LOANABLE', `Item ${item.barcode} (policy ${policy.code}) does not circulate.`, {
@@ -180,10 +171,7 @@ export function checkOut(engine: Engine, input: CheckOutInput): Loan {
       .get();
     setItemState(tx, item, { status: 'checked_out', processType: 'LOAN', transitLibraryId: null }, now);
     if (ownHold) {
-      tx.update(holds)
-        .set({ status: 'fulfilled', updatedAt: now, closedAt: now })
-        .where(eq(holds.id, ownHold.id))
-        .run();
+      tx.update(holds).set({ status: 'fulfilled', updatedAt: now, closedAt: now }).where(eq(holds.id, ownHold.id)).run();
     }
     return loan;
   });
@@ -271,18 +259,8 @@ export function checkIn(engine: Engine, input: CheckInInput): CheckInResult {
         }
       } else {
         outcome = 'transit_to_pickup';
-        item = setItemState(
-          tx,
-          original,
-          { status: 'in_transit', processType: 'TRANSIT', transitLibraryId: nextHold.pickupLibraryId },
-          now,
-        );
-        hold = tx
-          .update(holds)
-          .set({ status: 'in_transit', holdShelfExpiry: null, updatedAt: now })
-          .where(eq(holds.id, nextHold.id))
-          .returning()
-          .get();
+        item = setItemState(tx, original, { status: 'in_transit', processType: 'TRANSIT', transitLibraryId: nextHold.pickupLibraryId }, now);
+        hold = tx.update(holds).set({ status: 'in_transit', holdShelfExpiry: null, updatedAt: now }).where(eq(holds.id, nextHold.id)).returning().get();
       }
     } else {
       const home = homeLibraryId(original);
@@ -297,9 +275,7 @@ export function checkIn(engine: Engine, input: CheckInInput): CheckInResult {
     }
 
     // A scan that moved nothing is a use of the item inside the library.
-    const stayedPut =
-      (outcome === 'reshelved' && original.status === 'available') ||
-      (outcome === 'hold_shelf' && original.status === 'on_hold_shelf');
+    const stayedPut = (outcome === 'reshelved' && original.status === 'available') || (outcome === 'hold_shelf' && original.status === 'on_hold_shelf');
     const inHouseUse =
       input.registerInHouseUse && !returnedLoan && stayedPut
         ? tx
@@ -352,7 +328,7 @@ export function recordInHouseUse(engine: Engine, input: InHouseUseInput): InHous
 
 export function requireActiveLoan(db: Db, loanId: number): Loan {
   const loan = db.select().from(loans).where(eq(loans.id, loanId)).get();
-  if (!loan || loan.status !== 'active') {
+  if (loan?.status !== 'active') {
     throw new EngineError('LOAN_NOT_FOUND', `Loan #${loanId} does not exist or is closed.`, { loanId });
   }
   return loan;

@@ -35,9 +35,7 @@ export function clearEngine(engine: Engine): void {
   engine.db.transaction((tx) => {
     for (const table of tables) tx.delete(table).run();
     // sqlite_sequence exists once an AUTOINCREMENT table has had a row.
-    const hasSequence = tx.all<{ name: string }>(
-      sql`select name from sqlite_master where type = 'table' and name = 'sqlite_sequence'`,
-    );
+    const hasSequence = tx.all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name = 'sqlite_sequence'`);
     if (hasSequence.length > 0) tx.run(sql`delete from sqlite_sequence`);
   });
 }

@@ -65,12 +65,7 @@ export function listFees(engine: Engine, query: { patronId: number; status?: Fee
 }
 
 export function feeTransactionsOf(engine: Engine, feeId: number): FeeTransaction[] {
-  return engine.db
-    .select()
-    .from(feeTransactions)
-    .where(eq(feeTransactions.feeId, feeId))
-    .orderBy(asc(feeTransactions.id))
-    .all();
+  return engine.db.select().from(feeTransactions).where(eq(feeTransactions.feeId, feeId)).orderBy(asc(feeTransactions.id)).all();
 }
 
 export interface SettleFeeInput {

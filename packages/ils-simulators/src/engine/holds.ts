@@ -109,9 +109,7 @@ export function listHolds(engine: Engine, query: HoldQuery): Hold[] {
   const conditions = [
     query.patronId === undefined ? undefined : eq(holds.patronId, query.patronId),
     query.itemId === undefined ? undefined : eq(holds.itemId, query.itemId),
-    query.state === 'all'
-      ? undefined
-      : inArray(holds.status, query.state === 'history' ? historyStatuses : [...activeHoldStatuses]),
+    query.state === 'all' ? undefined : inArray(holds.status, query.state === 'history' ? historyStatuses : [...activeHoldStatuses]),
   ];
   return engine.db
     .select()
@@ -164,4 +162,24 @@ function sendHome(tx: Db, item: Item, hold: Hold, now: Date): void {
     })
     .where(eq(items.id, item.id))
     .run();
+}
+
+/**
+ * The overnight job: holds whose hold-shelf period has passed expire, and their items go back
+ * (the next hold in the queue gets them at the next check-in). Returns the expired holds.
+ */
+export function expireHoldShelf(engine: Engine): Hold[] {
+  return engine.db.transaction((tx) => {
+    const now = engine.clock.now();
+    const today = now.toISOString().slice(0, 10);
+    const expired: Hold[] = [];
+    const waiting = tx.select().from(holds).where(eq(holds.status, 'on_hold_shelf')).all();
+    for (const hold of waiting) {
+      if (hold.holdShelfExpiry === null || hold.holdShelfExpiry >= today) continue;
+      const closed = tx.update(holds).set({ status: 'expired', updatedAt: now, closedAt: now }).where(eq(holds.id, hold.id)).returning().get();
+      expired.push(closed);
+      sendHome(tx, requireItem(tx, hold.itemId), hold, now);
+    }
+    return expired;
+  });
 }

@@ -102,20 +102,9 @@ function termCondition(term: PatronSearchTerm): SQL | undefined {
 }
 
 /** All terms must match (AND), as in the vendors' brief searches. */
-export function searchPatrons(
-  engine: Engine,
-  terms: PatronSearchTerm[],
-  page: Page,
-): { total: number; patrons: Patron[] } {
+export function searchPatrons(engine: Engine, terms: PatronSearchTerm[], page: Page): { total: number; patrons: Patron[] } {
   const where = and(...terms.map(termCondition));
   const total = engine.db.select({ n: count() }).from(patrons).where(where).get()?.n ?? 0;
-  const rows = engine.db
-    .select()
-    .from(patrons)
-    .where(where)
-    .orderBy(asc(patrons.id))
-    .limit(page.limit)
-    .offset(page.offset)
-    .all();
+  const rows = engine.db.select().from(patrons).where(where).orderBy(asc(patrons.id)).limit(page.limit).offset(page.offset).all();
   return { total, patrons: rows };
 }

@@ -175,15 +175,7 @@ export const holdings = sqliteTable('holdings', {
   updatedAt: instant('updated_at').notNull(),
 });
 
-export const itemStatuses = [
-  'available',
-  'checked_out',
-  'on_hold_shelf',
-  'in_transit',
-  'missing',
-  'lost',
-  'in_process',
-] as const;
+export const itemStatuses = ['available', 'checked_out', 'on_hold_shelf', 'in_transit', 'missing', 'lost', 'in_process'] as const;
 export type ItemStatus = (typeof itemStatuses)[number];
 
 export const items = sqliteTable(
@@ -233,14 +225,7 @@ export const items = sqliteTable(
   (t) => [index('items_holding').on(t.holdingId), index('items_bib').on(t.bibId)],
 );
 
-export const holdStatuses = [
-  'pending',
-  'in_transit',
-  'on_hold_shelf',
-  'fulfilled',
-  'cancelled',
-  'expired',
-] as const;
+export const holdStatuses = ['pending', 'in_transit', 'on_hold_shelf', 'fulfilled', 'cancelled', 'expired'] as const;
 export type HoldStatus = (typeof holdStatuses)[number];
 export const activeHoldStatuses: readonly HoldStatus[] = ['pending', 'in_transit', 'on_hold_shelf'];
 

@@ -1,14 +1,9 @@
 import { type NcipProfile, checkHeader } from '../profiles.ts';
 import { stripDiacritics } from '../normalise.ts';
-import {
-  type AuthenticationInput,
-  type InitiationHeader,
-  NcipBuildError,
-  type NcipRequest,
-} from '../types.ts';
+import { type AuthenticationInput, type InitiationHeader, NcipBuildError, type NcipRequest } from '../types.ts';
 import { type XmlChild, type XmlElement, el, leaf } from '../xml.ts';
 import { type Dialect, dialectFor } from './dialect.ts';
-import { authenticationInputs, bibliographicDescription, dateTime, fiscalTransaction, itemOptionalFields, location } from './fields.ts';
+import { authenticationInputs, dateTime, fiscalTransaction, itemOptionalFields, location } from './fields.ts';
 
 const DEFAULT_USER_ELEMENTS = ['Name Information', 'User Address Information', 'User Privilege', 'Block Or Trap'];
 
@@ -28,9 +23,7 @@ function initiationHeader({ d, p, h }: Ctx): XmlElement {
     system('ToSystemId', h.toSystemId ?? p.systemIds?.to),
     d.agencyWrapper('ToAgencyId', h.toAgencyId, p.agencyIdScheme),
     // NCIP 1 has no application profile element.
-    d.version === '2.02'
-      ? d.pair('ApplicationProfileType', h.applicationProfileType ?? p.applicationProfileType, p.applicationProfileScheme)
-      : undefined,
+    d.version === '2.02' ? d.pair('ApplicationProfileType', h.applicationProfileType ?? p.applicationProfileType, p.applicationProfileScheme) : undefined,
   );
 }
 
@@ -67,10 +60,7 @@ function requestId({ d, p, h }: Ctx, value: string, type?: string): XmlElement {
 }
 
 /** UserId or AuthenticationInput: every service that acts for a user needs one of the two. */
-function user(
-  ctx: Ctx,
-  m: { service: string; userId?: string; userIdentifierType?: string; authentication?: AuthenticationInput[] },
-): XmlChild[] {
+function user(ctx: Ctx, m: { service: string; userId?: string; userIdentifierType?: string; authentication?: AuthenticationInput[] }): XmlChild[] {
   const auth = m.authentication ?? [];
   if (m.userId !== undefined && auth.length === 0) return [userId(ctx, m.userId, m.userIdentifierType)];
   if (m.userId !== undefined) {
@@ -94,12 +84,7 @@ function body(ctx: Ctx, m: NcipRequest): XmlElement {
   };
   switch (m.service) {
     case 'LookupUser':
-      return el(
-        'LookupUser',
-        header,
-        ...user(ctx, m),
-        ...(m.userElementTypes ?? DEFAULT_USER_ELEMENTS).map((t) => d.pair('UserElementType', t)),
-      );
+      return el('LookupUser', header, ...user(ctx, m), ...(m.userElementTypes ?? DEFAULT_USER_ELEMENTS).map((t) => d.pair('UserElementType', t)));
     case 'LookupItem': {
       const id = m.itemId !== undefined ? itemId(ctx, m.itemId, m.itemIdentifierType) : m.requestId !== undefined ? requestId(ctx, m.requestId) : undefined;
       if (!id) throw new NcipBuildError('LookupItem needs an itemId or a requestId');
@@ -131,12 +116,7 @@ function body(ctx: Ctx, m: NcipRequest): XmlElement {
         leaf('DesiredDateDue', dateTime(m.desiredDateDue, 'desiredDateDue')),
       );
     case 'CheckInItem':
-      return el(
-        'CheckInItem',
-        header,
-        itemId(ctx, m.itemId, m.itemIdentifierType),
-        ...(m.itemElementTypes ?? []).map((t) => d.pair('ItemElementType', t)),
-      );
+      return el('CheckInItem', header, itemId(ctx, m.itemId, m.itemIdentifierType), ...(m.itemElementTypes ?? []).map((t) => d.pair('ItemElementType', t)));
     case 'RenewItem':
       return el(
         'RenewItem',
@@ -155,16 +135,12 @@ function body(ctx: Ctx, m: NcipRequest): XmlElement {
         'RequestItem',
         header,
         ...user(ctx, m),
-        bib === undefined
-          ? undefined
-          : d.bibliographicId(p.normalise.bibId?.toWire(bib.identifier) ?? bib.identifier, bibCode, h.toAgencyId, p.agencyIdScheme),
+        bib === undefined ? undefined : d.bibliographicId(p.normalise.bibId?.toWire(bib.identifier) ?? bib.identifier, bibCode, h.toAgencyId, p.agencyIdScheme),
         m.itemId === undefined ? undefined : itemId(ctx, m.itemId, m.itemIdentifierType),
         m.requestId === undefined ? undefined : requestId(ctx, m.requestId, m.requestIdentifierType),
         d.pair('RequestType', m.requestType ?? p.requestItem.requestType),
         d.pair('RequestScopeType', m.requestScopeType ?? p.requestItem.requestScope),
-        m.itemLocations && m.itemLocations.length > 0
-          ? el('ItemOptionalFields', ...m.itemLocations.map((l) => location(d, l)))
-          : undefined,
+        m.itemLocations && m.itemLocations.length > 0 ? el('ItemOptionalFields', ...m.itemLocations.map((l) => location(d, l))) : undefined,
         leaf('EarliestDateNeeded', dateTime(m.earliestDateNeeded, 'earliestDateNeeded')),
         leaf('NeedBeforeDate', dateTime(m.needBeforeDate, 'needBeforeDate')),
         d.pair('PickupLocation', m.pickupLocation, p.pickupLocationScheme),

@@ -46,10 +46,8 @@ function successBody(d: Dialect, p: NcipProfile, r: NcipSuccessResponse): XmlChi
   const idAgency = d.version === '1.0' ? agency : undefined;
   const user = (v: string | undefined, type?: string) =>
     v === undefined ? undefined : d.id('User', { value: v, type, agencyId: idAgency, agencyScheme: p.agencyIdScheme });
-  const item = (v: string | undefined) =>
-    v === undefined ? undefined : d.id('Item', { value: v, agencyId: idAgency, agencyScheme: p.agencyIdScheme });
-  const request = (v: string | undefined) =>
-    v === undefined ? undefined : d.id('Request', { value: v, agencyId: idAgency, agencyScheme: p.agencyIdScheme });
+  const item = (v: string | undefined) => (v === undefined ? undefined : d.id('Item', { value: v, agencyId: idAgency, agencyScheme: p.agencyIdScheme }));
+  const request = (v: string | undefined) => (v === undefined ? undefined : d.id('Request', { value: v, agencyId: idAgency, agencyScheme: p.agencyIdScheme }));
   const items = (it: ItemOptionalFields | undefined) => itemOptionalFields(d, it);
   const users = (u: UserOptionalFields | undefined) => userOptionalFields(d, u, agency);
   // "ItemId, or RequestId then an optional ItemId", a recurring choice in the schema.
@@ -77,23 +75,14 @@ function successBody(d: Dialect, p: NcipProfile, r: NcipSuccessResponse): XmlChi
         item(r.itemId),
         user(r.userId),
         // One of the three is required; no due date and returnable means no fixed loan period.
-        r.dateDue !== undefined
-          ? leaf('DateDue', dateTime(r.dateDue, 'dateDue'))
-          : el(r.nonReturnable ? 'NonReturnableFlag' : 'IndeterminateLoanPeriodFlag'),
+        r.dateDue !== undefined ? leaf('DateDue', dateTime(r.dateDue, 'dateDue')) : el(r.nonReturnable ? 'NonReturnableFlag' : 'IndeterminateLoanPeriodFlag'),
         leaf('RenewalCount', r.renewalCount),
         fiscal(r.fiscalTransaction),
         items(r.item),
         users(r.user),
       ];
     case 'CheckInItem':
-      return [
-        item(r.itemId),
-        user(r.userId),
-        r.routing && routing(d, r.routing),
-        fiscal(r.fiscalTransaction),
-        items(r.item),
-        users(r.user),
-      ];
+      return [item(r.itemId), user(r.userId), r.routing && routing(d, r.routing), fiscal(r.fiscalTransaction), items(r.item), users(r.user)];
     case 'RenewItem':
       if (r.pending) return [el('Pending', leaf('DateOfExpectedReply', dateTime(r.pending.dateOfExpectedReply, 'dateOfExpectedReply')))];
       return [
@@ -153,9 +142,7 @@ export function buildResponse(response: NcipResponse, profile: NcipProfile): str
   const d = dialectFor(profile.version, profile.namespace);
   if (isProblemResponse(response)) {
     if (response.problems.length === 0) throw new NcipBuildError('A problem response needs at least one problem');
-    const problems = response.problems.map((pr) =>
-      d.problem({ ...pr, scheme: pr.scheme ?? problemScheme(pr.type, response.service) }),
-    );
+    const problems = response.problems.map((pr) => d.problem({ ...pr, scheme: pr.scheme ?? problemScheme(pr.type, response.service) }));
     if (response.service === undefined) return d.envelope(problems);
     const service: XmlElement = el(`${response.service}Response`, responseHeader(d, profile, response.header), ...problems);
     return d.envelope(service);

@@ -43,8 +43,7 @@ export function ncip2Dialect(namespace: boolean): Dialect {
   // attributeFormDefault="qualified": Scheme and version must carry the namespace, so a prefix
   // is declared next to the default namespace.
   const attr = (name: string) => (namespace ? `ncip:${name}` : name);
-  const pair = (name: string, value: string | undefined, scheme?: string): XmlChild =>
-    leaf(name, value, scheme ? { [attr('Scheme')]: scheme } : undefined);
+  const pair = (name: string, value: string | undefined, scheme?: string): XmlChild => leaf(name, value, scheme ? { [attr('Scheme')]: scheme } : undefined);
   const agency = (value: string | undefined, scheme?: string) => pair('AgencyId', value, scheme);
   return {
     version: '2.02',
@@ -68,13 +67,7 @@ export function ncip2Dialect(namespace: boolean): Dialect {
         ),
       ),
     problem: (p) =>
-      el(
-        'Problem',
-        pair('ProblemType', p.type, p.scheme),
-        leaf('ProblemDetail', p.detail),
-        leaf('ProblemElement', p.element),
-        leaf('ProblemValue', p.value),
-      ),
+      el('Problem', pair('ProblemType', p.type, p.scheme), leaf('ProblemDetail', p.detail), leaf('ProblemElement', p.element), leaf('ProblemValue', p.value)),
     envelope: (body) => {
       const attrs: Record<string, string> = namespace
         ? { xmlns: NCIP2_NAMESPACE, 'xmlns:ncip': NCIP2_NAMESPACE, 'ncip:version': NCIP2_VERSION }
@@ -89,25 +82,19 @@ const NISO_V1_AGENCY_SCHEME = 'http://www.niso.org/ncip/v1_0/schemes/agency.scm'
 export const ncip1Dialect: Dialect = (() => {
   const pair = (name: string, value: string | undefined, scheme?: string): XmlChild =>
     value === undefined ? undefined : el(name, leaf('Scheme', scheme ?? v1DefaultScheme(name)), leaf('Value', value));
-  const agency = (value: string | undefined, scheme?: string) =>
-    pair('UniqueAgencyId', value, scheme ?? NISO_V1_AGENCY_SCHEME);
+  const agency = (value: string | undefined, scheme?: string) => pair('UniqueAgencyId', value, scheme ?? NISO_V1_AGENCY_SCHEME);
   // NCIP 1 names the error element after its kind; the element path "A/B" nests.
   const errorElement = (prefix: string, path: string[], value: string | undefined): XmlChild => {
     const [head, ...rest] = path;
     if (head === undefined) return undefined;
-    return el(
-      `${prefix}Element`,
-      leaf('ElementName', head),
-      rest.length > 0 ? errorElement(prefix, rest, value) : leaf(`${prefix}Value`, value),
-    );
+    return el(`${prefix}Element`, leaf('ElementName', head), rest.length > 0 ? errorElement(prefix, rest, value) : leaf(`${prefix}Value`, value));
   };
   return {
     version: '1.0',
     pair,
     agency,
     agencyWrapper: (name, value, scheme) => el(name, agency(value, scheme)),
-    id: (kind, spec) =>
-      el(`Unique${kind}Id`, agency(spec.agencyId ?? '', spec.agencyScheme), leaf(`${kind}IdentifierValue`, spec.value)),
+    id: (kind, spec) => el(`Unique${kind}Id`, agency(spec.agencyId ?? '', spec.agencyScheme), leaf(`${kind}IdentifierValue`, spec.value)),
     bibliographicId: (recordId, code, agencyId, agencyScheme) =>
       el(
         'UniqueBibliographicId',
@@ -121,10 +108,7 @@ export const ncip1Dialect: Dialect = (() => {
       const kind = p.scheme?.toLowerCase().includes('messagingerror') ? 'MessagingError' : 'ProcessingError';
       const value = p.value ?? p.detail;
       const path = p.element ? p.element.split('/') : value === undefined ? [] : ['NCIPMessage'];
-      return el(
-        'Problem',
-        el(kind, pair(`${kind}Type`, p.type, p.scheme ?? v1DefaultScheme(`${kind}Type`)), errorElement(kind, path, value)),
-      );
+      return el('Problem', el(kind, pair(`${kind}Type`, p.type, p.scheme ?? v1DefaultScheme(`${kind}Type`)), errorElement(kind, path, value)));
     },
     envelope: (body) =>
       serialiseXml(

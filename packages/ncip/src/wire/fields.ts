@@ -50,20 +50,11 @@ export function bibliographicDescription(
   text: (s: string | undefined) => string | undefined = (s) => s,
 ): XmlChild {
   if (!b) return undefined;
-  const itemId = b.isbn
-    ? { identifier: b.isbn, code: 'ISBN' }
-    : b.issn
-      ? { identifier: b.issn, code: 'ISSN' }
-      : b.bibliographicItemId;
+  const itemId = b.isbn ? { identifier: b.isbn, code: 'ISBN' } : b.issn ? { identifier: b.issn, code: 'ISSN' } : b.bibliographicItemId;
   return el(
     'BibliographicDescription',
     leaf('Author', text(b.author)),
-    itemId &&
-      el(
-        'BibliographicItemId',
-        leaf('BibliographicItemIdentifier', itemId.identifier),
-        d.pair('BibliographicItemIdentifierCode', itemId.code),
-      ),
+    itemId && el('BibliographicItemId', leaf('BibliographicItemIdentifier', itemId.identifier), d.pair('BibliographicItemIdentifierCode', itemId.code)),
     leaf('Edition', text(b.edition)),
     leaf('PlaceOfPublication', text(b.placeOfPublication)),
     leaf('PublicationDate', b.publicationDate),
@@ -87,11 +78,7 @@ export function location(d: Dialect, loc: ItemLocation): XmlElement {
   );
 }
 
-export function itemOptionalFields(
-  d: Dialect,
-  item: ItemOptionalFields | undefined,
-  text?: (s: string | undefined) => string | undefined,
-): XmlChild {
+export function itemOptionalFields(d: Dialect, item: ItemOptionalFields | undefined, text?: (s: string | undefined) => string | undefined): XmlChild {
   if (!item) return undefined;
   return group(
     'ItemOptionalFields',
@@ -117,9 +104,8 @@ function address(d: Dialect, a: UserAddress): XmlElement {
     else {
       const st = s ?? {};
       // The schema wants a street, a PO box, a district or Line1 before the locality.
-      const head: XmlChild[] = st.line1 !== undefined || st.street === undefined
-        ? [leaf('Line1', st.line1 ?? ''), leaf('Line2', st.line2)]
-        : [leaf('Street', st.street)];
+      const head: XmlChild[] =
+        st.line1 !== undefined || st.street === undefined ? [leaf('Line1', st.line1 ?? ''), leaf('Line2', st.line2)] : [leaf('Street', st.street)];
       inner = el(
         'StructuredAddress',
         ...head,

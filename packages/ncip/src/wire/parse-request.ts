@@ -13,6 +13,7 @@ import { type XmlNode, XmlSyntaxError, child, children, nonEmptyText, parseXml }
 import { detectVersion } from './version.ts';
 import {
   type ReadId,
+  defined,
   nz,
   pairText,
   readAuthenticationInputs,
@@ -53,11 +54,6 @@ class Missing extends Error {
 function need<T>(value: T | undefined, element: string): T {
   if (value === undefined) throw new Missing(element);
   return value;
-}
-
-/** Copies defined values only. */
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 const elementTypes = (n: XmlNode, name: string): string[] | undefined => {

@@ -4,6 +4,7 @@ import { checkXmlSafety } from '../safety.ts';
 import { type NcipService, type NcipSuccessResponse, type NcipVersion, isNcipService } from '../types.ts';
 import { type XmlNode, child, nonEmptyText, parseXml } from '../xml.ts';
 import {
+  defined,
   nz,
   pairText,
   readFiscalTransaction,
@@ -43,9 +44,7 @@ export interface NcipClientError {
   service?: NcipService;
 }
 
-export type ParseResponseResult =
-  | { ok: true; version: NcipVersion; response: NcipSuccessResponse }
-  | { ok: false; error: NcipClientError };
+export type ParseResponseResult = { ok: true; version: NcipVersion; response: NcipSuccessResponse } | { ok: false; error: NcipClientError };
 
 export interface ParseResponseOptions {
   /** Responses can be bigger than requests (loaned items, addresses); default 5 MiB. */
@@ -86,7 +85,12 @@ function jsonFailure(text: string): ParseResponseResult {
   const said = [body.message, body.detail, body.error].find((v) => typeof v === 'string') as string | undefined;
   const suffix = said ? ` ILS said: "${said}"` : '';
   if (status >= 500) return fail('retryable', 'json', `The NCIP responder reported a server error (${status}).${suffix}`, { httpStatus: status });
-  return fail('configuration-error', 'json', `The NCIP responder answered in JSON instead of NCIP${Number.isFinite(status) ? ` (${status})` : ''}; check the address and credentials.${suffix}`, Number.isFinite(status) ? { httpStatus: status } : {});
+  return fail(
+    'configuration-error',
+    'json',
+    `The NCIP responder answered in JSON instead of NCIP${Number.isFinite(status) ? ` (${status})` : ''}; check the address and credentials.${suffix}`,
+    Number.isFinite(status) ? { httpStatus: status } : {},
+  );
 }
 
 function readSuccess(service: NcipService, n: XmlNode, profile: NcipProfile | undefined): NcipSuccessResponse {
@@ -98,8 +102,7 @@ function readSuccess(service: NcipService, n: XmlNode, profile: NcipProfile | un
   const requestId = nz(readId(n, 'Request')?.value);
   const item = readItemOptionalFields(child(n, 'ItemOptionalFields'));
   const user = readUserOptionalFields(child(n, 'UserOptionalFields'));
-  const base = <T extends object>(o: T) =>
-    Object.fromEntries(Object.entries({ ...o, header }).filter(([, v]) => v !== undefined)) as T;
+  const base = <T extends object>(o: T): T => defined({ ...o, header });
   const count = (name: string) => {
     const t = nonEmptyText(n, name);
     return t === undefined ? undefined : Number(t);
@@ -135,19 +138,17 @@ function readSuccess(service: NcipService, n: XmlNode, profile: NcipProfile | un
       const destination = child(r, 'Destination');
       const location = child(destination, 'Location');
       const routing = r
-        ? Object.fromEntries(
-            Object.entries({
-              instructions: nonEmptyText(r, 'RoutingInstructions') ?? '',
-              binNumber: nonEmptyText(destination, 'BinNumber'),
-              destination: location ? readLocation(location) : undefined,
-            }).filter(([, v]) => v !== undefined),
-          )
+        ? defined({
+            instructions: nonEmptyText(r, 'RoutingInstructions') ?? '',
+            binNumber: nonEmptyText(destination, 'BinNumber'),
+            destination: location ? readLocation(location) : undefined,
+          })
         : undefined;
       return base({
         service,
         itemId: itemId ?? '',
         userId,
-        routing: routing as { instructions: string } | undefined,
+        routing,
         fiscalTransaction: readFiscalTransaction(child(n, 'FiscalTransactionInformation')),
         item,
         user,
@@ -157,7 +158,7 @@ function readSuccess(service: NcipService, n: XmlNode, profile: NcipProfile | un
       const pending = child(n, 'Pending');
       return base({
         service,
-        pending: pending ? base({ dateOfExpectedReply: nonEmptyText(pending, 'DateOfExpectedReply') }) : undefined,
+        pending: pending ? defined({ dateOfExpectedReply: nonEmptyText(pending, 'DateOfExpectedReply') }) : undefined,
         itemId,
         userId,
         dateDue: nonEmptyText(n, 'DateDue'),
@@ -203,9 +204,7 @@ function parse(body: string | Uint8Array, expected: NcipService | undefined, opt
     if (safe.reason === 'too-large') return fail('needs-staff', 'too-large', `The NCIP response was too large to read. ${safe.message}`);
     if (safe.reason === 'not-xml') {
       const raw = typeof body === 'string' ? body : new TextDecoder().decode(body);
-      return /^\s*[[{]/.test(raw)
-        ? jsonFailure(raw)
-        : fail('configuration-error', 'not-ncip', 'The NCIP responder returned something that is not XML.');
+      return /^\s*[[{]/.test(raw) ? jsonFailure(raw) : fail('configuration-error', 'not-ncip', 'The NCIP responder returned something that is not XML.');
     }
     return fail('configuration-error', 'unsafe', `The NCIP response was refused: ${safe.message}`);
   }

@@ -146,7 +146,7 @@ export function readProblems(parent: XmlNode): NcipProblem[] {
 }
 
 /** Copies defined values only, so parsed objects compare cleanly with expected ones. */
-function defined<T extends object>(o: T): T {
+export function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 

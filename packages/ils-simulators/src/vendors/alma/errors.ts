@@ -3,7 +3,7 @@
  * operation (or in captured responses); those marked "simulator" are stand-ins where no public
  * document names the code — see the README.
  */
-import { type EngineError, type EngineErrorCode } from '../../engine/errors.ts';
+import type { EngineError, EngineErrorCode } from '../../engine/errors.ts';
 
 export class AlmaError extends Error {
   override readonly name = 'AlmaError';
@@ -19,8 +19,7 @@ export class AlmaError extends Error {
 export const almaErrors = {
   // Gateway (documented tokens; HTTP status per Ex Libris' governance pages).
   unauthorized: () => new AlmaError('UNAUTHORIZED', 'API-key not defined or not configured to allow this API.', 401),
-  perSecondThreshold: () =>
-    new AlmaError('PER_SECOND_THRESHOLD', 'HTTP requests are more than allowed per second. See https://goo.gl/2x1c1M ', 429),
+  perSecondThreshold: () => new AlmaError('PER_SECOND_THRESHOLD', 'HTTP requests are more than allowed per second. See https://goo.gl/2x1c1M ', 429),
   dailyThreshold: () =>
     new AlmaError(
       'DAILY_THRESHOLD',
@@ -34,16 +33,14 @@ export const almaErrors = {
   invalidParameter: (detail?: string) => new AlmaError('401666', detail ? `Parameter is not valid: ${detail}` : 'Parameter is not valid.'),
   noValidXml: () => new AlmaError('401676', 'No valid XML was given.'),
   pidEmpty: () => new AlmaError('401672', 'PID field is empty.'),
-  generalError: (detail?: string) =>
-    new AlmaError('401652', `General Error: An error has occurred while processing the request.${detail ? ` ${detail}` : ''}`),
+  generalError: (detail?: string) => new AlmaError('401652', `General Error: An error has occurred while processing the request.${detail ? ` ${detail}` : ''}`),
   noItemForBarcode: (barcode: string) => new AlmaError('401689', `No items found for barcode ${barcode}.`),
   notLoanableFromDesk: () => new AlmaError('401153', 'Item cannot be loaned from this circulation desk.'),
   notLoanable: (detail?: string) => new AlmaError('401651', `Item is not loanable.${detail ? ` ${detail}` : ''}`),
   dueDateMissing: () => new AlmaError('401824', 'Due date is not in loan object.'),
   dueDateInPast: () => new AlmaError('401681', 'Due date cannot be in the past.'),
   loanNotFound: (loanId: string) => new AlmaError('401823', `Loan ID ${loanId} does not exist.`),
-  cannotRenew: (loanId: string, reason?: string) =>
-    new AlmaError('401822', `Cannot renew loan: Loan ID ${loanId}.${reason ? ` ${reason}` : ''}`),
+  cannotRenew: (loanId: string, reason?: string) => new AlmaError('401822', `Cannot renew loan: Loan ID ${loanId}.${reason ? ` ${reason}` : ''}`),
   noItemsCanFulfil: () => new AlmaError('401129', 'No items can fulfill the submitted request.'),
   pickupNotFound: (desk: string, library: string) =>
     new AlmaError('401895', `Pickup circulation desk with code ${desk} and library code ${library} was not found.`),
@@ -71,8 +68,7 @@ export const almaErrors = {
   itemNotFound: (pid: string) => new AlmaError('401683', `No item found for PID ${pid}.`),
   barcodeExists: (barcode: string) => new AlmaError('401870', `Item with barcode ${barcode} already exists.`),
   requestNotFound: (requestId: string) => new AlmaError('401877', `Request ${requestId} was not found.`),
-  circDeskNotValid: (desk: string, library: string) =>
-    new AlmaError('401888', `Circulation desk ${desk} is not valid for library ${library}.`),
+  circDeskNotValid: (desk: string, library: string) => new AlmaError('401888', `Circulation desk ${desk} is not valid for library ${library}.`),
   unknownPath: (path: string) => new AlmaError('402219', `The API path ${path} is not supported.`, 404),
 };
 

@@ -243,9 +243,7 @@ export function renderItem(ctx: AlmaContext, record: ItemRecord, options: ItemRe
   const { item, holding, bib, library, location, tempLibrary, tempLocation, activeLoan, activeHolds } = record;
   const mmsId = toAlmaId('bib', bib.id);
   const holdingId = toAlmaId('holding', holding.id);
-  const processType = item.processType
-    ? coded(item.processType, processTypeNames[item.processType] ?? item.processType)
-    : emptyCode();
+  const processType = item.processType ? coded(item.processType, processTypeNames[item.processType] ?? item.processType) : emptyCode();
   const expand = options.expand ?? new Set<string>();
   const itemData: AlmaObject = {
     pid: toAlmaId('item', item.id),
@@ -482,11 +480,7 @@ export function renderFee(ctx: AlmaContext, fee: Fee): AlmaObject {
     comment: fee.comment,
     owner: coded(owner.code, owner.name),
     title: item ? requireBib(db, item.bibId).title : fee.itemTitle,
-    barcode: item
-      ? { value: item.barcode, link: itemLink(ctx, item.bibId, item.holdingId, item.id) }
-      : fee.itemBarcode
-        ? { value: fee.itemBarcode }
-        : null,
+    barcode: item ? { value: item.barcode, link: itemLink(ctx, item.bibId, item.holdingId, item.id) } : fee.itemBarcode ? { value: fee.itemBarcode } : null,
     transaction: transactions.length > 0 ? transactions : undefined,
     link: `${userLink(ctx, patron)}/fees/${feeId}`,
   };
@@ -536,9 +530,7 @@ export function holdingMarcXml(ctx: AlmaContext, holding: Holding): string {
   const library = libraryById(db, holding.libraryId);
   const location = locationById(db, holding.locationId);
   const record = holding.marc ?? buildHoldingRecord(library.code, location.code, holding.callNumber);
-  return renderMarcXml(
-    withControlField(withControlField(record, '001', toAlmaId('holding', holding.id)), '004', toAlmaId('bib', holding.bibId)),
-  );
+  return renderMarcXml(withControlField(withControlField(record, '001', toAlmaId('holding', holding.id)), '004', toAlmaId('bib', holding.bibId)));
 }
 
 export function renderHolding(ctx: AlmaContext, holding: Holding): AlmaObject {
@@ -588,13 +580,7 @@ export function renderBibData(ctx: AlmaContext, bib: Bib): AlmaObject {
 }
 
 /** Alma's scan-in message: where the item goes next and why. */
-export function scanInMessage(
-  ctx: AlmaContext,
-  outcome: string,
-  hold: Hold | undefined,
-  destination: Library,
-  shelvingLocationName: string,
-): string {
+export function scanInMessage(ctx: AlmaContext, outcome: string, hold: Hold | undefined, destination: Library, shelvingLocationName: string): string {
   if (hold && (outcome === 'hold_shelf' || outcome === 'transit_to_pickup')) {
     const patron = requirePatronById(ctx.engine.db, hold.patronId);
     const where = outcome === 'hold_shelf' ? 'Hold Shelf' : destination.name;

@@ -53,8 +53,7 @@ const containerAttributes = new Set([
 /** Keys whose string values are raw XML (a bib's MARC record travels as `anies` in JSON). */
 const rawXmlKeys = new Set(['anies']);
 
-const isObject = (value: AlmaValue): value is AlmaObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: AlmaValue): value is AlmaObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isPrimitive = (value: AlmaValue): value is string | number | boolean | null | undefined =>
   value === null || value === undefined || typeof value !== 'object';

@@ -1,0 +1,177 @@
+/**
+ * Simulator assembly: engine + seed + vendor façade + control plane + fault injection, and the
+ * helper that serves several simulators on loopback ports.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { type AdjustableClock, adjustableClock, type Clock, systemClock } from './clock.ts';
+import { FaultController } from './control/faults.ts';
+import { controlPlane } from './control/plane.ts';
+import { clearEngine, closeEngine, createEngine, type Engine } from './engine/engine.ts';
+import { buildDemoDataset, type DemoDataset, seedEngine } from './seed.ts';
+import { registeredVendors, vendorDefinition } from './vendors/registry.ts';
+import { defaultPorts, type GovernanceLimits, type VendorId, vendorIds } from './vendors/types.ts';
+
+export interface SimulatorOptions {
+  vendor: VendorId;
+  /** Base clock (default: system clock); the simulator wraps it so `/_sim/clock` can move it. */
+  clock?: Clock;
+  /** SQLite file; default `:memory:`. */
+  dbPath?: string;
+  /** Start from the demo seed (default true). With a file database, `false` keeps its contents. */
+  seed?: boolean;
+  /** Vendor API governance (e.g. Alma's per-second threshold). */
+  limits?: GovernanceLimits;
+  /** Seed of the fault injector's randomness. */
+  faultSeed?: number;
+}
+
+export interface Simulator {
+  vendor: VendorId;
+  /** Control plane under `/_sim`, the vendor API under its base path. */
+  app: Hono;
+  engine: Engine;
+  clock: AdjustableClock;
+  dataset: DemoDataset;
+  faults: FaultController;
+  /** Back to the seed: data, clock adjustments, faults and rate counters. */
+  reset(): void;
+  close(): void;
+}
+
+export function createSimulator(options: SimulatorOptions): Simulator {
+  const vendor = vendorDefinition(options.vendor);
+  const clock = adjustableClock(options.clock ?? systemClock);
+  const engine = createEngine({ dbPath: options.dbPath ?? ':memory:', clock });
+  const dataset = buildDemoDataset(vendor.demoProfile);
+  const seeded = options.seed ?? true;
+  const faults = new FaultController(options.faultSeed ?? 1);
+  const vendorApp = vendor.createApp({ engine, clock, dataset, limits: options.limits ?? {} });
+
+  const reseed = () => {
+    clearEngine(engine);
+    if (seeded) seedEngine(engine, dataset);
+  };
+  if (seeded) reseed();
+
+  const reset = () => {
+    clock.reset();
+    faults.clear();
+    vendorApp.reset();
+    reseed();
+  };
+
+  const app = new Hono();
+  app.route('/_sim', controlPlane({ vendor: vendor.id, engine, clock, faults, reset }));
+  // Faults sit in front of the vendor API only: the control plane must stay reachable.
+  app.use('*', async (c, next) => {
+    if (new URL(c.req.url).pathname.startsWith('/_sim')) return next();
+    return faults.middleware((context, fault) => vendorApp.renderFault(context, fault))(c, next);
+  });
+  app.route('/', vendorApp.app);
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `Nothing at ${new URL(c.req.url).pathname}.` } }, 404));
+  app.onError((error, c) => c.json({ error: { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) } }, 500));
+
+  return {
+    vendor: vendor.id,
+    app,
+    engine,
+    clock,
+    dataset,
+    faults,
+    reset,
+    close: () => closeEngine(engine),
+  };
+}
+
+export interface StartSimulatorsOptions {
+  /** Default: every registered vendor. */
+  vendors?: VendorId[];
+  /** Per-vendor ports; 0 picks a free port. Precedence: this, then `ALMA_PORT` etc., then the defaults. */
+  ports?: Partial<Record<VendorId, number>>;
+  /** Loopback only unless told otherwise. */
+  host?: string;
+  clock?: Clock;
+  /** Folder for per-vendor SQLite files (`<vendor>.sqlite`); default in memory. */
+  dbDir?: string;
+  seed?: boolean;
+  limits?: GovernanceLimits;
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunningSimulator {
+  vendor: VendorId;
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  simulator: Simulator;
+}
+
+export interface RunningSimulators {
+  simulators: RunningSimulator[];
+  urls: Partial<Record<VendorId, string>>;
+  stop(): Promise<void>;
+}
+
+function portFor(vendor: VendorId, options: StartSimulatorsOptions): number {
+  const explicit = options.ports?.[vendor];
+  if (explicit !== undefined) return explicit;
+  const fromEnv = (options.env ?? process.env)[`${vendor.toUpperCase()}_PORT`];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    const port = Number(fromEnv);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${vendor.toUpperCase()}_PORT is not a port: ${fromEnv}`);
+    return port;
+  }
+  return defaultPorts[vendor];
+}
+
+export async function startSimulators(options: StartSimulatorsOptions = {}): Promise<RunningSimulators> {
+  const host = options.host ?? '127.0.0.1';
+  const vendors = options.vendors ?? registeredVendors().map((vendor) => vendor.id);
+  for (const vendor of vendors) {
+    if (!vendorIds.includes(vendor)) throw new Error(`Unknown vendor "${vendor}".`);
+  }
+  const running: RunningSimulator[] = [];
+  const servers: ReturnType<typeof serve>[] = [];
+  const created: Simulator[] = [];
+  const stop = async () => {
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+          }),
+      ),
+    );
+    for (const simulator of created) simulator.close();
+  };
+  try {
+    for (const vendor of vendors) {
+      const simulator = createSimulator({
+        vendor,
+        clock: options.clock,
+        dbPath: options.dbDir ? `${options.dbDir}/${vendor}.sqlite` : undefined,
+        seed: options.seed,
+        limits: options.limits,
+      });
+      created.push(simulator);
+      const port = portFor(vendor, options);
+      const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+        const server = serve({ fetch: simulator.app.fetch, port, hostname: host }, () => resolve(server));
+        server.once('error', reject);
+      });
+      servers.push(server);
+      const actualPort = (server.address() as AddressInfo).port;
+      running.push({ vendor, port: actualPort, url: `http://${host}:${actualPort}`, simulator });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    simulators: running,
+    urls: Object.fromEntries(running.map((entry) => [entry.vendor, entry.url])),
+    stop,
+  };
+}

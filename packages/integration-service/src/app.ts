@@ -1,0 +1,80 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { ApiError, errorBody, toErrorResponse, validationHook } from './http/errors.ts';
+import { requireAdmin, requireLibrary } from './http/auth.ts';
+import type { App, AppDeps, AppEnv } from './http/types.ts';
+import { registerDocs } from './routes/docs.ts';
+import { registerV1LibrariesCreate } from './routes/v1_libraries_create.ts';
+import { registerV1LibrariesGet } from './routes/v1_libraries_get.ts';
+import { registerV1LibrariesList } from './routes/v1_libraries_list.ts';
+import { registerV1LibrariesUpdate } from './routes/v1_libraries_update.ts';
+import { registerV1RequestsActions } from './routes/v1_requests_actions.ts';
+import { registerV1RequestsCreate } from './routes/v1_requests_create.ts';
+import { registerV1RequestsGet } from './routes/v1_requests_get.ts';
+import { registerV1RequestsList } from './routes/v1_requests_list.ts';
+import { registerV1RequestsProtocolLog } from './routes/v1_requests_protocol_log.ts';
+import { registerV1RequestsStepsRetry } from './routes/v1_requests_steps_retry.ts';
+import { registerV1TemporaryItemsSearch } from './routes/v1_temporary_items_search.ts';
+
+export type { AppDeps } from './http/types.ts';
+
+/**
+ * The HTTP API: one OpenAPIHono app, every route validated by zod and documented in
+ * /openapi.json, every error `{error: {code, message}}`. Dependencies come in; nothing is global.
+ */
+export function createApp(deps: AppDeps): App {
+  const app: App = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.onError((error, c) => {
+    const { status, body, unexpected } = toErrorResponse(error);
+    // Stack traces go to the log, never to the client.
+    if (unexpected) deps.logger.error({ err: error, path: c.req.path, method: c.req.method }, 'unexpected error');
+    return c.json(body, status);
+  });
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The admin key for /v1/libraries; a library API key for everything else.',
+  });
+
+  app.use('/v1/libraries', requireAdmin(deps));
+  app.use('/v1/libraries/*', requireAdmin(deps));
+  app.use('/v1/requests', requireLibrary(deps));
+  app.use('/v1/requests/*', requireLibrary(deps));
+  app.use('/v1/temporary-items', requireLibrary(deps));
+
+  registerV1LibrariesCreate(app, deps);
+  registerV1LibrariesList(app, deps);
+  registerV1LibrariesGet(app, deps);
+  registerV1LibrariesUpdate(app, deps);
+  registerV1RequestsCreate(app, deps);
+  registerV1RequestsList(app, deps);
+  registerV1RequestsGet(app, deps);
+  registerV1RequestsActions(app, deps);
+  registerV1RequestsStepsRetry(app, deps);
+  registerV1RequestsProtocolLog(app, deps);
+  registerV1TemporaryItemsSearch(app, deps);
+
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'Bookstrap integration service',
+      version: '1.0.0',
+      description:
+        'Interlibrary loan ↔ ILS circulation. Libraries (admin key) and their ILL requests (library key): every workflow action is an endpoint; the ILS steps it triggers run in the background and are reported in the request’s circulation history.',
+    },
+    tags: [
+      { name: 'libraries', description: 'Tenants: ILS connection and integration settings (admin key).' },
+      { name: 'requests', description: 'Borrowing and lending requests (library key).' },
+      { name: 'actions', description: 'Workflow actions on a request.' },
+      { name: 'recovery', description: 'Finding things again.' },
+    ],
+  });
+  registerDocs(app);
+  app.get('/', (c) => c.json({ name: 'bookstrap-integration-service', docs: '/docs', openapi: '/openapi.json' }));
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  return app;
+}
+
+export { ApiError };

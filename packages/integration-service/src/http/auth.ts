@@ -1,0 +1,50 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { libraryForApiKey } from '../store/libraries.ts';
+import type { AppDeps, AppEnv } from './types.ts';
+import { ApiError } from './errors.ts';
+
+/**
+ * Two kinds of key, both as `Authorization: Bearer <key>`: the admin key manages libraries; a
+ * library's key works on that library's requests only. No key or an unknown key is 401; a valid
+ * key on the other kind of route is 403.
+ */
+export function bearerKey(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Compared as digests, in constant time: the admin key's length and prefix never leak. */
+export function isAdminKey(deps: Pick<AppDeps, 'adminKey'>, key: string): boolean {
+  return deps.adminKey.length > 0 && timingSafeEqual(digest(key), digest(deps.adminKey));
+}
+
+const missing = () => new ApiError('UNAUTHORIZED', 'An API key is required: send "Authorization: Bearer <key>"');
+const unknown = () => new ApiError('UNAUTHORIZED', 'Unknown API key');
+
+export function requireAdmin(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = bearerKey(c);
+    if (!key) throw missing();
+    if (isAdminKey(deps, key)) return next();
+    if (libraryForApiKey(deps.db, key)) throw new ApiError('FORBIDDEN', 'A library key cannot manage libraries; use the admin key');
+    throw unknown();
+  };
+}
+
+export function requireLibrary(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = bearerKey(c);
+    if (!key) throw missing();
+    const library = libraryForApiKey(deps.db, key);
+    if (library) {
+      c.set('library', library);
+      return next();
+    }
+    if (isAdminKey(deps, key)) throw new ApiError('FORBIDDEN', "The admin key does not act on requests; use the library's own key");
+    throw unknown();
+  };
+}

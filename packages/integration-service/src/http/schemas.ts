@@ -1,0 +1,188 @@
+import {
+  borrowingStatuses,
+  connectionSchema,
+  integrationSettingsSchema,
+  lendingSettingsSchema,
+  lendingStatuses,
+  outcomeKinds,
+  pickupLocationSchema,
+} from '@bookstrap/core';
+import { z } from '@hono/zod-openapi';
+import { jobStates } from '../store/schema.ts';
+
+/** The API's shared shapes: what a library, a request, a history entry and an ILS step look like. */
+
+export const symbolSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{2,12}$/, 'an OCLC-style symbol: 2–12 letters or digits')
+  .transform((s) => s.toUpperCase())
+  .openapi({ example: 'TULSA' });
+
+export const calendarDateSchema = z.iso.date('must be a date YYYY-MM-DD').openapi({ example: '2026-12-15' });
+const barcodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9\-.]{1,40}$/, 'a barcode: 1–40 letters, digits, "-" or "."')
+  .openapi({ example: '39000000001' });
+
+export const pagingQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' }, example: 50 }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' }, example: 0 }),
+});
+
+// ---- libraries -------------------------------------------------------------------------------
+
+export const borrowerIdentifiersSchema = lendingSettingsSchema.shape.borrowerIdentifiers.unwrap();
+
+const credentialsView = z.record(z.string(), z.string()).openapi({ description: 'Which credentials are set; values are always masked.', example: { apiKey: '********' } });
+
+export const libraryViewSchema = z
+  .object({
+    symbol: z.string(),
+    name: z.string(),
+    connection: connectionSchema.omit({ credentials: true }).extend({ credentials: credentialsView }),
+    settings: integrationSettingsSchema,
+    pickupLocations: z.array(pickupLocationSchema),
+    borrowerIdentifiers: borrowerIdentifiersSchema,
+    /** the adapter used (`ils:protocol`) and what it can do */
+    adapter: z.string(),
+    capabilities: z.record(z.string(), z.union([z.boolean(), z.string()])),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Library');
+export type LibraryView = z.infer<typeof libraryViewSchema>;
+
+export const libraryWithKeySchema = libraryViewSchema
+  .extend({ apiKey: z.string().openapi({ description: "The library's API key. Shown once: store it now." }) })
+  .openapi('LibraryWithKey');
+
+export const libraryListSchema = z.object({ libraries: z.array(libraryViewSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi('LibraryList');
+
+// ---- requests --------------------------------------------------------------------------------
+
+export const statusSchema = z.enum([...new Set([...borrowingStatuses, ...lendingStatuses])] as [string, ...string[]]);
+
+export const attentionSchema = z
+  .object({
+    stepKey: z.string(),
+    step: z.string(),
+    state: z.enum(jobStates),
+    reason: z.string(),
+    suggestion: z.string().optional(),
+    nextAttemptAt: z.string().optional(),
+  })
+  .openapi('Attention');
+
+export const requestSummarySchema = z
+  .object({
+    id: z.string().openapi({ example: '1000017' }),
+    library: z.string(),
+    role: z.enum(['borrowing', 'lending']),
+    serviceType: z.enum(['loan', 'copy']),
+    status: z.string(),
+    title: z.string(),
+    author: z.string().optional(),
+    isbn: z.string().optional(),
+    patronId: z.string().optional(),
+    patronExpiry: z.string().optional(),
+    pickupLocation: z.string().optional(),
+    inLibraryUseOnly: z.boolean(),
+    lenders: z.array(z.string()),
+    currentLender: z.string().optional(),
+    borrowingLibrary: z.string().optional(),
+    supplierItemBarcode: z.string().optional(),
+    lenderDueDate: z.string().optional(),
+    temporaryBarcode: z.string().optional(),
+    patronDueDate: z.string().optional(),
+    itemBarcode: z.string().optional(),
+    dueDate: z.string().optional(),
+    missingSince: z.string().optional(),
+    renewals: z.number().int(),
+    partnerRequestId: z.string().optional().openapi({ description: "The other library's request, when both use this service." }),
+    allowedActions: z.array(z.string()),
+    needsAttention: z.boolean().openapi({ description: 'An ILS step failed or is waiting for staff; `attention` says why.' }),
+    attention: z.array(attentionSchema),
+    pendingSteps: z.number().int().openapi({ description: 'ILS steps not yet done (queued, running or waiting for a retry).' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('RequestSummary');
+export type RequestSummary = z.infer<typeof requestSummarySchema>;
+
+export const historyEntrySchema = z
+  .object({
+    at: z.string(),
+    kind: z.string(),
+    text: z.string(),
+    action: z.string().optional(),
+    stepKey: z.string().optional(),
+    outcome: z.enum(outcomeKinds).optional(),
+  })
+  .openapi('HistoryEntry');
+
+export const stepViewSchema = z
+  .object({
+    key: z.string().openapi({ description: 'The idempotency key: request, step, item (and occurrence).' }),
+    name: z.string(),
+    planId: z.number().int(),
+    position: z.number().int(),
+    state: z.enum(jobStates),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().optional(),
+    lastOutcome: z
+      .object({ kind: z.enum(outcomeKinds), reason: z.string().optional(), suggestion: z.string().optional(), reference: z.string().optional() })
+      .optional(),
+    waitingFor: z.string().optional().openapi({ description: 'The earlier step this one waits for.' }),
+    retryable: z.boolean().openapi({ description: 'Staff may retry it now.' }),
+  })
+  .openapi('Step');
+export type StepView = z.infer<typeof stepViewSchema>;
+
+export const requestDetailSchema = requestSummarySchema
+  .extend({ history: z.array(historyEntrySchema), steps: z.array(stepViewSchema) })
+  .openapi('Request');
+export type RequestDetail = z.infer<typeof requestDetailSchema>;
+
+export const requestListSchema = z
+  .object({ requests: z.array(requestSummarySchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi('RequestList');
+
+export const requestIdParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^\d{7,16}$/, 'a request ID: digits only')
+    .openapi({ param: { name: 'id', in: 'path' }, example: '1000017' }),
+});
+
+export const newBorrowingRequestSchema = z
+  .object({
+    role: z.literal('borrowing'),
+    serviceType: z.enum(['loan', 'copy']).default('loan'),
+    title: z.string().trim().min(1).max(500),
+    author: z.string().trim().min(1).max(300).optional(),
+    isbn: z.string().trim().regex(/^[0-9Xx-]{10,17}$/, 'an ISBN (10 or 13 digits)').optional(),
+    patronId: z.string().trim().min(1).max(100).optional().openapi({ description: 'The identifier the ILS knows the patron by. Needed before a loan can be sent.' }),
+    pickupLocation: z.string().trim().min(1).max(40).optional().openapi({ description: "One of the library's pickup location codes." }),
+    lenders: z.array(symbolSchema).max(20).default([]).openapi({ description: 'The lender string (rota), in order.' }),
+    inLibraryUseOnly: z.boolean().default(false),
+  })
+  .openapi('NewBorrowingRequest');
+
+export const newLendingRequestSchema = z
+  .object({
+    role: z.literal('lending'),
+    serviceType: z.enum(['loan', 'copy']).default('loan'),
+    borrowingLibrary: symbolSchema,
+    title: z.string().trim().min(1).max(500),
+    author: z.string().trim().min(1).max(300).optional(),
+    isbn: z.string().trim().regex(/^[0-9Xx-]{10,17}$/, 'an ISBN (10 or 13 digits)').optional(),
+    itemBarcode: barcodeSchema.optional(),
+    inLibraryUseOnly: z.boolean().default(false),
+  })
+  .openapi('NewLendingRequest');
+
+export const newRequestSchema = z.discriminatedUnion('role', [newBorrowingRequestSchema, newLendingRequestSchema]).openapi('NewRequest');
+
+export { barcodeSchema };

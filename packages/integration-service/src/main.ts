@@ -1,0 +1,26 @@
+import { createLogger } from './logger.ts';
+import { startServer } from './server.ts';
+import { createService } from './service.ts';
+
+/**
+ * `pnpm start` in this package: the service alone, against real ILSs.
+ * BOOKSTRAP_ADMIN_KEY (required), PORT (3000), BOOKSTRAP_DB (./data/bookstrap.sqlite), LOG_LEVEL.
+ */
+const adminKey = process.env.BOOKSTRAP_ADMIN_KEY;
+if (!adminKey || adminKey.length < 16) {
+  console.error('Set BOOKSTRAP_ADMIN_KEY (at least 16 characters) to the key that manages libraries.');
+  process.exit(1);
+}
+const logger = createLogger();
+const service = createService({ adminKey, logger });
+service.worker.start();
+const server = await startServer(service.app, Number(process.env.PORT ?? 3000));
+logger.info({ url: server.url }, 'Bookstrap integration service listening');
+
+const shutdown = async () => {
+  await server.close();
+  await service.close();
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

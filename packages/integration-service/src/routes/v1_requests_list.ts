@@ -1,0 +1,60 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { commonErrorResponses } from '../http/errors.ts';
+import { pagingQuerySchema, requestListSchema, statusSchema } from '../http/schemas.ts';
+import type { App, AppDeps } from '../http/types.ts';
+import { toRequestSummary } from '../http/views.ts';
+import { jobsOfRequests } from '../store/outbox.ts';
+import { listRequests } from '../store/requests.ts';
+
+export const listRequestsQuerySchema = pagingQuerySchema.extend({
+  status: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const statuses = value.split(',').map((s) => s.trim());
+      for (const status of statuses) {
+        if (!statusSchema.safeParse(status).success) ctx.addIssue({ code: 'custom', message: `unknown status "${status}"` });
+      }
+      return statuses;
+    })
+    .openapi({ param: { name: 'status', in: 'query' }, description: 'One status or several, comma-separated.', example: 'received,overdue' }),
+  role: z.enum(['borrowing', 'lending']).optional().openapi({ param: { name: 'role', in: 'query' } }),
+  title: z.string().trim().min(1).max(200).optional().openapi({ param: { name: 'title', in: 'query' }, description: 'Part of the title.' }),
+  needsAttention: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ param: { name: 'needsAttention', in: 'query' }, description: 'Only requests whose ILS steps need (or do not need) staff.' }),
+});
+
+export const route = createRoute({
+  method: 'get',
+  path: '/v1/requests',
+  tags: ['requests'],
+  summary: "The library's requests, newest first",
+  security: [{ bearerAuth: [] }],
+  request: { query: listRequestsQuerySchema },
+  responses: {
+    200: { description: 'A page of requests.', content: { 'application/json': { schema: requestListSchema } } },
+    ...commonErrorResponses,
+  },
+});
+
+export function registerV1RequestsList(app: App, deps: AppDeps) {
+  app.openapi(route, (c) => {
+    const library = c.get('library');
+    const query = c.req.valid('query');
+    const filter = { libraryId: library.id, role: query.role, status: query.status, title: query.title };
+    if (query.needsAttention === undefined) {
+      const { requests, total } = listRequests(deps.db, { ...filter, limit: query.limit, offset: query.offset });
+      const jobs = jobsOfRequests(deps.db, requests.map((r) => r.id));
+      return c.json({ requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])), total, limit: query.limit, offset: query.offset }, 200);
+    }
+    // Attention is derived from the steps, so this filter pages over the derived list.
+    const wanted = query.needsAttention === 'true';
+    const { requests: all } = listRequests(deps.db, { ...filter, limit: 100_000, offset: 0 });
+    const jobs = jobsOfRequests(deps.db, all.map((r) => r.id));
+    const matching = all.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])).filter((r) => r.needsAttention === wanted);
+    return c.json({ requests: matching.slice(query.offset, query.offset + query.limit), total: matching.length, limit: query.limit, offset: query.offset }, 200);
+  });
+}

@@ -1,0 +1,132 @@
+import { type AdjustableClock, adjustableClock, createSimulator, demo, fixedClock, type Simulator } from '@bookstrap/ils-simulators';
+import { onTestFinished } from 'vitest';
+import type { FetchLike } from '../adapters/types.ts';
+import { almaDemoLibraries, type DemoLibrary, demoAdminKey } from '../demo-libraries.ts';
+import { createService, type Service } from '../service.ts';
+import { createLibrary } from '../workflow/libraries.ts';
+
+/**
+ * The test harness (unkey's route harness, in-process): a service on its own database, the
+ * simulated Alma answering in-process behind a made-up host, two demo libraries with known keys,
+ * and one movable clock shared by service and ILS. Everything is torn down after the test.
+ */
+export const almaHost = 'http://alma.sim.test';
+export const testNow = '2025-03-12T10:00:00.000Z'; // a Wednesday
+
+export interface HarnessOptions {
+  /** a file, to restart a service on the same database; default `:memory:` */
+  dbPath?: string;
+  /** reuse an ILS (restart scenarios); default a fresh simulated Alma */
+  sim?: Simulator;
+  clock?: AdjustableClock;
+  /** skip the demo libraries */
+  noLibraries?: boolean;
+  /** the worker gives up after this many attempts */
+  maxAttempts?: number;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface Harness {
+  service: Service;
+  sim: Simulator;
+  clock: AdjustableClock;
+  fetch: FetchLike;
+  adminKey: string;
+  libraries: Record<'TULSA' | 'PARTNR', DemoLibrary>;
+  keys: Record<'TULSA' | 'PARTNR', string>;
+  request<T = any>(method: string, path: string, options?: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  /** `request` that fails the test unless the status is as expected */
+  ok<T = any>(status: number, method: string, path: string, options?: { key?: string | null; body?: unknown }): Promise<T>;
+  /** reads the ILS through the Alma API, as the conformance probe does */
+  alma<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
+  /** runs every due ILS step */
+  drain(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = options.clock ?? adjustableClock(fixedClock(testNow));
+  const sim = options.sim ?? createSimulator({ vendor: 'alma', clock });
+  const fetch: FetchLike = async (input, init) => {
+    if (!input.startsWith(almaHost)) throw new TypeError('fetch failed');
+    return sim.app.request(input, init);
+  };
+  const service = createService({
+    dbPath: options.dbPath ?? ':memory:',
+    adminKey: demoAdminKey,
+    clock,
+    fetch,
+    ...(options.maxAttempts ? { worker: { backoff: { baseMs: 1_000, capMs: 60_000, jitter: 0, maxAttempts: options.maxAttempts } } } : {}),
+  });
+  const configured = almaDemoLibraries(demo.alma, almaHost);
+  const libraries = { TULSA: configured[0]!, PARTNR: configured[1]! };
+  if (!options.noLibraries) {
+    for (const library of configured) {
+      const existing = service.database.sqlite.prepare('select 1 from libraries where symbol = ?').get(library.symbol);
+      if (!existing) createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
+    }
+  }
+
+  const request: Harness['request'] = async (method, path, requestOptions = {}) => {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    const key = requestOptions.key === undefined ? libraries.TULSA.apiKey : requestOptions.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (requestOptions.raw !== undefined) body = requestOptions.raw;
+    else if (requestOptions.body !== undefined) {
+      body = JSON.stringify(requestOptions.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await service.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed as any, headers: response.headers };
+  };
+
+  const harness: Harness = {
+    service,
+    sim,
+    clock,
+    fetch,
+    adminKey: demoAdminKey,
+    libraries,
+    keys: { TULSA: libraries.TULSA.apiKey, PARTNR: libraries.PARTNR.apiKey },
+    request,
+    async ok(status, method, path, requestOptions) {
+      const response = await request(method, path, requestOptions);
+      if (response.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    async alma(method, path, body) {
+      const headers: Record<string, string> = { authorization: `apikey ${demo.alma.apiKey}`, accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      let response = await sim.app.request(`${almaHost}/almaws/v1${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      if (response.status === 302) response = await sim.app.request(response.headers.get('location') ?? '', { headers });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+    drain: () => service.worker.runUntilIdle(),
+    async close() {
+      await service.close();
+      if (!options.sim) sim.close();
+    },
+  };
+  return harness;
+}
+
+/** A harness closed when the current test finishes. */
+export async function useHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const harness = await createHarness(options);
+  onTestFinished(() => harness.close());
+  return harness;
+}

@@ -1,0 +1,330 @@
+import {
+  actionTable,
+  currentLender,
+  type DecisionContext,
+  decide,
+  documentedCapabilities,
+  fromDate,
+  type IlsCapabilities,
+  type IllRequest,
+  type IlsStep,
+  initialStatus,
+  partnerEffects,
+  pendingText,
+  planOnCreate,
+  type RequestAction,
+  type RequestCommand,
+  type ServiceType,
+  type TransitionRefused,
+} from '@bookstrap/core';
+import { adapterFor } from '../adapters/registry.ts';
+import type { AdapterRegistry, Clock } from '../adapters/types.ts';
+import { ApiError, type ErrorCode } from '../http/errors.ts';
+import type { Db, ServiceDatabase } from '../store/database.ts';
+import { findLibraryById, findLibraryBySymbol, type Library } from '../store/libraries.ts';
+import { enqueuePlan, findJob, type Job, resetJobForRetry } from '../store/outbox.ts';
+import { appendHistory, findLibraryRequest, findRequest, insertRequest, nextRequestId, type StoredRequest, saveRequest } from '../store/requests.ts';
+
+/**
+ * The path of one action (ARCHITECTURE.md): the core decides, and ONE transaction writes the
+ * request's new state, its history entries and one outbox job per ILS step. A refused action
+ * throws inside the transaction, so it writes nothing. When the other library is in the service
+ * too, its side of the conversation is written in the same transaction.
+ */
+export interface WorkflowDeps {
+  db: ServiceDatabase;
+  clock: Clock;
+  registry: AdapterRegistry;
+  /** called after a commit that queued ILS steps (the server wakes its worker) */
+  onStepsQueued?: () => void;
+}
+
+export function capabilitiesOf(registry: AdapterRegistry, library: Library): IlsCapabilities {
+  return adapterFor(registry, library.connection)?.capabilities ?? documentedCapabilities[library.connection.ils];
+}
+
+export function decisionContext(deps: Pick<WorkflowDeps, 'clock' | 'registry'>, library: Library): DecisionContext {
+  return { settings: library.settings, capabilities: capabilitiesOf(deps.registry, library), today: fromDate(deps.clock.now()) };
+}
+
+const refusalCodes: Record<TransitionRefused['code'], ErrorCode> = {
+  ACTION_NOT_ALLOWED: 'ACTION_NOT_ALLOWED',
+  PATRON_ID_REQUIRED: 'PATRON_ID_REQUIRED',
+  INVALID_INPUT: 'UNPROCESSABLE',
+  NOT_YET_AGED_OUT: 'NOT_YET_AGED_OUT',
+  DUE_DATE_UNAVAILABLE: 'DUE_DATE_UNAVAILABLE',
+};
+
+export function refusalError(refusal: TransitionRefused): ApiError {
+  return new ApiError(refusalCodes[refusal.code], refusal.message, { currentStatus: refusal.currentStatus, allowedActions: refusal.allowedActions });
+}
+
+// ---- creating requests -----------------------------------------------------------------------
+
+export interface NewBorrowingRequest {
+  serviceType: ServiceType;
+  title: string;
+  author?: string | undefined;
+  isbn?: string | undefined;
+  patronId?: string | undefined;
+  pickupLocation?: string | undefined;
+  lenders: string[];
+  inLibraryUseOnly: boolean;
+}
+
+export interface NewLendingRequest {
+  serviceType: ServiceType;
+  borrowingLibrary: string;
+  title: string;
+  author?: string | undefined;
+  isbn?: string | undefined;
+  itemBarcode?: string | undefined;
+  inLibraryUseOnly: boolean;
+}
+
+/** A pickup location given by its code (or directly by its ILS code) becomes the ILS code the hold needs. */
+export function resolvePickupLocation(library: Library, given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  const active = library.pickupLocations.filter((p) => p.active);
+  if (library.pickupLocations.length === 0) return given;
+  const match = active.find((p) => p.code.toUpperCase() === given.toUpperCase()) ?? active.find((p) => p.ilsLocationCode.toUpperCase() === given.toUpperCase());
+  if (!match) {
+    throw new ApiError('INVALID_INPUT', `pickupLocation "${given}" is not one of ${library.symbol}'s pickup locations`, [
+      { path: 'pickupLocation', message: `use one of: ${active.map((p) => p.code).join(', ') || '(none active)'}` },
+    ]);
+  }
+  return match.ilsLocationCode;
+}
+
+function insertNewRequest(tx: Db, deps: WorkflowDeps, library: Library, request: Omit<IllRequest, 'id'>, createdText: string, partnerRequestId?: string): StoredRequest {
+  const now = deps.clock.now();
+  const { seq, id } = nextRequestId(tx);
+  const stored = insertRequest(tx, seq, library.id, { ...request, id }, now, partnerRequestId);
+  const created = appendHistory(tx, { requestId: id, kind: 'created', text: createdText }, now);
+  queuePlan(tx, deps, stored, created.id, planOnCreate(stored, decisionContext(deps, library)), now);
+  return stored;
+}
+
+export function createBorrowingRequest(deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): StoredRequest {
+  const pickupLocation = resolvePickupLocation(library, input.pickupLocation);
+  const stored = deps.db.transaction(
+    (tx) =>
+      insertNewRequest(
+        tx,
+        deps,
+        library,
+        {
+          role: 'borrowing',
+          serviceType: input.serviceType,
+          status: initialStatus.borrowing,
+          title: input.title,
+          author: input.author,
+          isbn: input.isbn,
+          patronId: input.patronId,
+          pickupLocation,
+          inLibraryUseOnly: input.inLibraryUseOnly,
+          lenders: input.lenders,
+          lenderIndex: 0,
+          renewals: 0,
+        },
+        `Borrowing ${input.serviceType} request created${input.patronId ? ` for patron ${input.patronId}` : ' (no patron ID yet)'}: "${input.title}"${
+          input.lenders.length ? `, lenders ${input.lenders.join(', ')}` : ''
+        }.`,
+      ),
+    { behavior: 'immediate' },
+  );
+  deps.onStepsQueued?.();
+  return stored;
+}
+
+export function createLendingRequest(deps: WorkflowDeps, library: Library, input: NewLendingRequest): StoredRequest {
+  const stored = deps.db.transaction(
+    (tx) =>
+      insertNewRequest(
+        tx,
+        deps,
+        library,
+        {
+          role: 'lending',
+          serviceType: input.serviceType,
+          status: initialStatus.lending,
+          title: input.title,
+          author: input.author,
+          isbn: input.isbn,
+          itemBarcode: input.itemBarcode,
+          borrowingLibrary: input.borrowingLibrary,
+          inLibraryUseOnly: input.inLibraryUseOnly,
+          lenders: [],
+          lenderIndex: 0,
+          renewals: 0,
+        },
+        `Lending ${input.serviceType} request from ${input.borrowingLibrary}: can you supply "${input.title}"${input.itemBarcode ? ` (item ${input.itemBarcode})` : ''}?`,
+      ),
+    { behavior: 'immediate' },
+  );
+  deps.onStepsQueued?.();
+  return stored;
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+
+type Origin = { kind: 'staff' } | { kind: 'partner'; symbol: string; requestId: string };
+
+/** What staff see in the history for an action: the label and what it carried. */
+export function actionText(request: IllRequest, command: RequestCommand, origin: Origin): string {
+  const rule = actionTable(request.role)[command.action];
+  const label = rule?.label ?? command.action;
+  const c = command as Record<string, unknown>;
+  const details = [
+    typeof c.supplierItemBarcode === 'string' ? `supplier item barcode ${c.supplierItemBarcode}` : '',
+    typeof c.lenderDueDate === 'string' ? `lender due date ${c.lenderDueDate}` : '',
+    typeof c.temporaryBarcode === 'string' ? `temporary barcode ${c.temporaryBarcode}` : '',
+    typeof c.itemBarcode === 'string' ? `item ${c.itemBarcode}` : '',
+    typeof c.dueDate === 'string' ? `due ${c.dueDate}` : '',
+    typeof c.newDueDate === 'string' ? `new due date ${c.newDueDate}` : '',
+    typeof c.replacementCost === 'number' ? `replacement cost ${c.replacementCost.toFixed(2)}` : '',
+    typeof c.reason === 'string' ? `reason: ${c.reason}` : '',
+    typeof c.note === 'string' ? `note: ${c.note}` : '',
+  ].filter(Boolean);
+  const text = `${label}${details.length ? ` (${details.join(', ')})` : ''}.`;
+  return origin.kind === 'partner' ? `From ${origin.symbol} (request ${origin.requestId}): ${text}` : text;
+}
+
+function queuePlan(tx: Db, deps: WorkflowDeps, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): void {
+  const queued = enqueuePlan(tx, { requestId: request.id, libraryId: request.libraryId, planId, plan }, now);
+  const queuedKeys = new Set(queued.map((s) => s.key));
+  for (const step of plan) {
+    if (queuedKeys.has(step.key)) {
+      appendHistory(tx, { requestId: request.id, kind: 'pending', stepKey: step.key, text: pendingText(step) }, now);
+    } else {
+      // Same idempotency key: the ILS action was planned before and is never run twice.
+      appendHistory(tx, { requestId: request.id, kind: 'note', stepKey: step.key, text: `${pendingText(step).replace(/\.$/, '')}: already planned for this request, not repeated.` }, now);
+    }
+  }
+}
+
+type TransitionResult = { ok: true; request: StoredRequest } | { ok: false; error: TransitionRefused };
+
+function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: StoredRequest, command: RequestCommand, origin: Origin): TransitionResult {
+  const result = decide(stored, command, decisionContext(deps, library));
+  if (!result.ok) return result;
+  const now = deps.clock.now();
+  const { request: next, plan, notes } = result.decision;
+  let saved = saveRequest(tx, next, now);
+  const entry = appendHistory(tx, { requestId: stored.id, kind: origin.kind === 'partner' ? 'partner' : 'action', action: command.action, text: actionText(stored, command, origin) }, now);
+  for (const note of notes) appendHistory(tx, { requestId: stored.id, kind: 'note', text: note }, now);
+  queuePlan(tx, deps, saved, entry.id, plan, now);
+
+  // A borrowing request that reached a (new) lender: that lender may be in the service too.
+  const reachedLender = next.role === 'borrowing' && next.status === 'sent' && (stored.status !== 'sent' || stored.lenderIndex !== next.lenderIndex);
+  if (reachedLender) saved = askLender(tx, deps, library, saved);
+
+  if (origin.kind === 'staff') deliverToPartner(tx, deps, library, stored, saved, command);
+  return { ok: true, request: saved };
+}
+
+/** "Can you supply?": the lender's lending request, created in the same transaction. */
+function askLender(tx: Db, deps: WorkflowDeps, borrower: Library, request: StoredRequest): StoredRequest {
+  const now = deps.clock.now();
+  const symbol = currentLender(request);
+  const lender = symbol ? findLibraryBySymbol(tx, symbol) : undefined;
+  if (!symbol || !lender || lender.id === borrower.id) {
+    appendHistory(tx, { requestId: request.id, kind: 'note', text: `${symbol ?? 'The lender'} is not a Bookstrap library: its answers are entered through the API.` }, now);
+    return saveRequest(tx, request, now, null);
+  }
+  const lending = insertNewRequest(
+    tx,
+    deps,
+    lender,
+    {
+      role: 'lending',
+      serviceType: request.serviceType,
+      status: initialStatus.lending,
+      title: request.title,
+      author: request.author,
+      isbn: request.isbn,
+      borrowingLibrary: borrower.symbol,
+      inLibraryUseOnly: request.inLibraryUseOnly,
+      lenders: [],
+      lenderIndex: 0,
+      renewals: 0,
+    },
+    `Lending ${request.serviceType} request from ${borrower.symbol} (borrowing request ${request.id}): can you supply "${request.title}"?`,
+    request.id,
+  );
+  appendHistory(tx, { requestId: request.id, kind: 'partner', text: `Sent to ${lender.symbol}: lending request ${lending.id} created there.` }, now);
+  return saveRequest(tx, request, now, lending.id);
+}
+
+/** What a partner's request receives when this side acts (core `partnerEffects`). */
+function partnerCommand(action: RequestAction, request: StoredRequest): RequestCommand | undefined {
+  switch (action) {
+    case 'supplier-shipped':
+      return { action, supplierItemBarcode: request.itemBarcode, lenderDueDate: request.dueDate };
+    case 'renewal-approved':
+      return request.dueDate ? { action, newDueDate: request.dueDate } : undefined;
+    case 'supplier-unfilled':
+    case 'renewal-denied':
+    case 'recall':
+    case 'complete':
+    case 'renewal-requested':
+    case 'borrower-returned':
+    case 'cancel':
+      return { action } as RequestCommand;
+    default:
+      return undefined;
+  }
+}
+
+function deliverToPartner(tx: Db, deps: WorkflowDeps, library: Library, before: StoredRequest, after: StoredRequest, command: RequestCommand): void {
+  const effect = partnerEffects[`${before.role}:${command.action}`];
+  const partnerId = before.partnerRequestId;
+  if (!effect || !partnerId) return;
+  const partner = findRequest(tx, partnerId);
+  // A borrower that moved on to another lender no longer listens to this one.
+  if (!partner || partner.partnerRequestId !== before.id) return;
+  const partnerLibrary = findLibraryById(tx, partner.libraryId);
+  const message = partnerCommand(effect, after);
+  if (!partnerLibrary || !message) return;
+  const result = transition(tx, deps, partnerLibrary, partner, message, { kind: 'partner', symbol: library.symbol, requestId: before.id });
+  if (!result.ok) {
+    // The partner's state refuses the message: this side's action still stands (never blocked).
+    const now = deps.clock.now();
+    appendHistory(tx, { requestId: partner.id, kind: 'partner', text: `From ${library.symbol} (request ${before.id}): "${effect}" not applied: ${result.error.message}.` }, now);
+    appendHistory(tx, { requestId: before.id, kind: 'note', text: `${partnerLibrary.symbol} request ${partner.id} did not take "${effect}": ${result.error.message}.` }, now);
+  }
+}
+
+export function applyAction(deps: WorkflowDeps, library: Library, requestId: string, command: RequestCommand): StoredRequest {
+  const saved = deps.db.transaction(
+    (tx) => {
+      const stored = findLibraryRequest(tx, library.id, requestId);
+      if (!stored) throw new ApiError('NOT_FOUND', `No request ${requestId}`);
+      const result = transition(tx, deps, library, stored, command, { kind: 'staff' });
+      if (!result.ok) throw refusalError(result.error);
+      return result.request;
+    },
+    { behavior: 'immediate' },
+  );
+  deps.onStepsQueued?.();
+  return saved;
+}
+
+/** Staff run a stopped step again; a succeeded step is never re-run. */
+export function retryStep(deps: WorkflowDeps, library: Library, requestId: string, stepKey: string): Job {
+  const job = deps.db.transaction(
+    (tx) => {
+      const request = findLibraryRequest(tx, library.id, requestId);
+      const found = request ? findJob(tx, stepKey) : undefined;
+      if (!request || !found || found.requestId !== request.id) throw new ApiError('NOT_FOUND', `No step ${stepKey} on request ${requestId}`);
+      if (found.state === 'succeeded') throw new ApiError('STEP_NOT_RETRYABLE', `Step ${stepKey} already succeeded; it is never run twice`);
+      if (found.state === 'running') throw new ApiError('STEP_NOT_RETRYABLE', `Step ${stepKey} is running now`);
+      const now = deps.clock.now();
+      appendHistory(tx, { requestId, kind: 'staff', stepKey, text: `Staff asked to retry: ${pendingText(found.step).replace(/\.$/, '')}.` }, now);
+      return resetJobForRetry(tx, found.id, now);
+    },
+    { behavior: 'immediate' },
+  );
+  deps.onStepsQueued?.();
+  return job;
+}
