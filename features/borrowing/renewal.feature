@@ -9,12 +9,12 @@ Feature: Renewals approved or denied by the lender
 
   @due-date-update
   Scenario: An approved renewal updates the ILS due date
-    When the lender approves a renewal until 50 days from today
-    Then the patron's loan is due 43 days from today
+    When the lender approves a renewal until 60 days from today
+    Then the patron's loan is due on the lender's due date less the return offset
     And the circulation history says "updated to"
 
   Scenario: A denied renewal changes nothing in the ILS
     When the patron asks for a renewal
     And the lender denies the renewal
     Then the request is "received"
-    And the patron's loan is due 13 days from today
+    And the patron's loan due date is unchanged

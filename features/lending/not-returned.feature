@@ -4,6 +4,7 @@ Feature: Lending: returned but missing
   Background:
     Given a lending library on the ILS with the default integration settings
 
+  @time-travel
   Scenario: An item that never arrives ages out after 180 days
     Given a lending request from the partner library for an available item
     And ILL staff ship the item due in 30 days

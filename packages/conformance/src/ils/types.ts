@@ -41,8 +41,8 @@ export interface LocationView {
 }
 
 export interface IlsDesk {
-  /** check an item in at a library's circulation desk (pickup library or another one) */
-  checkIn(barcode: string, at: 'pickup' | 'elsewhere'): Promise<void>;
+  /** check an item in at a circulation desk: the hold's pickup library, another library, or the item's own (home) library */
+  checkIn(barcode: string, at: 'pickup' | 'elsewhere' | 'home'): Promise<void>;
   /** check an item out to a patron; resolves to the due date, or throws with the ILS's refusal */
   checkOut(barcode: string, patronId: string): Promise<{ dueDate: string }>;
 }
@@ -74,9 +74,26 @@ export interface IlsFixture {
 
 export interface IlsDriver {
   ils: string;
+  /**
+   * The body (minus symbol and name) for the service's `POST /v1/libraries` that connects a
+   * library to this ILS: connection, settings (ILL location, item policies, calendar, borrower
+   * identifier map with fixture.partnerSymbol → fixture.partnerAccount and the default account),
+   * pickup locations. The suite creates a fresh library from it for every scenario.
+   */
+  libraryConfig(role: 'borrowing' | 'lending'): Record<string, unknown>;
   /** capability tags this ILS does not support: scenarios tagged with them are declared unsupported */
   unsupported: string[];
   desk: IlsDesk;
   probe: IlsProbe;
   fixture: IlsFixture;
 }
+
+/** Where the ILS under test answers. `origin` is scheme://host:port; each driver adds the vendor's paths. */
+export interface DriverTarget {
+  origin: string;
+  /** credentials for the vendor API; defaults to the simulator's demo credentials */
+  credentials?: Record<string, string>;
+}
+
+/** Every ILS driver module exports one of these (registered in src/ils/registry.ts). */
+export type DriverFactory = (target: DriverTarget) => IlsDriver;

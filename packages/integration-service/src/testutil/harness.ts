@@ -1,6 +1,7 @@
 import { type AdjustableClock, adjustableClock, createSimulator, demo, fixedClock, type Simulator } from '@bookstrap/ils-simulators';
 import { onTestFinished } from 'vitest';
-import type { FetchLike } from '../adapters/types.ts';
+import { almaRestAdapter } from '../adapters/alma/alma.ts';
+import type { AdapterRegistry, FetchLike } from '../adapters/types.ts';
 import { almaDemoLibraries, type DemoLibrary, demoAdminKey } from '../demo-libraries.ts';
 import { createService, type Service } from '../service.ts';
 import { createLibrary } from '../workflow/libraries.ts';
@@ -23,6 +24,9 @@ export interface HarnessOptions {
   noLibraries?: boolean;
   /** the worker gives up after this many attempts */
   maxAttempts?: number;
+  /** Alma's per-second governance; tests lift it unless they are about rate limits */
+  almaPerSecond?: number;
+  registry?: AdapterRegistry;
 }
 
 export interface ApiResponse<T = any> {
@@ -51,7 +55,8 @@ export interface Harness {
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = options.clock ?? adjustableClock(fixedClock(testNow));
-  const sim = options.sim ?? createSimulator({ vendor: 'alma', clock });
+  // The test's own probe calls share Alma's per-second budget: lifted unless a test is about it.
+  const sim = options.sim ?? createSimulator({ vendor: 'alma', clock, limits: { perSecond: options.almaPerSecond ?? 100_000 } });
   const fetch: FetchLike = async (input, init) => {
     if (!input.startsWith(almaHost)) throw new TypeError('fetch failed');
     return sim.app.request(input, init);
@@ -61,6 +66,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     adminKey: demoAdminKey,
     clock,
     fetch,
+    // Real-time throttling only slows tests down; the rate-limit tests bring their own registry.
+    registry: options.registry ?? { 'alma:rest': { ...almaRestAdapter, ratePerSecond: 10_000 } },
     ...(options.maxAttempts ? { worker: { backoff: { baseMs: 1_000, capMs: 60_000, jitter: 0, maxAttempts: options.maxAttempts } } } : {}),
   });
   const configured = almaDemoLibraries(demo.alma, almaHost);
@@ -129,4 +136,21 @@ export async function useHarness(options: HarnessOptions = {}): Promise<Harness>
   const harness = await createHarness(options);
   onTestFinished(() => harness.close());
   return harness;
+}
+
+/** Every row of every table: "nothing changed" is this, before and after. */
+export function snapshot(h: Harness): string {
+  const sqlite = h.service.database.sqlite;
+  const tables = ['libraries', 'api_keys', 'requests', 'circulation_history', 'outbox_jobs', 'protocol_log'];
+  return JSON.stringify(Object.fromEntries(tables.map((table) => [table, sqlite.prepare(`select * from ${table} order by 1`).all()])));
+}
+
+/** A minimal valid library body for the admin API. */
+export function libraryBody(symbol: string, overrides: Record<string, unknown> = {}) {
+  return {
+    symbol,
+    name: `${symbol} Library`,
+    connection: { ils: 'alma', protocol: 'rest', baseUrl: `${almaHost}/almaws/v1`, credentials: { apiKey: 'alma-demo-key' }, library: 'MAIN' },
+    ...overrides,
+  };
 }

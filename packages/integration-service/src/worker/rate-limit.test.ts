@@ -15,19 +15,31 @@ function fakeTime() {
 }
 
 describe('rate limiter (token bucket per library)', () => {
-  it('lets a burst through, then spaces calls at the rate', async () => {
+  it('lets a small burst through, then spaces calls at the rate', async () => {
     const time = fakeTime();
     const limiter = new RateLimiter(time);
-    for (let i = 0; i < 5; i += 1) await limiter.take('TULSA', 5);
+    for (let i = 0; i < 2; i += 1) await limiter.take('TULSA', 10);
     expect(time.slept).toEqual([]);
-    await limiter.take('TULSA', 5);
-    expect(time.slept).toEqual([200]);
+    await limiter.take('TULSA', 10);
+    expect(time.slept).toEqual([100]);
+  });
+
+  it('never lets more than rate + burst calls into any one second', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter(time);
+    const at: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      await limiter.take('TULSA', 10);
+      at.push(time.now());
+    }
+    const worstWindow = Math.max(...at.map((start) => at.filter((t) => t >= start && t < start + 1000).length));
+    expect(worstWindow).toBeLessThanOrEqual(10 + RateLimiter.burstFor(10));
   });
 
   it('keeps libraries apart', async () => {
     const time = fakeTime();
     const limiter = new RateLimiter(time);
-    for (let i = 0; i < 2; i += 1) await limiter.take('A', 2);
+    await limiter.take('A', 2);
     await limiter.take('B', 2);
     expect(time.slept).toEqual([]);
   });

@@ -25,19 +25,28 @@ export class RateLimiter {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /**
+   * A small burst: an ILS counts calls in a sliding second, and a full bucket plus a second of
+   * refill would allow twice the rate in one window.
+   */
+  static burstFor(ratePerSecond: number): number {
+    return Math.max(1, Math.floor(ratePerSecond / 5));
+  }
+
   private bucket(key: string, ratePerSecond: number): Bucket {
     const now = this.now();
+    const capacity = RateLimiter.burstFor(ratePerSecond);
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { tokens: ratePerSecond, updatedAt: now, pausedUntil: 0 };
+      bucket = { tokens: capacity, updatedAt: now, pausedUntil: 0 };
       this.buckets.set(key, bucket);
     }
-    bucket.tokens = Math.min(ratePerSecond, bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond);
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond);
     bucket.updatedAt = now;
     return bucket;
   }
 
-  /** Resolves when a call may go out: after any pause, at no more than `ratePerSecond` (burst as large). */
+  /** Resolves when a call may go out: after any pause, at no more than `ratePerSecond`. */
   async take(key: string, ratePerSecond: number): Promise<void> {
     for (;;) {
       const bucket = this.bucket(key, ratePerSecond);

@@ -1,0 +1,23 @@
+import { almaDriver } from './alma.ts';
+import type { DriverFactory, DriverTarget, IlsDriver } from './types.ts';
+
+/**
+ * One row per conformance target. A target is an ILS spoken to in one way (Alma over REST and
+ * over NCIP are two targets on one simulator). Adding an ILS = a driver module + a row here.
+ */
+export interface TargetDefinition {
+  /** the simulator vendor that serves this target when the suite starts the systems itself */
+  vendor: 'alma' | 'sierra' | 'millennium' | 'wms' | 'symphony' | 'horizon';
+  driver: DriverFactory;
+}
+
+export const targets: Record<string, TargetDefinition> = {
+  alma: { vendor: 'alma', driver: almaDriver('rest') },
+  'alma-ncip': { vendor: 'alma', driver: almaDriver('ncip') },
+};
+
+export function driverFor(target: string, where: DriverTarget): IlsDriver {
+  const definition = targets[target];
+  if (!definition) throw new Error(`unknown conformance target "${target}" (known: ${Object.keys(targets).join(', ')})`);
+  return definition.driver(where);
+}

@@ -1,0 +1,83 @@
+import { writeFileSync } from 'node:fs';
+
+/** Results of one target's run, per scenario, and the features × targets matrix built from them. */
+export type ScenarioStatus = 'passed' | 'failed' | 'unsupported';
+
+export interface ScenarioResult {
+  target: string;
+  feature: string;
+  scenario: string;
+  status: ScenarioStatus;
+  /** why it failed, or which capability it needs that the target lacks */
+  detail?: string;
+}
+
+export interface Totals {
+  passed: number;
+  failed: number;
+  unsupported: number;
+}
+
+export function totals(results: ScenarioResult[]): Totals {
+  return {
+    passed: results.filter((r) => r.status === 'passed').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    unsupported: results.filter((r) => r.status === 'unsupported').length,
+  };
+}
+
+function cells(results: ScenarioResult[]) {
+  const features = [...new Set(results.map((r) => r.feature))].sort();
+  const targetNames = [...new Set(results.map((r) => r.target))];
+  const cell = (feature: string, target: string) => totals(results.filter((r) => r.feature === feature && r.target === target));
+  return { features, targetNames, cell };
+}
+
+const show = (t: Totals) => (t.passed + t.failed + t.unsupported === 0 ? '—' : `${t.passed}✓ ${t.failed}✗ ${t.unsupported}∅`);
+
+/** The terminal matrix: one row per feature, one column per target; ✓ passed ✗ failed ∅ unsupported. */
+export function matrixText(results: ScenarioResult[]): string {
+  const { features, targetNames, cell } = cells(results);
+  const width = Math.max(7, ...features.map((f) => f.length));
+  const col = Math.max(12, ...targetNames.map((t) => t.length + 2));
+  const lines = [`${'feature'.padEnd(width)}  ${targetNames.map((t) => t.padEnd(col)).join('')}`];
+  for (const feature of features) lines.push(`${feature.padEnd(width)}  ${targetNames.map((t) => show(cell(feature, t)).padEnd(col)).join('')}`);
+  const failures = results.filter((r) => r.status === 'failed');
+  if (failures.length) {
+    lines.push('', 'failed:');
+    for (const f of failures) lines.push(`  [${f.target}] ${f.feature} › ${f.scenario}${f.detail ? `\n      ${f.detail.split('\n')[0]}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function writeMatrixHtml(file: string, results: ScenarioResult[]) {
+  const { features, targetNames, cell } = cells(results);
+  const rows = features
+    .map((feature) => {
+      const tds = targetNames
+        .map((target) => {
+          const t = cell(feature, target);
+          const cls = t.failed ? 'failed' : t.passed ? 'passed' : 'unsupported';
+          const scenarios = results
+            .filter((r) => r.feature === feature && r.target === target)
+            .map((r) => `<li class="${r.status}" title="${escape(r.detail ?? '')}">${escape(r.scenario)} — ${r.status}${r.detail && r.status === 'unsupported' ? ` (${escape(r.detail)})` : ''}</li>`)
+            .join('');
+          return `<td class="${cls}"><b>${show(t)}</b><details><summary>scenarios</summary><ul>${scenarios}</ul></details></td>`;
+        })
+        .join('');
+      return `<tr><th>${escape(feature)}</th>${tds}</tr>`;
+    })
+    .join('\n');
+  const links = targetNames.map((t) => `<a href="${t}/cucumber.html">${t} report</a>`).join(' · ');
+  writeFileSync(
+    file,
+    `<!doctype html><meta charset="utf-8"><title>Bookstrap conformance</title>
+<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top;text-align:left}
+td.passed{background:#e6f4ea}td.failed{background:#fce8e6}td.unsupported{background:#f1f3f4}li.failed{color:#b00}li.unsupported{color:#666}</style>
+<h1>Bookstrap conformance: features × ILS</h1><p>✓ passed · ✗ failed · ∅ unsupported (declared by the ILS driver). ${links}</p>
+<table><tr><th>feature</th>${targetNames.map((t) => `<th>${escape(t)}</th>`).join('')}</tr>
+${rows}</table>`,
+  );
+}

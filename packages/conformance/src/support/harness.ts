@@ -1,0 +1,15 @@
+/**
+ * What the suite can do beyond HTTP when it started the systems itself (in this process):
+ * move the service's clock. Against systems it was only given URLs for, this is absent and
+ * scenarios tagged @time-travel are declared unsupported.
+ */
+export interface Harness {
+  advanceServiceClock(days: number): void;
+  resetServiceClock(): void;
+}
+
+let current: Harness | undefined;
+export const setHarness = (harness: Harness | undefined) => {
+  current = harness;
+};
+export const harness = (): Harness | undefined => current;

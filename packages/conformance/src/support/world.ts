@@ -1,0 +1,137 @@
+import { setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { driverFor } from '../ils/registry.ts';
+import type { IlsDriver } from '../ils/types.ts';
+import { ServiceClient } from './service-client.ts';
+
+setDefaultTimeout(30_000);
+
+export interface SuiteParameters {
+  /** which target: a registered driver name (alma, alma-ncip, sierra, …) */
+  target: string;
+  serviceUrl: string;
+  adminKey: string;
+  /** scheme://host:port of the ILS under test */
+  ilsOrigin: string;
+  /** simulator control plane origin, when the target is a simulator (fault injection, clock) */
+  simulatorOrigin?: string;
+  credentials?: Record<string, string>;
+}
+
+let librarySequence = 0;
+const usedItems = new Set<string>();
+/** Called before each target's run: items used against one target may be used again by the next. */
+export const resetRunState = () => usedItems.clear();
+
+/**
+ * One scenario's view of the world: a fresh library in the service connected to the ILS under
+ * test, the request it works on, and what the scenario remembers (barcodes, due dates).
+ */
+export class IllWorld extends World<SuiteParameters> {
+  readonly driver: IlsDriver;
+  readonly admin: ServiceClient;
+  library!: { symbol: string; client: ServiceClient; role: 'borrowing' | 'lending' };
+  request?: any;
+  lastRefusal?: { status: number; body: any };
+  temporaryBarcode?: string;
+  itemBarcode?: string;
+  recordedDueDate?: string;
+  recordedItem?: unknown;
+  pendingSettings: Record<string, any> = {};
+
+  constructor(options: IWorldOptions<SuiteParameters>) {
+    super(options);
+    this.driver = driverFor(this.parameters.target, { origin: this.parameters.ilsOrigin, ...(this.parameters.credentials ? { credentials: this.parameters.credentials } : {}) });
+    this.admin = new ServiceClient(this.parameters.serviceUrl, this.parameters.adminKey);
+  }
+
+  /** A fresh library per scenario: nothing one scenario configures leaks into the next. */
+  async createLibrary(role: 'borrowing' | 'lending') {
+    librarySequence += 1;
+    const symbol = `CF${process.pid % 1000}${librarySequence}`.slice(0, 12).toUpperCase();
+    const config = this.driver.libraryConfig(role);
+    const created = await this.admin.ok('POST', '/v1/libraries', { symbol, name: `Conformance ${role} library ${symbol}`, ...config });
+    this.library = { symbol, client: this.admin.withKey(created.apiKey), role };
+  }
+
+  async patchSettings(settings: Record<string, unknown>) {
+    await this.admin.ok('PATCH', `/v1/libraries/${this.library.symbol}`, { settings });
+  }
+
+  get staff(): ServiceClient {
+    return this.library.client;
+  }
+
+  get requestId(): string {
+    if (!this.request) throw new Error('no request yet in this scenario');
+    return this.request.id;
+  }
+
+  /** `{id}` in a feature's text is the request ID, so barcodes are unique per scenario. */
+  expand(text: string): string {
+    return text.replaceAll('{id}', this.request?.id ?? '');
+  }
+
+  async createRequest(body: Record<string, unknown>) {
+    this.request = await this.staff.ok('POST', '/v1/requests', body);
+    await this.settle();
+  }
+
+  /** Applies an action; a refusal is remembered for a later "the service refuses" step. */
+  async act(action: string, body: Record<string, unknown> = {}, expectRefusal = false) {
+    const result = await this.staff.call('POST', `/v1/requests/${this.requestId}/${action}`, body);
+    if (result.status >= 300) {
+      if (!expectRefusal) throw new Error(`${action} refused: ${result.status} ${JSON.stringify(result.body)}`);
+      this.lastRefusal = result;
+      return;
+    }
+    this.request = result.body;
+    await this.settle();
+  }
+
+  async refresh() {
+    this.request = await this.staff.ok('GET', `/v1/requests/${this.requestId}`);
+    return this.request;
+  }
+
+  /**
+   * Waits until the worker has run every ILS step that is due now: none queued or running.
+   * Steps waiting for a later retry or for staff are settled too — that is their state.
+   */
+  async settle(timeoutMs = 15_000) {
+    const started = Date.now();
+    for (;;) {
+      const request = await this.refresh();
+      // A pending step waiting for an earlier one that stopped (retry later, or staff) is settled too.
+      const busy = (request.steps ?? []).filter((s: any) => s.state === 'running' || (s.state === 'pending' && !s.waitingFor));
+      if (busy.length === 0) return request;
+      if (Date.now() - started > timeoutMs) throw new Error(`ILS steps still busy after ${timeoutMs} ms: ${JSON.stringify(busy)}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  history(): string[] {
+    return (this.request?.history ?? []).map((h: any) => h.text as string);
+  }
+
+  /** An on-shelf item this run has not used yet (lending scenarios each ship their own). */
+  async availableItem(): Promise<string> {
+    for (const barcode of this.driver.fixture.lendableItems) {
+      if (usedItems.has(barcode)) continue;
+      usedItems.add(barcode);
+      if ((await this.driver.probe.loan(barcode)) === null) return barcode;
+    }
+    throw new Error('no lendable item left on the shelf');
+  }
+
+  async simulator(method: string, path: string, body?: unknown) {
+    if (!this.parameters.simulatorOrigin) throw new Error('this target has no simulator control plane');
+    const response = await fetch(`${this.parameters.simulatorOrigin}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`simulator ${method} ${path} → ${response.status} ${await response.text()}`);
+  }
+}
+
+setWorldConstructor(IllWorld);

@@ -1,0 +1,328 @@
+/**
+ * The WMS circulation JSON endpoints circulation staff's tools and the conformance desk/probe use,
+ * simulated from the outline of OCLC's WMS Circulation OpenAPI (item routing at check-in,
+ * check-out, holds, patron circulation info, bills, "Discover Items" for temporary items, in-house
+ * use). Paths and fields are plausible, not copied; see README.md in this folder. Everything sits
+ * behind an OCLC bearer token with the WMS_CIRCULATION scope.
+ */
+import { and, asc, desc, eq, like, or } from 'drizzle-orm';
+import type { Context, Hono } from 'hono';
+import { toDay } from '../../engine/calendar.ts';
+import { changeDueDate, checkIn, checkOut, recordInHouseUse } from '../../engine/circulation.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { isEngineError } from '../../engine/errors.ts';
+import { listFees } from '../../engine/fees.ts';
+import { listHolds } from '../../engine/holds.ts';
+import { activeLoanForItem, describeItem, findItemByBarcode, findLibrary, libraryById, patronStanding, requirePatron } from '../../engine/lookup.ts';
+import { bibs, type Hold, type Item, items, type Library, type Loan, loans, type Patron, pickupNotices } from '../../engine/schema.ts';
+import { fromEngineError, renderCirculationAuthFailure, WmsError, wmsErrorResponse } from './errors.ts';
+import type { OclcOAuth } from './oauth.ts';
+import type { WmsRules } from './rules.ts';
+
+export const circBase = '/circ';
+
+export interface CirculationSettings {
+  institutionId: string;
+  currency: string;
+  scope: string;
+  rules: WmsRules;
+}
+
+type Json = Record<string, unknown>;
+
+const iso = (instant: Date | null | undefined) => (instant ? instant.toISOString().replace(/\.\d{3}Z$/u, 'Z') : null);
+const money = (cents: number, currency: string) => ({ value: cents / 100, currency });
+
+export function holdStatusCode(status: Hold['status']): string {
+  switch (status) {
+    case 'pending':
+      return 'PENDING';
+    case 'in_transit':
+      return 'IN_TRANSIT';
+    case 'on_hold_shelf':
+      return 'READY_FOR_USE';
+    case 'fulfilled':
+      return 'FILLED';
+    case 'cancelled':
+      return 'CANCELLED';
+    case 'expired':
+      return 'EXPIRED';
+  }
+}
+
+export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: OclcOAuth, settings: CirculationSettings): void {
+  const { rules } = settings;
+  const db = engine.db;
+  const branch = (library: Library) => ({ branchId: rules.branchIdOf(library.code), branchName: library.name });
+  const patronBarcode = (patronId: number) => rules.patronBarcode(patronId);
+
+  const requireLibraryByBranch = (branchId: unknown): Library => {
+    const code = typeof branchId === 'string' ? rules.libraryCodeOf(branchId) : undefined;
+    const library = code ? findLibrary(db, code) : undefined;
+    if (!library) throw new WmsError(400, 'Unknown branch', `branchId "${String(branchId)}" is not a branch of institution ${settings.institutionId}`);
+    return library;
+  };
+  const requireItem = (barcode: string): Item => {
+    const item = findItemByBarcode(db, barcode);
+    if (!item) throw new WmsError(404, 'Item not found', `No item with barcode ${barcode}`);
+    return item;
+  };
+  const requirePatronByBarcode = (barcode: string): Patron => {
+    try {
+      return requirePatron(db, barcode, 'barcode');
+    } catch {
+      throw new WmsError(404, 'Patron not found', `No patron with barcode ${barcode}`);
+    }
+  };
+  const readJson = async (c: Context): Promise<Json> => {
+    try {
+      const parsed: unknown = JSON.parse((await c.req.text()) || '{}');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      return parsed as Json;
+    } catch {
+      throw new WmsError(400, 'Invalid request', 'The body must be a JSON object');
+    }
+  };
+
+  const renderHold = (hold: Hold) => ({
+    holdId: String(hold.id),
+    holdType: 'ITEM',
+    status: holdStatusCode(hold.status),
+    patronBarcode: patronBarcode(hold.patronId),
+    itemBarcode: db.select({ barcode: items.barcode }).from(items).where(eq(items.id, hold.itemId)).get()?.barcode ?? null,
+    pickupBranch: branch(libraryById(db, hold.pickupLibraryId)),
+    inLibraryUseOnly: hold.inLibraryUseOnly,
+    illRequestId: rules.requestIdOfHold(hold),
+    placedDate: iso(hold.createdAt),
+    holdShelfExpirationDate: hold.holdShelfExpiry,
+    note: hold.comment,
+  });
+
+  const renderLoan = (loan: Loan) => {
+    const item = db.select().from(items).where(eq(items.id, loan.itemId)).get();
+    const bib = item ? db.select().from(bibs).where(eq(bibs.id, item.bibId)).get() : undefined;
+    return {
+      itemBarcode: item?.barcode ?? null,
+      title: bib?.title ?? null,
+      patronBarcode: patronBarcode(loan.patronId),
+      checkoutDate: iso(loan.loanDate),
+      dueDate: iso(loan.dueDate),
+      renewals: loan.renewals,
+      temporaryItem: item?.temporary ?? false,
+      illRequestId: item?.illRequestId ?? null,
+      checkoutBranch: branch(libraryById(db, loan.libraryId)),
+    };
+  };
+
+  const renderItem = (item: Item) => {
+    const record = describeItem(db, item);
+    const lastLoan = db.select().from(loans).where(eq(loans.itemId, item.id)).orderBy(desc(loans.id)).limit(1).get();
+    const current = record.activeLoan;
+    return {
+      itemId: String(item.id),
+      barcode: item.barcode,
+      title: record.bib.title,
+      author: record.bib.author,
+      isbn: record.bib.isbn,
+      callNumber: record.holding.callNumber,
+      temporaryItem: item.temporary,
+      status: rules.itemStatus(item),
+      circulates: record.policy?.loanable ?? true,
+      inLibraryUseOnly: record.policy?.libraryUseOnly ?? false,
+      loanPolicy: item.policy,
+      branch: branch(record.library),
+      holdingLocation: record.location.code,
+      shelvingLocation: rules.shelvingLocationOf(item, record.location.code),
+      temporaryLocation: item.inTempLocation && record.tempLocation && record.tempLibrary ? { ...branch(record.tempLibrary), holdingLocation: record.tempLocation.code } : null,
+      inTransitTo: item.status === 'in_transit' && item.transitLibraryId !== null ? branch(libraryById(db, item.transitLibraryId)) : null,
+      // WMS shows the ILL request on the item: a temporary item keeps it for good, a lent item until its first check-in.
+      illRequest: item.illRequestId
+        ? {
+            requestId: item.illRequestId,
+            ...(item.temporary ? { lendingInstitution: item.lendingLibrary } : { borrowingInstitution: item.lendingLibrary }),
+            illDueDate: rules.illDueDateOf(item) ?? null,
+          }
+        : null,
+      notes: [item.publicNote, item.fulfillmentNote, item.internalNote1, item.internalNote2, item.internalNote3].filter((note) => note !== ''),
+      currentLoan: current ? { patronBarcode: patronBarcode(current.patronId), checkoutDate: iso(current.loanDate), dueDate: iso(current.dueDate) } : null,
+      lastIssuedTo: lastLoan ? patronBarcode(lastLoan.patronId) : null,
+      holdCount: record.activeHolds.length,
+    };
+  };
+
+  app.use(`${circBase}/*`, oauth.require(settings.scope, renderCirculationAuthFailure));
+
+  app.get(`${circBase}/ill-settings`, (c) => c.json(rules.illSettings()));
+
+  // "Discover Items" with the Temporary Items data type: staff search temporary items by title or author.
+  app.get(`${circBase}/items`, (c) => {
+    const q = (c.req.query('q') ?? '').trim();
+    const temporaryOnly = (c.req.query('itemType') ?? 'TEMPORARY').toUpperCase() === 'TEMPORARY';
+    if (q === '') throw new WmsError(400, 'Invalid request', 'q (title or author words) is required');
+    const needle = `%${q.replace(/[%_]/gu, '')}%`;
+    const rows = db
+      .select({ item: items })
+      .from(items)
+      .innerJoin(bibs, eq(bibs.id, items.bibId))
+      .where(and(temporaryOnly ? eq(items.temporary, true) : undefined, or(like(bibs.title, needle), like(bibs.author, needle))))
+      .orderBy(asc(items.id))
+      .all();
+    return c.json({ totalResults: rows.length, entries: rows.map((row) => renderItem(row.item)) });
+  });
+
+  app.get(`${circBase}/items/:barcode`, (c) => c.json(renderItem(requireItem(c.req.param('barcode')))));
+
+  app.get(`${circBase}/items/:barcode/holds`, (c) => {
+    const item = requireItem(c.req.param('barcode'));
+    const state = c.req.query('state') === 'all' ? 'all' : 'active';
+    return c.json({ entries: listHolds(engine, { itemId: item.id, state }).map(renderHold) });
+  });
+
+  // Check in: WMS routes the item (hold shelf, transit, reshelve) and tells staff what to do.
+  app.post(`${circBase}/items/route`, async (c) => {
+    const body = await readJson(c);
+    const barcode = typeof body.itemBarcode === 'string' ? body.itemBarcode : '';
+    const item = requireItem(barcode);
+    const library = requireLibraryByBranch(body.branchId);
+    const result = rules.checkIn(() => checkIn(engine, { itemId: item.id, libraryCode: library.code }));
+    const after = requireItem(barcode);
+    const prompts: string[] = [];
+    if (result.returnedLoan && item.illRequestId) prompts.push(`Update ILL request ${item.illRequestId}`);
+    return c.json({
+      reasonCode: rules.routeReason(result),
+      dateRouted: iso(engine.clock.now()),
+      destination: branch(result.destinationLibrary),
+      item: renderItem(after),
+      returnedLoan: result.returnedLoan ? renderLoan(result.returnedLoan) : null,
+      hold: result.hold ? renderHold(result.hold) : null,
+      // The Hold Receipt staff print and put on the hold shelf with the item.
+      holdReceipt:
+        result.outcome === 'hold_shelf' && result.hold
+          ? { patronBarcode: patronBarcode(result.hold.patronId), pickupBranch: branch(result.destinationLibrary), holdShelfExpirationDate: result.hold.holdShelfExpiry }
+          : null,
+      pickupNotificationSent: result.pickupNotice !== undefined,
+      prompts,
+    });
+  });
+
+  // "Non Loan Return": an in-house use (library-use-only ILL items are used this way, never loaned).
+  app.post(`${circBase}/items/:barcode/routings/usages`, async (c) => {
+    const body = await readJson(c);
+    const item = requireItem(c.req.param('barcode'));
+    const library = requireLibraryByBranch(body.branchId);
+    const use = recordInHouseUse(engine, { itemId: item.id, libraryCode: library.code });
+    return c.json({ itemBarcode: item.barcode, branch: branch(library), recordedDate: iso(use.recordedAt), patronBarcode: use.patronId === null ? null : patronBarcode(use.patronId) }, 201);
+  });
+
+  app.get(`${circBase}/patrons/:barcode`, (c) => {
+    const patron = requirePatronByBarcode(c.req.param('barcode'));
+    const standing = patronStanding(db, patron, engine.clock.now());
+    const active = db.select().from(loans).where(and(eq(loans.patronId, patron.id), eq(loans.status, 'active'))).all();
+    const fees = listFees(engine, { patronId: patron.id, status: 'active' });
+    return c.json({
+      barcode: patron.barcode,
+      name: { givenName: patron.firstName, familyName: patron.lastName },
+      borrowerCategory: patron.userGroup,
+      expirationDate: patron.expiryDate,
+      isCircBlocked: standing.blocked,
+      isExpired: standing.expired,
+      blocks: standing.blocks.map((block) => ({ type: block.blockType, description: block.description })),
+      checkoutCount: active.length,
+      holdCount: listHolds(engine, { patronId: patron.id, state: 'active' }).length,
+      balanceDue: money(
+        fees.reduce((sum, fee) => sum + fee.balanceCents, 0),
+        settings.currency,
+      ),
+    });
+  });
+
+  app.get(`${circBase}/patrons/:barcode/checkouts`, (c) => {
+    const patron = requirePatronByBarcode(c.req.param('barcode'));
+    const active = db
+      .select()
+      .from(loans)
+      .where(and(eq(loans.patronId, patron.id), eq(loans.status, 'active')))
+      .orderBy(asc(loans.id))
+      .all();
+    return c.json({ entries: active.map(renderLoan) });
+  });
+
+  // Check out at the desk ("Assist Patrons" → item barcode). WMS sets the due date itself.
+  app.post(`${circBase}/patrons/:barcode/checkouts`, async (c) => {
+    const patron = requirePatronByBarcode(c.req.param('barcode'));
+    const body = await readJson(c);
+    const item = requireItem(typeof body.itemBarcode === 'string' ? body.itemBarcode : '');
+    const library = requireLibraryByBranch(body.branchId);
+    const due = rules.deskCheckOutDueDate(item, patron, library);
+    const loan = checkOut(engine, { patronId: patron.id, itemId: item.id, libraryCode: library.code, dueDate: due.dueDate });
+    return c.json({ ...renderLoan(loan), dueDateSource: due.source, illDueDate: rules.illDueDateOf(item) ?? null }, 201);
+  });
+
+  // "Change Due Date" on a checkout (staff match the date on the book strap).
+  app.put(`${circBase}/patrons/:barcode/checkouts/:itemBarcode`, async (c) => {
+    const patron = requirePatronByBarcode(c.req.param('barcode'));
+    const item = requireItem(c.req.param('itemBarcode'));
+    const body = await readJson(c);
+    const loan = activeLoanForItem(db, item.id);
+    if (!loan || loan.patronId !== patron.id) throw new WmsError(404, 'Item is not checked out to this patron', `${item.barcode} is not on loan to ${patron.barcode}`);
+    if (typeof body.dueDate !== 'string' || !/^\d{4}-\d{2}-\d{2}(T.*)?$/u.test(body.dueDate)) {
+      throw new WmsError(400, 'Invalid request', 'dueDate must be YYYY-MM-DD or an ISO date-time');
+    }
+    const dueDate = body.dueDate.length === 10 ? new Date(`${body.dueDate}T23:59:00.000Z`) : new Date(body.dueDate);
+    if (Number.isNaN(dueDate.getTime())) throw new WmsError(400, 'Invalid request', `dueDate "${body.dueDate}" is not a date`);
+    return c.json(renderLoan(changeDueDate(engine, loan.id, dueDate)));
+  });
+
+  app.get(`${circBase}/patrons/:barcode/holds`, (c) => {
+    const patron = requirePatronByBarcode(c.req.param('barcode'));
+    const state = c.req.query('state') === 'all' ? 'all' : 'active';
+    return c.json({ entries: listHolds(engine, { patronId: patron.id, state }).map(renderHold) });
+  });
+
+  app.get(`${circBase}/patrons/:barcode/fines`, (c) => {
+    const patron = requirePatronByBarcode(c.req.param('barcode'));
+    const fees = listFees(engine, { patronId: patron.id });
+    return c.json({
+      entries: fees.map((fee) => ({
+        fineId: String(fee.id),
+        type: fee.type,
+        status: fee.status === 'active' ? 'OUTSTANDING' : fee.status === 'closed' ? 'SETTLED' : 'DISPUTED',
+        amount: money(fee.originalAmountCents, settings.currency),
+        balance: money(fee.balanceCents, settings.currency),
+        note: fee.comment,
+        itemBarcode: fee.itemBarcode,
+        title: fee.itemTitle,
+        createdDate: iso(fee.createdAt),
+      })),
+      totalBalance: money(
+        fees.filter((fee) => fee.status === 'active').reduce((sum, fee) => sum + fee.balanceCents, 0),
+        settings.currency,
+      ),
+    });
+  });
+
+  // Hold Pickup Notifications WMS generated for the patron (what the patron's e-mail would say).
+  app.get(`${circBase}/patrons/:barcode/notifications`, (c) => {
+    const patron = requirePatronByBarcode(c.req.param('barcode'));
+    const notices = db.select().from(pickupNotices).where(eq(pickupNotices.patronId, patron.id)).orderBy(asc(pickupNotices.id)).all();
+    return c.json({
+      entries: notices.map((notice) => ({
+        type: 'HOLD_PICKUP',
+        channel: notice.channel,
+        sentDate: iso(notice.sentAt),
+        itemBarcode: db.select({ barcode: items.barcode }).from(items).where(eq(items.id, notice.itemId)).get()?.barcode ?? null,
+        pickupBranch: branch(libraryById(db, notice.libraryId)),
+        day: toDay(notice.sentAt),
+      })),
+    });
+  });
+
+  app.all(`${circBase}/*`, (c) => wmsErrorResponse(c, new WmsError(404, 'Unsupported endpoint', `${c.req.method} ${new URL(c.req.url).pathname}`)));
+}
+
+/** Errors thrown inside the routes: WMS errors as they are, engine refusals mapped. */
+export function renderCirculationError(c: Context, error: unknown): Response | undefined {
+  if (error instanceof WmsError) return wmsErrorResponse(c, error);
+  if (isEngineError(error)) return wmsErrorResponse(c, fromEngineError(error));
+  return undefined;
+}

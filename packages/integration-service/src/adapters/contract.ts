@@ -1,0 +1,283 @@
+import type { CirculationSystem, StepOutcome, TemporaryItemInput } from '@bookstrap/core';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The shared behaviour every `CirculationSystem` adapter must show (drizzle-orm's integration-test
+ * pattern): one suite, one thin file per ILS that supplies a system, a fixture of known ILS
+ * records, and a probe that reads ILS state through the vendor's own API (never a simulator's
+ * database), so the same suite can run against a real sandbox. Gaps are declared, not hidden.
+ */
+export interface ContractFixture {
+  /** an active patron in good standing */
+  patronId: string;
+  /** an identifier no patron has */
+  unknownPatronId: string;
+  /** a blocked patron */
+  blockedPatronId: string;
+  /** an institutional (borrowing library) account lent items are checked out to */
+  accountId: string;
+  /** on-shelf, loanable items; each test takes its own */
+  lendableBarcodes: string[];
+  /** ILS code of a pickup library */
+  pickupLocation: string;
+  /** ILL location temporary items are created in */
+  illLocation: string;
+  /** temporary location lent items move to */
+  temporaryLocation: string;
+  /** a fee type the ILS accepts */
+  feeType: string;
+  /** the ILS's today, as the adapter sees it */
+  today: string;
+  /** a day some weeks ahead on which the library is open */
+  futureDueDate: string;
+  /** another open day after `futureDueDate` */
+  laterDueDate: string;
+  itemPolicy?: string | undefined;
+}
+
+export interface ContractProbe {
+  countItems(barcode: string): Promise<number>;
+  /** every note on the item, joined; undefined when there is no such item */
+  itemNotes(barcode: string): Promise<string | undefined>;
+  itemLocation(barcode: string): Promise<string | undefined>;
+  holds(barcode: string): Promise<{ patronId: string; pickupLocation: string }[]>;
+  loan(barcode: string): Promise<{ patronId: string; dueDate: string } | null>;
+  fees(patronId: string): Promise<{ amount: number; feeType: string; comment: string }[]>;
+  /** the temporary location code, or undefined when in the permanent location */
+  temporaryLocation(barcode: string): Promise<string | undefined>;
+}
+
+export interface ContractSubject {
+  system: CirculationSystem;
+  fixture: ContractFixture;
+  probe: ContractProbe;
+  /** make the ILS unreachable / answer 503, and back */
+  ilsDown(): Promise<void>;
+  ilsUp(): Promise<void>;
+  /** check an item in at a desk, as circulation staff would (outside the adapter) */
+  deskCheckIn(barcode: string): Promise<void>;
+}
+
+export const contractCases = [
+  'patron lookup',
+  'unknown patron',
+  'blocked patron',
+  'create temporary item',
+  'create temporary item twice',
+  'barcode collision',
+  'place hold',
+  'place hold twice',
+  'check out with due date',
+  'check out by loan policy',
+  'check out twice',
+  'update due date',
+  'check in twice',
+  'check in after a desk check-in',
+  'delete temporary item twice',
+  'charge fee',
+  'charge fee twice',
+  'temporary location and back',
+  'hold for an unknown patron',
+  'ILS down',
+  'lending hold',
+] as const;
+export type ContractCase = (typeof contractCases)[number];
+
+const succeeded = (outcome: StepOutcome<unknown>) => outcome.kind === 'done' || outcome.kind === 'already-done';
+
+function temporaryItem(requestId: string, barcode: string, fixture: ContractFixture): TemporaryItemInput {
+  return {
+    requestId,
+    barcode,
+    title: 'Contract test: The Name of the Rose',
+    author: 'Eco, Umberto',
+    note: `ILL request ${requestId} from LENDA`,
+    lendingLibrary: 'LENDA',
+    location: fixture.illLocation,
+    inLibraryUseOnly: false,
+    itemPolicy: fixture.itemPolicy,
+  };
+}
+
+export function circulationSystemContract(name: string, setup: () => Promise<ContractSubject>, options: { unsupported?: ContractCase[] } = {}): void {
+  const unsupported = new Set(options.unsupported ?? []);
+  const test = (title: ContractCase, body: (subject: ContractSubject) => Promise<void>) =>
+    (unsupported.has(title) ? it.skip : it)(title, async () => {
+      await body(await setup());
+    });
+
+  describe(`CirculationSystem contract: ${name}`, () => {
+    test('patron lookup', async ({ system, fixture }) => {
+      const outcome = await system.lookupPatron({ patronId: fixture.patronId });
+      expect(outcome.kind).toBe('done');
+      if (outcome.kind === 'done') expect(outcome.value).toMatchObject({ status: 'active' });
+    });
+
+    test('unknown patron', async ({ system, fixture }) => {
+      const outcome = await system.lookupPatron({ patronId: fixture.unknownPatronId });
+      expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('invalid patron id') });
+    });
+
+    test('blocked patron', async ({ system, fixture }) => {
+      const outcome = await system.lookupPatron({ patronId: fixture.blockedPatronId });
+      expect(outcome.kind).toBe('done');
+      if (outcome.kind === 'done') expect(outcome.value.status).toBe('blocked');
+    });
+
+    test('create temporary item', async ({ system, fixture, probe }) => {
+      const outcome = await system.createTemporaryItem(temporaryItem('9000001', 'CT-9000001', fixture));
+      expect(outcome.kind).toBe('done');
+      expect(await probe.countItems('CT-9000001')).toBe(1);
+      expect(await probe.itemNotes('CT-9000001')).toContain('ILL request 9000001 from LENDA');
+      expect(await probe.itemLocation('CT-9000001')).toBe(fixture.illLocation);
+    });
+
+    test('create temporary item twice', async ({ system, fixture, probe }) => {
+      const input = temporaryItem('9000002', 'CT-9000002', fixture);
+      expect((await system.createTemporaryItem(input)).kind).toBe('done');
+      expect((await system.createTemporaryItem(input)).kind).toBe('already-done');
+      expect(await probe.countItems('CT-9000002')).toBe(1);
+    });
+
+    test('barcode collision', async ({ system, fixture, probe }) => {
+      const taken = fixture.lendableBarcodes[0] as string;
+      const before = await probe.itemNotes(taken);
+      const outcome = await system.createTemporaryItem(temporaryItem('9000003', taken, fixture));
+      expect(outcome).toMatchObject({ kind: 'needs-staff', suggestion: expect.stringContaining(taken) });
+      expect(await probe.countItems(taken)).toBe(1);
+      expect(await probe.itemNotes(taken)).toBe(before);
+    });
+
+    test('place hold', async ({ system, fixture, probe }) => {
+      await system.createTemporaryItem(temporaryItem('9000004', 'CT-9000004', fixture));
+      const outcome = await system.placeHold({
+        requestId: '9000004',
+        patronId: fixture.patronId,
+        itemBarcode: 'CT-9000004',
+        pickupLocation: fixture.pickupLocation,
+        inLibraryUseOnly: false,
+      });
+      expect(outcome.kind).toBe('done');
+      expect(await probe.holds('CT-9000004')).toEqual([{ patronId: fixture.patronId, pickupLocation: fixture.pickupLocation }]);
+    });
+
+    test('place hold twice', async ({ system, fixture, probe }) => {
+      await system.createTemporaryItem(temporaryItem('9000005', 'CT-9000005', fixture));
+      const hold = { requestId: '9000005', patronId: fixture.patronId, itemBarcode: 'CT-9000005', pickupLocation: fixture.pickupLocation, inLibraryUseOnly: false };
+      expect((await system.placeHold(hold)).kind).toBe('done');
+      expect((await system.placeHold(hold)).kind).toBe('already-done');
+      expect(await probe.holds('CT-9000005')).toHaveLength(1);
+    });
+
+    test('hold for an unknown patron', async ({ system, fixture }) => {
+      await system.createTemporaryItem(temporaryItem('9000006', 'CT-9000006', fixture));
+      const outcome = await system.placeHold({
+        requestId: '9000006',
+        patronId: fixture.unknownPatronId,
+        itemBarcode: 'CT-9000006',
+        pickupLocation: fixture.pickupLocation,
+        inLibraryUseOnly: false,
+      });
+      expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('invalid patron id') });
+    });
+
+    test('check out with due date', async ({ system, fixture, probe }) => {
+      const barcode = fixture.lendableBarcodes[1] as string;
+      const outcome = await system.checkOut({ requestId: '9000007', patronId: fixture.accountId, itemBarcode: barcode, dueDate: fixture.futureDueDate });
+      expect(outcome).toMatchObject({ kind: 'done', value: { dueDate: fixture.futureDueDate } });
+      expect(await probe.loan(barcode)).toEqual({ patronId: fixture.accountId, dueDate: fixture.futureDueDate });
+    });
+
+    test('check out by loan policy', async ({ system, fixture, probe }) => {
+      const barcode = fixture.lendableBarcodes[2] as string;
+      const outcome = await system.checkOut({ requestId: '9000008', patronId: fixture.accountId, itemBarcode: barcode });
+      expect(outcome.kind).toBe('done');
+      const loan = await probe.loan(barcode);
+      expect(loan?.patronId).toBe(fixture.accountId);
+      expect(loan?.dueDate > fixture.today).toBe(true);
+    });
+
+    test('check out twice', async ({ system, fixture, probe }) => {
+      const barcode = fixture.lendableBarcodes[3] as string;
+      const input = { requestId: '9000009', patronId: fixture.accountId, itemBarcode: barcode, dueDate: fixture.futureDueDate };
+      expect((await system.checkOut(input)).kind).toBe('done');
+      expect((await system.checkOut(input)).kind).toBe('already-done');
+      expect(await probe.loan(barcode)).toEqual({ patronId: fixture.accountId, dueDate: fixture.futureDueDate });
+    });
+
+    test('update due date', async ({ system, fixture, probe }) => {
+      const barcode = fixture.lendableBarcodes[4] as string;
+      await system.checkOut({ requestId: '9000010', patronId: fixture.accountId, itemBarcode: barcode, dueDate: fixture.futureDueDate });
+      const outcome = await system.updateDueDate({ requestId: '9000010', patronId: fixture.accountId, itemBarcode: barcode, dueDate: fixture.laterDueDate });
+      expect(succeeded(outcome)).toBe(true);
+      expect((await probe.loan(barcode))?.dueDate).toBe(fixture.laterDueDate);
+      expect((await system.updateDueDate({ requestId: '9000010', itemBarcode: barcode, dueDate: fixture.laterDueDate })).kind).toBe('already-done');
+    });
+
+    test('check in twice', async ({ system, fixture, probe }) => {
+      const barcode = fixture.lendableBarcodes[5] as string;
+      await system.checkOut({ requestId: '9000011', patronId: fixture.accountId, itemBarcode: barcode });
+      expect((await system.checkIn({ requestId: '9000011', itemBarcode: barcode })).kind).toBe('done');
+      expect(await probe.loan(barcode)).toBeNull();
+      expect((await system.checkIn({ requestId: '9000011', itemBarcode: barcode })).kind).toBe('already-done');
+    });
+
+    test('check in after a desk check-in', async ({ system, fixture, probe, deskCheckIn }) => {
+      const barcode = fixture.lendableBarcodes[6] as string;
+      await system.checkOut({ requestId: '9000012', patronId: fixture.accountId, itemBarcode: barcode });
+      await deskCheckIn(barcode);
+      expect(await probe.loan(barcode)).toBeNull();
+      expect((await system.checkIn({ requestId: '9000012', itemBarcode: barcode })).kind).toBe('already-done');
+    });
+
+    test('delete temporary item twice', async ({ system, fixture, probe }) => {
+      await system.createTemporaryItem(temporaryItem('9000013', 'CT-9000013', fixture));
+      expect((await system.deleteTemporaryItem({ requestId: '9000013', itemBarcode: 'CT-9000013' })).kind).toBe('done');
+      expect(await probe.countItems('CT-9000013')).toBe(0);
+      expect((await system.deleteTemporaryItem({ requestId: '9000013', itemBarcode: 'CT-9000013' })).kind).toBe('already-done');
+      // a real item that happens to carry a request's barcode is never deleted
+      const real = fixture.lendableBarcodes[7] as string;
+      expect((await system.deleteTemporaryItem({ requestId: '9000013', itemBarcode: real })).kind).toBe('needs-staff');
+      expect(await probe.countItems(real)).toBe(1);
+    });
+
+    test('charge fee', async ({ system, fixture, probe }) => {
+      const outcome = await system.chargeFee({ requestId: '9000014', patronId: fixture.patronId, feeType: fixture.feeType, amount: 7.5, comment: 'ILL fee for request 9000014' });
+      expect(outcome.kind).toBe('done');
+      expect(await probe.fees(fixture.patronId)).toContainEqual({ amount: 7.5, feeType: fixture.feeType, comment: 'ILL fee for request 9000014' });
+    });
+
+    test('charge fee twice', async ({ system, fixture, probe }) => {
+      const fee = { requestId: '9000015', patronId: fixture.patronId, feeType: fixture.feeType, amount: 3, comment: 'ILL fee for request 9000015' };
+      expect((await system.chargeFee(fee)).kind).toBe('done');
+      expect((await system.chargeFee(fee)).kind).toBe('already-done');
+      expect((await probe.fees(fixture.patronId)).filter((f) => f.comment === fee.comment)).toHaveLength(1);
+    });
+
+    test('temporary location and back', async ({ system, fixture, probe }) => {
+      const barcode = fixture.lendableBarcodes[8] as string;
+      const move = { requestId: '9000016', itemBarcode: barcode, location: fixture.temporaryLocation };
+      expect((await system.moveToTemporaryLocation(move)).kind).toBe('done');
+      expect(await probe.temporaryLocation(barcode)).toBe(fixture.temporaryLocation);
+      expect((await system.moveToTemporaryLocation(move)).kind).toBe('already-done');
+      expect((await system.restorePermanentLocation({ requestId: '9000016', itemBarcode: barcode })).kind).toBe('done');
+      expect(await probe.temporaryLocation(barcode)).toBeUndefined();
+      expect((await system.restorePermanentLocation({ requestId: '9000016', itemBarcode: barcode })).kind).toBe('already-done');
+    });
+
+    test('ILS down', async ({ system, fixture, probe, ilsDown, ilsUp }) => {
+      await ilsDown();
+      const input = temporaryItem('9000017', 'CT-9000017', fixture);
+      expect((await system.createTemporaryItem(input)).kind).toBe('retryable');
+      expect((await system.lookupPatron({ patronId: fixture.patronId })).kind).toBe('retryable');
+      await ilsUp();
+      expect((await system.createTemporaryItem(input)).kind).toBe('done');
+      expect(await probe.countItems('CT-9000017')).toBe(1);
+    });
+
+    test('lending hold', async ({ system, fixture }) => {
+      const outcome = await system.placeLendingHold({ requestId: '9000018', itemBarcode: fixture.lendableBarcodes[9], title: 'x', patronId: fixture.accountId });
+      expect(outcome.kind).toBe('done');
+    });
+  });
+}

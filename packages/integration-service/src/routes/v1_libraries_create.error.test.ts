@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { libraryBody, snapshot, useHarness } from '../testutil/harness.ts';
+
+describe('POST /v1/libraries (errors)', () => {
+  it('rejects malformed input with 400 INVALID_INPUT, every problem listed, nothing stored', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const response = await h.request('POST', '/v1/libraries', {
+      key: h.adminKey,
+      body: { symbol: 'x', name: '', connection: { ils: 'koha', protocol: 'rest', baseUrl: 'ftp://nope' } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_INPUT');
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['symbol', 'name', 'connection.ils', 'connection.baseUrl']));
+    expect(snapshot(h)).toBe(before);
+  });
+
+  it('cross-checks settings against the ILS and the adapter, listing every problem in one 400', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const response = await h.request('POST', '/v1/libraries', {
+      key: h.adminKey,
+      body: libraryBody('OKLA', {
+        connection: { ils: 'alma', protocol: 'rest', baseUrl: 'http://alma.sim.test' },
+        settings: { borrowing: { chargePatronOnShipped: true, checkInItemOnReturned: false }, lending: { placeHoldOnRequestedItem: true } },
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'settings.borrowing.illFee.amount', message: expect.stringContaining('greater than 0') },
+        { path: 'settings.lending.placeHoldOnRequestedItem', message: expect.stringContaining('only Horizon and Symphony') },
+        { path: 'settings.borrowing.deleteTemporaryItemOnReturn', message: expect.any(String) },
+        { path: 'connection.credentials.apiKey', message: 'Alma needs an API key' },
+        { path: 'connection.library', message: expect.stringContaining('library code') },
+      ]),
+    );
+    expect(snapshot(h)).toBe(before);
+  });
+
+  it('refuses an ILS and protocol no adapter speaks yet (unless integration is off)', async () => {
+    const h = await useHarness();
+    const sierra = { ils: 'sierra', protocol: 'rest', baseUrl: 'http://sierra.example.org', credentials: { clientKey: 'k', clientSecret: 's' } };
+    const refused = await h.request('POST', '/v1/libraries', {
+      key: h.adminKey,
+      body: libraryBody('SIER', { connection: sierra, settings: { lending: { borrowerIdentifiers: { map: {}, defaultId: 'ILL0001' } } } }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([{ path: 'connection', message: expect.stringContaining('no adapter speaks sierra:rest') }]);
+    const off = await h.request('POST', '/v1/libraries', {
+      key: h.adminKey,
+      body: libraryBody('SIER', { connection: sierra, settings: { enabled: false, lending: { borrowerIdentifiers: { map: {}, defaultId: 'ILL0001' } } } }),
+    });
+    expect(off.status).toBe(201);
+  });
+
+  it('answers 409 for a symbol already taken, 400 for malformed JSON, 415 without a JSON content type', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const taken = await h.request('POST', '/v1/libraries', { key: h.adminKey, body: libraryBody('tulsa') });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toEqual({ error: { code: 'CONFLICT', message: 'A library with symbol TULSA already exists' } });
+    const malformed = await h.request('POST', '/v1/libraries', { key: h.adminKey, raw: '{"symbol":', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('INVALID_INPUT');
+    const noType = await h.request('POST', '/v1/libraries', { key: h.adminKey, raw: JSON.stringify(libraryBody('NEWL')) });
+    expect(noType.status).toBe(415);
+    expect(noType.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(snapshot(h)).toBe(before);
+  });
+});

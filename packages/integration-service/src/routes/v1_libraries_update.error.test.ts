@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { snapshot, useHarness } from '../testutil/harness.ts';
+
+describe('PATCH /v1/libraries/{symbol} (errors)', () => {
+  it('refuses settings that do not validate or cross-check, changing nothing', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const typed = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { settings: { borrowing: { localLoanDays: 0, illLocation: 'has space' } } } });
+    expect(typed.status).toBe(400);
+    expect(typed.body.error.details.map((d: { path: string }) => d.path)).toEqual(['settings.borrowing.illLocation', 'settings.borrowing.localLoanDays']);
+    const crossed = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { settings: { lending: { placeHoldOnRequestedItem: true } } } });
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.error.details).toEqual([{ path: 'settings.lending.placeHoldOnRequestedItem', message: expect.any(String) }]);
+    const connection = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { connection: { protocol: 'carrier-pigeon' } } });
+    expect(connection.status).toBe(400);
+    expect(connection.body.error.details[0].path).toBe('connection.protocol');
+    const unknownField = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { symbol: 'RENAMED' } });
+    expect(unknownField.status).toBe(400);
+    expect(snapshot(h)).toBe(before);
+  });
+
+  it('answers 404 for an unknown library', async () => {
+    const h = await useHarness();
+    const response = await h.request('PATCH', '/v1/libraries/NOSUCH', { key: h.adminKey, body: { name: 'x' } });
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('NOT_FOUND');
+  });
+});

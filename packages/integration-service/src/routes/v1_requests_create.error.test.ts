@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { snapshot, useHarness } from '../testutil/harness.ts';
+
+describe('POST /v1/requests (errors)', () => {
+  it.each([
+    ['no title', { role: 'borrowing' }, 'title'],
+    ['an unknown role', { role: 'renting', title: 'x' }, 'role'],
+    ['a bad lender symbol', { role: 'borrowing', title: 'x', lenders: ['not a symbol'] }, 'lenders.0'],
+    ['a lending request without the borrowing library', { role: 'lending', title: 'x' }, 'borrowingLibrary'],
+    ['an unusable item barcode', { role: 'lending', title: 'x', borrowingLibrary: 'OKLA', itemBarcode: 'has space' }, 'itemBarcode'],
+    ['a bad service type', { role: 'borrowing', title: 'x', serviceType: 'gift' }, 'serviceType'],
+  ])('rejects %s with 400 and stores nothing', async (_name, body, path) => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const response = await h.request('POST', '/v1/requests', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_INPUT');
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect(snapshot(h)).toBe(before);
+  });
+
+  it("rejects a pickup location that is not one of the library's, listing the valid ones", async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const response = await h.request('POST', '/v1/requests', { body: { role: 'borrowing', title: 'x', pickupLocation: 'MOON' } });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'INVALID_INPUT', details: [{ path: 'pickupLocation', message: 'use one of: MAIN' }] });
+    expect(snapshot(h)).toBe(before);
+  });
+
+  it('rejects malformed JSON', async () => {
+    const h = await useHarness();
+    const response = await h.request('POST', '/v1/requests', { raw: '{', headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_INPUT');
+  });
+});

@@ -1,0 +1,104 @@
+import { demo } from '@bookstrap/ils-simulators';
+import { describe, expect, it } from 'vitest';
+import { almaRestAdapter } from '../adapters/alma/alma.ts';
+import { protocolLog } from '../store/schema.ts';
+import { almaDesk } from '../testutil/alma-desk.ts';
+import { type Harness, useHarness } from '../testutil/harness.ts';
+import { createWorker } from './worker.ts';
+
+const patron = demo.alma.patrons.good.primaryId;
+
+async function receive(h: Harness, title = 'Dracula'): Promise<string> {
+  const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title, patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+  for (const action of ['send', 'supplier-shipped', 'receive']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
+  return id;
+}
+
+describe('worker', () => {
+  it('runs a request’s steps in plan order: the hold waits for its item', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const order: string[] = [];
+    const worker = createWorker({
+      db: h.service.database.db,
+      clock: h.clock,
+      registry: h.service.registry,
+      fetch: async (input, init) => {
+        order.push(`${init?.method ?? 'GET'} ${new URL(input).pathname.replace('/almaws/v1', '')}`);
+        return h.fetch(input, init);
+      },
+    });
+    await worker.runUntilIdle();
+    const firstHoldCall = order.findIndex((call) => call.includes('/requests'));
+    const lastItemCall = order.findLastIndex((call) => call.startsWith('POST') && call.endsWith('/items'));
+    expect(lastItemCall).toBeGreaterThan(-1);
+    expect(firstHoldCall).toBeGreaterThan(lastItemCall);
+    expect(await almaDesk(h).holds(id)).toHaveLength(1);
+  });
+
+  it('two workers on one database never run the same step', async () => {
+    const h = await useHarness();
+    const ids = [await receive(h, 'Dracula'), await receive(h, 'Jane Eyre'), await receive(h, 'Opticks')];
+    const options = { db: h.service.database.db, clock: h.clock, registry: h.service.registry, fetch: h.fetch };
+    const [a, b] = [createWorker(options), createWorker(options)];
+    const [ranA, ranB] = await Promise.all([a.runUntilIdle(), b.runUntilIdle()]);
+    expect(ranA + ranB).toBe(9);
+    for (const id of ids) {
+      const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+      expect(request.steps.every((s: { state: string; attempts: number }) => s.state === 'succeeded' && s.attempts === 1)).toBe(true);
+      expect(await almaDesk(h).countItems(id)).toBe(1);
+      expect(await almaDesk(h).holds(id)).toHaveLength(1);
+    }
+  });
+
+  it('paces calls per library so Alma’s per-second threshold is not hit', async () => {
+    const h = await useHarness({ almaPerSecond: 10, registry: { 'alma:rest': { ...almaRestAdapter, ratePerSecond: 7 } } });
+    await receive(h, 'Dracula');
+    await receive(h, 'Jane Eyre');
+    await h.drain();
+    const statuses = h.service.database.db.select({ status: protocolLog.status }).from(protocolLog).all();
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter((s) => s.status === 429)).toEqual([]);
+  });
+
+  it('without pacing the same burst draws 429s, which are retried rather than lost', async () => {
+    const h = await useHarness({ almaPerSecond: 10, registry: { 'alma:rest': { ...almaRestAdapter, ratePerSecond: 100_000 } } });
+    const ids = [await receive(h, 'Dracula'), await receive(h, 'Jane Eyre')];
+    await h.drain();
+    const statuses = h.service.database.db.select({ status: protocolLog.status }).from(protocolLog).all();
+    expect(statuses.some((s) => s.status === 429)).toBe(true);
+    const waiting = await h.ok(200, 'GET', `/v1/requests/${ids[1]}`);
+    expect(waiting.attention.some((a: { state: string }) => a.state === 'failed-retryable')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // Alma's window is wall-clock seconds
+    h.clock.advance(60_000);
+    await h.drain();
+    for (const id of ids) {
+      const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+      expect(request).toMatchObject({ needsAttention: false, pendingSteps: 0 });
+    }
+  });
+
+  it('flags an unknown patron on the request, and a barcode already in the ILS with a suggestion', async () => {
+    const h = await useHarness();
+    const unknown = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: 'no.such.patron', lenders: ['LENDA'] } });
+    const taken = demo.alma.lendableItems[0]!.barcode;
+    await h.drain();
+    expect(await h.ok(200, 'GET', `/v1/requests/${unknown.id}`)).toMatchObject({
+      needsAttention: true,
+      attention: [expect.objectContaining({ step: 'lookup-patron', state: 'needs-staff', reason: expect.stringContaining('invalid patron id') })],
+    });
+    // Staff overwrite the temporary barcode with one a real item already has.
+    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Emma', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    for (const action of ['send', 'supplier-shipped']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: taken } });
+    await h.drain();
+    const flagged = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(flagged.attention).toEqual([
+      expect.objectContaining({ step: 'create-temporary-item', state: 'needs-staff', suggestion: `use barcode ${taken}A`, reason: expect.stringContaining('already used') }),
+    ]);
+    expect(flagged.history.map((e: { text: string }) => e.text)).toContain(
+      `Temporary item record failed to create (barcode ${taken} is already used by another item in Alma; suggestion: use barcode ${taken}A).`,
+    );
+    expect(flagged.steps.find((s: { name: string }) => s.name === 'place-hold')).toMatchObject({ state: 'pending', waitingFor: `${id}:create-temporary-item:${taken}` });
+  });
+});
