@@ -50,7 +50,7 @@ for (const p of packages) {
   failed += brokenFiles;
   rows.push(`${p}: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed`);
 }
-const conformanceSummary = join(packagesDir, 'conformance', 'reports', 'summary.json');
+const conformanceSummary = join(packagesDir, 'conformance', 'reports', 'conformance', 'summary.json');
 if (existsSync(conformanceSummary)) {
   const c = JSON.parse(readFileSync(conformanceSummary, 'utf8'));
   passed += c.passed;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulators } from '@bookstrap/ils-simulators';
-import { createService, startServer } from '@bookstrap/integration-service';
+import { type AdapterRegistry, createService, startServer } from '@bookstrap/integration-service';
 import type { Harness } from './support/harness.ts';
 
 /**
@@ -17,7 +17,7 @@ export interface Systems {
   stop(): Promise<void>;
 }
 
-export async function startSystems(vendors: string[]): Promise<Systems> {
+export async function startSystems(vendors: string[], registry?: AdapterRegistry): Promise<Systems> {
   const dir = mkdtempSync(join(tmpdir(), 'bookstrap-conformance-'));
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs) };
@@ -26,6 +26,7 @@ export async function startSystems(vendors: string[]): Promise<Systems> {
     dbPath: join(dir, 'service.sqlite'),
     adminKey,
     clock,
+    ...(registry ? { registry } : {}),
     // Fast retries: an outage scenario waits for backoff in milliseconds, not minutes.
     worker: { pollMs: 20, backoff: { baseMs: 300, capMs: 2_000, jitter: 0.2, maxAttempts: 8 } },
   });

@@ -3,6 +3,7 @@
  * engine, with a control plane for tests (reset, faults, clock).
  */
 import { almaDemo } from './vendors/alma/demo.ts';
+import { wmsDemo } from './vendors/wms/demo.ts';
 
 export { type AdjustableClock, adjustableClock, type Clock, fixedClock, systemClock } from './clock.ts';
 export { type FaultSettings, type FaultSettingsInput, FaultController } from './control/faults.ts';
@@ -59,8 +60,10 @@ export {
 } from './vendors/types.ts';
 export type { AlmaDemo, AlmaDemoItem, AlmaDemoPatron } from './vendors/alma/demo.ts';
 export { fromAlmaId, toAlmaId } from './vendors/alma/ids.ts';
+export type { WmsDemo, WmsDemoItem, WmsDemoPatron } from './vendors/wms/demo.ts';
 
 /** What each simulator's seed contains, in that vendor's terms: credentials, codes, ids. */
 export const demo = {
   alma: almaDemo,
+  wms: wmsDemo,
 };

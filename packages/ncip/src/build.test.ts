@@ -22,7 +22,7 @@ const wmsHeader = { fromAgencyId: '128807', toAgencyId: '129479' };
 function v1View(r: NcipRequest): NcipRequest {
   const { applicationProfileType: _a, fromSystemId: _f, toSystemId: _t, ...h } = r.header;
   const out: Record<string, unknown> = { ...r, header: h };
-  for (const k of ['userIdentifierType', 'itemIdentifierType', 'requestIdentifierType']) delete out[k];
+  for (const k of ['userIdentifierType', 'itemIdentifierType', 'requestIdentifierType', 'itemNote']) delete out[k];
   return out as unknown as NcipRequest;
 }
 
@@ -108,6 +108,7 @@ describe('schema order and shape', () => {
       'ItemOptionalFields',
       'PickupLocation',
       'PickupExpiryDate',
+      'Ext',
     ]);
   });
 

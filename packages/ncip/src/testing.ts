@@ -59,6 +59,7 @@ export function sampleRequests(h: InitiationHeader = header): NcipRequest[] {
       callNumber: 'ILL 100234',
       pickupLocation: 'MAIN',
       pickupExpiryDate: '2025-02-15T23:59:59Z',
+      itemNote: 'ILL request 100234 from LENDA',
     },
     {
       service: 'CheckOutItem',

@@ -220,6 +220,11 @@ export interface AcceptItemRequest extends RequestBase {
   callNumber?: string;
   pickupLocation?: string;
   pickupExpiryDate?: NcipDateTime;
+  /**
+   * Free text for the temporary item (request id, lending library), sent as Ext/ItemNote as Ex
+   * Libris does; NCIP 2 only (NCIP 1 has no such element, the note is dropped).
+   */
+  itemNote?: string;
 }
 
 export interface CheckOutItemRequest extends RequestBase {

@@ -184,6 +184,8 @@ export interface ItemFields {
   temporary?: boolean;
   illRequestId?: string | null;
   lendingLibrary?: string | null;
+  /** Loans of the item end by this instant at the latest (a lender's return date). */
+  dueBackAt?: Date | null;
 }
 
 export interface ItemInput extends ItemFields {
@@ -263,6 +265,7 @@ export function createItem(engine: Engine, input: ItemInput): Item {
         temporary: input.temporary ?? false,
         illRequestId: input.illRequestId ?? null,
         lendingLibrary: input.lendingLibrary ?? null,
+        dueBackAt: input.dueBackAt ?? null,
         createdAt: now,
         updatedAt: now,
       })

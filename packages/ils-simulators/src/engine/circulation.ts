@@ -74,6 +74,8 @@ export interface DueDateInput {
   forced?: Date;
   /** Days from today when no date is forced; defaults to the loan rule's loan period. */
   periodDays?: number;
+  /** The item's own latest return (a borrowed item's lender date): a cap like the patron's expiry. */
+  dueBackAt?: Date | null;
 }
 
 /**
@@ -96,6 +98,7 @@ export function computeDueDate(db: Db, input: DueDateInput): Date {
   }
   const expiry = endOfDay(input.patron.expiryDate);
   if (due.getTime() > expiry.getTime()) due = expiry;
+  if (input.dueBackAt && due.getTime() > input.dueBackAt.getTime()) due = input.dueBackAt;
   return moveOffClosedDays(due, today, loadCalendar(db, input.library.id));
 }
 
@@ -115,13 +118,15 @@ export interface CheckOutInput {
   deskCode?: string;
   /** A forced due date, for vendors whose check-out accepts one. */
   dueDate?: Date;
+  /** Staff overrides (SirsiDynix override prompts): lend despite patron blocks/expiry, or a non-circulating item. */
+  overrides?: { patronStanding?: boolean; nonCirculating?: boolean };
 }
 
 export function checkOut(engine: Engine, input: CheckOutInput): Loan {
   return engine.db.transaction((tx) => {
     const now = engine.clock.now();
     const patron = requirePatronById(tx, input.patronId);
-    assertPatronInGoodStanding(tx, patron, now);
+    if (!input.overrides?.patronStanding) assertPatronInGoodStanding(tx, patron, now);
     const item = requireItem(tx, input.itemId);
     const library = requireLibrary(tx, input.libraryCode);
     const desk = input.deskCode === undefined ? undefined : requireDesk(tx, library, input.deskCode);
@@ -148,13 +153,13 @@ export function checkOut(engine: Engine, input: CheckOutInput): Loan {
         barcode: item.barcode,
       });
     }
-    if (policy && !policy.loanable) {
+    if (policy && !policy.loanable && !input.overrides?.nonCirculating) {
       throw new EngineError('ITEM_NOT_LOANABLE', `Item ${item.barcode} (policy ${policy.code}) does not circulate.`, {
         barcode: item.barcode,
         policy: policy.code,
       });
     }
-    const dueDate = computeDueDate(tx, { patron, itemPolicy: item.policy, library, now, forced: input.dueDate });
+    const dueDate = computeDueDate(tx, { patron, itemPolicy: item.policy, library, now, forced: input.dueDate, dueBackAt: item.dueBackAt });
     const loan = tx
       .insert(loans)
       .values({
@@ -383,6 +388,7 @@ export function renewLoan(engine: Engine, loanId: number): Loan {
       library: libraryById(tx, loan.libraryId),
       now,
       periodDays: rule.renewalDays,
+      dueBackAt: item.dueBackAt,
     });
     if (dueDate.getTime() <= loan.dueDate.getTime()) {
       const reason = 'the new due date would not be later than the current one';

@@ -24,6 +24,8 @@ export interface PlaceHoldInput {
   comment?: string | null;
   /** Defaults to the item policy's library-use-only flag. */
   inLibraryUseOnly?: boolean;
+  /** A staff override of the patron's blocks or expiry (SirsiDynix override prompts). */
+  overridePatronStanding?: boolean;
 }
 
 export function placeHold(engine: Engine, input: PlaceHoldInput): Hold {
@@ -32,7 +34,7 @@ export function placeHold(engine: Engine, input: PlaceHoldInput): Hold {
 
 function placeHoldIn(tx: Db, now: Date, input: PlaceHoldInput): Hold {
   const patron = requirePatronById(tx, input.patronId);
-  assertPatronInGoodStanding(tx, patron, now);
+  if (!input.overridePatronStanding) assertPatronInGoodStanding(tx, patron, now);
   const item = requireItem(tx, input.itemId);
   const pickupLibrary = requireLibrary(tx, input.pickupLibraryCode);
   if (item.status === 'lost' || item.status === 'missing') {

@@ -219,6 +219,8 @@ export const items = sqliteTable(
     temporary: flag('temporary').notNull().default(false),
     illRequestId: text('ill_request_id'),
     lendingLibrary: text('lending_library'),
+    /** The lender's return date (NCIP AcceptItem DateForReturn): loans of the item never run past it. */
+    dueBackAt: instant('due_back_at'),
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },

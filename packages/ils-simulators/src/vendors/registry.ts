@@ -3,9 +3,11 @@
  */
 import { almaVendor } from './alma/index.ts';
 import type { VendorDefinition, VendorId } from './types.ts';
+import { wmsVendor } from './wms/index.ts';
 
 export const vendorRegistry: Partial<Record<VendorId, VendorDefinition>> = {
   alma: almaVendor,
+  wms: wmsVendor,
 };
 
 export function registeredVendors(): VendorDefinition[] {

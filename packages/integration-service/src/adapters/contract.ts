@@ -194,7 +194,7 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
       expect(outcome.kind).toBe('done');
       const loan = await probe.loan(barcode);
       expect(loan?.patronId).toBe(fixture.accountId);
-      expect(loan?.dueDate > fixture.today).toBe(true);
+      expect((loan?.dueDate ?? '') > fixture.today).toBe(true);
     });
 
     test('check out twice', async ({ system, fixture, probe }) => {

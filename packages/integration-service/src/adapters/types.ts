@@ -1,7 +1,7 @@
 import type { CirculationSystem, Connection, IlsCapabilities, IlsKind, SettingsProblem } from '@bookstrap/core';
 import type { ProtocolExchange } from '../store/protocol-log.ts';
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response> | Response;
 
 export interface Clock {
   now(): Date;

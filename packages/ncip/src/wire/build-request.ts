@@ -104,6 +104,7 @@ function body(ctx: Ctx, m: NcipRequest): XmlElement {
         itemOptionalFields(d, { bibliographicDescription: m.bibliographicDescription, callNumber: m.callNumber }, text),
         d.pair('PickupLocation', m.pickupLocation, p.pickupLocationScheme),
         leaf('PickupExpiryDate', dateTime(m.pickupExpiryDate, 'pickupExpiryDate')),
+        m.itemNote === undefined || d.version !== '2.02' ? undefined : el('Ext', leaf('ItemNote', text(m.itemNote))),
       );
     }
     case 'CheckOutItem':

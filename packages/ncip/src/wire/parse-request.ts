@@ -117,6 +117,7 @@ function readRequest(service: NcipService, n: XmlNode, header: InitiationHeader)
         callNumber: optional?.callNumber,
         pickupLocation: pairText(child(n, 'PickupLocation')),
         pickupExpiryDate: nonEmptyText(n, 'PickupExpiryDate'),
+        itemNote: nonEmptyText(child(n, 'Ext'), 'ItemNote'),
       });
     }
     case 'CheckOutItem': {

@@ -12,6 +12,8 @@ import { registerBibRoutes } from './bibs.ts';
 import { AlmaError, almaErrors, fromEngineError } from './errors.ts';
 import { Governance, type KeyAccess } from './governance.ts';
 import { almaErrorResponse, apiBase } from './http.ts';
+import { almaDemo } from './demo.ts';
+import { almaNcipPath, createAlmaNcipResponder } from './ncip.ts';
 import type { AlmaContext } from './render.ts';
 import { registerUserRoutes } from './users.ts';
 
@@ -66,6 +68,8 @@ export function createAlmaApp(runtime: VendorRuntime, settings: AlmaSettings): V
   app.use('/almaws/v1/*', governance.middleware());
   registerUserRoutes(app, alma);
   registerBibRoutes(app, alma);
+  // NCIP is not an almaws API: no API key, no governance; partner codes instead.
+  app.route(almaNcipPath, createAlmaNcipResponder(runtime, { institutionCode: settings.institutionCode, partnerCodes: [almaDemo.ncipPartnerCode] }).app);
   // Registered last: Hono copies routes when the app is mounted, in this order.
   app.all('/almaws/v1/*', (c) => almaErrorResponse(c, almaErrors.unknownPath(new URL(c.req.url).pathname)));
   app.onError((error, c) => {

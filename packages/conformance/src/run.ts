@@ -1,0 +1,176 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registeredVendors } from '@bookstrap/ils-simulators';
+import type { AdapterRegistry } from '@bookstrap/integration-service';
+import type { IRunEnvironment, ISupportCodeLibrary } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSources, runCucumber } from '@cucumber/cucumber/api';
+import { driverFor, targets } from './ils/registry.ts';
+import { matrixText, type ScenarioResult, type Totals, totals, writeMatrixHtml } from './matrix.ts';
+import { setHarness } from './support/harness.ts';
+import type { SuiteParameters } from './support/world.ts';
+import { startSystems, type Systems } from './systems.ts';
+
+/**
+ * Runs the Gherkin features against each ILS target, starting the service and simulators on
+ * free ports, or against systems it is given URLs for. Writes per-target HTML, JUnit XML and
+ * cucumber messages, and a features × ILS matrix (terminal, HTML, summary.json).
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+export const packageDir = join(here, '..');
+const featuresDir = join(packageDir, '..', '..', 'features');
+
+export interface ConformanceOptions {
+  /** targets or vendors (alma, alma-ncip, sierra, …); default: every target with a simulator */
+  ils?: string[];
+  tags?: string;
+  /** a running service; then adminKey and ilsOrigin are needed */
+  serviceUrl?: string;
+  adminKey?: string;
+  ilsOrigin?: string;
+  simulatorOrigin?: string;
+  reports: string;
+  ci?: boolean;
+  /** the adapters the in-process service uses (the teeth check swaps in a broken one) */
+  registry?: AdapterRegistry;
+}
+
+export function chooseTargets(ils?: string[]): string[] {
+  const available = new Set(registeredVendors().map((v) => v.id as string));
+  if (!ils || ils.length === 0) return Object.entries(targets).filter(([, t]) => available.has(t.vendor)).map(([name]) => name);
+  const chosen = ils.flatMap((word) => {
+    const w = word.trim();
+    if (targets[w]) return [w];
+    const byVendor = Object.entries(targets).filter(([, t]) => t.vendor === w).map(([name]) => name);
+    if (byVendor.length === 0) throw new Error(`unknown ILS "${w}"; known targets: ${Object.keys(targets).join(', ')}`);
+    return byVendor;
+  });
+  return [...new Set(chosen)];
+}
+
+/** Capability tags a target lacks, plus what this run cannot do (time travel, fault injection). */
+function unsupportedTags(target: string, parameters: SuiteParameters, startedHere: boolean): Map<string, string> {
+  const driver = driverFor(target, { origin: parameters.ilsOrigin });
+  const reasons = new Map<string, string>(driver.unsupported.map((tag) => [tag, `${target} does not support ${tag}`]));
+  if (!startedHere) reasons.set('@time-travel', 'needs the systems started by the suite (moves the service clock)');
+  if (!parameters.simulatorOrigin) reasons.set('@fault-injection', 'needs a simulator control plane');
+  // vendor-specific features run only on their vendor
+  for (const vendor of ['wms']) if (targets[target]?.vendor !== vendor) reasons.set(`@${vendor}`, `${vendor}-specific feature`);
+  return reasons;
+}
+
+function featureName(uri: string): string {
+  const path = join(process.cwd(), uri);
+  const name = /^\s*Feature:\s*(.+)$/m.exec(readFileSync(path, 'utf8'))?.[1]?.trim() ?? uri;
+  return `${relative(featuresDir, path).split('/')[0]}: ${name}`;
+}
+
+async function runTarget(options: ConformanceOptions, target: string, parameters: SuiteParameters, startedHere: boolean, support?: ISupportCodeLibrary) {
+  const dir = join(options.reports, target);
+  mkdirSync(dir, { recursive: true });
+  const unsupported = unsupportedTags(target, parameters, startedHere);
+  const tagExpression = [...[...unsupported.keys()].map((tag) => `not ${tag}`), ...(options.tags ? [`(${options.tags})`] : [])].join(' and ');
+  const { runConfiguration } = await loadConfiguration({
+    file: false,
+    provided: {
+      paths: [join(featuresDir, '**/*.feature')],
+      import: [join(here, 'support/**/*.ts'), join(here, 'steps/**/*.ts')],
+      format: [
+        options.ci ? 'summary' : 'progress',
+        `html:${join(dir, 'cucumber.html')}`,
+        `junit:${join(dir, 'junit.xml')}`,
+        `message:${join(dir, 'messages.ndjson')}`,
+      ],
+      formatOptions: { junit: { suiteName: `bookstrap-conformance-${target}` } },
+      worldParameters: { ...parameters },
+      tags: tagExpression,
+      strict: true,
+    },
+  });
+  const environment: IRunEnvironment = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+  // What the tag filter leaves out is declared unsupported, with the tag that excluded it.
+  const results: ScenarioResult[] = [];
+  for (const [tag, reason] of unsupported) {
+    const { plan } = await loadSources({ ...runConfiguration.sources, tagExpression: [tag, options.tags ? `(${options.tags})` : ''].filter(Boolean).join(' and ') });
+    for (const pickle of plan) {
+      const feature = featureName(pickle.uri);
+      if (results.some((r) => r.scenario === pickle.name && r.feature === feature)) continue;
+      results.push({ target, feature, scenario: pickle.name, status: 'unsupported', detail: reason });
+    }
+  }
+
+  const pickles = new Map<string, { uri: string; name: string }>();
+  const testCases = new Map<string, string>();
+  const started = new Map<string, { pickleId: string; worst: string; message?: string }>();
+  const rank = ['PASSED', 'SKIPPED', 'PENDING', 'UNDEFINED', 'AMBIGUOUS', 'FAILED'];
+  const { success, support: loaded } = await runCucumber({ ...runConfiguration, ...(support ? { support } : {}) }, environment, (envelope) => {
+    if (envelope.pickle) pickles.set(envelope.pickle.id, { uri: envelope.pickle.uri, name: envelope.pickle.name });
+    if (envelope.testCase) testCases.set(envelope.testCase.id, envelope.testCase.pickleId);
+    if (envelope.testCaseStarted) started.set(envelope.testCaseStarted.id, { pickleId: testCases.get(envelope.testCaseStarted.testCaseId) ?? '', worst: 'PASSED' });
+    if (envelope.testStepFinished) {
+      const run = started.get(envelope.testStepFinished.testCaseStartedId);
+      const status = envelope.testStepFinished.testStepResult.status;
+      if (run && rank.indexOf(status) > rank.indexOf(run.worst)) {
+        run.worst = status;
+        run.message = envelope.testStepFinished.testStepResult.message;
+      }
+    }
+    if (envelope.testCaseFinished && !envelope.testCaseFinished.willBeRetried) {
+      const run = started.get(envelope.testCaseFinished.testCaseStartedId);
+      const pickle = run ? pickles.get(run.pickleId) : undefined;
+      if (run && pickle) {
+        const passed = run.worst === 'PASSED';
+        results.push({ target, feature: featureName(pickle.uri), scenario: pickle.name, status: passed ? 'passed' : 'failed', ...(passed ? {} : { detail: `${run.worst}: ${run.message ?? ''}` }) });
+      }
+    }
+  });
+  return { success, results, support: loaded };
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<Totals & { results: ScenarioResult[] }> {
+  const chosen = chooseTargets(options.ils);
+  rmSync(options.reports, { recursive: true, force: true });
+  mkdirSync(options.reports, { recursive: true });
+  const startedHere = !options.serviceUrl;
+  let systems: Systems | undefined;
+  if (startedHere) {
+    systems = await startSystems(
+      chosen.map((t) => targets[t]!.vendor),
+      options.registry,
+    );
+    setHarness(systems.harness);
+  } else if (!options.adminKey || !options.ilsOrigin) {
+    throw new Error('--service-url needs --admin-key and --ils-origin');
+  }
+  const all: ScenarioResult[] = [];
+  let support: ISupportCodeLibrary | undefined;
+  try {
+    for (const target of chosen) {
+      const vendor = targets[target]!.vendor;
+      const simulatorOrigin = systems ? systems.simulatorOrigins[vendor] : options.simulatorOrigin;
+      // Each target starts from the simulator's seed, as a fresh sandbox would.
+      if (systems && simulatorOrigin) await fetch(`${simulatorOrigin}/_sim/reset`, { method: 'POST' });
+      const parameters: SuiteParameters = {
+        target,
+        serviceUrl: systems?.serviceUrl ?? options.serviceUrl!,
+        adminKey: systems?.adminKey ?? options.adminKey!,
+        ilsOrigin: systems ? simulatorOrigin! : options.ilsOrigin!,
+        ...(simulatorOrigin ? { simulatorOrigin } : {}),
+      };
+      console.log(`\n=== conformance: ${target} (${parameters.ilsOrigin})`);
+      const run = await runTarget(options, target, parameters, startedHere, support);
+      support = run.support;
+      all.push(...run.results);
+    }
+  } finally {
+    await systems?.stop();
+    setHarness(undefined);
+  }
+  const sum = totals(all);
+  console.log(`\n=== conformance matrix (✓ passed ✗ failed ∅ unsupported)\n${matrixText(all)}`);
+  writeMatrixHtml(join(options.reports, 'index.html'), all);
+  writeFileSync(join(options.reports, 'summary.json'), JSON.stringify({ ...sum, targets: chosen, results: all }, null, 2));
+  console.log(`\nconformance: ${sum.passed} passed, ${sum.failed} failed, ${sum.unsupported} unsupported (reports in ${relative(process.cwd(), options.reports) || '.'})`);
+  return { ...sum, results: all };
+}

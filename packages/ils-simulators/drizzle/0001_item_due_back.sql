@@ -1,0 +1,1 @@
+ALTER TABLE `items` ADD `due_back_at` integer;

@@ -1,0 +1,242 @@
+/**
+ * A generic NCIP responder on the circulation engine, for every simulated ILS that has one.
+ *
+ *   const ncip = createNcipResponder({ profile: profiles.alma, runtime, config });
+ *   vendorApp.route('/view/NCIPServlet', ncip.app);   // POST / answers NCIP XML
+ *   ncip.respond(xml)                                 // the same, without HTTP (tests)
+ *
+ * - `profile` (from @bookstrap/ncip) picks the wire form: NCIP 2.02 or 1.0, namespace, schemes.
+ *   Requests in another accepted version (`config.versions`) are answered in their own version.
+ * - `runtime` gives the engine the vendor's REST façade uses, so both see the same rows.
+ * - `config` holds every vendor difference as data: the agency ids ToAgencyId must name, the
+ *   application profiles (Alma: resource-sharing partner codes) and the Problem for others,
+ *   the services offered, where temporary items go, where NCIP check-outs happen, pickup
+ *   location codes, fee types, and how the vendor spells its ids.
+ *
+ * Services: LookupUser, LookupItem, AcceptItem (suppressed bib + holding + temporary item in
+ * the ILL location, notes naming the request and lender, item-level hold at PickupLocation;
+ * the RequestId is the barcode unless an ItemId is given; DateForReturn caps later loans),
+ * CheckOutItem (DesiredDateDue), CheckInItem, RenewItem (DesiredDateDue), RequestItem (item or
+ * title), CancelRequestItem, DeleteItem (temporary items only), CreateUserFiscalTransaction.
+ *
+ * Every body gets an answer: a response or a Problem, HTTP 200, never a 500. Hostile XML
+ * (entities, internal DTD subsets, over `maxBytes`) is refused before any parser sees it.
+ */
+import {
+  isProblemResponse,
+  NCIP_SERVICES,
+  NcipBuildError,
+  type NcipProblem,
+  type NcipProfile,
+  type NcipResponse,
+  type NcipService,
+  type NcipVersion,
+  NISO_V1_AGENCY_SCHEME,
+  type InitiationHeader,
+  type ResponseHeader,
+  buildResponse,
+  DEFAULT_MAX_REQUEST_BYTES,
+  parseRequest,
+} from '@bookstrap/ncip';
+import { type Context, Hono } from 'hono';
+import type { Engine } from '../engine/engine.ts';
+import { isEngineError } from '../engine/errors.ts';
+import type { PatronIdentifierType } from '../engine/lookup.ts';
+import type { Patron } from '../engine/schema.ts';
+import { NcipRefusal, problemFromEngine } from './problems.ts';
+import { runService } from './services.ts';
+
+export interface NcipResponderConfig {
+  /** Agency ids ToAgencyId may name (institution code, ISIL, …); the first is the one answered as. */
+  agencyIds: readonly string[];
+  /**
+   * InitiationHeader/ApplicationProfileType must be one of `codes` (Alma: a resource-sharing
+   * partner code; for LookupUser Alma also takes it in FromAgencyAuthentication); otherwise
+   * `problemType` is answered. Absent: any application profile is accepted.
+   */
+  applicationProfiles?: { codes: readonly string[]; problemType: string };
+  /** Services this ILS offers; others are answered "Unsupported Service". Default: all. */
+  services?: readonly NcipService[];
+  /** NCIP versions accepted; default the profile's. */
+  versions?: readonly NcipVersion[];
+  /** How UserId values are matched: any unique identifier (default) or barcodes only. */
+  userIdentifier?: PatronIdentifierType;
+  /** PIN check for AuthenticationInput PIN/password; default: the barcode's last four characters. */
+  checkPin?: (patron: Patron, pin: string) => boolean;
+  /** Where AcceptItem creates temporary items, and their item policy. */
+  temporaryItems: { library: string; location: string; policy?: string };
+  /** Library (and desk) NCIP check-outs and check-ins happen at; also the default pickup library. */
+  circulation: { library: string; desk?: string };
+  /** PickupLocation code → engine library code; codes not listed are taken as library codes. */
+  pickupLocations?: Readonly<Record<string, string>>;
+  /** CreateUserFiscalTransaction: fee owner and the fee type per FiscalTransactionType. */
+  fees?: { ownerLibrary: string; defaultType: string; types?: Readonly<Record<string, string>> };
+  /** The vendor's spelling of ids it hands out or reads (default: the engine's numbers). */
+  ids?: {
+    request?: { format(holdId: number): string; parse(requestId: string): number | undefined };
+    fee?: (feeId: number) => string;
+    bib?: (bibliographicRecordId: string) => number | undefined;
+  };
+  /** DeleteItem on items that AcceptItem did not create (default: refused). */
+  deleteAnyItem?: boolean;
+  /** Largest body read (default 1 MiB). */
+  maxBytes?: number;
+}
+
+export interface NcipResponderOptions {
+  profile: NcipProfile;
+  runtime: { engine: Engine };
+  config: NcipResponderConfig;
+}
+
+export interface NcipResponder {
+  /** Answers one NCIP message; never throws. */
+  respond(body: string | Uint8Array): string;
+  /** Hono handler for the POST. */
+  handler(c: Context): Promise<Response>;
+  /** `POST /` answered by `handler`; mount it at the vendor's NCIP path. */
+  app: Hono;
+}
+
+/** The profile to write a response with, in the request's version when that differs. */
+function profileFor(profile: NcipProfile, version: NcipVersion): NcipProfile {
+  if (version === profile.version) return profile;
+  if (version === '1.0') return { ...profile, version, namespace: false, agencyIdScheme: profile.agencyIdScheme ?? NISO_V1_AGENCY_SCHEME };
+  const { agencyIdScheme: _v1Scheme, ...rest } = profile;
+  return { ...rest, version, namespace: true };
+}
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export function createNcipResponder(options: NcipResponderOptions): NcipResponder {
+  const { profile, config } = options;
+  const { engine } = options.runtime;
+  const agencyId = config.agencyIds[0];
+  if (agencyId === undefined) throw new Error('createNcipResponder: config.agencyIds needs at least one agency id');
+  const versions = config.versions ?? [profile.version];
+  const services = new Set(config.services ?? NCIP_SERVICES);
+  const maxBytes = config.maxBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+
+  const headerFor = (request: InitiationHeader | undefined): ResponseHeader | undefined => {
+    if (!request) return undefined;
+    const header: ResponseHeader = { fromAgencyId: agencyId, toAgencyId: request.fromAgencyId || 'UNKNOWN' };
+    if (request.toSystemId !== undefined) header.fromSystemId = request.toSystemId;
+    if (request.fromSystemId !== undefined) header.toSystemId = request.fromSystemId;
+    return header;
+  };
+
+  const write = (response: NcipResponse, version: NcipVersion): string => {
+    const wire = profileFor(profile, version);
+    try {
+      return buildResponse(response, wire);
+    } catch (error) {
+      // Our own data could not be written validly: still an answer, never a crash.
+      if (!(error instanceof NcipBuildError) || isProblemResponse(response)) throw error;
+      return buildResponse(
+        { service: response.service, ...(response.header ? { header: response.header } : {}), problems: [{ type: 'Temporary Processing Failure', detail: error.message }] },
+        wire,
+      );
+    }
+  };
+
+  const problem = (version: NcipVersion, service: NcipService | undefined, header: InitiationHeader | undefined, problems: NcipProblem[]) => {
+    const responseHeader = headerFor(header);
+    return write({ ...(service ? { service } : {}), ...(responseHeader ? { header: responseHeader } : {}), problems }, version);
+  };
+
+  /** Vendor rules on the header: who is addressed, and by which partner. */
+  const headerProblem = (service: NcipService, header: InitiationHeader): NcipProblem | undefined => {
+    if (!config.agencyIds.some((id) => same(id, header.toAgencyId))) {
+      return { type: 'Unknown Agency', detail: `This responder is agency ${agencyId}, not ${header.toAgencyId}.`, element: 'ToAgencyId', value: header.toAgencyId };
+    }
+    const partners = config.applicationProfiles;
+    if (partners) {
+      const code = header.applicationProfileType ?? (service === 'LookupUser' ? header.fromAgencyAuthentication : undefined);
+      if (code === undefined || !partners.codes.some((known) => same(known, code))) {
+        return {
+          type: partners.problemType,
+          detail: code === undefined ? 'The message names no partner (ApplicationProfileType).' : `"${code}" is not a resource sharing partner code of ${agencyId}.`,
+          element: 'ApplicationProfileType',
+          ...(code !== undefined ? { value: code } : {}),
+        };
+      }
+    }
+    if (!services.has(service)) return { type: 'Unsupported Service', detail: `${agencyId} does not offer ${service} over NCIP.`, element: service };
+    return undefined;
+  };
+
+  const respond = (body: string | Uint8Array): string => {
+    try {
+      const parsed = parseRequest(body, { maxBytes });
+      if (!parsed.ok) return problem(parsed.version ?? profile.version, parsed.service, parsed.header, [parsed.problem]);
+      const { request, version } = parsed;
+      if (!versions.includes(version)) {
+        return problem(profile.version, request.service, request.header, [
+          { type: 'Unknown Version', detail: `This responder speaks NCIP ${versions.join(' and ')}, not ${version}.`, element: 'NCIPMessage' },
+        ]);
+      }
+      const refused = headerProblem(request.service, request.header);
+      if (refused) return problem(version, request.service, request.header, [refused]);
+      const header = headerFor(request.header) as ResponseHeader;
+      try {
+        return write(runService({ engine, config, agencyId, header }, request), version);
+      } catch (error) {
+        if (error instanceof NcipRefusal) return problem(version, request.service, request.header, [error.problem]);
+        if (isEngineError(error)) return problem(version, request.service, request.header, [problemFromEngine(error, request.service)]);
+        return problem(version, request.service, request.header, [
+          { type: 'Temporary Processing Failure', detail: error instanceof Error ? error.message : String(error) },
+        ]);
+      }
+    } catch (error) {
+      // Last resort, e.g. a build error on a Problem: a bare Problem in the profile's version.
+      return buildResponse(
+        { problems: [{ type: 'Temporary Processing Failure', detail: error instanceof Error ? error.message : String(error) }] },
+        profile,
+      );
+    }
+  };
+
+  const handler = async (c: Context): Promise<Response> => {
+    const body = await readCapped(c.req.raw, maxBytes);
+    const xml =
+      body === undefined
+        ? problem(profile.version, undefined, undefined, [
+            { type: 'Invalid Message Syntax Error', detail: `Message is larger than ${maxBytes} bytes.`, element: 'NCIPMessage' },
+          ])
+        : respond(body);
+    // NCIP Problems travel with HTTP 200, as real responders send them.
+    return new Response(xml, { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+  };
+
+  const app = new Hono();
+  app.post('/', handler);
+  app.all('/', (c) => c.text('NCIP messages are POSTed here.', 405, { Allow: 'POST' }));
+  return { respond, handler, app };
+}
+
+/** Reads at most `max` bytes; undefined when the body is larger (the rest is never buffered). */
+async function readCapped(request: Request, max: number): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) return undefined;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

@@ -1,0 +1,501 @@
+/**
+ * The NCIP services on the circulation engine: each takes a parsed request and returns the
+ * success response, or throws an NcipRefusal / EngineError the responder turns into a Problem.
+ * Everything goes through the engine functions the vendor REST façades use, so an item accepted
+ * over NCIP is the same row a desk sees over REST.
+ */
+import type {
+  AcceptItemRequest,
+  CancelRequestItemRequest,
+  CheckInItemRequest,
+  CheckOutItemRequest,
+  CreateUserFiscalTransactionRequest,
+  DeleteItemRequest,
+  ItemOptionalFields,
+  LookupItemRequest,
+  LookupUserRequest,
+  NcipRequest,
+  NcipSuccessResponse,
+  RenewItemRequest,
+  RequestItemRequest,
+  ResponseHeader,
+  UserOptionalFields,
+  UserPrivilege,
+} from '@bookstrap/ncip';
+import { and, eq } from 'drizzle-orm';
+import { changeDueDate, checkIn, checkOut, renewLoan } from '../engine/circulation.ts';
+import { createBib, createHolding, createItem, deleteBib, deleteItem, listHoldings } from '../engine/catalog.ts';
+import type { Engine } from '../engine/engine.ts';
+import { createFee } from '../engine/fees.ts';
+import { cancelHold, listHolds, placeHold, placeTitleHold } from '../engine/holds.ts';
+import {
+  activeHoldsForItem,
+  activeLoanForItem,
+  assertPatronInGoodStanding,
+  describeItem,
+  findItemByBarcode,
+  findPatron,
+  patronStanding,
+  requireItem as requireItemById,
+  requirePatronById,
+} from '../engine/lookup.ts';
+import { type Hold, type Item, items, type ItemStatus, loans, type Patron } from '../engine/schema.ts';
+import { buildBibRecord, buildHoldingRecord } from '../marc.ts';
+import { refuse } from './problems.ts';
+import type { NcipResponderConfig } from './responder.ts';
+
+export interface ServiceContext {
+  engine: Engine;
+  config: NcipResponderConfig;
+  /** the agency this ILS answers as */
+  agencyId: string;
+  header: ResponseHeader;
+}
+
+/** xs:dateTime without milliseconds, as responders write it. */
+export const ncipDateTime = (instant: Date) => instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function parseDate(value: string | Date | undefined, element: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const instant = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(instant.getTime())) throw refuse('Invalid Date', `${element} "${String(value)}" is not a date.`, element, String(value));
+  return instant;
+}
+
+// ---- people ------------------------------------------------------------------------------------
+
+/** AuthenticationInput types that name the user rather than prove who they are. */
+const IDENTIFYING_INPUT = /barcode|user ?id|username|patron|institution id/i;
+const SECRET_INPUT = /pin|password/i;
+
+/** The identifier a response names the user by: the kind this ILS looks users up by. */
+function userIdOf(ctx: ServiceContext, patron: Patron): string {
+  return ctx.config.userIdentifier === 'barcode' ? (patron.barcode ?? patron.primaryId) : patron.primaryId;
+}
+
+/** The user a request acts for, by UserId or by an identifying AuthenticationInput; PINs are checked. */
+function requireUser(
+  ctx: ServiceContext,
+  request: { userId?: string; authentication?: { data: string; inputType: string }[] | undefined },
+): { patron: Patron; givenId: string } {
+  const auth = request.authentication ?? [];
+  const givenId = request.userId ?? auth.find((a) => IDENTIFYING_INPUT.test(a.inputType) && !SECRET_INPUT.test(a.inputType))?.data;
+  if (givenId === undefined || givenId.trim() === '') throw refuse('Needed Data Missing', 'The message names no user.', 'UserId');
+  const patron = findPatron(ctx.engine.db, givenId.trim(), ctx.config.userIdentifier ?? 'any');
+  if (!patron) throw refuse('Unknown User', `No user has the identifier ${givenId}.`, 'UserId', givenId);
+  const secret = auth.find((a) => SECRET_INPUT.test(a.inputType));
+  if (secret) {
+    const check = ctx.config.checkPin ?? demoPinCheck;
+    if (!check(patron, secret.data)) throw refuse('User Authentication Failed', `The PIN does not match user ${givenId}.`, 'AuthenticationInput');
+  }
+  return { patron, givenId };
+}
+
+/** Demo PIN convention (the engine keeps no PINs): the last four characters of the barcode. */
+export const demoPinCheck = (patron: Patron, pin: string): boolean => patron.barcode !== null && patron.barcode.slice(-4) === pin.trim();
+
+function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSuccessResponse {
+  const { patron, givenId } = requireUser(ctx, request);
+  const standing = patronStanding(ctx.engine.db, patron, ctx.engine.clock.now());
+  // No element types asked for: answer with everything (responders differ; this is the helpful one).
+  const asked = request.userElementTypes?.map((t) => t.toLowerCase());
+  const want = (type: string) => asked === undefined || asked.includes(type.toLowerCase());
+  const user: UserOptionalFields = {};
+  if (want('Name Information')) user.name = { givenName: patron.firstName, surname: patron.lastName };
+  if (want('User Address Information') && patron.email) user.addresses = [{ role: 'Home', electronic: { type: 'mailto', data: patron.email } }];
+  if (want('User Privilege')) {
+    const validTo = `${patron.expiryDate}T23:59:59Z`;
+    const status: UserPrivilege = {
+      agencyId: ctx.agencyId,
+      type: 'STATUS',
+      status: standing.blocked ? 'BLOCKED' : standing.expired ? 'EXPIRED' : 'OK',
+      validTo,
+    };
+    user.privileges = [status, { agencyId: ctx.agencyId, type: 'PROFILE', status: patron.userGroup, validTo }];
+  }
+  if (want('Block Or Trap') && standing.blocks.length > 0) {
+    user.blocks = standing.blocks.map((block) => ({ agencyId: ctx.agencyId, type: block.description }));
+  }
+  if (want('User Id')) {
+    user.userIds = [
+      ...(patron.barcode ? [{ value: patron.barcode, type: 'Barcode' }] : []),
+      { value: patron.primaryId, type: 'Institution Id Number' },
+    ];
+  }
+  return { service: 'LookupUser', header: ctx.header, userId: givenId, ...(request.userIdentifierType ? { userIdentifierType: request.userIdentifierType } : {}), user };
+}
+
+// ---- items -------------------------------------------------------------------------------------
+
+function requireItem(ctx: ServiceContext, barcode: string): Item {
+  const item = findItemByBarcode(ctx.engine.db, barcode);
+  if (!item) throw refuse('Unknown Item', `No item has the barcode ${barcode}.`, 'ItemId', barcode);
+  return item;
+}
+
+function temporaryItemOfRequest(engine: Engine, requestId: string): Item | undefined {
+  return engine.db
+    .select()
+    .from(items)
+    .where(and(eq(items.temporary, true), eq(items.illRequestId, requestId)))
+    .get();
+}
+
+/** How the lender's return date travels on the item: a note people read and the responder reads back. */
+const RETURN_NOTE = 'Return to lender by ';
+const returnNote = (instant: Date) => `${RETURN_NOTE}${ncipDateTime(instant)}`;
+
+/** The lender's DateForReturn kept at AcceptItem: a patron's loan never runs past it. */
+export function dueDateCapOf(item: Item): Date | undefined {
+  const note = [item.internalNote3, item.internalNote2, item.internalNote1].find((n) => n.startsWith(RETURN_NOTE));
+  if (!note) return undefined;
+  const instant = new Date(note.slice(RETURN_NOTE.length));
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+}
+
+const circulationStatuses: Record<ItemStatus, string> = {
+  available: 'Available On Shelf',
+  checked_out: 'On Loan',
+  on_hold_shelf: 'Available For Pickup',
+  in_transit: 'In Transit Between Library Locations',
+  missing: 'Missing',
+  lost: 'Lost',
+  in_process: 'In Process',
+};
+
+function itemFields(ctx: ServiceContext, item: Item, asked: string[] | undefined): ItemOptionalFields {
+  const record = describeItem(ctx.engine.db, item);
+  const want = (type: string) => asked === undefined || asked.some((a) => a.toLowerCase() === type.toLowerCase());
+  const fields: ItemOptionalFields = {};
+  if (want('Bibliographic Description')) {
+    fields.bibliographicDescription = {
+      title: record.bib.title,
+      ...(record.bib.author ? { author: record.bib.author } : {}),
+      ...(record.bib.isbn ? { isbn: record.bib.isbn } : {}),
+    };
+  }
+  if (want('Circulation Status')) fields.circulationStatus = circulationStatuses[item.status];
+  if (want('Hold Queue Length')) fields.holdQueueLength = record.activeHolds.length;
+  if (want('Item Description') && record.holding.callNumber !== '') fields.callNumber = record.holding.callNumber;
+  if (want('Location')) {
+    fields.locations = [
+      {
+        type: 'Permanent',
+        names: [
+          { level: 1, value: record.library.name },
+          { level: 2, value: record.location.name },
+        ],
+      },
+    ];
+  }
+  if (want('Date Due') && record.activeLoan) fields.dateDue = ncipDateTime(record.activeLoan.dueDate);
+  return fields;
+}
+
+function lookupItem(ctx: ServiceContext, request: LookupItemRequest): NcipSuccessResponse {
+  const item =
+    request.itemId !== undefined
+      ? requireItem(ctx, request.itemId)
+      : (temporaryItemOfRequest(ctx.engine, request.requestId ?? '') ??
+        (() => {
+          throw refuse('Unknown Request', `No item was accepted for request ${request.requestId}.`, 'RequestId', request.requestId);
+        })());
+  const hold = activeHoldsForItem(ctx.engine.db, item.id).find((h) => h.status === 'on_hold_shelf');
+  return {
+    service: 'LookupItem',
+    header: ctx.header,
+    itemId: item.barcode,
+    ...(hold?.holdShelfExpiry ? { holdPickupDate: `${hold.holdShelfExpiry}T23:59:59Z` } : {}),
+    item: itemFields(ctx, item, request.itemElementTypes),
+  };
+}
+
+function pickupLibrary(ctx: ServiceContext, pickupLocation: string | undefined): string {
+  if (pickupLocation === undefined || pickupLocation.trim() === '') return ctx.config.circulation.library;
+  return ctx.config.pickupLocations?.[pickupLocation] ?? pickupLocation;
+}
+
+function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSuccessResponse {
+  const { engine, config } = ctx;
+  if (request.userId === undefined) throw refuse('Needed Data Missing', 'AcceptItem needs the user the item is held for.', 'UserId');
+  const { patron } = requireUser(ctx, request);
+  // Nothing is created for a user who could not pick the item up.
+  assertPatronInGoodStanding(engine.db, patron, engine.clock.now());
+  const earlier = temporaryItemOfRequest(engine, request.requestId);
+  if (earlier) {
+    throw refuse('Duplicate Request', `Request ${request.requestId} was already accepted as item ${earlier.barcode}.`, 'RequestId', request.requestId);
+  }
+  const barcode = request.itemId ?? request.requestId;
+  const dateForReturn = parseDate(request.dateForReturn, 'DateForReturn');
+  const pickup = pickupLibrary(ctx, request.pickupLocation);
+  const description = request.bibliographicDescription ?? {};
+  // ILLiad and Bookstrap put the lending library in Publisher; other clients leave it to the header.
+  const lender = description.publisher ?? request.header.fromAgencyId;
+  const title = description.title?.trim() ? description.title : `Interlibrary loan ${request.requestId}`;
+  const { library, location } = config.temporaryItems;
+
+  // One transaction: a refused hold (unknown pickup location, …) leaves no orphan bib or item.
+  const item = engine.db.transaction(() => {
+    const bib = createBib(engine, {
+      title,
+      author: description.author ?? null,
+      isbn: description.isbn ?? null,
+      marc: buildBibRecord({ title, author: description.author ?? undefined, isbn: description.isbn ?? undefined, otherSystemIds: [request.requestId] }),
+      otherSystemIds: [request.requestId],
+      suppressed: true,
+    });
+    const holding = createHolding(engine, {
+      bibId: bib.id,
+      libraryCode: library,
+      locationCode: location,
+      callNumber: request.callNumber ?? '',
+      marc: buildHoldingRecord(library, location, request.callNumber ?? ''),
+      suppressed: true,
+    });
+    const created = createItem(engine, {
+      holdingId: holding.id,
+      barcode,
+      ...(config.temporaryItems.policy ? { policy: config.temporaryItems.policy } : {}),
+      temporary: true,
+      illRequestId: request.requestId,
+      lendingLibrary: lender,
+      fulfillmentNote: `ILL request ${request.requestId} from ${lender}`,
+      internalNote1: `ILL request ${request.requestId}`,
+      internalNote2: `Lending library: ${lender}`,
+      internalNote3: dateForReturn ? returnNote(dateForReturn) : '',
+    });
+    placeHold(engine, { patronId: patron.id, itemId: created.id, pickupLibraryCode: pickup, comment: `ILL request ${request.requestId}` });
+    return created;
+  });
+  return { service: 'AcceptItem', header: ctx.header, requestId: request.requestId, itemId: item.barcode };
+}
+
+function checkOutItem(ctx: ServiceContext, request: CheckOutItemRequest): NcipSuccessResponse {
+  const { engine, config } = ctx;
+  const { patron, givenId } = requireUser(ctx, request);
+  const item = requireItem(ctx, request.itemId);
+  const current = activeLoanForItem(engine.db, item.id);
+  if (current) {
+    if (current.patronId === patron.id) {
+      throw refuse('Item Already Checked Out To This User', `Item ${item.barcode} is already on loan to user ${givenId}.`, 'ItemId', item.barcode);
+    }
+    throw refuse('Item Already Checked Out', `Item ${item.barcode} is on loan to another user.`, 'ItemId', item.barcode);
+  }
+  const now = engine.clock.now();
+  const desired = parseDate(request.desiredDateDue, 'DesiredDateDue');
+  const cap = dueDateCapOf(item);
+  const usableCap = cap && cap.getTime() > now.getTime() ? cap : undefined;
+  const loan = engine.db.transaction(() => {
+    const forced = desired && usableCap && desired.getTime() > usableCap.getTime() ? usableCap : desired;
+    const made = checkOut(engine, {
+      patronId: patron.id,
+      itemId: item.id,
+      libraryCode: config.circulation.library,
+      ...(config.circulation.desk ? { deskCode: config.circulation.desk } : {}),
+      ...(forced ? { dueDate: forced } : {}),
+    });
+    // The loan policy's date, still never past the lender's return date.
+    if (!forced && usableCap && made.dueDate.getTime() > usableCap.getTime()) return changeDueDate(engine, made.id, usableCap);
+    return made;
+  });
+  return { service: 'CheckOutItem', header: ctx.header, itemId: item.barcode, userId: givenId, dateDue: ncipDateTime(loan.dueDate), renewalCount: loan.renewals };
+}
+
+function routingInstructions(outcome: string, destination: string): string {
+  switch (outcome) {
+    case 'hold_shelf':
+      return `Place on the hold shelf at ${destination}`;
+    case 'transit_to_pickup':
+      return `Send to ${destination} for pickup`;
+    case 'transit_home':
+      return `Return to ${destination}`;
+    default:
+      return `Reshelve at ${destination}`;
+  }
+}
+
+function checkInItem(ctx: ServiceContext, request: CheckInItemRequest): NcipSuccessResponse {
+  const { engine, config } = ctx;
+  const item = requireItem(ctx, request.itemId);
+  // A scan of an item that is not on loan would move holds around; NCIP says so instead.
+  if (!activeLoanForItem(engine.db, item.id)) throw refuse('Item Not Checked Out', `Item ${item.barcode} is not on loan.`, 'ItemId', item.barcode);
+  const result = checkIn(engine, {
+    itemId: item.id,
+    libraryCode: config.circulation.library,
+    ...(config.circulation.desk ? { deskCode: config.circulation.desk } : {}),
+  });
+  const borrower = result.returnedLoan ? requirePatronById(engine.db, result.returnedLoan.patronId) : undefined;
+  const destination = result.destinationLibrary.name;
+  return {
+    service: 'CheckInItem',
+    header: ctx.header,
+    itemId: item.barcode,
+    ...(borrower ? { userId: userIdOf(ctx, borrower) } : {}),
+    routing: {
+      instructions: routingInstructions(result.outcome, destination),
+      destination: { type: 'Current', names: [{ level: 1, value: destination }] },
+    },
+    ...(request.itemElementTypes ? { item: itemFields(ctx, result.item, request.itemElementTypes) } : {}),
+  };
+}
+
+function renewItem(ctx: ServiceContext, request: RenewItemRequest): NcipSuccessResponse {
+  const { engine } = ctx;
+  const { patron, givenId } = requireUser(ctx, request);
+  const item = requireItem(ctx, request.itemId);
+  const loan = activeLoanForItem(engine.db, item.id);
+  if (!loan) throw refuse('Item Not Checked Out', `Item ${item.barcode} is not on loan.`, 'ItemId', item.barcode);
+  if (loan.patronId !== patron.id) {
+    throw refuse('Item Not Checked Out To This User', `Item ${item.barcode} is on loan to another user.`, 'ItemId', item.barcode);
+  }
+  const desired = parseDate(request.desiredDateDue, 'DesiredDateDue');
+  const cap = dueDateCapOf(item);
+  const renewed = engine.db.transaction(() => {
+    if (desired) {
+      // The ILL system passes on the date the lender granted: set it, as staff would.
+      const target = cap && desired.getTime() > cap.getTime() ? cap : desired;
+      if (target.getTime() === loan.dueDate.getTime()) return loan;
+      changeDueDate(engine, loan.id, target);
+      return engine.db
+        .update(loans)
+        .set({ renewals: loan.renewals + 1, lastRenewDate: engine.clock.now() })
+        .where(eq(loans.id, loan.id))
+        .returning()
+        .get();
+    }
+    const byPolicy = renewLoan(engine, loan.id);
+    return cap && byPolicy.dueDate.getTime() > cap.getTime() ? changeDueDate(engine, loan.id, cap) : byPolicy;
+  });
+  return { service: 'RenewItem', header: ctx.header, itemId: item.barcode, userId: givenId, dateDue: ncipDateTime(renewed.dueDate), renewalCount: renewed.renewals };
+}
+
+function requestItem(ctx: ServiceContext, request: RequestItemRequest): NcipSuccessResponse {
+  const { engine, config } = ctx;
+  const { patron, givenId } = requireUser(ctx, request);
+  const pickup = pickupLibrary(ctx, request.pickupLocation);
+  const comment = request.requestId ? `ILL request ${request.requestId}` : null;
+  const titleLevel = /title|bibliographic/i.test(request.requestScopeType ?? '') && request.bibliographicId?.identifier;
+  let hold: Hold;
+  if (request.itemId !== undefined && !titleLevel) {
+    const item = requireItem(ctx, request.itemId);
+    hold = placeHold(engine, { patronId: patron.id, itemId: item.id, pickupLibraryCode: pickup, comment });
+  } else {
+    const recordId = request.bibliographicId?.identifier ?? '';
+    const bibId = (config.ids?.bib ?? ((id: string) => (/^\d+$/.test(id) ? Number(id) : undefined)))(recordId);
+    if (bibId === undefined || recordId === '') {
+      throw refuse('Unknown Item', `No bibliographic record has the identifier "${recordId}".`, 'BibliographicRecordIdentifier', recordId);
+    }
+    hold = placeTitleHold(engine, { patronId: patron.id, bibId, pickupLibraryCode: pickup, comment });
+  }
+  const held = requireItemById(engine.db, hold.itemId);
+  return {
+    service: 'RequestItem',
+    header: ctx.header,
+    requestId: (config.ids?.request?.format ?? String)(hold.id),
+    itemId: held.barcode,
+    userId: givenId,
+    requestType: request.requestType ?? 'Hold',
+    requestScopeType: request.requestScopeType ?? 'Item',
+  };
+}
+
+function cancelRequestItem(ctx: ServiceContext, request: CancelRequestItemRequest): NcipSuccessResponse {
+  const { engine, config } = ctx;
+  const { patron, givenId } = requireUser(ctx, request);
+  const active = listHolds(engine, { patronId: patron.id, state: 'active' });
+  let hold: Hold | undefined;
+  if (request.requestId !== undefined) {
+    // Our own request id (from RequestItemResponse), or the ILL request id the client sent with it.
+    const ownId = config.ids?.request?.parse(request.requestId) ?? (/^\d+$/.test(request.requestId) ? Number(request.requestId) : undefined);
+    hold = (ownId !== undefined ? active.find((h) => h.id === ownId) : undefined) ?? active.find((h) => h.comment === `ILL request ${request.requestId}`);
+  }
+  if (!hold && request.itemId !== undefined) {
+    const item = findItemByBarcode(engine.db, request.itemId);
+    hold = item ? active.find((h) => h.itemId === item.id) : undefined;
+  }
+  if (!hold) {
+    const id = request.requestId ?? request.itemId ?? '';
+    throw refuse('Unknown Request', `User ${givenId} has no active request ${id}.`, request.requestId ? 'RequestId' : 'ItemId', id);
+  }
+  const cancelled = cancelHold(engine, hold.id, 'CancelledAtPatronRequest');
+  const item = requireItemById(engine.db, cancelled.itemId);
+  return {
+    service: 'CancelRequestItem',
+    header: ctx.header,
+    requestId: request.requestId ?? (config.ids?.request?.format ?? String)(cancelled.id),
+    itemId: item.barcode,
+    userId: givenId,
+  };
+}
+
+function deleteItemService(ctx: ServiceContext, request: DeleteItemRequest): NcipSuccessResponse {
+  const { engine } = ctx;
+  const item = requireItem(ctx, request.itemId);
+  if (!item.temporary && !ctx.config.deleteAnyItem) {
+    throw refuse(
+      'Item Cannot Be Deleted',
+      `Item ${item.barcode} is not a temporary interlibrary loan item; only items created by AcceptItem are deleted over NCIP.`,
+      'ItemId',
+      item.barcode,
+    );
+  }
+  if (activeLoanForItem(engine.db, item.id)) {
+    throw refuse('Item Cannot Be Deleted', `Item ${item.barcode} is on loan; check it in first.`, 'ItemId', item.barcode);
+  }
+  engine.db.transaction(() => {
+    deleteItem(engine, item.id, { override: true, holdings: 'delete' });
+    // The bib was made for this item alone.
+    if (item.temporary && listHoldings(engine, item.bibId).length === 0) deleteBib(engine, item.bibId);
+  });
+  return { service: 'DeleteItem', header: ctx.header, itemId: item.barcode };
+}
+
+function createUserFiscalTransaction(ctx: ServiceContext, request: CreateUserFiscalTransactionRequest): NcipSuccessResponse {
+  const { engine, config } = ctx;
+  const fees = config.fees;
+  if (!fees) throw refuse('Unsupported Service', 'This ILS does not take fees over NCIP.');
+  const { patron, givenId } = requireUser(ctx, request);
+  const transaction = request.fiscalTransaction;
+  if (!transaction.amount) throw refuse('Needed Data Missing', 'The fiscal transaction has no amount.', 'Amount');
+  const item = transaction.itemId !== undefined ? requireItem(ctx, transaction.itemId) : undefined;
+  const fee = createFee(engine, {
+    patronId: patron.id,
+    type: fees.types?.[transaction.transactionType] ?? fees.defaultType,
+    // MonetaryValue is in the currency's minor unit, like the engine's cents.
+    amountCents: transaction.amount.monetaryValue,
+    ownerLibraryCode: fees.ownerLibrary,
+    comment: transaction.description ?? `${transaction.transactionType} (${transaction.actionType})`,
+    ...(item ? { itemId: item.id } : {}),
+  });
+  return {
+    service: 'CreateUserFiscalTransaction',
+    header: ctx.header,
+    userId: givenId,
+    fiscalTransactionReferenceId: (config.ids?.fee ?? String)(fee.id),
+  };
+}
+
+export function runService(ctx: ServiceContext, request: NcipRequest): NcipSuccessResponse {
+  switch (request.service) {
+    case 'LookupUser':
+      return lookupUser(ctx, request);
+    case 'LookupItem':
+      return lookupItem(ctx, request);
+    case 'AcceptItem':
+      return acceptItem(ctx, request);
+    case 'CheckOutItem':
+      return checkOutItem(ctx, request);
+    case 'CheckInItem':
+      return checkInItem(ctx, request);
+    case 'RenewItem':
+      return renewItem(ctx, request);
+    case 'RequestItem':
+      return requestItem(ctx, request);
+    case 'CancelRequestItem':
+      return cancelRequestItem(ctx, request);
+    case 'DeleteItem':
+      return deleteItemService(ctx, request);
+    case 'CreateUserFiscalTransaction':
+      return createUserFiscalTransaction(ctx, request);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Alma's NCIP responder (`/view/NCIPServlet`): the generic responder with Alma's rules as data.
+ * Alma is responder only; its broker profiles (v2, and v1 on the same servlet) offer LookupUser,
+ * AcceptItem, RequestItem, CheckOutItem, CheckInItem, CancelRequestItem and RenewItem — no
+ * DeleteItem, LookupItem or fiscal transactions (those go through the REST API). ToAgencyId is
+ * the institution code and ApplicationProfileType a resource-sharing partner code.
+ */
+import { profiles } from '@bookstrap/ncip';
+import { createNcipResponder, type NcipResponder } from '../../ncip/responder.ts';
+import type { VendorRuntime } from '../types.ts';
+import { almaDemo } from './demo.ts';
+import { fromAlmaId, toAlmaId } from './ids.ts';
+
+export const almaNcipPath = '/view/NCIPServlet';
+
+export interface AlmaNcipSettings {
+  institutionCode: string;
+  /** Resource-sharing partners defined as NCIP partners in this institution. */
+  partnerCodes: readonly string[];
+}
+
+export function createAlmaNcipResponder(runtime: Pick<VendorRuntime, 'engine'>, settings: AlmaNcipSettings): NcipResponder {
+  return createNcipResponder({
+    profile: profiles.alma,
+    runtime,
+    config: {
+      agencyIds: [settings.institutionCode],
+      applicationProfiles: { codes: settings.partnerCodes, problemType: 'Unknown partner' },
+      services: ['LookupUser', 'AcceptItem', 'RequestItem', 'CheckOutItem', 'CheckInItem', 'CancelRequestItem', 'RenewItem'],
+      versions: ['2.02', '1.0'],
+      // Alma finds users by any unique identifier (user_id_type=all_unique).
+      userIdentifier: 'any',
+      temporaryItems: { library: almaDemo.illLibrary, location: almaDemo.illLocation, policy: almaDemo.itemPolicies.interlibraryLoan },
+      // Resource sharing loans and returns happen at the resource sharing desk.
+      circulation: { library: almaDemo.resourceSharingDesk.library, desk: almaDemo.resourceSharingDesk.circDesk },
+      ids: {
+        request: { format: (id) => toAlmaId('request', id), parse: (id) => fromAlmaId('request', id) },
+        fee: (id) => toAlmaId('fee', id),
+        bib: (id) => fromAlmaId('bib', id),
+      },
+    },
+  });
+}

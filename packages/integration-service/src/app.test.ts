@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from './app.ts';
+import { silentLogger } from './logger.ts';
+import { openDatabase } from './store/database.ts';
+import { useHarness } from './testutil/harness.ts';
+
+describe('the app', () => {
+  it('publishes its OpenAPI document with every route and the bearer scheme', async () => {
+    const h = await useHarness();
+    const doc = await h.ok(200, 'GET', '/openapi.json', { key: null });
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/libraries',
+        '/v1/libraries/{symbol}',
+        '/v1/requests',
+        '/v1/requests/{id}',
+        '/v1/requests/{id}/receive',
+        '/v1/requests/{id}/steps/{stepKey}/retry',
+        '/v1/requests/{id}/protocol-log',
+        '/v1/temporary-items',
+      ]),
+    );
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/v1/requests/{id}'].get.responses['404'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+  });
+
+  it('serves the API reference page and its assets from the installed swagger-ui-dist (no CDN)', async () => {
+    const h = await useHarness();
+    const page = await h.service.app.request('/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect(html).not.toMatch(/https?:\/\//);
+    const bundle = await h.service.app.request('/docs/assets/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    expect((await h.service.app.request('/docs/assets/..%2Fpackage.json')).status).toBe(404);
+  });
+
+  it('answers unknown routes with the JSON error shape', async () => {
+    const h = await useHarness();
+    const response = await h.request('GET', '/v2/anything', { key: null });
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /v2/anything' } });
+  });
+
+  it('turns an unexpected failure into 500 INTERNAL without leaking a stack trace', async () => {
+    const database = openDatabase(':memory:');
+    const app = createApp({ db: database.db, clock: { now: () => new Date() }, registry: {}, logger: silentLogger, adminKey: 'admin-key-for-this-test' });
+    database.close(); // every query now throws
+    const response = await app.request('/v1/libraries', { headers: { authorization: 'Bearer admin-key-for-this-test' } });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
+    expect(text).not.toMatch(/at .*\.ts|database connection/i);
+  });
+});
