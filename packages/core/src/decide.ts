@@ -163,6 +163,8 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
               dueDate: next.patronDueDate,
               inLibraryUseOnly: request.inLibraryUseOnly,
               itemPolicy: request.inLibraryUseOnly ? (borrowing.libraryUseOnlyItemPolicy ?? borrowing.temporaryItemPolicy) : borrowing.temporaryItemPolicy,
+              patronId: request.patronId,
+              pickupLocation: request.pickupLocation ?? borrowing.illLocation,
             },
             barcode.barcode,
           ),

@@ -33,6 +33,12 @@ export interface TemporaryItemInput {
   inLibraryUseOnly: boolean;
   /** the ILS item policy to give the item (library use only needs one); absent: the ILS default */
   itemPolicy?: string | undefined;
+  /**
+   * The patron and pickup location of the hold that follows: NCIP's AcceptItem creates the item
+   * and the hold in one message, so an NCIP adapter needs them here (REST adapters ignore them).
+   */
+  patronId?: string | undefined;
+  pickupLocation?: string | undefined;
 }
 
 export interface HoldInput {

@@ -3,7 +3,10 @@
  * engine, with a control plane for tests (reset, faults, clock).
  */
 import { almaDemo } from './vendors/alma/demo.ts';
+import { sierraDemo } from './vendors/sierra/demo.ts';
 import { wmsDemo } from './vendors/wms/demo.ts';
+import { horizonDemo } from './vendors/horizon/demo.ts';
+import { symphonyDemo } from './vendors/symphony/demo.ts';
 
 export { type AdjustableClock, adjustableClock, type Clock, fixedClock, systemClock } from './clock.ts';
 export { type FaultSettings, type FaultSettingsInput, FaultController } from './control/faults.ts';
@@ -60,10 +63,17 @@ export {
 } from './vendors/types.ts';
 export type { AlmaDemo, AlmaDemoItem, AlmaDemoPatron } from './vendors/alma/demo.ts';
 export { fromAlmaId, toAlmaId } from './vendors/alma/ids.ts';
+export type { SierraDemo, SierraDemoItem, SierraDemoPatron } from './vendors/sierra/demo.ts';
 export type { WmsDemo, WmsDemoItem, WmsDemoPatron } from './vendors/wms/demo.ts';
+export type { SirsiDynixDemo, SirsiDynixDemoItem, SirsiDynixDemoPatron } from './vendors/sirsidynix-ws/demo.ts';
+export type { SymphonyDemo } from './vendors/symphony/demo.ts';
+export type { HorizonDemo } from './vendors/horizon/demo.ts';
 
 /** What each simulator's seed contains, in that vendor's terms: credentials, codes, ids. */
 export const demo = {
   alma: almaDemo,
+  sierra: sierraDemo,
   wms: wmsDemo,
+  symphony: symphonyDemo,
+  horizon: horizonDemo,
 };

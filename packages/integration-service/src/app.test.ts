@@ -57,3 +57,15 @@ describe('the app', () => {
     expect(text).not.toMatch(/at .*\.ts|database connection/i);
   });
 });
+
+describe('request size', () => {
+  it('refuses a body over 1 MB with 413 in the JSON error shape', async () => {
+    const h = await useHarness();
+    const response = await h.request('POST', '/v1/requests', {
+      raw: JSON.stringify({ role: 'borrowing', title: 'x'.repeat(1_100_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});

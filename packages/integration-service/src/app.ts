@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorBody, toErrorResponse, validationHook } from './http/errors.ts';
 import { requireAdmin, requireLibrary } from './http/auth.ts';
 import type { App, AppDeps, AppEnv } from './http/types.ts';
@@ -38,6 +39,16 @@ export function createApp(deps: AppDeps): App {
     description: 'The admin key for /v1/libraries; a library API key for everything else.',
   });
 
+  // No request body of this API comes near 1 MB; a larger one is refused before it is read.
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB');
+      },
+    }),
+  );
   app.use('/v1/libraries', requireAdmin(deps));
   app.use('/v1/libraries/*', requireAdmin(deps));
   app.use('/v1/requests', requireLibrary(deps));

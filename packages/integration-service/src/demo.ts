@@ -52,7 +52,10 @@ const lines = [
   '',
   'Keys (demo only)',
   `  admin          ${process.env.BOOKSTRAP_ADMIN_KEY ?? demoAdminKey}   (/v1/libraries)`,
-  ...configured.map((l) => `  ${l.symbol.padEnd(14)} ${l.apiKey}   (${l.connection.ils} library ${l.connection.library}, pickup ${l.pickupLocations.map((p) => p.code).join(', ')})`),
+  ...configured.map(
+    (l) =>
+      `  ${l.symbol.padEnd(14)} ${l.apiKey}   (${l.connection.ils} library ${l.connection.library}, pickup ${l.pickupLocations.map((p) => p.code).join(', ')})`,
+  ),
   ...(skipped.length ? ['', `Simulators without a service adapter yet (no demo library): ${skipped.join(', ')}`] : []),
   '',
   `Try it: TULSA borrows from PARTNR for ${patron.name} (Alma user ${patron.primaryId})`,

@@ -1,5 +1,6 @@
 import { almaDriver } from './alma.ts';
 import type { DriverFactory, DriverTarget, IlsDriver } from './types.ts';
+import { wmsDriver } from './wms.ts';
 
 /**
  * One row per conformance target. A target is an ILS spoken to in one way (Alma over REST and
@@ -14,6 +15,7 @@ export interface TargetDefinition {
 export const targets: Record<string, TargetDefinition> = {
   alma: { vendor: 'alma', driver: almaDriver('rest') },
   'alma-ncip': { vendor: 'alma', driver: almaDriver('ncip') },
+  wms: { vendor: 'wms', driver: wmsDriver },
 };
 
 export function driverFor(target: string, where: DriverTarget): IlsDriver {

@@ -14,8 +14,10 @@
  *   location codes, fee types, and how the vendor spells its ids.
  *
  * Services: LookupUser, LookupItem, AcceptItem (suppressed bib + holding + temporary item in
- * the ILL location, notes naming the request and lender, item-level hold at PickupLocation;
- * the RequestId is the barcode unless an ItemId is given; DateForReturn caps later loans),
+ * the ILL location; notes name the request and the lender — Ext/ItemNote when sent, the lender
+ * from BibliographicDescription/Publisher as ILLiad sends it, else FromAgencyId; an item-level
+ * hold for the UserId at PickupLocation, none without a UserId; the RequestId is the barcode
+ * unless an ItemId is given; DateForReturn becomes the item's dueBackAt, capping every loan),
  * CheckOutItem (DesiredDateDue), CheckInItem, RenewItem (DesiredDateDue), RequestItem (item or
  * title), CancelRequestItem, DeleteItem (temporary items only), CreateUserFiscalTransaction.
  *
@@ -133,7 +135,11 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       // Our own data could not be written validly: still an answer, never a crash.
       if (!(error instanceof NcipBuildError) || isProblemResponse(response)) throw error;
       return buildResponse(
-        { service: response.service, ...(response.header ? { header: response.header } : {}), problems: [{ type: 'Temporary Processing Failure', detail: error.message }] },
+        {
+          service: response.service,
+          ...(response.header ? { header: response.header } : {}),
+          problems: [{ type: 'Temporary Processing Failure', detail: error.message }],
+        },
         wire,
       );
     }
@@ -147,7 +153,12 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
   /** Vendor rules on the header: who is addressed, and by which partner. */
   const headerProblem = (service: NcipService, header: InitiationHeader): NcipProblem | undefined => {
     if (!config.agencyIds.some((id) => same(id, header.toAgencyId))) {
-      return { type: 'Unknown Agency', detail: `This responder is agency ${agencyId}, not ${header.toAgencyId}.`, element: 'ToAgencyId', value: header.toAgencyId };
+      return {
+        type: 'Unknown Agency',
+        detail: `This responder is agency ${agencyId}, not ${header.toAgencyId}.`,
+        element: 'ToAgencyId',
+        value: header.toAgencyId,
+      };
     }
     const partners = config.applicationProfiles;
     if (partners) {
@@ -155,7 +166,8 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       if (code === undefined || !partners.codes.some((known) => same(known, code))) {
         return {
           type: partners.problemType,
-          detail: code === undefined ? 'The message names no partner (ApplicationProfileType).' : `"${code}" is not a resource sharing partner code of ${agencyId}.`,
+          detail:
+            code === undefined ? 'The message names no partner (ApplicationProfileType).' : `"${code}" is not a resource sharing partner code of ${agencyId}.`,
           element: 'ApplicationProfileType',
           ...(code !== undefined ? { value: code } : {}),
         };
@@ -189,10 +201,7 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       }
     } catch (error) {
       // Last resort, e.g. a build error on a Problem: a bare Problem in the profile's version.
-      return buildResponse(
-        { problems: [{ type: 'Temporary Processing Failure', detail: error instanceof Error ? error.message : String(error) }] },
-        profile,
-      );
+      return buildResponse({ problems: [{ type: 'Temporary Processing Failure', detail: error instanceof Error ? error.message : String(error) }] }, profile);
     }
   };
 

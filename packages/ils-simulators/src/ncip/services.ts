@@ -24,7 +24,7 @@ import type {
 } from '@bookstrap/ncip';
 import { and, eq } from 'drizzle-orm';
 import { changeDueDate, checkIn, checkOut, renewLoan } from '../engine/circulation.ts';
-import { createBib, createHolding, createItem, deleteBib, deleteItem, listHoldings } from '../engine/catalog.ts';
+import { createBib, createHolding, createItem, deleteBib, deleteItem, listHoldings, updateItem } from '../engine/catalog.ts';
 import type { Engine } from '../engine/engine.ts';
 import { createFee } from '../engine/fees.ts';
 import { cancelHold, listHolds, placeHold, placeTitleHold } from '../engine/holds.ts';
@@ -117,12 +117,15 @@ function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSucces
     user.blocks = standing.blocks.map((block) => ({ agencyId: ctx.agencyId, type: block.description }));
   }
   if (want('User Id')) {
-    user.userIds = [
-      ...(patron.barcode ? [{ value: patron.barcode, type: 'Barcode' }] : []),
-      { value: patron.primaryId, type: 'Institution Id Number' },
-    ];
+    user.userIds = [...(patron.barcode ? [{ value: patron.barcode, type: 'Barcode' }] : []), { value: patron.primaryId, type: 'Institution Id Number' }];
   }
-  return { service: 'LookupUser', header: ctx.header, userId: givenId, ...(request.userIdentifierType ? { userIdentifierType: request.userIdentifierType } : {}), user };
+  return {
+    service: 'LookupUser',
+    header: ctx.header,
+    userId: givenId,
+    ...(request.userIdentifierType ? { userIdentifierType: request.userIdentifierType } : {}),
+    user,
+  };
 }
 
 // ---- items -------------------------------------------------------------------------------------
@@ -141,16 +144,12 @@ function temporaryItemOfRequest(engine: Engine, requestId: string): Item | undef
     .get();
 }
 
-/** How the lender's return date travels on the item: a note people read and the responder reads back. */
-const RETURN_NOTE = 'Return to lender by ';
-const returnNote = (instant: Date) => `${RETURN_NOTE}${ncipDateTime(instant)}`;
+/** A note people read on the item; the engine keeps the date itself as the item's dueBackAt. */
+const returnNote = (instant: Date) => `Return to lender by ${ncipDateTime(instant)}`;
 
-/** The lender's DateForReturn kept at AcceptItem: a patron's loan never runs past it. */
+/** The lender's DateForReturn kept at AcceptItem (the item's dueBackAt): no loan of it runs past it. */
 export function dueDateCapOf(item: Item): Date | undefined {
-  const note = [item.internalNote3, item.internalNote2, item.internalNote1].find((n) => n.startsWith(RETURN_NOTE));
-  if (!note) return undefined;
-  const instant = new Date(note.slice(RETURN_NOTE.length));
-  return Number.isNaN(instant.getTime()) ? undefined : instant;
+  return item.dueBackAt ?? undefined;
 }
 
 const circulationStatuses: Record<ItemStatus, string> = {
@@ -217,10 +216,10 @@ function pickupLibrary(ctx: ServiceContext, pickupLocation: string | undefined):
 
 function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSuccessResponse {
   const { engine, config } = ctx;
-  if (request.userId === undefined) throw refuse('Needed Data Missing', 'AcceptItem needs the user the item is held for.', 'UserId');
-  const { patron } = requireUser(ctx, request);
+  // UserId is optional in AcceptItem: without one the item is created and held for nobody yet.
+  const patron = request.userId === undefined ? undefined : requireUser(ctx, request).patron;
   // Nothing is created for a user who could not pick the item up.
-  assertPatronInGoodStanding(engine.db, patron, engine.clock.now());
+  if (patron) assertPatronInGoodStanding(engine.db, patron, engine.clock.now());
   const earlier = temporaryItemOfRequest(engine, request.requestId);
   if (earlier) {
     throw refuse('Duplicate Request', `Request ${request.requestId} was already accepted as item ${earlier.barcode}.`, 'RequestId', request.requestId);
@@ -229,8 +228,10 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
   const dateForReturn = parseDate(request.dateForReturn, 'DateForReturn');
   const pickup = pickupLibrary(ctx, request.pickupLocation);
   const description = request.bibliographicDescription ?? {};
-  // ILLiad and Bookstrap put the lending library in Publisher; other clients leave it to the header.
+  // ILLiad puts the lending library in Publisher; other clients leave it to the header.
   const lender = description.publisher ?? request.header.fromAgencyId;
+  // Ex Libris' Ext/ItemNote, when the client sends one, is the note staff see on the item.
+  const note = request.itemNote ?? `ILL request ${request.requestId} from ${lender}`;
   const title = description.title?.trim() ? description.title : `Interlibrary loan ${request.requestId}`;
   const { library, location } = config.temporaryItems;
 
@@ -259,12 +260,14 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
       temporary: true,
       illRequestId: request.requestId,
       lendingLibrary: lender,
-      fulfillmentNote: `ILL request ${request.requestId} from ${lender}`,
+      fulfillmentNote: note,
       internalNote1: `ILL request ${request.requestId}`,
       internalNote2: `Lending library: ${lender}`,
       internalNote3: dateForReturn ? returnNote(dateForReturn) : '',
+      // The engine caps every loan of the item at the lender's date, at NCIP and REST desks alike.
+      dueBackAt: dateForReturn ?? null,
     });
-    placeHold(engine, { patronId: patron.id, itemId: created.id, pickupLibraryCode: pickup, comment: `ILL request ${request.requestId}` });
+    if (patron) placeHold(engine, { patronId: patron.id, itemId: created.id, pickupLibraryCode: pickup, comment: `ILL request ${request.requestId}` });
     return created;
   });
   return { service: 'AcceptItem', header: ctx.header, requestId: request.requestId, itemId: item.barcode };
@@ -281,24 +284,23 @@ function checkOutItem(ctx: ServiceContext, request: CheckOutItemRequest): NcipSu
     }
     throw refuse('Item Already Checked Out', `Item ${item.barcode} is on loan to another user.`, 'ItemId', item.barcode);
   }
-  const now = engine.clock.now();
   const desired = parseDate(request.desiredDateDue, 'DesiredDateDue');
-  const cap = dueDateCapOf(item);
-  const usableCap = cap && cap.getTime() > now.getTime() ? cap : undefined;
-  const loan = engine.db.transaction(() => {
-    const forced = desired && usableCap && desired.getTime() > usableCap.getTime() ? usableCap : desired;
-    const made = checkOut(engine, {
-      patronId: patron.id,
-      itemId: item.id,
-      libraryCode: config.circulation.library,
-      ...(config.circulation.desk ? { deskCode: config.circulation.desk } : {}),
-      ...(forced ? { dueDate: forced } : {}),
-    });
-    // The loan policy's date, still never past the lender's return date.
-    if (!forced && usableCap && made.dueDate.getTime() > usableCap.getTime()) return changeDueDate(engine, made.id, usableCap);
-    return made;
+  // The engine applies the patron's expiry, the item's dueBackAt and the closed days to either date.
+  const loan = checkOut(engine, {
+    patronId: patron.id,
+    itemId: item.id,
+    libraryCode: config.circulation.library,
+    ...(config.circulation.desk ? { deskCode: config.circulation.desk } : {}),
+    ...(desired ? { dueDate: desired } : {}),
   });
-  return { service: 'CheckOutItem', header: ctx.header, itemId: item.barcode, userId: givenId, dateDue: ncipDateTime(loan.dueDate), renewalCount: loan.renewals };
+  return {
+    service: 'CheckOutItem',
+    header: ctx.header,
+    itemId: item.barcode,
+    userId: givenId,
+    dateDue: ncipDateTime(loan.dueDate),
+    renewalCount: loan.renewals,
+  };
 }
 
 function routingInstructions(outcome: string, destination: string): string {
@@ -349,13 +351,14 @@ function renewItem(ctx: ServiceContext, request: RenewItemRequest): NcipSuccessR
     throw refuse('Item Not Checked Out To This User', `Item ${item.barcode} is on loan to another user.`, 'ItemId', item.barcode);
   }
   const desired = parseDate(request.desiredDateDue, 'DesiredDateDue');
-  const cap = dueDateCapOf(item);
+  const lenderDate = dueDateCapOf(item);
   const renewed = engine.db.transaction(() => {
     if (desired) {
-      // The ILL system passes on the date the lender granted: set it, as staff would.
-      const target = cap && desired.getTime() > cap.getTime() ? cap : desired;
-      if (target.getTime() === loan.dueDate.getTime()) return loan;
-      changeDueDate(engine, loan.id, target);
+      // The ILL system passes on the date the lender granted: the loan gets it, as staff would set
+      // it, and a borrowed item's lender date moves with it (the lender renewed).
+      if (lenderDate && desired.getTime() > lenderDate.getTime()) updateItem(engine, item.id, { dueBackAt: desired });
+      if (desired.getTime() === loan.dueDate.getTime()) return loan;
+      changeDueDate(engine, loan.id, desired);
       return engine.db
         .update(loans)
         .set({ renewals: loan.renewals + 1, lastRenewDate: engine.clock.now() })
@@ -363,10 +366,16 @@ function renewItem(ctx: ServiceContext, request: RenewItemRequest): NcipSuccessR
         .returning()
         .get();
     }
-    const byPolicy = renewLoan(engine, loan.id);
-    return cap && byPolicy.dueDate.getTime() > cap.getTime() ? changeDueDate(engine, loan.id, cap) : byPolicy;
+    return renewLoan(engine, loan.id);
   });
-  return { service: 'RenewItem', header: ctx.header, itemId: item.barcode, userId: givenId, dateDue: ncipDateTime(renewed.dueDate), renewalCount: renewed.renewals };
+  return {
+    service: 'RenewItem',
+    header: ctx.header,
+    itemId: item.barcode,
+    userId: givenId,
+    dateDue: ncipDateTime(renewed.dueDate),
+    renewalCount: renewed.renewals,
+  };
 }
 
 function requestItem(ctx: ServiceContext, request: RequestItemRequest): NcipSuccessResponse {

@@ -2,12 +2,18 @@
  * One row per simulated vendor. Adding a vendor = a folder under `src/vendors/` and a row here.
  */
 import { almaVendor } from './alma/index.ts';
+import { horizonVendor } from './horizon/index.ts';
+import { sierraVendor } from './sierra/index.ts';
+import { symphonyVendor } from './symphony/index.ts';
 import type { VendorDefinition, VendorId } from './types.ts';
 import { wmsVendor } from './wms/index.ts';
 
 export const vendorRegistry: Partial<Record<VendorId, VendorDefinition>> = {
   alma: almaVendor,
+  sierra: sierraVendor,
   wms: wmsVendor,
+  symphony: symphonyVendor,
+  horizon: horizonVendor,
 };
 
 export function registeredVendors(): VendorDefinition[] {

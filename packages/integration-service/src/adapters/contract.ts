@@ -163,7 +163,13 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
 
     test('place hold twice', async ({ system, fixture, probe }) => {
       await system.createTemporaryItem(temporaryItem('9000005', 'CT-9000005', fixture));
-      const hold = { requestId: '9000005', patronId: fixture.patronId, itemBarcode: 'CT-9000005', pickupLocation: fixture.pickupLocation, inLibraryUseOnly: false };
+      const hold = {
+        requestId: '9000005',
+        patronId: fixture.patronId,
+        itemBarcode: 'CT-9000005',
+        pickupLocation: fixture.pickupLocation,
+        inLibraryUseOnly: false,
+      };
       expect((await system.placeHold(hold)).kind).toBe('done');
       expect((await system.placeHold(hold)).kind).toBe('already-done');
       expect(await probe.holds('CT-9000005')).toHaveLength(1);
@@ -242,7 +248,13 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
     });
 
     test('charge fee', async ({ system, fixture, probe }) => {
-      const outcome = await system.chargeFee({ requestId: '9000014', patronId: fixture.patronId, feeType: fixture.feeType, amount: 7.5, comment: 'ILL fee for request 9000014' });
+      const outcome = await system.chargeFee({
+        requestId: '9000014',
+        patronId: fixture.patronId,
+        feeType: fixture.feeType,
+        amount: 7.5,
+        comment: 'ILL fee for request 9000014',
+      });
       expect(outcome.kind).toBe('done');
       expect(await probe.fees(fixture.patronId)).toContainEqual({ amount: 7.5, feeType: fixture.feeType, comment: 'ILL fee for request 9000014' });
     });
@@ -276,7 +288,12 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
     });
 
     test('lending hold', async ({ system, fixture }) => {
-      const outcome = await system.placeLendingHold({ requestId: '9000018', itemBarcode: fixture.lendableBarcodes[9], title: 'x', patronId: fixture.accountId });
+      const outcome = await system.placeLendingHold({
+        requestId: '9000018',
+        itemBarcode: fixture.lendableBarcodes[9],
+        title: 'x',
+        patronId: fixture.accountId,
+      });
       expect(outcome.kind).toBe('done');
     });
   });

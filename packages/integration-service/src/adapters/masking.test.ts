@@ -19,7 +19,9 @@ describe('masking secrets in protocol traffic', () => {
     expect(maskBody(JSON.stringify({ user: 'ill', password: 'hunter2', nested: { clientSecret: 's3' } }))).toBe(
       JSON.stringify({ user: 'ill', password: '****', nested: { clientSecret: '****' } }),
     );
-    expect(maskBody('<user><primary_id>p1</primary_id><password>hunter2</password></user>')).toBe('<user><primary_id>p1</primary_id><password>****</password></user>');
+    expect(maskBody('<user><primary_id>p1</primary_id><password>hunter2</password></user>')).toBe(
+      '<user><primary_id>p1</primary_id><password>****</password></user>',
+    );
     expect(maskBody('grant_type=client_credentials&client_secret=s3&scope=x')).toBe('grant_type=client_credentials&client_secret=****&scope=x');
     expect(maskBody('<ns1:AuthenticationInputData>1234</ns1:AuthenticationInputData>')).toBe('<ns1:AuthenticationInputData>****</ns1:AuthenticationInputData>');
   });

@@ -4,7 +4,8 @@
  */
 export const mask = '****';
 
-const secretName = /^(?:api[-_]?key|apikey|wskey|token|access[-_]?token|refresh[-_]?token|password|passwd|pin|pin[-_]?number|secret|client[-_]?secret|x-api-key|x-sirs-sessiontoken|sessiontoken|authorization|cookie|set-cookie)$/i;
+const secretName =
+  /^(?:api[-_]?key|apikey|wskey|token|access[-_]?token|refresh[-_]?token|password|passwd|pin|pin[-_]?number|secret|client[-_]?secret|x-api-key|x-sirs-sessiontoken|sessiontoken|authorization|cookie|set-cookie)$/i;
 /** names that look secret only as a whole word inside longer keys (`clientSecret`, `staffPassword`) */
 const secretPart = /(?:password|secret|token|apikey|api_key)/i;
 
@@ -70,7 +71,10 @@ export function maskBody(body: string | undefined): string | undefined {
     }
   }
   return body
-    .replace(/<((?:[\w-]+:)?(?:password|pin_number|pin|secret|client_secret|token|AuthenticationInputData|apikey))(\s[^>]*)?>[\s\S]*?<\/\1>/gi, `<$1$2>${mask}</$1>`)
+    .replace(
+      /<((?:[\w-]+:)?(?:password|pin_number|pin|secret|client_secret|token|AuthenticationInputData|apikey))(\s[^>]*)?>[\s\S]*?<\/\1>/gi,
+      `<$1$2>${mask}</$1>`,
+    )
     .replace(/((?:^|&)(?:password|client_secret|apikey|api_key|token|pin)=)[^&]*/gi, `$1${mask}`)
     .replace(/("(?:password|secret|token|apiKey|api_key|clientSecret|pin)"\s*:\s*)"[^"]*"/gi, `$1"${mask}"`);
 }

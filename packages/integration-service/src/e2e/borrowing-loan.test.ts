@@ -72,7 +72,9 @@ describe('a borrowing loan from request to complete, against the simulated Alma,
   it('checks the temporary item in when ILL marks it returned while still on loan', async () => {
     const h = await useHarness();
     const desk = almaDesk(h);
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     for (const action of ['send', 'supplier-shipped', 'receive']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
     await h.drain();
     await desk.checkIn(id);

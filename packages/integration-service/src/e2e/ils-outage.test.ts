@@ -9,9 +9,12 @@ describe('an ILS outage during receive', () => {
   it('still receives, retries after recovery, succeeds once and duplicates nothing', async () => {
     const h = await useHarness();
     const desk = almaDesk(h);
-    const faults = (body: unknown) => h.sim.app.request(`${almaHost}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const faults = (body: unknown) =>
+      h.sim.app.request(`${almaHost}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     for (const action of ['send', 'supplier-shipped']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
     await h.drain();
 
@@ -26,9 +29,14 @@ describe('an ILS outage during receive', () => {
     expect(during.attention).toEqual([
       expect.objectContaining({ step: 'create-temporary-item', state: 'failed-retryable', reason: expect.stringContaining('Alma is unavailable') }),
     ]);
-    expect(during.steps.find((s: { name: string }) => s.name === 'place-hold')).toMatchObject({ state: 'pending', waitingFor: `${id}:create-temporary-item:${id}` });
+    expect(during.steps.find((s: { name: string }) => s.name === 'place-hold')).toMatchObject({
+      state: 'pending',
+      waitingFor: `${id}:create-temporary-item:${id}`,
+    });
     expect(during.history.map((e: { text: string }) => e.text)).toContain(
-      'Temporary item record failed to create (Alma is unavailable while creating temporary item ' + id + ' (HTTP 503: <html><body><h1>503 Service Unavailable</h1></body></html>)). Will retry.',
+      'Temporary item record failed to create (Alma is unavailable while creating temporary item ' +
+        id +
+        ' (HTTP 503: <html><body><h1>503 Service Unavailable</h1></body></html>)). Will retry.',
     );
 
     // Not due yet: nothing runs, nothing is hammered.
@@ -62,15 +70,20 @@ describe('an ILS outage during receive', () => {
 
   it('stops retrying after the attempt budget and asks staff, who can retry once the ILS is back', async () => {
     const h = await useHarness({ maxAttempts: 3 });
-    const faults = (body: unknown) => h.sim.app.request(`${almaHost}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const faults = (body: unknown) =>
+      h.sim.app.request(`${almaHost}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     await faults({ down: true });
     for (let i = 0; i < 5; i += 1) {
       await h.drain();
       h.clock.advance(10 * 60_000);
     }
     const stuck = await h.ok(200, 'GET', `/v1/requests/${id}`);
-    expect(stuck.attention).toEqual([expect.objectContaining({ step: 'lookup-patron', state: 'needs-staff', reason: expect.stringContaining('gave up after 3 attempts') })]);
+    expect(stuck.attention).toEqual([
+      expect.objectContaining({ step: 'lookup-patron', state: 'needs-staff', reason: expect.stringContaining('gave up after 3 attempts') }),
+    ]);
 
     await faults({});
     const retried = await h.ok(202, 'POST', `/v1/requests/${id}/steps/${encodeURIComponent(stuck.attention[0].stepKey)}/retry`);

@@ -13,7 +13,9 @@ describe('a lending loan from ship to check-in, against the simulated Alma, thro
     // The library moves lent items to its ILL temporary location while they are away.
     await h.ok(200, 'PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { settings: { lending: { illTemporaryLocation: 'ILL' } } } });
 
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'lending', borrowingLibrary: 'PARTNR', title: item.title, itemBarcode: item.barcode } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'PARTNR', title: item.title, itemBarcode: item.barcode },
+    });
     const shipped = await h.ok(200, 'POST', `/v1/requests/${id}/ship`, { body: { dueDate: '2025-04-16' } });
     expect(shipped).toMatchObject({ status: 'shipped', itemBarcode: item.barcode, dueDate: '2025-04-16', pendingSteps: 2 });
     await h.drain();
@@ -60,7 +62,9 @@ describe('a lending loan from ship to check-in, against the simulated Alma, thro
   it('completes when circulation already checked the item in, and says so', async () => {
     const h = await useHarness();
     const desk = almaDesk(h);
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'lending', borrowingLibrary: 'PARTNR', title: item.title, itemBarcode: item.barcode } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'PARTNR', title: item.title, itemBarcode: item.barcode },
+    });
     await h.ok(200, 'POST', `/v1/requests/${id}/ship`, { body: { dueDate: '2025-04-16' } });
     await h.drain();
     await desk.checkIn(item.barcode, 'MAIN');

@@ -82,7 +82,10 @@ describe('partner libraries: both sides in the service', () => {
     const h = await useHarness();
     const tulsa = { key: h.keys.TULSA };
     const partnr = { key: h.keys.PARTNR };
-    const borrowing = await h.ok(201, 'POST', '/v1/requests', { ...tulsa, body: { role: 'borrowing', title: 'Opticks', patronId: patron, lenders: ['PARTNR', 'LENDB'] } });
+    const borrowing = await h.ok(201, 'POST', '/v1/requests', {
+      ...tulsa,
+      body: { role: 'borrowing', title: 'Opticks', patronId: patron, lenders: ['PARTNR', 'LENDB'] },
+    });
     const sent = await h.ok(200, 'POST', `/v1/requests/${borrowing.id}/send`, tulsa);
     await h.ok(200, 'POST', `/v1/requests/${sent.partnerRequestId}/respond-unfilled`, { ...partnr, body: { reason: 'on loan' } });
     const moved = await h.ok(200, 'GET', `/v1/requests/${borrowing.id}`, tulsa);
@@ -95,7 +98,10 @@ describe('partner libraries: both sides in the service', () => {
     const h = await useHarness();
     const tulsa = { key: h.keys.TULSA };
     const partnr = { key: h.keys.PARTNR };
-    const borrowing = await h.ok(201, 'POST', '/v1/requests', { ...tulsa, body: { role: 'borrowing', title: 'Opticks', patronId: patron, lenders: ['PARTNR'] } });
+    const borrowing = await h.ok(201, 'POST', '/v1/requests', {
+      ...tulsa,
+      body: { role: 'borrowing', title: 'Opticks', patronId: patron, lenders: ['PARTNR'] },
+    });
     const sent = await h.ok(200, 'POST', `/v1/requests/${borrowing.id}/send`, tulsa);
     await h.ok(200, 'POST', `/v1/requests/${sent.partnerRequestId}/ship`, { ...partnr, body: { itemBarcode: sciItem.barcode, dueDate: '2025-04-30' } });
     // The lender checks the item in before the borrower has even received it: "complete" cannot apply.

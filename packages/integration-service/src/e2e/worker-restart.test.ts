@@ -21,7 +21,9 @@ function sharedWorld() {
 }
 
 async function receivedRequest(h: Awaited<ReturnType<typeof createHarness>>): Promise<string> {
-  const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+  const { id } = await h.ok(201, 'POST', '/v1/requests', {
+    body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+  });
   for (const action of ['send', 'supplier-shipped', 'receive']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
   return id;
 }

@@ -27,15 +27,28 @@ const barcodeSchema = z
   .openapi({ example: '39000000001' });
 
 export const pagingQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' }, example: 50 }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' }, example: 0 }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ param: { name: 'limit', in: 'query' }, example: 50 }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .openapi({ param: { name: 'offset', in: 'query' }, example: 0 }),
 });
 
 // ---- libraries -------------------------------------------------------------------------------
 
 export const borrowerIdentifiersSchema = lendingSettingsSchema.shape.borrowerIdentifiers.unwrap();
 
-const credentialsView = z.record(z.string(), z.string()).openapi({ description: 'Which credentials are set; values are always masked.', example: { apiKey: '********' } });
+const credentialsView = z
+  .record(z.string(), z.string())
+  .openapi({ description: 'Which credentials are set; values are always masked.', example: { apiKey: '********' } });
 
 export const libraryViewSchema = z
   .object({
@@ -58,7 +71,9 @@ export const libraryWithKeySchema = libraryViewSchema
   .extend({ apiKey: z.string().openapi({ description: "The library's API key. Shown once: store it now." }) })
   .openapi('LibraryWithKey');
 
-export const libraryListSchema = z.object({ libraries: z.array(libraryViewSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi('LibraryList');
+export const libraryListSchema = z
+  .object({ libraries: z.array(libraryViewSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi('LibraryList');
 
 // ---- requests --------------------------------------------------------------------------------
 
@@ -140,9 +155,7 @@ export const stepViewSchema = z
   .openapi('Step');
 export type StepView = z.infer<typeof stepViewSchema>;
 
-export const requestDetailSchema = requestSummarySchema
-  .extend({ history: z.array(historyEntrySchema), steps: z.array(stepViewSchema) })
-  .openapi('Request');
+export const requestDetailSchema = requestSummarySchema.extend({ history: z.array(historyEntrySchema), steps: z.array(stepViewSchema) }).openapi('Request');
 export type RequestDetail = z.infer<typeof requestDetailSchema>;
 
 export const requestListSchema = z
@@ -162,8 +175,18 @@ export const newBorrowingRequestSchema = z
     serviceType: z.enum(['loan', 'copy']).default('loan'),
     title: z.string().trim().min(1).max(500),
     author: z.string().trim().min(1).max(300).optional(),
-    isbn: z.string().trim().regex(/^[0-9Xx-]{10,17}$/, 'an ISBN (10 or 13 digits)').optional(),
-    patronId: z.string().trim().min(1).max(100).optional().openapi({ description: 'The identifier the ILS knows the patron by. Needed before a loan can be sent.' }),
+    isbn: z
+      .string()
+      .trim()
+      .regex(/^[0-9Xx-]{10,17}$/, 'an ISBN (10 or 13 digits)')
+      .optional(),
+    patronId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: 'The identifier the ILS knows the patron by. Needed before a loan can be sent.' }),
     pickupLocation: z.string().trim().min(1).max(40).optional().openapi({ description: "One of the library's pickup location codes." }),
     lenders: z.array(symbolSchema).max(20).default([]).openapi({ description: 'The lender string (rota), in order.' }),
     inLibraryUseOnly: z.boolean().default(false),
@@ -177,7 +200,11 @@ export const newLendingRequestSchema = z
     borrowingLibrary: symbolSchema,
     title: z.string().trim().min(1).max(500),
     author: z.string().trim().min(1).max(300).optional(),
-    isbn: z.string().trim().regex(/^[0-9Xx-]{10,17}$/, 'an ISBN (10 or 13 digits)').optional(),
+    isbn: z
+      .string()
+      .trim()
+      .regex(/^[0-9Xx-]{10,17}$/, 'an ISBN (10 or 13 digits)')
+      .optional(),
     itemBarcode: barcodeSchema.optional(),
     inLibraryUseOnly: z.boolean().default(false),
   })

@@ -31,7 +31,8 @@ export function toLibraryView(library: Library, registry: AdapterRegistry): Libr
 /** States in which a step wants staff to look (a retryable failure is shown too: the ILS is failing). */
 const attentionStates = new Set(['needs-staff', 'configuration-error', 'failed-retryable']);
 
-const reasonOf = (outcome: StepOutcome<Record<string, unknown>> | undefined): string | undefined => (outcome && 'reason' in outcome ? outcome.reason : undefined);
+const reasonOf = (outcome: StepOutcome<Record<string, unknown>> | undefined): string | undefined =>
+  outcome && 'reason' in outcome ? outcome.reason : undefined;
 
 function waitingFor(job: Job, jobs: Job[]): string | undefined {
   if (job.state !== 'pending') return undefined;

@@ -11,7 +11,9 @@ describe('POST /v1/libraries (errors)', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_INPUT');
-    expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['symbol', 'name', 'connection.ils', 'connection.baseUrl']));
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(['symbol', 'name', 'connection.ils', 'connection.baseUrl']),
+    );
     expect(snapshot(h)).toBe(before);
   });
 

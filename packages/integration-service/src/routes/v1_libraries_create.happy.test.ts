@@ -24,7 +24,9 @@ describe('POST /v1/libraries (happy)', () => {
 
     // The key works for the library's own requests, and only its hash is stored.
     expect((await h.request('GET', '/v1/requests', { key: created.apiKey })).status).toBe(200);
-    const stored = h.service.database.sqlite.prepare("select key_hash from api_keys where prefix = ?").all(created.apiKey.slice(0, 8)) as { key_hash: string }[];
+    const stored = h.service.database.sqlite.prepare('select key_hash from api_keys where prefix = ?').all(created.apiKey.slice(0, 8)) as {
+      key_hash: string;
+    }[];
     expect(stored).toHaveLength(1);
     expect(stored[0]?.key_hash).not.toContain(created.apiKey);
 

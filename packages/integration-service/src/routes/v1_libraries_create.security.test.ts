@@ -29,8 +29,14 @@ describe('POST /v1/libraries (security)', () => {
       }),
     });
     const app = createApp({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, logger, adminKey: h.adminKey });
-    const body = libraryBody('SECR', { connection: { ils: 'alma', protocol: 'rest', baseUrl: 'http://alma.sim.test', credentials: { apiKey: 'l8xx-very-secret' }, library: 'MAIN' } });
-    const response = await app.request('/v1/libraries', { method: 'POST', headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const body = libraryBody('SECR', {
+      connection: { ils: 'alma', protocol: 'rest', baseUrl: 'http://alma.sim.test', credentials: { apiKey: 'l8xx-very-secret' }, library: 'MAIN' },
+    });
+    const response = await app.request('/v1/libraries', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(response.status).toBe(201);
     expect(await response.text()).not.toContain('l8xx-very-secret');
     expect(lines.join('')).toContain('SECR');

@@ -14,7 +14,8 @@ export const createLibraryBodySchema = z
     settings: integrationSettingsSchema.default(integrationSettingsSchema.parse({})),
     pickupLocations: z.array(pickupLocationSchema).max(200).default([]),
     borrowerIdentifiers: borrowerIdentifiersSchema.optional().openapi({
-      description: 'Lending: borrowing library symbol → ILS patron ID of its institutional account, and a default account. Same as settings.lending.borrowerIdentifiers.',
+      description:
+        'Lending: borrowing library symbol → ILS patron ID of its institutional account, and a default account. Same as settings.lending.borrowerIdentifiers.',
     }),
   })
   .openapi('NewLibrary');
@@ -38,8 +39,16 @@ export const route = createRoute({
 export function registerV1LibrariesCreate(app: App, deps: AppDeps) {
   app.openapi(route, (c) => {
     const body = c.req.valid('json');
-    const settings = body.borrowerIdentifiers ? { ...body.settings, lending: { ...body.settings.lending, borrowerIdentifiers: body.borrowerIdentifiers } } : body.settings;
-    const { library, apiKey } = createLibrary(deps, { symbol: body.symbol, name: body.name, connection: body.connection, settings, pickupLocations: body.pickupLocations });
+    const settings = body.borrowerIdentifiers
+      ? { ...body.settings, lending: { ...body.settings.lending, borrowerIdentifiers: body.borrowerIdentifiers } }
+      : body.settings;
+    const { library, apiKey } = createLibrary(deps, {
+      symbol: body.symbol,
+      name: body.name,
+      connection: body.connection,
+      settings,
+      pickupLocations: body.pickupLocations,
+    });
     deps.logger.info({ library: library.symbol, ils: library.connection.ils, protocol: library.connection.protocol }, 'library created');
     return c.json({ ...toLibraryView(library, deps.registry), apiKey }, 201);
   });

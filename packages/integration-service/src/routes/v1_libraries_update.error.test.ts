@@ -5,7 +5,10 @@ describe('PATCH /v1/libraries/{symbol} (errors)', () => {
   it('refuses settings that do not validate or cross-check, changing nothing', async () => {
     const h = await useHarness();
     const before = snapshot(h);
-    const typed = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { settings: { borrowing: { localLoanDays: 0, illLocation: 'has space' } } } });
+    const typed = await h.request('PATCH', '/v1/libraries/TULSA', {
+      key: h.adminKey,
+      body: { settings: { borrowing: { localLoanDays: 0, illLocation: 'has space' } } },
+    });
     expect(typed.status).toBe(400);
     expect(typed.body.error.details.map((d: { path: string }) => d.path)).toEqual(['settings.borrowing.illLocation', 'settings.borrowing.localLoanDays']);
     const crossed = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { settings: { lending: { placeHoldOnRequestedItem: true } } } });

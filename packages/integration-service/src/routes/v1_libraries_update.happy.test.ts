@@ -10,7 +10,10 @@ describe('PATCH /v1/libraries/{symbol} (happy)', () => {
     });
     expect(updated).toMatchObject({
       name: 'Tulsa Library',
-      settings: { borrowing: { temporaryBarcodeSource: 'supplier-barcode', illLocation: 'ILL', temporaryItemPolicy: 'ILL' }, lending: { borrowerIdentifiers: { map: { PARTNR: expect.any(String) } } } },
+      settings: {
+        borrowing: { temporaryBarcodeSource: 'supplier-barcode', illLocation: 'ILL', temporaryItemPolicy: 'ILL' },
+        lending: { borrowerIdentifiers: { map: { PARTNR: expect.any(String) } } },
+      },
     });
   });
 
@@ -21,7 +24,10 @@ describe('PATCH /v1/libraries/{symbol} (happy)', () => {
       key: h.adminKey,
       body: { connection: { ...current.connection, circulationDesk: 'RS_DESK' }, borrowerIdentifiers: { map: { OKLA: 'ILL-OKLA' } } },
     });
-    const row = h.service.database.sqlite.prepare("select connection, settings from libraries where symbol = 'TULSA'").get() as { connection: string; settings: string };
+    const row = h.service.database.sqlite.prepare("select connection, settings from libraries where symbol = 'TULSA'").get() as {
+      connection: string;
+      settings: string;
+    };
     expect(JSON.parse(row.connection)).toMatchObject({ circulationDesk: 'RS_DESK', credentials: { apiKey: 'alma-demo-key' } });
     expect(JSON.parse(row.settings).lending.borrowerIdentifiers).toEqual({ map: { OKLA: 'ILL-OKLA' } });
 

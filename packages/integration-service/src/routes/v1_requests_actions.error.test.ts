@@ -49,7 +49,9 @@ describe('POST /v1/requests/{id}/{action} (errors)', () => {
 
   it('refuses a ship date in the past (422) and an unknown request (404)', async () => {
     const h = await useHarness();
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'lending', borrowingLibrary: 'OKLA', title: 'Opticks', itemBarcode: '31000000010001' } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'OKLA', title: 'Opticks', itemBarcode: '31000000010001' },
+    });
     const before = snapshot(h);
     const past = await h.request('POST', `/v1/requests/${id}/ship`, { body: { dueDate: '2020-01-01' } });
     expect(past.status).toBe(422);

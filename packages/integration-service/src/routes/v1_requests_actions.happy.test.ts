@@ -21,7 +21,9 @@ describe('POST /v1/requests/{id}/{action} (happy)', () => {
 
   it('takes an action with or without a body, and answers with the request after it', async () => {
     const h = await useHarness();
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     const reviewed = await h.ok(200, 'POST', `/v1/requests/${id}/review`);
     expect(reviewed).toMatchObject({ status: 'reviewed', allowedActions: ['send', 'cancel'] });
     await h.ok(200, 'POST', `/v1/requests/${id}/send`, { body: { note: 'rush' } });

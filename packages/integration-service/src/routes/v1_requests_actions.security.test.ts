@@ -4,7 +4,10 @@ import { snapshot, useHarness } from '../testutil/harness.ts';
 describe('POST /v1/requests/{id}/{action} (security)', () => {
   it("cannot act on another library's request (404) and needs a library key", async () => {
     const h = await useHarness();
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { key: h.keys.TULSA, body: { role: 'borrowing', title: 'Dracula', lenders: ['LENDA'], patronId: 'p1' } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      key: h.keys.TULSA,
+      body: { role: 'borrowing', title: 'Dracula', lenders: ['LENDA'], patronId: 'p1' },
+    });
     const before = snapshot(h);
     const other = await h.request('POST', `/v1/requests/${id}/cancel`, { key: h.keys.PARTNR });
     expect(other.status).toBe(404);

@@ -26,7 +26,10 @@ export const actionBodySchemas = {
     })
     .strict()
     .openapi('SupplierShippedBody'),
-  'supplier-unfilled': z.object({ reason: z.string().trim().min(1).max(500).optional(), note }).strict().openapi('SupplierUnfilledBody'),
+  'supplier-unfilled': z
+    .object({ reason: z.string().trim().min(1).max(500).optional(), note })
+    .strict()
+    .openapi('SupplierUnfilledBody'),
   receive: z
     .object({
       temporaryBarcode: z
@@ -43,7 +46,10 @@ export const actionBodySchemas = {
   'request-renewal': plain('RequestRenewalBody'),
   'renewal-approved': z.object({ newDueDate: calendarDateSchema, note }).strict().openapi('RenewalApprovedBody'),
   'renewal-denied': plain('RenewalDeniedBody'),
-  recall: z.object({ dueDate: calendarDateSchema.optional().openapi({ description: 'The recall due date.' }), note }).strict().openapi('RecallBody'),
+  recall: z
+    .object({ dueDate: calendarDateSchema.optional().openapi({ description: 'The recall due date.' }), note })
+    .strict()
+    .openapi('RecallBody'),
   overdue: plain('OverdueBody'),
   'mark-returned': plain('MarkReturnedBody'),
   'mark-lost': z
@@ -59,7 +65,10 @@ export const actionBodySchemas = {
     })
     .strict()
     .openapi('ShipBody'),
-  'respond-unfilled': z.object({ reason: z.string().trim().min(1).max(500).optional(), note }).strict().openapi('RespondUnfilledBody'),
+  'respond-unfilled': z
+    .object({ reason: z.string().trim().min(1).max(500).optional(), note })
+    .strict()
+    .openapi('RespondUnfilledBody'),
   'renewal-requested': plain('RenewalRequestedBody'),
   'approve-renewal': z.object({ newDueDate: calendarDateSchema, note }).strict().openapi('ApproveRenewalBody'),
   'deny-renewal': plain('DenyRenewalBody'),

@@ -9,7 +9,15 @@ describe('POST /v1/requests (happy)', () => {
   it('creates a borrowing request with a barcode-safe ID and queues the patron check', async () => {
     const h = await useHarness();
     const created = await h.ok(201, 'POST', '/v1/requests', {
-      body: { role: 'borrowing', title: 'Dracula', author: 'Stoker, Bram', isbn: '978-0-00-000011-4', patronId: patron, pickupLocation: 'main', lenders: ['lenda', 'LENDB'] },
+      body: {
+        role: 'borrowing',
+        title: 'Dracula',
+        author: 'Stoker, Bram',
+        isbn: '978-0-00-000011-4',
+        patronId: patron,
+        pickupLocation: 'main',
+        lenders: ['lenda', 'LENDB'],
+      },
     });
     expect(isValidRequestId(created.id)).toBe(true);
     expect(created).toMatchObject({
@@ -32,8 +40,16 @@ describe('POST /v1/requests (happy)', () => {
 
   it('creates a lending request ("Can you supply?")', async () => {
     const h = await useHarness();
-    const created = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'lending', borrowingLibrary: 'okla', title: 'Opticks', itemBarcode: '31000000010001' } });
-    expect(created).toMatchObject({ role: 'lending', status: 'can-you-supply', borrowingLibrary: 'OKLA', itemBarcode: '31000000010001', allowedActions: ['ship', 'respond-unfilled', 'cancel'] });
+    const created = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'okla', title: 'Opticks', itemBarcode: '31000000010001' },
+    });
+    expect(created).toMatchObject({
+      role: 'lending',
+      status: 'can-you-supply',
+      borrowingLibrary: 'OKLA',
+      itemBarcode: '31000000010001',
+      allowedActions: ['ship', 'respond-unfilled', 'cancel'],
+    });
     expect(created.history[0].text).toBe('Lending loan request from OKLA: can you supply "Opticks" (item 31000000010001)?');
   });
 });

@@ -19,8 +19,17 @@ export const listRequestsQuerySchema = pagingQuerySchema.extend({
       return statuses;
     })
     .openapi({ param: { name: 'status', in: 'query' }, description: 'One status or several, comma-separated.', example: 'received,overdue' }),
-  role: z.enum(['borrowing', 'lending']).optional().openapi({ param: { name: 'role', in: 'query' } }),
-  title: z.string().trim().min(1).max(200).optional().openapi({ param: { name: 'title', in: 'query' }, description: 'Part of the title.' }),
+  role: z
+    .enum(['borrowing', 'lending'])
+    .optional()
+    .openapi({ param: { name: 'role', in: 'query' } }),
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'title', in: 'query' }, description: 'Part of the title.' }),
   needsAttention: z
     .enum(['true', 'false'])
     .optional()
@@ -47,14 +56,26 @@ export function registerV1RequestsList(app: App, deps: AppDeps) {
     const filter = { libraryId: library.id, role: query.role, status: query.status, title: query.title };
     if (query.needsAttention === undefined) {
       const { requests, total } = listRequests(deps.db, { ...filter, limit: query.limit, offset: query.offset });
-      const jobs = jobsOfRequests(deps.db, requests.map((r) => r.id));
-      return c.json({ requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])), total, limit: query.limit, offset: query.offset }, 200);
+      const jobs = jobsOfRequests(
+        deps.db,
+        requests.map((r) => r.id),
+      );
+      return c.json(
+        { requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])), total, limit: query.limit, offset: query.offset },
+        200,
+      );
     }
     // Attention is derived from the steps, so this filter pages over the derived list.
     const wanted = query.needsAttention === 'true';
     const { requests: all } = listRequests(deps.db, { ...filter, limit: 100_000, offset: 0 });
-    const jobs = jobsOfRequests(deps.db, all.map((r) => r.id));
+    const jobs = jobsOfRequests(
+      deps.db,
+      all.map((r) => r.id),
+    );
     const matching = all.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])).filter((r) => r.needsAttention === wanted);
-    return c.json({ requests: matching.slice(query.offset, query.offset + query.limit), total: matching.length, limit: query.limit, offset: query.offset }, 200);
+    return c.json(
+      { requests: matching.slice(query.offset, query.offset + query.limit), total: matching.length, limit: query.limit, offset: query.offset },
+      200,
+    );
   });
 }

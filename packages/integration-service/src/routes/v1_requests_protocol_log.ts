@@ -28,7 +28,10 @@ export const route = createRoute({
   security: [{ bearerAuth: [] }],
   request: { params: requestIdParamSchema },
   responses: {
-    200: { description: 'Every exchange with the ILS, oldest first.', content: { 'application/json': { schema: z.object({ exchanges: z.array(exchangeSchema) }) } } },
+    200: {
+      description: 'Every exchange with the ILS, oldest first.',
+      content: { 'application/json': { schema: z.object({ exchanges: z.array(exchangeSchema) }) } },
+    },
     ...commonErrorResponses,
   },
 });

@@ -6,7 +6,9 @@ describe('GET /v1/temporary-items?title= (happy)', () => {
   it("finds a temporary item's barcode by title (recovery without the strap)", async () => {
     const h = await useHarness();
     const patron = demo.alma.patrons.good.primaryId;
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'The Name of the Rose', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'The Name of the Rose', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     for (const action of ['send', 'supplier-shipped', 'receive']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
     await h.drain();
     const found = await h.ok(200, 'GET', '/v1/temporary-items?title=name%20of%20the');

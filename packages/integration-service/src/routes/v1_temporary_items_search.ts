@@ -26,9 +26,21 @@ export const route = createRoute({
   description:
     "Searches the ILS's temporary items through the adapter where the ILS can, and the library's own borrowing requests either way, so staff can find the barcode of a book whose strap was lost.",
   security: [{ bearerAuth: [] }],
-  request: { query: z.object({ title: z.string().trim().min(2).max(200).openapi({ param: { name: 'title', in: 'query' }, example: 'Dracula' }) }) },
+  request: {
+    query: z.object({
+      title: z
+        .string()
+        .trim()
+        .min(2)
+        .max(200)
+        .openapi({ param: { name: 'title', in: 'query' }, example: 'Dracula' }),
+    }),
+  },
   responses: {
-    200: { description: 'Matching temporary items.', content: { 'application/json': { schema: z.object({ items: z.array(foundSchema), ilsSearched: z.boolean() }) } } },
+    200: {
+      description: 'Matching temporary items.',
+      content: { 'application/json': { schema: z.object({ items: z.array(foundSchema), ilsSearched: z.boolean() }) } },
+    },
     ...commonErrorResponses,
   },
 });
@@ -38,7 +50,9 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
   app.openapi(route, async (c) => {
     const library = c.get('library');
     const { title } = c.req.valid('query');
-    const fromService = listRequests(deps.db, { libraryId: library.id, role: 'borrowing', title, limit: 200, offset: 0 }).requests.filter((r) => r.temporaryBarcode);
+    const fromService = listRequests(deps.db, { libraryId: library.id, role: 'borrowing', title, limit: 200, offset: 0 }).requests.filter(
+      (r) => r.temporaryBarcode,
+    );
     const byBarcode = new Map<string, z.infer<typeof foundSchema>>();
     let ilsSearched = false;
     const definition = adapterFor(deps.registry, library.connection);
@@ -70,7 +84,9 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
       const known = byBarcode.get(barcode);
       byBarcode.set(barcode, { ...(known ?? { barcode, title: request.title, source: 'service' as const }), requestId: request.id, status: request.status });
     }
-    const items = [...byBarcode.values()].map((item) => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)) as z.infer<typeof foundSchema>);
+    const items = [...byBarcode.values()].map(
+      (item) => Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)) as z.infer<typeof foundSchema>,
+    );
     return c.json({ items, ilsSearched }, 200);
   });
 }

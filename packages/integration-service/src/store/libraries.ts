@@ -32,7 +32,11 @@ export function toLibrary(row: LibraryRow): Library {
 export const normaliseSymbol = (symbol: string): string => symbol.trim().toUpperCase();
 
 export function findLibraryBySymbol(db: Db, symbol: string): Library | undefined {
-  const row = db.select().from(libraries).where(eq(libraries.symbol, normaliseSymbol(symbol))).get();
+  const row = db
+    .select()
+    .from(libraries)
+    .where(eq(libraries.symbol, normaliseSymbol(symbol)))
+    .get();
   return row ? toLibrary(row) : undefined;
 }
 

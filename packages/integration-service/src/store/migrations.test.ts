@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrationsFolder, openDatabase } from './database.ts';
@@ -15,12 +16,25 @@ describe('migrations', () => {
 
   it('migrates an empty database and refuses to rewrite the circulation history', () => {
     const { sqlite, close } = openDatabase(':memory:');
-    sqlite.exec(`insert into libraries (symbol, name, connection, settings, pickup_locations, created_at, updated_at) values ('TST', 'Test', '{}', '{}', '[]', 0, 0)`);
+    sqlite.exec(
+      `insert into libraries (symbol, name, connection, settings, pickup_locations, created_at, updated_at) values ('TST', 'Test', '{}', '{}', '[]', 0, 0)`,
+    );
     sqlite.exec(`insert into requests (seq, id, library_id, role, service_type, status, title, lenders, created_at, updated_at)
                  values (1, '1000017', 1, 'borrowing', 'loan', 'new-for-review', 'Dracula', '[]', 0, 0)`);
     sqlite.exec(`insert into circulation_history (request_id, at, kind, text) values ('1000017', 0, 'created', 'Request created.')`);
     expect(() => sqlite.exec(`update circulation_history set text = 'rewritten'`)).toThrow(/append-only/);
     expect(() => sqlite.exec(`delete from circulation_history`)).toThrow(/append-only/);
     close();
+  });
+
+  it('runs a file database in WAL mode, creating its folder', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bookstrap-db-'));
+    try {
+      const { sqlite, close } = openDatabase(join(folder, 'nested', 'bookstrap.sqlite'));
+      expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

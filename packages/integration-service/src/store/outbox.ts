@@ -74,24 +74,13 @@ export function enqueuePlan(db: Db, input: { requestId: string; libraryId: numbe
 }
 
 export function jobsOfRequest(db: Db, requestId: string): Job[] {
-  return db
-    .select()
-    .from(outboxJobs)
-    .where(eq(outboxJobs.requestId, requestId))
-    .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
-    .all()
-    .map(toJob);
+  return db.select().from(outboxJobs).where(eq(outboxJobs.requestId, requestId)).orderBy(asc(outboxJobs.planId), asc(outboxJobs.position)).all().map(toJob);
 }
 
 export function jobsOfRequests(db: Db, requestIds: string[]): Map<string, Job[]> {
   const byRequest = new Map<string, Job[]>();
   if (requestIds.length === 0) return byRequest;
-  const rows = db
-    .select()
-    .from(outboxJobs)
-    .where(inArray(outboxJobs.requestId, requestIds))
-    .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
-    .all();
+  const rows = db.select().from(outboxJobs).where(inArray(outboxJobs.requestId, requestIds)).orderBy(asc(outboxJobs.planId), asc(outboxJobs.position)).all();
   for (const row of rows) {
     const list = byRequest.get(row.requestId) ?? [];
     list.push(toJob(row));

@@ -43,7 +43,11 @@ export interface Harness {
   adminKey: string;
   libraries: Record<'TULSA' | 'PARTNR', DemoLibrary>;
   keys: Record<'TULSA' | 'PARTNR', string>;
-  request<T = any>(method: string, path: string, options?: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   /** `request` that fails the test unless the status is as expected */
   ok<T = any>(status: number, method: string, path: string, options?: { key?: string | null; body?: unknown }): Promise<T>;
   /** reads the ILS through the Alma API, as the conformance probe does */

@@ -88,17 +88,27 @@ describe('worker', () => {
       attention: [expect.objectContaining({ step: 'lookup-patron', state: 'needs-staff', reason: expect.stringContaining('invalid patron id') })],
     });
     // Staff overwrite the temporary barcode with one a real item already has.
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Emma', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Emma', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     for (const action of ['send', 'supplier-shipped']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
     await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: taken } });
     await h.drain();
     const flagged = await h.ok(200, 'GET', `/v1/requests/${id}`);
     expect(flagged.attention).toEqual([
-      expect.objectContaining({ step: 'create-temporary-item', state: 'needs-staff', suggestion: `use barcode ${taken}A`, reason: expect.stringContaining('already used') }),
+      expect.objectContaining({
+        step: 'create-temporary-item',
+        state: 'needs-staff',
+        suggestion: `use barcode ${taken}A`,
+        reason: expect.stringContaining('already used'),
+      }),
     ]);
     expect(flagged.history.map((e: { text: string }) => e.text)).toContain(
       `Temporary item record failed to create (barcode ${taken} is already used by another item in Alma; suggestion: use barcode ${taken}A).`,
     );
-    expect(flagged.steps.find((s: { name: string }) => s.name === 'place-hold')).toMatchObject({ state: 'pending', waitingFor: `${id}:create-temporary-item:${taken}` });
+    expect(flagged.steps.find((s: { name: string }) => s.name === 'place-hold')).toMatchObject({
+      state: 'pending',
+      waitingFor: `${id}:create-temporary-item:${taken}`,
+    });
   });
 });

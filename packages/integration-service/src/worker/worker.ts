@@ -92,7 +92,11 @@ export function createWorker(options: WorkerOptions): Worker {
         if (job.attempts >= backoff.maxAttempts) {
           return { state: 'needs-staff', outcome: needsStaff(`gave up after ${job.attempts} attempts; last: ${outcome.reason}`) };
         }
-        return { state: 'failed-retryable', outcome, nextAttemptAt: new Date(now.getTime() + retryDelayMs(backoff, job.attempts, random, outcome.retryAfterMs)) };
+        return {
+          state: 'failed-retryable',
+          outcome,
+          nextAttemptAt: new Date(now.getTime() + retryDelayMs(backoff, job.attempts, random, outcome.retryAfterMs)),
+        };
       case 'needs-staff':
         return { state: 'needs-staff', outcome };
       case 'configuration-error':
@@ -106,7 +110,11 @@ export function createWorker(options: WorkerOptions): Worker {
       (tx) => {
         // A worker that lost its lease (it outlived it, another took over) writes nothing.
         if (!finishJob(tx, job, owner, result, now)) return;
-        appendHistory(tx, { requestId: job.requestId, kind: 'outcome', stepKey: job.key, outcome: result.outcome.kind, text: outcomeText(job.step, result.outcome) }, now);
+        appendHistory(
+          tx,
+          { requestId: job.requestId, kind: 'outcome', stepKey: job.key, outcome: result.outcome.kind, text: outcomeText(job.step, result.outcome) },
+          now,
+        );
         const patron = patronExpiryOf(job.step, result.outcome);
         if (patron) setPatronExpiry(tx, job.requestId, patron, now);
       },

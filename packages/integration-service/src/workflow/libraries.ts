@@ -142,7 +142,12 @@ export function patchLibrary(deps: LibraryDeps, symbol: string, patch: LibraryPa
       if (problems.length > 0) {
         throw new ApiError('INVALID_INPUT', `Invalid library configuration: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
       }
-      return updateLibrary(tx, current.id, { ...(patch.name !== undefined ? { name: patch.name } : {}), connection, settings, pickupLocations }, deps.clock.now());
+      return updateLibrary(
+        tx,
+        current.id,
+        { ...(patch.name !== undefined ? { name: patch.name } : {}), connection, settings, pickupLocations },
+        deps.clock.now(),
+      );
     },
     { behavior: 'immediate' },
   );

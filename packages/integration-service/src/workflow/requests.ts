@@ -84,8 +84,9 @@ export interface NewLendingRequest {
 
 /** A pickup location given by its code (or directly by its ILS code) becomes the ILS code the hold needs. */
 export function resolvePickupLocation(library: Library, given: string | undefined): string | undefined {
-  if (given === undefined) return undefined;
   const active = library.pickupLocations.filter((p) => p.active);
+  // Not given: the library's first pickup location, so the hold never goes to the ILL office by accident.
+  if (given === undefined) return active[0]?.ilsLocationCode;
   if (library.pickupLocations.length === 0) return given;
   const match = active.find((p) => p.code.toUpperCase() === given.toUpperCase()) ?? active.find((p) => p.ilsLocationCode.toUpperCase() === given.toUpperCase());
   if (!match) {
@@ -96,12 +97,19 @@ export function resolvePickupLocation(library: Library, given: string | undefine
   return match.ilsLocationCode;
 }
 
-function insertNewRequest(tx: Db, deps: WorkflowDeps, library: Library, request: Omit<IllRequest, 'id'>, createdText: string, partnerRequestId?: string): StoredRequest {
+function insertNewRequest(
+  tx: Db,
+  deps: WorkflowDeps,
+  library: Library,
+  request: Omit<IllRequest, 'id'>,
+  createdText: string,
+  partnerRequestId?: string,
+): StoredRequest {
   const now = deps.clock.now();
   const { seq, id } = nextRequestId(tx);
   const stored = insertRequest(tx, seq, library.id, { ...request, id }, now, partnerRequestId);
   const created = appendHistory(tx, { requestId: id, kind: 'created', text: createdText }, now);
-  queuePlan(tx, deps, stored, created.id, planOnCreate(stored, decisionContext(deps, library)), now);
+  queuePlan(tx, stored, created.id, planOnCreate(stored, decisionContext(deps, library)), now);
   return stored;
 }
 
@@ -190,7 +198,7 @@ export function actionText(request: IllRequest, command: RequestCommand, origin:
   return origin.kind === 'partner' ? `From ${origin.symbol} (request ${origin.requestId}): ${text}` : text;
 }
 
-function queuePlan(tx: Db, deps: WorkflowDeps, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): void {
+function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): void {
   const queued = enqueuePlan(tx, { requestId: request.id, libraryId: request.libraryId, planId, plan }, now);
   const queuedKeys = new Set(queued.map((s) => s.key));
   for (const step of plan) {
@@ -198,7 +206,16 @@ function queuePlan(tx: Db, deps: WorkflowDeps, request: StoredRequest, planId: n
       appendHistory(tx, { requestId: request.id, kind: 'pending', stepKey: step.key, text: pendingText(step) }, now);
     } else {
       // Same idempotency key: the ILS action was planned before and is never run twice.
-      appendHistory(tx, { requestId: request.id, kind: 'note', stepKey: step.key, text: `${pendingText(step).replace(/\.$/, '')}: already planned for this request, not repeated.` }, now);
+      appendHistory(
+        tx,
+        {
+          requestId: request.id,
+          kind: 'note',
+          stepKey: step.key,
+          text: `${pendingText(step).replace(/\.$/, '')}: already planned for this request, not repeated.`,
+        },
+        now,
+      );
     }
   }
 }
@@ -211,9 +228,13 @@ function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: Stored
   const now = deps.clock.now();
   const { request: next, plan, notes } = result.decision;
   let saved = saveRequest(tx, next, now);
-  const entry = appendHistory(tx, { requestId: stored.id, kind: origin.kind === 'partner' ? 'partner' : 'action', action: command.action, text: actionText(stored, command, origin) }, now);
+  const entry = appendHistory(
+    tx,
+    { requestId: stored.id, kind: origin.kind === 'partner' ? 'partner' : 'action', action: command.action, text: actionText(stored, command, origin) },
+    now,
+  );
   for (const note of notes) appendHistory(tx, { requestId: stored.id, kind: 'note', text: note }, now);
-  queuePlan(tx, deps, saved, entry.id, plan, now);
+  queuePlan(tx, saved, entry.id, plan, now);
 
   // A borrowing request that reached a (new) lender: that lender may be in the service too.
   const reachedLender = next.role === 'borrowing' && next.status === 'sent' && (stored.status !== 'sent' || stored.lenderIndex !== next.lenderIndex);
@@ -229,7 +250,11 @@ function askLender(tx: Db, deps: WorkflowDeps, borrower: Library, request: Store
   const symbol = currentLender(request);
   const lender = symbol ? findLibraryBySymbol(tx, symbol) : undefined;
   if (!symbol || !lender || lender.id === borrower.id) {
-    appendHistory(tx, { requestId: request.id, kind: 'note', text: `${symbol ?? 'The lender'} is not a Bookstrap library: its answers are entered through the API.` }, now);
+    appendHistory(
+      tx,
+      { requestId: request.id, kind: 'note', text: `${symbol ?? 'The lender'} is not a Bookstrap library: its answers are entered through the API.` },
+      now,
+    );
     return saveRequest(tx, request, now, null);
   }
   const lending = insertNewRequest(
@@ -290,8 +315,16 @@ function deliverToPartner(tx: Db, deps: WorkflowDeps, library: Library, before: 
   if (!result.ok) {
     // The partner's state refuses the message: this side's action still stands (never blocked).
     const now = deps.clock.now();
-    appendHistory(tx, { requestId: partner.id, kind: 'partner', text: `From ${library.symbol} (request ${before.id}): "${effect}" not applied: ${result.error.message}.` }, now);
-    appendHistory(tx, { requestId: before.id, kind: 'note', text: `${partnerLibrary.symbol} request ${partner.id} did not take "${effect}": ${result.error.message}.` }, now);
+    appendHistory(
+      tx,
+      { requestId: partner.id, kind: 'partner', text: `From ${library.symbol} (request ${before.id}): "${effect}" not applied: ${result.error.message}.` },
+      now,
+    );
+    appendHistory(
+      tx,
+      { requestId: before.id, kind: 'note', text: `${partnerLibrary.symbol} request ${partner.id} did not take "${effect}": ${result.error.message}.` },
+      now,
+    );
   }
 }
 

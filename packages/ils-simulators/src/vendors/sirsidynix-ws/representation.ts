@@ -163,7 +163,8 @@ export function readRecord(input: unknown): InputRecord {
 
 function readValue(field: unknown): unknown {
   if (Array.isArray(field)) return field.map(readValue);
-  if (isObject(field) && ('resource' in field || '@resource' in field || '@key' in field || 'fields' in field)) return readRecord(field);
+  // MARC JSON has a `fields` list too: only a `fields` object makes a v1 record.
+  if (isObject(field) && ('resource' in field || '@resource' in field || '@key' in field || isObject(field.fields))) return readRecord(field);
   return field;
 }
 

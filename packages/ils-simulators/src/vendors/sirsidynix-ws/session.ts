@@ -16,10 +16,9 @@ export interface StaffAccount {
   library: string;
 }
 
-export type Session = { token: string; lastUsed: number; library: string } & (
-  | { role: 'STAFF'; staff: StaffAccount }
-  | { role: 'PATRON'; patronId: number }
-);
+/** Who logged in, and the library they work in (the default `SD-Working-LibraryID`). */
+export type SessionOwner = { library: string } & ({ role: 'STAFF'; staff: StaffAccount } | { role: 'PATRON'; patronId: number });
+export type Session = SessionOwner & { token: string; lastUsed: number };
 
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
@@ -29,9 +28,9 @@ export class SessionStore {
     private readonly idleTimeoutMs: number,
   ) {}
 
-  open(session: Omit<Session, 'token' | 'lastUsed'>): Session {
+  open(session: SessionOwner): Session {
     // Lower-case UUIDs: what clients such as libilsws validate tokens against.
-    const opened = { ...session, token: randomUUID(), lastUsed: this.clock.now().getTime() } as Session;
+    const opened: Session = { ...session, token: randomUUID(), lastUsed: this.clock.now().getTime() };
     this.sessions.set(opened.token, opened);
     return opened;
   }

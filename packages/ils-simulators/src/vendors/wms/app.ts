@@ -10,7 +10,7 @@ import { type WmsScope, wmsScopes } from './demo.ts';
 import { WmsError, wmsErrorResponse } from './errors.ts';
 import { registerNcipRoute } from './ncip.ts';
 import { OclcOAuth } from './oauth.ts';
-import { clearWmsData, type WmsIllSettings, WmsRules } from './rules.ts';
+import { type WmsIllSettings, WmsRules } from './rules.ts';
 import { registerScimRoutes, scimBase, scimError } from './scim.ts';
 
 export interface WmsSettings {
@@ -63,9 +63,6 @@ export function createWmsApp(runtime: VendorRuntime, settings: WmsSettings): Ven
         headers: { 'Content-Type': 'application/json' },
       });
     },
-    reset: () => {
-      oauth.reset();
-      clearWmsData(engine);
-    },
+    reset: () => oauth.reset(),
   };
 }

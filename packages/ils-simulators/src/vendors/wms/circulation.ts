@@ -253,9 +253,9 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     const body = await readJson(c);
     const item = requireItem(typeof body.itemBarcode === 'string' ? body.itemBarcode : '');
     const library = requireLibraryByBranch(body.branchId);
-    const due = rules.deskCheckOutDueDate(item, patron, library);
-    const loan = checkOut(engine, { patronId: patron.id, itemId: item.id, libraryCode: library.code, dueDate: due.dueDate });
-    return c.json({ ...renderLoan(loan), dueDateSource: due.source, illDueDate: rules.illDueDateOf(item) ?? null }, 201);
+    const loan = checkOut(engine, { patronId: patron.id, itemId: item.id, libraryCode: library.code });
+    const dueDateSource = rules.dueDateSource(item, patron, library, loan.dueDate, loan.loanDate);
+    return c.json({ ...renderLoan(loan), dueDateSource, illDueDate: rules.illDueDateOf(item) ?? null }, 201);
   });
 
   // "Change Due Date" on a checkout (staff match the date on the book strap).

@@ -1,10 +1,34 @@
 /**
- * The WMS NCIP staff endpoint (`POST /ncip`, OAuth bearer with the WMS_NCIP scope).
- * PLACEHOLDER until the generic responder (src/ncip/) lands.
+ * The WMS NCIP staff endpoint (`POST /ncip`, real: circ.sd00.worldcat.org/ncip): the shared NCIP
+ * responder (src/ncip/) with OCLC's circ-ILL conventions as configuration, behind an OAuth bearer
+ * with the WMS_NCIP scope. What WMS does differently is applied around the responder:
+ *
+ * - agencies are 6-digit registry ids (the institution or one of its branches); pickup locations
+ *   are branch registry ids; users and items are identified by barcode;
+ * - LookupUser is not on this endpoint (patrons are read over SCIM) and temporary items are never
+ *   deleted: both answer "Unsupported Service";
+ * - Problems come back as a bare `NCIPMessage/Problem`, not inside the service's response
+ *   (lib-ncip-client notes WMS does so);
+ * - CheckInItem routing instructions use OCLC's literals ("Request:<id>", "Re-shelve",
+ *   "Withdrawn"), and a temporary item checked in with nothing waiting stays, Unavailable;
+ * - a lent item checked out with a RequestId shows that request and the borrowing institution
+ *   until it comes back.
  */
-import type { Hono } from 'hono';
+import {
+  type CheckInItemResponse,
+  type NcipProblem,
+  type NcipService,
+  buildResponse,
+  parseRequest,
+  parseResponse,
+  profiles,
+} from '@bookstrap/ncip';
+import type { Context, Hono } from 'hono';
+import { activeHoldsForItem, activeLoanForItem, findItemByBarcode, findPatron } from '../../engine/lookup.ts';
+import { createNcipResponder, type NcipResponderConfig } from '../../ncip/index.ts';
 import type { VendorRuntime } from '../types.ts';
-import type { OclcOAuth } from './oauth.ts';
+import { wmsScopes } from './demo.ts';
+import { type BearerFailure, describeBearerFailure, oclcErrorBody, type OclcOAuth } from './oauth.ts';
 import type { WmsIllSettings, WmsRules } from './rules.ts';
 
 export interface WmsNcipSettings {
@@ -13,4 +37,100 @@ export interface WmsNcipSettings {
   illSettings: WmsIllSettings;
 }
 
-export function registerNcipRoute(_app: Hono, _runtime: VendorRuntime, _oauth: OclcOAuth, _rules: WmsRules, _settings: WmsNcipSettings): void {}
+/** Services of the circ-ILL staff profile the simulator offers (see README for the assumptions). */
+export const wmsNcipServices: readonly NcipService[] = [
+  'AcceptItem',
+  'CheckOutItem',
+  'CheckInItem',
+  'RenewItem',
+  'RequestItem',
+  'CancelRequestItem',
+  'CreateUserFiscalTransaction',
+];
+
+const MAX_BYTES = 1024 * 1024;
+
+export function wmsNcipConfig(settings: WmsNcipSettings): NcipResponderConfig {
+  const homeLibrary = Object.entries(settings.branchIds).find(([, id]) => id === settings.illSettings.temporaryItemHomeBranch)?.[0] ?? 'MAIN';
+  const pickupLocations = Object.fromEntries(Object.entries(settings.branchIds).map(([code, id]) => [id, code]));
+  return {
+    agencyIds: [settings.institutionId, ...Object.values(settings.branchIds)],
+    services: wmsNcipServices,
+    versions: ['2.02'],
+    userIdentifier: 'barcode',
+    temporaryItems: { library: homeLibrary, location: settings.illSettings.temporaryHoldingLocation, policy: settings.illSettings.temporaryItemPolicy },
+    // ILL staff work at the temporary item home branch: NCIP check-outs and check-ins happen there.
+    circulation: { library: homeLibrary },
+    pickupLocations,
+    fees: { ownerLibrary: homeLibrary, defaultType: settings.illSettings.illFeePolicy.feeType },
+    maxBytes: MAX_BYTES,
+  };
+}
+
+function renderNcipAuthFailure(c: Context, failure: BearerFailure): Response {
+  const { status, message } = describeBearerFailure(failure);
+  if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="OCLC"');
+  return c.json(oclcErrorBody(status, message), status);
+}
+
+export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: OclcOAuth, rules: WmsRules, settings: WmsNcipSettings): void {
+  const profile = profiles.wms;
+  const responder = createNcipResponder({ profile, runtime, config: wmsNcipConfig(settings) });
+  const { engine } = runtime;
+
+  /** What WMS does around the shared responder, for one exchange. */
+  const exchange = (body: string): string => {
+    const request = parseRequest(body, { maxBytes: MAX_BYTES });
+    if (request.ok && request.request.service === 'RenewItem' && request.request.desiredDateDue !== undefined) {
+      // A renewal the lender granted moves the temporary item's lender date too (WMS staff "sync the date").
+      const item = findItemByBarcode(engine.db, request.request.itemId);
+      if (item?.temporary) rules.extendLenderDate(item.id, new Date(request.request.desiredDateDue));
+    }
+    const answer = responder.respond(body);
+    const service = request.ok ? request.request.service : undefined;
+    const result = parseResponse(answer, service, { profile });
+    if (!result.ok) {
+      const problems: NcipProblem[] = (result.error.problems ?? []).map((p) => ({
+        type: p.problemType,
+        ...(p.detail !== undefined ? { detail: p.detail } : {}),
+        ...(p.element !== undefined ? { element: p.element } : {}),
+        ...(p.value !== undefined ? { value: p.value } : {}),
+      }));
+      return problems.length > 0 ? buildResponse({ problems }, profile) : answer;
+    }
+    if (!request.ok) return answer;
+    const sent = request.request;
+    if (sent.service === 'CheckOutItem' && sent.requestId !== undefined) {
+      const item = findItemByBarcode(engine.db, sent.itemId);
+      const loan = item ? activeLoanForItem(engine.db, item.id) : undefined;
+      const borrower = sent.userId ? findPatron(engine.db, sent.userId, 'barcode') : undefined;
+      if (item && loan && !item.temporary) rules.markLent(item.id, sent.requestId, borrower?.institutionalSymbol ?? borrower?.lastName ?? null);
+      return answer;
+    }
+    if (sent.service === 'CheckInItem' && result.response.service === 'CheckInItem') {
+      const item = findItemByBarcode(engine.db, sent.itemId);
+      if (!item) return answer;
+      const waiting = activeHoldsForItem(engine.db, item.id)[0];
+      const { retained } = rules.settleAfterCheckIn(item.id);
+      const response: CheckInItemResponse = { ...result.response };
+      const instructions = retained ? 'Withdrawn' : waiting ? `Request:${rules.requestIdOfHold(waiting) ?? waiting.id}` : item.status === 'available' ? 'Re-shelve' : undefined;
+      if (instructions && response.routing) response.routing = { ...response.routing, instructions };
+      return buildResponse(response, profile);
+    }
+    return answer;
+  };
+
+  app.post('/ncip', oauth.require(wmsScopes.ncip, renderNcipAuthFailure), async (c) => {
+    const declared = Number(c.req.header('content-length'));
+    const raw = Number.isFinite(declared) && declared > MAX_BYTES ? undefined : new Uint8Array(await c.req.arrayBuffer());
+    const body = raw === undefined || raw.byteLength > MAX_BYTES ? undefined : new TextDecoder().decode(raw);
+    const answer =
+      body === undefined
+        ? buildResponse({ problems: [{ type: 'Invalid Message Syntax Error', detail: `Message is larger than ${MAX_BYTES} bytes.`, element: 'NCIPMessage' }] }, profile)
+        : exchange(body);
+    // NCIP Problems travel with HTTP 200.
+    return new Response(answer, { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+  });
+  app.all('/ncip', (c) => c.json(oclcErrorBody(405, 'Method Not Allowed', 'NCIP messages are POSTed to /ncip'), 405));
+}
+

@@ -12,10 +12,11 @@
  * - a lent item shows the request id and the borrowing institution until its first check-in.
  */
 import { and, eq } from 'drizzle-orm';
-import { endOfDay, toDay } from '../../engine/calendar.ts';
+import { toDay } from '../../engine/calendar.ts';
 import { type CheckInResult, computeDueDate } from '../../engine/circulation.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { requirePatronById } from '../../engine/lookup.ts';
+import { activeHoldsForItem, activeLoanForItem, requirePatronById } from '../../engine/lookup.ts';
+import { dueDateCapOf } from '../../ncip/index.ts';
 import { type Hold, type Item, items, type Library, type Patron } from '../../engine/schema.ts';
 
 export interface WmsIllSettings {
@@ -42,7 +43,6 @@ export class WmsRules {
     private readonly settings: WmsIllSettings,
   ) {
     this.libraryByBranch = new Map(Object.entries(branchIds).map(([code, id]) => [id, code]));
-    ensureIllDueDateTable(engine);
   }
 
   branchIdOf(libraryCode: string): string {
@@ -91,54 +91,58 @@ export class WmsRules {
     }
   }
 
-  /** The lender's due date recorded on a temporary item (`YYYY-MM-DD`), if any. */
+  /** The lender's due date kept on a temporary item at AcceptItem (DateForReturn, the item's dueBackAt), as `YYYY-MM-DD`. */
   illDueDateOf(item: Item): string | undefined {
-    const row = this.engine.sqlite.prepare('select ill_due_date as day from wms_ill_due_dates where item_id = ?').get(item.id) as { day: string } | undefined;
-    return row?.day;
-  }
-
-  recordIllDueDate(item: Item, day: string | undefined): void {
-    if (day === undefined) this.engine.sqlite.prepare('delete from wms_ill_due_dates where item_id = ?').run(item.id);
-    else this.engine.sqlite.prepare('insert or replace into wms_ill_due_dates (item_id, ill_due_date) values (?, ?)').run(item.id, day);
+    const cap = dueDateCapOf(item);
+    return cap ? toDay(cap) : undefined;
   }
 
   /**
-   * The stricter of the loan policy's date and the lender's date for a temporary item; other
-   * items get the policy date (no forced date).
+   * Moves a temporary item's lender date later (a renewal the lender granted); an earlier date is
+   * left alone.
    */
-  deskCheckOutDueDate(item: Item, patron: Patron, library: Library): { dueDate?: Date; source: DueDateSource } {
-    const illDay = this.illDueDateOf(item);
-    if (!item.temporary || illDay === undefined) return { source: 'LOAN_POLICY' };
-    const now = this.engine.clock.now();
-    const policy = computeDueDate(this.engine.db, { patron, itemPolicy: item.policy, library, now });
-    const lender = endOfDay(illDay);
-    if (lender.getTime() < now.getTime() || lender.getTime() >= policy.getTime()) return { source: 'LOAN_POLICY' };
-    return { dueDate: lender, source: 'ILL_DUE_DATE' };
+  extendLenderDate(itemId: number, lenderDate: Date): void {
+    const item = this.engine.db.select().from(items).where(eq(items.id, itemId)).get();
+    if (!item || Number.isNaN(lenderDate.getTime())) return;
+    const current = dueDateCapOf(item);
+    if (current && current.getTime() >= lenderDate.getTime()) return;
+    this.engine.db.update(items).set({ dueBackAt: lenderDate, updatedAt: this.engine.clock.now() }).where(eq(items.id, item.id)).run();
+  }
+
+  /**
+   * Which date a desk check-out got: the engine caps the loan policy's date at the item's lender
+   * date, so the loan is due on the stricter of the two; this says which one it was.
+   */
+  dueDateSource(item: Item, patron: Patron, library: Library, loanDueDate: Date, loanDate: Date): DueDateSource {
+    if (!item.temporary || !dueDateCapOf(item)) return 'LOAN_POLICY';
+    const policy = computeDueDate(this.engine.db, { patron, itemPolicy: item.policy, library, now: loanDate });
+    return loanDueDate.getTime() < policy.getTime() ? 'ILL_DUE_DATE' : 'LOAN_POLICY';
   }
 
   /** Runs a check-in and applies what WMS does after it. */
   checkIn(run: () => CheckInResult): CheckInResult {
     const result = run();
-    this.afterCheckIn(result);
+    if (this.settleAfterCheckIn(result.item.id).retained) result.item = { ...result.item, status: 'in_process', processType: UNAVAILABLE };
     return result;
   }
 
-  afterCheckIn(result: CheckInResult): void {
-    const { item } = result;
+  /**
+   * After any check-in (desk or NCIP): a temporary item with nothing waiting and back in place
+   * stays in WMS as Unavailable; a lent item no longer on loan stops showing its ILL request.
+   */
+  settleAfterCheckIn(itemId: number): { retained: boolean } {
+    const { db } = this.engine;
+    const item = db.select().from(items).where(eq(items.id, itemId)).get();
+    if (!item) return { retained: false };
     const now = this.engine.clock.now();
-    if (item.temporary && result.outcome === 'reshelved') {
-      // Back at the temporary item home branch with nothing waiting: kept, but Unavailable.
-      this.engine.db.update(items).set({ status: 'in_process', processType: UNAVAILABLE, updatedAt: now }).where(eq(items.id, item.id)).run();
-      result.item = { ...item, status: 'in_process', processType: UNAVAILABLE };
-    } else if (!item.temporary && item.illRequestId !== null && result.returnedLoan) {
-      // A lent item stops showing the ILL request after its first check-in.
-      this.engine.db
-        .update(items)
-        .set({ illRequestId: null, lendingLibrary: null, updatedAt: now })
-        .where(and(eq(items.id, item.id), eq(items.temporary, false)))
-        .run();
-      result.item = { ...item, illRequestId: null, lendingLibrary: null };
+    if (item.temporary && item.status === 'available' && activeHoldsForItem(db, item.id).length === 0) {
+      db.update(items).set({ status: 'in_process', processType: UNAVAILABLE, updatedAt: now }).where(eq(items.id, item.id)).run();
+      return { retained: true };
     }
+    if (!item.temporary && item.illRequestId !== null && !activeLoanForItem(db, item.id)) {
+      db.update(items).set({ illRequestId: null, lendingLibrary: null, updatedAt: now }).where(eq(items.id, item.id)).run();
+    }
+    return { retained: false };
   }
 
   /** A lent item shows the ILL request and the borrowing institution while it is out. */
@@ -166,15 +170,4 @@ export class WmsRules {
   today(): string {
     return toDay(this.engine.clock.now());
   }
-}
-
-/** The lender's due date per temporary item: WMS's own data, kept beside the engine's tables. */
-function ensureIllDueDateTable(engine: Engine): void {
-  engine.sqlite.exec('create table if not exists wms_ill_due_dates (item_id integer primary key, ill_due_date text not null)');
-}
-
-/** Forgets the WMS-only data (on a simulator reset, with the engine's tables). */
-export function clearWmsData(engine: Engine): void {
-  ensureIllDueDateTable(engine);
-  engine.sqlite.exec('delete from wms_ill_due_dates');
 }

@@ -64,7 +64,8 @@ async function almaSubject(): Promise<ContractSubject> {
     },
   };
 
-  const faults = (body: unknown) => sim.app.request(`${host}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const faults = (body: unknown) =>
+    sim.app.request(`${host}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return {
     system,
     probe,
@@ -129,7 +130,11 @@ describe('Alma REST adapter: declared gaps and Alma-specific behaviour', () => {
   it('treats an Alma rate limit (429 PER_SECOND_THRESHOLD) as retryable and backs the library off', async () => {
     const sim = createSimulator({ vendor: 'alma', clock: adjustableClock(fixedClock('2025-03-12T10:00:00.000Z')) });
     onTestFinished(() => sim.close());
-    await sim.app.request(`${host}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rateLimitPerSecond: 1 }) });
+    await sim.app.request(`${host}/_sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rateLimitPerSecond: 1 }),
+    });
     const backOffs: number[] = [];
     const context: AdapterContext = {
       fetch: (input, init) => sim.app.request(input, init),

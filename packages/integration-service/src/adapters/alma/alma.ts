@@ -159,7 +159,9 @@ export class AlmaRestAdapter implements CirculationSystem {
   // ---- CirculationSystem -----------------------------------------------------------------------
 
   async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
-    const reply = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}`, { query: { user_id_type: 'all_unique', view: 'full', expand: 'none' } });
+    const reply = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}`, {
+      query: { user_id_type: 'all_unique', view: 'full', expand: 'none' },
+    });
     if (reply.status !== 200) return this.alma.failure(reply, `looking up patron ${input.patronId}`);
     const user = reply.body as {
       primary_id?: string;
@@ -176,7 +178,8 @@ export class AlmaRestAdapter implements CirculationSystem {
       .map((block) => block.block_description?.desc ?? block.block_type?.desc ?? codeOf(block.block_type) ?? 'blocked');
     const expiryDate = calendarDayOf(user.expiry_date);
     const inactive = codeOf(user.status) !== '' && codeOf(user.status) !== 'ACTIVE';
-    const status: PatronSummary['status'] = expiryDate !== undefined && expiryDate < this.today() ? 'expired' : blocks.length > 0 || inactive ? 'blocked' : 'active';
+    const status: PatronSummary['status'] =
+      expiryDate !== undefined && expiryDate < this.today() ? 'expired' : blocks.length > 0 || inactive ? 'blocked' : 'active';
     const barcode = user.user_identifier?.find((id) => codeOf(id.id_type) === 'BARCODE')?.value;
     return done({
       patronId: user.primary_id ?? input.patronId,
@@ -243,7 +246,12 @@ export class AlmaRestAdapter implements CirculationSystem {
       location: { value: location },
     };
     if (input.itemPolicy) itemData.policy = { value: input.itemPolicy };
-    const item = await this.alma.call('POST', `/bibs/${mmsId}/holdings/${holdingId}/items`, { json: { item_data: itemData } });
+    // The patron's due date goes on the item as Alma's due-back date, so a desk check-out cannot
+    // silently give the local loan period instead (the stricter date wins).
+    const holdingData = input.dueDate ? { due_back_date: `${input.dueDate}Z` } : undefined;
+    const item = await this.alma.call('POST', `/bibs/${mmsId}/holdings/${holdingId}/items`, {
+      json: { ...(holdingData ? { holding_data: holdingData } : {}), item_data: itemData },
+    });
     if (item.status !== 200 && item.status !== 201) {
       await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holdingId}`, { query: { override: true } });
       await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
@@ -383,13 +391,17 @@ export class AlmaRestAdapter implements CirculationSystem {
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone('the item is no longer in Alma', {});
-    if (codeOf(item.value.item_data?.process_type) !== 'LOAN') return alreadyDone('not on loan', { processType: codeOf(item.value.item_data?.process_type) || 'in place' });
+    if (codeOf(item.value.item_data?.process_type) !== 'LOAN')
+      return alreadyDone('not on loan', { processType: codeOf(item.value.item_data?.process_type) || 'in place' });
     const reply = await this.alma.call('POST', this.itemPath(item.value), {
       query: { op: 'scan', library: this.library, circ_desk: this.alma.options.circulationDesk, done: false },
     });
     if (reply.status !== 200) return this.alma.failure(reply, what);
     const scanned = reply.body as AlmaItem & { additional_info?: string };
-    return done({ processType: codeOf(scanned.item_data?.process_type) || 'in place', ...(scanned.additional_info ? { additionalInfo: scanned.additional_info } : {}) });
+    return done({
+      processType: codeOf(scanned.item_data?.process_type) || 'in place',
+      ...(scanned.additional_info ? { additionalInfo: scanned.additional_info } : {}),
+    });
   }
 
   async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
@@ -398,7 +410,8 @@ export class AlmaRestAdapter implements CirculationSystem {
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone('no item with this barcode in Alma', {});
     // A real item that happens to carry this barcode is never deleted.
-    if (!isOurs(item.value, input.requestId)) return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
+    if (!isOurs(item.value, input.requestId))
+      return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
     const mmsId = item.value.bib_data?.mms_id;
     const holdingId = item.value.holding_data?.holding_id;
     const reply = await this.alma.call('DELETE', this.itemPath(item.value), { query: { override: true, holdings: 'delete' } });

@@ -44,7 +44,12 @@ export const duplicateRequestCode = '401136';
 export const dueDateInPastCode = '401681';
 
 const unescapeXml = (text: string) =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** Reads Alma's error list from either representation (some gateways answer XML whatever Accept says). */
 export function parseAlmaErrors(text: string, body: unknown): AlmaError[] {

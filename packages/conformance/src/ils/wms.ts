@@ -1,0 +1,235 @@
+import { demo } from '@bookstrap/ils-simulators';
+import { annualDates } from '../support/dates.ts';
+import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
+
+/**
+ * OCLC WorldShare Management Services, through WMS's own APIs only: an OAuth client-credentials
+ * token (WSKey and secret), then the WMS circulation JSON endpoints for what desk staff do
+ * (check in = route, check out, change due date) and see (item details, holds, checkouts, bills,
+ * Discover Items for temporary items). The library under test talks NCIP + SCIM to the same WMS.
+ */
+type Json = Record<string, any>;
+const wms = demo.wms;
+
+export interface WmsDesk {
+  /** "Change Due Date" on a patron's checkout (staff match the date on the book strap) */
+  changeDueDate(barcode: string, patronId: string, dueDate: string): Promise<void>;
+  /** Discover Items, data type Temporary Items: barcodes of temporary items whose title or author matches */
+  findTemporaryItems(words: string): Promise<{ barcode: string; requestId?: string }[]>;
+  /** the patron's current checkouts, as the desk sees them */
+  checkouts(patronId: string): Promise<{ barcode: string; dueDate: string; temporaryItem: boolean }[]>;
+  /** WMS item status (AVAILABLE, ON_LOAN, ON_HOLD, IN_TRANSIT, UNAVAILABLE, …) and the ILL data on the item */
+  itemDetails(barcode: string): Promise<{ status: string; requestId?: string; illDueDate?: string; dueDateSource?: string } | null>;
+  /** the due date WMS chose at the last desk check-out and why (LOAN_POLICY | ILL_DUE_DATE) */
+  lastCheckOut(): { dueDate: string; source: string } | undefined;
+  /** Hold Pickup Notifications WMS generated for the patron */
+  pickupNotices(patronId: string): Promise<{ barcode: string; branchId: string }[]>;
+}
+
+export interface WmsDriver extends IlsDriver {
+  wms: WmsDesk;
+}
+
+const CIRC_SCOPE = 'WMS_CIRCULATION';
+
+class WmsApi {
+  private token?: { value: string; expiresAt: number };
+
+  constructor(
+    private readonly origin: string,
+    private readonly wskey: string,
+    private readonly secret: string,
+  ) {}
+
+  private async bearer(): Promise<string> {
+    if (this.token && this.token.expiresAt - 60_000 > Date.now()) return this.token.value;
+    const basic = Buffer.from(`${this.wskey}:${this.secret}`).toString('base64');
+    const response = await fetch(`${this.origin}/token?grant_type=client_credentials&scope=${encodeURIComponent(CIRC_SCOPE)}`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+    });
+    const body = (await response.json()) as Json;
+    if (response.status !== 200) throw new Error(`WMS token → ${response.status} ${JSON.stringify(body)}`);
+    this.token = { value: String(body.access_token), expiresAt: Date.now() + Number(body.expires_in ?? 1199) * 1000 };
+    return this.token.value;
+  }
+
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await fetch(`${this.origin}/circ${path}`, {
+        method,
+        headers: { authorization: `Bearer ${await this.bearer()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      // A token the simulator forgot (reset) or that expired: fetch a new one once.
+      if (response.status === 401 && attempt === 0) {
+        this.token = undefined;
+        continue;
+      }
+      return { status: response.status, json: text ? (JSON.parse(text) as Json) : {} };
+    }
+  }
+
+  async ok(method: string, path: string, body?: unknown): Promise<Json> {
+    const { status, json } = await this.call(method, path, body);
+    if (status >= 300) throw new Error(`WMS ${method} ${path} → ${status} ${json.message ?? ''} ${json.detail ?? JSON.stringify(json)}`);
+    return json;
+  }
+
+  async item(barcode: string): Promise<Json | null> {
+    const { status, json } = await this.call('GET', `/items/${encodeURIComponent(barcode)}`);
+    if (status === 404) return null;
+    if (status >= 300) throw new Error(`WMS item ${barcode} → ${status} ${JSON.stringify(json)}`);
+    return json;
+  }
+}
+
+const holdStatus = (status: string): HoldView['status'] =>
+  status === 'READY_FOR_USE' ? 'ready' : status === 'IN_TRANSIT' ? 'in-transit' : status === 'PENDING' ? 'pending' : status === 'FILLED' ? 'fulfilled' : 'cancelled';
+
+const day = (instant: unknown) => String(instant ?? '').slice(0, 10);
+
+export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
+  const wskey = target.credentials?.clientKey ?? wms.wskey;
+  const secret = target.credentials?.clientSecret ?? wms.secret;
+  const api = new WmsApi(target.origin, wskey, secret);
+  const home = wms.branches.find((b) => b.code === 'MAIN') ?? wms.branches[0];
+  const other = wms.branches.find((b) => b.branchId !== home?.branchId) ?? home;
+  if (!home || !other) throw new Error('the WMS demo has no branches');
+  const calendar = { closedWeekdays: home.closedWeekdays, closedDates: annualDates(home.annualClosedDates) };
+  let lastCheckOut: { dueDate: string; source: string } | undefined;
+
+  const desk = {
+    async checkIn(barcode: string, at: 'pickup' | 'elsewhere' | 'home') {
+      const item = await api.item(barcode);
+      if (!item) throw new Error(`WMS has no item with barcode ${barcode}`);
+      const branchId = at === 'elsewhere' ? other.branchId : at === 'home' ? item.branch.branchId : home.branchId;
+      await api.ok('POST', '/items/route', { itemBarcode: barcode, branchId });
+    },
+    async checkOut(barcode: string, patronId: string) {
+      const loan = await api.ok('POST', `/patrons/${encodeURIComponent(patronId)}/checkouts`, { itemBarcode: barcode, branchId: home.branchId });
+      lastCheckOut = { dueDate: day(loan.dueDate), source: String(loan.dueDateSource) };
+      return { dueDate: day(loan.dueDate) };
+    },
+  };
+
+  const probe = {
+    async item(barcode: string): Promise<TemporaryItemView | null> {
+      const item = await api.item(barcode);
+      if (!item) return null;
+      const ill = item.illRequest ? [`ILL request ${item.illRequest.requestId}`, item.illRequest.lendingInstitution ?? item.illRequest.borrowingInstitution] : [];
+      return {
+        barcode: item.barcode,
+        title: item.title,
+        notes: [...(item.notes ?? []), ...ill].filter(Boolean).join(' | '),
+        location: item.holdingLocation,
+        libraryUseOnly: item.inLibraryUseOnly === true || item.circulates === false,
+        onLoan: item.currentLoan !== null && item.currentLoan !== undefined,
+      };
+    },
+    async countItems(barcode: string) {
+      // WMS barcodes are unique per institution: the lookup finds at most one.
+      return (await api.item(barcode)) ? 1 : 0;
+    },
+    async holds(barcode: string): Promise<HoldView[]> {
+      if (!(await api.item(barcode))) return [];
+      const list = await api.ok('GET', `/items/${encodeURIComponent(barcode)}/holds?state=all`);
+      return (list.entries ?? []).map((h: Json) => ({ patronId: h.patronBarcode, status: holdStatus(h.status), pickupLocation: h.pickupBranch?.branchId }));
+    },
+    async loan(barcode: string) {
+      const item = await api.item(barcode);
+      return item?.currentLoan ? { patronId: item.currentLoan.patronBarcode, dueDate: day(item.currentLoan.dueDate) } : null;
+    },
+    async fees(patronId: string): Promise<FeeView[]> {
+      const list = await api.ok('GET', `/patrons/${encodeURIComponent(patronId)}/fines`);
+      return (list.entries ?? [])
+        .filter((f: Json) => f.status === 'OUTSTANDING')
+        .map((f: Json) => ({ amount: Number(f.amount?.value), feeType: f.type ?? '', comment: f.note ?? '' }));
+    },
+    async location(barcode: string) {
+      const item = await api.item(barcode);
+      if (!item) throw new Error(`WMS has no item with barcode ${barcode}`);
+      return { permanentLocation: item.holdingLocation, temporaryLocation: item.temporaryLocation?.holdingLocation ?? undefined };
+    },
+  };
+
+  const wmsDesk: WmsDesk = {
+    async changeDueDate(barcode, patronId, dueDate) {
+      await api.ok('PUT', `/patrons/${encodeURIComponent(patronId)}/checkouts/${encodeURIComponent(barcode)}`, { dueDate });
+    },
+    async findTemporaryItems(words) {
+      const found = await api.ok('GET', `/items?q=${encodeURIComponent(words)}&itemType=TEMPORARY`);
+      return (found.entries ?? []).map((e: Json) => ({ barcode: e.barcode, ...(e.illRequest?.requestId ? { requestId: e.illRequest.requestId } : {}) }));
+    },
+    async checkouts(patronId) {
+      const list = await api.ok('GET', `/patrons/${encodeURIComponent(patronId)}/checkouts`);
+      return (list.entries ?? []).map((e: Json) => ({ barcode: e.itemBarcode, dueDate: day(e.dueDate), temporaryItem: e.temporaryItem === true }));
+    },
+    async itemDetails(barcode) {
+      const item = await api.item(barcode);
+      if (!item) return null;
+      return {
+        status: item.status,
+        ...(item.illRequest?.requestId ? { requestId: item.illRequest.requestId } : {}),
+        ...(item.illRequest?.illDueDate ? { illDueDate: item.illRequest.illDueDate } : {}),
+      };
+    },
+    lastCheckOut: () => lastCheckOut,
+    async pickupNotices(patronId) {
+      const list = await api.ok('GET', `/patrons/${encodeURIComponent(patronId)}/notifications`);
+      return (list.entries ?? []).map((n: Json) => ({ barcode: n.itemBarcode, branchId: n.pickupBranch?.branchId }));
+    },
+  };
+
+  const connection = {
+    ils: 'wms',
+    protocol: 'ncip',
+    // One origin stands in for oauth.oclc.org, the SCIM host and circ.sd00.worldcat.org.
+    baseUrl: target.origin,
+    ncipUrl: `${target.origin}/ncip`,
+    credentials: { clientKey: wskey, clientSecret: secret },
+    ncip: { toAgencyId: wms.institutionId, fromAgencyId: wms.institutionId },
+    institutionCode: wms.institutionId,
+  };
+
+  return {
+    ils: 'wms',
+    unsupported: [
+      // Tipasa: only Horizon and Symphony take a hold on the requested item for lending.
+      '@lending-hold',
+      // WMS keeps temporary items after return (Unavailable, still showing the request ID).
+      '@delete-temporary-item',
+      // WMS has no documented API to move a lent item to a temporary location.
+      '@temporary-location',
+    ],
+    desk,
+    probe,
+    wms: wmsDesk,
+    fixture: {
+      patrons: { good: wms.patrons.good.barcode, blocked: wms.patrons.blocked.barcode, unknown: 'no-such-patron' },
+      partnerSymbol: 'PARTNR',
+      partnerAccount: wms.institutionalPatrons.PARTNR.barcode,
+      defaultAccount: wms.institutionalPatrons.default.barcode,
+      lendableItems: wms.lendableItems.filter((i) => i.branchId === home.branchId).map((i) => i.barcode),
+      pickupLocation: home.branchId,
+      calendar,
+    },
+    libraryConfig: () => ({
+      connection,
+      settings: {
+        borrowing: {
+          illLocation: wms.illSettings.temporaryHoldingLocation,
+          illFee: { amount: 0, feeType: wms.feeTypes.illFee },
+          // WMS's loan policy for the good patron's category: the local rule the library states matches it.
+          localLoanDays: 28,
+        },
+        lending: {
+          borrowerIdentifiers: { map: { PARTNR: wms.institutionalPatrons.PARTNR.barcode }, defaultId: wms.institutionalPatrons.default.barcode },
+        },
+        calendar,
+      },
+      pickupLocations: [{ code: home.branchId, name: home.name, ilsLocationCode: home.branchId, active: true }],
+    }),
+  };
+};

@@ -1,0 +1,339 @@
+import {
+  alreadyDone,
+  type CheckInInput,
+  type CheckOutInput,
+  type CirculationSystem,
+  type Connection,
+  configurationError,
+  type DueDateInput,
+  documentedCapabilities,
+  done,
+  type FeeInput,
+  type HoldInput,
+  type IlsCapabilities,
+  type IlsKind,
+  type LendingHoldInput,
+  type LocationInput,
+  needsStaff,
+  type PatronSummary,
+  retryable,
+  type SettingsProblem,
+  type StepOutcome,
+  suggestAlternativeBarcode,
+  type TemporaryItemInput,
+} from '@bookstrap/core';
+import { type InitiationHeader, NCIP_SERVICES, type NcipProfile, type NcipRequest, type NcipService, summarisePatron } from '@bookstrap/ncip';
+import type { AdapterContext, AdapterDefinition } from '../types.ts';
+import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from './exchange.ts';
+
+/**
+ * Any ILS through its NCIP responder, driven by a vendor profile from packages/ncip (NCIP 2.02 or
+ * 1.0, schemes, identifier types) and the list of services that responder offers — the way
+ * ReShare and Tipasa talk to Alma, Sierra, Millennium, Symphony and Horizon.
+ *
+ *   lookupPatron        LookupUser (blocks and expiry read by packages/ncip's summarisePatron)
+ *   createTemporaryItem AcceptItem: temporary item, and the hold when the plan names the patron
+ *                       (the core passes patronId/pickupLocation along for exactly this)
+ *   placeHold           RequestItem for the item; "Duplicate Request" — AcceptItem already
+ *                       placed it — is already-done. One message can do both, but the hold is
+ *                       still checked, so a plan without the patron on the item step works too.
+ *   checkOut            CheckOutItem with DesiredDateDue; a repeat is already-done
+ *   updateDueDate       RenewItem with DesiredDateDue (NCIP's only way to change a due date)
+ *   checkIn             CheckInItem; "Item Not Checked Out"/"Unknown Item" are already-done
+ *   deleteTemporaryItem DeleteItem; "Unknown Item" is already-done
+ *   chargeFee           CreateUserFiscalTransaction (amounts in minor units)
+ *   placeLendingHold    RequestItem for the borrowing library's account
+ *   temporary locations NCIP has no service for them: configuration-error, capability off
+ *
+ * A service the responder does not offer is a configuration error naming it, never a fake success.
+ * Problems are classified by packages/ncip (PROBLEM_RULES); every exchange goes to the protocol log.
+ */
+export interface NcipAdapterOptions {
+  ils: IlsKind;
+  endpoint: NcipEndpoint;
+  /** from/to agency, application profile (Alma: the partner code), FromAgencyAuthentication */
+  header: InitiationHeader;
+  /** what this ILS's responder offers (default: all services packages/ncip knows) */
+  services?: readonly NcipService[];
+  capabilities?: IlsCapabilities;
+}
+
+const NEEDED: Partial<Record<keyof IlsCapabilities, NcipService>> = {
+  fees: 'CreateUserFiscalTransaction',
+  feesOnShipped: 'CreateUserFiscalTransaction',
+  lendingHold: 'RequestItem',
+  deleteTemporaryItem: 'DeleteItem',
+  patronLookup: 'LookupUser',
+};
+
+/** What an NCIP integration can do: the ILS's documented capabilities, limited to its services. */
+export function ncipCapabilities(ils: IlsKind, services: readonly NcipService[]): IlsCapabilities {
+  const documented = documentedCapabilities[ils];
+  const offers = (service: NcipService | undefined) => service === undefined || services.includes(service);
+  return {
+    feesOnShipped: documented.feesOnShipped && offers(NEEDED.feesOnShipped),
+    fees: documented.fees && offers(NEEDED.fees),
+    lendingHold: documented.lendingHold && offers(NEEDED.lendingHold),
+    dueDateUpdate: documented.dueDateUpdate !== 'none' && services.includes('RenewItem') ? 'renewal' : 'none',
+    temporaryLocation: false,
+    deleteTemporaryItem: documented.deleteTemporaryItem && offers(NEEDED.deleteTemporaryItem),
+    patronLookup: documented.patronLookup && offers(NEEDED.patronLookup),
+  };
+}
+
+type Failure = Extract<NcipReply<NcipService>, { ok: false }>;
+/** A request as the adapter writes it; the header comes from the connection. */
+type WithoutHeader = NcipRequest extends infer R ? (R extends NcipRequest ? Omit<R, 'header'> : never) : never;
+
+const hasProblem = (failure: Failure, pattern: RegExp) => failure.problems.some((p) => pattern.test(p.problemType));
+
+export class NcipAdapter implements CirculationSystem {
+  readonly ils: IlsKind;
+  readonly capabilities: IlsCapabilities;
+  private readonly services: readonly NcipService[];
+
+  constructor(
+    private readonly options: NcipAdapterOptions,
+    private readonly context: AdapterContext,
+  ) {
+    this.ils = options.ils;
+    this.services = options.services ?? NCIP_SERVICES;
+    this.capabilities = options.capabilities ?? ncipCapabilities(options.ils, this.services);
+  }
+
+  private get profile(): NcipProfile {
+    return this.options.endpoint.profile;
+  }
+
+  private offers(service: NcipService): boolean {
+    return this.services.includes(service);
+  }
+
+  private unsupported(service: NcipService, what: string): StepOutcome<never> {
+    return configurationError(`${this.ils}'s NCIP responder does not offer ${service}, so Bookstrap cannot ${what} over NCIP; turn the step off or use the ILS's API`);
+  }
+
+  private call<R extends WithoutHeader>(request: R): Promise<NcipReply<R['service']>> {
+    return ncipCall(this.options.endpoint, this.context, { ...request, header: this.options.header } as NcipRequest) as Promise<NcipReply<R['service']>>;
+  }
+
+  /** A failed exchange as an outcome, in the words the history shows. */
+  private failed(failure: Failure, what: string): StepOutcome<never> {
+    const said = `${what}: ${failure.message}`;
+    switch (failure.kind) {
+      case 'already-done':
+        return alreadyDone(said);
+      case 'retryable':
+        return retryable(said);
+      case 'configuration-error':
+        return configurationError(said);
+      default:
+        if (hasProblem(failure, /^(unknown user|user not found)$/i)) return needsStaff(`invalid patron id — ${said}`);
+        return needsStaff(said);
+    }
+  }
+
+  // ---- patrons ---------------------------------------------------------------------------------
+
+  async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
+    if (!this.offers('LookupUser')) return this.unsupported('LookupUser', 'look patrons up');
+    const reply = await this.call({ service: 'LookupUser', userId: input.patronId, userElementTypes: ['Name Information', 'User Privilege', 'Block Or Trap'] });
+    if (!reply.ok) return this.failed(reply, `looking up patron ${input.patronId}`);
+    const summary = summarisePatron(reply.response, this.context.clock.now());
+    return done({
+      patronId: input.patronId,
+      name: summary.displayName || undefined,
+      status: summary.expired ? 'expired' : summary.blocked ? 'blocked' : 'active',
+      expiryDate: dayOf(summary.expiryDate),
+      blocks: summary.blockReasons,
+      barcode: summary.barcode,
+    });
+  }
+
+  // ---- borrowing -------------------------------------------------------------------------------
+
+  async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
+    if (!this.offers('AcceptItem')) return this.unsupported('AcceptItem', 'create temporary items');
+    const what = `creating temporary item ${input.barcode}`;
+    const reply = await this.call({
+      service: 'AcceptItem',
+      requestId: input.requestId,
+      itemId: input.barcode,
+      ...(input.patronId ? { userId: input.patronId } : {}),
+      ...(input.patronId && input.pickupLocation ? { pickupLocation: input.pickupLocation } : {}),
+      ...(input.dueDate ? { dateForReturn: endOfDayWire(input.dueDate) } : {}),
+      // The lending library travels as Publisher (what the responders read it from, ILLiad's
+      // habit) and the whole note as Ext/ItemNote (Ex Libris' extension); NCIP has no note field.
+      bibliographicDescription: { title: input.title, ...(input.author ? { author: input.author } : {}), publisher: input.lendingLibrary },
+      itemNote: input.note,
+    });
+    if (reply.ok) return done({ itemId: reply.response.itemId ?? input.barcode }, input.barcode);
+    if (reply.kind === 'already-done') return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode }, input.barcode);
+    if (hasProblem(reply, /^(duplicate item|non-unique item)$/i)) {
+      // Never overwrite: the responder names a free barcode when it can, else the core suggests one.
+      const named = reply.problems.map((p) => /suggested free barcode:?\s*(\S+?)\.?$/i.exec(p.detail ?? '')?.[1] ?? /(\S+) is free/i.exec(p.detail ?? '')?.[1]).find(Boolean);
+      const suggestion = named ?? suggestAlternativeBarcode(input.barcode, () => false);
+      return needsStaff(`barcode ${input.barcode} is already used by another item in the ILS — ${reply.message}`, `use barcode ${suggestion}`);
+    }
+    return this.failed(reply, what);
+  }
+
+  async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    if (!this.offers('RequestItem')) {
+      // Responders without RequestItem place the hold with AcceptItem only.
+      return alreadyDone(`the hold was placed with the temporary item (AcceptItem); ${this.ils}'s NCIP responder has no RequestItem to check it`);
+    }
+    const reply = await this.call({
+      service: 'RequestItem',
+      userId: input.patronId,
+      itemId: input.itemBarcode,
+      requestId: input.requestId,
+      requestType: 'Hold',
+      requestScopeType: 'Item',
+      pickupLocation: input.pickupLocation,
+    });
+    if (reply.ok) return done(reply.response.requestId ? { holdId: reply.response.requestId } : {}, reply.response.requestId);
+    if (reply.kind === 'already-done') return alreadyDone('the patron already has this hold (AcceptItem placed it with the temporary item)', {});
+    return this.failed(reply, `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`);
+  }
+
+  async chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
+    if (!this.offers('CreateUserFiscalTransaction')) return this.unsupported('CreateUserFiscalTransaction', 'charge fees');
+    const reply = await this.call({
+      service: 'CreateUserFiscalTransaction',
+      userId: input.patronId,
+      fiscalTransaction: {
+        actionType: 'Assess',
+        transactionType: input.feeType,
+        // MonetaryValue is an integer in the currency's minor unit.
+        amount: { currencyCode: this.profile.currencyCode, monetaryValue: Math.round(input.amount * 100) },
+        description: input.comment,
+        requestId: input.requestId,
+        ...(input.itemBarcode ? { itemId: input.itemBarcode } : {}),
+      },
+    });
+    if (!reply.ok) return this.failed(reply, `charging ${input.feeType} to patron ${input.patronId}`);
+    const feeId = reply.response.fiscalTransactionReferenceId;
+    return done({ feeId }, feeId);
+  }
+
+  // ---- loans -----------------------------------------------------------------------------------
+
+  async checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
+    if (!this.offers('CheckOutItem')) return this.unsupported('CheckOutItem', 'check items out');
+    const reply = await this.call({
+      service: 'CheckOutItem',
+      userId: input.patronId,
+      itemId: input.itemBarcode,
+      requestId: input.requestId,
+      ...(input.dueDate ? { desiredDateDue: endOfDayWire(input.dueDate) } : {}),
+    });
+    if (reply.ok) return done({ dueDate: dayOf(reply.response.dateDue) }, input.itemBarcode);
+    // A retry whose first answer was lost: the loan is there, nothing to do.
+    if (hasProblem(reply, /^item already checked out to this user$/i)) return alreadyDone(`item ${input.itemBarcode} is already on loan to ${input.patronId}`, {});
+    return this.failed(reply, `checking out ${input.itemBarcode} to ${input.patronId}`);
+  }
+
+  async updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
+    if (!this.offers('RenewItem')) return this.unsupported('RenewItem', 'change due dates');
+    const what = `changing the due date of ${input.itemBarcode} to ${input.dueDate}`;
+    if (this.offers('LookupItem')) {
+      // No element types asked: responders answer with what they have, the due date included.
+      const current = await this.call({ service: 'LookupItem', itemId: input.itemBarcode });
+      if (!current.ok) return this.failed(current, what);
+      if (dayOf(current.response.item.dateDue) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
+    }
+    if (!input.patronId) return needsStaff(`${what}: NCIP renews a loan for its borrower, and the step does not name the patron`);
+    const reply = await this.call({ service: 'RenewItem', userId: input.patronId, itemId: input.itemBarcode, desiredDateDue: endOfDayWire(input.dueDate) });
+    if (!reply.ok) return this.failed(reply, what);
+    if (reply.response.pending) return retryable(`${what}: the ILS has not decided the renewal yet (Pending)`);
+    const dueDate = dayOf(reply.response.dateDue) ?? input.dueDate;
+    if (dueDate !== input.dueDate) return needsStaff(`${what}: the ILS set ${dueDate} instead; check the loan`);
+    return done({ dueDate }, input.itemBarcode);
+  }
+
+  async checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!this.offers('CheckInItem')) return this.unsupported('CheckInItem', 'check items in');
+    const reply = await this.call({ service: 'CheckInItem', itemId: input.itemBarcode });
+    if (reply.ok) return done(reply.response.routing ? { routing: reply.response.routing.instructions } : {});
+    return this.failed(reply, `checking in ${input.itemBarcode}`);
+  }
+
+  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!this.offers('DeleteItem')) return this.unsupported('DeleteItem', 'delete temporary items');
+    const reply = await this.call({ service: 'DeleteItem', itemId: input.itemBarcode });
+    if (reply.ok) return done({});
+    return this.failed(reply, `deleting temporary item ${input.itemBarcode}`);
+  }
+
+  async moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
+    return configurationError(`NCIP has no service to move ${input.itemBarcode} to a temporary location; turn the setting off for an NCIP connection`);
+  }
+
+  async restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    return configurationError(`NCIP has no service to move ${input.itemBarcode} back to its permanent location`);
+  }
+
+  async placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    if (!this.capabilities.lendingHold) return configurationError(`${this.ils} does not take a hold on the requested item for lending (only Horizon and Symphony do)`);
+    if (!input.itemBarcode) return needsStaff(`a lending hold on "${input.title}" needs the item barcode`);
+    const reply = await this.call({
+      service: 'RequestItem',
+      userId: input.patronId,
+      itemId: input.itemBarcode,
+      requestId: input.requestId,
+      requestType: this.profile.requestItem.requestType,
+      requestScopeType: 'Item',
+      ...(input.pickupLocation ? { pickupLocation: input.pickupLocation } : {}),
+    });
+    if (reply.ok) return done(reply.response.requestId ? { holdId: reply.response.requestId } : {}, reply.response.requestId);
+    if (reply.kind === 'already-done') return alreadyDone('the borrowing library already has this hold', {});
+    return this.failed(reply, `placing a lending hold on ${input.itemBarcode} for ${input.patronId}`);
+  }
+}
+
+// ---- registry ----------------------------------------------------------------------------------
+
+/** The NCIP parts of a library's connection: responder URL and the initiation header. */
+export function ncipOptionsOf(connection: Connection, profile: NcipProfile, services?: readonly NcipService[]): NcipAdapterOptions {
+  const header: InitiationHeader = {
+    // ReShare's default: the library's own agency; the ILS's institution code when no other is set.
+    fromAgencyId: connection.ncip?.fromAgencyId ?? connection.institutionCode ?? 'BOOKSTRAP',
+    toAgencyId: connection.ncip?.toAgencyId ?? '',
+  };
+  const applicationProfileType = connection.ncip?.applicationProfileType ?? profile.applicationProfileType;
+  if (applicationProfileType) header.applicationProfileType = applicationProfileType;
+  // A shared secret some responders want (NCSU Symphony); masked in the protocol log.
+  if (connection.credentials.password) header.fromAgencyAuthentication = connection.credentials.password;
+  return { ils: connection.ils, endpoint: { url: connection.ncipUrl ?? '', profile }, header, ...(services ? { services } : {}) };
+}
+
+/**
+ * A registry row for an ILS spoken to over NCIP: `'sierra:ncip': ncipAdapter('sierra', profiles.sierra)`.
+ * `services` is what that ILS's responder offers (its application profile), so the capabilities
+ * and the plan leave out what it cannot do.
+ */
+export function ncipAdapter(ils: IlsKind, profile: NcipProfile, services: readonly NcipService[] = NCIP_SERVICES): AdapterDefinition {
+  return {
+    ils,
+    protocol: 'ncip',
+    capabilities: ncipCapabilities(ils, services),
+    // NCIP responders are single servlets; a few calls a second is what ILL systems send.
+    ratePerSecond: 5,
+    create: (connection, context) => new NcipAdapter(ncipOptionsOf(connection, profile, services), context),
+    checkConnection: (connection) => ncipConnectionProblems(connection, profile),
+  };
+}
+
+export function ncipConnectionProblems(connection: Connection, profile: NcipProfile): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  if (profile.agencyIdPattern) {
+    for (const [path, value] of [
+      ['connection.ncip.toAgencyId', connection.ncip?.toAgencyId],
+      ['connection.ncip.fromAgencyId', connection.ncip?.fromAgencyId],
+    ] as const) {
+      if (value && !profile.agencyIdPattern.test(value)) problems.push({ path, message: `"${value}" is not a ${profile.name} agency id (${profile.agencyIdPattern.source})` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,74 @@
+/**
+ * OCLC access tokens for WMS: the client-credentials grant with the WSKey and secret as Basic
+ * auth, one token per scope set, cached until shortly before it expires (OCLC tokens live
+ * 20 minutes; asking for one per call would double the traffic and hit OCLC's limits).
+ * A 401 from a service drops the cached token so the next call fetches a fresh one.
+ */
+import { send } from '../http.ts';
+import type { AdapterContext } from '../types.ts';
+
+export interface WmsTokenSettings {
+  tokenUrl: string;
+  wskey: string;
+  secret: string;
+}
+
+interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
+/** Renew this long before OCLC's expiry, so a token never dies in flight. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+export type TokenResult = { ok: true; accessToken: string } | { ok: false; status?: number; message: string; transient: boolean };
+
+export class WmsTokens {
+  private readonly cache = new Map<string, CachedToken>();
+
+  constructor(
+    private readonly settings: WmsTokenSettings,
+    private readonly context: AdapterContext,
+  ) {}
+
+  /** A bearer token for `scope` (space-separated OCLC scopes), from the cache when still good. */
+  async token(scope: string): Promise<TokenResult> {
+    const now = this.context.clock.now().getTime();
+    const cached = this.cache.get(scope);
+    if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) return { ok: true, accessToken: cached.accessToken };
+    const url = new URL(this.settings.tokenUrl);
+    url.searchParams.set('grant_type', 'client_credentials');
+    url.searchParams.set('scope', scope);
+    const basic = Buffer.from(`${this.settings.wskey}:${this.settings.secret}`).toString('base64');
+    const reply = await send(this.context, { method: 'POST', url: url.toString(), headers: { authorization: `Basic ${basic}`, accept: 'application/json' } });
+    const body = safeJson(reply.text);
+    if (reply.status === 200 && typeof body.access_token === 'string') {
+      // expires_in is relative, so our clock and OCLC's need not agree; expires_at is the fallback.
+      const absolute = typeof body.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
+      const expiresAt = typeof body.expires_in === 'number' ? now + body.expires_in * 1000 : Number.isNaN(absolute) ? now + 20 * 60_000 : absolute;
+      this.cache.set(scope, { accessToken: body.access_token, expiresAt });
+      return { ok: true, accessToken: body.access_token };
+    }
+    const said = [body.message, body.detail].filter((part) => typeof part === 'string').join(': ') || reply.text.slice(0, 200);
+    return {
+      ok: false,
+      status: reply.status,
+      message: `OCLC refused a token for ${scope} (HTTP ${reply.status}): ${said}`,
+      transient: reply.status === 429 || reply.status >= 500,
+    };
+  }
+
+  /** Forget a token the service no longer accepts. */
+  invalidate(scope: string): void {
+    this.cache.delete(scope);
+  }
+}
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

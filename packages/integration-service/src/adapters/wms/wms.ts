@@ -1,0 +1,176 @@
+import type { CirculationSystem, Connection, IlsCapabilities, SettingsProblem, StepOutcome } from '@bookstrap/core';
+import { configurationError, documentedCapabilities } from '@bookstrap/core';
+import { type InitiationHeader, type NcipService, profiles } from '@bookstrap/ncip';
+import { NcipAdapter, ncipConnectionProblems } from '../ncip/ncip.ts';
+import type { AdapterContext, AdapterDefinition, FetchLike } from '../types.ts';
+import { WmsTokens } from './oauth.ts';
+import { lookupWmsPatron } from './scim.ts';
+
+/**
+ * OCLC WorldShare Management Services as ReShare's "WMS2" integration talks to it:
+ *
+ * - every call carries an OAuth bearer from OCLC's token service (client credentials: the WSKey
+ *   and its secret), one token per scope, cached until shortly before it expires;
+ * - patrons are looked up over the IDM SCIM API (`External_ID eq "…"`, scope SCIM:read_user);
+ * - everything else is NCIP in OCLC's circ-ILL profile (packages/ncip's `wms` profile: registry
+ *   agency ids, "WMS Circ" system id, app profile 2.00, "ILL Request Id", "Hold For Fulfillment",
+ *   barcodes, branch pickup locations), scope WMS_NCIP, through the shared NCIP adapter;
+ * - fees on shipped go as CreateUserFiscalTransaction; due-date changes as RenewItem with
+ *   DesiredDateDue; WMS keeps temporary items after return, so there is no delete.
+ *
+ * Endpoints: `ncipUrl` (real: https://circ.sd00.worldcat.org/ncip). `baseUrl`, when set, is the one
+ * host that also answers `/token` and `/idaas/scim/v2/Users/.search` (a simulator, a proxy);
+ * otherwise the real hosts are used: https://oauth.oclc.org/token and
+ * https://{institution registry id}.share.worldcat.org/idaas/scim/v2/Users/.search.
+ */
+export const WMS_NCIP_SCOPE = 'WMS_NCIP';
+
+/** What WMS's circ-ILL NCIP endpoint offers: no LookupUser (SCIM instead), no DeleteItem (items are kept). */
+export const wmsNcipServices: readonly NcipService[] = [
+  'AcceptItem',
+  'CheckOutItem',
+  'CheckInItem',
+  'RenewItem',
+  'RequestItem',
+  'CancelRequestItem',
+  'CreateUserFiscalTransaction',
+];
+
+/** Tipasa's matrix for WMS, minus temporary locations (neither NCIP nor a documented WMS API moves items). */
+export const wmsCapabilities: IlsCapabilities = { ...documentedCapabilities.wms, temporaryLocation: false };
+
+export interface WmsConnectionOptions {
+  ncipUrl: string;
+  tokenUrl: string;
+  scimSearchUrl: string;
+  wskey: string;
+  secret: string;
+  header: InitiationHeader;
+}
+
+export function wmsOptions(connection: Connection): WmsConnectionOptions {
+  const base = connection.baseUrl?.replace(/\/+$/, '');
+  const registryId = connection.ncip?.toAgencyId ?? connection.institutionCode ?? '';
+  const institution = connection.institutionCode ?? registryId;
+  return {
+    ncipUrl: connection.ncipUrl ?? 'https://circ.sd00.worldcat.org/ncip',
+    tokenUrl: base ? `${base}/token` : 'https://oauth.oclc.org/token',
+    scimSearchUrl: base ? `${base}/idaas/scim/v2/Users/.search` : `https://${institution}.share.worldcat.org/idaas/scim/v2/Users/.search`,
+    wskey: connection.credentials.clientKey ?? '',
+    secret: connection.credentials.clientSecret ?? '',
+    // OCLC: the registry id of the library acting, and of the one addressed (the same institution).
+    header: { fromAgencyId: connection.ncip?.fromAgencyId ?? registryId, toAgencyId: registryId },
+  };
+}
+
+/**
+ * The fetch the NCIP adapter uses: adds the bearer for WMS_NCIP, and renews it once when WMS says
+ * 401. A token OCLC refuses becomes the HTTP status the NCIP adapter already classifies
+ * (401 → configuration error, 5xx → retry), with OCLC's words in the body.
+ */
+function bearerFetch(context: AdapterContext, tokens: WmsTokens): FetchLike {
+  return async (input, init) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const token = await tokens.token(WMS_NCIP_SCOPE);
+      if (!token.ok) {
+        const status = token.transient ? 503 : token.status === 403 ? 403 : 401;
+        return new Response(JSON.stringify({ code: status, message: token.message }), { status, headers: { 'content-type': 'application/json' } });
+      }
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${token.accessToken}`);
+      const response = await context.fetch(input, { ...init, headers });
+      if (response.status !== 401 || attempt > 0) return response;
+      tokens.invalidate(WMS_NCIP_SCOPE);
+    }
+  };
+}
+
+export class WmsAdapter implements CirculationSystem {
+  readonly ils = 'wms' as const;
+  readonly capabilities: IlsCapabilities;
+  private readonly tokens: WmsTokens;
+  private readonly ncip: NcipAdapter;
+
+  constructor(
+    private readonly options: WmsConnectionOptions,
+    private readonly context: AdapterContext,
+    capabilities: IlsCapabilities = wmsCapabilities,
+  ) {
+    this.capabilities = capabilities;
+    this.tokens = new WmsTokens({ tokenUrl: options.tokenUrl, wskey: options.wskey, secret: options.secret }, context);
+    this.ncip = new NcipAdapter(
+      {
+        ils: 'wms',
+        endpoint: { url: options.ncipUrl, profile: profiles.wms },
+        header: options.header,
+        services: wmsNcipServices,
+        capabilities,
+      },
+      { ...context, fetch: bearerFetch(context, this.tokens) },
+    );
+  }
+
+  lookupPatron(input: { patronId: string }) {
+    return lookupWmsPatron(this.context, this.tokens, this.options.scimSearchUrl, input.patronId);
+  }
+
+  createTemporaryItem(...args: Parameters<CirculationSystem['createTemporaryItem']>) {
+    return this.ncip.createTemporaryItem(...args);
+  }
+
+  placeHold(...args: Parameters<CirculationSystem['placeHold']>) {
+    return this.ncip.placeHold(...args);
+  }
+
+  chargeFee(...args: Parameters<CirculationSystem['chargeFee']>) {
+    return this.ncip.chargeFee(...args);
+  }
+
+  checkOut(...args: Parameters<CirculationSystem['checkOut']>) {
+    return this.ncip.checkOut(...args);
+  }
+
+  updateDueDate(...args: Parameters<CirculationSystem['updateDueDate']>) {
+    return this.ncip.updateDueDate(...args);
+  }
+
+  checkIn(...args: Parameters<CirculationSystem['checkIn']>) {
+    return this.ncip.checkIn(...args);
+  }
+
+  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    return configurationError(
+      `WMS keeps temporary items after return (Unavailable, still showing the request ID); item ${input.itemBarcode} cannot be deleted over NCIP — turn "delete temporary item on return" off`,
+    );
+  }
+
+  moveToTemporaryLocation(...args: Parameters<CirculationSystem['moveToTemporaryLocation']>) {
+    return this.ncip.moveToTemporaryLocation(...args);
+  }
+
+  restorePermanentLocation(...args: Parameters<CirculationSystem['restorePermanentLocation']>) {
+    return this.ncip.restorePermanentLocation(...args);
+  }
+
+  placeLendingHold(...args: Parameters<CirculationSystem['placeLendingHold']>) {
+    return this.ncip.placeLendingHold(...args);
+  }
+}
+
+function checkWmsConnection(connection: Connection): SettingsProblem[] {
+  const problems = ncipConnectionProblems(connection, profiles.wms);
+  if (!connection.ncip?.toAgencyId && !connection.institutionCode) {
+    problems.push({ path: 'connection.ncip.toAgencyId', message: "WMS needs the institution's 6-digit WorldCat registry id" });
+  }
+  return problems;
+}
+
+export const wmsNcipAdapter: AdapterDefinition = {
+  ils: 'wms',
+  protocol: 'ncip',
+  capabilities: wmsCapabilities,
+  // OCLC's gateway throttles per WSKey; a few calls a second is what ILL systems send.
+  ratePerSecond: 5,
+  create: (connection, context) => new WmsAdapter(wmsOptions(connection), context),
+  checkConnection: checkWmsConnection,
+};
