@@ -17,7 +17,9 @@ const steps = [];
 function run(name, cmd, args) {
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const started = Date.now();
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  // turbo looks for the pnpm binary on PATH; the workspace's own pnpm is always there.
+  const env = { ...process.env, FORCE_COLOR: '0', TURBO_TELEMETRY_DISABLED: '1', PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   const ok = result.status === 0;
   steps.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
   return ok;

@@ -30,7 +30,7 @@ export async function startSystems(vendors: string[], registry?: AdapterRegistry
     // Fast retries: an outage scenario waits for backoff in milliseconds, not minutes.
     worker: { pollMs: 20, backoff: { baseMs: 300, capMs: 2_000, jitter: 0.2, maxAttempts: 8 } },
   });
-  service.worker.start();
+  service.start();
   const server = await startServer(service.app, 0);
   const unique = [...new Set(vendors)];
   const simulators = await startSimulators({

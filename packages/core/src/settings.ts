@@ -110,6 +110,8 @@ export const connectionSchema = z.object({
       username: z.string().min(1).optional(),
       password: z.string().min(1).optional(),
       clientId: z.string().min(1).optional(),
+      /** SirsiDynix: the override code staff type at a prompt (used only for `overridePrompts`) */
+      overrideCode: z.string().min(1).optional(),
     })
     .default({}),
   ncip: z
@@ -123,6 +125,12 @@ export const connectionSchema = z.object({
   circulationDesk: z.string().min(1).optional(),
   library: z.string().min(1).optional(),
   institutionCode: z.string().min(1).optional(),
+  /**
+   * SirsiDynix Web Services answer blocks with override prompts (CKOBLOCKS, USER_PRIVILEGE_OVRCD,
+   * HOLD_NO_HOLDS_OVRCD, CIRC_NONCHARGEABLE_OVRCD, …). Prompts listed here are answered with
+   * `credentials.overrideCode`; any other prompt stops the step as "needs staff". Default: none.
+   */
+  overridePrompts: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be a prompt type such as CKOBLOCKS')).optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 

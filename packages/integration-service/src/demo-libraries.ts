@@ -1,5 +1,5 @@
 import { integrationSettingsSchema } from '@bookstrap/core';
-import type { AlmaDemo } from '@bookstrap/ils-simulators';
+import type { AlmaDemo, WmsDemo } from '@bookstrap/ils-simulators';
 import type { NewLibraryInput } from './workflow/libraries.ts';
 
 /**
@@ -51,4 +51,71 @@ export function almaDemoLibraries(alma: AlmaDemo, baseUrl: string): DemoLibrary[
     };
   };
   return [library('TULSA', 'MAIN', 'PARTNR'), library('PARTNR', 'SCI', 'TULSA')];
+}
+
+/**
+ * A third Alma library, ALMANCIP, that talks to the same simulated Alma in NCIP mode, as ILLiad
+ * and Tipasa do: NCIP (`/view/NCIPServlet`, ToAgencyId = institution code, ApplicationProfileType
+ * = the resource-sharing partner code) plus Alma REST for fees, due dates and deleting temporary
+ * items. It works in the Alma library MAIN and lends to PARTNR.
+ */
+export function almaNcipDemoLibrary(alma: AlmaDemo, baseUrl: string): DemoLibrary {
+  const [tulsa] = almaDemoLibraries(alma, baseUrl);
+  if (!tulsa) throw new Error('almaDemoLibraries returned no library');
+  return {
+    ...tulsa,
+    symbol: 'ALMANCIP',
+    name: 'Alma NCIP Demo Library',
+    apiKey: 'demo-key-almancip',
+    connection: {
+      ...tulsa.connection,
+      protocol: 'ncip',
+      ncipUrl: `${baseUrl}/view/NCIPServlet`,
+      ncip: { toAgencyId: alma.institutionCode, fromAgencyId: 'ALMANCIP', applicationProfileType: alma.ncipPartnerCode },
+    },
+  };
+}
+
+/**
+ * A WMS library (OCLC symbol WMSTCC) on the simulated WorldShare: NCIP and SCIM with an OAuth
+ * WSKey, the main branch as pickup location, and the accounts WMS keeps for borrowing
+ * institutions mapped for lending (TULSA, the Alma demo library, borrows from it).
+ */
+export function wmsDemoLibraries(wms: WmsDemo, baseUrl: string): DemoLibrary[] {
+  const main = wms.branches.find((branch) => branch.code === 'MAIN') ?? wms.branches[0];
+  if (!main) return [];
+  return [
+    {
+      symbol: 'WMSTCC',
+      name: 'Tulsa Community College Library (WMS)',
+      apiKey: 'demo-key-wmstcc',
+      connection: {
+        ils: 'wms',
+        protocol: 'ncip',
+        // The simulator answers for oauth.oclc.org, the SCIM host and circ.sd00.worldcat.org at once.
+        baseUrl,
+        ncipUrl: `${baseUrl}${wms.paths.ncip}`,
+        credentials: { clientKey: wms.wskey, clientSecret: wms.secret },
+        ncip: { toAgencyId: wms.institutionId, fromAgencyId: wms.institutionId },
+        institutionCode: wms.institutionId,
+        library: main.branchId,
+      },
+      settings: integrationSettingsSchema.parse({
+        borrowing: {
+          illLocation: wms.illSettings.temporaryHoldingLocation,
+          // Charge patron on shipped: one of the two ILSs that can (Tipasa: Alma and WMS).
+          chargePatronOnShipped: true,
+          illFee: { amount: wms.illSettings.illFeePolicy.defaultAmount, feeType: wms.feeTypes.illFee },
+        },
+        lending: {
+          borrowerIdentifiers: {
+            map: { TULSA: wms.institutionalPatrons.TULSA.barcode, PARTNR: wms.institutionalPatrons.PARTNR.barcode },
+            defaultId: wms.institutionalPatrons.default.barcode,
+          },
+        },
+        calendar: { closedWeekdays: main.closedWeekdays, closedDates: [] },
+      }),
+      pickupLocations: [{ code: main.branchId, name: main.name, ilsLocationCode: main.branchId, active: true }],
+    },
+  ];
 }

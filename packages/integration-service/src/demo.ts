@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demo as simulatorDemo, startSimulators } from '@bookstrap/ils-simulators';
 import { adapterFor } from './adapters/registry.ts';
-import { almaDemoLibraries, type DemoLibrary, demoAdminKey } from './demo-libraries.ts';
+import { almaDemoLibraries, almaNcipDemoLibrary, type DemoLibrary, demoAdminKey, wmsDemoLibraries } from './demo-libraries.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { createService } from './service.ts';
@@ -24,7 +24,8 @@ const service = createService({ dbPath, adminKey: process.env.BOOKSTRAP_ADMIN_KE
 
 /** Demo tenants per simulator; a vendor gets libraries once the service has an adapter for it. */
 const demoLibraries: Partial<Record<string, (url: string) => DemoLibrary[]>> = {
-  alma: (url) => almaDemoLibraries(simulatorDemo.alma, url),
+  alma: (url) => [...almaDemoLibraries(simulatorDemo.alma, url), almaNcipDemoLibrary(simulatorDemo.alma, url)],
+  wms: (url) => wmsDemoLibraries(simulatorDemo.wms, url),
 };
 const configured: DemoLibrary[] = [];
 const skipped: string[] = [];
@@ -38,7 +39,7 @@ for (const simulator of simulators.simulators) {
   }
 }
 
-service.worker.start();
+service.start();
 const server = await startServer(service.app, port);
 
 const base = server.url;

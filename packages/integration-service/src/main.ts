@@ -13,7 +13,7 @@ if (!adminKey || adminKey.length < 16) {
 }
 const logger = createLogger();
 const service = createService({ adminKey, logger });
-service.worker.start();
+service.start();
 const server = await startServer(service.app, Number(process.env.PORT ?? 3000));
 logger.info({ url: server.url }, 'Bookstrap integration service listening');
 

@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import type { App } from './http/types.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { type OpenedDatabase, openDatabase } from './store/database.ts';
+import { ageOutMissing } from './workflow/requests.ts';
 import { createWorker, type Worker, type WorkerOptions } from './worker/worker.ts';
 
 /**
@@ -25,6 +26,10 @@ export interface ServiceOptions {
 export interface Service {
   app: App;
   worker: Worker;
+  /** starts the worker and the daily sweeps (the server and the demo call this) */
+  start(): void;
+  /** runs the daily sweeps now: returns the requests aged out */
+  sweep(): string[];
   database: OpenedDatabase;
   clock: Clock;
   registry: AdapterRegistry;
@@ -57,13 +62,25 @@ export function createService(options: ServiceOptions): Service {
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     onStepsQueued: () => worker.kick(),
   });
+  const sweep = () => ageOutMissing({ db: database.db, clock, registry });
+  let sweepTimer: NodeJS.Timeout | undefined;
   return {
     app,
     worker,
     database,
     clock,
     registry,
+    start() {
+      worker.start();
+      if (sweepTimer) return;
+      sweep();
+      // Hourly is plenty for a rule counted in days; unref so it never keeps a process alive.
+      sweepTimer = setInterval(sweep, 60 * 60_000);
+      sweepTimer.unref();
+    },
+    sweep,
     close: async () => {
+      if (sweepTimer) clearInterval(sweepTimer);
       await worker.stop();
       database.close();
     },

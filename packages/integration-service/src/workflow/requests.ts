@@ -4,6 +4,7 @@ import {
   type DecisionContext,
   decide,
   documentedCapabilities,
+  dueForAgeOut,
   fromDate,
   type IlsCapabilities,
   type IllRequest,
@@ -23,6 +24,8 @@ import { ApiError, type ErrorCode } from '../http/errors.ts';
 import type { Db, ServiceDatabase } from '../store/database.ts';
 import { findLibraryById, findLibraryBySymbol, type Library } from '../store/libraries.ts';
 import { enqueuePlan, findJob, type Job, resetJobForRetry } from '../store/outbox.ts';
+import { eq } from 'drizzle-orm';
+import { requests as requestsTable } from '../store/schema.ts';
 import { appendHistory, findLibraryRequest, findRequest, insertRequest, nextRequestId, type StoredRequest, saveRequest } from '../store/requests.ts';
 
 /**
@@ -176,7 +179,7 @@ export function createLendingRequest(deps: WorkflowDeps, library: Library, input
 
 // ---- actions ---------------------------------------------------------------------------------
 
-type Origin = { kind: 'staff' } | { kind: 'partner'; symbol: string; requestId: string };
+type Origin = { kind: 'staff' } | { kind: 'system'; reason: string } | { kind: 'partner'; symbol: string; requestId: string };
 
 /** What staff see in the history for an action: the label and what it carried. */
 export function actionText(request: IllRequest, command: RequestCommand, origin: Origin): string {
@@ -195,6 +198,7 @@ export function actionText(request: IllRequest, command: RequestCommand, origin:
     typeof c.note === 'string' ? `note: ${c.note}` : '',
   ].filter(Boolean);
   const text = `${label}${details.length ? ` (${details.join(', ')})` : ''}.`;
+  if (origin.kind === 'system') return `${text} ${origin.reason}`;
   return origin.kind === 'partner' ? `From ${origin.symbol} (request ${origin.requestId}): ${text}` : text;
 }
 
@@ -341,6 +345,28 @@ export function applyAction(deps: WorkflowDeps, library: Library, requestId: str
   );
   deps.onStepsQueued?.();
   return saved;
+}
+
+/**
+ * The daily sweep (L5): lending requests returned but missing for 180 days age out by
+ * themselves, so nobody has to remember them. Returns the requests it closed.
+ */
+export function ageOutMissing(deps: WorkflowDeps): string[] {
+  const today = fromDate(deps.clock.now());
+  const closed: string[] = [];
+  for (const row of deps.db.select({ id: requestsTable.id, libraryId: requestsTable.libraryId }).from(requestsTable).where(eq(requestsTable.status, 'returned-but-missing')).all()) {
+    deps.db.transaction(
+      (tx) => {
+        const stored = findRequest(tx, row.id);
+        const library = findLibraryById(tx, row.libraryId);
+        if (!stored || !library || !dueForAgeOut(stored, today)) return;
+        const result = transition(tx, deps, library, stored, { action: 'age-out' }, { kind: 'system', reason: `Missing since ${stored.missingSince}: aged out automatically.` });
+        if (result.ok) closed.push(row.id);
+      },
+      { behavior: 'immediate' },
+    );
+  }
+  return closed;
 }
 
 /** Staff run a stopped step again; a succeeded step is never re-run. */

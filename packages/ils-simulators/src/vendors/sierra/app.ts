@@ -8,6 +8,7 @@ import type { InjectedFault, VendorApp, VendorRuntime } from '../types.ts';
 import { type SierraClient, SierraAuth, tokenOf } from './auth.ts';
 import { fromEngineError, SierraError, sierraErrors } from './errors.ts';
 import { registerItemRoutes } from './items.ts';
+import { createInnovativeNcipResponder, type InnovativeNcipSettings } from './ncip.ts';
 import { registerPatronRoutes } from './patrons.ts';
 import { createWorld, type SierraWorld } from './world.ts';
 
@@ -16,8 +17,8 @@ export interface SierraSettings {
   tokenLifetimeSeconds?: number;
   /** Wall-clock milliseconds before a created item can be read back (0: at once). */
   itemVisibilityLagMs?: number;
-  /** Extra routes on the same origin (the NCIP responder), given the world. */
-  mount?: (app: Hono, world: SierraWorld, runtime: VendorRuntime) => void;
+  /** The NCIP responder on the same server, at `path`. */
+  ncip?: InnovativeNcipSettings & { path: string };
 }
 
 const v6 = '/iii/sierra-api/v6';
@@ -65,7 +66,7 @@ export function createSierraApp(runtime: VendorRuntime, settings: SierraSettings
 
   registerPatronRoutes(app, world);
   registerItemRoutes(app, world);
-  settings.mount?.(app, world, runtime);
+  if (settings.ncip) app.route(settings.ncip.path, createInnovativeNcipResponder(runtime, settings.ncip).app);
 
   // Registered last: Hono copies routes when the app is mounted, in this order.
   app.all(`${v6}/*`, (c) => sierraErrorResponse(sierraErrors.noEndpoint(c.req.method, new URL(c.req.url).pathname.replace('/iii/sierra-api', ''))));

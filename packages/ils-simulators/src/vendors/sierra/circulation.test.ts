@@ -70,6 +70,9 @@ describe('Sierra holds', () => {
     const { itemId } = await createItem('ILL-5003');
     await json(`/patrons/${demo.patrons.good.id}/holds/requests`, { method: 'POST', body: { recordType: 'i', recordNumber: itemId, pickupLocation: 'main' } });
     const [hold] = (await json(`/patrons/${demo.patrons.good.id}/holds`)).body.entries;
+    // Every patron's holds, for a client that knows the item but not who holds it.
+    const all = await json('/patrons/holds?limit=100');
+    expect(all.body.entries.map((entry: { id: string }) => entry.id)).toContain(hold.id);
     expect((await json(`/patrons/holds/${lastSegment(hold.id)}`, { method: 'DELETE' })).status).toBe(204);
     expect((await json(`/patrons/${demo.patrons.good.id}/holds`)).body.total).toBe(0);
     expect((await json(`/patrons/holds/${lastSegment(hold.id)}`)).status).toBe(404);

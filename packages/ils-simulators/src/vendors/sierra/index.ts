@@ -18,11 +18,20 @@ export const sierraVendor: VendorDefinition<SierraDemo> = {
         [sierraDemo.readOnlyClientKey]: { secret: sierraDemo.readOnlyClientSecret, roles: readRoles },
       },
       tokenLifetimeSeconds: sierraDemo.tokenLifetimeSeconds,
+      ncip: {
+        path: sierraDemo.ncipPath,
+        profile: 'sierra',
+        agencyId: sierraDemo.ncipAgencyId,
+        illLibrary: 'MAIN',
+        illLocation: 'ILL',
+        illItemPolicy: 'ILL',
+      },
     }),
   credentialsHelp: (baseUrl) => [
     `Sierra REST: ${baseUrl}/iii/sierra-api/v6  (client key ${sierraDemo.clientKey}, secret ${sierraDemo.clientSecret}); try`,
     `  curl -s -u ${sierraDemo.clientKey}:${sierraDemo.clientSecret} -d grant_type=client_credentials ${baseUrl}/iii/sierra-api/v6/token`,
     `  curl -s -H 'Authorization: Bearer <token>' '${baseUrl}/iii/sierra-api/v6/patrons/find?varFieldTag=b&varFieldContent=${sierraDemo.patrons.good.barcode}'`,
+    `NCIP 2.0 responder: POST ${baseUrl}${sierraDemo.ncipPath}  (ToAgencyId ${sierraDemo.ncipAgencyId}; patrons by barcode)`,
   ],
 };
 

@@ -143,6 +143,19 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
 
   // ---- holds ----------------------------------------------------------------------------------
 
+  // Every patron's active holds (Sierra's "get all patrons holds data"), oldest first.
+  app.get(`${v6}/patrons/holds`, (c) => {
+    requireRole(c, 'Patron Holds Read');
+    const active = engine.db
+      .select()
+      .from(holds)
+      .where(inArray(holds.status, [...activeHoldStatuses]))
+      .orderBy(asc(holds.createdAt), asc(holds.id))
+      .all();
+    const base = apiBase(c);
+    return c.json(resultSet(c, active.map((hold) => selectFields(c, renderHold(world, base, hold), holdDefaultFields))));
+  });
+
   app.get(`${v6}/patrons/holds/:holdId`, (c) => {
     requireRole(c, 'Patron Holds Read');
     const engineId = fromSierraId('hold', recordParam(c, 'holdId'));

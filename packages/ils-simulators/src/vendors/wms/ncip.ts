@@ -62,7 +62,12 @@ export function wmsNcipConfig(settings: WmsNcipSettings): NcipResponderConfig {
     // ILL staff work at the temporary item home branch: NCIP check-outs and check-ins happen there.
     circulation: { library: homeLibrary },
     pickupLocations,
-    fees: { ownerLibrary: homeLibrary, defaultType: settings.illSettings.illFeePolicy.feeType },
+    // WMS bills keep NCIP's FiscalTransactionType words; anything else is billed as the ILL fee.
+    fees: {
+      ownerLibrary: homeLibrary,
+      defaultType: settings.illSettings.illFeePolicy.feeType,
+      types: Object.fromEntries(['Lost Item Replacement Charge', 'Lost Item Processing Fee', 'Service Charge', 'Overdue Fine'].map((type) => [type, type])),
+    },
     maxBytes: MAX_BYTES,
   };
 }

@@ -64,11 +64,21 @@ describe('Alma in NCIP mode: which protocol each step speaks', () => {
     };
     expect((await system.createTemporaryItem(item)).kind).toBe('done');
     expect(await probe.holds('9100001')).toEqual([{ patronId: fixture.patronId, pickupLocation: 'MAIN' }]);
-    const hold = await system.placeHold({ requestId: '9100001', patronId: fixture.patronId, itemBarcode: '9100001', pickupLocation: 'MAIN', inLibraryUseOnly: false });
+    const hold = await system.placeHold({
+      requestId: '9100001',
+      patronId: fixture.patronId,
+      itemBarcode: '9100001',
+      pickupLocation: 'MAIN',
+      inLibraryUseOnly: false,
+    });
     expect(hold).toMatchObject({ kind: 'already-done' });
     expect(await probe.holds('9100001')).toHaveLength(1);
     expect(services(traffic)[0]).toBe('NCIP AcceptItem');
-    expect(services(traffic).slice(1).every((s) => s === 'REST')).toBe(true);
+    expect(
+      services(traffic)
+        .slice(1)
+        .every((s) => s === 'REST'),
+    ).toBe(true);
     // A retried AcceptItem finds the item it made: "Duplicate Request" is already-done.
     expect((await system.createTemporaryItem(item)).kind).toBe('already-done');
     expect(await probe.countItems('9100001')).toBe(1);

@@ -29,7 +29,15 @@ import { NcipAdapter, ncipConnectionProblems, ncipOptionsOf } from './ncip.ts';
  * over REST too: Alma's NCIP RequestItem creates a resource-sharing request, not a patron hold.
  * The connection therefore carries both `ncipUrl` and `baseUrl` + API key.
  */
-export const almaNcipServices: readonly NcipService[] = ['LookupUser', 'AcceptItem', 'RequestItem', 'CheckOutItem', 'CheckInItem', 'CancelRequestItem', 'RenewItem'];
+export const almaNcipServices: readonly NcipService[] = [
+  'LookupUser',
+  'AcceptItem',
+  'RequestItem',
+  'CheckOutItem',
+  'CheckInItem',
+  'CancelRequestItem',
+  'RenewItem',
+];
 
 export class AlmaNcipAdapter implements CirculationSystem {
   readonly ils = 'alma' as const;

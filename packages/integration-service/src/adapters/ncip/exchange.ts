@@ -30,10 +30,14 @@ export interface NcipEndpoint {
 
 const httpFailure = (status: number, url: string): { kind: Exclude<NcipOutcomeKind, 'done'>; message: string } => {
   if (status === 401 || status === 403) {
-    return { kind: 'configuration-error', message: `The NCIP responder refused Bookstrap's credentials (HTTP ${status}); check the NCIP authentication settings.` };
+    return {
+      kind: 'configuration-error',
+      message: `The NCIP responder refused Bookstrap's credentials (HTTP ${status}); check the NCIP authentication settings.`,
+    };
   }
   if (status === 404) return { kind: 'configuration-error', message: `No NCIP responder at ${url} (HTTP 404); check the NCIP server address.` };
-  if (status === 408 || status === 429 || status >= 500) return { kind: 'retryable', message: `The NCIP responder is unavailable (HTTP ${status}); the step will be retried.` };
+  if (status === 408 || status === 429 || status >= 500)
+    return { kind: 'retryable', message: `The NCIP responder is unavailable (HTTP ${status}); the step will be retried.` };
   return { kind: 'configuration-error', message: `The NCIP responder rejected the request (HTTP ${status}).` };
 };
 
@@ -46,7 +50,9 @@ export async function ncipCall<R extends NcipRequest>(endpoint: NcipEndpoint, co
     at: context.clock.now(),
     method: 'POST',
     url: endpoint.url,
-    requestHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, /authorization/i.test(name) ? `${value.split(/\s+/)[0]} ****` : value])),
+    requestHeaders: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, /authorization/i.test(name) ? `${value.split(/\s+/)[0]} ****` : value]),
+    ),
     requestBody: maskNcipSecrets(maskBody(xml) ?? xml),
   };
   let status: number;

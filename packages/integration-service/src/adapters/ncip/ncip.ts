@@ -110,7 +110,9 @@ export class NcipAdapter implements CirculationSystem {
   }
 
   private unsupported(service: NcipService, what: string): StepOutcome<never> {
-    return configurationError(`${this.ils}'s NCIP responder does not offer ${service}, so Bookstrap cannot ${what} over NCIP; turn the step off or use the ILS's API`);
+    return configurationError(
+      `${this.ils}'s NCIP responder does not offer ${service}, so Bookstrap cannot ${what} over NCIP; turn the step off or use the ILS's API`,
+    );
   }
 
   private call<R extends WithoutHeader>(request: R): Promise<NcipReply<R['service']>> {
@@ -168,10 +170,13 @@ export class NcipAdapter implements CirculationSystem {
       itemNote: input.note,
     });
     if (reply.ok) return done({ itemId: reply.response.itemId ?? input.barcode }, input.barcode);
-    if (reply.kind === 'already-done') return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode }, input.barcode);
+    if (reply.kind === 'already-done')
+      return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode }, input.barcode);
     if (hasProblem(reply, /^(duplicate item|non-unique item)$/i)) {
       // Never overwrite: the responder names a free barcode when it can, else the core suggests one.
-      const named = reply.problems.map((p) => /suggested free barcode:?\s*(\S+?)\.?$/i.exec(p.detail ?? '')?.[1] ?? /(\S+) is free/i.exec(p.detail ?? '')?.[1]).find(Boolean);
+      const named = reply.problems
+        .map((p) => /suggested free barcode:?\s*(\S+?)\.?$/i.exec(p.detail ?? '')?.[1] ?? /(\S+) is free/i.exec(p.detail ?? '')?.[1])
+        .find(Boolean);
       const suggestion = named ?? suggestAlternativeBarcode(input.barcode, () => false);
       return needsStaff(`barcode ${input.barcode} is already used by another item in the ILS — ${reply.message}`, `use barcode ${suggestion}`);
     }
@@ -230,7 +235,8 @@ export class NcipAdapter implements CirculationSystem {
     });
     if (reply.ok) return done({ dueDate: dayOf(reply.response.dateDue) }, input.itemBarcode);
     // A retry whose first answer was lost: the loan is there, nothing to do.
-    if (hasProblem(reply, /^item already checked out to this user$/i)) return alreadyDone(`item ${input.itemBarcode} is already on loan to ${input.patronId}`, {});
+    if (hasProblem(reply, /^item already checked out to this user$/i))
+      return alreadyDone(`item ${input.itemBarcode} is already on loan to ${input.patronId}`, {});
     return this.failed(reply, `checking out ${input.itemBarcode} to ${input.patronId}`);
   }
 
@@ -275,7 +281,8 @@ export class NcipAdapter implements CirculationSystem {
   }
 
   async placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
-    if (!this.capabilities.lendingHold) return configurationError(`${this.ils} does not take a hold on the requested item for lending (only Horizon and Symphony do)`);
+    if (!this.capabilities.lendingHold)
+      return configurationError(`${this.ils} does not take a hold on the requested item for lending (only Horizon and Symphony do)`);
     if (!input.itemBarcode) return needsStaff(`a lending hold on "${input.title}" needs the item barcode`);
     const reply = await this.call({
       service: 'RequestItem',
@@ -297,8 +304,8 @@ export class NcipAdapter implements CirculationSystem {
 /** The NCIP parts of a library's connection: responder URL and the initiation header. */
 export function ncipOptionsOf(connection: Connection, profile: NcipProfile, services?: readonly NcipService[]): NcipAdapterOptions {
   const header: InitiationHeader = {
-    // ReShare's default: the library's own agency; the ILS's institution code when no other is set.
-    fromAgencyId: connection.ncip?.fromAgencyId ?? connection.institutionCode ?? 'BOOKSTRAP',
+    // Who is calling: the library's own agency id when configured (ReShare's habit), else Bookstrap.
+    fromAgencyId: connection.ncip?.fromAgencyId ?? 'BOOKSTRAP',
     toAgencyId: connection.ncip?.toAgencyId ?? '',
   };
   const applicationProfileType = connection.ncip?.applicationProfileType ?? profile.applicationProfileType;
@@ -332,7 +339,8 @@ export function ncipConnectionProblems(connection: Connection, profile: NcipProf
       ['connection.ncip.toAgencyId', connection.ncip?.toAgencyId],
       ['connection.ncip.fromAgencyId', connection.ncip?.fromAgencyId],
     ] as const) {
-      if (value && !profile.agencyIdPattern.test(value)) problems.push({ path, message: `"${value}" is not a ${profile.name} agency id (${profile.agencyIdPattern.source})` });
+      if (value && !profile.agencyIdPattern.test(value))
+        problems.push({ path, message: `"${value}" is not a ${profile.name} agency id (${profile.agencyIdPattern.source})` });
     }
   }
   return problems;

@@ -1,7 +1,8 @@
-import type { CirculationSystem, Connection, IlsCapabilities, SettingsProblem, StepOutcome } from '@bookstrap/core';
+import type { CirculationSystem, Connection, IlsCapabilities, SettingsProblem, StepOutcome, TemporaryItemFound } from '@bookstrap/core';
 import { configurationError, documentedCapabilities } from '@bookstrap/core';
 import { type InitiationHeader, type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems } from '../ncip/ncip.ts';
+import { send } from '../http.ts';
 import type { AdapterContext, AdapterDefinition, FetchLike } from '../types.ts';
 import { WmsTokens } from './oauth.ts';
 import { lookupWmsPatron } from './scim.ts';
@@ -24,6 +25,7 @@ import { lookupWmsPatron } from './scim.ts';
  * https://{institution registry id}.share.worldcat.org/idaas/scim/v2/Users/.search.
  */
 export const WMS_NCIP_SCOPE = 'WMS_NCIP';
+export const WMS_CIRCULATION_SCOPE = 'WMS_CIRCULATION';
 
 /** What WMS's circ-ILL NCIP endpoint offers: no LookupUser (SCIM instead), no DeleteItem (items are kept). */
 export const wmsNcipServices: readonly NcipService[] = [
@@ -43,6 +45,8 @@ export interface WmsConnectionOptions {
   ncipUrl: string;
   tokenUrl: string;
   scimSearchUrl: string;
+  /** WMS circulation API root, for "Discover Items" among temporary items (strap recovery) */
+  circulationUrl: string;
   wskey: string;
   secret: string;
   header: InitiationHeader;
@@ -56,6 +60,7 @@ export function wmsOptions(connection: Connection): WmsConnectionOptions {
     ncipUrl: connection.ncipUrl ?? 'https://circ.sd00.worldcat.org/ncip',
     tokenUrl: base ? `${base}/token` : 'https://oauth.oclc.org/token',
     scimSearchUrl: base ? `${base}/idaas/scim/v2/Users/.search` : `https://${institution}.share.worldcat.org/idaas/scim/v2/Users/.search`,
+    circulationUrl: base ? `${base}/circ` : 'https://circ.sd00.worldcat.org/circ',
     wskey: connection.credentials.clientKey ?? '',
     secret: connection.credentials.clientSecret ?? '',
     // OCLC: the registry id of the library acting, and of the one addressed (the same institution).
@@ -154,6 +159,29 @@ export class WmsAdapter implements CirculationSystem {
 
   placeLendingHold(...args: Parameters<CirculationSystem['placeLendingHold']>) {
     return this.ncip.placeLendingHold(...args);
+  }
+
+  /**
+   * Recovery without the strap, as WMS staff do it: Discover Items with the Temporary Items data
+   * type, by title (WMS circulation API, scope WMS_CIRCULATION). Throws when WMS cannot answer;
+   * the service then falls back to its own records.
+   */
+  async findTemporaryItems(query: { title: string }): Promise<TemporaryItemFound[]> {
+    const token = await this.tokens.token(WMS_CIRCULATION_SCOPE);
+    if (!token.ok) throw new Error(token.message);
+    const url = `${this.options.circulationUrl}/items?q=${encodeURIComponent(query.title)}&itemType=TEMPORARY`;
+    const reply = await send(this.context, { method: 'GET', url, headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' } });
+    if (reply.status === 401) this.tokens.invalidate(WMS_CIRCULATION_SCOPE);
+    if (reply.status !== 200) throw new Error(`WMS Discover Items answered HTTP ${reply.status}`);
+    const body = JSON.parse(reply.text) as { entries?: { barcode?: string; title?: string; notes?: string[]; illRequest?: { requestId?: string } | null }[] };
+    return (body.entries ?? [])
+      .filter((entry) => typeof entry.barcode === 'string')
+      .map((entry) => ({
+        barcode: entry.barcode as string,
+        title: entry.title ?? '',
+        ...(entry.illRequest?.requestId ? { requestId: entry.illRequest.requestId } : {}),
+        ...(entry.notes?.length ? { note: entry.notes.join(' | ') } : {}),
+      }));
   }
 }
 

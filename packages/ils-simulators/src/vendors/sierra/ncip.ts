@@ -1,0 +1,55 @@
+/**
+ * Sierra's NCIP Responder (Innovative's separately licensed product, the same one Millennium
+ * runs): the generic responder with Innovative's rules as data. NCIP 2.0 only; patrons are named
+ * by barcode (Tipasa: the ILL institution account needs one); LookupUser, LookupItem, AcceptItem
+ * (temporary bib + item + hold), RequestItem/CancelRequestItem (a hold for the institutional
+ * patron), CheckOutItem, CheckInItem, RenewItem and DeleteItem — no fiscal transactions (fees go
+ * through the REST API). RequestItem's bib id is the bare record number (ReShare drops the `.b`
+ * and the check digit; the ncip profile's normaliser does that on the way out).
+ */
+import { profiles } from '@bookstrap/ncip';
+import { createNcipResponder, type NcipResponder } from '../../ncip/responder.ts';
+import type { DemoDataset } from '../../seed.ts';
+import type { VendorRuntime } from '../types.ts';
+import { fromSierraId, sierraPickupLocations, toSierraId } from './ids.ts';
+
+export const innovativeNcipServices = [
+  'LookupUser',
+  'LookupItem',
+  'AcceptItem',
+  'RequestItem',
+  'CancelRequestItem',
+  'CheckOutItem',
+  'CheckInItem',
+  'RenewItem',
+  'DeleteItem',
+] as const;
+
+export interface InnovativeNcipSettings {
+  agencyId: string;
+  /** the ILL office: where AcceptItem shelves temporary items and NCIP circulation happens */
+  illLibrary: string;
+  illLocation: string;
+  illItemPolicy: string;
+  profile: 'sierra' | 'millennium';
+}
+
+export function createInnovativeNcipResponder(runtime: Pick<VendorRuntime, 'engine'> & { dataset: DemoDataset }, settings: InnovativeNcipSettings): NcipResponder {
+  return createNcipResponder({
+    profile: profiles[settings.profile],
+    runtime,
+    config: {
+      agencyIds: [settings.agencyId],
+      services: innovativeNcipServices,
+      versions: ['2.02'],
+      userIdentifier: 'barcode',
+      temporaryItems: { library: settings.illLibrary, location: settings.illLocation, policy: settings.illItemPolicy },
+      circulation: { library: settings.illLibrary },
+      pickupLocations: Object.fromEntries(sierraPickupLocations(runtime.dataset).map((pickup) => [pickup.code, pickup.library])),
+      ids: {
+        request: { format: (holdId) => String(toSierraId('hold', holdId)), parse: (requestId) => fromSierraId('hold', requestId) },
+        bib: (recordNumber) => fromSierraId('bib', recordNumber.replace(/^\.?b/u, '')),
+      },
+    },
+  });
+}

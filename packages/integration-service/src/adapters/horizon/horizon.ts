@@ -1,0 +1,44 @@
+import { documentedCapabilities } from '@bookstrap/core';
+import { type NcipService, profiles } from '@bookstrap/ncip';
+import { ncipAdapter } from '../ncip/ncip.ts';
+import { SirsiDynixWsAdapter, type SirsiDynixProduct, sirsiDynixConnectionProblems, sirsiDynixOptions } from '../sirsidynix/adapter.ts';
+import type { AdapterDefinition } from '../types.ts';
+
+/**
+ * SirsiDynix Horizon. ILL systems talk to it over NCIP 1.0 (ReShare's HorizonHostLMSService,
+ * Relais, Tipasa — which also places the hold on a requested item for lending); that covers every
+ * step Horizon supports, so the default row is the plain NCIP adapter. Horizon Web Services (same
+ * conventions as Symphony's, `/hzws/v1`) are a full adapter of their own (`horizon:rest`).
+ * Horizon cannot move items to a temporary location, and no bill is created over either protocol.
+ */
+export const horizonNcipServices: readonly NcipService[] = [
+  'LookupUser',
+  'LookupItem',
+  'AcceptItem',
+  'CheckOutItem',
+  'CheckInItem',
+  'RenewItem',
+  'RequestItem',
+  'CancelRequestItem',
+  'DeleteItem',
+];
+
+export const horizonProduct: SirsiDynixProduct = {
+  ils: 'horizon',
+  name: 'Horizon',
+  capabilities: documentedCapabilities.horizon,
+  standing: false,
+};
+
+export const horizonWsPath = '/hzws/v1';
+
+export const horizonNcipAdapter: AdapterDefinition = ncipAdapter('horizon', profiles.horizon, horizonNcipServices);
+
+export const horizonRestAdapter: AdapterDefinition = {
+  ils: 'horizon',
+  protocol: 'rest',
+  capabilities: horizonProduct.capabilities,
+  ratePerSecond: 5,
+  create: (connection, context) => new SirsiDynixWsAdapter(horizonProduct, sirsiDynixOptions(connection, horizonWsPath), context),
+  checkConnection: (connection) => sirsiDynixConnectionProblems(connection, 'Horizon'),
+};

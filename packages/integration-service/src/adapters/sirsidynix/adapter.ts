@@ -1,0 +1,428 @@
+import {
+  alreadyDone,
+  type CheckInInput,
+  type CheckOutInput,
+  type CirculationSystem,
+  type Connection,
+  configurationError,
+  type DueDateInput,
+  done,
+  type FeeInput,
+  type HoldInput,
+  type IlsCapabilities,
+  type LendingHoldInput,
+  type LocationInput,
+  needsStaff,
+  type PatronSummary,
+  type SettingsProblem,
+  type StepOutcome,
+  suggestAlternativeBarcode,
+  type TemporaryItemFound,
+  type TemporaryItemInput,
+} from '@bookstrap/core';
+import type { AdapterContext } from '../types.ts';
+import { asRecord, dayOf, type FailedOutcome, keyOf, recordList, SirsiDynixClient, type SirsiDynixConnectionOptions, type SirsiRecord, wireDueDate } from './client.ts';
+
+/**
+ * A SirsiDynix ILS through its Web Services (Symphony ILSWS or Horizon ROA). What differs
+ * between the products is data: where they live, how blocks show on a patron, and whether
+ * `{*}` works inside a relation (not on Horizon, so every expansion names its fields).
+ *
+ *   lookupPatron        GET /user/patron/barcode/{id}: standing (Symphony) or blockList, expiry
+ *   createTemporaryItem POST /catalog/bib with the call number and item in one record (Stanford's
+ *                       v2 create), notes as item customInformation (CIRCNOTE, STAFF)
+ *   placeHold           POST /circulation/holdRecord/placeHold, COPY hold on the item barcode
+ *   checkOut            POST /circulation/circRecord/checkOut with the due date forced
+ *   updateDueDate       POST /circulation/circRecord/renew with the due date (a staff renewal)
+ *   checkIn             POST /circulation/circRecord/checkIn at the working library
+ *   deleteTemporaryItem DELETE /catalog/item/key/{key} (holds cancelled first), then the title
+ *   temporary location  PUT /catalog/item/key/{key} currentLocation (Symphony only)
+ *   placeLendingHold    placeHold for the borrowing library's account
+ *   chargeFee           no documented bill creation: configuration error, capability off
+ *
+ * Every step looks first, so a retry finds its own work (`already-done`) instead of repeating it.
+ */
+export interface SirsiDynixProduct {
+  ils: 'symphony' | 'horizon';
+  name: string;
+  capabilities: IlsCapabilities;
+  /** Symphony shows `standing` (OK/BLOCKED/BARRED); Horizon only the block list */
+  standing: boolean;
+}
+
+/** "ILL request 1000017": the marker on a temporary item saying which request it stands for. */
+const requestMarker = (requestId: string) => new RegExp(`\\bILL request ${requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+
+type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedOutcome };
+
+/** Notes of an item as `{type, data}` from `customInformation{itemExtendedInformation,data}`. */
+function notesOf(item: SirsiRecord): { type: string; data: string }[] {
+  return recordList(item.fields.customInformation).map((entry) => ({ type: keyOf(entry.fields.itemExtendedInformation) ?? '', data: String(entry.fields.data ?? '') }));
+}
+
+/** Fields every item read asks for, each relation expanded by name (Horizon ignores `{*}`). */
+const itemFields = [
+  'barcode',
+  'bib{title,author}',
+  'library',
+  'homeLocation',
+  'currentLocation',
+  'itemType',
+  'customInformation{itemExtendedInformation,data}',
+  'holdRecordList{status,patron{barcode},pickupLibrary}',
+  'circRecord{dueDate,patron{barcode}}',
+].join(',');
+
+export class SirsiDynixWsAdapter implements CirculationSystem {
+  readonly ils: 'symphony' | 'horizon';
+  readonly capabilities: IlsCapabilities;
+  readonly client: SirsiDynixClient;
+
+  constructor(
+    private readonly product: SirsiDynixProduct,
+    options: SirsiDynixConnectionOptions,
+    private readonly context: AdapterContext,
+  ) {
+    this.ils = product.ils;
+    this.capabilities = product.capabilities;
+    this.client = new SirsiDynixClient(options, context);
+  }
+
+  private get library() {
+    return this.client.options.library;
+  }
+
+  private today(): string {
+    return this.context.clock.now().toISOString().slice(0, 10);
+  }
+
+  // ---- lookups ---------------------------------------------------------------------------------
+
+  private async item(barcode: string, what: string): Promise<Found<SirsiRecord>> {
+    const reply = await this.client.call('GET', `/catalog/item/barcode/${encodeURIComponent(barcode)}`, { query: { includeFields: itemFields } });
+    if (reply.status === 200) {
+      const record = asRecord(reply.body);
+      return record ? { found: true, value: record } : { failed: needsStaff(`the ILS answered ${what} with something that is not an item record`) as FailedOutcome };
+    }
+    if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) return { found: false };
+    return { failed: this.client.failure(reply, what) };
+  }
+
+  private isOurs(item: SirsiRecord, requestId: string): boolean {
+    return notesOf(item).some((note) => requestMarker(requestId).test(note.data));
+  }
+
+  private activeHolds(item: SirsiRecord) {
+    return recordList(item.fields.holdRecordList)
+      .filter((hold) => ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(String(hold.fields.status ?? '')))
+      .map((hold) => ({ key: hold.key ?? '', patronBarcode: String(asRecord(hold.fields.patron)?.fields.barcode ?? '') }));
+  }
+
+  private charge(item: SirsiRecord): { patronBarcode: string; dueDate: string | undefined } | undefined {
+    const circ = asRecord(item.fields.circRecord);
+    if (!circ) return undefined;
+    return { patronBarcode: String(asRecord(circ.fields.patron)?.fields.barcode ?? ''), dueDate: dayOf(circ.fields.dueDate) };
+  }
+
+  // ---- patrons ---------------------------------------------------------------------------------
+
+  async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
+    const fields = ['barcode', 'displayName', 'privilegeExpiresDate', 'blockList{block,comment,owed}', ...(this.product.standing ? ['standing'] : [])].join(',');
+    const reply = await this.client.call('GET', `/user/patron/barcode/${encodeURIComponent(input.patronId)}`, { query: { includeFields: fields } });
+    if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) {
+      return needsStaff(`invalid patron id — ${this.product.name} has no user with the ID ${input.patronId}`);
+    }
+    if (reply.status !== 200) return this.client.failure(reply, `looking up patron ${input.patronId}`);
+    const patron = asRecord(reply.body) ?? { fields: {} };
+    const blocks = recordList(patron.fields.blockList).map((block) => String(block.fields.comment ?? keyOf(block.fields.block) ?? 'blocked'));
+    const standing = keyOf(patron.fields.standing);
+    const expiryDate = typeof patron.fields.privilegeExpiresDate === 'string' ? patron.fields.privilegeExpiresDate : undefined;
+    const barred = standing !== undefined && standing !== 'OK';
+    const status: PatronSummary['status'] = expiryDate !== undefined && expiryDate < this.today() ? 'expired' : barred || blocks.length > 0 ? 'blocked' : 'active';
+    return done({
+      patronId: input.patronId,
+      name: typeof patron.fields.displayName === 'string' ? patron.fields.displayName : undefined,
+      status,
+      expiryDate,
+      blocks: barred && blocks.length === 0 ? [`standing ${standing}`] : blocks,
+      barcode: typeof patron.fields.barcode === 'string' ? patron.fields.barcode : undefined,
+    });
+  }
+
+  // ---- borrowing -------------------------------------------------------------------------------
+
+  async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
+    const what = `creating temporary item ${input.barcode}`;
+    const existing = await this.item(input.barcode, what);
+    if ('failed' in existing) return existing.failed;
+    if (existing.found) {
+      if (this.isOurs(existing.value, input.requestId)) {
+        return alreadyDone(`item ${input.barcode} was already created for this request`, { itemId: existing.value.key ?? '' }, input.barcode);
+      }
+      // Never overwrite: the barcode belongs to another item. Suggest the first free variant.
+      const suggestion = await this.freeBarcodeLike(input.barcode);
+      return needsStaff(`barcode ${input.barcode} is already used by another item in ${this.product.name}`, suggestion ? `use barcode ${suggestion}` : undefined);
+    }
+    const note = (type: 'STAFF' | 'CIRCNOTE' | 'PUBLIC', data: string) => ({
+      '@resource': '/catalog/item/customInformation',
+      itemExtendedInformation: { '@resource': '/policy/itemExtendedInformation', '@key': type },
+      data,
+    });
+    const subfield = (tag: string, inds: string, data: string) => ({ tag, inds, subfields: [{ code: 'a', data }] });
+    const title = {
+      '@resource': '/catalog/bib',
+      catalogFormat: { '@resource': '/policy/catalogFormat', '@key': 'MARC' },
+      // Temporary records stay out of the catalogue.
+      shadowed: true,
+      bib: {
+        standard: 'MARC21',
+        type: 'BIB',
+        leader: '00000nam a2200000 a 4500',
+        fields: [
+          ...(input.author ? [subfield('100', '1 ', input.author)] : []),
+          subfield('245', input.author ? '10' : '00', input.title),
+          subfield('500', '  ', `Temporary record: ${input.note}`),
+        ],
+      },
+      callList: [
+        {
+          '@resource': '/catalog/call',
+          callNumber: `ILL ${input.requestId}`,
+          classification: { '@resource': '/policy/classification', '@key': 'LC' },
+          library: { '@resource': '/policy/library', '@key': this.library },
+          itemList: [
+            {
+              '@resource': '/catalog/item',
+              barcode: input.barcode,
+              itemType: { '@resource': '/policy/itemType', '@key': input.itemPolicy ?? 'ILL' },
+              homeLocation: { '@resource': '/policy/location', '@key': input.location },
+              customInformation: [
+                // Circulation staff see the circ note at the desk; the staff notes say whose it is.
+                note('CIRCNOTE', input.note),
+                note('STAFF', `ILL request ${input.requestId}`),
+                note('STAFF', `Lending library: ${input.lendingLibrary}`),
+                ...(input.dueDate ? [note('STAFF', `Return to lender by ${input.dueDate}`)] : []),
+                ...(input.inLibraryUseOnly ? [note('PUBLIC', 'Library use only')] : []),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const reply = await this.client.call('POST', '/catalog/bib', { json: title });
+    if (reply.status !== 200 && reply.status !== 201) return this.client.failure(reply, what);
+    const key = asRecord(reply.body)?.key ?? (reply.body as { '@key'?: string } | undefined)?.['@key'] ?? '';
+    return done({ itemId: key }, input.barcode);
+  }
+
+  /** No "next free barcode" call: try the core's suggestions until one is not taken. */
+  private async freeBarcodeLike(barcode: string): Promise<string | undefined> {
+    const taken = new Set<string>();
+    for (let tries = 0; tries < 5; tries += 1) {
+      const candidate = suggestAlternativeBarcode(barcode, (c) => taken.has(c));
+      const lookup = await this.item(candidate, 'checking a suggested barcode');
+      if ('failed' in lookup) return undefined;
+      if (!lookup.found) return candidate;
+      taken.add(candidate);
+    }
+    return undefined;
+  }
+
+  private async hold(barcode: string, patronId: string, pickupLibrary: string, comment: string, what: string): Promise<StepOutcome<{ holdId?: string }>> {
+    const item = await this.item(barcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return needsStaff(`no item with barcode ${barcode} in ${this.product.name} to place the hold on`);
+    const mine = this.activeHolds(item.value).find((hold) => hold.patronBarcode === patronId);
+    if (mine) return alreadyDone('the patron already has this hold', { holdId: mine.key }, mine.key);
+    const reply = await this.client.call('POST', '/circulation/holdRecord/placeHold', {
+      query: { includeFields: 'holdRecord{status}' },
+      workingLibrary: true,
+      json: {
+        itemBarcode: barcode,
+        patronBarcode: patronId,
+        pickupLibrary: { resource: '/policy/library', key: pickupLibrary },
+        holdType: 'COPY',
+        holdRange: 'SYSTEM',
+        recallStatus: 'STANDARD',
+        // Web Services keep at most 50 characters of comment.
+        comment: comment.slice(0, 50),
+      },
+    });
+    if (reply.status !== 200) return this.client.failure(reply, what);
+    const holdId = keyOf((reply.body as { holdRecord?: unknown } | undefined)?.holdRecord);
+    return done(holdId ? { holdId } : {}, holdId);
+  }
+
+  placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    const comment = `ILL ${input.requestId}${input.inLibraryUseOnly ? ' library use only' : ''}`;
+    return this.hold(input.itemBarcode, input.patronId, input.pickupLocation, comment, `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`);
+  }
+
+  async chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
+    return configurationError(`${this.product.name} Web Services document no way to create a bill (${input.feeType} for patron ${input.patronId}); charge it in the ILS`);
+  }
+
+  // ---- loans -----------------------------------------------------------------------------------
+
+  async checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
+    const what = `checking out ${input.itemBarcode} to ${input.patronId}`;
+    const item = await this.item(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
+    const current = this.charge(item.value);
+    if (current) {
+      if (current.patronBarcode !== input.patronId) return needsStaff(`item ${input.itemBarcode} is already charged to another user`);
+      return alreadyDone('the item was already charged to this account', current.dueDate ? { dueDate: current.dueDate } : {});
+    }
+    const reply = await this.client.call('POST', '/circulation/circRecord/checkOut', {
+      query: { includeFields: 'circRecord{dueDate}' },
+      workingLibrary: true,
+      json: { itemBarcode: input.itemBarcode, patronBarcode: input.patronId, ...(input.dueDate ? { dueDate: wireDueDate(input.dueDate) } : {}) },
+    });
+    if (reply.status !== 200) return this.client.failure(reply, what);
+    const circ = asRecord((reply.body as { circRecord?: unknown } | undefined)?.circRecord);
+    const dueDate = dayOf(circ?.fields.dueDate);
+    return done({ ...(circ?.key ? { loanId: circ.key } : {}), ...(dueDate ? { dueDate } : {}) }, circ?.key);
+  }
+
+  async updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
+    const what = `changing the due date of ${input.itemBarcode} to ${input.dueDate}`;
+    const item = await this.item(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
+    const current = this.charge(item.value);
+    if (!current) return needsStaff(`item ${input.itemBarcode} is not charged, so there is no due date to change; set ${input.dueDate} at check-out`);
+    if (current.dueDate === input.dueDate) return alreadyDone('the charge already has this due date', { dueDate: input.dueDate });
+    const reply = await this.client.call('POST', '/circulation/circRecord/renew', {
+      query: { includeFields: 'circRecord{dueDate}' },
+      workingLibrary: true,
+      json: { itemBarcode: input.itemBarcode, dueDate: wireDueDate(input.dueDate) },
+    });
+    if (reply.status !== 200) return this.client.failure(reply, what);
+    const dueDate = dayOf(asRecord((reply.body as { circRecord?: unknown } | undefined)?.circRecord)?.fields.dueDate) ?? input.dueDate;
+    if (dueDate !== input.dueDate) return needsStaff(`${what}: the ILS set ${dueDate} instead; check the charge`);
+    return done({ dueDate });
+  }
+
+  async checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `checking in ${input.itemBarcode}`;
+    const item = await this.item(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return alreadyDone(`the item is no longer in ${this.product.name}`, {});
+    if (!this.charge(item.value)) return alreadyDone('not charged', { currentLocation: keyOf(item.value.fields.currentLocation) });
+    const reply = await this.client.call('POST', '/circulation/circRecord/checkIn', { query: { includeFields: 'item{currentLocation}' }, workingLibrary: true, json: { itemBarcode: input.itemBarcode } });
+    if (reply.status !== 200) return this.client.failure(reply, what);
+    const body = (reply.body ?? {}) as { currentStatus?: string; primaryAdvice?: string };
+    return done({ ...(body.currentStatus ? { currentStatus: body.currentStatus } : {}), ...(body.primaryAdvice ? { advice: body.primaryAdvice } : {}) });
+  }
+
+  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `deleting temporary item ${input.itemBarcode}`;
+    const item = await this.item(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return alreadyDone(`no item with this barcode in ${this.product.name}`, {});
+    // A real item that happens to carry this barcode is never deleted.
+    if (!this.isOurs(item.value, input.requestId)) return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
+    if (this.charge(item.value)) return needsStaff(`temporary item ${input.itemBarcode} is still charged; check it in before it is deleted`);
+    // A hold still waiting (library use only) would block the removal: it goes with the item.
+    for (const hold of this.activeHolds(item.value)) {
+      const cancelled = await this.client.call('DELETE', `/circulation/holdRecord/key/${encodeURIComponent(hold.key)}`);
+      if (cancelled.status !== 204 && cancelled.status !== 200) return this.client.failure(cancelled, `${what} (cancelling hold ${hold.key})`);
+    }
+    const key = item.value.key ?? '';
+    const reply = await this.client.call('DELETE', `/catalog/item/key/${encodeURIComponent(key)}`);
+    if (reply.status !== 204 && reply.status !== 200) return this.client.failure(reply, what);
+    // The title was made for this item alone; a refusal leaves a shadowed title, nothing worse.
+    const bibKey = key.split(':')[0];
+    const title = bibKey ? await this.client.call('DELETE', `/catalog/bib/key/${encodeURIComponent(bibKey)}`) : undefined;
+    return done({ itemKey: key, titleDeleted: title?.status === 204 });
+  }
+
+  async moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!this.capabilities.temporaryLocation) return configurationError(`${this.product.name} Web Services cannot move items to a temporary location; turn the setting off`);
+    const what = `moving ${input.itemBarcode} to temporary location ${input.location}`;
+    const item = await this.item(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
+    if (keyOf(item.value.fields.currentLocation) === input.location) return alreadyDone('already in the temporary location', {});
+    return this.setCurrentLocation(item.value, input.location, what);
+  }
+
+  async restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!this.capabilities.temporaryLocation) return configurationError(`${this.product.name} Web Services cannot move items between locations`);
+    const what = `restoring ${input.itemBarcode} to its permanent location`;
+    const item = await this.item(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
+    const home = keyOf(item.value.fields.homeLocation);
+    const current = keyOf(item.value.fields.currentLocation);
+    // Circulation states (CHECKEDOUT, INTRANSIT, HOLDS) are not temporary locations.
+    if (!home || current === home || ['CHECKEDOUT', 'INTRANSIT', 'HOLDS'].includes(current ?? '')) return alreadyDone('already in its permanent location', {});
+    return this.setCurrentLocation(item.value, home, what);
+  }
+
+  private async setCurrentLocation(item: SirsiRecord, location: string, what: string): Promise<StepOutcome<Record<string, unknown>>> {
+    const reply = await this.client.call('PUT', `/catalog/item/key/${encodeURIComponent(item.key ?? '')}`, {
+      query: { includeFields: 'currentLocation' },
+      json: { resource: '/catalog/item', key: item.key, fields: { currentLocation: { resource: '/policy/location', key: location } } },
+    });
+    if (reply.status !== 200) return this.client.failure(reply, what);
+    return done({ currentLocation: keyOf(asRecord(reply.body)?.fields.currentLocation) ?? location });
+  }
+
+  async placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    if (!input.itemBarcode) return needsStaff(`a lending hold on "${input.title}" needs the requested item's barcode`);
+    return this.hold(input.itemBarcode, input.patronId, input.pickupLocation ?? this.library, `ILL lending ${input.requestId}`, `placing a hold on the requested item ${input.itemBarcode} for ${input.patronId}`);
+  }
+
+  /** Recovery without the strap: temporary items (ILL location) of titles containing the words. */
+  async findTemporaryItems(query: { title: string }): Promise<TemporaryItemFound[]> {
+    const words = query.title.replace(/[^\p{L}\p{N} ]+/gu, ' ').trim();
+    if (words === '') return [];
+    const reply = await this.client.call('GET', '/catalog/bib/search', {
+      query: { q: `TITLE:${words}`, rw: '1', ct: '50', includeFields: 'title,callList{itemList{barcode,homeLocation,customInformation{itemExtendedInformation,data}}}' },
+    });
+    if (reply.status !== 200) return [];
+    const found: TemporaryItemFound[] = [];
+    for (const bib of recordList((reply.body as { result?: unknown } | undefined)?.result)) {
+      for (const call of recordList(bib.fields.callList)) {
+        for (const item of recordList(call.fields.itemList)) {
+          const notes = notesOf(item);
+          const marker = notes.map((note) => /\bILL request (\S+)/.exec(note.data)?.[1]).find(Boolean);
+          if (!marker) continue;
+          found.push({ barcode: String(item.fields.barcode ?? ''), title: String(bib.fields.title ?? ''), note: notes.find((n) => n.type === 'CIRCNOTE')?.data, requestId: marker });
+        }
+      }
+    }
+    return found;
+  }
+}
+
+/** The Web Services part of a connection. */
+export function sirsiDynixOptions(connection: Connection, defaultPath: string): SirsiDynixConnectionOptions {
+  const base = (connection.baseUrl ?? '').replace(/\/+$/, '');
+  return {
+    // Accept either the host or the full webapp path.
+    baseUrl: new URL(base || 'http://invalid').pathname.length > 1 ? base : `${base}${defaultPath}`,
+    clientId: connection.credentials.clientId ?? '',
+    login: connection.credentials.username ?? '',
+    password: connection.credentials.password ?? '',
+    library: connection.library ?? '',
+    overridePrompts: connection.overridePrompts ?? [],
+    overrideCode: connection.credentials.overrideCode,
+  };
+}
+
+/** Configuration problems only the Web Services adapter knows about. */
+export function sirsiDynixConnectionProblems(connection: Connection, product: string): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const c = connection.credentials;
+  if (!connection.baseUrl) problems.push({ path: 'connection.baseUrl', message: `${product} Web Services need the webapp URL (e.g. https://host/symws)` });
+  if (!c.clientId) problems.push({ path: 'connection.credentials.clientId', message: `${product} Web Services need the x-sirs-clientID configured for Bookstrap` });
+  if (!c.username || !c.password) problems.push({ path: 'connection.credentials', message: `${product} Web Services need a staff login (username) and password` });
+  if (!connection.library) problems.push({ path: 'connection.library', message: `${product} Web Services need the library Bookstrap works in (SD-Working-LibraryID)` });
+  if ((connection.overridePrompts ?? []).length > 0 && !c.overrideCode) {
+    problems.push({ path: 'connection.credentials.overrideCode', message: 'overridePrompts needs the override code to answer them with' });
+  }
+  return problems;
+}
