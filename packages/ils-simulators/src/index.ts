@@ -3,6 +3,7 @@
  * engine, with a control plane for tests (reset, faults, clock).
  */
 import { almaDemo } from './vendors/alma/demo.ts';
+import { millenniumDemo } from './vendors/millennium/demo.ts';
 import { sierraDemo } from './vendors/sierra/demo.ts';
 import { wmsDemo } from './vendors/wms/demo.ts';
 import { horizonDemo } from './vendors/horizon/demo.ts';
@@ -63,6 +64,8 @@ export {
 } from './vendors/types.ts';
 export type { AlmaDemo, AlmaDemoItem, AlmaDemoPatron } from './vendors/alma/demo.ts';
 export { fromAlmaId, toAlmaId } from './vendors/alma/ids.ts';
+export type { MillenniumDemo, MillenniumDemoItem, MillenniumDemoPatron } from './vendors/millennium/demo.ts';
+export { parsePatronApi } from './vendors/millennium/patron-api.ts';
 export type { SierraDemo, SierraDemoItem, SierraDemoPatron } from './vendors/sierra/demo.ts';
 export type { WmsDemo, WmsDemoItem, WmsDemoPatron } from './vendors/wms/demo.ts';
 export type { SirsiDynixDemo, SirsiDynixDemoItem, SirsiDynixDemoPatron } from './vendors/sirsidynix-ws/demo.ts';
@@ -73,6 +76,7 @@ export type { HorizonDemo } from './vendors/horizon/demo.ts';
 export const demo = {
   alma: almaDemo,
   sierra: sierraDemo,
+  millennium: millenniumDemo,
   wms: wmsDemo,
   symphony: symphonyDemo,
   horizon: horizonDemo,

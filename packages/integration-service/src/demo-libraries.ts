@@ -1,5 +1,5 @@
 import { integrationSettingsSchema } from '@bookstrap/core';
-import type { AlmaDemo, WmsDemo } from '@bookstrap/ils-simulators';
+import type { AlmaDemo, SirsiDynixDemo, WmsDemo } from '@bookstrap/ils-simulators';
 import type { NewLibraryInput } from './workflow/libraries.ts';
 
 /**
@@ -118,4 +118,47 @@ export function wmsDemoLibraries(wms: WmsDemo, baseUrl: string): DemoLibrary[] {
       pickupLocations: [{ code: main.branchId, name: main.name, ilsLocationCode: main.branchId, active: true }],
     },
   ];
+}
+
+/**
+ * A SirsiDynix library on the simulated Symphony (SYMPHNY) or Horizon (HORIZN), connected the way
+ * ILL systems are: NCIP 1.0 to the product's NCIP server, plus Web Services (client id, staff
+ * login) for what NCIP lacks. It works in MAIN, places holds on requested items when lending
+ * (Horizon and Symphony only), and has the TULSA and PARTNR accounts mapped. Symphony also moves
+ * lent items to the ILL location, which Horizon cannot.
+ */
+export function sirsiDynixDemoLibrary(sirsi: SirsiDynixDemo, baseUrl: string): DemoLibrary {
+  const symphony = sirsi.vendor === 'symphony';
+  const main = sirsi.libraries.find((library) => library.code === sirsi.illLibrary);
+  return {
+    symbol: symphony ? 'SYMPHNY' : 'HORIZN',
+    name: symphony ? 'Symphony Demo Library' : 'Horizon Demo Library',
+    apiKey: `demo-key-${sirsi.vendor}`,
+    connection: {
+      ils: sirsi.vendor,
+      protocol: 'ncip',
+      ncipUrl: `${baseUrl}${sirsi.ncip.path}`,
+      ncip: { toAgencyId: sirsi.ncip.agencyId, fromAgencyId: symphony ? 'SYMPHNY' : 'HORIZN' },
+      baseUrl: `${baseUrl}${sirsi.basePath}`,
+      credentials: { clientId: sirsi.clientId, username: sirsi.staff.login, password: sirsi.staff.password },
+      library: sirsi.illLibrary,
+    },
+    settings: integrationSettingsSchema.parse({
+      borrowing: {
+        illLocation: sirsi.illLocation,
+        temporaryItemPolicy: sirsi.itemTypes.interlibraryLoan,
+        libraryUseOnlyItemPolicy: sirsi.itemTypes.libraryUseOnly,
+      },
+      lending: {
+        placeHoldOnRequestedItem: true,
+        ...(symphony ? { illTemporaryLocation: sirsi.illLocation } : {}),
+        borrowerIdentifiers: {
+          map: { TULSA: sirsi.institutionalPatrons.TULSA.barcode, PARTNR: sirsi.institutionalPatrons.PARTNR.barcode },
+          defaultId: sirsi.institutionalPatrons.default.barcode,
+        },
+      },
+      calendar: { closedWeekdays: main?.closedWeekdays ?? [], closedDates: [] },
+    }),
+    pickupLocations: [{ code: sirsi.illLibrary, name: main?.name ?? sirsi.illLibrary, ilsLocationCode: sirsi.illLibrary, active: true }],
+  };
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demo as simulatorDemo, startSimulators } from '@bookstrap/ils-simulators';
 import { adapterFor } from './adapters/registry.ts';
-import { almaDemoLibraries, almaNcipDemoLibrary, type DemoLibrary, demoAdminKey, wmsDemoLibraries } from './demo-libraries.ts';
+import { almaDemoLibraries, almaNcipDemoLibrary, type DemoLibrary, demoAdminKey, sirsiDynixDemoLibrary, wmsDemoLibraries } from './demo-libraries.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { createService } from './service.ts';
@@ -26,6 +26,8 @@ const service = createService({ dbPath, adminKey: process.env.BOOKSTRAP_ADMIN_KE
 const demoLibraries: Partial<Record<string, (url: string) => DemoLibrary[]>> = {
   alma: (url) => [...almaDemoLibraries(simulatorDemo.alma, url), almaNcipDemoLibrary(simulatorDemo.alma, url)],
   wms: (url) => wmsDemoLibraries(simulatorDemo.wms, url),
+  symphony: (url) => [sirsiDynixDemoLibrary(simulatorDemo.symphony, url)],
+  horizon: (url) => [sirsiDynixDemoLibrary(simulatorDemo.horizon, url)],
 };
 const configured: DemoLibrary[] = [];
 const skipped: string[] = [];

@@ -57,6 +57,7 @@ export function sampleRequests(h: InitiationHeader = header): NcipRequest[] {
       },
       bibliographicDescription: { title: HARD_TITLE, author: 'Müller, Jürgen', isbn: '9780306406157', publisher: 'Éditions Gallimard' },
       callNumber: 'ILL 100234',
+      itemUseRestrictions: ['In Library Use Only'],
       pickupLocation: 'MAIN',
       pickupExpiryDate: '2025-02-15T23:59:59Z',
       itemNote: 'ILL request 100234 from LENDA',

@@ -218,6 +218,8 @@ export interface AcceptItemRequest extends RequestBase {
   fiscalTransaction?: FiscalTransaction;
   bibliographicDescription?: BibliographicDescription;
   callNumber?: string;
+  /** ItemUseRestrictionType values, e.g. "In Library Use Only" for a temporary item patrons may not take home. */
+  itemUseRestrictions?: string[];
   pickupLocation?: string;
   pickupExpiryDate?: NcipDateTime;
   /**

@@ -1,4 +1,6 @@
 import { almaDriver } from './alma.ts';
+import { horizonDriver } from './horizon.ts';
+import { symphonyDriver } from './symphony.ts';
 import type { DriverFactory, DriverTarget, IlsDriver } from './types.ts';
 import { wmsDriver } from './wms.ts';
 
@@ -16,6 +18,10 @@ export const targets: Record<string, TargetDefinition> = {
   alma: { vendor: 'alma', driver: almaDriver('rest') },
   'alma-ncip': { vendor: 'alma', driver: almaDriver('ncip') },
   wms: { vendor: 'wms', driver: wmsDriver },
+  symphony: { vendor: 'symphony', driver: symphonyDriver('ncip') },
+  'symphony-ws': { vendor: 'symphony', driver: symphonyDriver('rest') },
+  horizon: { vendor: 'horizon', driver: horizonDriver('ncip') },
+  'horizon-ws': { vendor: 'horizon', driver: horizonDriver('rest') },
 };
 
 export function driverFor(target: string, where: DriverTarget): IlsDriver {

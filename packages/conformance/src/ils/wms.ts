@@ -8,6 +8,7 @@ import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, Tempora
  * (check in = route, check out, change due date) and see (item details, holds, checkouts, bills,
  * Discover Items for temporary items). The library under test talks NCIP + SCIM to the same WMS.
  */
+// biome-ignore lint/suspicious/noExplicitAny: WMS bodies are read field by field
 type Json = Record<string, any>;
 const wms = demo.wms;
 
@@ -19,7 +20,7 @@ export interface WmsDesk {
   /** the patron's current checkouts, as the desk sees them */
   checkouts(patronId: string): Promise<{ barcode: string; dueDate: string; temporaryItem: boolean }[]>;
   /** WMS item status (AVAILABLE, ON_LOAN, ON_HOLD, IN_TRANSIT, UNAVAILABLE, …) and the ILL data on the item */
-  itemDetails(barcode: string): Promise<{ status: string; requestId?: string; illDueDate?: string; dueDateSource?: string } | null>;
+  itemDetails(barcode: string): Promise<{ status: string; requestId?: string; illDueDate?: string; institution?: string } | null>;
   /** the due date WMS chose at the last desk check-out and why (LOAN_POLICY | ILL_DUE_DATE) */
   lastCheckOut(): { dueDate: string; source: string } | undefined;
   /** Hold Pickup Notifications WMS generated for the patron */
@@ -86,7 +87,15 @@ class WmsApi {
 }
 
 const holdStatus = (status: string): HoldView['status'] =>
-  status === 'READY_FOR_USE' ? 'ready' : status === 'IN_TRANSIT' ? 'in-transit' : status === 'PENDING' ? 'pending' : status === 'FILLED' ? 'fulfilled' : 'cancelled';
+  status === 'READY_FOR_USE'
+    ? 'ready'
+    : status === 'IN_TRANSIT'
+      ? 'in-transit'
+      : status === 'PENDING'
+        ? 'pending'
+        : status === 'FILLED'
+          ? 'fulfilled'
+          : 'cancelled';
 
 const day = (instant: unknown) => String(instant ?? '').slice(0, 10);
 
@@ -118,7 +127,9 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
     async item(barcode: string): Promise<TemporaryItemView | null> {
       const item = await api.item(barcode);
       if (!item) return null;
-      const ill = item.illRequest ? [`ILL request ${item.illRequest.requestId}`, item.illRequest.lendingInstitution ?? item.illRequest.borrowingInstitution] : [];
+      const ill = item.illRequest
+        ? [`ILL request ${item.illRequest.requestId}`, item.illRequest.lendingInstitution ?? item.illRequest.borrowingInstitution]
+        : [];
       return {
         barcode: item.barcode,
         title: item.title,
@@ -173,6 +184,7 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
         status: item.status,
         ...(item.illRequest?.requestId ? { requestId: item.illRequest.requestId } : {}),
         ...(item.illRequest?.illDueDate ? { illDueDate: item.illRequest.illDueDate } : {}),
+        ...(item.illRequest ? { institution: item.illRequest.lendingInstitution ?? item.illRequest.borrowingInstitution } : {}),
       };
     },
     lastCheckOut: () => lastCheckOut,

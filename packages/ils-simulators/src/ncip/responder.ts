@@ -65,8 +65,11 @@ export interface NcipResponderConfig {
   userIdentifier?: PatronIdentifierType;
   /** PIN check for AuthenticationInput PIN/password; default: the barcode's last four characters. */
   checkPin?: (patron: Patron, pin: string) => boolean;
-  /** Where AcceptItem creates temporary items, and their item policy. */
-  temporaryItems: { library: string; location: string; policy?: string };
+  /**
+   * Where AcceptItem creates temporary items, and their item policy; `libraryUseOnlyPolicy` is
+   * the policy for an AcceptItem restricted "In Library Use Only" (ItemUseRestrictionType).
+   */
+  temporaryItems: { library: string; location: string; policy?: string; libraryUseOnlyPolicy?: string };
   /** Library (and desk) NCIP check-outs and check-ins happen at; also the default pickup library. */
   circulation: { library: string; desk?: string };
   /** PickupLocation code → engine library code; codes not listed are taken as library codes. */

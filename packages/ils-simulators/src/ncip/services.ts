@@ -234,6 +234,10 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
   const note = request.itemNote ?? `ILL request ${request.requestId} from ${lender}`;
   const title = description.title?.trim() ? description.title : `Interlibrary loan ${request.requestId}`;
   const { library, location } = config.temporaryItems;
+  // "In Library Use Only": the hold is for use in the building and, where the ILS has one, the
+  // item gets its library-use-only policy, so no desk can check it out.
+  const libraryUseOnly = (request.itemUseRestrictions ?? []).some((r) => /^in library use only$/i.test(r.trim()));
+  const policy = (libraryUseOnly ? config.temporaryItems.libraryUseOnlyPolicy : undefined) ?? config.temporaryItems.policy;
 
   // One transaction: a refused hold (unknown pickup location, …) leaves no orphan bib or item.
   const item = engine.db.transaction(() => {
@@ -256,7 +260,7 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
     const created = createItem(engine, {
       holdingId: holding.id,
       barcode,
-      ...(config.temporaryItems.policy ? { policy: config.temporaryItems.policy } : {}),
+      ...(policy ? { policy } : {}),
       temporary: true,
       illRequestId: request.requestId,
       lendingLibrary: lender,
@@ -267,7 +271,15 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
       // The engine caps every loan of the item at the lender's date, at NCIP and REST desks alike.
       dueBackAt: dateForReturn ?? null,
     });
-    if (patron) placeHold(engine, { patronId: patron.id, itemId: created.id, pickupLibraryCode: pickup, comment: `ILL request ${request.requestId}` });
+    if (patron) {
+      placeHold(engine, {
+        patronId: patron.id,
+        itemId: created.id,
+        pickupLibraryCode: pickup,
+        comment: `ILL request ${request.requestId}`,
+        ...(libraryUseOnly ? { inLibraryUseOnly: true } : {}),
+      });
+    }
     return created;
   });
   return { service: 'AcceptItem', header: ctx.header, requestId: request.requestId, itemId: item.barcode };

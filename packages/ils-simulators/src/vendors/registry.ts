@@ -3,6 +3,7 @@
  */
 import { almaVendor } from './alma/index.ts';
 import { horizonVendor } from './horizon/index.ts';
+import { millenniumVendor } from './millennium/index.ts';
 import { sierraVendor } from './sierra/index.ts';
 import { symphonyVendor } from './symphony/index.ts';
 import type { VendorDefinition, VendorId } from './types.ts';
@@ -11,6 +12,7 @@ import { wmsVendor } from './wms/index.ts';
 export const vendorRegistry: Partial<Record<VendorId, VendorDefinition>> = {
   alma: almaVendor,
   sierra: sierraVendor,
+  millennium: millenniumVendor,
   wms: wmsVendor,
   symphony: symphonyVendor,
   horizon: horizonVendor,

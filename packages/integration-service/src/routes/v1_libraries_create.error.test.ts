@@ -42,16 +42,17 @@ describe('POST /v1/libraries (errors)', () => {
 
   it('refuses an ILS and protocol no adapter speaks yet (unless integration is off)', async () => {
     const h = await useHarness();
-    const sierra = { ils: 'sierra', protocol: 'rest', baseUrl: 'http://sierra.example.org', credentials: { clientKey: 'k', clientSecret: 's' } };
+    // WMS is spoken to over NCIP only: no adapter speaks wms:rest.
+    const wms = { ils: 'wms', protocol: 'rest', baseUrl: 'http://wms.example.org', credentials: { clientKey: 'k', clientSecret: 's' } };
     const refused = await h.request('POST', '/v1/libraries', {
       key: h.adminKey,
-      body: libraryBody('SIER', { connection: sierra, settings: { lending: { borrowerIdentifiers: { map: {}, defaultId: 'ILL0001' } } } }),
+      body: libraryBody('WMSR', { connection: wms }),
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details).toEqual([{ path: 'connection', message: expect.stringContaining('no adapter speaks sierra:rest') }]);
+    expect(refused.body.error.details).toEqual([{ path: 'connection', message: expect.stringContaining('no adapter speaks wms:rest') }]);
     const off = await h.request('POST', '/v1/libraries', {
       key: h.adminKey,
-      body: libraryBody('SIER', { connection: sierra, settings: { enabled: false, lending: { borrowerIdentifiers: { map: {}, defaultId: 'ILL0001' } } } }),
+      body: libraryBody('WMSR', { connection: wms, settings: { enabled: false } }),
     });
     expect(off.status).toBe(201);
   });

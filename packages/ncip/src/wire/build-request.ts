@@ -101,7 +101,11 @@ function body(ctx: Ctx, m: NcipRequest): XmlElement {
         m.itemId === undefined ? undefined : itemId(ctx, m.itemId, m.itemIdentifierType),
         leaf('DateForReturn', dateTime(m.dateForReturn, 'dateForReturn')),
         fiscalTransaction(d, m.fiscalTransaction, fiscalCtx),
-        itemOptionalFields(d, { bibliographicDescription: m.bibliographicDescription, callNumber: m.callNumber }, text),
+        itemOptionalFields(
+          d,
+          { bibliographicDescription: m.bibliographicDescription, itemUseRestrictions: m.itemUseRestrictions, callNumber: m.callNumber },
+          text,
+        ),
         d.pair('PickupLocation', m.pickupLocation, p.pickupLocationScheme),
         leaf('PickupExpiryDate', dateTime(m.pickupExpiryDate, 'pickupExpiryDate')),
         m.itemNote === undefined || d.version !== '2.02' ? undefined : el('Ext', leaf('ItemNote', text(m.itemNote))),

@@ -115,6 +115,7 @@ function readRequest(service: NcipService, n: XmlNode, header: InitiationHeader)
         fiscalTransaction: readFiscalTransaction(child(n, 'FiscalTransactionInformation')),
         bibliographicDescription: optional?.bibliographicDescription,
         callNumber: optional?.callNumber,
+        itemUseRestrictions: optional?.itemUseRestrictions,
         pickupLocation: pairText(child(n, 'PickupLocation')),
         pickupExpiryDate: nonEmptyText(n, 'PickupExpiryDate'),
         itemNote: nonEmptyText(child(n, 'Ext'), 'ItemNote'),

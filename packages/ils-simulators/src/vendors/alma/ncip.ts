@@ -30,7 +30,12 @@ export function createAlmaNcipResponder(runtime: Pick<VendorRuntime, 'engine'>, 
       versions: ['2.02', '1.0'],
       // Alma finds users by any unique identifier (user_id_type=all_unique).
       userIdentifier: 'any',
-      temporaryItems: { library: almaDemo.illLibrary, location: almaDemo.illLocation, policy: almaDemo.itemPolicies.interlibraryLoan },
+      temporaryItems: {
+        library: almaDemo.illLibrary,
+        location: almaDemo.illLocation,
+        policy: almaDemo.itemPolicies.interlibraryLoan,
+        libraryUseOnlyPolicy: almaDemo.itemPolicies.libraryUseOnly,
+      },
       // Resource sharing loans and returns happen at the resource sharing desk.
       circulation: { library: almaDemo.resourceSharingDesk.library, desk: almaDemo.resourceSharingDesk.circDesk },
       ids: {

@@ -91,6 +91,11 @@ describe('Sierra items and bibs', () => {
       { fieldTag: 'x', content: 'first' },
       { fieldTag: 'x', content: 'second' },
     ]);
+    // An empty list clears them; a PUT without varFields leaves notes alone.
+    await json(`/items/${itemId}`, { method: 'PUT', body: { location: demo.illLocation } });
+    expect((await json(`/items/${itemId}?fields=varFields`)).body.varFields.filter((field: { fieldTag: string }) => field.fieldTag === 'x')).toHaveLength(2);
+    await json(`/items/${itemId}`, { method: 'PUT', body: { varFields: [] } });
+    expect((await json(`/items/${itemId}?fields=varFields`)).body.varFields.filter((field: { fieldTag: string }) => field.fieldTag === 'x')).toEqual([]);
   });
 
   it('deletes an item (204, then 404) and then its bib; a bib with items is refused', async () => {

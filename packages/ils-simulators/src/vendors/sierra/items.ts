@@ -110,12 +110,14 @@ function readItemPatch(body: Record<string, unknown>, creating: boolean): ItemPa
   if (barcodes.length > 0) patch.barcode = barcodes[0];
   const callNumbers = readStrings(body.callNumbers, 'callNumbers') ?? varFields.filter((field) => field.fieldTag === 'c').map((field) => field.content);
   if (callNumbers.length > 0) patch.callNumber = callNumbers[0];
+  // varFields given replace the item's notes (x internal notes, m message, v volume); absent, they stay.
+  const replacing = body.varFields !== undefined;
   const internal = varFields.filter((field) => field.fieldTag === 'x').map((field) => field.content);
-  if (internal.length > 0) patch.notes.internalNote1 = internal.join('\n');
+  if (replacing || internal.length > 0) patch.notes.internalNote1 = internal.join('\n');
   const messages = [...(readStrings(body.messages, 'messages') ?? []), ...varFields.filter((field) => field.fieldTag === 'm').map((field) => field.content)];
-  if (messages.length > 0) patch.notes.fulfillmentNote = messages.join(' ');
+  if (replacing || messages.length > 0) patch.notes.fulfillmentNote = messages.join(' ');
   const volumes = varFields.filter((field) => field.fieldTag === 'v').map((field) => field.content);
-  if (volumes.length > 0) patch.notes.description = volumes.join(' ');
+  if (replacing || volumes.length > 0) patch.notes.description = volumes.join(' ');
   if (body.price !== undefined) {
     const price = Number(body.price);
     if (!Number.isInteger(price) || price < 0) throw sierraErrors.badJson('price must be a whole number of cents');

@@ -39,7 +39,7 @@ export function createSirsiDynixVendorApp(runtime: VendorRuntime, dialect: Sirsi
       versions: demo.ncip.versions,
       // Both products identify users by their barcode (the user ID).
       userIdentifier: 'barcode',
-      temporaryItems: { library: demo.illLibrary, location: demo.illLocation, policy: demo.itemTypes.interlibraryLoan },
+      temporaryItems: { library: demo.illLibrary, location: demo.illLocation, policy: demo.itemTypes.interlibraryLoan, libraryUseOnlyPolicy: demo.itemTypes.libraryUseOnly },
       circulation: { library: demo.illLibrary },
       ids: { bib: catalogueKey },
     },

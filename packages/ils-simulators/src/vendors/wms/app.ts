@@ -32,14 +32,20 @@ export function createWmsApp(runtime: VendorRuntime, settings: WmsSettings): Ven
 
   const app = new Hono();
   app.post('/token', (c) => oauth.tokenEndpoint(c));
-  registerScimRoutes(app, engine, oauth, { institutionId: settings.institutionId, homeBranchId: settings.illSettings.temporaryItemHomeBranch }, wmsScopes.readUser);
+  registerScimRoutes(
+    app,
+    engine,
+    oauth,
+    { institutionId: settings.institutionId, homeBranchId: settings.illSettings.temporaryItemHomeBranch },
+    wmsScopes.readUser,
+  );
   registerNcipRoute(app, runtime, oauth, rules, { institutionId: settings.institutionId, branchIds: settings.branchIds, illSettings: settings.illSettings });
   registerCirculationRoutes(app, engine, oauth, { institutionId: settings.institutionId, currency: settings.currency, scope: wmsScopes.circulation, rules });
 
   app.onError((error, c) => {
     const rendered = pathOf(c).startsWith(circBase) ? renderCirculationError(c, error) : undefined;
     if (rendered) return rendered;
-    if (pathOf(c).startsWith(scimBase)) return scimError(c, 500, 'Unable to to handle the request.');
+    if (pathOf(c).startsWith(scimBase)) return scimError(500, 'Unable to to handle the request.');
     return wmsErrorResponse(c, new WmsError(500, 'Unable to handle the request', error instanceof Error ? error.message : String(error)));
   });
 
@@ -49,13 +55,19 @@ export function createWmsApp(runtime: VendorRuntime, settings: WmsSettings): Ven
       const status = fault.kind === 'down' ? 503 : fault.kind === 'rate_limited' ? 429 : fault.status;
       // Each OCLC service fails in its own format; the SCIM body is the one captured from WMS.
       if (pathOf(c).startsWith(scimBase)) {
-        return new Response(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'Unable to to handle the request.', status: String(status) }), {
-          status,
-          headers: { 'Content-Type': 'application/scim+json' },
-        });
+        return new Response(
+          JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'Unable to to handle the request.', status: String(status) }),
+          {
+            status,
+            headers: { 'Content-Type': 'application/scim+json' },
+          },
+        );
       }
       if (fault.kind === 'down') {
-        return new Response('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>', { status: 503, headers: { 'Content-Type': 'text/html' } });
+        return new Response('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>', {
+          status: 503,
+          headers: { 'Content-Type': 'text/html' },
+        });
       }
       const message = fault.kind === 'rate_limited' ? 'Too Many Requests' : 'Unable to handle the request';
       return new Response(JSON.stringify({ code: status, message, detail: 'An injected fault: the request was not processed.' }), {

@@ -10,7 +10,8 @@ const fixture = (name: string) => JSON.parse(readFileSync(new URL(`fixtures/ncip
 /** Every key path of a JSON value ("a.b[].c"), to compare shapes with the captured WMS bodies. */
 function shape(value: unknown, prefix = ''): string[] {
   if (Array.isArray(value)) return value.length === 0 ? [`${prefix}[]`] : [...new Set(value.flatMap((entry) => shape(entry, `${prefix}[]`)))];
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, entry]) => [`${prefix}.${key}`, ...shape(entry, `${prefix}.${key}`)]);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, entry]) => [`${prefix}.${key}`, ...shape(entry, `${prefix}.${key}`)]);
   return [];
 }
 
@@ -71,7 +72,9 @@ describe('WMS patron lookup over SCIM', () => {
     expect(user).toMatchObject({ id: good.scimId, externalId: good.barcode, name: { givenName: good.firstName, familyName: good.lastName } });
     // Same shape as WMS's own answers, minus what the simulator does not keep (notes, addresses, custom data).
     const goodShape = new Set(shape(fixture('wmsLookupUserGoodPatron.json')));
-    const captured = new Set(['wmsLookupUserGoodPatron.json', 'wmsLookupUserBlockedPatron.json', 'wmsLookupUserExpired.json'].flatMap((name) => shape(fixture(name))));
+    const captured = new Set(
+      ['wmsLookupUserGoodPatron.json', 'wmsLookupUserBlockedPatron.json', 'wmsLookupUserExpired.json'].flatMap((name) => shape(fixture(name))),
+    );
     const ours = shape(body);
     const missing = [...goodShape].filter((path) => !ours.includes(path) && !/notes|additionalinfo|addresses|middleName|honorific/u.test(path));
     expect(missing).toEqual([]);
@@ -130,7 +133,9 @@ describe('WMS patron lookup over SCIM', () => {
     const refused = await api.parse(response);
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ scimType: 'invalidFilter', status: '400' });
-    const user = await api.parse(await api.sim.app.request(`/idaas/scim/v2/Users/${demo.patrons.good.scimId}`, { headers: { Authorization: `Bearer ${token}` } }));
+    const user = await api.parse(
+      await api.sim.app.request(`/idaas/scim/v2/Users/${demo.patrons.good.scimId}`, { headers: { Authorization: `Bearer ${token}` } }),
+    );
     expect(user.body.externalId).toBe(demo.patrons.good.barcode);
     expect(user.body.meta.location).toContain(`/idaas/scim/v2/Users/${demo.patrons.good.scimId}`);
   });

@@ -133,7 +133,8 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
       branch: branch(record.library),
       holdingLocation: record.location.code,
       shelvingLocation: rules.shelvingLocationOf(item, record.location.code),
-      temporaryLocation: item.inTempLocation && record.tempLocation && record.tempLibrary ? { ...branch(record.tempLibrary), holdingLocation: record.tempLocation.code } : null,
+      temporaryLocation:
+        item.inTempLocation && record.tempLocation && record.tempLibrary ? { ...branch(record.tempLibrary), holdingLocation: record.tempLocation.code } : null,
       inTransitTo: item.status === 'in_transit' && item.transitLibraryId !== null ? branch(libraryById(db, item.transitLibraryId)) : null,
       // WMS shows the ILL request on the item: a temporary item keeps it for good, a lent item until its first check-in.
       illRequest: item.illRequestId
@@ -198,7 +199,11 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
       // The Hold Receipt staff print and put on the hold shelf with the item.
       holdReceipt:
         result.outcome === 'hold_shelf' && result.hold
-          ? { patronBarcode: patronBarcode(result.hold.patronId), pickupBranch: branch(result.destinationLibrary), holdShelfExpirationDate: result.hold.holdShelfExpiry }
+          ? {
+              patronBarcode: patronBarcode(result.hold.patronId),
+              pickupBranch: branch(result.destinationLibrary),
+              holdShelfExpirationDate: result.hold.holdShelfExpiry,
+            }
           : null,
       pickupNotificationSent: result.pickupNotice !== undefined,
       prompts,
@@ -211,13 +216,25 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     const item = requireItem(c.req.param('barcode'));
     const library = requireLibraryByBranch(body.branchId);
     const use = recordInHouseUse(engine, { itemId: item.id, libraryCode: library.code });
-    return c.json({ itemBarcode: item.barcode, branch: branch(library), recordedDate: iso(use.recordedAt), patronBarcode: use.patronId === null ? null : patronBarcode(use.patronId) }, 201);
+    return c.json(
+      {
+        itemBarcode: item.barcode,
+        branch: branch(library),
+        recordedDate: iso(use.recordedAt),
+        patronBarcode: use.patronId === null ? null : patronBarcode(use.patronId),
+      },
+      201,
+    );
   });
 
   app.get(`${circBase}/patrons/:barcode`, (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const standing = patronStanding(db, patron, engine.clock.now());
-    const active = db.select().from(loans).where(and(eq(loans.patronId, patron.id), eq(loans.status, 'active'))).all();
+    const active = db
+      .select()
+      .from(loans)
+      .where(and(eq(loans.patronId, patron.id), eq(loans.status, 'active')))
+      .all();
     const fees = listFees(engine, { patronId: patron.id, status: 'active' });
     return c.json({
       barcode: patron.barcode,
@@ -264,7 +281,8 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     const item = requireItem(c.req.param('itemBarcode'));
     const body = await readJson(c);
     const loan = activeLoanForItem(db, item.id);
-    if (!loan || loan.patronId !== patron.id) throw new WmsError(404, 'Item is not checked out to this patron', `${item.barcode} is not on loan to ${patron.barcode}`);
+    if (!loan || loan.patronId !== patron.id)
+      throw new WmsError(404, 'Item is not checked out to this patron', `${item.barcode} is not on loan to ${patron.barcode}`);
     if (typeof body.dueDate !== 'string' || !/^\d{4}-\d{2}-\d{2}(T.*)?$/u.test(body.dueDate)) {
       throw new WmsError(400, 'Invalid request', 'dueDate must be YYYY-MM-DD or an ISO date-time');
     }

@@ -14,15 +14,7 @@
  * - a lent item checked out with a RequestId shows that request and the borrowing institution
  *   until it comes back.
  */
-import {
-  type CheckInItemResponse,
-  type NcipProblem,
-  type NcipService,
-  buildResponse,
-  parseRequest,
-  parseResponse,
-  profiles,
-} from '@bookstrap/ncip';
+import { type CheckInItemResponse, type NcipProblem, type NcipService, buildResponse, parseRequest, parseResponse, profiles } from '@bookstrap/ncip';
 import type { Context, Hono } from 'hono';
 import { activeHoldsForItem, activeLoanForItem, findItemByBarcode, findPatron } from '../../engine/lookup.ts';
 import { createNcipResponder, type NcipResponderConfig } from '../../ncip/index.ts';
@@ -118,7 +110,13 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
       const waiting = activeHoldsForItem(engine.db, item.id)[0];
       const { retained } = rules.settleAfterCheckIn(item.id);
       const response: CheckInItemResponse = { ...result.response };
-      const instructions = retained ? 'Withdrawn' : waiting ? `Request:${rules.requestIdOfHold(waiting) ?? waiting.id}` : item.status === 'available' ? 'Re-shelve' : undefined;
+      const instructions = retained
+        ? 'Withdrawn'
+        : waiting
+          ? `Request:${rules.requestIdOfHold(waiting) ?? waiting.id}`
+          : item.status === 'available'
+            ? 'Re-shelve'
+            : undefined;
       if (instructions && response.routing) response.routing = { ...response.routing, instructions };
       return buildResponse(response, profile);
     }
@@ -131,11 +129,13 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
     const body = raw === undefined || raw.byteLength > MAX_BYTES ? undefined : new TextDecoder().decode(raw);
     const answer =
       body === undefined
-        ? buildResponse({ problems: [{ type: 'Invalid Message Syntax Error', detail: `Message is larger than ${MAX_BYTES} bytes.`, element: 'NCIPMessage' }] }, profile)
+        ? buildResponse(
+            { problems: [{ type: 'Invalid Message Syntax Error', detail: `Message is larger than ${MAX_BYTES} bytes.`, element: 'NCIPMessage' }] },
+            profile,
+          )
         : exchange(body);
     // NCIP Problems travel with HTTP 200.
     return new Response(answer, { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
   });
   app.all('/ncip', (c) => c.json(oclcErrorBody(405, 'Method Not Allowed', 'NCIP messages are POSTed to /ncip'), 405));
 }
-

@@ -96,7 +96,10 @@ export class OclcOAuth {
       access_token: token.token,
       token_type: 'bearer',
       expires_in: this.options.lifetimeSeconds,
-      expires_at: token.expiresAt.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/u, 'Z'),
+      expires_at: token.expiresAt
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/u, 'Z'),
       scope: requested.join(' '),
       contextInstitutionId: this.options.institutionId,
       principalID: '',

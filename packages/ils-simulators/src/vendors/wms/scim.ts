@@ -30,18 +30,18 @@ export const scimBase = '/idaas/scim/v2';
 const scimContentType = 'application/scim+json';
 
 /** A SCIM Error body; WMS sends the status as a string. */
-export function scimError(c: Context, status: 400 | 401 | 403 | 404 | 415 | 500 | 503, detail: string, scimType?: string): Response {
+export function scimError(status: 400 | 401 | 403 | 404 | 415 | 500 | 503, detail: string, scimType?: string): Response {
   const body: Record<string, unknown> = { schemas: [SCIM.error], detail, status: String(status) };
   if (scimType) body.scimType = scimType;
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': scimContentType } });
 }
 
-export function renderScimAuthFailure(c: Context, failure: BearerFailure): Response {
+export function renderScimAuthFailure(_c: Context, failure: BearerFailure): Response {
   const { status } = describeBearerFailure(failure);
   // The captured WMS bodies word these two failures exactly so, whatever the cause.
   return status === 401
-    ? scimError(c, 401, 'Authentication failure. Missing or invalid authorization token.')
-    : scimError(c, 403, 'Authorization failure. You do not have sufficient permissions to access this resource.');
+    ? scimError(401, 'Authentication failure. Missing or invalid authorization token.')
+    : scimError(403, 'Authorization failure. You do not have sufficient permissions to access this resource.');
 }
 
 export interface ScimSettings {
@@ -115,20 +115,20 @@ export function registerScimRoutes(app: Hono, engine: Engine, oauth: OclcOAuth, 
 
   app.post(`${scimBase}/Users/.search`, async (c) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
-    if (!type.includes(scimContentType) && !type.includes('application/json')) return scimError(c, 415, 'Unsupported media type.');
+    if (!type.includes(scimContentType) && !type.includes('application/json')) return scimError(415, 'Unsupported media type.');
     let body: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(await c.req.text());
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       body = parsed as Record<string, unknown>;
     } catch {
-      return scimError(c, 400, 'The request body is not a SCIM SearchRequest.', 'invalidSyntax');
+      return scimError(400, 'The request body is not a SCIM SearchRequest.', 'invalidSyntax');
     }
     if (!Array.isArray(body.schemas) || !body.schemas.includes(SCIM.searchRequest)) {
-      return scimError(c, 400, `schemas must contain ${SCIM.searchRequest}.`, 'invalidSyntax');
+      return scimError(400, `schemas must contain ${SCIM.searchRequest}.`, 'invalidSyntax');
     }
     const filter = parseScimFilter(body.filter);
-    if (!filter.ok) return scimError(c, 400, filter.detail, 'invalidFilter');
+    if (!filter.ok) return scimError(400, filter.detail, 'invalidFilter');
     const found = findByExternalId(engine, filter.externalId);
     const list =
       found.length === 0
@@ -147,11 +147,11 @@ export function registerScimRoutes(app: Hono, engine: Engine, oauth: OclcOAuth, 
     const match = /-(\d{12})$/u.exec(c.req.param('id'));
     const patronId = match?.[1] ? Number(match[1]) : Number.NaN;
     const patron = Number.isFinite(patronId) && c.req.param('id') === wmsScimId(patronId) ? tryPatron(engine, patronId) : undefined;
-    if (!patron) return scimError(c, 404, `Resource ${c.req.param('id')} not found.`);
+    if (!patron) return scimError(404, `Resource ${c.req.param('id')} not found.`);
     return new Response(JSON.stringify(scimUser(engine, patron, settings, origin(c))), { status: 200, headers: { 'Content-Type': scimContentType } });
   });
 
-  app.all(`${scimBase}/*`, (c) => scimError(c, 404, 'Unsupported endpoint.'));
+  app.all(`${scimBase}/*`, () => scimError(404, 'Unsupported endpoint.'));
 }
 
 function tryPatron(engine: Engine, id: number): Patron | undefined {

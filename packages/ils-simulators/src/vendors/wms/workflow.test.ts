@@ -55,7 +55,15 @@ describe('WMS borrowing: temporary item and hold', () => {
       illRequest: { requestId: '5001', lendingInstitution: 'Partner University Library' },
     });
     const holds = (await api.circ('/items/5001/holds')).body.entries;
-    expect(holds).toEqual([expect.objectContaining({ patronBarcode: good.barcode, status: 'PENDING', holdType: 'ITEM', illRequestId: '5001', pickupBranch: expect.objectContaining({ branchId: scienceBranch }) })]);
+    expect(holds).toEqual([
+      expect.objectContaining({
+        patronBarcode: good.barcode,
+        status: 'PENDING',
+        holdType: 'ITEM',
+        illRequestId: '5001',
+        pickupBranch: expect.objectContaining({ branchId: scienceBranch }),
+      }),
+    ]);
     // The patron's Holds tab shows the ILL request too.
     expect((await api.circ(`/patrons/${good.barcode}/holds`)).body.entries.map((h: { illRequestId: string }) => h.illRequestId)).toContain('5001');
   });
@@ -64,14 +72,26 @@ describe('WMS borrowing: temporary item and hold', () => {
     const api = wmsSimulator();
     await accept(api, '5002');
     const elsewhere = (await route(api, '5002', mainBranch)).body;
-    expect(elsewhere).toMatchObject({ reasonCode: 'HOLD_TRANSIT', destination: { branchId: scienceBranch }, hold: { status: 'IN_TRANSIT' }, pickupNotificationSent: false });
+    expect(elsewhere).toMatchObject({
+      reasonCode: 'HOLD_TRANSIT',
+      destination: { branchId: scienceBranch },
+      hold: { status: 'IN_TRANSIT' },
+      pickupNotificationSent: false,
+    });
     expect(elsewhere.item.status).toBe('IN_TRANSIT');
     expect((await api.circ(`/patrons/${good.barcode}/notifications`)).body.entries).toEqual([]);
 
     const atPickup = (await route(api, '5002', scienceBranch)).body;
-    expect(atPickup).toMatchObject({ reasonCode: 'HOLD', hold: { status: 'READY_FOR_USE' }, pickupNotificationSent: true, holdReceipt: { patronBarcode: good.barcode } });
+    expect(atPickup).toMatchObject({
+      reasonCode: 'HOLD',
+      hold: { status: 'READY_FOR_USE' },
+      pickupNotificationSent: true,
+      holdReceipt: { patronBarcode: good.barcode },
+    });
     const notices = (await api.circ(`/patrons/${good.barcode}/notifications`)).body.entries;
-    expect(notices).toEqual([expect.objectContaining({ type: 'HOLD_PICKUP', itemBarcode: '5002', pickupBranch: expect.objectContaining({ branchId: scienceBranch }) })]);
+    expect(notices).toEqual([
+      expect.objectContaining({ type: 'HOLD_PICKUP', itemBarcode: '5002', pickupBranch: expect.objectContaining({ branchId: scienceBranch }) }),
+    ]);
   });
 });
 
@@ -97,7 +117,9 @@ describe('WMS check-out: the stricter of the lender due date and WMS policy', ()
     const changed = await api.circ(`/patrons/${good.barcode}/checkouts/5004`, { method: 'PUT', body: { dueDate: '2025-06-30' } });
     expect(changed.status).toBe(200);
     expect(changed.body.dueDate).toBe('2025-06-30T23:59:00Z');
-    expect((await api.circ(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([expect.objectContaining({ itemBarcode: '5004', dueDate: '2025-06-30T23:59:00Z' })]);
+    expect((await api.circ(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([
+      expect.objectContaining({ itemBarcode: '5004', dueDate: '2025-06-30T23:59:00Z' }),
+    ]);
   });
 
   it('never loans a library-use-only item: staff record an in-house use instead', async () => {
@@ -121,7 +143,13 @@ describe('WMS after return: the temporary item is kept', () => {
     const checkIn = await ncip(api, 'CheckInItem', { itemId: '5006' });
     expect(checkIn.parsed).toMatchObject({ ok: true, response: { routing: { instructions: 'Withdrawn' } } });
     const item = (await api.circ('/items/5006')).body;
-    expect(item).toMatchObject({ status: 'UNAVAILABLE', temporaryItem: true, illRequest: { requestId: '5006' }, currentLoan: null, lastIssuedTo: good.barcode });
+    expect(item).toMatchObject({
+      status: 'UNAVAILABLE',
+      temporaryItem: true,
+      illRequest: { requestId: '5006' },
+      currentLoan: null,
+      lastIssuedTo: good.barcode,
+    });
     // WMS has no way to delete it over NCIP.
     const deleted = await ncip(api, 'DeleteItem', { itemId: '5006' });
     expect(deleted.parsed).toMatchObject({ ok: false, error: { problems: [expect.objectContaining({ problemType: 'Unsupported Service' })] } });
@@ -150,11 +178,16 @@ describe('WMS after return: the temporary item is kept', () => {
     await route(api, '5008', scienceBranch);
     await checkOut(api, good.barcode, '5008');
     const byTitle = (await api.circ(`/items?q=${encodeURIComponent('nome della')}`)).body;
-    expect(byTitle).toMatchObject({ totalResults: 1, entries: [expect.objectContaining({ barcode: '5008', illRequest: expect.objectContaining({ requestId: '5008' }) })] });
+    expect(byTitle).toMatchObject({
+      totalResults: 1,
+      entries: [expect.objectContaining({ barcode: '5008', illRequest: expect.objectContaining({ requestId: '5008' }) })],
+    });
     expect((await api.circ('/items?q=Eco')).body.entries.map((e: { barcode: string }) => e.barcode)).toEqual(['5008']);
     // Real items are not "temporary items".
     expect((await api.circ(`/items?q=${encodeURIComponent(demo.lendableItems[0]?.title ?? '')}`)).body.totalResults).toBe(0);
-    expect((await api.circ(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([expect.objectContaining({ itemBarcode: '5008', temporaryItem: true, illRequestId: '5008' })]);
+    expect((await api.circ(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([
+      expect.objectContaining({ itemBarcode: '5008', temporaryItem: true, illRequestId: '5008' }),
+    ]);
   });
 });
 
@@ -205,7 +238,9 @@ describe('WMS NCIP conventions', () => {
 
   it('answers Problems as a bare NCIPMessage/Problem, for unknown agencies, LookupUser and unknown items', async () => {
     const api = wmsSimulator();
-    const wrongAgency = await api.ncip(buildRequest({ service: 'CheckInItem', header: { fromAgencyId: '999999', toAgencyId: '999999' }, itemId: '1' }, profiles.wms));
+    const wrongAgency = await api.ncip(
+      buildRequest({ service: 'CheckInItem', header: { fromAgencyId: '999999', toAgencyId: '999999' }, itemId: '1' }, profiles.wms),
+    );
     expect(wrongAgency.text).not.toContain('CheckInItemResponse');
     expect(wrongAgency.text).toContain('Unknown Agency');
     const lookup = await ncip(api, 'LookupUser', { userId: good.barcode });
@@ -214,6 +249,16 @@ describe('WMS NCIP conventions', () => {
     expect(unknown.parsed).toMatchObject({ ok: false, error: { problems: [expect.objectContaining({ problemType: 'Unknown Item' })] } });
     const { results } = await validateNcip2([wrongAgency.text, lookup.text, unknown.text]);
     expect(results.map((r) => r.errors)).toEqual([[], [], []]);
+  });
+
+  it('refuses an oversized or hostile message with a Problem, never a crash', async () => {
+    const api = wmsSimulator();
+    const huge = await api.ncip(`<NCIPMessage>${' '.repeat(1024 * 1024)}</NCIPMessage>`);
+    expect(huge.status).toBe(200);
+    expect(huge.text).toContain('Invalid Message Syntax Error');
+    const hostile = await api.ncip('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><NCIPMessage>&a;</NCIPMessage>');
+    expect(hostile.status).toBe(200);
+    expect(hostile.text).toContain('<Problem>');
   });
 
   it('writes schema-valid responses in OCLC schemes (registry ids, WMS Circ system id)', async () => {
@@ -232,7 +277,9 @@ describe('WMS NCIP conventions', () => {
     const { results } = await validateNcip2([accepted.text, checkIn.text, fee.text]);
     expect(results.map((r) => r.errors)).toEqual([[], [], []]);
     const fines = (await api.circ(`/patrons/${good.barcode}/fines`)).body;
-    expect(fines.entries).toEqual([expect.objectContaining({ type: 'ILL-fee', amount: { value: 7.5, currency: 'USD' }, note: 'ILL fee for request 5009', status: 'OUTSTANDING' })]);
+    expect(fines.entries).toEqual([
+      expect.objectContaining({ type: 'ILL-fee', amount: { value: 7.5, currency: 'USD' }, note: 'ILL fee for request 5009', status: 'OUTSTANDING' }),
+    ]);
   });
 });
 
@@ -245,5 +292,43 @@ describe('WMS renewals the lender granted', () => {
     const renewed = await ncip(api, 'RenewItem', { userId: good.barcode, itemId: '5010', desiredDateDue: '2025-04-30T23:59:00Z' });
     expect(renewed.parsed).toMatchObject({ ok: true, response: { dateDue: '2025-04-30T23:59:00Z' } });
     expect((await api.circ('/items/5010')).body).toMatchObject({ currentLoan: { dueDate: '2025-04-30T23:59:00Z' }, illRequest: { illDueDate: '2025-04-30' } });
+  });
+});
+
+describe('WMS circulation API: settings, errors, faults', () => {
+  it('publishes the ILL settings: temporary item home branch and locations, borrowing institution accounts, the ILL fee policy', async () => {
+    const api = wmsSimulator();
+    const settings = (await api.circ('/ill-settings')).body;
+    expect(settings).toMatchObject({
+      temporaryItemHomeBranch: mainBranch,
+      temporaryHoldingLocation: 'ILL',
+      temporaryShelvingLocation: 'ILL Shelf',
+      borrowingInstitutionPatronBarcodes: { PARTNR: demo.institutionalPatrons.PARTNR.barcode, default: demo.institutionalPatrons.default.barcode },
+      illFeePolicy: { feeType: 'ILL-fee' },
+    });
+  });
+
+  it("answers unknown items, patrons, branches and paths in OCLC's error shape", async () => {
+    const api = wmsSimulator();
+    expect((await api.circ('/items/NOPE')).body).toEqual({ code: 404, message: 'Item not found', detail: 'No item with barcode NOPE' });
+    expect((await api.circ('/patrons/NOPE/checkouts')).status).toBe(404);
+    const badBranch = await route(api, demo.lendableItems[0]?.barcode as string, '999999');
+    expect(badBranch.body).toMatchObject({ code: 400, message: 'Unknown branch' });
+    expect((await api.circ('/pulllist/129479')).body).toMatchObject({ code: 404, message: 'Unsupported endpoint' });
+    const blocked = await checkOut(api, demo.patrons.blocked.barcode, demo.lendableItems[3]?.barcode as string, mainBranch);
+    expect(blocked.body).toMatchObject({ code: 409, message: 'Patron is blocked' });
+  });
+
+  it('renders injected faults per service: an HTML 503 page when down, OCLC JSON otherwise', async () => {
+    const api = wmsSimulator();
+    const token = await api.token();
+    await api.control('/faults', { method: 'POST', body: { down: true } });
+    const down = await api.ncip('<NCIPMessage/>', { token });
+    expect(down.status).toBe(503);
+    expect(down.text).toContain('Service Temporarily Unavailable');
+    await api.control('/faults', { method: 'POST', body: { failNext: 1, errorStatus: 500 } });
+    const failing = await api.circ('/ill-settings', { token });
+    expect(failing.body).toMatchObject({ code: 500, message: 'Unable to handle the request' });
+    expect((await api.circ('/ill-settings', { token })).status).toBe(200);
   });
 });

@@ -1,14 +1,14 @@
 import { documentedCapabilities } from '@bookstrap/core';
 import { type NcipService, profiles } from '@bookstrap/ncip';
-import { ncipAdapter } from '../ncip/ncip.ts';
 import { SirsiDynixWsAdapter, type SirsiDynixProduct, sirsiDynixConnectionProblems, sirsiDynixOptions } from '../sirsidynix/adapter.ts';
+import { sirsiDynixNcipAdapter } from '../sirsidynix/ncip.ts';
 import type { AdapterDefinition } from '../types.ts';
 
 /**
  * SirsiDynix Horizon. ILL systems talk to it over NCIP 1.0 (ReShare's HorizonHostLMSService,
- * Relais, Tipasa — which also places the hold on a requested item for lending); that covers every
- * step Horizon supports, so the default row is the plain NCIP adapter. Horizon Web Services (same
- * conventions as Symphony's, `/hzws/v1`) are a full adapter of their own (`horizon:rest`).
+ * Relais, Tipasa — which also places the hold on a requested item for lending), the default row
+ * (`horizon:ncip`); Horizon Web Services (Symphony's conventions, `/hzws/v1`), when configured,
+ * read and set due dates there, and are a full adapter of their own (`horizon:rest`).
  * Horizon cannot move items to a temporary location, and no bill is created over either protocol.
  */
 export const horizonNcipServices: readonly NcipService[] = [
@@ -32,7 +32,7 @@ export const horizonProduct: SirsiDynixProduct = {
 
 export const horizonWsPath = '/hzws/v1';
 
-export const horizonNcipAdapter: AdapterDefinition = ncipAdapter('horizon', profiles.horizon, horizonNcipServices);
+export const horizonNcipAdapter: AdapterDefinition = sirsiDynixNcipAdapter({ product: horizonProduct, profile: profiles.horizon, services: horizonNcipServices, wsPath: horizonWsPath });
 
 export const horizonRestAdapter: AdapterDefinition = {
   ils: 'horizon',

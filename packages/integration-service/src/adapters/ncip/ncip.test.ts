@@ -128,6 +128,15 @@ describe('NCIP adapter behaviour', () => {
     expect(await rest.probe.holds('9200001')).toHaveLength(1);
   });
 
+  it('asks for a library-use-only item with ItemUseRestrictionType "In Library Use Only"', async () => {
+    const { system, traffic } = genericIls('sierra', profiles.sierra);
+    const item = { requestId: '9200005', barcode: '9200005', title: 'Folio', note: 'n', lendingLibrary: 'LENDA', location: 'ILL' };
+    await system.createTemporaryItem({ ...item, inLibraryUseOnly: true });
+    expect(traffic[0]?.requestBody).toContain('In Library Use Only</ItemUseRestrictionType>');
+    await system.createTemporaryItem({ ...item, requestId: '9200006', barcode: '9200006', inLibraryUseOnly: false });
+    expect(traffic[1]?.requestBody).not.toContain('ItemUseRestrictionType');
+  });
+
   it('reads blocks and expiry from LookupUser', async () => {
     const { system } = genericIls('sierra', profiles.sierra);
     expect(await system.lookupPatron({ patronId: alma.patrons.expired.primaryId })).toMatchObject({ kind: 'done', value: { status: 'expired' } });

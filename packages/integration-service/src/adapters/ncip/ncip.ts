@@ -168,6 +168,8 @@ export class NcipAdapter implements CirculationSystem {
       // habit) and the whole note as Ext/ItemNote (Ex Libris' extension); NCIP has no note field.
       bibliographicDescription: { title: input.title, ...(input.author ? { author: input.author } : {}), publisher: input.lendingLibrary },
       itemNote: input.note,
+      // NCIP's own word for a loan that stays in the building; the ILS picks its item policy.
+      ...(input.inLibraryUseOnly ? { itemUseRestrictions: ['In Library Use Only'] } : {}),
     });
     if (reply.ok) return done({ itemId: reply.response.itemId ?? input.barcode }, input.barcode);
     if (reply.kind === 'already-done')

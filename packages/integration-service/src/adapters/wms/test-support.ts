@@ -51,7 +51,10 @@ export function wmsCirculationProbe(sim: Simulator) {
   const bearer = async () => {
     if (token) return token;
     const basic = Buffer.from(`${wms.wskey}:${wms.secret}`).toString('base64');
-    const response = await sim.app.request(`${host}/token?grant_type=client_credentials&scope=WMS_CIRCULATION`, { method: 'POST', headers: { authorization: `Basic ${basic}` } });
+    const response = await sim.app.request(`${host}/token?grant_type=client_credentials&scope=WMS_CIRCULATION`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}` },
+    });
     token = ((await response.json()) as { access_token: string }).access_token;
     return token;
   };
@@ -74,7 +77,10 @@ export function wmsCirculationProbe(sim: Simulator) {
     itemLocation: async (barcode) => (await item(barcode))?.holdingLocation,
     holds: async (barcode) => {
       const list = await circ('GET', `/items/${encodeURIComponent(barcode)}/holds`);
-      return (list.body.entries ?? []).map((h: { patronBarcode: string; pickupBranch: { branchId: string } }) => ({ patronId: h.patronBarcode, pickupLocation: h.pickupBranch.branchId }));
+      return (list.body.entries ?? []).map((h: { patronBarcode: string; pickupBranch: { branchId: string } }) => ({
+        patronId: h.patronBarcode,
+        pickupLocation: h.pickupBranch.branchId,
+      }));
     },
     loan: async (barcode) => {
       const found = await item(barcode);

@@ -10,7 +10,14 @@ import { WmsAdapter, wmsNcipAdapter, wmsOptions } from './wms.ts';
  */
 const lendable = wms.lendableItems.filter((item) => item.branchId === mainBranch).map((item) => item.barcode);
 
-async function wmsSubject(): Promise<ContractSubject & { traffic: ReturnType<typeof wmsSim>['traffic']; calls: string[]; sim: ReturnType<typeof wmsSim>['sim']; clock: ReturnType<typeof wmsSim>['clock'] }> {
+async function wmsSubject(): Promise<
+  ContractSubject & {
+    traffic: ReturnType<typeof wmsSim>['traffic'];
+    calls: string[];
+    sim: ReturnType<typeof wmsSim>['sim'];
+    clock: ReturnType<typeof wmsSim>['clock'];
+  }
+> {
   const { sim, clock, context, traffic, calls } = wmsSim();
   const circulation = wmsCirculationProbe(sim);
   return {
@@ -61,7 +68,15 @@ describe('WMS adapter: OCLC conventions', () => {
     const { system, calls, fixture, clock } = await wmsSubject();
     await system.lookupPatron({ patronId: fixture.patronId });
     await system.lookupPatron({ patronId: fixture.blockedPatronId });
-    await system.createTemporaryItem({ requestId: '9200001', barcode: '9200001', title: 'T', note: 'ILL request 9200001 from LENDA', lendingLibrary: 'LENDA', location: 'ILL', inLibraryUseOnly: false });
+    await system.createTemporaryItem({
+      requestId: '9200001',
+      barcode: '9200001',
+      title: 'T',
+      note: 'ILL request 9200001 from LENDA',
+      lendingLibrary: 'LENDA',
+      location: 'ILL',
+      inLibraryUseOnly: false,
+    });
     expect(calls.filter((c) => c.startsWith('POST /token'))).toHaveLength(2);
     // Nearly 20 minutes on (service and WMS share the clock): inside the renewal margin, so a new token is fetched.
     clock.advance(19.5 * 60_000);
@@ -108,7 +123,10 @@ describe('WMS adapter: OCLC conventions', () => {
     const logged = JSON.stringify(traffic);
     expect(logged).not.toContain(wms.secret);
     expect(logged).not.toMatch(/tk_sim\w+/);
-    expect(traffic.map((t) => t.url)).toEqual([expect.stringContaining('/token?grant_type=client_credentials&scope=SCIM'), `${host}/idaas/scim/v2/Users/.search`]);
+    expect(traffic.map((t) => t.url)).toEqual([
+      expect.stringContaining('/token?grant_type=client_credentials&scope=SCIM'),
+      `${host}/idaas/scim/v2/Users/.search`,
+    ]);
   });
 
   it('changes a loan due date with RenewItem and DesiredDateDue', async () => {
@@ -136,9 +154,17 @@ describe('WMS adapter: OCLC conventions', () => {
       pickupLocation: mainBranch,
     };
     expect((await system.createTemporaryItem(item)).kind).toBe('done');
-    expect((await system.placeHold({ requestId: '9200003', patronId: fixture.patronId, itemBarcode: '9200003', pickupLocation: mainBranch, inLibraryUseOnly: false })).kind).toBe(
-      'already-done',
-    );
+    expect(
+      (
+        await system.placeHold({
+          requestId: '9200003',
+          patronId: fixture.patronId,
+          itemBarcode: '9200003',
+          pickupLocation: mainBranch,
+          inLibraryUseOnly: false,
+        })
+      ).kind,
+    ).toBe('already-done');
     await circulation.deskCheckIn('9200003');
     const loan = await circulation.circ('POST', `/patrons/${fixture.patronId}/checkouts`, { itemBarcode: '9200003', branchId: mainBranch });
     // The lender's date (DateForReturn) is stricter than the 28-day policy.
@@ -151,7 +177,13 @@ describe('WMS adapter: OCLC conventions', () => {
 
   it('charges the ILL fee with CreateUserFiscalTransaction', async () => {
     const { system, probe, fixture } = await wmsSubject();
-    const outcome = await system.chargeFee({ requestId: '9200004', patronId: fixture.patronId, feeType: 'ILL-fee', amount: 7.5, comment: 'ILL fee for request 9200004' });
+    const outcome = await system.chargeFee({
+      requestId: '9200004',
+      patronId: fixture.patronId,
+      feeType: 'ILL-fee',
+      amount: 7.5,
+      comment: 'ILL fee for request 9200004',
+    });
     expect(outcome.kind).toBe('done');
     expect(await probe.fees(fixture.patronId)).toEqual([{ amount: 7.5, feeType: 'ILL-fee', comment: 'ILL fee for request 9200004' }]);
   });
@@ -169,7 +201,14 @@ describe('WMS adapter: OCLC conventions', () => {
       expect.objectContaining({ path: 'connection.ncip.toAgencyId' }),
     ]);
     expect(wmsNcipAdapter.checkConnection?.(wmsConnection())).toEqual([]);
-    const context: AdapterContext = { fetch: async () => new Response(''), timeoutMs: 1, clock: { now: () => new Date(testNow) }, record: () => {}, throttle: async () => {}, backOff: () => {} };
+    const context: AdapterContext = {
+      fetch: async () => new Response(''),
+      timeoutMs: 1,
+      clock: { now: () => new Date(testNow) },
+      record: () => {},
+      throttle: async () => {},
+      backOff: () => {},
+    };
     expect(wmsNcipAdapter.create(wmsConnection(), context).ils).toBe('wms');
   });
 

@@ -21,7 +21,13 @@ async function wmsService() {
     if (!input.startsWith(host)) throw new TypeError('fetch failed');
     return sim.app.request(input, init);
   };
-  const service = createService({ dbPath: ':memory:', adminKey: 'admin', clock, fetch, registry: { 'wms:ncip': { ...wmsNcipAdapter, ratePerSecond: 10_000 } } });
+  const service = createService({
+    dbPath: ':memory:',
+    adminKey: 'admin',
+    clock,
+    fetch,
+    registry: { 'wms:ncip': { ...wmsNcipAdapter, ratePerSecond: 10_000 } },
+  });
   onTestFinished(async () => {
     await service.close();
     sim.close();
@@ -65,14 +71,18 @@ describe('a WMS library through the HTTP API', () => {
     await drain();
     // The demo library charges the ILL fee on shipped (Alma and WMS only).
     const fines = await circulation.circ('GET', `/patrons/${patron}/fines`);
-    expect(fines.body.entries).toEqual([expect.objectContaining({ type: 'ILL-fee', amount: { value: 5, currency: 'USD' }, note: expect.stringContaining(id) })]);
+    expect(fines.body.entries).toEqual([
+      expect.objectContaining({ type: 'ILL-fee', amount: { value: 5, currency: 'USD' }, note: expect.stringContaining(id) }),
+    ]);
 
     await ok(200, 'POST', `/v1/requests/${id}/receive`);
     await drain();
     const item = await circulation.item(id);
     expect(item).toMatchObject({ temporaryItem: true, holdingLocation: 'ILL', illRequest: { requestId: id, lendingInstitution: 'LENDA' } });
     const holds = await circulation.circ('GET', `/items/${id}/holds`);
-    expect(holds.body.entries).toEqual([expect.objectContaining({ patronBarcode: patron, status: 'PENDING', pickupBranch: expect.objectContaining({ branchId: mainBranch }) })]);
+    expect(holds.body.entries).toEqual([
+      expect.objectContaining({ patronBarcode: patron, status: 'PENDING', pickupBranch: expect.objectContaining({ branchId: mainBranch }) }),
+    ]);
 
     // Circulation: check in at the pickup branch (Ready for use), check out.
     const routed = await circulation.circ('POST', '/items/route', { itemBarcode: id, branchId: mainBranch });
@@ -112,7 +122,13 @@ describe('a WMS library through the HTTP API', () => {
 
   it('finds the temporary item by title through the service (strap recovery)', async () => {
     const { ok, drain } = await wmsService();
-    const { id } = await ok(201, 'POST', '/v1/requests', { role: 'borrowing', title: 'Il nome della rosa', patronId: patron, pickupLocation: mainBranch, lenders: ['LENDA'] });
+    const { id } = await ok(201, 'POST', '/v1/requests', {
+      role: 'borrowing',
+      title: 'Il nome della rosa',
+      patronId: patron,
+      pickupLocation: mainBranch,
+      lenders: ['LENDA'],
+    });
     for (const action of ['send', 'supplier-shipped', 'receive']) await ok(200, 'POST', `/v1/requests/${id}/${action}`, {});
     await drain();
     const found = await ok(200, 'GET', `/v1/temporary-items?title=${encodeURIComponent('nome della')}`);

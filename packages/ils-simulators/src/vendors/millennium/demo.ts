@@ -1,0 +1,87 @@
+/**
+ * `demo.millennium`: how to reach the Millennium simulator's seed in Innovative's terms — NCIP
+ * agency and path, Patron API path, record numbers (`.p1000001`), barcodes, PINs, location codes.
+ */
+import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile } from '../../seed.ts';
+import { demoPin, itemTypeOf, patronTypeOf, sierraLocations, sierraPickupLocations, toSierraId } from '../sierra/ids.ts';
+
+export const millenniumDemoProfile: DemoProfile = { fakerSeed: 3003, itemBarcodePrefix: '33', patronBarcodePrefix: '23' };
+
+export interface MillenniumDemoPatron {
+  /** Patron record number (RECORD #[p81]); `.p` + this + check digit in staff displays. */
+  recordNumber: number;
+  barcode: string;
+  pin: string;
+  name: string;
+  email: string;
+  patronType: number;
+  expiresInDays: number;
+}
+
+export interface MillenniumDemoItem {
+  recordNumber: number;
+  barcode: string;
+  title: string;
+  author: string;
+  location: string;
+  library: string;
+  itemType: number;
+}
+
+export function describeMillenniumDemo(dataset: DemoDataset) {
+  const locations = sierraLocations(dataset);
+  const locationCode = (library: string, location: string) => locations.find((l) => l.library === library && l.location === location)?.code ?? '';
+  const patron = (source: DemoPatron): MillenniumDemoPatron => ({
+    recordNumber: toSierraId('patron', source.id),
+    barcode: source.barcode,
+    pin: demoPin(source.barcode),
+    name: `${source.lastName}, ${source.firstName}`,
+    email: source.email,
+    patronType: patronTypeOf(source.userGroup),
+    expiresInDays: source.expiresInDays,
+  });
+  const institutional = (source: DemoInstitutionalPatron) => ({ ...patron(source), symbol: source.symbol, libraryName: source.libraryName });
+  const item = (source: DemoItem): MillenniumDemoItem => ({
+    recordNumber: toSierraId('item', source.itemId),
+    barcode: source.barcode,
+    title: source.title,
+    author: source.author,
+    location: locationCode(source.library, source.location),
+    library: source.library,
+    itemType: itemTypeOf(source.policy),
+  });
+  return {
+    vendor: 'millennium' as const,
+    /** Innovative's NCIP Responder (NCIP 2.0): POST here; ToAgencyId below; patrons by barcode. */
+    ncipPath: '/iii/nciprp',
+    ncipAgencyId: 'BKSMILL',
+    /** The read-only Patron API: `/PATRONAPI/{barcode}/dump`, `/PATRONAPI/{barcode}/{pin}/pintest`. */
+    patronApiPath: '/PATRONAPI',
+    locations,
+    illLocation: locationCode('MAIN', 'ILL'),
+    pickupLocations: sierraPickupLocations(dataset),
+    libraries: dataset.libraries.map((library) => ({ code: library.code, name: library.name, closedWeekdays: library.closedWeekdays, annualClosedDates: library.annualClosedDates })),
+    patrons: {
+      good: patron(dataset.patrons.good),
+      blocked: patron(dataset.patrons.blocked),
+      expired: patron(dataset.patrons.expired),
+      expiringSoon: patron(dataset.patrons.expiringSoon),
+      faculty: patron(dataset.patrons.faculty),
+    },
+    otherPatrons: dataset.otherPatrons.map(patron),
+    /** Accounts lent items are checked out to (by barcode, as Innovative's NCIP names patrons). */
+    institutionalPatrons: {
+      PARTNR: institutional(dataset.institutionalPatrons.PARTNR!),
+      TULSA: institutional(dataset.institutionalPatrons.TULSA!),
+      default: institutional(dataset.institutionalPatrons.DEFAULT!),
+    },
+    lendableItems: dataset.lendableItems.map(item),
+    referenceItem: item(dataset.referenceItem),
+    libraryUseOnlyItem: item(dataset.libraryUseOnlyItem),
+    checkedOutItem: { ...item(dataset.checkedOutItem), borrowerBarcode: dataset.otherPatrons[0]?.barcode ?? '' },
+  };
+}
+
+export const millenniumDataset = buildDemoDataset(millenniumDemoProfile);
+export const millenniumDemo = describeMillenniumDemo(millenniumDataset);
+export type MillenniumDemo = typeof millenniumDemo;

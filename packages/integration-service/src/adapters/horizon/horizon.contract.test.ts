@@ -1,0 +1,63 @@
+import { demo } from '@bookstrap/ils-simulators';
+import { profiles } from '@bookstrap/ncip';
+import { describe, expect, it } from 'vitest';
+import { circulationSystemContract } from '../contract.ts';
+import { SirsiDynixWsAdapter, sirsiDynixOptions } from '../sirsidynix/adapter.ts';
+import { SirsiDynixNcipAdapter } from '../sirsidynix/ncip.ts';
+import { contractSubject, ncipConnection, wsConnection } from '../sirsidynix/test-support.ts';
+import { horizonNcipAdapter, horizonProduct, horizonRestAdapter, horizonWsPath } from './horizon.ts';
+
+/**
+ * The shared adapter contract against the simulated Horizon: Web Services only, and NCIP 1.0
+ * (the default) with Web Services alongside. The probe reads through Horizon Web Services only,
+ * naming every expanded field because Horizon's ROA ignores `{*}` inside a relation.
+ */
+const horizon = demo.horizon;
+const wsSubject = async () => contractSubject('horizon', (context) => new SirsiDynixWsAdapter(horizonProduct, sirsiDynixOptions(wsConnection('horizon'), horizonWsPath), context));
+const ncipSubject = async () => contractSubject('horizon', (context) => horizonNcipAdapter.create(ncipConnection('horizon'), context));
+
+// Horizon: no bill creation over either protocol, no temporary locations (Tipasa's matrix).
+const gaps = ['charge fee', 'charge fee twice', 'temporary location and back'] as const;
+circulationSystemContract('Horizon Web Services (simulated)', wsSubject, { unsupported: [...gaps] });
+circulationSystemContract('Horizon NCIP 1.0 + Web Services (simulated)', ncipSubject, { unsupported: [...gaps] });
+
+describe('Horizon adapters: declared gaps and what differs from Symphony', () => {
+  it('declares no temporary location and no fees, and refuses them as configuration errors', async () => {
+    for (const subject of [await wsSubject(), await ncipSubject()]) {
+      expect(subject.system.capabilities).toMatchObject({ fees: false, temporaryLocation: false, lendingHold: true, deleteTemporaryItem: true });
+      const move = await subject.system.moveToTemporaryLocation({ requestId: '1', itemBarcode: subject.fixture.lendableBarcodes[0] as string, location: 'ILL' });
+      expect(move.kind).toBe('configuration-error');
+      expect(await subject.probe.temporaryLocation(subject.fixture.lendableBarcodes[0] as string)).toBeUndefined();
+    }
+    expect(horizonRestAdapter.capabilities).toMatchObject({ temporaryLocation: false, fees: false });
+    expect(horizonNcipAdapter.capabilities).toMatchObject({ temporaryLocation: false, lendingHold: true, dueDateUpdate: 'renewal' });
+  });
+
+  it('reads a blocked Horizon patron from the block list (Horizon shows no standing)', async () => {
+    const subject = await wsSubject();
+    const outcome = await subject.system.lookupPatron({ patronId: horizon.patrons.blocked.barcode });
+    expect(outcome).toMatchObject({ kind: 'done', value: { status: 'blocked', blocks: ['Owes the library money'] } });
+    const reads = subject.traffic.filter((t) => t.url.includes('/user/patron/barcode/'));
+    expect(reads[0]?.url).not.toContain('standing');
+  });
+
+  it('places the lending hold on the requested item over NCIP RequestItem, and a prompt-free retry is already-done', async () => {
+    const subject = await ncipSubject();
+    const item = subject.fixture.lendableBarcodes[15] as string;
+    const input = { requestId: '9400001', itemBarcode: item, title: 'x', patronId: subject.fixture.accountId };
+    expect((await subject.system.placeLendingHold(input)).kind).toBe('done');
+    expect(await subject.probe.holds(item)).toEqual([{ patronId: subject.fixture.accountId, pickupLocation: 'MAIN' }]);
+    expect((await subject.system.placeLendingHold(input)).kind).toBe('already-done');
+    expect(subject.traffic.filter((t) => t.url.endsWith('/ncip'))).toHaveLength(2);
+  });
+
+  it('without Web Services, NCIP alone still changes a due date when the borrower is named', async () => {
+    const subject = contractSubject('horizon', (context) => new SirsiDynixNcipAdapter({ product: horizonProduct, profile: profiles.horizon, services: ['CheckOutItem', 'RenewItem', 'LookupItem'], wsPath: horizonWsPath }, { ...ncipConnection('horizon'), baseUrl: undefined, credentials: {} }, context));
+    const barcode = subject.fixture.lendableBarcodes[16] as string;
+    await subject.system.checkOut({ requestId: '9400002', patronId: subject.fixture.accountId, itemBarcode: barcode, dueDate: '2025-04-16' });
+    const changed = await subject.system.updateDueDate({ requestId: '9400002', patronId: subject.fixture.accountId, itemBarcode: barcode, dueDate: '2025-04-30' });
+    expect(changed.kind).toBe('done');
+    expect((await subject.probe.loan(barcode))?.dueDate).toBe('2025-04-30');
+    expect(subject.traffic.every((t) => t.url.endsWith('/ncip'))).toBe(true);
+  });
+});

@@ -1,0 +1,427 @@
+import {
+  alreadyDone,
+  type CheckInInput,
+  type CheckOutInput,
+  type CirculationSystem,
+  type Connection,
+  configurationError,
+  type DueDateInput,
+  documentedCapabilities,
+  done,
+  type FeeInput,
+  type HoldInput,
+  type IlsCapabilities,
+  type LendingHoldInput,
+  type LocationInput,
+  needsStaff,
+  type PatronSummary,
+  type StepOutcome,
+  suggestAlternativeBarcode,
+  type TemporaryItemInput,
+} from '@bookstrap/core';
+import type { AdapterContext, AdapterDefinition } from '../types.ts';
+import { calendarDayOf, type FailedOutcome, idOfLink, multipleRecords, recordNotFound, SierraClient, type SierraConnectionOptions } from './client.ts';
+
+/**
+ * Sierra through its REST API (`/iii/sierra-api/v6`), as DCB's Sierra client does it: temporary
+ * item = suppressed bib + item (ItemPatch with the note in an internal varField `x`); an
+ * item-level hold that answers 204 and no id, found again in the patron's hold list; check-out
+ * by patron and item barcode; check-in by item barcode; manual charges for fees.
+ *
+ * What Sierra's API cannot do is said, never papered over: there is no endpoint to set a due
+ * date, so a check-out whose loan rules give another date than the lender's, and a due-date
+ * change (a renewal, whose date Sierra's renewal rules decide), end `needs-staff` naming both
+ * dates when Sierra's date is not the one wanted. Patrons are named by barcode (varField `b`).
+ */
+
+interface SierraItem {
+  id?: string;
+  bibIds?: string[];
+  barcode?: string;
+  location?: { code?: string; name?: string };
+  status?: { code?: string; display?: string; duedate?: string };
+  varFields?: { fieldTag?: string; content?: string }[];
+  holdCount?: number;
+}
+
+interface SierraCheckout {
+  id?: string;
+  patron?: string;
+  item?: string;
+  dueDate?: string;
+}
+
+interface SierraHold {
+  id?: string;
+  record?: string;
+  patron?: string;
+  pickupLocation?: { code?: string };
+}
+
+type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedOutcome };
+
+/** "ILL request 1000017 from LENDA": how the item says whose it is (the core writes the note). */
+const requestMarker = (requestId: string) => new RegExp(`\\bILL request ${requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+/** The varField note that remembers where a lent item belongs while it sits elsewhere. */
+const homeNotePrefix = 'Bookstrap: permanent location ';
+
+const internalNotes = (item: SierraItem) => (item.varFields ?? []).filter((field) => field.fieldTag === 'x').map((field) => field.content ?? '');
+
+function isOurs(item: SierraItem, requestId: string): boolean {
+  return (item.varFields ?? []).some((field) => (field.fieldTag === 'x' || field.fieldTag === 'm') && requestMarker(requestId).test(field.content ?? ''));
+}
+
+const itemFields = 'id,bibIds,barcode,location,status,varFields,holdCount';
+
+export function sierraOptions(connection: Connection): SierraConnectionOptions {
+  const base = (connection.baseUrl ?? '').replace(/\/+$/, '');
+  return {
+    // Accept the server, `…/iii/sierra-api`, or the full `…/iii/sierra-api/v6`.
+    baseUrl: /\/iii\/sierra-api\/v\d+$/.test(base) ? base : base.endsWith('/iii/sierra-api') ? `${base}/v6` : `${base}/iii/sierra-api/v6`,
+    clientKey: connection.credentials.clientKey ?? '',
+    clientSecret: connection.credentials.clientSecret ?? '',
+  };
+}
+
+export class SierraRestAdapter implements CirculationSystem {
+  readonly ils = 'sierra' as const;
+  readonly capabilities: IlsCapabilities;
+  readonly sierra: SierraClient;
+
+  constructor(
+    options: SierraConnectionOptions,
+    private readonly context: AdapterContext,
+    capabilities: IlsCapabilities = documentedCapabilities.sierra,
+  ) {
+    this.sierra = new SierraClient(options, context);
+    this.capabilities = capabilities;
+  }
+
+  // ---- lookups ---------------------------------------------------------------------------------
+
+  /** The patron record behind a barcode (`patrons/find?varFieldTag=b`). */
+  private async patronByBarcode(barcode: string, what: string, fields = 'id'): Promise<Found<Record<string, unknown>>> {
+    const reply = await this.sierra.call('GET', '/patrons/find', { query: { varFieldTag: 'b', varFieldContent: barcode, fields } });
+    if (reply.status === 200) return { found: true, value: reply.body as Record<string, unknown> };
+    if (reply.error?.code === recordNotFound) return { found: false };
+    if (reply.error?.code === multipleRecords) return { failed: needsStaff(`several Sierra patrons have barcode ${barcode}; ${what} needs a unique one`) as FailedOutcome };
+    return { failed: this.sierra.failure(reply, what) };
+  }
+
+  private async patronId(barcode: string, what: string): Promise<{ id: string } | { failed: FailedOutcome }> {
+    const patron = await this.patronByBarcode(barcode, what);
+    if ('failed' in patron) return patron;
+    if (!patron.found) return { failed: needsStaff(`invalid patron id — Sierra has no patron with barcode ${barcode} (${what})`) as FailedOutcome };
+    return { id: String(patron.value.id) };
+  }
+
+  /** `GET items?barcode=`: Sierra answers a list; none is not found. */
+  private async itemByBarcode(barcode: string, what: string): Promise<Found<SierraItem>> {
+    const reply = await this.sierra.call('GET', '/items', { query: { barcode, fields: itemFields, limit: 2 } });
+    if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
+    const [first] = ((reply.body as { entries?: SierraItem[] } | undefined)?.entries ?? []) as SierraItem[];
+    return first ? { found: true, value: first } : { found: false };
+  }
+
+  private async activeCheckout(item: SierraItem, what: string): Promise<Found<SierraCheckout>> {
+    const reply = await this.sierra.call('GET', `/items/${item.id}/checkouts`, { query: { fields: 'id,patron,item,dueDate' } });
+    if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
+    const [first] = ((reply.body as { entries?: SierraCheckout[] } | undefined)?.entries ?? []) as SierraCheckout[];
+    return first ? { found: true, value: first } : { found: false };
+  }
+
+  private today(): string {
+    return this.context.clock.now().toISOString().slice(0, 10);
+  }
+
+  // ---- CirculationSystem -----------------------------------------------------------------------
+
+  async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
+    const what = `looking up patron ${input.patronId}`;
+    const found = await this.patronByBarcode(input.patronId, what, 'id,names,barcodes,expirationDate,blockInfo,autoBlockInfo,moneyOwed,patronType');
+    if ('failed' in found) return found.failed;
+    if (!found.found) return needsStaff(`invalid patron id — Sierra has no patron with barcode ${input.patronId}`);
+    const patron = found.value as {
+      names?: string[];
+      barcodes?: string[];
+      expirationDate?: string;
+      blockInfo?: { code?: string };
+      autoBlockInfo?: { code?: string };
+      moneyOwed?: number;
+    };
+    const blocks: string[] = [];
+    if (patron.blockInfo?.code && patron.blockInfo.code !== '-') blocks.push(`manual block ${patron.blockInfo.code}`);
+    if (patron.autoBlockInfo?.code && patron.autoBlockInfo.code !== '-') blocks.push(`automatic block ${patron.autoBlockInfo.code}`);
+    const expiryDate = calendarDayOf(patron.expirationDate);
+    const status: PatronSummary['status'] = expiryDate !== undefined && expiryDate < this.today() ? 'expired' : blocks.length > 0 ? 'blocked' : 'active';
+    return done({ patronId: input.patronId, name: patron.names?.[0], status, expiryDate, blocks, barcode: patron.barcodes?.[0] ?? input.patronId });
+  }
+
+  async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
+    const what = `creating temporary item ${input.barcode}`;
+    const existing = await this.itemByBarcode(input.barcode, what);
+    if ('failed' in existing) return existing.failed;
+    if (existing.found) {
+      if (isOurs(existing.value, input.requestId)) {
+        return alreadyDone(`item ${input.barcode} was already created for this request`, { itemId: existing.value.id ?? '' }, input.barcode);
+      }
+      // Never overwrite: the barcode belongs to another item. Suggest the first free variant.
+      const suggestion = await this.freeBarcodeLike(input.barcode);
+      return needsStaff(`barcode ${input.barcode} is already used by another item in Sierra`, suggestion ? `use barcode ${suggestion}` : undefined);
+    }
+    // BCODE3 "n" keeps the brief bib out of the public catalogue.
+    const bib = await this.sierra.call('POST', '/bibs', {
+      json: { titles: [input.title], ...(input.author ? { authors: [input.author] } : {}), fixedFields: { '31': { label: 'BCODE3', value: 'n' } } },
+    });
+    const bibId = idOfLink((bib.body as { link?: string } | undefined)?.link);
+    if (bib.status !== 200 || !bibId) return bib.status === 200 ? needsStaff(`Sierra created a bib for ${input.barcode} but returned no link`) : this.sierra.failure(bib, what);
+
+    const itemType = input.itemPolicy !== undefined && /^\d+$/.test(input.itemPolicy) ? Number(input.itemPolicy) : undefined;
+    const notes = [
+      input.note,
+      `Lending library: ${input.lendingLibrary}`,
+      // Sierra's API has no due date on an item: the lender's date is a note for the desk.
+      ...(input.dueDate ? [`Return to lender by ${input.dueDate}`] : []),
+      ...(input.inLibraryUseOnly ? ['Library use only'] : []),
+    ];
+    const item = await this.sierra.call('POST', '/items', {
+      json: {
+        bibIds: [Number(bibId)],
+        location: input.location,
+        barcodes: [input.barcode],
+        ...(itemType !== undefined ? { itemType } : {}),
+        varFields: notes.map((content) => ({ fieldTag: 'x', content })),
+        // The message (varField m) pops up at check-out and check-in.
+        messages: [input.note],
+      },
+    });
+    const itemId = idOfLink((item.body as { link?: string } | undefined)?.link);
+    if (item.status !== 200 || !itemId) {
+      // No orphan bib on a refusal.
+      await this.sierra.call('DELETE', `/bibs/${bibId}`);
+      return item.status === 200 ? needsStaff(`Sierra created item ${input.barcode} but returned no link`) : this.sierra.failure(item, what);
+    }
+    return done({ itemId }, input.barcode);
+  }
+
+  private async freeBarcodeLike(barcode: string): Promise<string | undefined> {
+    const taken = new Set<string>();
+    for (let tries = 0; tries < 5; tries += 1) {
+      const candidate = suggestAlternativeBarcode(barcode, (c) => taken.has(c));
+      const lookup = await this.itemByBarcode(candidate, 'checking a suggested barcode');
+      if ('failed' in lookup) return undefined;
+      if (!lookup.found) return candidate;
+      taken.add(candidate);
+    }
+    return undefined;
+  }
+
+  /** The patron's hold on an item, from the hold list (Sierra's hold POST returns no id). */
+  private async holdOn(patronId: string, itemId: string, what: string): Promise<Found<SierraHold>> {
+    const reply = await this.sierra.call('GET', `/patrons/${patronId}/holds`, { query: { fields: 'id,record,pickupLocation,status', limit: 2000 } });
+    if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
+    const hold = ((reply.body as { entries?: SierraHold[] } | undefined)?.entries ?? []).find((entry) => idOfLink(entry.record) === itemId);
+    return hold ? { found: true, value: hold } : { found: false };
+  }
+
+  async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    const what = `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    const patron = await this.patronId(input.patronId, what);
+    if ('failed' in patron) return patron.failed;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found || !item.value.id) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra to place the hold on`);
+    const itemId = item.value.id;
+
+    const existing = await this.holdOn(patron.id, itemId, what);
+    if ('failed' in existing) return existing.failed;
+    if (existing.found) return alreadyDone('the patron already has this hold', { holdId: idOfLink(existing.value.id) }, idOfLink(existing.value.id));
+
+    const reply = await this.sierra.call('POST', `/patrons/${patron.id}/holds/requests`, {
+      json: {
+        recordType: 'i',
+        recordNumber: Number(itemId),
+        pickupLocation: input.pickupLocation,
+        note: `ILL request ${input.requestId}${input.inLibraryUseOnly ? ' (library use only)' : ''}`,
+      },
+    });
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    // 204 and no id: read it back from the patron's holds, as DCB does.
+    const placed = await this.holdOn(patron.id, itemId, what);
+    if ('failed' in placed) return placed.failed;
+    const holdId = placed.found ? idOfLink(placed.value.id) : undefined;
+    return done(holdId === undefined ? {} : { holdId }, holdId);
+  }
+
+  async chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
+    const what = `charging ${input.feeType} to patron ${input.patronId}`;
+    const patron = await this.patronId(input.patronId, what);
+    if ('failed' in patron) return patron.failed;
+    // A manual charge's reason holds at most 100 characters; it names the request and the kind.
+    const reason = input.comment.slice(0, 100);
+    const findSame = async (): Promise<Found<{ id?: string }>> => {
+      const list = await this.sierra.call('GET', `/patrons/${patron.id}/fines`, { query: { fields: 'id,description,itemCharge', limit: 2000 } });
+      if (list.status !== 200) return { failed: this.sierra.failure(list, what) };
+      const same = ((list.body as { entries?: { id?: string; description?: string; itemCharge?: number }[] } | undefined)?.entries ?? []).find(
+        (fine) => fine.description === reason && Math.abs((fine.itemCharge ?? 0) - input.amount) < 0.005,
+      );
+      return same ? { found: true, value: same } : { found: false };
+    };
+    const earlier = await findSame();
+    if ('failed' in earlier) return earlier.failed;
+    if (earlier.found) return alreadyDone('this fee was already charged', { feeId: idOfLink(earlier.value.id) }, idOfLink(earlier.value.id));
+    // Sierra's API creates manual charges only; the fee type travels in the reason (the core's comment names it).
+    const reply = await this.sierra.call('POST', `/patrons/${patron.id}/fines/charge`, { json: { amount: input.amount, reason } });
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    const charged = await findSame();
+    const feeId = 'found' in charged && charged.found ? idOfLink(charged.value.id) : undefined;
+    return done(feeId === undefined ? {} : { feeId }, feeId);
+  }
+
+  /** The loan's date against the one wanted: Sierra's API cannot change it, so a mismatch is staff's. */
+  private dueDateMismatch(itemBarcode: string, actual: string | undefined, wanted: string | undefined, how: string): StepOutcome<never> | undefined {
+    if (wanted === undefined || actual === undefined || actual === wanted) return undefined;
+    return needsStaff(
+      `Sierra ${how} ${itemBarcode} due ${actual} by its own loan rules, not ${wanted}: Sierra's API cannot set a due date`,
+      `change the due date to ${wanted} in Sierra (check-out or Rapid Update), or connect over NCIP, whose CheckOutItem/RenewItem carry the date`,
+    );
+  }
+
+  async checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
+    const what = `checking out ${input.itemBarcode} to ${input.patronId}`;
+    const patron = await this.patronId(input.patronId, what);
+    if ('failed' in patron) return patron.failed;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
+
+    const current = await this.activeCheckout(item.value, what);
+    if ('failed' in current) return current.failed;
+    if (current.found) {
+      if (idOfLink(current.value.patron) !== patron.id) return needsStaff(`item ${input.itemBarcode} is already on loan to another patron`);
+      const dueDate = calendarDayOf(current.value.dueDate);
+      const loanId = idOfLink(current.value.id);
+      return this.dueDateMismatch(input.itemBarcode, dueDate, input.dueDate, 'has') ?? alreadyDone('the item was already on loan to this account', { loanId, dueDate }, loanId);
+    }
+
+    const reply = await this.sierra.call('POST', '/patrons/checkout', { json: { patronBarcode: input.patronId, itemBarcode: input.itemBarcode } });
+    const loanId = idOfLink((reply.body as { link?: string } | undefined)?.link);
+    if (reply.status !== 200 || !loanId) return reply.status === 200 ? needsStaff(`Sierra checked ${input.itemBarcode} out but returned no link`) : this.sierra.failure(reply, what);
+    const loan = await this.sierra.call('GET', `/patrons/checkouts/${loanId}`, { query: { fields: 'id,dueDate' } });
+    if (loan.status !== 200) return this.sierra.failure(loan, what);
+    const dueDate = calendarDayOf((loan.body as SierraCheckout).dueDate);
+    return this.dueDateMismatch(input.itemBarcode, dueDate, input.dueDate, 'checked out') ?? done({ loanId, dueDate }, loanId);
+  }
+
+  /** Sierra changes due dates only by renewing: the renewal rules, not the caller, pick the date. */
+  async updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
+    const what = `changing the due date of ${input.itemBarcode} to ${input.dueDate}`;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
+    const loan = await this.activeCheckout(item.value, what);
+    if ('failed' in loan) return loan.failed;
+    if (!loan.found) return needsStaff(`item ${input.itemBarcode} is not checked out, so there is no due date to change`);
+    if (calendarDayOf(loan.value.dueDate) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
+    const loanId = idOfLink(loan.value.id);
+    const renewed = await this.sierra.call('POST', `/patrons/checkouts/${loanId}/renewal`);
+    if (renewed.status !== 200) return this.sierra.failure(renewed, `${what} (renewal)`);
+    const dueDate = calendarDayOf((renewed.body as SierraCheckout).dueDate) ?? '';
+    return this.dueDateMismatch(input.itemBarcode, dueDate, input.dueDate, 'renewed') ?? done({ dueDate }, loanId);
+  }
+
+  async checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `checking in ${input.itemBarcode}`;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return alreadyDone('the item is no longer in Sierra', {});
+    // A checked-out item shows its due date in the status; without one it is not on loan.
+    if (!item.value.status?.duedate) return alreadyDone('already checked in (not on loan in Sierra)', { status: item.value.status?.code ?? '' });
+    const reply = await this.sierra.call('DELETE', `/items/checkouts/${encodeURIComponent(input.itemBarcode)}`);
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    const after = await this.itemByBarcode(input.itemBarcode, what);
+    const status = 'found' in after && after.found ? after.value.status : undefined;
+    return done({ status: status?.code ?? '', display: status?.display ?? '' });
+  }
+
+  /** Holds still waiting on an item (Sierra keeps no filled ones): every patron's holds, filtered. */
+  private async holdsOnItem(itemId: string, what: string): Promise<{ holds: SierraHold[] } | { failed: FailedOutcome }> {
+    const reply = await this.sierra.call('GET', '/patrons/holds', { query: { fields: 'id,record', limit: 2000 } });
+    if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
+    return { holds: ((reply.body as { entries?: SierraHold[] } | undefined)?.entries ?? []).filter((hold) => idOfLink(hold.record) === itemId) };
+  }
+
+  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `deleting temporary item ${input.itemBarcode}`;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found || !item.value.id) return alreadyDone('no item with this barcode in Sierra', {});
+    // A real item that happens to carry this barcode is never deleted.
+    if (!isOurs(item.value, input.requestId)) return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
+    if (item.value.status?.duedate) return needsStaff(`temporary item ${input.itemBarcode} is still checked out in Sierra; check it in before deleting it`);
+    // A hold never picked up would block the delete: it ends with the loan.
+    if ((item.value.holdCount ?? 0) > 0) {
+      const waiting = await this.holdsOnItem(item.value.id, what);
+      if ('failed' in waiting) return waiting.failed;
+      for (const hold of waiting.holds) {
+        const cancelled = await this.sierra.call('DELETE', `/patrons/holds/${idOfLink(hold.id)}`);
+        if (cancelled.status !== 204 && cancelled.status !== 200 && cancelled.error?.code !== recordNotFound) return this.sierra.failure(cancelled, what);
+      }
+    }
+    const reply = await this.sierra.call('DELETE', `/items/${item.value.id}`);
+    if (reply.status !== 204 && reply.status !== 200 && reply.error?.code !== recordNotFound) return this.sierra.failure(reply, what);
+    // The brief bib was made for this item alone; a refusal leaves a suppressed bib, nothing worse.
+    const bibId = item.value.bibIds?.[0];
+    const bib = bibId ? await this.sierra.call('DELETE', `/bibs/${bibId}`) : undefined;
+    return done({ itemId: item.value.id, bibDeleted: bib?.status === 204 });
+  }
+
+  /**
+   * Sierra has one location per item: moving a lent item changes it, and the item remembers
+   * where it belongs in an internal note, read back on return (DCB restores statuses the same way).
+   */
+  async moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `moving ${input.itemBarcode} to location ${input.location}`;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found || !item.value.id) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
+    const current = item.value.location?.code ?? '';
+    const notes = internalNotes(item.value);
+    const remembered = notes.find((note) => note.startsWith(homeNotePrefix));
+    if (current === input.location && remembered) return alreadyDone('already in the temporary location', { temporaryLocation: input.location });
+    const home = remembered ?? `${homeNotePrefix}${current}`;
+    const varFields = [...notes.filter((note) => !note.startsWith(homeNotePrefix)), home].map((content) => ({ fieldTag: 'x', content }));
+    const reply = await this.sierra.call('PUT', `/items/${item.value.id}`, { json: { location: input.location, varFields } });
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    return done({ temporaryLocation: input.location, permanentLocation: home.slice(homeNotePrefix.length) });
+  }
+
+  async restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `restoring ${input.itemBarcode} to its permanent location`;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found || !item.value.id) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
+    const notes = internalNotes(item.value);
+    const remembered = notes.find((note) => note.startsWith(homeNotePrefix));
+    if (!remembered) return alreadyDone('already in its permanent location', { location: item.value.location?.code ?? '' });
+    const home = remembered.slice(homeNotePrefix.length);
+    const varFields = notes.filter((note) => !note.startsWith(homeNotePrefix)).map((content) => ({ fieldTag: 'x', content }));
+    const reply = await this.sierra.call('PUT', `/items/${item.value.id}`, { json: { location: home, varFields } });
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    return done({ permanentLocation: home });
+  }
+
+  async placeLendingHold(_input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    return configurationError('Sierra does not take a hold on the requested item for lending (only Horizon and Symphony do)');
+  }
+}
+
+export const sierraRestAdapter: AdapterDefinition = {
+  ils: 'sierra',
+  protocol: 'rest',
+  capabilities: documentedCapabilities.sierra,
+  // Sierra documents no rate limit; a REST client sending a few calls a second is polite.
+  ratePerSecond: 5,
+  // The core's settings check already asks a REST connection for its base URL, key and secret.
+  create: (connection: Connection, context: AdapterContext) => new SierraRestAdapter(sierraOptions(connection), context),
+};

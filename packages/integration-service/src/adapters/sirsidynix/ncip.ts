@@ -1,0 +1,128 @@
+import {
+  type CheckInInput,
+  type CheckOutInput,
+  type CirculationSystem,
+  type Connection,
+  configurationError,
+  type DueDateInput,
+  type FeeInput,
+  type HoldInput,
+  type IlsCapabilities,
+  type LendingHoldInput,
+  type LocationInput,
+  type PatronSummary,
+  type SettingsProblem,
+  type StepOutcome,
+  type TemporaryItemInput,
+} from '@bookstrap/core';
+import type { NcipProfile, NcipService } from '@bookstrap/ncip';
+import { NcipAdapter, ncipCapabilities, ncipConnectionProblems, ncipOptionsOf } from '../ncip/ncip.ts';
+import type { AdapterContext, AdapterDefinition } from '../types.ts';
+import { SirsiDynixWsAdapter, type SirsiDynixProduct, sirsiDynixConnectionProblems, sirsiDynixOptions } from './adapter.ts';
+
+/**
+ * A SirsiDynix ILS the way ILL systems integrate with it: NCIP 1.0 for every circulation step,
+ * and — when the connection also carries Web Services credentials — Web Services for what the
+ * NCIP server has no message for:
+ *
+ *   - temporary locations (Symphony): NCIP cannot move an item;
+ *   - due-date changes: an NCIP 1.0 LookupItem answer carries no due date, so a repeated change
+ *     cannot be recognised without naming the borrower; Web Services read the charge and renew
+ *     it to the date (a staff renewal), which is idempotent by itself.
+ */
+export interface SirsiDynixNcipSetup {
+  product: SirsiDynixProduct;
+  profile: NcipProfile;
+  services: readonly NcipService[];
+  /** the product's Web Services path, appended when the base URL is a bare host */
+  wsPath: string;
+}
+
+export function sirsiDynixNcipCapabilities(setup: SirsiDynixNcipSetup): IlsCapabilities {
+  return { ...ncipCapabilities(setup.product.ils, setup.services), temporaryLocation: setup.product.capabilities.temporaryLocation };
+}
+
+export class SirsiDynixNcipAdapter implements CirculationSystem {
+  readonly ils: 'symphony' | 'horizon';
+  readonly capabilities: IlsCapabilities;
+  readonly ncip: NcipAdapter;
+  /** present when the connection carries Web Services credentials */
+  readonly ws: SirsiDynixWsAdapter | undefined;
+
+  constructor(
+    private readonly setup: SirsiDynixNcipSetup,
+    connection: Connection,
+    context: AdapterContext,
+  ) {
+    this.ils = setup.product.ils;
+    this.capabilities = sirsiDynixNcipCapabilities(setup);
+    const options = ncipOptionsOf(connection, setup.profile, setup.services);
+    // With a staff login configured the password is the Web Services one: never send it as
+    // NCIP FromAgencyAuthentication.
+    if (connection.credentials.username) delete options.header.fromAgencyAuthentication;
+    this.ncip = new NcipAdapter(options, context);
+    this.ws = connection.baseUrl && connection.credentials.clientId ? new SirsiDynixWsAdapter(setup.product, sirsiDynixOptions(connection, setup.wsPath), context) : undefined;
+  }
+
+  lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
+    return this.ncip.lookupPatron(input);
+  }
+  createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
+    return this.ncip.createTemporaryItem(input);
+  }
+  placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    return this.ncip.placeHold(input);
+  }
+  chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
+    return this.ncip.chargeFee(input);
+  }
+  checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
+    return this.ncip.checkOut(input);
+  }
+  checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
+    return this.ncip.checkIn(input);
+  }
+  deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    return this.ncip.deleteTemporaryItem(input);
+  }
+  placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    return this.ncip.placeLendingHold(input);
+  }
+
+  updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
+    return this.ws ? this.ws.updateDueDate(input) : this.ncip.updateDueDate(input);
+  }
+
+  moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!this.capabilities.temporaryLocation) return this.ncip.moveToTemporaryLocation(input);
+    return this.ws ? this.ws.moveToTemporaryLocation(input) : Promise.resolve(this.needsWs(`move ${input.itemBarcode} to a temporary location`));
+  }
+  restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!this.capabilities.temporaryLocation) return this.ncip.restorePermanentLocation(input);
+    return this.ws ? this.ws.restorePermanentLocation(input) : Promise.resolve(this.needsWs(`move ${input.itemBarcode} back to its permanent location`));
+  }
+
+  private needsWs(what: string): StepOutcome<never> {
+    return configurationError(
+      `${this.setup.product.name}'s NCIP server cannot ${what}: give the connection the Web Services URL, client id and staff login, or turn the temporary location setting off`,
+    );
+  }
+}
+
+/** The `symphony:ncip` / `horizon:ncip` registry row. */
+export function sirsiDynixNcipAdapter(setup: SirsiDynixNcipSetup): AdapterDefinition {
+  return {
+    ils: setup.product.ils,
+    protocol: 'ncip',
+    capabilities: sirsiDynixNcipCapabilities(setup),
+    // NCIP servers are single servlets; a few calls a second is what ILL systems send.
+    ratePerSecond: 5,
+    create: (connection, context) => new SirsiDynixNcipAdapter(setup, connection, context),
+    checkConnection: (connection): SettingsProblem[] => {
+      const problems = ncipConnectionProblems(connection, setup.profile);
+      // Web Services are optional in NCIP mode; when given, they must be complete.
+      if (connection.baseUrl || connection.credentials.clientId) problems.push(...sirsiDynixConnectionProblems(connection, setup.product.name));
+      return problems;
+    },
+  };
+}
