@@ -1,5 +1,5 @@
 import { integrationSettingsSchema } from '@bookstrap/core';
-import type { AlmaDemo, SirsiDynixDemo, WmsDemo } from '@bookstrap/ils-simulators';
+import type { AlmaDemo, MillenniumDemo, SierraDemo, SirsiDynixDemo, WmsDemo } from '@bookstrap/ils-simulators';
 import type { NewLibraryInput } from './workflow/libraries.ts';
 
 /**
@@ -160,5 +160,81 @@ export function sirsiDynixDemoLibrary(sirsi: SirsiDynixDemo, baseUrl: string): D
       calendar: { closedWeekdays: main?.closedWeekdays ?? [], closedDates: [] },
     }),
     pickupLocations: [{ code: sirsi.illLibrary, name: main?.name ?? sirsi.illLibrary, ilsLocationCode: sirsi.illLibrary, active: true }],
+  };
+}
+
+/**
+ * A Sierra library (SIERRA) on the simulated Sierra, connected as Tipasa and ReShare do it:
+ * Innovative's NCIP responder for circulation, Sierra REST (client key and secret) for manual
+ * charges and moving lent items to the ILL location. Patrons and the borrowing libraries'
+ * accounts are named by barcode, as Sierra requires for the ILL institution account.
+ */
+export function sierraDemoLibrary(sierra: SierraDemo, baseUrl: string): DemoLibrary {
+  const main = sierra.libraries.find((library) => library.code === 'MAIN');
+  const pickup = sierra.pickupLocations.find((location) => location.library === 'MAIN');
+  return {
+    symbol: 'SIERRA',
+    name: 'Sierra Demo Library',
+    apiKey: 'demo-key-sierra',
+    connection: {
+      ils: 'sierra',
+      protocol: 'ncip',
+      ncipUrl: `${baseUrl}${sierra.ncipPath}`,
+      ncip: { toAgencyId: sierra.ncipAgencyId, fromAgencyId: 'SIERRA' },
+      baseUrl: `${baseUrl}${sierra.basePath}`,
+      credentials: { clientKey: sierra.clientKey, clientSecret: sierra.clientSecret },
+      library: 'MAIN',
+    },
+    settings: integrationSettingsSchema.parse({
+      borrowing: {
+        illLocation: sierra.illLocation,
+        temporaryItemPolicy: String(sierra.itemTypes.ILL),
+        libraryUseOnlyItemPolicy: String(sierra.itemTypes.LIBUSE),
+        illFee: { amount: 0, feeType: sierra.manualChargeType },
+      },
+      lending: {
+        illTemporaryLocation: sierra.lendingTemporaryLocation,
+        borrowerIdentifiers: {
+          map: { TULSA: sierra.institutionalPatrons.TULSA.barcode, PARTNR: sierra.institutionalPatrons.PARTNR.barcode },
+          defaultId: sierra.institutionalPatrons.default.barcode,
+        },
+      },
+      calendar: { closedWeekdays: main?.closedWeekdays ?? [], closedDates: [] },
+    }),
+    pickupLocations: [{ code: 'MAIN', name: pickup?.name ?? 'Main Library', ilsLocationCode: pickup?.code ?? 'main', active: true }],
+  };
+}
+
+/**
+ * A Millennium library (MILLENN): NCIP only — Millennium has no circulation API — to
+ * Innovative's NCIP responder, patrons and accounts by barcode. No fees, no temporary locations
+ * (the responder has no message for them).
+ */
+export function millenniumDemoLibrary(millennium: MillenniumDemo, baseUrl: string): DemoLibrary {
+  const main = millennium.libraries.find((library) => library.code === 'MAIN');
+  const pickup = millennium.pickupLocations.find((location) => location.library === 'MAIN');
+  return {
+    symbol: 'MILLENN',
+    name: 'Millennium Demo Library',
+    apiKey: 'demo-key-millennium',
+    connection: {
+      ils: 'millennium',
+      protocol: 'ncip',
+      ncipUrl: `${baseUrl}${millennium.ncipPath}`,
+      ncip: { toAgencyId: millennium.ncipAgencyId, fromAgencyId: 'MILLENN' },
+      credentials: {},
+      library: 'MAIN',
+    },
+    settings: integrationSettingsSchema.parse({
+      borrowing: { illLocation: millennium.illLocation },
+      lending: {
+        borrowerIdentifiers: {
+          map: { TULSA: millennium.institutionalPatrons.TULSA.barcode, PARTNR: millennium.institutionalPatrons.PARTNR.barcode },
+          defaultId: millennium.institutionalPatrons.default.barcode,
+        },
+      },
+      calendar: { closedWeekdays: main?.closedWeekdays ?? [], closedDates: [] },
+    }),
+    pickupLocations: [{ code: 'MAIN', name: pickup?.name ?? 'Main Library', ilsLocationCode: pickup?.code ?? 'main', active: true }],
   };
 }

@@ -2,7 +2,16 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demo as simulatorDemo, startSimulators } from '@bookstrap/ils-simulators';
 import { adapterFor } from './adapters/registry.ts';
-import { almaDemoLibraries, almaNcipDemoLibrary, type DemoLibrary, demoAdminKey, sirsiDynixDemoLibrary, wmsDemoLibraries } from './demo-libraries.ts';
+import {
+  almaDemoLibraries,
+  almaNcipDemoLibrary,
+  type DemoLibrary,
+  demoAdminKey,
+  millenniumDemoLibrary,
+  sierraDemoLibrary,
+  sirsiDynixDemoLibrary,
+  wmsDemoLibraries,
+} from './demo-libraries.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { createService } from './service.ts';
@@ -28,6 +37,8 @@ const demoLibraries: Partial<Record<string, (url: string) => DemoLibrary[]>> = {
   wms: (url) => wmsDemoLibraries(simulatorDemo.wms, url),
   symphony: (url) => [sirsiDynixDemoLibrary(simulatorDemo.symphony, url)],
   horizon: (url) => [sirsiDynixDemoLibrary(simulatorDemo.horizon, url)],
+  sierra: (url) => [sierraDemoLibrary(simulatorDemo.sierra, url)],
+  millennium: (url) => [millenniumDemoLibrary(simulatorDemo.millennium, url)],
 };
 const configured: DemoLibrary[] = [];
 const skipped: string[] = [];

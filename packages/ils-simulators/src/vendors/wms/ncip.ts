@@ -50,7 +50,12 @@ export function wmsNcipConfig(settings: WmsNcipSettings): NcipResponderConfig {
     services: wmsNcipServices,
     versions: ['2.02'],
     userIdentifier: 'barcode',
-    temporaryItems: { library: homeLibrary, location: settings.illSettings.temporaryHoldingLocation, policy: settings.illSettings.temporaryItemPolicy },
+    temporaryItems: {
+      library: homeLibrary,
+      location: settings.illSettings.temporaryHoldingLocation,
+      policy: settings.illSettings.temporaryItemPolicy,
+      libraryUseOnlyPolicy: settings.illSettings.libraryUseOnlyItemPolicy,
+    },
     // ILL staff work at the temporary item home branch: NCIP check-outs and check-ins happen there.
     circulation: { library: homeLibrary },
     pickupLocations,
