@@ -26,9 +26,8 @@ function run(name, cmd, args) {
 }
 
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
-const biome = join(root, 'node_modules', '.bin', 'biome');
 run('typecheck', turbo, ['run', 'typecheck', '--continue', '--output-logs=errors-only']);
-run('lint', biome, ['check', '.']);
+run('lint', turbo, ['run', 'lint', '--continue', '--output-logs=errors-only']);
 run('unit and integration tests', turbo, ['run', 'test', '--continue', '--concurrency=2']);
 run('conformance', join(root, 'packages', 'conformance', 'node_modules', '.bin', 'tsx'), [join(root, 'packages', 'conformance', 'src', 'cli.ts'), '--ci']);
 

@@ -213,7 +213,9 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
         partnerSymbol: 'PARTNR',
         partnerAccount: sirsi.institutionalPatrons.PARTNR.barcode,
         defaultAccount: sirsi.institutionalPatrons.default.barcode,
-        lendableItems: sirsi.lendableItems.filter((i) => i.library === home).map((i) => i.barcode),
+        // Both targets of a product share one simulator and the run's used-item list: every
+        // lendable item is offered, the working library's first (any library's item can be charged at MAIN).
+        lendableItems: [...sirsi.lendableItems.filter((i) => i.library === home), ...sirsi.lendableItems.filter((i) => i.library !== home)].map((i) => i.barcode),
         pickupLocation: home,
         calendar,
       },
