@@ -95,4 +95,18 @@ describe('connection', () => {
     );
     expect(problems.map((p) => p.path)).toContain('connection.protocol');
   });
+  it('keeps SirsiDynix override prompts and their code, and refuses what is not a prompt type', () => {
+    const symphony = {
+      ils: 'symphony',
+      protocol: 'rest',
+      baseUrl: 'http://x/symws',
+      credentials: { clientId: 'C', username: 'u', password: 'p', overrideCode: 'OVR' },
+    };
+    expect(connectionSchema.parse({ ...symphony, overridePrompts: ['CKOBLOCKS'] })).toMatchObject({
+      overridePrompts: ['CKOBLOCKS'],
+      credentials: { overrideCode: 'OVR' },
+    });
+    expect(connectionSchema.parse(symphony).overridePrompts).toBeUndefined();
+    expect(connectionSchema.safeParse({ ...symphony, overridePrompts: ['ckoblocks'] }).success).toBe(false);
+  });
 });

@@ -191,6 +191,9 @@ export interface LookupUserRequest extends RequestBase {
   authentication?: AuthenticationInput[];
   /** "Name Information", "User Address Information", "User Privilege", "Block Or Trap", "User Id". */
   userElementTypes?: string[];
+  /** LoanedItemsDesired / RequestedItemsDesired: list the user's loans and requests too. */
+  loanedItemsDesired?: boolean;
+  requestedItemsDesired?: boolean;
 }
 
 export interface LookupItemRequest extends RequestBase {
@@ -200,6 +203,9 @@ export interface LookupItemRequest extends RequestBase {
   requestId?: string;
   /** "Bibliographic Description", "Circulation Status", "Location", "Item Description", … */
   itemElementTypes?: string[];
+  /** CurrentBorrowerDesired / CurrentRequestersDesired: who has the item, who waits for it. */
+  currentBorrowerDesired?: boolean;
+  currentRequestersDesired?: boolean;
 }
 
 export interface AcceptItemRequest extends RequestBase {
@@ -334,10 +340,41 @@ interface ResponseBase {
   header?: ResponseHeader;
 }
 
+/** A LookupUserResponse LoanedItem: an item the user has on loan. */
+export interface LoanedItem {
+  itemId: string;
+  /** absent: IndeterminateLoanPeriodFlag */
+  dateDue?: string;
+  title?: string;
+}
+
+/** A LookupUserResponse RequestedItem: a request (hold) the user has placed. */
+export interface RequestedItem {
+  itemId?: string;
+  requestId?: string;
+  requestType: string;
+  /** "In Process", "Available For Pickup", … */
+  requestStatusType: string;
+  datePlaced: string;
+  pickupDate?: string;
+  pickupLocation?: string;
+  pickupExpiryDate?: string;
+  holdQueuePosition?: number;
+  title?: string;
+}
+
+/** LookupItemResponse ItemTransaction: the current borrower and the users waiting, by UserId. */
+export interface ItemTransaction {
+  currentBorrower?: string;
+  currentRequesters?: string[];
+}
+
 export interface LookupUserResponse extends ResponseBase {
   service: 'LookupUser';
   userId: string;
   userIdentifierType?: string;
+  loanedItems?: LoanedItem[];
+  requestedItems?: RequestedItem[];
   user: UserOptionalFields;
 }
 
@@ -347,6 +384,7 @@ export interface LookupItemResponse extends ResponseBase {
   requestId?: string;
   holdPickupDate?: string;
   dateRecalled?: string;
+  itemTransaction?: ItemTransaction;
   item: ItemOptionalFields;
 }
 

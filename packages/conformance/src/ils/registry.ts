@@ -1,5 +1,7 @@
 import { almaDriver } from './alma.ts';
 import { horizonDriver } from './horizon.ts';
+import { millenniumDriver } from './millennium.ts';
+import { sierraDriver } from './sierra.ts';
 import { symphonyDriver } from './symphony.ts';
 import type { DriverFactory, DriverTarget, IlsDriver } from './types.ts';
 import { wmsDriver } from './wms.ts';
@@ -22,6 +24,10 @@ export const targets: Record<string, TargetDefinition> = {
   'symphony-ws': { vendor: 'symphony', driver: symphonyDriver('rest') },
   horizon: { vendor: 'horizon', driver: horizonDriver('ncip') },
   'horizon-ws': { vendor: 'horizon', driver: horizonDriver('rest') },
+  // Innovative's NCIP responder, with Sierra REST alongside for fees and locations (the default setup).
+  sierra: { vendor: 'sierra', driver: sierraDriver() },
+  // Millennium: NCIP only, with the read-only Patron API for the probe.
+  millennium: { vendor: 'millennium', driver: millenniumDriver() },
 };
 
 export function driverFor(target: string, where: DriverTarget): IlsDriver {

@@ -10,6 +10,7 @@ import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, Tempora
  * item's notes), and reads of items, holds, charges and blocks. Every expansion names its fields,
  * because Horizon's ROA ignores `{*}` inside a relation.
  */
+// biome-ignore lint/suspicious/noExplicitAny: Web Services bodies are read field by field, as the Alma driver does
 type Json = Record<string, any>;
 export type SirsiProduct = 'symphony' | 'horizon';
 
@@ -39,7 +40,8 @@ class WebServices {
       body: JSON.stringify({ login: this.credentials.login, password: this.credentials.password }),
     });
     const body = (await response.json()) as Json;
-    if (response.status !== 200 || typeof body.sessionToken !== 'string') throw new Error(`Web Services staff login → ${response.status} ${JSON.stringify(body)}`);
+    if (response.status !== 200 || typeof body.sessionToken !== 'string')
+      throw new Error(`Web Services staff login → ${response.status} ${JSON.stringify(body)}`);
     return body.sessionToken;
   }
 
@@ -66,7 +68,9 @@ class WebServices {
     const { status, json } = await this.call(method, path, body, extra);
     if (status >= 300) {
       const message = json.messageList?.[0];
-      throw new Error(`${method} ${path} → ${status} ${message?.code ?? ''} ${message?.message ?? JSON.stringify(json)}${json.promptRequired ? ` (prompt ${json.dataMap?.promptType})` : ''}`);
+      throw new Error(
+        `${method} ${path} → ${status} ${message?.code ?? ''} ${message?.message ?? JSON.stringify(json)}${json.promptRequired ? ` (prompt ${json.dataMap?.promptType})` : ''}`,
+      );
     }
     return json;
   }
@@ -90,7 +94,10 @@ const holdStatus = (status: string): HoldView['status'] =>
   status === 'BEING_HELD' ? 'ready' : status === 'TRANSIT' ? 'in-transit' : status === 'PLACED' ? 'pending' : 'fulfilled';
 
 const notesOf = (item: Json): { type: string; data: string }[] =>
-  (item.fields.customInformation ?? []).map((entry: Json) => ({ type: entry.fields.itemExtendedInformation?.key ?? '', data: String(entry.fields.data ?? '') }));
+  (item.fields.customInformation ?? []).map((entry: Json) => ({
+    type: entry.fields.itemExtendedInformation?.key ?? '',
+    data: String(entry.fields.data ?? ''),
+  }));
 
 export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest'): DriverFactory {
   return (target: DriverTarget): IlsDriver => {
@@ -215,7 +222,9 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
         defaultAccount: sirsi.institutionalPatrons.default.barcode,
         // Both targets of a product share one simulator and the run's used-item list: every
         // lendable item is offered, the working library's first (any library's item can be charged at MAIN).
-        lendableItems: [...sirsi.lendableItems.filter((i) => i.library === home), ...sirsi.lendableItems.filter((i) => i.library !== home)].map((i) => i.barcode),
+        lendableItems: [...sirsi.lendableItems.filter((i) => i.library === home), ...sirsi.lendableItems.filter((i) => i.library !== home)].map(
+          (i) => i.barcode,
+        ),
         pickupLocation: home,
         calendar,
       },

@@ -74,7 +74,14 @@ describe.each(['symphony', 'horizon'] as const)('%s demo library through the ser
   it('receives a borrowed item: temporary item and hold over NCIP, circulation at the desk, renewal, return', async () => {
     const h = await sirsiHarness(product);
     const patron = d.patrons.good.barcode;
-    const { id } = await h.api('POST', '/v1/requests', { role: 'borrowing', title: 'The Name of the Rose', author: 'Eco, Umberto', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] });
+    const { id } = await h.api('POST', '/v1/requests', {
+      role: 'borrowing',
+      title: 'The Name of the Rose',
+      author: 'Eco, Umberto',
+      patronId: patron,
+      pickupLocation: 'MAIN',
+      lenders: ['LENDA'],
+    });
     await h.drain();
     expect(await h.history(id)).toContain(`Patron ${patron} verified in the circulation system.`);
     await h.api('POST', `/v1/requests/${id}/send`);
@@ -86,9 +93,19 @@ describe.each(['symphony', 'horizon'] as const)('%s demo library through the ser
     expect(await h.ws.probe.holds(id)).toEqual([{ patronId: patron, pickupLocation: 'MAIN' }]);
 
     // Circulation staff: check in at the pickup library (hold shelf), then charge it to the patron.
-    const checkIn = await h.ws.ws('POST', '/circulation/circRecord/checkIn?includeFields=holdRecord{status}', { itemBarcode: id }, { 'SD-Working-LibraryID': 'MAIN' });
+    const checkIn = await h.ws.ws(
+      'POST',
+      '/circulation/circRecord/checkIn?includeFields=holdRecord{status}',
+      { itemBarcode: id },
+      { 'SD-Working-LibraryID': 'MAIN' },
+    );
     expect(checkIn.body).toMatchObject({ currentStatus: 'ON_HOLD_SHELF', holdRecord: { fields: { status: 'BEING_HELD' } } });
-    const charged = await h.ws.ws('POST', '/circulation/circRecord/checkOut?includeFields=circRecord{dueDate}', { itemBarcode: id, patronBarcode: patron }, { 'SD-Working-LibraryID': 'MAIN' });
+    const charged = await h.ws.ws(
+      'POST',
+      '/circulation/circRecord/checkOut?includeFields=circRecord{dueDate}',
+      { itemBarcode: id, patronBarcode: patron },
+      { 'SD-Working-LibraryID': 'MAIN' },
+    );
     // The lender's date less the return-shipping week, kept on the item by AcceptItem.
     expect(charged.body.circRecord.fields.dueDate.slice(0, 10)).toBe('2025-03-25');
 
@@ -124,10 +141,17 @@ describe('override prompts reach the circulation history', () => {
     await h.drain();
     const stopped = await h.api('GET', `/v1/requests/${id}`);
     expect(stopped.needsAttention).toBe(true);
-    expect(stopped.history.map((e: { text: string }) => e.text)).toContainEqual(expect.stringMatching(/^Hold on the requested item failed to place \(needs staff: User .* has blocks: Owes the library money\..*CKOBLOCKS/));
+    expect(stopped.history.map((e: { text: string }) => e.text)).toContainEqual(
+      expect.stringMatching(/^Hold on the requested item failed to place \(needs staff: User .* has blocks: Owes the library money\..*CKOBLOCKS/),
+    );
     expect(await h.ws.probe.holds(item.barcode)).toEqual([]);
 
-    await h.api('PATCH', `/v1/libraries/${h.library.symbol}`, { connection: { overridePrompts: ['CKOBLOCKS'], credentials: { overrideCode: symphony.overrideCode } } }, demoAdminKey);
+    await h.api(
+      'PATCH',
+      `/v1/libraries/${h.library.symbol}`,
+      { connection: { overridePrompts: ['CKOBLOCKS'], credentials: { overrideCode: symphony.overrideCode } } },
+      demoAdminKey,
+    );
     const step = stopped.steps.find((s: { name: string }) => s.name === 'place-lending-hold');
     await h.api('POST', `/v1/requests/${id}/steps/${encodeURIComponent(step.key)}/retry`);
     await h.drain();

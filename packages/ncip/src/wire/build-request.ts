@@ -84,11 +84,25 @@ function body(ctx: Ctx, m: NcipRequest): XmlElement {
   };
   switch (m.service) {
     case 'LookupUser':
-      return el('LookupUser', header, ...user(ctx, m), ...(m.userElementTypes ?? DEFAULT_USER_ELEMENTS).map((t) => d.pair('UserElementType', t)));
+      return el(
+        'LookupUser',
+        header,
+        ...user(ctx, m),
+        ...(m.userElementTypes ?? DEFAULT_USER_ELEMENTS).map((t) => d.pair('UserElementType', t)),
+        m.loanedItemsDesired ? el('LoanedItemsDesired') : undefined,
+        m.requestedItemsDesired ? el('RequestedItemsDesired') : undefined,
+      );
     case 'LookupItem': {
       const id = m.itemId !== undefined ? itemId(ctx, m.itemId, m.itemIdentifierType) : m.requestId !== undefined ? requestId(ctx, m.requestId) : undefined;
       if (!id) throw new NcipBuildError('LookupItem needs an itemId or a requestId');
-      return el('LookupItem', header, id, ...(m.itemElementTypes ?? []).map((t) => d.pair('ItemElementType', t)));
+      return el(
+        'LookupItem',
+        header,
+        id,
+        ...(m.itemElementTypes ?? []).map((t) => d.pair('ItemElementType', t)),
+        m.currentBorrowerDesired ? el('CurrentBorrowerDesired') : undefined,
+        m.currentRequestersDesired ? el('CurrentRequestersDesired') : undefined,
+      );
     }
     case 'AcceptItem': {
       const text = (s: string | undefined) => (s !== undefined && p.stripDiacritics ? stripDiacritics(s) : s);

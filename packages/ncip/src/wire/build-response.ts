@@ -12,7 +12,7 @@ import {
   type UserOptionalFields,
   isProblemResponse,
 } from '../types.ts';
-import { type XmlChild, type XmlElement, el, leaf } from '../xml.ts';
+import { type XmlChild, type XmlElement, el, group, leaf } from '../xml.ts';
 import { type Dialect, dialectFor } from './dialect.ts';
 import { dateTime, fiscalTransaction, itemOptionalFields, location, userOptionalFields } from './fields.ts';
 
@@ -60,12 +60,44 @@ function successBody(d: Dialect, p: NcipProfile, r: NcipSuccessResponse): XmlChi
 
   switch (r.service) {
     case 'LookupUser':
-      return [user(r.userId, r.userIdentifierType), users(r.user)];
+      return [
+        user(r.userId, r.userIdentifierType),
+        ...(r.loanedItems ?? []).map((loan) =>
+          el(
+            'LoanedItem',
+            item(loan.itemId),
+            // One of the two is required: no due date means no fixed loan period.
+            loan.dateDue !== undefined ? leaf('DateDue', dateTime(loan.dateDue, 'loanedItem dateDue')) : el('IndeterminateLoanPeriodFlag'),
+            leaf('Title', loan.title),
+          ),
+        ),
+        ...(r.requestedItems ?? []).map((requested) =>
+          el(
+            'RequestedItem',
+            ...requestOrItem(requested.requestId, requested.itemId, 'RequestedItem'),
+            d.pair('RequestType', requested.requestType),
+            d.pair('RequestStatusType', requested.requestStatusType),
+            leaf('DatePlaced', dateTime(requested.datePlaced, 'requestedItem datePlaced')),
+            leaf('PickupDate', dateTime(requested.pickupDate, 'requestedItem pickupDate')),
+            d.pair('PickupLocation', requested.pickupLocation, p.pickupLocationScheme),
+            leaf('PickupExpiryDate', dateTime(requested.pickupExpiryDate, 'requestedItem pickupExpiryDate')),
+            leaf('HoldQueuePosition', requested.holdQueuePosition),
+            leaf('Title', requested.title),
+          ),
+        ),
+        users(r.user),
+      ];
     case 'LookupItem':
       return [
         ...requestOrItem(r.requestId, r.itemId, 'LookupItemResponse'),
         leaf('HoldPickupDate', dateTime(r.holdPickupDate, 'holdPickupDate')),
         leaf('DateRecalled', dateTime(r.dateRecalled, 'dateRecalled')),
+        r.itemTransaction &&
+          group(
+            'ItemTransaction',
+            r.itemTransaction.currentBorrower === undefined ? undefined : el('CurrentBorrower', user(r.itemTransaction.currentBorrower)),
+            ...(r.itemTransaction.currentRequesters ?? []).map((requester) => el('CurrentRequester', user(requester))),
+          ),
         items(r.item),
       ];
     case 'AcceptItem':

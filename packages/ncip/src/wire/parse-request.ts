@@ -82,7 +82,14 @@ const nonEmptyId = (id: ReadId | undefined): ReadId | undefined => (id && id.val
 function readRequest(service: NcipService, n: XmlNode, header: InitiationHeader): NcipRequest {
   switch (service) {
     case 'LookupUser':
-      return defined({ service, header, ...userOf(n, true), userElementTypes: elementTypes(n, 'UserElementType') });
+      return defined({
+        service,
+        header,
+        ...userOf(n, true),
+        userElementTypes: elementTypes(n, 'UserElementType'),
+        loanedItemsDesired: child(n, 'LoanedItemsDesired') ? true : undefined,
+        requestedItemsDesired: child(n, 'RequestedItemsDesired') ? true : undefined,
+      });
     case 'LookupItem': {
       const item = nonEmptyId(readId(n, 'Item'));
       const request = nonEmptyId(readId(n, 'Request'));
@@ -94,6 +101,8 @@ function readRequest(service: NcipService, n: XmlNode, header: InitiationHeader)
         itemIdentifierType: item?.type,
         requestId: request?.value,
         itemElementTypes: elementTypes(n, 'ItemElementType'),
+        currentBorrowerDesired: child(n, 'CurrentBorrowerDesired') ? true : undefined,
+        currentRequestersDesired: child(n, 'CurrentRequestersDesired') ? true : undefined,
       });
     }
     case 'AcceptItem': {

@@ -2,7 +2,7 @@ import { type ClassifiedProblem, type NcipOutcomeKind, classifyProblems } from '
 import type { NcipProfile } from '../profiles.ts';
 import { checkXmlSafety } from '../safety.ts';
 import { type NcipService, type NcipSuccessResponse, type NcipVersion, isNcipService } from '../types.ts';
-import { type XmlNode, child, nonEmptyText, parseXml } from '../xml.ts';
+import { type XmlNode, child, children, nonEmptyText, parseXml } from '../xml.ts';
 import {
   defined,
   nz,
@@ -108,17 +108,50 @@ function readSuccess(service: NcipService, n: XmlNode, profile: NcipProfile | un
     return t === undefined ? undefined : Number(t);
   };
   switch (service) {
-    case 'LookupUser':
-      return base({ service, userId: userId ?? '', userIdentifierType: readId(n, 'User')?.type, user: user ?? {} });
-    case 'LookupItem':
+    case 'LookupUser': {
+      const loanedItems = children(n, 'LoanedItem').map((loan) =>
+        defined({ itemId: fromItem(nz(readId(loan, 'Item')?.value)) ?? '', dateDue: nonEmptyText(loan, 'DateDue'), title: nonEmptyText(loan, 'Title') }),
+      );
+      const requestedItems = children(n, 'RequestedItem').map((requested) => {
+        const position = nonEmptyText(requested, 'HoldQueuePosition');
+        return defined({
+          itemId: fromItem(nz(readId(requested, 'Item')?.value)),
+          requestId: nz(readId(requested, 'Request')?.value),
+          requestType: pairText(child(requested, 'RequestType')) ?? '',
+          requestStatusType: pairText(child(requested, 'RequestStatusType')) ?? '',
+          datePlaced: nonEmptyText(requested, 'DatePlaced') ?? '',
+          pickupDate: nonEmptyText(requested, 'PickupDate'),
+          pickupLocation: pairText(child(requested, 'PickupLocation')),
+          pickupExpiryDate: nonEmptyText(requested, 'PickupExpiryDate'),
+          holdQueuePosition: position === undefined ? undefined : Number(position),
+          title: nonEmptyText(requested, 'Title'),
+        });
+      });
+      return base({
+        service,
+        userId: userId ?? '',
+        userIdentifierType: readId(n, 'User')?.type,
+        loanedItems: loanedItems.length > 0 ? loanedItems : undefined,
+        requestedItems: requestedItems.length > 0 ? requestedItems : undefined,
+        user: user ?? {},
+      });
+    }
+    case 'LookupItem': {
+      const transaction = child(n, 'ItemTransaction');
+      const borrower = fromUser(nz(readId(child(transaction, 'CurrentBorrower'), 'User')?.value));
+      const requesters = children(transaction, 'CurrentRequester')
+        .map((requester) => fromUser(nz(readId(requester, 'User')?.value)))
+        .filter((id): id is string => id !== undefined);
       return base({
         service,
         itemId,
         requestId,
         holdPickupDate: nonEmptyText(n, 'HoldPickupDate'),
         dateRecalled: nonEmptyText(n, 'DateRecalled'),
+        itemTransaction: transaction ? defined({ currentBorrower: borrower, currentRequesters: requesters.length > 0 ? requesters : undefined }) : undefined,
         item: item ?? {},
       });
+    }
     case 'AcceptItem':
       return base({ service, requestId: requestId ?? '', itemId });
     case 'CheckOutItem':

@@ -30,7 +30,11 @@ describe('Horizon Web Services', () => {
       anonymous: true,
       headers: { 'x-sirs-sessionToken': login.body.sessionToken },
     });
-    expect(account.body.fields).toMatchObject({ displayName: good.displayName, patronType: { resource: '/policy/patronType', key: 'UNDERGRAD' }, library: { key: 'MAIN' } });
+    expect(account.body.fields).toMatchObject({
+      displayName: good.displayName,
+      patronType: { resource: '/policy/patronType', key: 'UNDERGRAD' },
+      library: { key: 'MAIN' },
+    });
     // Symphony's authenticate resource is not a Horizon one.
     expect((await api.ws('/user/patron/authenticate', { body: { barcode: good.barcode, password: good.pin } })).status).toBe(404);
   });
@@ -48,7 +52,11 @@ describe('Horizon Web Services', () => {
     const api = sirsiSimulator('horizon');
     const blocked = api.demo.patrons.blocked;
     const record = await api.ws(`/user/patron/barcode/${blocked.barcode}?includeFields=blockList{amount,owed,comment},holdRecordList{*}`);
-    expect(record.body.fields.blockList[0].fields).toEqual({ amount: { currencyCode: 'USD', amount: '0.00' }, owed: { currencyCode: 'USD', amount: '0.00' }, comment: 'Owes the library money' });
+    expect(record.body.fields.blockList[0].fields).toEqual({
+      amount: { currencyCode: 'USD', amount: '0.00' },
+      owed: { currencyCode: 'USD', amount: '0.00' },
+      comment: 'Owes the library money',
+    });
     const standing = await api.ws(`/user/patron/barcode/${blocked.barcode}?includeFields=standing`);
     expect(standing.body.messageList[0].code).toBe('invalidFieldName');
     const loaned = api.demo.checkedOutItem;
@@ -87,7 +95,9 @@ describe('Horizon Web Services', () => {
     await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: book.barcode, patronBarcode: api.demo.patrons.good.barcode } });
     api.sim.clock.advance(24 * 60 * 60_000);
     api.forgetSession();
-    const renewed = await api.ws('/circulation/circRecord/renew?includeFields=circRecord{renewalCount}', { body: { item: { key: book.itemKey, resource: '/catalog/item' } } });
+    const renewed = await api.ws('/circulation/circRecord/renew?includeFields=circRecord{renewalCount}', {
+      body: { item: { key: book.itemKey, resource: '/catalog/item' } },
+    });
     expect(renewed.body.circRecord.fields.renewalCount).toBe(1);
   });
 });
@@ -108,7 +118,9 @@ describe('NCIP responders of the SirsiDynix simulators', () => {
     expect(answer.text).toContain('ncip_v1_0.dtd');
     const parsed = parseResponse(answer.text, 'LookupUser', { profile: profiles.symphony });
     expect(parsed.ok).toBe(true);
-    const other = await api.ncip(buildRequest({ service: 'LookupUser', header: header('ELSEWHERE'), userId: api.demo.patrons.good.barcode }, profiles.symphony));
+    const other = await api.ncip(
+      buildRequest({ service: 'LookupUser', header: header('ELSEWHERE'), userId: api.demo.patrons.good.barcode }, profiles.symphony),
+    );
     expect(other.text).toContain('Unknown Agency');
   });
 
@@ -151,7 +163,18 @@ describe('NCIP responders of the SirsiDynix simulators', () => {
     const api = sirsiSimulator('symphony');
     const item = api.demo.lendableItems[5]!;
     const account = api.demo.institutionalPatrons.PARTNR;
-    const xml = buildRequest({ service: 'RequestItem', header: header('SYMBKS'), userId: account.barcode, itemId: item.barcode, requestId: 'L-1', requestType: 'Hold', requestScopeType: 'Item' }, profiles.symphony);
+    const xml = buildRequest(
+      {
+        service: 'RequestItem',
+        header: header('SYMBKS'),
+        userId: account.barcode,
+        itemId: item.barcode,
+        requestId: 'L-1',
+        requestType: 'Hold',
+        requestScopeType: 'Item',
+      },
+      profiles.symphony,
+    );
     const parsed = parseResponse((await api.ncip(xml)).text, 'RequestItem', { profile: profiles.symphony });
     expect(parsed.ok, JSON.stringify(parsed)).toBe(true);
     const holds = await api.ws(`/catalog/item/barcode/${item.barcode}?includeFields=holdRecordList{patron{barcode}}`);

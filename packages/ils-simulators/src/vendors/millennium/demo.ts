@@ -55,12 +55,22 @@ export function describeMillenniumDemo(dataset: DemoDataset) {
     /** Innovative's NCIP Responder (NCIP 2.0): POST here; ToAgencyId below; patrons by barcode. */
     ncipPath: '/iii/nciprp',
     ncipAgencyId: 'BKSMILL',
+    /**
+     * NCIP partners whose login sits at another branch (FromAgencyId → library): messages from
+     * SCIDESK check items in and out at the Science Library; everyone else at MAIN's ILL office.
+     */
+    ncipPartners: { SCIDESK: 'SCI' } as Readonly<Record<string, string>>,
     /** The read-only Patron API: `/PATRONAPI/{barcode}/dump`, `/PATRONAPI/{barcode}/{pin}/pintest`. */
     patronApiPath: '/PATRONAPI',
     locations,
     illLocation: locationCode('MAIN', 'ILL'),
     pickupLocations: sierraPickupLocations(dataset),
-    libraries: dataset.libraries.map((library) => ({ code: library.code, name: library.name, closedWeekdays: library.closedWeekdays, annualClosedDates: library.annualClosedDates })),
+    libraries: dataset.libraries.map((library) => ({
+      code: library.code,
+      name: library.name,
+      closedWeekdays: library.closedWeekdays,
+      annualClosedDates: library.annualClosedDates,
+    })),
     patrons: {
       good: patron(dataset.patrons.good),
       blocked: patron(dataset.patrons.blocked),

@@ -9,7 +9,12 @@ export const millenniumVendor: VendorDefinition<MillenniumDemo> = {
   demoProfile: millenniumDemoProfile,
   demo: millenniumDemo,
   createApp: (runtime) =>
-    createMillenniumApp(runtime, { ncipPath: millenniumDemo.ncipPath, ncipAgencyId: millenniumDemo.ncipAgencyId, patronApiPath: millenniumDemo.patronApiPath }),
+    createMillenniumApp(runtime, {
+      ncipPath: millenniumDemo.ncipPath,
+      ncipAgencyId: millenniumDemo.ncipAgencyId,
+      patronApiPath: millenniumDemo.patronApiPath,
+      ncipPartners: millenniumDemo.ncipPartners,
+    }),
   credentialsHelp: (baseUrl) => [
     `NCIP 2.0 responder: POST ${baseUrl}${millenniumDemo.ncipPath}  (ToAgencyId ${millenniumDemo.ncipAgencyId}; patrons by barcode)`,
     `Patron API: ${baseUrl}${millenniumDemo.patronApiPath}/${millenniumDemo.patrons.good.barcode}/dump  and  …/${millenniumDemo.patrons.good.barcode}/${millenniumDemo.patrons.good.pin}/pintest`,

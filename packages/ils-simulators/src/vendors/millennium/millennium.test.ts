@@ -4,6 +4,7 @@ import { fixedClock } from '../../clock.ts';
 import { createSimulator } from '../../simulator.ts';
 import { testNow } from '../../testing.ts';
 import { millenniumDemo as demo } from './demo.ts';
+import { fromAgencyOf } from './app.ts';
 import { parsePatronApi, patronApiDate } from './patron-api.ts';
 
 const header: InitiationHeader = { fromAgencyId: 'BOOKSTRAP', toAgencyId: demo.ncipAgencyId };
@@ -16,7 +17,11 @@ function setup() {
     return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
   };
   const send = async (request: NcipRequest) => {
-    const response = await sim.app.request(demo.ncipPath, { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: buildRequest(request, profiles.millennium) });
+    const response = await sim.app.request(demo.ncipPath, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml' },
+      body: buildRequest(request, profiles.millennium),
+    });
     const xml = await response.text();
     return { status: response.status, xml, ...parseResponse(xml, request.service) };
   };
@@ -81,7 +86,9 @@ describe('Millennium Patron API', () => {
     expect(accepted.ok).toBe(true);
     const fields = parsePatronApi((await get(`/PATRONAPI/${good.barcode}/dump`)).text);
     const [hold] = fields.get('HOLD[p8]') ?? [];
-    expect(hold).toMatch(new RegExp(`^P#=${good.recordNumber}, I#=\\d+, P=03-12-25, NNB=03-12-25 \\(0 days\\), RLA=0, NNA=  -  -  , ST=0, TP=i, PU=main$`, 'u'));
+    expect(hold).toMatch(
+      new RegExp(`^P#=${good.recordNumber}, I#=\\d+, P=03-12-25, NNB=03-12-25 \\(0 days\\), RLA=0, NNA=  -  -  , ST=0, TP=i, PU=main$`, 'u'),
+    );
   });
 });
 
@@ -99,10 +106,31 @@ describe('Millennium NCIP responder', () => {
     const { send } = setup();
     const item = demo.lendableItems[0]!;
     const account = demo.institutionalPatrons.PARTNR;
-    expect((await send({ service: 'CheckOutItem', header, userId: account.barcode, itemId: item.barcode, desiredDateDue: '2025-04-11T23:59:00Z' })).ok).toBe(true);
+    expect((await send({ service: 'CheckOutItem', header, userId: account.barcode, itemId: item.barcode, desiredDateDue: '2025-04-11T23:59:00Z' })).ok).toBe(
+      true,
+    );
     const looked = await send({ service: 'LookupItem', header, itemId: item.barcode, itemElementTypes: ['Circulation Status', 'Date Due'] });
     expect(looked).toMatchObject({ ok: true, response: { item: { circulationStatus: 'On Loan', dateDue: '2025-04-11T23:59:00Z' } } });
     expect((await send({ service: 'CheckInItem', header, itemId: item.barcode })).ok).toBe(true);
+  });
+
+  it('answers for the NCIP partner that sends the message: SCIDESK works at the Science Library', async () => {
+    const { send } = setup();
+    const item = demo.lendableItems[1]!;
+    const account = demo.institutionalPatrons.PARTNR;
+    // A check-out from the Science desk is due by SCI's calendar (closed weekends): 28 days from
+    // Wednesday 2025-03-12 is Wednesday 2025-04-09 at either desk, so ask for a Saturday.
+    const fromScience = await send({
+      service: 'CheckOutItem',
+      header: { ...header, fromAgencyId: 'SCIDESK' },
+      userId: account.barcode,
+      itemId: item.barcode,
+      desiredDateDue: '2025-04-12T23:59:00Z',
+    });
+    expect(fromScience).toMatchObject({ ok: true, response: { dateDue: '2025-04-11T23:59:00Z' } });
+    const other = demo.lendableItems[2]!;
+    const fromOffice = await send({ service: 'CheckOutItem', header, userId: account.barcode, itemId: other.barcode, desiredDateDue: '2025-04-12T23:59:00Z' });
+    expect(fromOffice).toMatchObject({ ok: true, response: { dateDue: '2025-04-12T23:59:00Z' } });
   });
 
   it('renders an injected outage as an HTML 503 page', async () => {
@@ -111,6 +139,14 @@ describe('Millennium NCIP responder', () => {
     const page = await get(`/PATRONAPI/${demo.patrons.good.barcode}/dump`);
     expect(page.status).toBe(503);
     expect(page.text).toContain('503 Service Unavailable');
+  });
+});
+
+describe('fromAgencyOf', () => {
+  it('reads FromAgencyId in NCIP 2 (any prefix) and NCIP 1 forms', () => {
+    expect(fromAgencyOf('<ns1:FromAgencyId><ns1:AgencyId>SCIDESK</ns1:AgencyId></ns1:FromAgencyId>')).toBe('SCIDESK');
+    expect(fromAgencyOf('<FromAgencyId><UniqueAgencyId><Scheme>x</Scheme><Value>TULSA</Value></UniqueAgencyId></FromAgencyId>')).toBe('TULSA');
+    expect(fromAgencyOf('<ToAgencyId><AgencyId>X</AgencyId></ToAgencyId>')).toBeUndefined();
   });
 });
 

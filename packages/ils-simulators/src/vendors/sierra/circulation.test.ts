@@ -127,7 +127,10 @@ describe('Sierra checkouts', () => {
     const put = await json(`/patrons/checkouts/${lastSegment(checkout.body.link)}`, { method: 'PUT', body: { dueDate: '2025-05-01' } });
     expect(put.status).toBe(404);
     expect(put.body.description).toContain('renew');
-    const withDate = await json('/patrons/checkout', { method: 'POST', body: { patronBarcode: demo.patrons.good.barcode, itemBarcode: demo.lendableItems[2]!.barcode, dueDate: '2025-05-01' } });
+    const withDate = await json('/patrons/checkout', {
+      method: 'POST',
+      body: { patronBarcode: demo.patrons.good.barcode, itemBarcode: demo.lendableItems[2]!.barcode, dueDate: '2025-05-01' },
+    });
     expect(withDate.status).toBe(400);
     expect(withDate.body).toMatchObject({ code: 130 });
   });
@@ -155,11 +158,20 @@ describe('Sierra checkouts', () => {
 
   it('refuses check-outs: blocked patron, item already out, non-circulating item, unknown patron', async () => {
     const { json } = setup();
-    const blocked = await json('/patrons/checkout', { method: 'POST', body: { patronBarcode: demo.patrons.blocked.barcode, itemBarcode: demo.lendableItems[5]!.barcode } });
+    const blocked = await json('/patrons/checkout', {
+      method: 'POST',
+      body: { patronBarcode: demo.patrons.blocked.barcode, itemBarcode: demo.lendableItems[5]!.barcode },
+    });
     expect(blocked.body).toMatchObject({ code: 132, specificCode: 2 });
-    const out = await json('/patrons/checkout', { method: 'POST', body: { patronBarcode: demo.patrons.good.barcode, itemBarcode: demo.checkedOutItem.barcode } });
+    const out = await json('/patrons/checkout', {
+      method: 'POST',
+      body: { patronBarcode: demo.patrons.good.barcode, itemBarcode: demo.checkedOutItem.barcode },
+    });
     expect(out.body).toMatchObject({ code: 132, description: 'XCirc error : Item is already checked out' });
-    const reference = await json('/patrons/checkout', { method: 'POST', body: { patronBarcode: demo.patrons.good.barcode, itemBarcode: demo.referenceItem.barcode } });
+    const reference = await json('/patrons/checkout', {
+      method: 'POST',
+      body: { patronBarcode: demo.patrons.good.barcode, itemBarcode: demo.referenceItem.barcode },
+    });
     expect(reference.body).toMatchObject({ code: 132, description: 'XCirc error : This item does not circulate' });
     const nobody = await json('/patrons/checkout', { method: 'POST', body: { patronBarcode: '00000000000000', itemBarcode: demo.lendableItems[5]!.barcode } });
     expect(nobody.status).toBe(404);

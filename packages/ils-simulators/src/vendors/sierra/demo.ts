@@ -97,7 +97,12 @@ export function describeSierraDemo(dataset: DemoDataset) {
     itemTypes: sierraItemTypes,
     /** Manual charges are the only fines the API can create: charge type 1. */
     manualChargeType: '1',
-    libraries: dataset.libraries.map((library) => ({ code: library.code, name: library.name, closedWeekdays: library.closedWeekdays, annualClosedDates: library.annualClosedDates })),
+    libraries: dataset.libraries.map((library) => ({
+      code: library.code,
+      name: library.name,
+      closedWeekdays: library.closedWeekdays,
+      annualClosedDates: library.annualClosedDates,
+    })),
     patrons: {
       good: patron(dataset.patrons.good),
       blocked: patron(dataset.patrons.blocked),

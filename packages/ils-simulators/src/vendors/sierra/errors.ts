@@ -50,7 +50,8 @@ export const xcircCodes = {
 export const sierraErrors = {
   // 400
   invalidParameter: (detail: string) => new SierraError(108, 0, 400, 'Invalid parameter', `Invalid parameter : ${detail}`),
-  badJson: (detail = 'Please check that the JSON fields/values are of the expected JSON data types') => new SierraError(130, 0, 400, 'Bad JSON/XML Syntax', detail),
+  badJson: (detail = 'Please check that the JSON fields/values are of the expected JSON data types') =>
+    new SierraError(130, 0, 400, 'Bad JSON/XML Syntax', detail),
   // 401 / 403
   missingAuthorization: () => new SierraError(113, 0, 401, 'Unauthorized', 'Missing Authorization header'),
   invalidToken: () => new SierraError(120, 0, 401, 'Unauthorized', 'invalid_token'),

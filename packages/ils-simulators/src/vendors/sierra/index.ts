@@ -25,6 +25,7 @@ export const sierraVendor: VendorDefinition<SierraDemo> = {
         illLibrary: 'MAIN',
         illLocation: 'ILL',
         illItemPolicy: 'ILL',
+        libraryUseOnlyPolicy: 'LIBUSE',
       },
     }),
   credentialsHelp: (baseUrl) => [

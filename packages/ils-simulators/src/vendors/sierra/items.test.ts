@@ -15,7 +15,10 @@ function setup() {
 describe('Sierra items and bibs', () => {
   it('creates a bib and an item on it, both answered with {link}, and reads the item back', async () => {
     const { json } = setup();
-    const bib = await json('/bibs', { method: 'POST', body: { titles: ['The name of the rose'], authors: ['Eco, Umberto'], fixedFields: { '31': { label: 'BCODE3', value: 'n' } } } });
+    const bib = await json('/bibs', {
+      method: 'POST',
+      body: { titles: ['The name of the rose'], authors: ['Eco, Umberto'], fixedFields: { '31': { label: 'BCODE3', value: 'n' } } },
+    });
     expect(bib.status).toBe(200);
     expect(bib.body.link).toMatch(/\/iii\/sierra-api\/v6\/bibs\/\d+$/u);
     const bibId = Number(bib.body.link.split('/').pop());
@@ -54,7 +57,10 @@ describe('Sierra items and bibs', () => {
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ code: 130 });
     const { bibId } = await createItem('ILL-2001');
-    const duplicate = await json('/items', { method: 'POST', body: { bibIds: [bibId], location: demo.illLocation, barcodes: [demo.lendableItems[0]!.barcode] } });
+    const duplicate = await json('/items', {
+      method: 'POST',
+      body: { bibIds: [bibId], location: demo.illLocation, barcodes: [demo.lendableItems[0]!.barcode] },
+    });
     expect(duplicate.status).toBe(400);
     expect((await json(`/items?barcode=${demo.lendableItems[0]!.barcode}`)).body.total).toBe(1);
   });
@@ -85,7 +91,15 @@ describe('Sierra items and bibs', () => {
   it('rewrites internal notes with PUT varFields', async () => {
     const { json, createItem } = setup();
     const { itemId } = await createItem('ILL-3001', { varFields: [{ fieldTag: 'x', content: 'first' }] });
-    await json(`/items/${itemId}`, { method: 'PUT', body: { varFields: [{ fieldTag: 'x', content: 'first' }, { fieldTag: 'x', content: 'second' }] } });
+    await json(`/items/${itemId}`, {
+      method: 'PUT',
+      body: {
+        varFields: [
+          { fieldTag: 'x', content: 'first' },
+          { fieldTag: 'x', content: 'second' },
+        ],
+      },
+    });
     const notes = (await json(`/items/${itemId}?fields=varFields`)).body.varFields.filter((field: { fieldTag: string }) => field.fieldTag === 'x');
     expect(notes).toEqual([
       { fieldTag: 'x', content: 'first' },
@@ -140,7 +154,11 @@ describe('Sierra read-after-create lag', () => {
     });
     const token = ((await grant.json()) as { access_token: string }).access_token;
     const bib = await call('/bibs', { method: 'POST', token, body: { titles: ['Lagging'] } });
-    const item = await call('/items', { method: 'POST', token, body: { bibIds: [Number(bib.body.link.split('/').pop())], location: demo.illLocation, barcodes: ['LAG-1'] } });
+    const item = await call('/items', {
+      method: 'POST',
+      token,
+      body: { bibIds: [Number(bib.body.link.split('/').pop())], location: demo.illLocation, barcodes: ['LAG-1'] },
+    });
     const itemId = item.body.link.split('/').pop();
     expect((await call(`/items/${itemId}`, { token })).status).toBe(404);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -15,7 +15,18 @@ import { SierraError, sierraErrors } from './errors.ts';
 import { fromSierraId, isRecordNumber, policyOfItemType, toSierraId } from './ids.ts';
 import { engineCall, recordParam } from './patrons.ts';
 import { bibDefaultFields, checkoutDefaultFields, itemDefaultFields, renderBib, renderCheckout, renderItem } from './render.ts';
-import { apiBase, assertKnownProperties, link, locationByCode, locationOf, readJsonObject, resultSet, type SierraWorld, selectFields, statGroupOf } from './world.ts';
+import {
+  apiBase,
+  assertKnownProperties,
+  link,
+  locationByCode,
+  locationOf,
+  readJsonObject,
+  resultSet,
+  type SierraWorld,
+  selectFields,
+  statGroupOf,
+} from './world.ts';
 
 const itemPatchFields = [
   'bibIds',
@@ -46,7 +57,8 @@ function readVarFields(value: unknown, objectName: string): VarField[] {
   if (!Array.isArray(value)) throw sierraErrors.badJson(`varFields must be an array in ${objectName}`);
   return value.map((entry) => {
     const field = entry as { fieldTag?: unknown; content?: unknown };
-    if (typeof field?.fieldTag !== 'string' || typeof field.content !== 'string') throw sierraErrors.badJson(`varFields need fieldTag and content in ${objectName}`);
+    if (typeof field?.fieldTag !== 'string' || typeof field.content !== 'string')
+      throw sierraErrors.badJson(`varFields need fieldTag and content in ${objectName}`);
     return { fieldTag: field.fieldTag, content: field.content };
   });
 }
@@ -204,7 +216,12 @@ export function registerItemRoutes(app: Hono, world: SierraWorld): void {
     if (patch.barcode !== undefined && findItemByBarcode(engine.db, patch.barcode)) throw duplicateBarcode(patch.barcode);
     // Sierra attaches items to the bib directly; the engine keeps a holding per item underneath.
     const item = engine.db.transaction(() => {
-      const holding = createHolding(engine, { bibId: bib.id, libraryCode: location.library, locationCode: location.location, callNumber: patch.callNumber ?? '' });
+      const holding = createHolding(engine, {
+        bibId: bib.id,
+        libraryCode: location.library,
+        locationCode: location.location,
+        callNumber: patch.callNumber ?? '',
+      });
       return engineCall(() =>
         createItem(engine, {
           holdingId: holding.id,
@@ -224,7 +241,12 @@ export function registerItemRoutes(app: Hono, world: SierraWorld): void {
     const item = itemFromPath(c);
     const base = apiBase(c);
     const active = listLoans(engine, { itemId: item.id, status: 'active' });
-    return c.json(resultSet(c, active.map((loan) => selectFields(c, renderCheckout(world, base, loan), checkoutDefaultFields))));
+    return c.json(
+      resultSet(
+        c,
+        active.map((loan) => selectFields(c, renderCheckout(world, base, loan), checkoutDefaultFields)),
+      ),
+    );
   });
 
   app.get(`${v6}/items/:id`, (c) => {
@@ -250,7 +272,10 @@ export function registerItemRoutes(app: Hono, world: SierraWorld): void {
       // Sierra keeps one location per item. The engine remembers the shelving location, so a
       // move back to it clears the temporary placement; any other code is a temporary placement.
       const atHome = homeCode(world, item) === location.code;
-      Object.assign(fields, atHome ? { inTempLocation: false } : { inTempLocation: true, tempLibraryCode: location.library, tempLocationCode: location.location });
+      Object.assign(
+        fields,
+        atHome ? { inTempLocation: false } : { inTempLocation: true, tempLibraryCode: location.library, tempLocationCode: location.location },
+      );
     }
     engine.db.transaction(() => {
       engineCall(() => updateItem(engine, item.id, fields));
@@ -299,7 +324,11 @@ export function registerItemRoutes(app: Hono, world: SierraWorld): void {
     const engineId = fromSierraId('bib', recordParam(c, 'id'));
     const bib = engineId === undefined ? undefined : findBib(engine.db, engineId);
     if (!bib) throw sierraErrors.recordNotFound();
-    const attached = engine.db.select({ id: items.id }).from(items).where(inArray(items.bibId, [bib.id])).all();
+    const attached = engine.db
+      .select({ id: items.id })
+      .from(items)
+      .where(inArray(items.bibId, [bib.id]))
+      .all();
     if (attached.length > 0) throw sierraErrors.badJson('The bib record has attached items and cannot be deleted');
     engineCall(() => deleteBib(engine, bib.id, { override: true }));
     return c.body(null, 204);

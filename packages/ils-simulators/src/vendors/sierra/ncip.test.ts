@@ -9,7 +9,11 @@ function setup() {
   const sierra = sierraSimulator();
   onTestFinished(() => sierra.sim.close());
   const send = async (request: NcipRequest) => {
-    const response = await sierra.sim.app.request(demo.ncipPath, { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: buildRequest(request, profiles.sierra) });
+    const response = await sierra.sim.app.request(demo.ncipPath, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml' },
+      body: buildRequest(request, profiles.sierra),
+    });
     expect(response.status).toBe(200);
     const xml = await response.text();
     return { xml, ...parseResponse(xml, request.service) };
@@ -42,7 +46,30 @@ describe('Sierra NCIP responder (Innovative NCIP 2.0)', () => {
     expect(item.itemType).toBe(demo.itemTypes.ILL);
     expect(item.varFields).toContainEqual({ fieldTag: 'm', content: 'ILL request 2000042 from LENDA' });
     const holds = await json(`/patrons/${patron.id}/holds`);
-    expect(holds.body.entries).toEqual([expect.objectContaining({ record: expect.stringMatching(new RegExp(`/items/${item.id}$`, 'u')), pickupLocation: { code: 'main', name: 'Main Library' } })]);
+    expect(holds.body.entries).toEqual([
+      expect.objectContaining({ record: expect.stringMatching(new RegExp(`/items/${item.id}$`, 'u')), pickupLocation: { code: 'main', name: 'Main Library' } }),
+    ]);
+  });
+
+  it('gives an AcceptItem item "In Library Use Only" the LIB USE ONLY item type; a desk cannot check it out', async () => {
+    const { send, json } = setup();
+    const patron = demo.patrons.good;
+    const accepted = await send({
+      service: 'AcceptItem',
+      header,
+      requestId: '2000043',
+      requestedActionType: 'Hold For Pickup',
+      userId: patron.barcode,
+      itemUseRestrictions: ['In Library Use Only'],
+      bibliographicDescription: { title: 'Reading room only', publisher: 'LENDA' },
+      pickupLocation: 'main',
+    });
+    expect(accepted.ok).toBe(true);
+    const item = (await json('/items?barcode=2000043&fields=itemType,status')).body.entries[0];
+    expect(item).toMatchObject({ itemType: demo.itemTypes.LIBUSE, status: { code: 'o', display: 'LIB USE ONLY' } });
+    await json('/items/checkouts/2000043', { method: 'DELETE' });
+    const refused = await json('/patrons/checkout', { method: 'POST', body: { patronBarcode: patron.barcode, itemBarcode: '2000043' } });
+    expect(refused.body).toMatchObject({ code: 132, description: expect.stringContaining('LIB USE ONLY') });
   });
 
   it('names patrons by barcode only: a unique id is an Unknown User', async () => {

@@ -31,10 +31,15 @@ export interface InnovativeNcipSettings {
   illLibrary: string;
   illLocation: string;
   illItemPolicy: string;
+  /** the item policy of temporary items AcceptItem marks "In Library Use Only" */
+  libraryUseOnlyPolicy: string;
   profile: 'sierra' | 'millennium';
 }
 
-export function createInnovativeNcipResponder(runtime: Pick<VendorRuntime, 'engine'> & { dataset: DemoDataset }, settings: InnovativeNcipSettings): NcipResponder {
+export function createInnovativeNcipResponder(
+  runtime: Pick<VendorRuntime, 'engine'> & { dataset: DemoDataset },
+  settings: InnovativeNcipSettings,
+): NcipResponder {
   return createNcipResponder({
     profile: profiles[settings.profile],
     runtime,
@@ -43,7 +48,12 @@ export function createInnovativeNcipResponder(runtime: Pick<VendorRuntime, 'engi
       services: innovativeNcipServices,
       versions: ['2.02'],
       userIdentifier: 'barcode',
-      temporaryItems: { library: settings.illLibrary, location: settings.illLocation, policy: settings.illItemPolicy },
+      temporaryItems: {
+        library: settings.illLibrary,
+        location: settings.illLocation,
+        policy: settings.illItemPolicy,
+        libraryUseOnlyPolicy: settings.libraryUseOnlyPolicy,
+      },
       circulation: { library: settings.illLibrary },
       pickupLocations: Object.fromEntries(sierraPickupLocations(runtime.dataset).map((pickup) => [pickup.code, pickup.library])),
       ids: {

@@ -23,7 +23,17 @@ import {
   renderHold,
   renderPatron,
 } from './render.ts';
-import { apiBase, assertKnownProperties, locationByCode, pickupByCode, readJsonObject, resultSet, type SierraWorld, selectFields, statGroupOf } from './world.ts';
+import {
+  apiBase,
+  assertKnownProperties,
+  locationByCode,
+  pickupByCode,
+  readJsonObject,
+  resultSet,
+  type SierraWorld,
+  selectFields,
+  statGroupOf,
+} from './world.ts';
 
 /** Runs an engine call, turning its refusals into Sierra errors (or the caller's choice). */
 export function engineCall<T>(action: () => T, override?: (code: string) => SierraError | undefined): T {
@@ -120,7 +130,7 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
     requireRole(c, 'Patrons Read');
     const engineId = fromSierraId('checkout', recordParam(c, 'checkoutId'));
     const loan = engineId === undefined ? undefined : findLoan(engine, engineId);
-    if (!loan || loan.status !== 'active') throw sierraErrors.recordNotFound();
+    if (loan?.status !== 'active') throw sierraErrors.recordNotFound();
     return c.json(selectFields(c, renderCheckout(world, apiBase(c), loan), checkoutDefaultFields));
   });
 
@@ -128,7 +138,7 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
     requireRole(c, 'Patrons Write');
     const engineId = fromSierraId('checkout', recordParam(c, 'checkoutId'));
     const loan = engineId === undefined ? undefined : findLoan(engine, engineId);
-    if (!loan || loan.status !== 'active') throw sierraErrors.recordNotFound();
+    if (loan?.status !== 'active') throw sierraErrors.recordNotFound();
     const renewed = engineCall(() => renewLoan(engine, loan.id));
     return c.json(renderCheckout(world, apiBase(c), renewed));
   });
@@ -137,7 +147,11 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
   // for one): anything that tries is answered like any unknown endpoint.
   for (const method of ['put', 'patch'] as const) {
     app[method](`${v6}/patrons/checkouts/:checkoutId`, (c) => {
-      throw sierraErrors.noEndpoint(c.req.method, new URL(c.req.url).pathname.replace('/iii/sierra-api', ''), 'a due date cannot be changed through the API; renew the checkout');
+      throw sierraErrors.noEndpoint(
+        c.req.method,
+        new URL(c.req.url).pathname.replace('/iii/sierra-api', ''),
+        'a due date cannot be changed through the API; renew the checkout',
+      );
     });
   }
 
@@ -153,7 +167,12 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
       .orderBy(asc(holds.createdAt), asc(holds.id))
       .all();
     const base = apiBase(c);
-    return c.json(resultSet(c, active.map((hold) => selectFields(c, renderHold(world, base, hold), holdDefaultFields))));
+    return c.json(
+      resultSet(
+        c,
+        active.map((hold) => selectFields(c, renderHold(world, base, hold), holdDefaultFields)),
+      ),
+    );
   });
 
   app.get(`${v6}/patrons/holds/:holdId`, (c) => {
@@ -201,7 +220,12 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
       .orderBy(asc(holds.createdAt), asc(holds.id))
       .all();
     const base = apiBase(c);
-    return c.json(resultSet(c, active.map((hold) => selectFields(c, renderHold(world, base, hold), holdDefaultFields))));
+    return c.json(
+      resultSet(
+        c,
+        active.map((hold) => selectFields(c, renderHold(world, base, hold), holdDefaultFields)),
+      ),
+    );
   });
 
   app.post(`${v6}/patrons/:id/holds/requests`, async (c) => {
@@ -210,7 +234,8 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
     const body = await readJsonObject(c);
     assertKnownProperties(body, holdPostFields, 'PatronHoldPost');
     const recordType = body.recordType;
-    const recordNumber = typeof body.recordNumber === 'number' ? body.recordNumber : typeof body.recordNumber === 'string' ? Number(body.recordNumber) : Number.NaN;
+    const recordNumber =
+      typeof body.recordNumber === 'number' ? body.recordNumber : typeof body.recordNumber === 'string' ? Number(body.recordNumber) : Number.NaN;
     if (recordType !== 'i' && recordType !== 'b' && recordType !== 'j') throw sierraErrors.badJson('recordType must be b, i or j');
     if (!Number.isInteger(recordNumber)) throw sierraErrors.badJson('recordNumber must be an integer');
     if (typeof body.pickupLocation !== 'string' || body.pickupLocation === '') throw sierraErrors.badJson('pickupLocation is required');
@@ -248,7 +273,12 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
     const patron = patronFromPath(c, world);
     const base = apiBase(c);
     const active = listLoans(engine, { patronId: patron.id, status: 'active' });
-    return c.json(resultSet(c, active.map((loan) => selectFields(c, renderCheckout(world, base, loan), checkoutDefaultFields))));
+    return c.json(
+      resultSet(
+        c,
+        active.map((loan) => selectFields(c, renderCheckout(world, base, loan), checkoutDefaultFields)),
+      ),
+    );
   });
 
   app.get(`${v6}/patrons/:id/fines`, (c) => {
@@ -256,7 +286,12 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
     const patron = patronFromPath(c, world);
     const base = apiBase(c);
     const open = listFees(engine, { patronId: patron.id }).filter((fee) => fee.status !== 'closed');
-    return c.json(resultSet(c, open.map((fee) => selectFields(c, renderFine(world, base, fee), fineDefaultFields))));
+    return c.json(
+      resultSet(
+        c,
+        open.map((fee) => selectFields(c, renderFine(world, base, fee), fineDefaultFields)),
+      ),
+    );
   });
 
   app.post(`${v6}/patrons/:id/fines/charge`, async (c) => {
@@ -277,7 +312,9 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
       if (!library) throw sierraErrors.invalidParameter(`location ${code}`);
       ownerLibrary = library;
     }
-    engineCall(() => createFee(engine, { patronId: patron.id, type: '1', amountCents: Math.round(amount * 100), ownerLibraryCode: ownerLibrary, comment: reason }));
+    engineCall(() =>
+      createFee(engine, { patronId: patron.id, type: '1', amountCents: Math.round(amount * 100), ownerLibraryCode: ownerLibrary, comment: reason }),
+    );
     return c.body(null, 204);
   });
 }

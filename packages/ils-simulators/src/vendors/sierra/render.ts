@@ -97,7 +97,19 @@ export function renderPatron(world: SierraWorld, patron: Patron): Json {
 
 // ---- items ----------------------------------------------------------------------------------
 
-export const itemDefaultFields = ['id', 'updatedDate', 'createdDate', 'deleted', 'bibIds', 'location', 'status', 'volumes', 'barcode', 'callNumber', 'itemType'] as const;
+export const itemDefaultFields = [
+  'id',
+  'updatedDate',
+  'createdDate',
+  'deleted',
+  'bibIds',
+  'location',
+  'status',
+  'volumes',
+  'barcode',
+  'callNumber',
+  'itemType',
+] as const;
 
 /** Item status `{code, display}` (fixed field 88); a checked-out item is `-` with a `duedate`. */
 export function itemStatus(world: SierraWorld, item: Item): Json {
@@ -175,7 +187,18 @@ export function renderItem(world: SierraWorld, item: Item): Json {
 
 // ---- bibs -----------------------------------------------------------------------------------
 
-export const bibDefaultFields = ['id', 'updatedDate', 'createdDate', 'deleted', 'suppressed', 'title', 'author', 'publishYear', 'materialType', 'bibLevel'] as const;
+export const bibDefaultFields = [
+  'id',
+  'updatedDate',
+  'createdDate',
+  'deleted',
+  'suppressed',
+  'title',
+  'author',
+  'publishYear',
+  'materialType',
+  'bibLevel',
+] as const;
 
 export function renderBib(bib: Bib): Json {
   return {
@@ -263,7 +286,19 @@ function itemFacts(world: SierraWorld, itemId: number): { barcode: string; callN
 
 // ---- fines ----------------------------------------------------------------------------------
 
-export const fineDefaultFields = ['id', 'patron', 'item', 'assessedDate', 'description', 'chargeType', 'itemCharge', 'processingFee', 'billingFee', 'paidAmount', 'location'] as const;
+export const fineDefaultFields = [
+  'id',
+  'patron',
+  'item',
+  'assessedDate',
+  'description',
+  'chargeType',
+  'itemCharge',
+  'processingFee',
+  'billingFee',
+  'paidAmount',
+  'location',
+] as const;
 
 export function renderFine(world: SierraWorld, base: string, fee: Fee): Json {
   const owner = pickupOfLibrary(world, libraryById(world.engine.db, fee.ownerLibraryId).code);

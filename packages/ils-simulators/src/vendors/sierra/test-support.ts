@@ -28,8 +28,12 @@ export function sierraSimulator(options: Partial<SimulatorOptions> = {}) {
 
   let cached: string | undefined;
   /** JSON in, JSON out, with the demo key's token (renewed on 401, as clients do) or the one given. */
-  const json = async (path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; body: LooseBody }> => {
-    const reply = await once(path, init, init.token ?? (cached ??= await tokenFor()));
+  const json = async (
+    path: string,
+    init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; headers: Headers; body: LooseBody }> => {
+    if (init.token === undefined && cached === undefined) cached = await tokenFor();
+    const reply = await once(path, init, init.token ?? (cached as string));
     if (reply.status === 401 && init.token === undefined) {
       cached = await tokenFor();
       return once(path, init, cached);
@@ -55,7 +59,10 @@ export function sierraSimulator(options: Partial<SimulatorOptions> = {}) {
   const createItem = async (barcode: string, extra: Record<string, unknown> = {}) => {
     const bib = await json('/bibs', { method: 'POST', body: { titles: [`Temporary: ${barcode}`], authors: ['Lender, A.'] } });
     const bibId = Number(String(bib.body.link).split('/').pop());
-    const item = await json('/items', { method: 'POST', body: { bibIds: [bibId], location: demo.illLocation, barcodes: [barcode], itemType: demo.itemTypes.ILL, ...extra } });
+    const item = await json('/items', {
+      method: 'POST',
+      body: { bibIds: [bibId], location: demo.illLocation, barcodes: [barcode], itemType: demo.itemTypes.ILL, ...extra },
+    });
     if (item.status !== 200) throw new Error(`create item: ${item.status} ${JSON.stringify(item.body)}`);
     return { bibId, itemId: Number(String(item.body.link).split('/').pop()) };
   };

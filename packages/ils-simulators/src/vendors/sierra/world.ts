@@ -53,7 +53,14 @@ export function locationByCode(world: SierraWorld, code: string): SierraLocation
 }
 
 export function locationOf(world: SierraWorld, library: string, location: string): SierraLocation {
-  return world.locations.find((entry) => entry.library === library && entry.location === location) ?? { code: location.toLowerCase(), name: location, library, location };
+  return (
+    world.locations.find((entry) => entry.library === library && entry.location === location) ?? {
+      code: location.toLowerCase(),
+      name: location,
+      library,
+      location,
+    }
+  );
 }
 
 export function pickupByCode(world: SierraWorld, code: string): SierraPickupLocation | undefined {
@@ -98,7 +105,12 @@ export const sierraDateTime = (instant: Date) => instant.toISOString().replace(/
  * `fields=`: with it, only the named properties (plus those always returned); without it, the
  * object's default set. Unknown names are ignored.
  */
-export function selectFields(c: Context, full: Record<string, unknown>, defaults: readonly string[], always: readonly string[] = ['id']): Record<string, unknown> {
+export function selectFields(
+  c: Context,
+  full: Record<string, unknown>,
+  defaults: readonly string[],
+  always: readonly string[] = ['id'],
+): Record<string, unknown> {
   const requested = c.req.query('fields');
   const names = requested === undefined || requested.trim() === '' ? defaults : requested.split(',').map((name) => name.trim());
   const wanted = new Set([...always, ...names]);

@@ -147,8 +147,10 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
       if (top && !top.all && !top.fields.has(name)) continue;
       const sub = !top || top.all ? everything() : (top.fields.get(name) ?? { all: false, fields: new Map() });
       if (!record) out[name] = null;
-      else if (!sub.all && sub.fields.size === 0) out[name] = render(renderContext(c), { ...record, fields: () => ({}) }, sub);
-      else out[name] = render(renderContext(c), record, sub);
+      else if (!sub.all && sub.fields.size === 0) {
+        // Named without braces: the record's stub.
+        out[name] = c.get('version') === 'v2' ? { '@resource': record.resource, '@key': record.key } : { resource: record.resource, key: record.key };
+      } else out[name] = render(renderContext(c), record, sub);
     }
     return reply(c, { ...out, ...plain });
   };
@@ -196,7 +198,12 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
     const standing = patronStanding(engine.db, patron, engine.clock.now());
     const reason = standing.blocks[0]?.description ?? 'the user is blocked';
     const blocked = prompt(c, 'CKOBLOCKS', standing.blocked, `User ${patron.barcode ?? patron.primaryId} has blocks: ${reason}.`);
-    const expired = prompt(c, 'USER_PRIVILEGE_OVRCD', standing.expired, `User ${patron.barcode ?? patron.primaryId} privilege expired on ${patron.expiryDate}.`);
+    const expired = prompt(
+      c,
+      'USER_PRIVILEGE_OVRCD',
+      standing.expired,
+      `User ${patron.barcode ?? patron.primaryId} privilege expired on ${patron.expiryDate}.`,
+    );
     return blocked || expired;
   };
 
@@ -236,7 +243,14 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
     const account = settings.staff.find((staff) => staff.login === text(body.login) && staff.password === body.password);
     if (!account) throw sirsiErrors.loginFailed();
     const session = sessions.open({ role: 'STAFF', staff: account, library: account.library });
-    return reply(c, { staffKey: account.key, pinCreateDate: '2024-01-01', pinExpirationDate: null, name: account.name, sessionToken: session.token, message: null });
+    return reply(c, {
+      staffKey: account.key,
+      pinCreateDate: '2024-01-01',
+      pinExpirationDate: null,
+      name: account.name,
+      sessionToken: session.token,
+      message: null,
+    });
   });
 
   app.post(`${base}/user/staff/logout`, (c) => {
@@ -375,7 +389,8 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
   app.post(`${base}/catalog/bib`, async (c) => {
     staffOnly(c, 'creating a title');
     const record = readRecord(await readJson(c));
-    if (record.resource !== undefined && record.resource !== '/catalog/bib') throw sirsiErrors.badRequest(`Expected a /catalog/bib record, not ${record.resource}.`);
+    if (record.resource !== undefined && record.resource !== '/catalog/bib')
+      throw sirsiErrors.badRequest(`Expected a /catalog/bib record, not ${record.resource}.`);
     const bib = createTitle(record);
     return reply(c, render(renderContext(c), bibRecord(records, bib), selection(c)));
   });
@@ -527,7 +542,9 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
     const session = c.get('session');
     const body = await readJson(c);
     const patron =
-      session.role === 'PATRON' && body.patronBarcode === undefined ? requirePatronById(engine.db, session.patronId) : patronByBarcode(text(body.patronBarcode), 'patronBarcode');
+      session.role === 'PATRON' && body.patronBarcode === undefined
+        ? requirePatronById(engine.db, session.patronId)
+        : patronByBarcode(text(body.patronBarcode), 'patronBarcode');
     ownPatron(c, patron);
     const holdType = (text(body.holdType) ?? (body.itemBarcode ? 'COPY' : 'TITLE')).toUpperCase();
     if (holdType !== 'COPY' && holdType !== 'TITLE') throw sirsiErrors.badRequest(`holdType ${holdType} is not COPY or TITLE.`);
@@ -549,8 +566,20 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
     }
     const hold = engineCall(() =>
       holdType === 'COPY' && item
-        ? placeHold(engine, { patronId: patron.id, itemId: item.id, pickupLibraryCode: pickupLibrary, comment: comment ?? null, overridePatronStanding: overrideStanding })
-        : placeTitleHold(engine, { patronId: patron.id, bibId, pickupLibraryCode: pickupLibrary, comment: comment ?? null, overridePatronStanding: overrideStanding }),
+        ? placeHold(engine, {
+            patronId: patron.id,
+            itemId: item.id,
+            pickupLibraryCode: pickupLibrary,
+            comment: comment ?? null,
+            overridePatronStanding: overrideStanding,
+          })
+        : placeTitleHold(engine, {
+            patronId: patron.id,
+            bibId,
+            pickupLibraryCode: pickupLibrary,
+            comment: comment ?? null,
+            overridePatronStanding: overrideStanding,
+          }),
     );
     if (holdType === 'TITLE') titleHolds.add(hold.id);
     return actionReply(c, { holdRecord: holdRecord(records, hold) });
@@ -661,7 +690,13 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
     const barcode = text(body.itemBarcode);
     const circKeyText = refKey(body.circRecord);
     const itemKeyText = refKey(body.item);
-    const item = barcode ? itemByBarcode(barcode) : itemKeyText ? itemAtKey(itemKeyText) : circKeyText ? itemAtKey(circKeyText.split(':').slice(0, 3).join(':')) : undefined;
+    const item = barcode
+      ? itemByBarcode(barcode)
+      : itemKeyText
+        ? itemAtKey(itemKeyText)
+        : circKeyText
+          ? itemAtKey(circKeyText.split(':').slice(0, 3).join(':'))
+          : undefined;
     if (!item) throw sirsiErrors.fieldRequired('itemBarcode');
     const loan = activeLoanForItem(engine.db, item.id);
     if (!loan) throw sirsiErrors.itemNotCharged(item.barcode);
@@ -687,7 +722,12 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
 
   app.onError((error, c) => {
     if (error instanceof SirsiPrompt) return c.json(error.body(), 400);
-    const known = error instanceof SirsiError ? error : isEngineError(error) ? fromEngineError(error) : sirsiErrors.internal(error instanceof Error ? error.message : String(error));
+    const known =
+      error instanceof SirsiError
+        ? error
+        : isEngineError(error)
+          ? fromEngineError(error)
+          : sirsiErrors.internal(error instanceof Error ? error.message : String(error));
     return c.json({ messageList: known.messageList }, known.status as 400);
   });
 
@@ -729,7 +769,8 @@ function marcFromJson(value: unknown): MarcRecord {
   if (!isObject(value) || !Array.isArray(value.fields)) throw sirsiErrors.fieldRequired('bib (MARC record with fields)');
   const record: MarcRecord = { leader: typeof value.leader === 'string' ? value.leader : '00000nam a2200000 a 4500', controlFields: [], dataFields: [] };
   for (const field of value.fields) {
-    if (!isObject(field) || typeof field.tag !== 'string' || !Array.isArray(field.subfields)) throw sirsiErrors.badRequest('Every MARC field needs a tag and subfields.');
+    if (!isObject(field) || typeof field.tag !== 'string' || !Array.isArray(field.subfields))
+      throw sirsiErrors.badRequest('Every MARC field needs a tag and subfields.');
     const subfields = field.subfields.filter(isObject).map((s) => ({ code: String(s.code ?? ''), value: String(s.data ?? '') }));
     const control = subfields.find((s) => s.code === '_');
     if (control && subfields.length === 1) {
@@ -741,4 +782,3 @@ function marcFromJson(value: unknown): MarcRecord {
   }
   return record;
 }
-

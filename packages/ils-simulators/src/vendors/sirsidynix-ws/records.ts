@@ -80,15 +80,23 @@ export function itemNotes(item: Item): { type: NoteType; data: string }[] {
 }
 
 /** Notes written through `customInformation`, as engine item fields (a full replace). */
-export function notesToItemFields(notes: { type: NoteType; data: string }[]): Pick<Item, 'internalNote1' | 'internalNote2' | 'internalNote3' | 'publicNote' | 'fulfillmentNote'> {
+export function notesToItemFields(
+  notes: { type: NoteType; data: string }[],
+): Pick<Item, 'internalNote1' | 'internalNote2' | 'internalNote3' | 'publicNote' | 'fulfillmentNote'> {
   const staff = notes.filter((note) => note.type === 'STAFF').map((note) => note.data);
   return {
     internalNote1: staff[0] ?? '',
     internalNote2: staff[1] ?? '',
     // More than three staff notes are kept together in the last one.
     internalNote3: staff.slice(2).join(' | '),
-    publicNote: notes.filter((note) => note.type === 'PUBLIC').map((note) => note.data).join(' | '),
-    fulfillmentNote: notes.filter((note) => note.type === 'CIRCNOTE').map((note) => note.data).join(' | '),
+    publicNote: notes
+      .filter((note) => note.type === 'PUBLIC')
+      .map((note) => note.data)
+      .join(' | '),
+    fulfillmentNote: notes
+      .filter((note) => note.type === 'CIRCNOTE')
+      .map((note) => note.data)
+      .join(' | '),
   };
 }
 
@@ -120,7 +128,12 @@ export function patronRecord(ctx: RecordContext, patron: Patron): RecordSource {
     key,
     fields: () => {
       const { db } = ctx.engine;
-      const activeLoans = db.select().from(loans).where(and(eq(loans.patronId, patron.id), eq(loans.status, 'active'))).orderBy(asc(loans.id)).all();
+      const activeLoans = db
+        .select()
+        .from(loans)
+        .where(and(eq(loans.patronId, patron.id), eq(loans.status, 'active')))
+        .orderBy(asc(loans.id))
+        .all();
       const activeHolds = db
         .select()
         .from(holds)
@@ -262,9 +275,10 @@ export function itemRecord(ctx: RecordContext, item: Item): RecordSource {
           '/circulation/holdRecord',
           active.map((hold) => String(hold.id)),
         ),
+        // Every active hold on the item is one it can fill (the engine keeps title holds on an item too).
         fillableHoldList: refs(
           '/circulation/holdRecord',
-          active.filter((hold) => hold.status !== 'in_transit' || item.status === 'in_transit').map((hold) => String(hold.id)),
+          active.map((hold) => String(hold.id)),
         ),
         circRecord: ref('/circulation/circRecord', loan ? circKey(item, loan.id) : null),
         transit: ref('/circulation/transit', item.status === 'in_transit' ? itemKey(item) : null),
@@ -297,7 +311,11 @@ export function marcToJson(marc: MarcRecord | null, fallback: Bib): Record<strin
     leader: record.leader,
     fields: [
       ...record.controlFields.map((field) => ({ tag: field.tag, subfields: [{ code: '_', data: field.value }] })),
-      ...record.dataFields.map((field) => ({ tag: field.tag, inds: `${field.ind1}${field.ind2}`, subfields: field.subfields.map((s) => ({ code: s.code, data: s.value })) })),
+      ...record.dataFields.map((field) => ({
+        tag: field.tag,
+        inds: `${field.ind1}${field.ind2}`,
+        subfields: field.subfields.map((s) => ({ code: s.code, data: s.value })),
+      })),
     ],
   };
 }
@@ -431,7 +449,13 @@ function policyRecord(ctx: RecordContext, resource: string, key: string): Record
     case '/policy/location': {
       const location = db.select().from(locations).where(eq(locations.code, key)).get();
       if (location) return described(resource, key, { description: value(location.name) });
-      const states: Record<string, string> = { CHECKEDOUT: 'Checked out', INTRANSIT: 'In transit', HOLDS: 'On the hold shelf', MISSING: 'Missing', LOST: 'Lost' };
+      const states: Record<string, string> = {
+        CHECKEDOUT: 'Checked out',
+        INTRANSIT: 'In transit',
+        HOLDS: 'On the hold shelf',
+        MISSING: 'Missing',
+        LOST: 'Lost',
+      };
       return states[key] ? described(resource, key, { description: value(states[key]) }) : undefined;
     }
     case '/policy/itemType': {
@@ -463,12 +487,20 @@ export function resolveRecord(ctx: RecordContext, target: Ref): RecordSource | u
   const { db } = ctx.engine;
   switch (target.resource) {
     case '/user/patron': {
-      const patron = db.select().from(patrons).where(eq(patrons.id, parseNumericKey(target.key, target.resource))).get();
+      const patron = db
+        .select()
+        .from(patrons)
+        .where(eq(patrons.id, parseNumericKey(target.key, target.resource)))
+        .get();
       return patron ? patronRecord(ctx, patron) : undefined;
     }
     case '/user/patronStatusInfo': {
       if (!ctx.dialect.patronStanding) return undefined;
-      const patron = db.select().from(patrons).where(eq(patrons.id, parseNumericKey(target.key, target.resource))).get();
+      const patron = db
+        .select()
+        .from(patrons)
+        .where(eq(patrons.id, parseNumericKey(target.key, target.resource)))
+        .get();
       return patron ? patronStatusInfoRecord(ctx, patron) : undefined;
     }
     case '/user/staff': {
@@ -485,11 +517,19 @@ export function resolveRecord(ctx: RecordContext, target: Ref): RecordSource | u
       return callRecord(ctx, bibId, holdingId);
     }
     case '/catalog/bib': {
-      const bib = db.select().from(bibs).where(eq(bibs.id, parseNumericKey(target.key, target.resource))).get();
+      const bib = db
+        .select()
+        .from(bibs)
+        .where(eq(bibs.id, parseNumericKey(target.key, target.resource)))
+        .get();
       return bib ? bibRecord(ctx, bib) : undefined;
     }
     case '/circulation/holdRecord': {
-      const hold = db.select().from(holds).where(eq(holds.id, parseNumericKey(target.key, target.resource))).get();
+      const hold = db
+        .select()
+        .from(holds)
+        .where(eq(holds.id, parseNumericKey(target.key, target.resource)))
+        .get();
       return hold ? holdRecord(ctx, hold) : undefined;
     }
     case '/circulation/circRecord': {
@@ -497,7 +537,9 @@ export function resolveRecord(ctx: RecordContext, target: Ref): RecordSource | u
       const loan = db.select().from(loans).where(eq(loans.id, loanId)).get();
       const item = findItem(db, itemId);
       // Symphony keeps current charges only: a discharged charge is gone.
-      return loan && item && loan.itemId === item.id && loan.status === 'active' && circKey(item, loan.id) === target.key ? circRecord(ctx, loan, item) : undefined;
+      return loan && item && loan.itemId === item.id && loan.status === 'active' && circKey(item, loan.id) === target.key
+        ? circRecord(ctx, loan, item)
+        : undefined;
     }
     case '/circulation/transit': {
       const { itemId } = parseItemKey(target.key);

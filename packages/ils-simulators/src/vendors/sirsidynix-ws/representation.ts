@@ -28,7 +28,10 @@ export interface RecordSource {
 }
 
 export const value = (v: unknown): Field => ({ kind: 'value', value: v });
-export const ref = (resource: string, key: string | null | undefined): Field => ({ kind: 'ref', ref: key === null || key === undefined ? null : { resource, key } });
+export const ref = (resource: string, key: string | null | undefined): Field => ({
+  kind: 'ref',
+  ref: key === null || key === undefined ? null : { resource, key },
+});
 export const refs = (resource: string, keys: string[]): Field => ({ kind: 'refs', refs: keys.map((key) => ({ resource, key })) });
 export const money = (cents: number, currencyCode: string) => ({ currencyCode, amount: (cents / 100).toFixed(2) });
 
@@ -108,9 +111,7 @@ export function render(context: RenderContext, record: RecordSource, selection: 
     const sub = selection.fields.get(name) ?? null;
     out[name] = renderField(context, field, sub);
   }
-  return context.version === 'v2'
-    ? { '@resource': record.resource, '@key': record.key, ...out }
-    : { resource: record.resource, key: record.key, fields: out };
+  return context.version === 'v2' ? { '@resource': record.resource, '@key': record.key, ...out } : { resource: record.resource, key: record.key, fields: out };
 }
 
 function renderField(context: RenderContext, field: Field, sub: Selection | null): unknown {
@@ -151,7 +152,11 @@ export function readRecord(input: unknown): InputRecord {
   const v1 = typeof input.resource === 'string' || isObject(input.fields);
   const resource = (v1 ? input.resource : input['@resource']) as string | undefined;
   const rawKey = v1 ? input.key : input['@key'];
-  const rawFields: Record<string, unknown> = v1 ? (isObject(input.fields) ? input.fields : {}) : Object.fromEntries(Object.entries(input).filter(([k]) => !k.startsWith('@')));
+  const rawFields: Record<string, unknown> = v1
+    ? isObject(input.fields)
+      ? input.fields
+      : {}
+    : Object.fromEntries(Object.entries(input).filter(([k]) => !k.startsWith('@')));
   const fields: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(rawFields)) fields[name] = readValue(field);
   return {

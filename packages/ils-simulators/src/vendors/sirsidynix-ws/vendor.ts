@@ -2,7 +2,7 @@
  * One SirsiDynix product as a simulator: Web Services under the product's base path and the
  * shared NCIP responder (NCIP 1.0 for both products) under `/ncip`, on the same engine.
  */
-import { type NcipProfile, type NcipService } from '@bookstrap/ncip';
+import type { NcipProfile, NcipService } from '@bookstrap/ncip';
 import { type Context, Hono } from 'hono';
 import { createNcipResponder } from '../../ncip/index.ts';
 import type { InjectedFault, VendorApp, VendorRuntime } from '../types.ts';
@@ -22,7 +22,12 @@ const catalogueKey = (id: string): number | undefined => {
   return digits === undefined ? undefined : Number(digits);
 };
 
-export function createSirsiDynixVendorApp(runtime: VendorRuntime, dialect: SirsiDynixDialect, demo: SirsiDynixDemo, ncip: SirsiDynixNcipSettings): VendorApp & { ws: SirsiDynixApp } {
+export function createSirsiDynixVendorApp(
+  runtime: VendorRuntime,
+  dialect: SirsiDynixDialect,
+  demo: SirsiDynixDemo,
+  ncip: SirsiDynixNcipSettings,
+): VendorApp & { ws: SirsiDynixApp } {
   const ws = createSirsiDynixApp(runtime, dialect, {
     clientIds: [demo.clientId],
     staff: [demo.staff],
@@ -39,7 +44,12 @@ export function createSirsiDynixVendorApp(runtime: VendorRuntime, dialect: Sirsi
       versions: demo.ncip.versions,
       // Both products identify users by their barcode (the user ID).
       userIdentifier: 'barcode',
-      temporaryItems: { library: demo.illLibrary, location: demo.illLocation, policy: demo.itemTypes.interlibraryLoan, libraryUseOnlyPolicy: demo.itemTypes.libraryUseOnly },
+      temporaryItems: {
+        library: demo.illLibrary,
+        location: demo.illLocation,
+        policy: demo.itemTypes.interlibraryLoan,
+        libraryUseOnlyPolicy: demo.itemTypes.libraryUseOnly,
+      },
       circulation: { library: demo.illLibrary },
       ids: { bib: catalogueKey },
     },

@@ -44,7 +44,16 @@ describe('Symphony catalogue writes', () => {
             fields: {
               callNumber: 'ILL 1',
               library: { resource: '/policy/library', key: 'SCI' },
-              itemList: [{ resource: '/catalog/item', fields: { barcode: 'AUTO', itemType: { resource: '/policy/itemType', key: 'BOOK' }, homeLocation: { resource: '/policy/location', key: 'STACKS' } } }],
+              itemList: [
+                {
+                  resource: '/catalog/item',
+                  fields: {
+                    barcode: 'AUTO',
+                    itemType: { resource: '/policy/itemType', key: 'BOOK' },
+                    homeLocation: { resource: '/policy/location', key: 'STACKS' },
+                  },
+                },
+              ],
             },
           },
         ],
@@ -77,11 +86,17 @@ describe('Symphony catalogue writes', () => {
         body: { resource: '/catalog/item', key: item.itemKey, fields: { currentLocation: { resource: '/policy/location', key } } },
       });
     const moved = await put('ILL');
-    expect(moved.body.fields).toEqual({ homeLocation: { resource: '/policy/location', key: 'STACKS' }, currentLocation: { resource: '/policy/location', key: 'ILL' } });
+    expect(moved.body.fields).toEqual({
+      homeLocation: { resource: '/policy/location', key: 'STACKS' },
+      currentLocation: { resource: '/policy/location', key: 'ILL' },
+    });
     expect((await put('STACKS')).body.fields.currentLocation.key).toBe('STACKS');
     expect((await put('CHECKEDOUT')).body.messageList[0].code).toBe('fieldNotEditable');
     expect((await put('NOWHERE')).body.messageList[0].code).toBe('invalidPolicyKey');
-    const home = await api.ws(`/catalog/item/key/${item.itemKey}`, { method: 'PUT', body: { resource: '/catalog/item', key: item.itemKey, fields: { homeLocation: { resource: '/policy/location', key: 'REF' } } } });
+    const home = await api.ws(`/catalog/item/key/${item.itemKey}`, {
+      method: 'PUT',
+      body: { resource: '/catalog/item', key: item.itemKey, fields: { homeLocation: { resource: '/policy/location', key: 'REF' } } },
+    });
     expect(home.body.messageList[0].code).toBe('fieldNotEditable');
   });
 
@@ -105,16 +120,40 @@ describe('Symphony holds', () => {
     await createTemporaryItem(api, '4712');
     const good = api.demo.patrons.good;
     const placed = await api.ws('/circulation/holdRecord/placeHold?includeFields=holdRecord{*}', {
-      body: { itemBarcode: '4712', patronBarcode: good.barcode, pickupLibrary: { resource: '/policy/library', key: 'SCI' }, holdType: 'COPY', holdRange: 'SYSTEM', recallStatus: 'STANDARD', comment: 'ILL 4712' },
+      body: {
+        itemBarcode: '4712',
+        patronBarcode: good.barcode,
+        pickupLibrary: { resource: '/policy/library', key: 'SCI' },
+        holdType: 'COPY',
+        holdRange: 'SYSTEM',
+        recallStatus: 'STANDARD',
+        comment: 'ILL 4712',
+      },
       headers: { 'SD-Working-LibraryID': 'MAIN' },
     });
     expect(placed.status).toBe(200);
-    expect(placed.body.holdRecord.fields).toMatchObject({ holdType: 'COPY', status: 'PLACED', pickupLibrary: { key: 'SCI' }, patron: { key: good.key }, comment: 'ILL 4712' });
+    expect(placed.body.holdRecord.fields).toMatchObject({
+      holdType: 'COPY',
+      status: 'PLACED',
+      pickupLibrary: { key: 'SCI' },
+      patron: { key: good.key },
+      comment: 'ILL 4712',
+    });
     const item = await api.ws('/catalog/item/barcode/4712?includeFields=holdRecordList{status,patron{barcode},pickupLibrary}');
     expect(item.body.fields.holdRecordList).toEqual([
-      { resource: '/circulation/holdRecord', key: placed.body.holdRecord.key, fields: { status: 'PLACED', patron: { resource: '/user/patron', key: good.key, fields: { barcode: good.barcode } }, pickupLibrary: { resource: '/policy/library', key: 'SCI' } } },
+      {
+        resource: '/circulation/holdRecord',
+        key: placed.body.holdRecord.key,
+        fields: {
+          status: 'PLACED',
+          patron: { resource: '/user/patron', key: good.key, fields: { barcode: good.barcode } },
+          pickupLibrary: { resource: '/policy/library', key: 'SCI' },
+        },
+      },
     ]);
-    const twice = await api.ws('/circulation/holdRecord/placeHold', { body: { itemBarcode: '4712', patronBarcode: good.barcode, pickupLibrary: { key: 'SCI' } } });
+    const twice = await api.ws('/circulation/holdRecord/placeHold', {
+      body: { itemBarcode: '4712', patronBarcode: good.barcode, pickupLibrary: { key: 'SCI' } },
+    });
     expect(twice.body.messageList[0].code).toBe('userAlreadyHasHold');
     const cancelled = await api.ws('/circulation/holdRecord/cancelHold?includeFields=holdRecord{status,inactiveReason}', {
       body: { holdRecord: { resource: '/circulation/holdRecord', key: placed.body.holdRecord.key } },
@@ -128,7 +167,12 @@ describe('Symphony holds', () => {
     const book = api.demo.lendableItems[2]!;
     const account = api.demo.institutionalPatrons.PARTNR;
     const title = await api.ws('/circulation/holdRecord/placeHold', {
-      body: { bib: { resource: '/catalog/bib', key: book.bibKey }, patronBarcode: account.barcode, pickupLibrary: { resource: '/policy/library', key: 'MAIN' }, holdType: 'TITLE' },
+      body: {
+        bib: { resource: '/catalog/bib', key: book.bibKey },
+        patronBarcode: account.barcode,
+        pickupLibrary: { resource: '/policy/library', key: 'MAIN' },
+        holdType: 'TITLE',
+      },
     });
     expect(title.body.holdRecord.fields).toMatchObject({ holdType: 'TITLE', item: { key: book.itemKey }, bib: { key: book.bibKey } });
     expect((await api.ws(`/circulation/holdRecord/key/${title.body.holdRecord.key}`, { method: 'DELETE' })).status).toBe(204);
@@ -170,31 +214,50 @@ describe('Symphony charges', () => {
       headers: { 'SD-Working-LibraryID': 'MAIN' },
     });
     expect(forced.status).toBe(200);
-    expect(forced.body.circRecord.fields).toMatchObject({ dueDate: '2025-04-16T23:59:00+00:00', library: { key: 'MAIN' }, item: { fields: { barcode: first!.barcode } }, renewalCount: 0 });
-    const byPolicy = await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: second!.barcode, patronBarcode: account.barcode }, headers: { 'SD-Working-LibraryID': 'SCI' } });
+    expect(forced.body.circRecord.fields).toMatchObject({
+      dueDate: '2025-04-16T23:59:00+00:00',
+      library: { key: 'MAIN' },
+      item: { fields: { barcode: first!.barcode } },
+      renewalCount: 0,
+    });
+    const byPolicy = await api.ws('/circulation/circRecord/checkOut', {
+      body: { itemBarcode: second!.barcode, patronBarcode: account.barcode },
+      headers: { 'SD-Working-LibraryID': 'SCI' },
+    });
     // ILLPARTNER accounts borrow for 42 days: 2025-04-23.
     expect(byPolicy.body.circRecord.fields).toMatchObject({ dueDate: '2025-04-23T23:59:00+00:00', library: { key: 'SCI' } });
     const again = await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: first!.barcode, patronBarcode: account.barcode } });
     expect(again.body.messageList[0].code).toBe('itemAlreadyCharged');
-    const past = await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: api.demo.lendableItems[4]!.barcode, patronBarcode: account.barcode, dueDate: '2020-01-01' } });
+    const past = await api.ws('/circulation/circRecord/checkOut', {
+      body: { itemBarcode: api.demo.lendableItems[4]!.barcode, patronBarcode: account.barcode, dueDate: '2020-01-01' },
+    });
     expect(past.body.messageList[0].code).toBe('invalidDueDate');
-    const badLibrary = await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: api.demo.lendableItems[4]!.barcode, patronBarcode: account.barcode }, headers: { 'SD-Working-LibraryID': 'NOPE' } });
+    const badLibrary = await api.ws('/circulation/circRecord/checkOut', {
+      body: { itemBarcode: api.demo.lendableItems[4]!.barcode, patronBarcode: account.barcode },
+      headers: { 'SD-Working-LibraryID': 'NOPE' },
+    });
     expect(badLibrary.body.messageList[0].code).toBe('invalidPolicyKey');
   });
 
   it('prompts CKOBLOCKS for a blocked user, USER_PRIVILEGE_OVRCD for an expired one, CIRC_NONCHARGEABLE_OVRCD for a non-circulating item', async () => {
     const api = sirsiSimulator('symphony');
     const items = api.demo.lendableItems;
-    const blocked = await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: items[5]!.barcode, patronBarcode: api.demo.patrons.blocked.barcode } });
+    const blocked = await api.ws('/circulation/circRecord/checkOut', {
+      body: { itemBarcode: items[5]!.barcode, patronBarcode: api.demo.patrons.blocked.barcode },
+    });
     expect(blocked.body.dataMap.promptType).toBe('CKOBLOCKS');
     const overridden = await api.ws('/circulation/circRecord/checkOut', {
       body: { itemBarcode: items[5]!.barcode, patronBarcode: api.demo.patrons.blocked.barcode },
       headers: override(api, 'CKOBLOCKS'),
     });
     expect(overridden.status).toBe(200);
-    const expired = await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: items[6]!.barcode, patronBarcode: api.demo.patrons.expired.barcode } });
+    const expired = await api.ws('/circulation/circRecord/checkOut', {
+      body: { itemBarcode: items[6]!.barcode, patronBarcode: api.demo.patrons.expired.barcode },
+    });
     expect(expired.body.dataMap.promptType).toBe('USER_PRIVILEGE_OVRCD');
-    const reference = await api.ws('/circulation/circRecord/checkOut', { body: { itemBarcode: api.demo.referenceItem.barcode, patronBarcode: api.demo.patrons.good.barcode } });
+    const reference = await api.ws('/circulation/circRecord/checkOut', {
+      body: { itemBarcode: api.demo.referenceItem.barcode, patronBarcode: api.demo.patrons.good.barcode },
+    });
     expect(reference.body.dataMap.promptType).toBe('CIRC_NONCHARGEABLE_OVRCD');
     // Several answers in one header, as clients accumulate them.
     const both = await api.ws('/circulation/circRecord/checkOut', {
@@ -213,16 +276,31 @@ describe('Symphony charges', () => {
       ['4713', 'MAIN'],
       ['4714', 'SCI'],
     ] as const) {
-      await api.ws('/circulation/holdRecord/placeHold', { body: { itemBarcode: barcode, patronBarcode: good.barcode, pickupLibrary: { resource: '/policy/library', key: pickup } } });
+      await api.ws('/circulation/holdRecord/placeHold', {
+        body: { itemBarcode: barcode, patronBarcode: good.barcode, pickupLibrary: { resource: '/policy/library', key: pickup } },
+      });
     }
-    const shelf = await api.ws('/circulation/circRecord/checkIn?includeFields=holdRecord{status},item{currentLocation}', { body: { itemBarcode: '4713' }, headers: { 'SD-Working-LibraryID': 'MAIN' } });
-    expect(shelf.body).toMatchObject({ currentStatus: 'ON_HOLD_SHELF', holdRecord: { fields: { status: 'BEING_HELD' } }, item: { fields: { currentLocation: { key: 'HOLDS' } } } });
+    const shelf = await api.ws('/circulation/circRecord/checkIn?includeFields=holdRecord{status},item{currentLocation}', {
+      body: { itemBarcode: '4713' },
+      headers: { 'SD-Working-LibraryID': 'MAIN' },
+    });
+    expect(shelf.body).toMatchObject({
+      currentStatus: 'ON_HOLD_SHELF',
+      holdRecord: { fields: { status: 'BEING_HELD' } },
+      item: { fields: { currentLocation: { key: 'HOLDS' } } },
+    });
     expect(shelf.body.secondaryAdvice).toEqual(['Hold pickup notice sent.']);
-    const transit = await api.ws('/circulation/circRecord/checkIn?includeFields=holdRecord{status}', { body: { itemBarcode: '4714' }, headers: { 'SD-Working-LibraryID': 'MAIN' } });
+    const transit = await api.ws('/circulation/circRecord/checkIn?includeFields=holdRecord{status}', {
+      body: { itemBarcode: '4714' },
+      headers: { 'SD-Working-LibraryID': 'MAIN' },
+    });
     expect(transit.body).toMatchObject({ currentStatus: 'IN_TRANSIT', holdRecord: { fields: { status: 'TRANSIT' } } });
     const item = await api.ws('/catalog/item/barcode/4714?includeFields=transit{destinationLibrary,holdRecord,transitReason}');
     expect(item.body.fields.transit.fields).toMatchObject({ destinationLibrary: { key: 'SCI' }, transitReason: 'HOLD' });
-    const received = await api.ws('/circulation/transit/untransit?includeFields=holdRecord{status}', { body: { itemBarcode: '4714' }, headers: { 'SD-Working-LibraryID': 'SCI' } });
+    const received = await api.ws('/circulation/transit/untransit?includeFields=holdRecord{status}', {
+      body: { itemBarcode: '4714' },
+      headers: { 'SD-Working-LibraryID': 'SCI' },
+    });
     expect(received.body).toMatchObject({ currentStatus: 'ON_HOLD_SHELF', holdRecord: { fields: { status: 'BEING_HELD' } } });
   });
 
@@ -247,7 +325,9 @@ describe('Symphony charges', () => {
     api.forgetSession(); // ten days idle: the session timed out
     const renewed = await api.ws('/circulation/circRecord/renew?includeFields=circRecord{dueDate,renewalCount}', { body: { itemBarcode: book.barcode } });
     expect(renewed.body.circRecord.fields).toEqual({ dueDate: '2025-04-19T23:59:00+00:00', renewalCount: 1 });
-    const set = await api.ws('/circulation/circRecord/renew?includeFields=circRecord{dueDate}', { body: { item: { resource: '/catalog/item', key: book.itemKey }, dueDate: '2025-05-02' } });
+    const set = await api.ws('/circulation/circRecord/renew?includeFields=circRecord{dueDate}', {
+      body: { item: { resource: '/catalog/item', key: book.itemKey }, dueDate: '2025-05-02' },
+    });
     expect(set.body.circRecord.fields.dueDate).toBe('2025-05-02T23:59:00+00:00');
     const notCharged = await api.ws('/circulation/circRecord/renew', { body: { itemBarcode: api.demo.lendableItems[8]!.barcode } });
     expect(notCharged.body.messageList[0].code).toBe('itemNotCharged');

@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseIncludeFields } from '../sirsidynix-ws/representation.ts';
-import { sirsiSimulator } from '../sirsidynix-ws/test-support.ts';
+import { type Loose, sirsiSimulator } from '../sirsidynix-ws/test-support.ts';
 
 describe('Symphony Web Services gateway', () => {
   it('needs x-sirs-clientID on every call, a known one, and a User-Agent', async () => {
     const api = sirsiSimulator('symphony');
     const login = { login: api.demo.staff.login, password: api.demo.staff.password };
-    const noClient = await api.raw('/user/staff/login', { method: 'POST', headers: { 'User-Agent': 't', 'Content-Type': 'application/json' }, body: JSON.stringify(login) });
+    const noClient = await api.raw('/user/staff/login', {
+      method: 'POST',
+      headers: { 'User-Agent': 't', 'Content-Type': 'application/json' },
+      body: JSON.stringify(login),
+    });
     expect(noClient.status).toBe(401);
-    expect((await noClient.json()).messageList[0].code).toBe('clientIDRequired');
+    expect(((await noClient.json()) as Loose).messageList[0].code).toBe('clientIDRequired');
     const unknown = await api.raw('/user/staff/login', {
       method: 'POST',
       headers: { 'User-Agent': 't', 'x-sirs-clientID': 'NOBODY', 'Content-Type': 'application/json' },
       body: JSON.stringify(login),
     });
-    expect((await unknown.json()).messageList[0].code).toBe('clientNotAuthorized');
+    expect(((await unknown.json()) as Loose).messageList[0].code).toBe('clientNotAuthorized');
     const noAgent = await api.raw('/user/staff/login', { method: 'POST', headers: { 'x-sirs-clientID': api.demo.clientId }, body: JSON.stringify(login) });
     expect(noAgent.status).toBe(403);
   });
@@ -74,7 +78,12 @@ describe('Symphony representations', () => {
     expect(v1.body.fields.privilegeExpiresDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const v2 = await api.ws(`/user/patron/key/${good.key}`, { version: 'v2' });
     expect(v2.headers.get('content-type')).toContain('application/vnd.sirsidynix.roa.resource.v2+json');
-    expect(v2.body).toMatchObject({ '@resource': '/user/patron', '@key': good.key, barcode: good.barcode, profile: { '@resource': '/policy/userProfile', '@key': 'UNDERGRAD' } });
+    expect(v2.body).toMatchObject({
+      '@resource': '/user/patron',
+      '@key': good.key,
+      barcode: good.barcode,
+      profile: { '@resource': '/policy/userProfile', '@key': 'UNDERGRAD' },
+    });
     expect(v2.body.fields).toBeUndefined();
   });
 
@@ -156,5 +165,17 @@ describe('Symphony patron lookups', () => {
     expect(other.status).toBe(403);
     const authenticate = await api.ws('/user/patron/authenticate', { body: { barcode: good.barcode, password: '0000' } });
     expect(authenticate.status).toBe(401);
+  });
+});
+
+describe('Symphony action answers', () => {
+  it('shapes an action answer with includeFields: a named record without braces is a stub, others are left out', async () => {
+    const api = sirsiSimulator('symphony');
+    const book = api.demo.lendableItems[9]!;
+    const body = { itemBarcode: book.barcode, patronBarcode: api.demo.patrons.good.barcode, pickupLibrary: { resource: '/policy/library', key: 'MAIN' } };
+    const stub = await api.ws('/circulation/holdRecord/placeHold?includeFields=holdRecord', { body });
+    expect(stub.body).toEqual({ holdRecord: { resource: '/circulation/holdRecord', key: expect.any(String) } });
+    const discharged = await api.ws('/circulation/circRecord/checkIn?includeFields=holdRecord{status}', { body: { itemBarcode: book.barcode } });
+    expect(Object.keys(discharged.body).sort()).toEqual(['currentStatus', 'holdRecord', 'primaryAdvice', 'secondaryAdvice', 'transit']);
   });
 });

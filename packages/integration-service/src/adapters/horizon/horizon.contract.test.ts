@@ -13,7 +13,8 @@ import { horizonNcipAdapter, horizonProduct, horizonRestAdapter, horizonWsPath }
  * naming every expanded field because Horizon's ROA ignores `{*}` inside a relation.
  */
 const horizon = demo.horizon;
-const wsSubject = async () => contractSubject('horizon', (context) => new SirsiDynixWsAdapter(horizonProduct, sirsiDynixOptions(wsConnection('horizon'), horizonWsPath), context));
+const wsSubject = async () =>
+  contractSubject('horizon', (context) => new SirsiDynixWsAdapter(horizonProduct, sirsiDynixOptions(wsConnection('horizon'), horizonWsPath), context));
 const ncipSubject = async () => contractSubject('horizon', (context) => horizonNcipAdapter.create(ncipConnection('horizon'), context));
 
 // Horizon: no bill creation over either protocol, no temporary locations (Tipasa's matrix).
@@ -25,7 +26,11 @@ describe('Horizon adapters: declared gaps and what differs from Symphony', () =>
   it('declares no temporary location and no fees, and refuses them as configuration errors', async () => {
     for (const subject of [await wsSubject(), await ncipSubject()]) {
       expect(subject.system.capabilities).toMatchObject({ fees: false, temporaryLocation: false, lendingHold: true, deleteTemporaryItem: true });
-      const move = await subject.system.moveToTemporaryLocation({ requestId: '1', itemBarcode: subject.fixture.lendableBarcodes[0] as string, location: 'ILL' });
+      const move = await subject.system.moveToTemporaryLocation({
+        requestId: '1',
+        itemBarcode: subject.fixture.lendableBarcodes[0] as string,
+        location: 'ILL',
+      });
       expect(move.kind).toBe('configuration-error');
       expect(await subject.probe.temporaryLocation(subject.fixture.lendableBarcodes[0] as string)).toBeUndefined();
     }
@@ -52,10 +57,23 @@ describe('Horizon adapters: declared gaps and what differs from Symphony', () =>
   });
 
   it('without Web Services, NCIP alone still changes a due date when the borrower is named', async () => {
-    const subject = contractSubject('horizon', (context) => new SirsiDynixNcipAdapter({ product: horizonProduct, profile: profiles.horizon, services: ['CheckOutItem', 'RenewItem', 'LookupItem'], wsPath: horizonWsPath }, { ...ncipConnection('horizon'), baseUrl: undefined, credentials: {} }, context));
+    const subject = contractSubject(
+      'horizon',
+      (context) =>
+        new SirsiDynixNcipAdapter(
+          { product: horizonProduct, profile: profiles.horizon, services: ['CheckOutItem', 'RenewItem', 'LookupItem'], wsPath: horizonWsPath },
+          { ...ncipConnection('horizon'), baseUrl: undefined, credentials: {} },
+          context,
+        ),
+    );
     const barcode = subject.fixture.lendableBarcodes[16] as string;
     await subject.system.checkOut({ requestId: '9400002', patronId: subject.fixture.accountId, itemBarcode: barcode, dueDate: '2025-04-16' });
-    const changed = await subject.system.updateDueDate({ requestId: '9400002', patronId: subject.fixture.accountId, itemBarcode: barcode, dueDate: '2025-04-30' });
+    const changed = await subject.system.updateDueDate({
+      requestId: '9400002',
+      patronId: subject.fixture.accountId,
+      itemBarcode: barcode,
+      dueDate: '2025-04-30',
+    });
     expect(changed.kind).toBe('done');
     expect((await subject.probe.loan(barcode))?.dueDate).toBe('2025-04-30');
     expect(subject.traffic.every((t) => t.url.endsWith('/ncip'))).toBe(true);

@@ -32,7 +32,12 @@ export const horizonProduct: SirsiDynixProduct = {
 
 export const horizonWsPath = '/hzws/v1';
 
-export const horizonNcipAdapter: AdapterDefinition = sirsiDynixNcipAdapter({ product: horizonProduct, profile: profiles.horizon, services: horizonNcipServices, wsPath: horizonWsPath });
+export const horizonNcipAdapter: AdapterDefinition = sirsiDynixNcipAdapter({
+  product: horizonProduct,
+  profile: profiles.horizon,
+  services: horizonNcipServices,
+  wsPath: horizonWsPath,
+});
 
 export const horizonRestAdapter: AdapterDefinition = {
   ils: 'horizon',

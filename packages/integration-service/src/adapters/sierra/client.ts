@@ -109,7 +109,8 @@ export class SierraClient {
     options: { query?: Record<string, string | number | undefined>; json?: unknown } = {},
   ): Promise<SierraReply> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const fresh = this.token && this.token.expiresAt > this.context.clock.now().getTime() ? { ok: true as const, value: this.token.value } : await this.fetchToken();
+      const fresh =
+        this.token && this.token.expiresAt > this.context.clock.now().getTime() ? { ok: true as const, value: this.token.value } : await this.fetchToken();
       if (!fresh.ok) return fresh.reply;
       const headers: Record<string, string> = { Authorization: `Bearer ${fresh.value}`, Accept: 'application/json' };
       if (options.json !== undefined) headers['Content-Type'] = 'application/json';
@@ -132,7 +133,8 @@ export class SierraClient {
   /** "Sierra 132/2 XCirc error : …" or "HTTP 502: …" for the history. */
   said(reply: SierraReply): string {
     const e = reply.error;
-    if (e) return `Sierra ${e.code}${e.specificCode ? `/${e.specificCode}` : ''} ${e.name}${e.description && e.description !== e.name ? `: ${e.description}` : ''}`;
+    if (e)
+      return `Sierra ${e.code}${e.specificCode ? `/${e.specificCode}` : ''} ${e.name}${e.description && e.description !== e.name ? `: ${e.description}` : ''}`;
     return `HTTP ${reply.status}${reply.text ? `: ${reply.text.slice(0, 200)}` : ''}`;
   }
 
@@ -163,4 +165,5 @@ export class SierraClient {
 }
 
 /** Sierra writes instants (`2025-04-09T23:59:00Z`) or days; we keep the day. */
-export const calendarDayOf = (value: unknown): string | undefined => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined);
+export const calendarDayOf = (value: unknown): string | undefined =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;

@@ -17,17 +17,22 @@ describe('Sierra and Millennium library configuration', () => {
     const sierra = await h.request('POST', '/v1/libraries', { key: h.adminKey, body: body(sierraDemoLibrary(demo.sierra, 'http://sierra.sim.test')) });
     expect(sierra.status).toBe(201);
     expect(sierra.body.capabilities).toMatchObject({ dueDateUpdate: 'renewal', temporaryLocation: true, fees: true, feesOnShipped: false });
-    const millennium = await h.request('POST', '/v1/libraries', { key: h.adminKey, body: body(millenniumDemoLibrary(demo.millennium, 'http://millennium.sim.test')) });
+    const millennium = await h.request('POST', '/v1/libraries', {
+      key: h.adminKey,
+      body: body(millenniumDemoLibrary(demo.millennium, 'http://millennium.sim.test')),
+    });
     expect(millennium.status).toBe(201);
     expect(millennium.body.capabilities).toMatchObject({ dueDateUpdate: 'renewal', temporaryLocation: false, fees: false, deleteTemporaryItem: true });
   });
 
-  it("refuses (400) a Sierra lending account named by anything but a barcode, and a missing default account", async () => {
+  it('refuses (400) a Sierra lending account named by anything but a barcode, and a missing default account', async () => {
     const h = await useHarness({ registry: defaultAdapterRegistry, noLibraries: true });
     const library = sierraDemoLibrary(demo.sierra, 'http://sierra.sim.test');
     const recordNumber = await h.request('POST', '/v1/libraries', {
       key: h.adminKey,
-      body: body(library, { settings: { lending: { ...library.settings.lending, borrowerIdentifiers: { map: { PARTNR: '.p1000012' }, defaultId: 'p1000013' } } } }),
+      body: body(library, {
+        settings: { lending: { ...library.settings.lending, borrowerIdentifiers: { map: { PARTNR: '.p1000012' }, defaultId: 'p1000013' } } },
+      }),
     });
     expect(recordNumber.status).toBe(400);
     expect(recordNumber.body.error.code).toBe('INVALID_INPUT');
@@ -40,7 +45,9 @@ describe('Sierra and Millennium library configuration', () => {
     });
     expect(noDefault.status).toBe(400);
     expect(noDefault.body.error.details).toEqual(
-      expect.arrayContaining([{ path: 'settings.lending.borrowerIdentifiers.defaultId', message: expect.stringContaining('barcode of the ILL institution account') }]),
+      expect.arrayContaining([
+        { path: 'settings.lending.borrowerIdentifiers.defaultId', message: expect.stringContaining('barcode of the ILL institution account') },
+      ]),
     );
   });
 
@@ -51,7 +58,9 @@ describe('Sierra and Millennium library configuration', () => {
       body: body(sierraDemoLibrary(demo.sierra, 'http://sierra.sim.test'), { connection: { credentials: {} } }),
     });
     expect(response.status).toBe(400);
-    expect(response.body.error.details).toEqual(expect.arrayContaining([{ path: 'connection.credentials', message: expect.stringContaining('client key and secret') }]));
+    expect(response.body.error.details).toEqual(
+      expect.arrayContaining([{ path: 'connection.credentials', message: expect.stringContaining('client key and secret') }]),
+    );
   });
 
   it('refuses (400) what Millennium cannot do: temporary locations, fees on shipped, a REST connection', async () => {
@@ -70,8 +79,13 @@ describe('Sierra and Millennium library configuration', () => {
     expect(settings.body.error.details.map((d: { path: string }) => d.path)).toEqual(
       expect.arrayContaining(['settings.lending.illTemporaryLocation', 'settings.borrowing.chargePatronOnShipped']),
     );
-    const rest = await h.request('POST', '/v1/libraries', { key: h.adminKey, body: body(library, { connection: { protocol: 'rest', baseUrl: 'http://millennium.sim.test' } }) });
+    const rest = await h.request('POST', '/v1/libraries', {
+      key: h.adminKey,
+      body: body(library, { connection: { protocol: 'rest', baseUrl: 'http://millennium.sim.test' } }),
+    });
     expect(rest.status).toBe(400);
-    expect(rest.body.error.details).toEqual(expect.arrayContaining([{ path: 'connection.protocol', message: expect.stringContaining('Millennium has no circulation REST API') }]));
+    expect(rest.body.error.details).toEqual(
+      expect.arrayContaining([{ path: 'connection.protocol', message: expect.stringContaining('Millennium has no circulation REST API') }]),
+    );
   });
 });

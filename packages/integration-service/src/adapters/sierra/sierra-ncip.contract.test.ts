@@ -84,13 +84,21 @@ describe('Sierra in NCIP mode: which protocol each step speaks', () => {
     });
     expect(outcome.kind).toBe('done');
     expect(traffic.map(kind)).toEqual(['NCIP AcceptItem']);
-    expect((await system.placeHold({ requestId: '9200002', patronId: fixture.patronId, itemBarcode: '9200002', pickupLocation: 'main', inLibraryUseOnly: false })).kind).toBe(
-      'already-done',
-    );
+    expect(
+      (await system.placeHold({ requestId: '9200002', patronId: fixture.patronId, itemBarcode: '9200002', pickupLocation: 'main', inLibraryUseOnly: false }))
+        .kind,
+    ).toBe('already-done');
   });
 
   it('needs the Sierra REST address and client credentials alongside NCIP (configuration time)', () => {
-    const problems = sierraNcipAdapter.checkConnection?.({ ils: 'sierra', protocol: 'ncip', ncipUrl: `${host}${sierra.ncipPath}`, ncip: { toAgencyId: 'X' }, credentials: {} }) ?? [];
+    const problems =
+      sierraNcipAdapter.checkConnection?.({
+        ils: 'sierra',
+        protocol: 'ncip',
+        ncipUrl: `${host}${sierra.ncipPath}`,
+        ncip: { toAgencyId: 'X' },
+        credentials: {},
+      }) ?? [];
     expect(problems.map((p) => p.path).sort()).toEqual(['connection.baseUrl', 'connection.credentials']);
     expect(sierraNcipAdapter.checkConnection?.(sierraNcipConnection)).toEqual([]);
   });

@@ -56,7 +56,10 @@ describe('Sierra REST adapter: what Sierra cannot do, said plainly', () => {
     const { system, fixture, probe } = await sierraSubject();
     const barcode = fixture.lendableBarcodes[10] as string;
     // ILLPARTNER accounts get 42 days: Wednesday 2025-04-23.
-    expect(await system.checkOut({ requestId: '9100001', patronId: fixture.accountId, itemBarcode: barcode })).toMatchObject({ kind: 'done', value: { dueDate: '2025-04-23' } });
+    expect(await system.checkOut({ requestId: '9100001', patronId: fixture.accountId, itemBarcode: barcode })).toMatchObject({
+      kind: 'done',
+      value: { dueDate: '2025-04-23' },
+    });
     expect(await probe.loan(barcode)).toEqual({ patronId: fixture.accountId, dueDate: '2025-04-23' });
   });
 
@@ -76,7 +79,11 @@ describe('Sierra REST adapter: what Sierra cannot do, said plainly', () => {
     const { system, fixture, probe, traffic } = await sierraSubject();
     const barcode = fixture.lendableBarcodes[11] as string;
     const outcome = await system.checkOut({ requestId: '9100002', patronId: fixture.accountId, itemBarcode: barcode, dueDate: '2025-04-11' });
-    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('due 2025-04-23'), suggestion: expect.stringContaining('2025-04-11') });
+    expect(outcome).toMatchObject({
+      kind: 'needs-staff',
+      reason: expect.stringContaining('due 2025-04-23'),
+      suggestion: expect.stringContaining('2025-04-11'),
+    });
     expect(await probe.loan(barcode)).toEqual({ patronId: fixture.accountId, dueDate: '2025-04-23' });
     const again = await system.checkOut({ requestId: '9100002', patronId: fixture.accountId, itemBarcode: barcode, dueDate: '2025-04-11' });
     expect(again.kind).toBe('needs-staff');
@@ -126,7 +133,13 @@ describe('Sierra REST adapter: what Sierra cannot do, said plainly', () => {
       location: fixture.illLocation,
       inLibraryUseOnly: false,
     });
-    const outcome = await system.placeHold({ requestId: '9100005', patronId: fixture.patronId, itemBarcode: 'CT-9100005', pickupLocation: 'main', inLibraryUseOnly: false });
+    const outcome = await system.placeHold({
+      requestId: '9100005',
+      patronId: fixture.patronId,
+      itemBarcode: 'CT-9100005',
+      pickupLocation: 'main',
+      inLibraryUseOnly: false,
+    });
     expect(outcome.kind).toBe('done');
     const holdId = outcome.kind === 'done' ? outcome.value.holdId : undefined;
     expect(holdId).toMatch(/^\d+$/);
@@ -144,7 +157,13 @@ describe('Sierra REST adapter: what Sierra cannot do, said plainly', () => {
       location: fixture.illLocation,
       inLibraryUseOnly: false,
     });
-    const outcome = await system.placeHold({ requestId: '9100006', patronId: fixture.blockedPatronId, itemBarcode: 'CT-9100006', pickupLocation: 'main', inLibraryUseOnly: false });
+    const outcome = await system.placeHold({
+      requestId: '9100006',
+      patronId: fixture.blockedPatronId,
+      itemBarcode: 'CT-9100006',
+      pickupLocation: 'main',
+      inLibraryUseOnly: false,
+    });
     expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('XCirc error') });
   });
 
@@ -179,8 +198,14 @@ describe('Sierra REST adapter: what Sierra cannot do, said plainly', () => {
 
   it('answers a refused client secret with a configuration error', async () => {
     const { context } = sierraSim();
-    const system = new SierraRestAdapter({ baseUrl: `${host}/iii/sierra-api/v6`, clientKey: sierra.clientKey, clientSecret: 'wrong' }, context as AdapterContext);
-    expect(await system.lookupPatron({ patronId: sierra.patrons.good.barcode })).toMatchObject({ kind: 'configuration-error', reason: expect.stringContaining('123') });
+    const system = new SierraRestAdapter(
+      { baseUrl: `${host}/iii/sierra-api/v6`, clientKey: sierra.clientKey, clientSecret: 'wrong' },
+      context as AdapterContext,
+    );
+    expect(await system.lookupPatron({ patronId: sierra.patrons.good.barcode })).toMatchObject({
+      kind: 'configuration-error',
+      reason: expect.stringContaining('123'),
+    });
   });
 
   it('refuses a lending hold as a configuration error, never a fake success', async () => {

@@ -104,7 +104,8 @@ export class SierraRestAdapter implements CirculationSystem {
     const reply = await this.sierra.call('GET', '/patrons/find', { query: { varFieldTag: 'b', varFieldContent: barcode, fields } });
     if (reply.status === 200) return { found: true, value: reply.body as Record<string, unknown> };
     if (reply.error?.code === recordNotFound) return { found: false };
-    if (reply.error?.code === multipleRecords) return { failed: needsStaff(`several Sierra patrons have barcode ${barcode}; ${what} needs a unique one`) as FailedOutcome };
+    if (reply.error?.code === multipleRecords)
+      return { failed: needsStaff(`several Sierra patrons have barcode ${barcode}; ${what} needs a unique one`) as FailedOutcome };
     return { failed: this.sierra.failure(reply, what) };
   }
 
@@ -174,7 +175,8 @@ export class SierraRestAdapter implements CirculationSystem {
       json: { titles: [input.title], ...(input.author ? { authors: [input.author] } : {}), fixedFields: { '31': { label: 'BCODE3', value: 'n' } } },
     });
     const bibId = idOfLink((bib.body as { link?: string } | undefined)?.link);
-    if (bib.status !== 200 || !bibId) return bib.status === 200 ? needsStaff(`Sierra created a bib for ${input.barcode} but returned no link`) : this.sierra.failure(bib, what);
+    if (bib.status !== 200 || !bibId)
+      return bib.status === 200 ? needsStaff(`Sierra created a bib for ${input.barcode} but returned no link`) : this.sierra.failure(bib, what);
 
     const itemType = input.itemPolicy !== undefined && /^\d+$/.test(input.itemPolicy) ? Number(input.itemPolicy) : undefined;
     const notes = [
@@ -301,12 +303,16 @@ export class SierraRestAdapter implements CirculationSystem {
       if (idOfLink(current.value.patron) !== patron.id) return needsStaff(`item ${input.itemBarcode} is already on loan to another patron`);
       const dueDate = calendarDayOf(current.value.dueDate);
       const loanId = idOfLink(current.value.id);
-      return this.dueDateMismatch(input.itemBarcode, dueDate, input.dueDate, 'has') ?? alreadyDone('the item was already on loan to this account', { loanId, dueDate }, loanId);
+      return (
+        this.dueDateMismatch(input.itemBarcode, dueDate, input.dueDate, 'has') ??
+        alreadyDone('the item was already on loan to this account', { loanId, dueDate }, loanId)
+      );
     }
 
     const reply = await this.sierra.call('POST', '/patrons/checkout', { json: { patronBarcode: input.patronId, itemBarcode: input.itemBarcode } });
     const loanId = idOfLink((reply.body as { link?: string } | undefined)?.link);
-    if (reply.status !== 200 || !loanId) return reply.status === 200 ? needsStaff(`Sierra checked ${input.itemBarcode} out but returned no link`) : this.sierra.failure(reply, what);
+    if (reply.status !== 200 || !loanId)
+      return reply.status === 200 ? needsStaff(`Sierra checked ${input.itemBarcode} out but returned no link`) : this.sierra.failure(reply, what);
     const loan = await this.sierra.call('GET', `/patrons/checkouts/${loanId}`, { query: { fields: 'id,dueDate' } });
     if (loan.status !== 200) return this.sierra.failure(loan, what);
     const dueDate = calendarDayOf((loan.body as SierraCheckout).dueDate);
@@ -357,7 +363,8 @@ export class SierraRestAdapter implements CirculationSystem {
     if ('failed' in item) return item.failed;
     if (!item.found || !item.value.id) return alreadyDone('no item with this barcode in Sierra', {});
     // A real item that happens to carry this barcode is never deleted.
-    if (!isOurs(item.value, input.requestId)) return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
+    if (!isOurs(item.value, input.requestId))
+      return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
     if (item.value.status?.duedate) return needsStaff(`temporary item ${input.itemBarcode} is still checked out in Sierra; check it in before deleting it`);
     // A hold never picked up would block the delete: it ends with the loan.
     if ((item.value.holdCount ?? 0) > 0) {

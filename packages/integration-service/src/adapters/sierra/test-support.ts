@@ -52,7 +52,8 @@ export function sierraRestProbe(sim: Simulator) {
   };
   // biome-ignore lint/suspicious/noExplicitAny: Sierra bodies are asserted field by field
   const call = async (method: string, path: string): Promise<{ status: number; body: any }> => {
-    const send = async () => sim.app.request(`${host}/iii/sierra-api/v6${path}`, { method, headers: { authorization: `Bearer ${token ?? (await authorize())}` } });
+    const send = async () =>
+      sim.app.request(`${host}/iii/sierra-api/v6${path}`, { method, headers: { authorization: `Bearer ${token ?? (await authorize())}` } });
     let response = await send();
     if (response.status === 401) {
       // Tokens live an hour of the simulator's clock, which tests move: ask again, as any client does.
@@ -69,7 +70,9 @@ export function sierraRestProbe(sim: Simulator) {
     return found.body?.entries?.[0];
   };
   const barcodeOf = async (patronLink: string) => (await get(`/patrons/${last(patronLink)}?fields=barcodes`)).body.barcodes?.[0];
-  const knownHome = new Map([...sierra.lendableItems, sierra.referenceItem, sierra.libraryUseOnlyItem, sierra.checkedOutItem].map((i) => [i.barcode, i.location]));
+  const knownHome = new Map(
+    [...sierra.lendableItems, sierra.referenceItem, sierra.libraryUseOnlyItem, sierra.checkedOutItem].map((i) => [i.barcode, i.location]),
+  );
 
   const probe: ContractProbe = {
     countItems: async (barcode) => (await get(`/items?barcode=${encodeURIComponent(barcode)}`)).body.total,
@@ -87,7 +90,12 @@ export function sierraRestProbe(sim: Simulator) {
       if (!found) return [];
       const all = await get('/patrons/holds?limit=2000');
       const mine = all.body.entries.filter((h: { record: string }) => last(h.record) === found.id);
-      return Promise.all(mine.map(async (h: { patron: string; pickupLocation: { code: string } }) => ({ patronId: await barcodeOf(h.patron), pickupLocation: h.pickupLocation.code })));
+      return Promise.all(
+        mine.map(async (h: { patron: string; pickupLocation: { code: string } }) => ({
+          patronId: await barcodeOf(h.patron),
+          pickupLocation: h.pickupLocation.code,
+        })),
+      );
     },
     loan: async (barcode) => {
       const found = await item(barcode);

@@ -21,7 +21,17 @@ import {
   type TemporaryItemInput,
 } from '@bookstrap/core';
 import type { AdapterContext } from '../types.ts';
-import { asRecord, dayOf, type FailedOutcome, keyOf, recordList, SirsiDynixClient, type SirsiDynixConnectionOptions, type SirsiRecord, wireDueDate } from './client.ts';
+import {
+  asRecord,
+  dayOf,
+  type FailedOutcome,
+  keyOf,
+  recordList,
+  SirsiDynixClient,
+  type SirsiDynixConnectionOptions,
+  type SirsiRecord,
+  wireDueDate,
+} from './client.ts';
 
 /**
  * A SirsiDynix ILS through its Web Services (Symphony ILSWS or Horizon ROA). What differs
@@ -57,7 +67,10 @@ type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedO
 
 /** Notes of an item as `{type, data}` from `customInformation{itemExtendedInformation,data}`. */
 function notesOf(item: SirsiRecord): { type: string; data: string }[] {
-  return recordList(item.fields.customInformation).map((entry) => ({ type: keyOf(entry.fields.itemExtendedInformation) ?? '', data: String(entry.fields.data ?? '') }));
+  return recordList(item.fields.customInformation).map((entry) => ({
+    type: keyOf(entry.fields.itemExtendedInformation) ?? '',
+    data: String(entry.fields.data ?? ''),
+  }));
 }
 
 /** Fields every item read asks for, each relation expanded by name (Horizon ignores `{*}`). */
@@ -102,7 +115,9 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const reply = await this.client.call('GET', `/catalog/item/barcode/${encodeURIComponent(barcode)}`, { query: { includeFields: itemFields } });
     if (reply.status === 200) {
       const record = asRecord(reply.body);
-      return record ? { found: true, value: record } : { failed: needsStaff(`the ILS answered ${what} with something that is not an item record`) as FailedOutcome };
+      return record
+        ? { found: true, value: record }
+        : { failed: needsStaff(`the ILS answered ${what} with something that is not an item record`) as FailedOutcome };
     }
     if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) return { found: false };
     return { failed: this.client.failure(reply, what) };
@@ -127,7 +142,9 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
   // ---- patrons ---------------------------------------------------------------------------------
 
   async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
-    const fields = ['barcode', 'displayName', 'privilegeExpiresDate', 'blockList{block,comment,owed}', ...(this.product.standing ? ['standing'] : [])].join(',');
+    const fields = ['barcode', 'displayName', 'privilegeExpiresDate', 'blockList{block,comment,owed}', ...(this.product.standing ? ['standing'] : [])].join(
+      ',',
+    );
     const reply = await this.client.call('GET', `/user/patron/barcode/${encodeURIComponent(input.patronId)}`, { query: { includeFields: fields } });
     if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) {
       return needsStaff(`invalid patron id — ${this.product.name} has no user with the ID ${input.patronId}`);
@@ -138,7 +155,8 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const standing = keyOf(patron.fields.standing);
     const expiryDate = typeof patron.fields.privilegeExpiresDate === 'string' ? patron.fields.privilegeExpiresDate : undefined;
     const barred = standing !== undefined && standing !== 'OK';
-    const status: PatronSummary['status'] = expiryDate !== undefined && expiryDate < this.today() ? 'expired' : barred || blocks.length > 0 ? 'blocked' : 'active';
+    const status: PatronSummary['status'] =
+      expiryDate !== undefined && expiryDate < this.today() ? 'expired' : barred || blocks.length > 0 ? 'blocked' : 'active';
     return done({
       patronId: input.patronId,
       name: typeof patron.fields.displayName === 'string' ? patron.fields.displayName : undefined,
@@ -161,7 +179,10 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       }
       // Never overwrite: the barcode belongs to another item. Suggest the first free variant.
       const suggestion = await this.freeBarcodeLike(input.barcode);
-      return needsStaff(`barcode ${input.barcode} is already used by another item in ${this.product.name}`, suggestion ? `use barcode ${suggestion}` : undefined);
+      return needsStaff(
+        `barcode ${input.barcode} is already used by another item in ${this.product.name}`,
+        suggestion ? `use barcode ${suggestion}` : undefined,
+      );
     }
     const note = (type: 'STAFF' | 'CIRCNOTE' | 'PUBLIC', data: string) => ({
       '@resource': '/catalog/item/customInformation',
@@ -259,7 +280,9 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
   }
 
   async chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
-    return configurationError(`${this.product.name} Web Services document no way to create a bill (${input.feeType} for patron ${input.patronId}); charge it in the ILS`);
+    return configurationError(
+      `${this.product.name} Web Services document no way to create a bill (${input.feeType} for patron ${input.patronId}); charge it in the ILS`,
+    );
   }
 
   // ---- loans -----------------------------------------------------------------------------------
@@ -310,7 +333,11 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone(`the item is no longer in ${this.product.name}`, {});
     if (!this.charge(item.value)) return alreadyDone('not charged', { currentLocation: keyOf(item.value.fields.currentLocation) });
-    const reply = await this.client.call('POST', '/circulation/circRecord/checkIn', { query: { includeFields: 'item{currentLocation}' }, workingLibrary: true, json: { itemBarcode: input.itemBarcode } });
+    const reply = await this.client.call('POST', '/circulation/circRecord/checkIn', {
+      query: { includeFields: 'item{currentLocation}' },
+      workingLibrary: true,
+      json: { itemBarcode: input.itemBarcode },
+    });
     if (reply.status !== 200) return this.client.failure(reply, what);
     const body = (reply.body ?? {}) as { currentStatus?: string; primaryAdvice?: string };
     return done({ ...(body.currentStatus ? { currentStatus: body.currentStatus } : {}), ...(body.primaryAdvice ? { advice: body.primaryAdvice } : {}) });
@@ -322,7 +349,8 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone(`no item with this barcode in ${this.product.name}`, {});
     // A real item that happens to carry this barcode is never deleted.
-    if (!this.isOurs(item.value, input.requestId)) return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
+    if (!this.isOurs(item.value, input.requestId))
+      return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
     if (this.charge(item.value)) return needsStaff(`temporary item ${input.itemBarcode} is still charged; check it in before it is deleted`);
     // A hold still waiting (library use only) would block the removal: it goes with the item.
     for (const hold of this.activeHolds(item.value)) {
@@ -339,7 +367,8 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
   }
 
   async moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
-    if (!this.capabilities.temporaryLocation) return configurationError(`${this.product.name} Web Services cannot move items to a temporary location; turn the setting off`);
+    if (!this.capabilities.temporaryLocation)
+      return configurationError(`${this.product.name} Web Services cannot move items to a temporary location; turn the setting off`);
     const what = `moving ${input.itemBarcode} to temporary location ${input.location}`;
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
@@ -372,7 +401,13 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
 
   async placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     if (!input.itemBarcode) return needsStaff(`a lending hold on "${input.title}" needs the requested item's barcode`);
-    return this.hold(input.itemBarcode, input.patronId, input.pickupLocation ?? this.library, `ILL lending ${input.requestId}`, `placing a hold on the requested item ${input.itemBarcode} for ${input.patronId}`);
+    return this.hold(
+      input.itemBarcode,
+      input.patronId,
+      input.pickupLocation ?? this.library,
+      `ILL lending ${input.requestId}`,
+      `placing a hold on the requested item ${input.itemBarcode} for ${input.patronId}`,
+    );
   }
 
   /** Recovery without the strap: temporary items (ILL location) of titles containing the words. */
@@ -380,7 +415,12 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const words = query.title.replace(/[^\p{L}\p{N} ]+/gu, ' ').trim();
     if (words === '') return [];
     const reply = await this.client.call('GET', '/catalog/bib/search', {
-      query: { q: `TITLE:${words}`, rw: '1', ct: '50', includeFields: 'title,callList{itemList{barcode,homeLocation,customInformation{itemExtendedInformation,data}}}' },
+      query: {
+        q: `TITLE:${words}`,
+        rw: '1',
+        ct: '50',
+        includeFields: 'title,callList{itemList{barcode,homeLocation,customInformation{itemExtendedInformation,data}}}',
+      },
     });
     if (reply.status !== 200) return [];
     const found: TemporaryItemFound[] = [];
@@ -390,7 +430,12 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
           const notes = notesOf(item);
           const marker = notes.map((note) => /\bILL request (\S+)/.exec(note.data)?.[1]).find(Boolean);
           if (!marker) continue;
-          found.push({ barcode: String(item.fields.barcode ?? ''), title: String(bib.fields.title ?? ''), note: notes.find((n) => n.type === 'CIRCNOTE')?.data, requestId: marker });
+          found.push({
+            barcode: String(item.fields.barcode ?? ''),
+            title: String(bib.fields.title ?? ''),
+            note: notes.find((n) => n.type === 'CIRCNOTE')?.data,
+            requestId: marker,
+          });
         }
       }
     }
@@ -418,9 +463,12 @@ export function sirsiDynixConnectionProblems(connection: Connection, product: st
   const problems: SettingsProblem[] = [];
   const c = connection.credentials;
   if (!connection.baseUrl) problems.push({ path: 'connection.baseUrl', message: `${product} Web Services need the webapp URL (e.g. https://host/symws)` });
-  if (!c.clientId) problems.push({ path: 'connection.credentials.clientId', message: `${product} Web Services need the x-sirs-clientID configured for Bookstrap` });
-  if (!c.username || !c.password) problems.push({ path: 'connection.credentials', message: `${product} Web Services need a staff login (username) and password` });
-  if (!connection.library) problems.push({ path: 'connection.library', message: `${product} Web Services need the library Bookstrap works in (SD-Working-LibraryID)` });
+  if (!c.clientId)
+    problems.push({ path: 'connection.credentials.clientId', message: `${product} Web Services need the x-sirs-clientID configured for Bookstrap` });
+  if (!c.username || !c.password)
+    problems.push({ path: 'connection.credentials', message: `${product} Web Services need a staff login (username) and password` });
+  if (!connection.library)
+    problems.push({ path: 'connection.library', message: `${product} Web Services need the library Bookstrap works in (SD-Working-LibraryID)` });
   if ((connection.overridePrompts ?? []).length > 0 && !c.overrideCode) {
     problems.push({ path: 'connection.credentials.overrideCode', message: 'overridePrompts needs the override code to answer them with' });
   }

@@ -91,7 +91,10 @@ export class SirsiDynixClient {
         context.record({
           ...exchange,
           requestHeaders: Object.fromEntries(
-            Object.entries(exchange.requestHeaders ?? {}).map(([name, value]) => [name, name.toLowerCase() === 'sd-prompt-return' ? value.replace(/\/[^;,]*/g, '/****') : value]),
+            Object.entries(exchange.requestHeaders ?? {}).map(([name, value]) => [
+              name,
+              name.toLowerCase() === 'sd-prompt-return' ? value.replace(/\/[^;,]*/g, '/****') : value,
+            ]),
           ),
         }),
     };
@@ -174,7 +177,17 @@ export class SirsiDynixClient {
    */
   failure(reply: SirsiReply, what: string): FailedOutcome {
     const first = reply.messages[0];
-    const said = first ? `${first.code}: ${first.message}` : `HTTP ${reply.status}${reply.text ? `: ${reply.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160)}` : ''}`;
+    const said = first
+      ? `${first.code}: ${first.message}`
+      : `HTTP ${reply.status}${
+          reply.text
+            ? `: ${reply.text
+                .replace(/<[^>]+>/g, ' ')
+                .replace(/\s+/g, ' ')
+                .trim()
+                .slice(0, 160)}`
+            : ''
+        }`;
     if (reply.prompt) {
       const allowed = this.options.overridePrompts.includes(reply.prompt.promptType);
       const why = allowed ? 'the override code was not accepted' : "the library's settings do not let Bookstrap override it";
@@ -189,7 +202,9 @@ export class SirsiDynixClient {
     }
     const configuration = ['clientIDRequired', 'clientNotAuthorized', 'unableToLogin', 'forbidden', 'sessionTokenRequired', 'sessionTimedOut'];
     if (reply.status === 401 || reply.status === 403 || (first && configuration.includes(first.code))) {
-      return configurationError(`the ILS refused Bookstrap's Web Services credentials while ${what} (${said}); check the client id and staff login`) as FailedOutcome;
+      return configurationError(
+        `the ILS refused Bookstrap's Web Services credentials while ${what} (${said}); check the client id and staff login`,
+      ) as FailedOutcome;
     }
     if (reply.status === 404 && (!first || first.code === 'notFound')) {
       return configurationError(`no Web Services resource while ${what} (${said}); check the base URL`) as FailedOutcome;

@@ -61,7 +61,10 @@ export class SirsiDynixNcipAdapter implements CirculationSystem {
     // NCIP FromAgencyAuthentication.
     if (connection.credentials.username) delete options.header.fromAgencyAuthentication;
     this.ncip = new NcipAdapter(options, context);
-    this.ws = connection.baseUrl && connection.credentials.clientId ? new SirsiDynixWsAdapter(setup.product, sirsiDynixOptions(connection, setup.wsPath), context) : undefined;
+    this.ws =
+      connection.baseUrl && connection.credentials.clientId
+        ? new SirsiDynixWsAdapter(setup.product, sirsiDynixOptions(connection, setup.wsPath), context)
+        : undefined;
   }
 
   lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {

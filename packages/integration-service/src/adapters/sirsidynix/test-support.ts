@@ -44,7 +44,12 @@ export function wsConnection(product: Product, extra: Partial<Connection> = {}):
 /** The default set-up: NCIP 1.0 to the product's responder, Web Services for what NCIP lacks. */
 export function ncipConnection(product: Product): Connection {
   const d = demo[product];
-  return { ...wsConnection(product), protocol: 'ncip', ncipUrl: `${hostOf(product)}${d.ncip.path}`, ncip: { toAgencyId: d.ncip.agencyId, fromAgencyId: 'TULSA' } };
+  return {
+    ...wsConnection(product),
+    protocol: 'ncip',
+    ncipUrl: `${hostOf(product)}${d.ncip.path}`,
+    ncip: { toAgencyId: d.ncip.agencyId, fromAgencyId: 'TULSA' },
+  };
 }
 
 /**
@@ -58,18 +63,27 @@ export function wsProbe(sim: Simulator, product: Product) {
   let token: string | undefined;
   const session = async () => {
     if (!token) {
-      const login = await sim.app.request(`${base}/user/staff/login`, { method: 'POST', headers, body: JSON.stringify({ login: d.staff.login, password: d.staff.password }) });
+      const login = await sim.app.request(`${base}/user/staff/login`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ login: d.staff.login, password: d.staff.password }),
+      });
       token = ((await login.json()) as { sessionToken: string }).sessionToken;
     }
     return { ...headers, 'x-sirs-sessionToken': token };
   };
   // biome-ignore lint/suspicious/noExplicitAny: Web Services bodies are read field by field
   const ws = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
-    const response = await sim.app.request(`${base}${path}`, { method, headers: { ...(await session()), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await sim.app.request(`${base}${path}`, {
+      method,
+      headers: { ...(await session()), ...extra },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   };
-  const fields = 'barcode,homeLocation,currentLocation,customInformation{itemExtendedInformation,data},holdRecordList{status,patron{barcode},pickupLibrary},circRecord{dueDate,patron{barcode}}';
+  const fields =
+    'barcode,homeLocation,currentLocation,customInformation{itemExtendedInformation,data},holdRecordList{status,patron{barcode},pickupLibrary},circRecord{dueDate,patron{barcode}}';
   const item = async (barcode: string) => {
     const found = await ws('GET', `/catalog/item/barcode/${encodeURIComponent(barcode)}?includeFields=${fields}`);
     return found.status === 200 ? found.body.fields : undefined;
@@ -84,11 +98,13 @@ export function wsProbe(sim: Simulator, product: Product) {
     itemLocation: async (barcode) => (await item(barcode))?.homeLocation.key,
     holds: async (barcode) => {
       const found = await item(barcode);
-      return (found?.holdRecordList ?? [])
-        // biome-ignore lint/suspicious/noExplicitAny: see above
-        .filter((hold: any) => ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(hold.fields.status))
-        // biome-ignore lint/suspicious/noExplicitAny: see above
-        .map((hold: any) => ({ patronId: hold.fields.patron.fields.barcode, pickupLocation: hold.fields.pickupLibrary.key }));
+      return (
+        (found?.holdRecordList ?? [])
+          // biome-ignore lint/suspicious/noExplicitAny: see above
+          .filter((hold: any) => ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(hold.fields.status))
+          // biome-ignore lint/suspicious/noExplicitAny: see above
+          .map((hold: any) => ({ patronId: hold.fields.patron.fields.barcode, pickupLocation: hold.fields.pickupLibrary.key }))
+      );
     },
     loan: async (barcode) => {
       const circ = (await item(barcode))?.circRecord;
@@ -96,11 +112,13 @@ export function wsProbe(sim: Simulator, product: Product) {
     },
     fees: async (patronId) => {
       const patron = await ws('GET', `/user/patron/barcode/${encodeURIComponent(patronId)}?includeFields=blockList{block,amount,comment}`);
-      return (patron.body.fields?.blockList ?? [])
-        // biome-ignore lint/suspicious/noExplicitAny: see above
-        .filter((block: any) => Number(block.fields.amount.amount) > 0)
-        // biome-ignore lint/suspicious/noExplicitAny: see above
-        .map((block: any) => ({ amount: Number(block.fields.amount.amount), feeType: block.fields.block.key, comment: block.fields.comment }));
+      return (
+        (patron.body.fields?.blockList ?? [])
+          // biome-ignore lint/suspicious/noExplicitAny: see above
+          .filter((block: any) => Number(block.fields.amount.amount) > 0)
+          // biome-ignore lint/suspicious/noExplicitAny: see above
+          .map((block: any) => ({ amount: Number(block.fields.amount.amount), feeType: block.fields.block.key, comment: block.fields.comment }))
+      );
     },
     temporaryLocation: async (barcode) => {
       const found = await item(barcode);
@@ -136,7 +154,10 @@ export function contractFixture(product: Product): ContractFixture {
   };
 }
 
-export function contractSubject(product: Product, system: (context: AdapterContext) => ContractSubject['system']): ContractSubject & { traffic: Recorded[]; sim: Simulator } {
+export function contractSubject(
+  product: Product,
+  system: (context: AdapterContext) => ContractSubject['system'],
+): ContractSubject & { traffic: Recorded[]; sim: Simulator } {
   const { sim, context, traffic } = sirsiSim(product);
   const ws = wsProbe(sim, product);
   return {

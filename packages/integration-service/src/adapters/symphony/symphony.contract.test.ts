@@ -12,7 +12,8 @@ import { symphonyNcipAdapter, symphonyNcipSetup, symphonyProduct, symphonyRestAd
  * Symphony Web Services only.
  */
 const symphony = demo.symphony;
-const wsSubject = async () => contractSubject('symphony', (context) => new SirsiDynixWsAdapter(symphonyProduct, sirsiDynixOptions(wsConnection('symphony'), symphonyWsPath), context));
+const wsSubject = async () =>
+  contractSubject('symphony', (context) => new SirsiDynixWsAdapter(symphonyProduct, sirsiDynixOptions(wsConnection('symphony'), symphonyWsPath), context));
 const ncipSubject = async () => contractSubject('symphony', (context) => new SirsiDynixNcipAdapter(symphonyNcipSetup, ncipConnection('symphony'), context));
 
 // Symphony Web Services document no bill creation, and its NCIP server no fiscal messages.
@@ -35,7 +36,10 @@ describe('Symphony adapters: declared gaps, prompts and sessions', () => {
     const blocked = symphony.patrons.blocked.barcode;
     const item = subject.fixture.lendableBarcodes[11] as string;
     const outcome = await subject.system.checkOut({ requestId: '9300001', patronId: blocked, itemBarcode: item });
-    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringMatching(/^needs staff: User .* has blocks: Owes the library money\. .*CKOBLOCKS/) });
+    expect(outcome).toMatchObject({
+      kind: 'needs-staff',
+      reason: expect.stringMatching(/^needs staff: User .* has blocks: Owes the library money\. .*CKOBLOCKS/),
+    });
     expect(await subject.probe.loan(item)).toBeNull();
     const hold = await subject.system.placeLendingHold({ requestId: '9300002', itemBarcode: item, title: 'x', patronId: blocked });
     expect(hold).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('CKOBLOCKS') });
@@ -47,7 +51,13 @@ describe('Symphony adapters: declared gaps, prompts and sessions', () => {
       (context) =>
         new SirsiDynixWsAdapter(
           symphonyProduct,
-          sirsiDynixOptions(wsConnection('symphony', { overridePrompts: ['CKOBLOCKS'], credentials: { ...wsConnection('symphony').credentials, overrideCode: symphony.overrideCode } }), symphonyWsPath),
+          sirsiDynixOptions(
+            wsConnection('symphony', {
+              overridePrompts: ['CKOBLOCKS'],
+              credentials: { ...wsConnection('symphony').credentials, overrideCode: symphony.overrideCode },
+            }),
+            symphonyWsPath,
+          ),
           context,
         ),
     );
@@ -60,7 +70,11 @@ describe('Symphony adapters: declared gaps, prompts and sessions', () => {
     expect(retried?.requestHeaders?.['SD-Prompt-Return']).toBe('CKOBLOCKS/****');
     expect(JSON.stringify(subject.traffic)).not.toContain(symphony.overrideCode);
     // An expired account raises another prompt the library did not list: staff decide.
-    const expired = await subject.system.checkOut({ requestId: '9300004', patronId: symphony.patrons.expired.barcode, itemBarcode: subject.fixture.lendableBarcodes[13] as string });
+    const expired = await subject.system.checkOut({
+      requestId: '9300004',
+      patronId: symphony.patrons.expired.barcode,
+      itemBarcode: subject.fixture.lendableBarcodes[13] as string,
+    });
     expect(expired).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('USER_PRIVILEGE_OVRCD') });
   });
 
@@ -82,7 +96,10 @@ describe('Symphony adapters: declared gaps, prompts and sessions', () => {
       { clientId: 'WRONG', username: symphony.staff.login, password: symphony.staff.password },
       { clientId: symphony.clientId, username: symphony.staff.login, password: 'wrong' },
     ]) {
-      const subject = contractSubject('symphony', (context) => new SirsiDynixWsAdapter(symphonyProduct, sirsiDynixOptions(wsConnection('symphony', { credentials }), symphonyWsPath), context));
+      const subject = contractSubject(
+        'symphony',
+        (context) => new SirsiDynixWsAdapter(symphonyProduct, sirsiDynixOptions(wsConnection('symphony', { credentials }), symphonyWsPath), context),
+      );
       const outcome = await subject.system.lookupPatron({ patronId: subject.fixture.patronId });
       expect(outcome).toMatchObject({ kind: 'configuration-error', reason: expect.stringContaining('credentials') });
     }
@@ -104,8 +121,15 @@ describe('Symphony adapters: declared gaps, prompts and sessions', () => {
   });
 
   it('in NCIP mode without Web Services, a temporary location is a configuration error naming what is missing', async () => {
-    const subject = contractSubject('symphony', (context) => new SirsiDynixNcipAdapter(symphonyNcipSetup, { ...ncipConnection('symphony'), baseUrl: undefined, credentials: {} }, context));
-    const outcome = await subject.system.moveToTemporaryLocation({ requestId: '1', itemBarcode: subject.fixture.lendableBarcodes[0] as string, location: 'ILL' });
+    const subject = contractSubject(
+      'symphony',
+      (context) => new SirsiDynixNcipAdapter(symphonyNcipSetup, { ...ncipConnection('symphony'), baseUrl: undefined, credentials: {} }, context),
+    );
+    const outcome = await subject.system.moveToTemporaryLocation({
+      requestId: '1',
+      itemBarcode: subject.fixture.lendableBarcodes[0] as string,
+      location: 'ILL',
+    });
     expect(outcome).toMatchObject({ kind: 'configuration-error', reason: expect.stringContaining('Web Services') });
   });
 
@@ -123,7 +147,15 @@ describe('Symphony adapters: declared gaps, prompts and sessions', () => {
   it('finds temporary items by title without the strap', async () => {
     const subject = await wsSubject();
     const system = subject.system as SirsiDynixWsAdapter;
-    await system.createTemporaryItem({ requestId: '9300006', barcode: '9300006', title: 'A very findable borrowed book', note: 'ILL request 9300006 from LENDA', lendingLibrary: 'LENDA', location: 'ILL', inLibraryUseOnly: false });
+    await system.createTemporaryItem({
+      requestId: '9300006',
+      barcode: '9300006',
+      title: 'A very findable borrowed book',
+      note: 'ILL request 9300006 from LENDA',
+      lendingLibrary: 'LENDA',
+      location: 'ILL',
+      inLibraryUseOnly: false,
+    });
     expect(await system.findTemporaryItems({ title: 'findable borrowed' })).toEqual([
       { barcode: '9300006', title: 'A very findable borrowed book', note: 'ILL request 9300006 from LENDA', requestId: '9300006' },
     ]);

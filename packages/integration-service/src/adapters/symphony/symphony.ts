@@ -32,7 +32,12 @@ export const symphonyProduct: SirsiDynixProduct = {
   standing: true,
 };
 
-export const symphonyNcipSetup: SirsiDynixNcipSetup = { product: symphonyProduct, profile: profiles.symphony, services: symphonyNcipServices, wsPath: symphonyWsPath };
+export const symphonyNcipSetup: SirsiDynixNcipSetup = {
+  product: symphonyProduct,
+  profile: profiles.symphony,
+  services: symphonyNcipServices,
+  wsPath: symphonyWsPath,
+};
 
 export const symphonyNcipAdapter: AdapterDefinition = sirsiDynixNcipAdapter(symphonyNcipSetup);
 
