@@ -1,4 +1,4 @@
-import { setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { BeforeAll, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { driverFor } from '../ils/registry.ts';
 import type { IlsDriver } from '../ils/types.ts';
 import { ServiceClient } from './service-client.ts';
@@ -135,3 +135,6 @@ export class IllWorld extends World<SuiteParameters> {
 }
 
 setWorldConstructor(IllWorld);
+
+// Each target's run starts with the simulator reset to its seed, so every shelf item is free again.
+BeforeAll(() => resetRunState());
