@@ -16,7 +16,16 @@ const program = new Command()
   .option('--ci', 'quieter output for CI logs')
   .parse();
 
-const options = program.opts<{ ils?: string; tags?: string; serviceUrl?: string; adminKey?: string; ilsOrigin?: string; simulatorOrigin?: string; reports: string; ci?: boolean }>();
+const options = program.opts<{
+  ils?: string;
+  tags?: string;
+  serviceUrl?: string;
+  adminKey?: string;
+  ilsOrigin?: string;
+  simulatorOrigin?: string;
+  reports: string;
+  ci?: boolean;
+}>();
 
 runConformance({ ...options, ils: options.ils?.split(',') })
   .then((sum) => {

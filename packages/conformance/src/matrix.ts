@@ -50,7 +50,7 @@ export function matrixText(results: ScenarioResult[]): string {
   return lines.join('\n');
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export function writeMatrixHtml(file: string, results: ScenarioResult[]) {
   const { features, targetNames, cell } = cells(results);
@@ -62,12 +62,15 @@ export function writeMatrixHtml(file: string, results: ScenarioResult[]) {
           const cls = t.failed ? 'failed' : t.passed ? 'passed' : 'unsupported';
           const scenarios = results
             .filter((r) => r.feature === feature && r.target === target)
-            .map((r) => `<li class="${r.status}" title="${escape(r.detail ?? '')}">${escape(r.scenario)} — ${r.status}${r.detail && r.status === 'unsupported' ? ` (${escape(r.detail)})` : ''}</li>`)
+            .map(
+              (r) =>
+                `<li class="${r.status}" title="${escapeHtml(r.detail ?? '')}">${escapeHtml(r.scenario)} — ${r.status}${r.detail && r.status === 'unsupported' ? ` (${escapeHtml(r.detail)})` : ''}</li>`,
+            )
             .join('');
           return `<td class="${cls}"><b>${show(t)}</b><details><summary>scenarios</summary><ul>${scenarios}</ul></details></td>`;
         })
         .join('');
-      return `<tr><th>${escape(feature)}</th>${tds}</tr>`;
+      return `<tr><th>${escapeHtml(feature)}</th>${tds}</tr>`;
     })
     .join('\n');
   const links = targetNames.map((t) => `<a href="${t}/cucumber.html">${t} report</a>`).join(' · ');
@@ -77,7 +80,7 @@ export function writeMatrixHtml(file: string, results: ScenarioResult[]) {
 <style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top;text-align:left}
 td.passed{background:#e6f4ea}td.failed{background:#fce8e6}td.unsupported{background:#f1f3f4}li.failed{color:#b00}li.unsupported{color:#666}</style>
 <h1>Bookstrap conformance: features × ILS</h1><p>✓ passed · ✗ failed · ∅ unsupported (declared by the ILS driver). ${links}</p>
-<table><tr><th>feature</th>${targetNames.map((t) => `<th>${escape(t)}</th>`).join('')}</tr>
+<table><tr><th>feature</th>${targetNames.map((t) => `<th>${escapeHtml(t)}</th>`).join('')}</tr>
 ${rows}</table>`,
   );
 }

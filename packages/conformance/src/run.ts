@@ -37,11 +37,16 @@ export interface ConformanceOptions {
 
 export function chooseTargets(ils?: string[]): string[] {
   const available = new Set(registeredVendors().map((v) => v.id as string));
-  if (!ils || ils.length === 0) return Object.entries(targets).filter(([, t]) => available.has(t.vendor)).map(([name]) => name);
+  if (!ils || ils.length === 0)
+    return Object.entries(targets)
+      .filter(([, t]) => available.has(t.vendor))
+      .map(([name]) => name);
   const chosen = ils.flatMap((word) => {
     const w = word.trim();
     if (targets[w]) return [w];
-    const byVendor = Object.entries(targets).filter(([, t]) => t.vendor === w).map(([name]) => name);
+    const byVendor = Object.entries(targets)
+      .filter(([, t]) => t.vendor === w)
+      .map(([name]) => name);
     if (byVendor.length === 0) throw new Error(`unknown ILS "${w}"; known targets: ${Object.keys(targets).join(', ')}`);
     return byVendor;
   });
@@ -92,7 +97,10 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
   // What the tag filter leaves out is declared unsupported, with the tag that excluded it.
   const results: ScenarioResult[] = [];
   for (const [tag, reason] of unsupported) {
-    const { plan } = await loadSources({ ...runConfiguration.sources, tagExpression: [tag, options.tags ? `(${options.tags})` : ''].filter(Boolean).join(' and ') });
+    const { plan } = await loadSources({
+      ...runConfiguration.sources,
+      tagExpression: [tag, options.tags ? `(${options.tags})` : ''].filter(Boolean).join(' and '),
+    });
     for (const pickle of plan) {
       const feature = featureName(pickle.uri);
       if (results.some((r) => r.scenario === pickle.name && r.feature === feature)) continue;
@@ -107,7 +115,8 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
   const { success, support: loaded } = await runCucumber({ ...runConfiguration, ...(support ? { support } : {}) }, environment, (envelope) => {
     if (envelope.pickle) pickles.set(envelope.pickle.id, { uri: envelope.pickle.uri, name: envelope.pickle.name });
     if (envelope.testCase) testCases.set(envelope.testCase.id, envelope.testCase.pickleId);
-    if (envelope.testCaseStarted) started.set(envelope.testCaseStarted.id, { pickleId: testCases.get(envelope.testCaseStarted.testCaseId) ?? '', worst: 'PASSED' });
+    if (envelope.testCaseStarted)
+      started.set(envelope.testCaseStarted.id, { pickleId: testCases.get(envelope.testCaseStarted.testCaseId) ?? '', worst: 'PASSED' });
     if (envelope.testStepFinished) {
       const run = started.get(envelope.testStepFinished.testCaseStartedId);
       const status = envelope.testStepFinished.testStepResult.status;
@@ -121,7 +130,13 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
       const pickle = run ? pickles.get(run.pickleId) : undefined;
       if (run && pickle) {
         const passed = run.worst === 'PASSED';
-        results.push({ target, feature: featureName(pickle.uri), scenario: pickle.name, status: passed ? 'passed' : 'failed', ...(passed ? {} : { detail: `${run.worst}: ${run.message ?? ''}` }) });
+        results.push({
+          target,
+          feature: featureName(pickle.uri),
+          scenario: pickle.name,
+          status: passed ? 'passed' : 'failed',
+          ...(passed ? {} : { detail: `${run.worst}: ${run.message ?? ''}` }),
+        });
       }
     }
   });
@@ -171,6 +186,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
   console.log(`\n=== conformance matrix (✓ passed ✗ failed ∅ unsupported)\n${matrixText(all)}`);
   writeMatrixHtml(join(options.reports, 'index.html'), all);
   writeFileSync(join(options.reports, 'summary.json'), JSON.stringify({ ...sum, targets: chosen, results: all }, null, 2));
-  console.log(`\nconformance: ${sum.passed} passed, ${sum.failed} failed, ${sum.unsupported} unsupported (reports in ${relative(process.cwd(), options.reports) || '.'})`);
+  console.log(
+    `\nconformance: ${sum.passed} passed, ${sum.failed} failed, ${sum.unsupported} unsupported (reports in ${relative(process.cwd(), options.reports) || '.'})`,
+  );
   return { ...sum, results: all };
 }

@@ -32,7 +32,7 @@ describe('the conformance suite has teeth', () => {
     const { failed } = runSabotaged('wrong-due-date');
     expect(failed).toEqual(
       expect.arrayContaining([
-        'Shipping checks the item out to the borrowing library\'s account with the due date',
+        "Shipping checks the item out to the borrowing library's account with the due date",
         'An approved renewal updates the ILS due date',
       ]),
     );

@@ -53,7 +53,15 @@ class AlmaApi {
 const itemPath = (item: Json) => `/bibs/${item.bib_data.mms_id}/holdings/${item.holding_data.holding_id}/items/${item.item_data.pid}`;
 
 const holdStatus = (status: string): HoldView['status'] =>
-  status === 'ON_HOLD_SHELF' ? 'ready' : status === 'IN_PROCESS' ? 'in-transit' : status === 'NOT_STARTED' ? 'pending' : status === 'CANCELLED' ? 'cancelled' : 'fulfilled';
+  status === 'ON_HOLD_SHELF'
+    ? 'ready'
+    : status === 'IN_PROCESS'
+      ? 'in-transit'
+      : status === 'NOT_STARTED'
+        ? 'pending'
+        : status === 'CANCELLED'
+          ? 'cancelled'
+          : 'fulfilled';
 
 function calendarOf(libraryCode: string) {
   const library = alma.libraries.find((l) => l.code === libraryCode);
@@ -106,7 +114,11 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
         const item = await api.item(barcode);
         if (!item) return [];
         const list = await api.ok('GET', `${itemPath(item)}/requests`);
-        return (list.user_request ?? []).map((r: Json) => ({ patronId: r.user_primary_id, status: holdStatus(r.request_status), pickupLocation: r.pickup_location_library }));
+        return (list.user_request ?? []).map((r: Json) => ({
+          patronId: r.user_primary_id,
+          status: holdStatus(r.request_status),
+          pickupLocation: r.pickup_location_library,
+        }));
       },
       async loan(barcode: string) {
         const item = await api.item(barcode);

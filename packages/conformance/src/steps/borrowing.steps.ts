@@ -172,7 +172,10 @@ When(/^circulation staff check the temporary item in at (the pickup location|ano
 Then(/^the hold on the temporary item is (ready for pickup|in transit)$/, async function (this: IllWorld, state: string) {
   const holds = await this.driver.probe.holds(this.temporaryBarcode!);
   const expected = state === 'ready for pickup' ? 'ready' : 'in-transit';
-  assert.ok(holds.some((h) => h.status === expected), `holds: ${JSON.stringify(holds)}`);
+  assert.ok(
+    holds.some((h) => h.status === expected),
+    `holds: ${JSON.stringify(holds)}`,
+  );
 });
 
 When('circulation staff check the temporary item out to the good patron', async function (this: IllWorld) {

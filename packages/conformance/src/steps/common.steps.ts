@@ -87,7 +87,8 @@ When('the ILS comes back', async function (this: IllWorld) {
 When('the service retries its pending ILS steps', async function (this: IllWorld) {
   const request = await this.refresh();
   for (const step of request.steps) {
-    if (['failed-retryable', 'needs-staff', 'configuration-error'].includes(step.state)) await this.staff.ok('POST', `/v1/requests/${this.requestId}/steps/${encodeURIComponent(step.key)}/retry`);
+    if (['failed-retryable', 'needs-staff', 'configuration-error'].includes(step.state))
+      await this.staff.ok('POST', `/v1/requests/${this.requestId}/steps/${encodeURIComponent(step.key)}/retry`);
   }
   await this.settle();
 });
@@ -107,6 +108,8 @@ export function illTemporaryLocation(world: IllWorld): string {
 }
 
 export function librarySettings(world: IllWorld): { localLoanDays: number; returnShippingOffsetDays: number } {
-  const settings = world.driver.libraryConfig(world.library.role).settings as { borrowing?: { localLoanDays?: number; returnShippingOffsetDays?: number } } | undefined;
+  const settings = world.driver.libraryConfig(world.library.role).settings as
+    | { borrowing?: { localLoanDays?: number; returnShippingOffsetDays?: number } }
+    | undefined;
   return { localLoanDays: settings?.borrowing?.localLoanDays ?? 28, returnShippingOffsetDays: settings?.borrowing?.returnShippingOffsetDays ?? 7 };
 }

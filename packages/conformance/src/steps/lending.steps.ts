@@ -79,5 +79,8 @@ When('ILL staff try to age the request out', async function (this: IllWorld) {
 
 Then("the ILS has a hold on the requested item for the partner library's account", async function (this: IllWorld) {
   const holds = await this.driver.probe.holds(this.itemBarcode!);
-  assert.ok(holds.some((h) => h.patronId === this.driver.fixture.partnerAccount && h.status !== 'cancelled'), JSON.stringify(holds));
+  assert.ok(
+    holds.some((h) => h.patronId === this.driver.fixture.partnerAccount && h.status !== 'cancelled'),
+    JSON.stringify(holds),
+  );
 });

@@ -40,7 +40,10 @@ export class IllWorld extends World<SuiteParameters> {
 
   constructor(options: IWorldOptions<SuiteParameters>) {
     super(options);
-    this.driver = driverFor(this.parameters.target, { origin: this.parameters.ilsOrigin, ...(this.parameters.credentials ? { credentials: this.parameters.credentials } : {}) });
+    this.driver = driverFor(this.parameters.target, {
+      origin: this.parameters.ilsOrigin,
+      ...(this.parameters.credentials ? { credentials: this.parameters.credentials } : {}),
+    });
     this.admin = new ServiceClient(this.parameters.serviceUrl, this.parameters.adminKey);
   }
 
