@@ -57,7 +57,10 @@ describe('LookupItem: current borrower and requesters', () => {
 
 describe('LookupUser: loaned and requested items', () => {
   it('asks with the two flags and reads them back', async () => {
-    const xml = buildRequest({ service: 'LookupUser', header, userId: 'P1', userElementTypes: ['Name Information'], loanedItemsDesired: true, requestedItemsDesired: true }, millennium);
+    const xml = buildRequest(
+      { service: 'LookupUser', header, userId: 'P1', userElementTypes: ['Name Information'], loanedItemsDesired: true, requestedItemsDesired: true },
+      millennium,
+    );
     expect((await validateNcip2([xml])).valid).toBe(true);
     const parsed = parseRequest(xml);
     expect(parsed.ok && parsed.request).toMatchObject({ loanedItemsDesired: true, requestedItemsDesired: true });
@@ -69,12 +72,16 @@ describe('LookupUser: loaned and requested items', () => {
         service: 'LookupUser',
         header: responseHeader,
         userId: 'P1',
-        loanedItems: [
-          { itemId: 'I1', dateDue: '2025-04-01T23:59:00Z', title: 'Moby-Dick' },
-          { itemId: 'I2' },
-        ],
+        loanedItems: [{ itemId: 'I1', dateDue: '2025-04-01T23:59:00Z', title: 'Moby-Dick' }, { itemId: 'I2' }],
         requestedItems: [
-          { itemId: 'I3', requestType: 'Hold', requestStatusType: 'Available For Pickup', datePlaced: '2025-03-12T10:00:00Z', pickupLocation: 'main', holdQueuePosition: 1 },
+          {
+            itemId: 'I3',
+            requestType: 'Hold',
+            requestStatusType: 'Available For Pickup',
+            datePlaced: '2025-03-12T10:00:00Z',
+            pickupLocation: 'main',
+            holdQueuePosition: 1,
+          },
           { requestId: 'R9', requestType: 'Hold', requestStatusType: 'In Process', datePlaced: '2025-03-12T10:00:00Z' },
         ],
         user: { name: { unstructured: 'Doe, Jane' } },

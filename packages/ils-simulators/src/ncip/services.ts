@@ -13,10 +13,12 @@ import type {
   DeleteItemRequest,
   ItemOptionalFields,
   LookupItemRequest,
+  LoanedItem,
   LookupUserRequest,
   NcipRequest,
   NcipSuccessResponse,
   RenewItemRequest,
+  RequestedItem,
   RequestItemRequest,
   ResponseHeader,
   UserOptionalFields,
@@ -39,7 +41,7 @@ import {
   requireItem as requireItemById,
   requirePatronById,
 } from '../engine/lookup.ts';
-import { type Hold, type Item, items, type ItemStatus, loans, type Patron } from '../engine/schema.ts';
+import { type Hold, type Item, items, type ItemStatus, libraries, loans, type Patron } from '../engine/schema.ts';
 import { buildBibRecord, buildHoldingRecord } from '../marc.ts';
 import { refuse } from './problems.ts';
 import type { NcipResponderConfig } from './responder.ts';
@@ -124,8 +126,44 @@ function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSucces
     header: ctx.header,
     userId: givenId,
     ...(request.userIdentifierType ? { userIdentifierType: request.userIdentifierType } : {}),
+    ...(request.loanedItemsDesired ? { loanedItems: loanedItemsOf(ctx, patron) } : {}),
+    ...(request.requestedItemsDesired ? { requestedItems: requestedItemsOf(ctx, patron) } : {}),
     user,
   };
+}
+
+function loanedItemsOf(ctx: ServiceContext, patron: Patron): LoanedItem[] {
+  const db = ctx.engine.db;
+  return db
+    .select()
+    .from(loans)
+    .where(and(eq(loans.patronId, patron.id), eq(loans.status, 'active')))
+    .all()
+    .map((loan) => {
+      const record = describeItem(db, requireItemById(db, loan.itemId));
+      return { itemId: record.item.barcode, dateDue: ncipDateTime(loan.dueDate), title: record.bib.title };
+    });
+}
+
+/** The user's holds still waiting, with the vendor's pickup location code (the map reversed). */
+function requestedItemsOf(ctx: ServiceContext, patron: Patron): RequestedItem[] {
+  const { engine, config } = ctx;
+  const codeOf = (library: string) => Object.entries(config.pickupLocations ?? {}).find(([, lib]) => lib === library)?.[0] ?? library;
+  return listHolds(engine, { patronId: patron.id, state: 'active' }).map((hold) => {
+    const record = describeItem(engine.db, requireItemById(engine.db, hold.itemId));
+    const pickup = engine.db.select().from(libraries).where(eq(libraries.id, hold.pickupLibraryId)).get();
+    const position = activeHoldsForItem(engine.db, hold.itemId).findIndex((h) => h.id === hold.id) + 1;
+    return {
+      itemId: record.item.barcode,
+      requestType: 'Hold',
+      requestStatusType: hold.status === 'on_hold_shelf' ? 'Available For Pickup' : 'In Process',
+      datePlaced: ncipDateTime(hold.createdAt),
+      ...(pickup ? { pickupLocation: codeOf(pickup.code) } : {}),
+      ...(hold.holdShelfExpiry ? { pickupExpiryDate: `${hold.holdShelfExpiry}T23:59:59Z` } : {}),
+      ...(position > 0 ? { holdQueuePosition: position } : {}),
+      title: record.bib.title,
+    };
+  });
 }
 
 // ---- items -------------------------------------------------------------------------------------
@@ -171,8 +209,11 @@ function itemFields(ctx: ServiceContext, item: Item, asked: string[] | undefined
       title: record.bib.title,
       ...(record.bib.author ? { author: record.bib.author } : {}),
       ...(record.bib.isbn ? { isbn: record.bib.isbn } : {}),
+      // AcceptItem keeps the lending library here (ILLiad's habit): what NCIP shows of the lender.
+      ...(record.bib.publisher ? { publisher: record.bib.publisher } : {}),
     };
   }
+  if (want('Item Use Restriction Type') && record.policy?.libraryUseOnly) fields.itemUseRestrictions = ['In Library Use Only'];
   if (want('Circulation Status')) fields.circulationStatus = circulationStatuses[item.status];
   if (want('Hold Queue Length')) fields.holdQueueLength = record.activeHolds.length;
   if (want('Item Description') && record.holding.callNumber !== '') fields.callNumber = record.holding.callNumber;
@@ -199,12 +240,22 @@ function lookupItem(ctx: ServiceContext, request: LookupItemRequest): NcipSucces
         (() => {
           throw refuse('Unknown Request', `No item was accepted for request ${request.requestId}.`, 'RequestId', request.requestId);
         })());
-  const hold = activeHoldsForItem(ctx.engine.db, item.id).find((h) => h.status === 'on_hold_shelf');
+  const queue = activeHoldsForItem(ctx.engine.db, item.id);
+  const hold = queue.find((h) => h.status === 'on_hold_shelf');
+  const loan = request.currentBorrowerDesired ? activeLoanForItem(ctx.engine.db, item.id) : undefined;
+  const borrower = loan ? userIdOf(ctx, requirePatronById(ctx.engine.db, loan.patronId)) : undefined;
+  const requesters = request.currentRequestersDesired ? queue.map((h) => userIdOf(ctx, requirePatronById(ctx.engine.db, h.patronId))) : [];
+  const wantsTransaction = request.currentBorrowerDesired || request.currentRequestersDesired;
   return {
     service: 'LookupItem',
     header: ctx.header,
+    // A temporary item answers with the ILL request it was accepted for, then its barcode.
+    ...(item.temporary && item.illRequestId ? { requestId: item.illRequestId } : {}),
     itemId: item.barcode,
     ...(hold?.holdShelfExpiry ? { holdPickupDate: `${hold.holdShelfExpiry}T23:59:59Z` } : {}),
+    ...(wantsTransaction
+      ? { itemTransaction: { ...(borrower ? { currentBorrower: borrower } : {}), ...(requesters.length > 0 ? { currentRequesters: requesters } : {}) } }
+      : {}),
     item: itemFields(ctx, item, request.itemElementTypes),
   };
 }
@@ -245,6 +296,7 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
       title,
       author: description.author ?? null,
       isbn: description.isbn ?? null,
+      publisher: description.publisher ?? null,
       marc: buildBibRecord({ title, author: description.author ?? undefined, isbn: description.isbn ?? undefined, otherSystemIds: [request.requestId] }),
       otherSystemIds: [request.requestId],
       suppressed: true,
@@ -328,11 +380,23 @@ function routingInstructions(outcome: string, destination: string): string {
   }
 }
 
+/** The first hold waiting on an item that this location's check-in would move (not already on its shelf). */
+function holdToRoute(ctx: ServiceContext, item: Item): Hold | undefined {
+  const [next] = activeHoldsForItem(ctx.engine.db, item.id);
+  if (!next) return undefined;
+  const here = ctx.engine.db.select().from(libraries).where(eq(libraries.code, ctx.config.circulation.library)).get();
+  const onThisShelf = next.status === 'on_hold_shelf' && here !== undefined && next.pickupLibraryId === here.id;
+  return onThisShelf ? undefined : next;
+}
+
 function checkInItem(ctx: ServiceContext, request: CheckInItemRequest): NcipSuccessResponse {
   const { engine, config } = ctx;
   const item = requireItem(ctx, request.itemId);
-  // A scan of an item that is not on loan would move holds around; NCIP says so instead.
-  if (!activeLoanForItem(engine.db, item.id)) throw refuse('Item Not Checked Out', `Item ${item.barcode} is not on loan.`, 'ItemId', item.barcode);
+  // An item not on loan is discharged only when that routes a hold (a borrowed item arriving):
+  // otherwise nothing would move, and NCIP says "Item Not Checked Out" (ReShare's already-done).
+  if (!activeLoanForItem(engine.db, item.id) && !holdToRoute(ctx, item)) {
+    throw refuse('Item Not Checked Out', `Item ${item.barcode} is not on loan.`, 'ItemId', item.barcode);
+  }
   const result = checkIn(engine, {
     itemId: item.id,
     libraryCode: config.circulation.library,

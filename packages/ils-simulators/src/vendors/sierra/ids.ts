@@ -34,11 +34,6 @@ export function fromSierraId(kind: SierraRecordKind, text: string | number): num
 
 export const isRecordNumber = (text: string) => /^\d{1,10}$/u.test(text);
 
-/** The trailing number of a Sierra link (`https://h/iii/sierra-api/v6/items/1000012` → `1000012`). */
-export function idFromLink(link: string): string | undefined {
-  return /(\d+)\/?$/u.exec(link)?.[1];
-}
-
 /**
  * Sierra has no library/location hierarchy: an item sits at a location code of up to five
  * characters. Ours are the first letter of the library and three of the shelving location
