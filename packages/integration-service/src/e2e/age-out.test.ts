@@ -8,7 +8,9 @@ const item = demo.alma.lendableItems.filter((i) => i.library === 'MAIN')[1]!;
 describe('the daily sweep ages out lending requests missing for 180 days (L5)', () => {
   it('leaves a request alone until day 180, then closes it and says why', async () => {
     const h = await useHarness();
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'lending', borrowingLibrary: 'PARTNR', title: item.title, itemBarcode: item.barcode } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'PARTNR', title: item.title, itemBarcode: item.barcode },
+    });
     await h.ok(200, 'POST', `/v1/requests/${id}/ship`);
     await h.drain();
     await h.ok(200, 'POST', `/v1/requests/${id}/borrower-returned`);

@@ -354,13 +354,24 @@ export function applyAction(deps: WorkflowDeps, library: Library, requestId: str
 export function ageOutMissing(deps: WorkflowDeps): string[] {
   const today = fromDate(deps.clock.now());
   const closed: string[] = [];
-  for (const row of deps.db.select({ id: requestsTable.id, libraryId: requestsTable.libraryId }).from(requestsTable).where(eq(requestsTable.status, 'returned-but-missing')).all()) {
+  for (const row of deps.db
+    .select({ id: requestsTable.id, libraryId: requestsTable.libraryId })
+    .from(requestsTable)
+    .where(eq(requestsTable.status, 'returned-but-missing'))
+    .all()) {
     deps.db.transaction(
       (tx) => {
         const stored = findRequest(tx, row.id);
         const library = findLibraryById(tx, row.libraryId);
         if (!stored || !library || !dueForAgeOut(stored, today)) return;
-        const result = transition(tx, deps, library, stored, { action: 'age-out' }, { kind: 'system', reason: `Missing since ${stored.missingSince}: aged out automatically.` });
+        const result = transition(
+          tx,
+          deps,
+          library,
+          stored,
+          { action: 'age-out' },
+          { kind: 'system', reason: `Missing since ${stored.missingSince}: aged out automatically.` },
+        );
         if (result.ok) closed.push(row.id);
       },
       { behavior: 'immediate' },
