@@ -1,22 +1,7 @@
-import {
-  type CheckInInput,
-  type CheckOutInput,
-  type CirculationSystem,
-  type Connection,
-  type DueDateInput,
-  documentedCapabilities,
-  type FeeInput,
-  type HoldInput,
-  type IlsCapabilities,
-  type LendingHoldInput,
-  type LocationInput,
-  type PatronSummary,
-  type SettingsProblem,
-  type StepOutcome,
-  type TemporaryItemInput,
-} from '@bookstrap/core';
+import { type CirculationSystem, type Connection, documentedCapabilities, type IlsCapabilities, type SettingsProblem } from '@bookstrap/core';
 import { type NcipService, profiles } from '@bookstrap/ncip';
 import { AlmaRestAdapter, almaOptions } from '../alma/alma.ts';
+import { RoutedSystem, type StepMethod } from '../routed.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { NcipAdapter, ncipConnectionProblems, ncipOptionsOf } from './ncip.ts';
 
@@ -39,52 +24,31 @@ export const almaNcipServices: readonly NcipService[] = [
   'RenewItem',
 ];
 
-export class AlmaNcipAdapter implements CirculationSystem {
+/** What goes over Alma REST: what Alma's NCIP broker profile lacks, and the patron hold (see above). */
+const overRest: ReadonlySet<StepMethod> = new Set<StepMethod>([
+  'placeHold',
+  'chargeFee',
+  'updateDueDate',
+  'deleteTemporaryItem',
+  'moveToTemporaryLocation',
+  'restorePermanentLocation',
+  'placeLendingHold',
+]);
+
+export class AlmaNcipAdapter extends RoutedSystem {
   readonly ils = 'alma' as const;
   readonly capabilities: IlsCapabilities = documentedCapabilities.alma;
   readonly ncip: NcipAdapter;
   readonly rest: AlmaRestAdapter;
 
   constructor(connection: Connection, context: AdapterContext) {
+    super();
     this.ncip = new NcipAdapter(ncipOptionsOf(connection, profiles.alma, almaNcipServices), context);
     this.rest = new AlmaRestAdapter(almaOptions(connection), context);
   }
 
-  // Over NCIP: what the broker profile is for.
-  lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
-    return this.ncip.lookupPatron(input);
-  }
-  createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
-    return this.ncip.createTemporaryItem(input);
-  }
-  checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
-    return this.ncip.checkOut(input);
-  }
-  checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.ncip.checkIn(input);
-  }
-
-  // Over REST: what Alma's NCIP profile lacks.
-  placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
-    return this.rest.placeHold(input);
-  }
-  chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
-    return this.rest.chargeFee(input);
-  }
-  updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
-    return this.rest.updateDueDate(input);
-  }
-  deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.rest.deleteTemporaryItem(input);
-  }
-  moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.rest.moveToTemporaryLocation(input);
-  }
-  restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.rest.restorePermanentLocation(input);
-  }
-  placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
-    return this.rest.placeLendingHold(input);
+  protected route(step: StepMethod): CirculationSystem {
+    return overRest.has(step) ? this.rest : this.ncip;
   }
 }
 

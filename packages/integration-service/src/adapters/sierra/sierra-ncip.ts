@@ -1,22 +1,7 @@
-import {
-  type CheckInInput,
-  type CheckOutInput,
-  type CirculationSystem,
-  type Connection,
-  type DueDateInput,
-  documentedCapabilities,
-  type FeeInput,
-  type HoldInput,
-  type IlsCapabilities,
-  type LendingHoldInput,
-  type LocationInput,
-  type PatronSummary,
-  type SettingsProblem,
-  type StepOutcome,
-  type TemporaryItemInput,
-} from '@bookstrap/core';
+import { type CirculationSystem, type Connection, documentedCapabilities, type IlsCapabilities, type SettingsProblem } from '@bookstrap/core';
 import { type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems, ncipOptionsOf } from '../ncip/ncip.ts';
+import { RoutedSystem, type StepMethod } from '../routed.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { SierraRestAdapter, sierraOptions } from './sierra.ts';
 
@@ -45,52 +30,23 @@ export const innovativeNcipServices: readonly NcipService[] = [
  * responder lacks: manual charges and moving a lent item's location. The connection carries
  * both `ncipUrl` and `baseUrl` + client key and secret.
  */
-export class SierraNcipAdapter implements CirculationSystem {
+/** What goes over Sierra REST: what the NCIP responder has no message for. */
+const overRest: ReadonlySet<StepMethod> = new Set<StepMethod>(['chargeFee', 'moveToTemporaryLocation', 'restorePermanentLocation']);
+
+export class SierraNcipAdapter extends RoutedSystem {
   readonly ils = 'sierra' as const;
   readonly capabilities: IlsCapabilities = documentedCapabilities.sierra;
   readonly ncip: NcipAdapter;
   readonly rest: SierraRestAdapter;
 
   constructor(connection: Connection, context: AdapterContext) {
+    super();
     this.ncip = new NcipAdapter(ncipOptionsOf(connection, profiles.sierra, innovativeNcipServices), context);
     this.rest = new SierraRestAdapter(sierraOptions(connection), context);
   }
 
-  // Over NCIP: the circulation steps Innovative's responder is for.
-  lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
-    return this.ncip.lookupPatron(input);
-  }
-  createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
-    return this.ncip.createTemporaryItem(input);
-  }
-  placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
-    return this.ncip.placeHold(input);
-  }
-  checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
-    return this.ncip.checkOut(input);
-  }
-  updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
-    return this.ncip.updateDueDate(input);
-  }
-  checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.ncip.checkIn(input);
-  }
-  deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.ncip.deleteTemporaryItem(input);
-  }
-  placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
-    return this.ncip.placeLendingHold(input);
-  }
-
-  // Over REST: what the responder has no message for.
-  chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
-    return this.rest.chargeFee(input);
-  }
-  moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.rest.moveToTemporaryLocation(input);
-  }
-  restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.rest.restorePermanentLocation(input);
+  protected route(step: StepMethod): CirculationSystem {
+    return overRest.has(step) ? this.rest : this.ncip;
   }
 }
 

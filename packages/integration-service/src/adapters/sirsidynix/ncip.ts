@@ -1,22 +1,15 @@
 import {
-  type CheckInInput,
-  type CheckOutInput,
   type CirculationSystem,
   type Connection,
   configurationError,
-  type DueDateInput,
-  type FeeInput,
-  type HoldInput,
   type IlsCapabilities,
-  type LendingHoldInput,
   type LocationInput,
-  type PatronSummary,
   type SettingsProblem,
   type StepOutcome,
-  type TemporaryItemInput,
 } from '@bookstrap/core';
 import type { NcipProfile, NcipService } from '@bookstrap/ncip';
 import { NcipAdapter, ncipCapabilities, ncipConnectionProblems, ncipOptionsOf } from '../ncip/ncip.ts';
+import { RoutedSystem, type StepMethod } from '../routed.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { SirsiDynixWsAdapter, type SirsiDynixProduct, sirsiDynixConnectionProblems, sirsiDynixOptions } from './adapter.ts';
 
@@ -42,7 +35,7 @@ export function sirsiDynixNcipCapabilities(setup: SirsiDynixNcipSetup): IlsCapab
   return { ...ncipCapabilities(setup.product.ils, setup.services), temporaryLocation: setup.product.capabilities.temporaryLocation };
 }
 
-export class SirsiDynixNcipAdapter implements CirculationSystem {
+export class SirsiDynixNcipAdapter extends RoutedSystem {
   readonly ils: 'symphony' | 'horizon';
   readonly capabilities: IlsCapabilities;
   readonly ncip: NcipAdapter;
@@ -54,6 +47,7 @@ export class SirsiDynixNcipAdapter implements CirculationSystem {
     connection: Connection,
     context: AdapterContext,
   ) {
+    super();
     this.ils = setup.product.ils;
     this.capabilities = sirsiDynixNcipCapabilities(setup);
     const options = ncipOptionsOf(connection, setup.profile, setup.services);
@@ -67,40 +61,15 @@ export class SirsiDynixNcipAdapter implements CirculationSystem {
         : undefined;
   }
 
-  lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
-    return this.ncip.lookupPatron(input);
-  }
-  createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
-    return this.ncip.createTemporaryItem(input);
-  }
-  placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
-    return this.ncip.placeHold(input);
-  }
-  chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
-    return this.ncip.chargeFee(input);
-  }
-  checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
-    return this.ncip.checkOut(input);
-  }
-  checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.ncip.checkIn(input);
-  }
-  deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
-    return this.ncip.deleteTemporaryItem(input);
-  }
-  placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
-    return this.ncip.placeLendingHold(input);
+  protected route(step: StepMethod): CirculationSystem {
+    return step === 'updateDueDate' && this.ws ? this.ws : this.ncip;
   }
 
-  updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
-    return this.ws ? this.ws.updateDueDate(input) : this.ncip.updateDueDate(input);
-  }
-
-  moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
+  override moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
     if (!this.capabilities.temporaryLocation) return this.ncip.moveToTemporaryLocation(input);
     return this.ws ? this.ws.moveToTemporaryLocation(input) : Promise.resolve(this.needsWs(`move ${input.itemBarcode} to a temporary location`));
   }
-  restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  override restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
     if (!this.capabilities.temporaryLocation) return this.ncip.restorePermanentLocation(input);
     return this.ws ? this.ws.restorePermanentLocation(input) : Promise.resolve(this.needsWs(`move ${input.itemBarcode} back to its permanent location`));
   }
