@@ -468,3 +468,31 @@ export function seedEngine(engine: Engine, dataset: DemoDataset): void {
     }
   });
 }
+
+/**
+ * The seed's cast in one vendor's terms: who the good, blocked and expired patrons are, the
+ * institutional accounts and the items, each mapped by the vendor's own `patron` and `item`
+ * (ids, barcodes, field names differ per vendor; the roles do not).
+ */
+export function demoRoster<P, I>(dataset: DemoDataset, patron: (source: DemoPatron) => P, item: (source: DemoItem) => I) {
+  const account = (symbol: string) => {
+    const source = dataset.institutionalPatrons[symbol];
+    if (!source) throw new Error(`the demo seed has no institutional account for ${symbol}`);
+    return { ...patron(source), symbol: source.symbol, libraryName: source.libraryName };
+  };
+  return {
+    patrons: {
+      good: patron(dataset.patrons.good),
+      blocked: patron(dataset.patrons.blocked),
+      expired: patron(dataset.patrons.expired),
+      expiringSoon: patron(dataset.patrons.expiringSoon),
+      faculty: patron(dataset.patrons.faculty),
+    },
+    otherPatrons: dataset.otherPatrons.map(patron),
+    /** Accounts lent items are checked out to, keyed by the borrowing library's symbol. */
+    institutionalPatrons: { PARTNR: account('PARTNR'), TULSA: account('TULSA'), default: account('DEFAULT') },
+    lendableItems: dataset.lendableItems.map(item),
+    referenceItem: item(dataset.referenceItem),
+    libraryUseOnlyItem: item(dataset.libraryUseOnlyItem),
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * `demo.alma`: how to reach the Alma simulator's seed (credentials, codes, ids in Alma form).
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 import { toAlmaId } from './ids.ts';
 
 export const almaDemoProfile: DemoProfile = { fakerSeed: 1001, itemBarcodePrefix: '31', patronBarcodePrefix: '21' };
@@ -41,12 +41,6 @@ const patron = (source: DemoPatron): AlmaDemoPatron => ({
   email: source.email,
   userGroup: source.userGroup,
   expiresInDays: source.expiresInDays,
-});
-
-const institutional = (source: DemoInstitutionalPatron) => ({
-  ...patron(source),
-  symbol: source.symbol,
-  libraryName: source.libraryName,
 });
 
 const item = (source: DemoItem): AlmaDemoItem => ({
@@ -106,23 +100,7 @@ export function describeAlmaDemo(dataset: DemoDataset) {
       lostItemProcessing: 'LOSTITEMPROCESSFEE',
       overdue: 'OVERDUEFINE',
     },
-    patrons: {
-      good: patron(dataset.patrons.good),
-      blocked: patron(dataset.patrons.blocked),
-      expired: patron(dataset.patrons.expired),
-      expiringSoon: patron(dataset.patrons.expiringSoon),
-      faculty: patron(dataset.patrons.faculty),
-    },
-    otherPatrons: dataset.otherPatrons.map(patron),
-    /** Accounts lent items are checked out to, keyed by the borrowing library's symbol. */
-    institutionalPatrons: {
-      PARTNR: institutional(dataset.institutionalPatrons.PARTNR!),
-      TULSA: institutional(dataset.institutionalPatrons.TULSA!),
-      default: institutional(dataset.institutionalPatrons.DEFAULT!),
-    },
-    lendableItems: dataset.lendableItems.map(item),
-    referenceItem: item(dataset.referenceItem),
-    libraryUseOnlyItem: item(dataset.libraryUseOnlyItem),
+    ...demoRoster(dataset, patron, item),
     checkedOutItem: { ...item(dataset.checkedOutItem), borrower: dataset.otherPatrons[0]?.primaryId ?? '' },
     /** Resource sharing partner code (NCIP application profile) Alma knows Bookstrap by. */
     ncipPartnerCode: 'BOOKSTRAP',

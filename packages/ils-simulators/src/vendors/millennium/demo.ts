@@ -2,7 +2,7 @@
  * `demo.millennium`: how to reach the Millennium simulator's seed in Innovative's terms — NCIP
  * agency and path, Patron API path, record numbers (`.p1000001`), barcodes, PINs, location codes.
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 import { demoPin, itemTypeOf, patronTypeOf, sierraLocations, sierraPickupLocations, toSierraId } from '../sierra/ids.ts';
 
 export const millenniumDemoProfile: DemoProfile = { fakerSeed: 3003, itemBarcodePrefix: '33', patronBarcodePrefix: '23' };
@@ -40,7 +40,6 @@ export function describeMillenniumDemo(dataset: DemoDataset) {
     patronType: patronTypeOf(source.userGroup),
     expiresInDays: source.expiresInDays,
   });
-  const institutional = (source: DemoInstitutionalPatron) => ({ ...patron(source), symbol: source.symbol, libraryName: source.libraryName });
   const item = (source: DemoItem): MillenniumDemoItem => ({
     recordNumber: toSierraId('item', source.itemId),
     barcode: source.barcode,
@@ -71,23 +70,7 @@ export function describeMillenniumDemo(dataset: DemoDataset) {
       closedWeekdays: library.closedWeekdays,
       annualClosedDates: library.annualClosedDates,
     })),
-    patrons: {
-      good: patron(dataset.patrons.good),
-      blocked: patron(dataset.patrons.blocked),
-      expired: patron(dataset.patrons.expired),
-      expiringSoon: patron(dataset.patrons.expiringSoon),
-      faculty: patron(dataset.patrons.faculty),
-    },
-    otherPatrons: dataset.otherPatrons.map(patron),
-    /** Accounts lent items are checked out to (by barcode, as Innovative's NCIP names patrons). */
-    institutionalPatrons: {
-      PARTNR: institutional(dataset.institutionalPatrons.PARTNR!),
-      TULSA: institutional(dataset.institutionalPatrons.TULSA!),
-      default: institutional(dataset.institutionalPatrons.DEFAULT!),
-    },
-    lendableItems: dataset.lendableItems.map(item),
-    referenceItem: item(dataset.referenceItem),
-    libraryUseOnlyItem: item(dataset.libraryUseOnlyItem),
+    ...demoRoster(dataset, patron, item),
     checkedOutItem: { ...item(dataset.checkedOutItem), borrowerBarcode: dataset.otherPatrons[0]?.barcode ?? '' },
   };
 }

@@ -2,7 +2,7 @@
  * `demo.sierra`: how to reach the Sierra simulator's seed in Sierra's terms (client key and
  * secret, record numbers, barcodes, location codes, patron and item types).
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 import {
   demoPin,
   itemTypeOf,
@@ -60,7 +60,6 @@ export function describeSierraDemo(dataset: DemoDataset) {
     patronType: patronTypeOf(source.userGroup),
     expiresInDays: source.expiresInDays,
   });
-  const institutional = (source: DemoInstitutionalPatron) => ({ ...patron(source), symbol: source.symbol, libraryName: source.libraryName });
   const item = (source: DemoItem): SierraDemoItem => ({
     id: toSierraId('item', source.itemId),
     bibId: toSierraId('bib', source.bibId),
@@ -103,23 +102,7 @@ export function describeSierraDemo(dataset: DemoDataset) {
       closedWeekdays: library.closedWeekdays,
       annualClosedDates: library.annualClosedDates,
     })),
-    patrons: {
-      good: patron(dataset.patrons.good),
-      blocked: patron(dataset.patrons.blocked),
-      expired: patron(dataset.patrons.expired),
-      expiringSoon: patron(dataset.patrons.expiringSoon),
-      faculty: patron(dataset.patrons.faculty),
-    },
-    otherPatrons: dataset.otherPatrons.map(patron),
-    /** Accounts lent items are checked out to, keyed by the borrowing library's symbol; Sierra wants their barcodes. */
-    institutionalPatrons: {
-      PARTNR: institutional(dataset.institutionalPatrons.PARTNR!),
-      TULSA: institutional(dataset.institutionalPatrons.TULSA!),
-      default: institutional(dataset.institutionalPatrons.DEFAULT!),
-    },
-    lendableItems: dataset.lendableItems.map(item),
-    referenceItem: item(dataset.referenceItem),
-    libraryUseOnlyItem: item(dataset.libraryUseOnlyItem),
+    ...demoRoster(dataset, patron, item),
     checkedOutItem: { ...item(dataset.checkedOutItem), borrowerBarcode: dataset.otherPatrons[0]?.barcode ?? '' },
   };
 }

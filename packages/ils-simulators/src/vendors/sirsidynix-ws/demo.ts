@@ -2,7 +2,7 @@
  * `demo.symphony` / `demo.horizon`: the seed in SirsiDynix terms — record keys, barcodes, PINs,
  * the client id and staff login Web Services expect, and the NCIP agency.
  */
-import type { DemoDataset, DemoInstitutionalPatron, DemoItem, DemoPatron } from '../../seed.ts';
+import { type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, demoRoster } from '../../seed.ts';
 import { bibKey, callKey } from './keys.ts';
 
 export interface SirsiDynixDemoOptions {
@@ -53,8 +53,6 @@ const patron = (source: DemoPatron): SirsiDynixDemoPatron => ({
   expiresInDays: source.expiresInDays,
 });
 
-const institutional = (source: DemoInstitutionalPatron) => ({ ...patron(source), symbol: source.symbol, libraryName: source.libraryName });
-
 const item = (source: DemoItem): SirsiDynixDemoItem => ({
   barcode: source.barcode,
   title: source.title,
@@ -69,7 +67,6 @@ const item = (source: DemoItem): SirsiDynixDemoItem => ({
 });
 
 export function describeSirsiDynixDemo(dataset: DemoDataset, options: SirsiDynixDemoOptions) {
-  const institutionalPatrons = dataset.institutionalPatrons;
   return {
     vendor: options.vendor,
     basePath: options.basePath,
@@ -97,23 +94,7 @@ export function describeSirsiDynixDemo(dataset: DemoDataset, options: SirsiDynix
     shelvingLocation: 'STACKS',
     pickupLocations: dataset.libraries.map((library) => library.code),
     itemTypes: { standard: 'BOOK', shortLoan: 'SHORT', interlibraryLoan: 'ILL', libraryUseOnly: 'LIBUSE', nonCirculating: 'NONCIRC' },
-    patrons: {
-      good: patron(dataset.patrons.good),
-      blocked: patron(dataset.patrons.blocked),
-      expired: patron(dataset.patrons.expired),
-      expiringSoon: patron(dataset.patrons.expiringSoon),
-      faculty: patron(dataset.patrons.faculty),
-    },
-    otherPatrons: dataset.otherPatrons.map(patron),
-    /** accounts lent items are charged to, by borrowing library symbol */
-    institutionalPatrons: {
-      PARTNR: institutional(institutionalPatrons.PARTNR as DemoInstitutionalPatron),
-      TULSA: institutional(institutionalPatrons.TULSA as DemoInstitutionalPatron),
-      default: institutional(institutionalPatrons.DEFAULT as DemoInstitutionalPatron),
-    },
-    lendableItems: dataset.lendableItems.map(item),
-    referenceItem: item(dataset.referenceItem),
-    libraryUseOnlyItem: item(dataset.libraryUseOnlyItem),
+    ...demoRoster(dataset, patron, item),
     checkedOutItem: { ...item(dataset.checkedOutItem), borrower: dataset.otherPatrons[0]?.barcode ?? '' },
   };
 }

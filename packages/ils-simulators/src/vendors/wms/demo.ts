@@ -3,7 +3,7 @@
  * institution and branch registry ids, patron barcodes (the SCIM External_ID), the ILL settings
  * of the WMS Circulation module, and the accounts of borrowing institutions.
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 
 export const wmsDemoProfile: DemoProfile = { fakerSeed: 4004, itemBarcodePrefix: '34', patronBarcodePrefix: '24' };
 
@@ -58,8 +58,6 @@ const patron = (source: DemoPatron): WmsDemoPatron => ({
   expiresInDays: source.expiresInDays,
 });
 
-const institutional = (source: DemoInstitutionalPatron) => ({ ...patron(source), symbol: source.symbol, libraryName: source.libraryName });
-
 const item = (source: DemoItem): WmsDemoItem => ({
   barcode: source.barcode,
   title: source.title,
@@ -71,11 +69,8 @@ const item = (source: DemoItem): WmsDemoItem => ({
 });
 
 export function describeWmsDemo(dataset: DemoDataset) {
-  const accounts = {
-    PARTNR: institutional(dataset.institutionalPatrons.PARTNR as DemoInstitutionalPatron),
-    TULSA: institutional(dataset.institutionalPatrons.TULSA as DemoInstitutionalPatron),
-    default: institutional(dataset.institutionalPatrons.DEFAULT as DemoInstitutionalPatron),
-  };
+  const roster = demoRoster(dataset, patron, item);
+  const accounts = roster.institutionalPatrons;
   return {
     vendor: 'wms' as const,
     /** The NCIP staff endpoint (real: https://circ.sd00.worldcat.org/ncip). */
@@ -132,19 +127,7 @@ export function describeWmsDemo(dataset: DemoDataset) {
     },
     /** How Bookstrap identifies itself in NCIP headers (FromSystemId / FromAgencyId). */
     ncip: { toSystemId: 'WMS Circ', applicationProfileType: '2.00' },
-    patrons: {
-      good: patron(dataset.patrons.good),
-      blocked: patron(dataset.patrons.blocked),
-      expired: patron(dataset.patrons.expired),
-      expiringSoon: patron(dataset.patrons.expiringSoon),
-      faculty: patron(dataset.patrons.faculty),
-    },
-    otherPatrons: dataset.otherPatrons.map(patron),
-    /** Generic patron accounts per borrowing institution that lent items are checked out to. */
-    institutionalPatrons: accounts,
-    lendableItems: dataset.lendableItems.map(item),
-    referenceItem: item(dataset.referenceItem),
-    libraryUseOnlyItem: item(dataset.libraryUseOnlyItem),
+    ...roster,
     checkedOutItem: { ...item(dataset.checkedOutItem), borrower: dataset.otherPatrons[0]?.barcode ?? '' },
   };
 }
