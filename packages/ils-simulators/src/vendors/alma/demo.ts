@@ -1,7 +1,7 @@
 /**
  * `demo.alma`: how to reach the Alma simulator's seed (credentials, codes, ids in Alma form).
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 import { toAlmaId } from './ids.ts';
 
 export const almaDemoProfile: DemoProfile = { fakerSeed: 1001, itemBarcodePrefix: '31', patronBarcodePrefix: '21' };

@@ -2,7 +2,7 @@
  * `demo.millennium`: how to reach the Millennium simulator's seed in Innovative's terms — NCIP
  * agency and path, Patron API path, record numbers (`.p1000001`), barcodes, PINs, location codes.
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 import { demoPin, itemTypeOf, patronTypeOf, sierraLocations, sierraPickupLocations, toSierraId } from '../sierra/ids.ts';
 
 export const millenniumDemoProfile: DemoProfile = { fakerSeed: 3003, itemBarcodePrefix: '33', patronBarcodePrefix: '23' };

@@ -2,7 +2,7 @@
  * `demo.sierra`: how to reach the Sierra simulator's seed in Sierra's terms (client key and
  * secret, record numbers, barcodes, location codes, patron and item types).
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 import {
   demoPin,
   itemTypeOf,

@@ -2,7 +2,7 @@
  * `demo.symphony` / `demo.horizon`: the seed in SirsiDynix terms — record keys, barcodes, PINs,
  * the client id and staff login Web Services expect, and the NCIP agency.
  */
-import { type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, demoRoster } from '../../seed.ts';
+import { type DemoDataset, type DemoItem, type DemoPatron, demoRoster } from '../../seed.ts';
 import { bibKey, callKey } from './keys.ts';
 
 export interface SirsiDynixDemoOptions {

@@ -3,7 +3,7 @@
  * institution and branch registry ids, patron barcodes (the SCIM External_ID), the ILL settings
  * of the WMS Circulation module, and the accounts of borrowing institutions.
  */
-import { buildDemoDataset, type DemoDataset, type DemoInstitutionalPatron, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
+import { buildDemoDataset, type DemoDataset, type DemoItem, type DemoPatron, type DemoProfile, demoRoster } from '../../seed.ts';
 
 export const wmsDemoProfile: DemoProfile = { fakerSeed: 4004, itemBarcodePrefix: '34', patronBarcodePrefix: '24' };
 
