@@ -22,19 +22,29 @@ export const route = createRoute({
   method: 'get',
   path: '/v1/temporary-items',
   tags: ['recovery'],
-  summary: 'Find a temporary item by title (recovery without the strap)',
+  summary: 'Find a temporary item by title or by patron (recovery without the strap)',
   description:
-    "Searches the ILS's temporary items through the adapter where the ILS can, and the library's own borrowing requests either way, so staff can find the barcode of a book whose strap was lost.",
+    "By title: searches the ILS's temporary items through the adapter where the ILS can, and the library's own borrowing requests either way. By patron: the temporary items of the patron's current ILL loans. Either way staff find the barcode of a book whose strap was lost.",
   security: [{ bearerAuth: [] }],
   request: {
-    query: z.object({
-      title: z
-        .string()
-        .trim()
-        .min(2)
-        .max(200)
-        .openapi({ param: { name: 'title', in: 'query' }, example: 'Dracula' }),
-    }),
+    query: z
+      .object({
+        title: z
+          .string()
+          .trim()
+          .min(2)
+          .max(200)
+          .optional()
+          .openapi({ param: { name: 'title', in: 'query' }, example: 'Dracula' }),
+        patronId: z
+          .string()
+          .trim()
+          .min(1)
+          .max(100)
+          .optional()
+          .openapi({ param: { name: 'patronId', in: 'query' }, description: "The patron's ILS identifier: lists their current ILL loans." }),
+      })
+      .refine((q) => q.title !== undefined || q.patronId !== undefined, { message: 'give a title or a patronId to search by' }),
   },
   responses: {
     200: {
@@ -49,10 +59,17 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
   const limiter = new RateLimiter();
   app.openapi(route, async (c) => {
     const library = c.get('library');
-    const { title } = c.req.valid('query');
-    const fromService = listRequests(deps.db, { libraryId: library.id, role: 'borrowing', title, limit: 200, offset: 0 }).requests.filter(
-      (r) => r.temporaryBarcode,
-    );
+    const { title, patronId } = c.req.valid('query');
+    const fromService = listRequests(deps.db, {
+      libraryId: library.id,
+      role: 'borrowing',
+      title,
+      patronId,
+      // by patron: what they have now, not every ILL book they ever borrowed
+      ...(patronId ? { status: ['received', 'renewal-requested', 'recalled', 'overdue'] } : {}),
+      limit: 200,
+      offset: 0,
+    }).requests.filter((r) => r.temporaryBarcode);
     const byBarcode = new Map<string, z.infer<typeof foundSchema>>();
     let ilsSearched = false;
     const definition = adapterFor(deps.registry, library.connection);
@@ -65,7 +82,7 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
         throttle: () => limiter.take(String(library.id), definition.ratePerSecond),
         backOff: (ms) => limiter.backOff(String(library.id), ms),
       });
-      if (system.findTemporaryItems) {
+      if (system.findTemporaryItems && title) {
         let found: TemporaryItemFound[] = [];
         try {
           found = await system.findTemporaryItems({ title });

@@ -122,6 +122,7 @@ export interface RequestFilter {
   role?: RequestRole | undefined;
   status?: string[] | undefined;
   title?: string | undefined;
+  patronId?: string | undefined;
   requestIds?: string[] | undefined;
   limit: number;
   offset: number;
@@ -132,6 +133,7 @@ export function listRequests(db: Db, filter: RequestFilter): { requests: StoredR
   if (filter.role) conditions.push(eq(requests.role, filter.role));
   if (filter.status?.length) conditions.push(inArray(requests.status, filter.status));
   if (filter.title) conditions.push(like(requests.title, `%${filter.title.replace(/[%_]/g, '')}%`));
+  if (filter.patronId) conditions.push(eq(requests.patronId, filter.patronId));
   if (filter.requestIds) conditions.push(inArray(requests.id, filter.requestIds.length ? filter.requestIds : ['']));
   const where = and(...conditions);
   const total = db.select({ n: sql<number>`count(*)` }).from(requests).where(where).get()?.n ?? 0;
