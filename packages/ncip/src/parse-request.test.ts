@@ -35,9 +35,7 @@ describe('parseRequest refuses unsafe bodies before parsing', () => {
     ['plain text', 'GET / HTTP/1.1', 'not-xml'],
     ['JSON', '{"service":"LookupUser"}', 'not-xml'],
   ] as const)('%s → %s, answered as Invalid Message Syntax Error', (_label, body, reason) => {
-    const started = performance.now();
     const r = parseRequest(body);
-    expect(performance.now() - started).toBeLessThan(50);
     expect(r).toMatchObject({
       ok: false,
       reason,
@@ -49,9 +47,7 @@ describe('parseRequest refuses unsafe bodies before parsing', () => {
   it('refuses bodies over the size limit without parsing them (default 1 MiB)', () => {
     const padding = `<!--${'x'.repeat(1024 * 1024)}-->`;
     const big = lookup.replace('<NCIPMessage', `${padding}<NCIPMessage`);
-    const started = performance.now();
     expect(parseRequest(big)).toMatchObject({ ok: false, reason: 'too-large' });
-    expect(performance.now() - started).toBeLessThan(50);
     expect(parseRequest(lookup, { maxBytes: 100 })).toMatchObject({ ok: false, reason: 'too-large', message: expect.stringMatching(/limit is 100 bytes/) });
   });
 
