@@ -17,13 +17,21 @@ class AlmaApi {
   ) {}
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-    const response = await fetch(`${this.origin}/almaws/v1${path}`, {
-      method,
-      headers: { authorization: `apikey ${this.apiKey}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? (JSON.parse(text) as Json) : {} };
+    // Alma allows about 25 calls a second per institution; like any Alma client, wait and retry
+    // on its 429 PER_SECOND_THRESHOLD rather than fail.
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await fetch(`${this.origin}/almaws/v1${path}`, {
+        method,
+        headers: { authorization: `apikey ${this.apiKey}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      if (response.status === 429 && attempt < 8) {
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        continue;
+      }
+      return { status: response.status, json: text ? (JSON.parse(text) as Json) : {} };
+    }
   }
 
   async ok(method: string, path: string, body?: unknown): Promise<Json> {

@@ -77,10 +77,12 @@ When('{int} days pass', async function (this: IllWorld, days: number) {
 });
 
 Given('the ILS is down', async function (this: IllWorld) {
+  this.ilsDown = true;
   await this.simulator('POST', '/_sim/faults', { down: true });
 });
 
 When('the ILS comes back', async function (this: IllWorld) {
+  this.ilsDown = false;
   await this.simulator('DELETE', '/_sim/faults');
 });
 

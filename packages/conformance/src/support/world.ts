@@ -37,6 +37,8 @@ export class IllWorld extends World<SuiteParameters> {
   recordedDueDate?: string;
   recordedItem?: unknown;
   pendingSettings: Record<string, any> = {};
+  /** set while a scenario has taken the ILS down: failing steps are then expected to wait */
+  ilsDown = false;
 
   constructor(options: IWorldOptions<SuiteParameters>) {
     super(options);
@@ -97,15 +99,18 @@ export class IllWorld extends World<SuiteParameters> {
   }
 
   /**
-   * Waits until the worker has run every ILS step that is due now: none queued or running.
-   * Steps waiting for a later retry or for staff are settled too — that is their state.
+   * Waits until the worker has run every ILS step that is due: none queued or running, and —
+   * unless the scenario took the ILS down — none waiting for an automatic retry (a passing 429
+   * from a real ILS is retried, not a result). Steps that stopped for staff are settled.
    */
-  async settle(timeoutMs = 15_000) {
+  async settle(timeoutMs = 20_000) {
     const started = Date.now();
     for (;;) {
       const request = await this.refresh();
       // A pending step waiting for an earlier one that stopped (retry later, or staff) is settled too.
-      const busy = (request.steps ?? []).filter((s: any) => s.state === 'running' || (s.state === 'pending' && !s.waitingFor));
+      const busy = (request.steps ?? []).filter(
+        (s: any) => s.state === 'running' || (s.state === 'pending' && !s.waitingFor) || (s.state === 'failed-retryable' && !this.ilsDown),
+      );
       if (busy.length === 0) return request;
       if (Date.now() - started > timeoutMs) throw new Error(`ILS steps still busy after ${timeoutMs} ms: ${JSON.stringify(busy)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
