@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { packageDir, runConformance } from './run.ts';
@@ -12,6 +13,11 @@ const program = new Command()
   .option('--admin-key <key>', 'admin key of that service')
   .option('--ils-origin <url>', 'scheme://host:port of the ILS under test')
   .option('--simulator-origin <url>', 'control plane of a simulator, for fault-injection scenarios')
+  .option('--ils-credentials <pairs>', 'vendor API credentials of the ILS under test, e.g. apiKey=… or clientKey=…,clientSecret=…')
+  .option(
+    '--fixture <file>',
+    "JSON with the ILS's own test identities: patrons {good, blocked, unknown}, partnerSymbol, partnerAccount, defaultAccount, lendableItems, pickupLocation, calendar",
+  )
   .option('--reports <dir>', 'where reports go', join(packageDir, 'reports', 'conformance'))
   .option('--ci', 'quieter output for CI logs')
   .parse();
@@ -23,11 +29,33 @@ const options = program.opts<{
   adminKey?: string;
   ilsOrigin?: string;
   simulatorOrigin?: string;
+  ilsCredentials?: string;
+  fixture?: string;
   reports: string;
   ci?: boolean;
 }>();
 
-runConformance({ ...options, ils: options.ils?.split(',') })
+/** `a=1,b=2` → {a: '1', b: '2'}; a value may contain "=" but not ",". */
+function pairs(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`--ils-credentials: "${pair}" is not name=value`);
+      return [pair.slice(0, at).trim(), pair.slice(at + 1)];
+    }),
+  );
+}
+
+const { ilsCredentials, fixture, ils, ...rest } = options;
+Promise.resolve()
+  .then(() =>
+    runConformance({
+      ...rest,
+      ...(ils ? { ils: ils.split(',') } : {}),
+      ...(ilsCredentials ? { credentials: pairs(ilsCredentials) } : {}),
+      ...(fixture ? { fixture: JSON.parse(readFileSync(fixture, 'utf8')) } : {}),
+    }),
+  )
   .then((sum) => {
     process.exitCode = sum.failed > 0 ? 1 : 0;
   })

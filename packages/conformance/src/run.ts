@@ -6,6 +6,7 @@ import type { AdapterRegistry } from '@bookstrap/integration-service';
 import type { IRunEnvironment, ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import { loadConfiguration, loadSources, runCucumber } from '@cucumber/cucumber/api';
 import { driverFor, targets } from './ils/registry.ts';
+import type { IlsFixture } from './ils/types.ts';
 import { matrixText, type ScenarioResult, type Totals, totals, writeMatrixHtml } from './matrix.ts';
 import { setHarness } from './support/harness.ts';
 import type { SuiteParameters } from './support/world.ts';
@@ -29,6 +30,10 @@ export interface ConformanceOptions {
   adminKey?: string;
   ilsOrigin?: string;
   simulatorOrigin?: string;
+  /** vendor API credentials of the ILS under test (default: the simulator's demo ones) */
+  credentials?: Record<string, string>;
+  /** the ILS's own patrons, accounts and items, for a real sandbox */
+  fixture?: Partial<IlsFixture>;
   reports: string;
   ci?: boolean;
   /** the adapters the in-process service uses (the teeth check swaps in a broken one) */
@@ -172,6 +177,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
         adminKey: systems?.adminKey ?? options.adminKey!,
         ilsOrigin: systems ? simulatorOrigin! : options.ilsOrigin!,
         ...(simulatorOrigin ? { simulatorOrigin } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.fixture ? { fixture: options.fixture } : {}),
       };
       console.log(`\n=== conformance: ${target} (${parameters.ilsOrigin})`);
       const run = await runTarget(options, target, parameters, startedHere, support);

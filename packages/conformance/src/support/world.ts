@@ -1,6 +1,6 @@
 import { BeforeAll, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { driverFor } from '../ils/registry.ts';
-import type { IlsDriver } from '../ils/types.ts';
+import type { IlsDriver, IlsFixture } from '../ils/types.ts';
 import { ServiceClient } from './service-client.ts';
 
 setDefaultTimeout(30_000);
@@ -15,6 +15,8 @@ export interface SuiteParameters {
   /** simulator control plane origin, when the target is a simulator (fault injection, clock) */
   simulatorOrigin?: string;
   credentials?: Record<string, string>;
+  /** a real ILS's own demo identities (patrons, accounts, items) over the simulator seed's */
+  fixture?: Partial<IlsFixture>;
 }
 
 let librarySequence = 0;
@@ -42,10 +44,12 @@ export class IllWorld extends World<SuiteParameters> {
 
   constructor(options: IWorldOptions<SuiteParameters>) {
     super(options);
-    this.driver = driverFor(this.parameters.target, {
+    const driver = driverFor(this.parameters.target, {
       origin: this.parameters.ilsOrigin,
       ...(this.parameters.credentials ? { credentials: this.parameters.credentials } : {}),
     });
+    // A real sandbox has its own patrons and items: the given fixture overrides the seed's.
+    this.driver = this.parameters.fixture ? { ...driver, fixture: { ...driver.fixture, ...this.parameters.fixture } } : driver;
     this.admin = new ServiceClient(this.parameters.serviceUrl, this.parameters.adminKey);
   }
 
