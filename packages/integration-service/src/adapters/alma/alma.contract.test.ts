@@ -1,15 +1,14 @@
-import { adjustableClock, createSimulator, demo, fixedClock } from '@bookstrap/ils-simulators';
+import { adjustableClock, createSimulator, fixedClock } from '@bookstrap/ils-simulators';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { type ContractProbe, type ContractSubject, circulationSystemContract } from '../contract.ts';
+import { type ContractSubject, circulationSystemContract } from '../contract.ts';
 import type { AdapterContext } from '../types.ts';
 import { AlmaRestAdapter } from './alma.ts';
+import { alma, almaRestProbe, host } from './test-support.ts';
 
 /**
  * The shared adapter contract against the simulated Alma, in-process: the adapter talks to it
  * through `fetch` exactly as to a real Alma, and the probe reads state through the Alma API.
  */
-const host = 'http://alma.sim.test';
-const alma = demo.alma;
 const lendable = alma.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode);
 
 async function almaSubject(): Promise<ContractSubject> {
@@ -20,52 +19,7 @@ async function almaSubject(): Promise<ContractSubject> {
   const context: AdapterContext = { fetch, timeoutMs: 5_000, clock, record: () => {}, throttle: async () => {}, backOff: () => {} };
   const system = new AlmaRestAdapter({ baseUrl: `${host}/almaws/v1`, apiKey: alma.apiKey, library: 'MAIN', circulationDesk: 'DEFAULT_CIRC_DESK' }, context);
 
-  const headers = { authorization: `apikey ${alma.apiKey}`, accept: 'application/json' };
-  const get = async (path: string) => {
-    let response = await sim.app.request(`${host}/almaws/v1${path}`, { headers });
-    if (response.status === 302) response = await sim.app.request(response.headers.get('location') ?? '', { headers });
-    return { status: response.status, body: (await response.json()) as any };
-  };
-  const item = async (barcode: string) => {
-    const found = await get(`/items?item_barcode=${encodeURIComponent(barcode)}`);
-    return found.status === 200 ? found.body : undefined;
-  };
-  const itemPath = (found: any) => `/bibs/${found.bib_data.mms_id}/holdings/${found.holding_data.holding_id}/items/${found.item_data.pid}`;
-
-  const probe: ContractProbe = {
-    countItems: async (barcode) => ((await item(barcode)) ? 1 : 0),
-    itemNotes: async (barcode) => {
-      const found = await item(barcode);
-      if (!found) return undefined;
-      const d = found.item_data;
-      return [d.public_note, d.fulfillment_note, d.internal_note_1, d.internal_note_2, d.internal_note_3].filter(Boolean).join(' | ');
-    },
-    itemLocation: async (barcode) => (await item(barcode))?.item_data.location.value,
-    holds: async (barcode) => {
-      const found = await item(barcode);
-      if (!found) return [];
-      const list = await get(`${itemPath(found)}/requests`);
-      return (list.body.user_request ?? []).map((r: any) => ({ patronId: r.user_primary_id, pickupLocation: r.pickup_location_library }));
-    },
-    loan: async (barcode) => {
-      const found = await item(barcode);
-      if (!found) return null;
-      const list = await get(`${itemPath(found)}/loans`);
-      const loan = list.body.item_loan?.[0];
-      return loan ? { patronId: loan.user_id, dueDate: String(loan.due_date).slice(0, 10) } : null;
-    },
-    fees: async (patronId) => {
-      const list = await get(`/users/${encodeURIComponent(patronId)}/fees?status=ACTIVE`);
-      return (list.body.fee ?? []).map((f: any) => ({ amount: Number(f.original_amount), feeType: f.type.value, comment: f.comment }));
-    },
-    temporaryLocation: async (barcode) => {
-      const found = await item(barcode);
-      return found?.holding_data.in_temp_location ? found.holding_data.temp_location.value : undefined;
-    },
-  };
-
-  const faults = (body: unknown) =>
-    sim.app.request(`${host}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const { probe, deskCheckIn, faults } = almaRestProbe(sim);
   return {
     system,
     probe,
@@ -90,10 +44,7 @@ async function almaSubject(): Promise<ContractSubject> {
     ilsUp: async () => {
       await faults({});
     },
-    deskCheckIn: async (barcode) => {
-      const found = await item(barcode);
-      await sim.app.request(`${host}/almaws/v1${itemPath(found)}?op=scan&library=MAIN&circ_desk=DEFAULT_CIRC_DESK`, { method: 'POST', headers });
-    },
+    deskCheckIn,
   };
 }
 
