@@ -1,31 +1,14 @@
 /** Test helpers: the simulated Sierra in-process, an adapter context keeping the traffic, a Sierra REST probe. */
 import type { Connection } from '@bookstrap/core';
-import { adjustableClock, createSimulator, demo, fixedClock, type Simulator } from '@bookstrap/ils-simulators';
-import { onTestFinished } from 'vitest';
+import { demo, type Simulator } from '@bookstrap/ils-simulators';
 import type { ContractProbe } from '../contract.ts';
-import type { AdapterContext } from '../types.ts';
+import { type Recorded, type SimulatedIls, simulatedIls, testNow } from '../testing.ts';
 
 export const host = 'http://sierra.sim.test';
 export const sierra = demo.sierra;
-export const testNow = '2025-03-12T10:00:00.000Z';
 
-export type Recorded = Parameters<AdapterContext['record']>[0];
-
-export function sierraSim(): { sim: Simulator; context: AdapterContext; traffic: Recorded[]; backOffs: number[] } {
-  const clock = adjustableClock(fixedClock(testNow));
-  const sim = createSimulator({ vendor: 'sierra', clock });
-  onTestFinished(() => sim.close());
-  const traffic: Recorded[] = [];
-  const backOffs: number[] = [];
-  const context: AdapterContext = {
-    fetch: (input, init) => sim.app.request(input, init),
-    timeoutMs: 5_000,
-    clock,
-    record: (exchange) => traffic.push(exchange),
-    throttle: async () => {},
-    backOff: (ms) => backOffs.push(ms),
-  };
-  return { sim, context, traffic, backOffs };
+export function sierraSim(): SimulatedIls {
+  return simulatedIls('sierra');
 }
 
 export const sierraRestConnection: Connection = {
@@ -129,3 +112,5 @@ export function sierraRestProbe(sim: Simulator) {
   };
   return { probe, faults, deskCheckIn, get, call };
 }
+
+export { type Recorded, testNow };

@@ -1,31 +1,16 @@
 /** Test helpers: a simulated Symphony or Horizon in-process, a recording adapter context, a Web Services probe. */
 import type { Connection } from '@bookstrap/core';
-import { adjustableClock, createSimulator, demo, fixedClock, type Simulator } from '@bookstrap/ils-simulators';
-import { onTestFinished } from 'vitest';
+import { demo, type Simulator } from '@bookstrap/ils-simulators';
 import type { ContractFixture, ContractProbe, ContractSubject } from '../contract.ts';
+import { type Recorded, type SimulatedIls, simulatedIls, testNow } from '../testing.ts';
 import type { AdapterContext } from '../types.ts';
 
-export const testNow = '2025-03-12T10:00:00.000Z';
-export type Recorded = Parameters<AdapterContext['record']>[0];
 export type Product = 'symphony' | 'horizon';
 
 export const hostOf = (product: Product) => `http://${product}.sim.test`;
 
-export function sirsiSim(product: Product): { sim: Simulator; context: AdapterContext; traffic: Recorded[]; backOffs: number[] } {
-  const clock = adjustableClock(fixedClock(testNow));
-  const sim = createSimulator({ vendor: product, clock });
-  onTestFinished(() => sim.close());
-  const traffic: Recorded[] = [];
-  const backOffs: number[] = [];
-  const context: AdapterContext = {
-    fetch: (input, init) => sim.app.request(input, init),
-    timeoutMs: 5_000,
-    clock,
-    record: (exchange) => traffic.push(exchange),
-    throttle: async () => {},
-    backOff: (ms) => backOffs.push(ms),
-  };
-  return { sim, context, traffic, backOffs };
+export function sirsiSim(product: Product): SimulatedIls {
+  return simulatedIls(product);
 }
 
 /** A library working in MAIN over Web Services with the demo client id and staff login. */
@@ -171,3 +156,5 @@ export function contractSubject(
     deskCheckIn: ws.deskCheckIn,
   };
 }
+
+export { type Recorded, testNow };

@@ -1,35 +1,15 @@
 /** Test helpers: the simulated WMS in-process, an adapter context that keeps the traffic, a WMS circulation probe. */
 import type { Connection } from '@bookstrap/core';
-import { adjustableClock, createSimulator, demo, fixedClock, type Simulator } from '@bookstrap/ils-simulators';
-import { onTestFinished } from 'vitest';
+import { demo, type Simulator } from '@bookstrap/ils-simulators';
 import type { ContractProbe } from '../contract.ts';
-import type { AdapterContext } from '../types.ts';
+import { type Recorded, type SimulatedIls, simulatedIls, testNow } from '../testing.ts';
 
 export const host = 'http://wms.sim.test';
 export const wms = demo.wms;
-export const testNow = '2025-03-12T10:00:00.000Z';
 export const mainBranch = wms.branches.find((b) => b.code === 'MAIN')?.branchId as string;
 
-export type Recorded = Parameters<AdapterContext['record']>[0];
-
-export function wmsSim(): { sim: Simulator; clock: ReturnType<typeof adjustableClock>; context: AdapterContext; traffic: Recorded[]; calls: string[] } {
-  const clock = adjustableClock(fixedClock(testNow));
-  const sim = createSimulator({ vendor: 'wms', clock });
-  onTestFinished(() => sim.close());
-  const traffic: Recorded[] = [];
-  const calls: string[] = [];
-  const context: AdapterContext = {
-    fetch: (input, init) => {
-      calls.push(`${init?.method ?? 'GET'} ${new URL(input).pathname}`);
-      return sim.app.request(input, init);
-    },
-    timeoutMs: 5_000,
-    clock,
-    record: (exchange) => traffic.push(exchange),
-    throttle: async () => {},
-    backOff: () => {},
-  };
-  return { sim, clock, context, traffic, calls };
+export function wmsSim(): SimulatedIls {
+  return simulatedIls('wms');
 }
 
 /** A WMS library's connection: NCIP + SCIM + token service, all on the simulator's origin. */
@@ -103,3 +83,5 @@ export function wmsCirculationProbe(sim: Simulator) {
   };
   return { probe, circ, item, faults, deskCheckIn };
 }
+
+export { type Recorded, testNow };
