@@ -12,7 +12,6 @@ export const toDate = (day: CalendarDate): Date => parseISO(day);
 export const fromDate = (date: Date): CalendarDate => format(date, 'yyyy-MM-dd');
 export const plusDays = (day: CalendarDate, days: number): CalendarDate => fromDate(addDays(toDate(day), days));
 export const daysBetween = (from: CalendarDate, to: CalendarDate): number => differenceInCalendarDays(toDate(to), toDate(from));
-const earlier = (a: CalendarDate, b: CalendarDate): CalendarDate => (a <= b ? a : b);
 
 export function isClosed(day: CalendarDate, calendar: ClosedDaysCalendar): boolean {
   return calendar.closedWeekdays.includes(getDay(toDate(day))) || calendar.closedDates.includes(day);
@@ -87,10 +86,3 @@ export function patronDueDate(input: PatronDueDateInput): PatronDueDate {
   if (moved > 0) notes.push(`Moved ${moved} day(s) earlier from ${dueDate} because the library is closed.`);
   return { ok: true, dueDate: candidate, limitedBy, movedForClosedDays: moved, notes };
 }
-
-/** The date a lender-approved renewal gives the patron: same rules, lender's new date. */
-export function renewedPatronDueDate(input: PatronDueDateInput): PatronDueDate {
-  return patronDueDate(input);
-}
-
-export { earlier as earlierDate };
