@@ -36,12 +36,23 @@ export interface TransitionRefused {
   allowedActions: RequestAction[];
 }
 
+/** A notice to the patron that Bookstrap queues for the library's mailer (it sends nothing itself). */
+export interface PatronNotice {
+  kind: 'loan-available-for-pickup';
+  patronId: string;
+  /** minutes after the action that the notice falls due */
+  delayMinutes: number;
+  text: string;
+}
+
 export interface Decision {
   request: IllRequest;
   /** ordered ILS steps the library's settings call for */
   plan: IlsStep[];
   /** human notes for the circulation history (due-date limits, fallbacks) */
   notes: string[];
+  /** patron notices to queue */
+  notices: PatronNotice[];
 }
 
 export type DecisionResult = { ok: true; decision: Decision } | { ok: false; error: TransitionRefused };
@@ -78,6 +89,7 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
   const next: IllRequest = { ...request, status: rule.to as RequestStatus };
   const plan: IlsStep[] = [];
   const notes: string[] = [];
+  const notices: PatronNotice[] = [];
   const { borrowing, lending, enabled } = ctx.settings;
   const loan = request.serviceType === 'loan';
 
@@ -145,6 +157,15 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         );
       } else {
         notes.push(`No patron due date could be set: ${due.reason}. Staff must set one at check-out.`);
+      }
+      if (borrowing.pickupNoticeFrom === 'bookstrap' && request.patronId) {
+        const where = request.pickupLocation ? ` at ${request.pickupLocation}` : '';
+        notices.push({
+          kind: 'loan-available-for-pickup',
+          patronId: request.patronId,
+          delayMinutes: borrowing.pickupNoticeDelayMinutes,
+          text: `"${request.title}" is available for pickup${where}${next.patronDueDate ? `; due ${next.patronDueDate}` : ''}.`,
+        });
       }
       if (enabled && borrowing.createItemOnReceived && request.patronId) {
         const lender = currentLender(request) ?? 'the lending library';
@@ -328,7 +349,7 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
     default:
       break;
   }
-  return { ok: true, decision: { request: next, plan: plan.filter((s) => stepSupported(s.name, ctx.capabilities)), notes } };
+  return { ok: true, decision: { request: next, plan: plan.filter((s) => stepSupported(s.name, ctx.capabilities)), notes, notices } };
 }
 
 /** Lending requests still missing after 180 days, for a daily sweep. */

@@ -237,3 +237,21 @@ describe('runStep', () => {
     expect(calls).toEqual(['createTemporaryItem', 'placeHold', 'checkIn', 'deleteTemporaryItem']);
   });
 });
+
+describe('pickup notice (SPEC §4: pickup notice delay)', () => {
+  it('leaves the notice to the ILS by default', () => {
+    expect(planOf(aRequest('borrowing', 'in-transit'), { action: 'receive' }).notices).toEqual([]);
+  });
+  it('queues a "loan available for pickup" notice after the configured delay when Bookstrap sends it', () => {
+    const settings = settingsWith({ borrowing: { pickupNoticeFrom: 'bookstrap', pickupNoticeDelayMinutes: 90 } });
+    const { notices } = planOf(aRequest('borrowing', 'in-transit', { lenderDueDate: '2026-12-15' }), { action: 'receive' }, context('alma', settings));
+    expect(notices).toEqual([
+      { kind: 'loan-available-for-pickup', patronId: 'P-1001', delayMinutes: 90, text: '"The Name of the Rose" is available for pickup at MAIN; due 2026-12-08.' },
+    ]);
+  });
+  it('is for loans only (a copy is not picked up), and only on receive', () => {
+    const settings = settingsWith({ borrowing: { pickupNoticeFrom: 'bookstrap' } });
+    expect(planOf(aRequest('borrowing', 'in-transit', { serviceType: 'copy' }), { action: 'receive' }, context('alma', settings)).notices).toEqual([]);
+    expect(planOf(aRequest('borrowing', 'received'), { action: 'mark-returned' }, context('alma', settings)).notices).toEqual([]);
+  });
+});

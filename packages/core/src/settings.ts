@@ -56,6 +56,12 @@ export const borrowingSettingsSchema = z.object({
   /** the ILS item policy of temporary items, and of library-use-only ones (omitted: the ILS default) */
   temporaryItemPolicy: locationCode.optional(),
   libraryUseOnlyItemPolicy: locationCode.optional(),
+  /**
+   * Who tells the patron the loan is ready: the ILS, when circulation checks the hold in at the
+   * pickup location (B5, the default), or Bookstrap's notice queue, `pickupNoticeDelayMinutes`
+   * after ILL staff mark the item received (Tipasa's "Loan available for pickup" notification).
+   */
+  pickupNoticeFrom: z.enum(['ils', 'bookstrap']).default('ils'),
   pickupNoticeDelayMinutes: z
     .number()
     .int()

@@ -14,6 +14,7 @@ import { registerV1RequestsGet } from './routes/v1_requests_get.ts';
 import { registerV1RequestsList } from './routes/v1_requests_list.ts';
 import { registerV1RequestsProtocolLog } from './routes/v1_requests_protocol_log.ts';
 import { registerV1RequestsStepsRetry } from './routes/v1_requests_steps_retry.ts';
+import { registerV1Notices } from './routes/v1_notices.ts';
 import { registerV1TemporaryItemsSearch } from './routes/v1_temporary_items_search.ts';
 
 export type { AppDeps } from './http/types.ts';
@@ -54,6 +55,8 @@ export function createApp(deps: AppDeps): App {
   app.use('/v1/requests', requireLibrary(deps));
   app.use('/v1/requests/*', requireLibrary(deps));
   app.use('/v1/temporary-items', requireLibrary(deps));
+  app.use('/v1/notices', requireLibrary(deps));
+  app.use('/v1/notices/*', requireLibrary(deps));
 
   registerV1LibrariesCreate(app, deps);
   registerV1LibrariesList(app, deps);
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): App {
   registerV1RequestsStepsRetry(app, deps);
   registerV1RequestsProtocolLog(app, deps);
   registerV1TemporaryItemsSearch(app, deps);
+  registerV1Notices(app, deps);
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',
@@ -78,6 +82,7 @@ export function createApp(deps: AppDeps): App {
     tags: [
       { name: 'libraries', description: 'Tenants: ILS connection and integration settings (admin key).' },
       { name: 'requests', description: 'Borrowing and lending requests (library key).' },
+      { name: 'notices', description: 'Patron notices queued for the library’s mailer (library key).' },
       { name: 'actions', description: 'Workflow actions on a request.' },
       { name: 'recovery', description: 'Finding things again.' },
     ],

@@ -157,10 +157,35 @@ export const protocolLog = sqliteTable(
   (t) => [index('protocol_log_request').on(t.requestId, t.id)],
 );
 
-export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog };
+/**
+ * Patron notices Bookstrap queues for the library's mailer ("loan available for pickup"): due
+ * at `dueAt`, marked sent by the mailer. Bookstrap itself sends no e-mail.
+ */
+export const patronNotices = sqliteTable(
+  'patron_notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => requests.id),
+    libraryId: integer('library_id')
+      .notNull()
+      .references(() => libraries.id),
+    kind: text('kind', { enum: ['loan-available-for-pickup'] }).notNull(),
+    patronId: text('patron_id').notNull(),
+    text: text('text').notNull(),
+    dueAt: instant('due_at').notNull(),
+    sentAt: instant('sent_at'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('patron_notices_due').on(t.libraryId, t.sentAt, t.dueAt)],
+);
+
+export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices };
 
 export type LibraryRow = typeof libraries.$inferSelect;
 export type RequestRow = typeof requests.$inferSelect;
 export type HistoryRow = typeof circulationHistory.$inferSelect;
 export type JobRow = typeof outboxJobs.$inferSelect;
 export type ProtocolLogRow = typeof protocolLog.$inferSelect;
+export type PatronNoticeRow = typeof patronNotices.$inferSelect;

@@ -25,6 +25,7 @@ import type { Db, ServiceDatabase } from '../store/database.ts';
 import { findLibraryById, findLibraryBySymbol, type Library } from '../store/libraries.ts';
 import { enqueuePlan, findJob, type Job, resetJobForRetry } from '../store/outbox.ts';
 import { eq } from 'drizzle-orm';
+import { queueNotice } from '../store/notices.ts';
 import { requests as requestsTable } from '../store/schema.ts';
 import { appendHistory, findLibraryRequest, findRequest, insertRequest, nextRequestId, type StoredRequest, saveRequest } from '../store/requests.ts';
 
@@ -230,7 +231,7 @@ function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: Stored
   const result = decide(stored, command, decisionContext(deps, library));
   if (!result.ok) return result;
   const now = deps.clock.now();
-  const { request: next, plan, notes } = result.decision;
+  const { request: next, plan, notes, notices } = result.decision;
   let saved = saveRequest(tx, next, now);
   const entry = appendHistory(
     tx,
@@ -238,6 +239,14 @@ function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: Stored
     now,
   );
   for (const note of notes) appendHistory(tx, { requestId: stored.id, kind: 'note', text: note }, now);
+  for (const notice of notices) {
+    const queued = queueNotice(tx, { requestId: stored.id, libraryId: library.id, notice }, now);
+    appendHistory(
+      tx,
+      { requestId: stored.id, kind: 'note', text: `Loan available for pickup notice to patron ${notice.patronId} queued, due ${queued.dueAt.toISOString()}.` },
+      now,
+    );
+  }
   queuePlan(tx, saved, entry.id, plan, now);
 
   // A borrowing request that reached a (new) lender: that lender may be in the service too.
