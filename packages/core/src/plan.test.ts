@@ -246,7 +246,12 @@ describe('pickup notice (SPEC §4: pickup notice delay)', () => {
     const settings = settingsWith({ borrowing: { pickupNoticeFrom: 'bookstrap', pickupNoticeDelayMinutes: 90 } });
     const { notices } = planOf(aRequest('borrowing', 'in-transit', { lenderDueDate: '2026-12-15' }), { action: 'receive' }, context('alma', settings));
     expect(notices).toEqual([
-      { kind: 'loan-available-for-pickup', patronId: 'P-1001', delayMinutes: 90, text: '"The Name of the Rose" is available for pickup at MAIN; due 2026-12-08.' },
+      {
+        kind: 'loan-available-for-pickup',
+        patronId: 'P-1001',
+        delayMinutes: 90,
+        text: '"The Name of the Rose" is available for pickup at MAIN; due 2026-12-08.',
+      },
     ]);
   });
   it('is for loans only (a copy is not picked up), and only on receive', () => {
