@@ -44,8 +44,8 @@ export async function startSystems(vendors: string[], registry?: AdapterRegistry
     adminKey,
     simulatorOrigins: Object.fromEntries(simulators.simulators.map((s: { vendor: string; url: string }) => [s.vendor, s.url])),
     harness: {
-      advanceServiceClock: (days) => {
-        offsetMs += days * 86_400_000;
+      advanceServiceClock: (milliseconds) => {
+        offsetMs += milliseconds;
       },
       resetServiceClock: () => {
         offsetMs = 0;

@@ -72,8 +72,36 @@ Then('no ILS step of the request needs attention', async function (this: IllWorl
 When('{int} days pass', async function (this: IllWorld, days: number) {
   const h = harness();
   if (!h) throw new Error('time travel needs the systems started by the suite (@time-travel is unsupported here)');
-  h.advanceServiceClock(days);
+  h.advanceServiceClock(days * 86_400_000);
   if (this.parameters.simulatorOrigin) await this.simulator('POST', '/_sim/clock', { advanceDays: days });
+});
+
+When('{int} minutes pass', async function (this: IllWorld, minutes: number) {
+  const h = harness();
+  if (!h) throw new Error('time travel needs the systems started by the suite (@time-travel is unsupported here)');
+  // Only the service's clock: nothing in the ILS depends on a few minutes.
+  h.advanceServiceClock(minutes * 60_000);
+});
+
+Given('the library sends the pickup notice itself {int} minutes after receipt', async function (this: IllWorld, minutes: number) {
+  await this.patchSettings({ borrowing: { pickupNoticeFrom: 'bookstrap', pickupNoticeDelayMinutes: minutes } });
+});
+
+Then('no pickup notice is due yet', async function (this: IllWorld) {
+  const { notices } = await this.staff.ok('GET', '/v1/notices?state=due');
+  assert.deepEqual(notices, []);
+});
+
+Then('a pickup notice for the good patron is due', async function (this: IllWorld) {
+  const { notices } = await this.staff.ok('GET', '/v1/notices?state=due');
+  const mine = notices.filter((n: { requestId: string }) => n.requestId === this.requestId);
+  assert.equal(mine.length, 1, JSON.stringify(notices));
+  assert.equal(mine[0].patronId, this.driver.fixture.patrons.good);
+  this.noticeId = mine[0].id;
+});
+
+When("the library's mailer sends it", async function (this: IllWorld) {
+  await this.staff.ok('POST', `/v1/notices/${this.noticeId}/sent`);
 });
 
 Given('the ILS is down', async function (this: IllWorld) {

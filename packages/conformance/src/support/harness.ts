@@ -4,7 +4,7 @@
  * scenarios tagged @time-travel are declared unsupported.
  */
 export interface Harness {
-  advanceServiceClock(days: number): void;
+  advanceServiceClock(milliseconds: number): void;
   resetServiceClock(): void;
 }
 

@@ -38,6 +38,7 @@ export class IllWorld extends World<SuiteParameters> {
   itemBarcode?: string;
   recordedDueDate?: string;
   recordedItem?: unknown;
+  noticeId?: number;
   pendingSettings: Record<string, any> = {};
   /** set while a scenario has taken the ILS down: failing steps are then expected to wait */
   ilsDown = false;
