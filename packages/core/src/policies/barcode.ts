@@ -82,3 +82,24 @@ function luhnCheckDigit(digits: string): string {
   }
   return String((10 - (sum % 10)) % 10);
 }
+
+/**
+ * The first free alternative when "is it taken?" needs the ILS (the predicate does the I/O, so
+ * the policy stays pure). Asks about at most `tries` candidates; a lookup that fails (undefined)
+ * ends the search without a suggestion rather than suggesting a barcode nobody checked.
+ */
+export async function findFreeBarcode(
+  barcode: string,
+  isTaken: (candidate: string) => Promise<boolean | undefined>,
+  tries = 5,
+): Promise<string | undefined> {
+  const taken = new Set<string>();
+  for (let n = 0; n < tries; n += 1) {
+    const candidate = suggestAlternativeBarcode(barcode, (c) => taken.has(c));
+    const answer = await isTaken(candidate);
+    if (answer === undefined) return undefined;
+    if (!answer) return candidate;
+    taken.add(candidate);
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settingsWith } from '../test-fixtures.ts';
-import { isValidRequestId, requestIdFromSequence, suggestAlternativeBarcode, temporaryBarcode } from './barcode.ts';
+import { findFreeBarcode, isValidRequestId, requestIdFromSequence, suggestAlternativeBarcode, temporaryBarcode } from './barcode.ts';
 import { borrowerIdentifier } from './borrower-identifier.ts';
 import { illFeeOnShipped, lostItemCharges } from './fees.ts';
 
@@ -34,6 +34,23 @@ describe('temporary barcode', () => {
   it('suggests the first free alternative on a collision', () => {
     const taken = new Set(['1000009', '1000009A', '1000009B']);
     expect(suggestAlternativeBarcode('1000009', (b) => taken.has(b))).toBe('1000009C');
+  });
+});
+
+describe('finding a free barcode in the ILS', () => {
+  it('asks the ILS about each suggestion until one is free', async () => {
+    const asked: string[] = [];
+    const inIls = new Set(['B1A', 'B1B']);
+    const free = await findFreeBarcode('B1', async (c) => {
+      asked.push(c);
+      return inIls.has(c);
+    });
+    expect(free).toBe('B1C');
+    expect(asked).toEqual(['B1A', 'B1B', 'B1C']);
+  });
+  it('gives up without a suggestion when a lookup fails or every try is taken', async () => {
+    expect(await findFreeBarcode('B1', async () => undefined)).toBeUndefined();
+    expect(await findFreeBarcode('B1', async () => true, 3)).toBeUndefined();
   });
 });
 

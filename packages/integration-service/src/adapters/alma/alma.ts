@@ -17,7 +17,7 @@ import {
   type PatronSummary,
   type SettingsProblem,
   type StepOutcome,
-  suggestAlternativeBarcode,
+  findFreeBarcode,
   type TemporaryItemInput,
 } from '@bookstrap/core';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
@@ -261,17 +261,12 @@ export class AlmaRestAdapter implements CirculationSystem {
     return done({ itemId: pid }, input.barcode);
   }
 
-  /** Alma has no "next free barcode": try the core's suggestions until one is not taken. */
-  private async freeBarcodeLike(barcode: string): Promise<string | undefined> {
-    const taken = new Set<string>();
-    for (let tries = 0; tries < 5; tries += 1) {
-      const candidate = suggestAlternativeBarcode(barcode, (c) => taken.has(c));
+  /** There is no "next free barcode" call: ask the ILS about the core's suggestions. */
+  private freeBarcodeLike(barcode: string): Promise<string | undefined> {
+    return findFreeBarcode(barcode, async (candidate) => {
       const lookup = await this.itemByBarcode(candidate, 'checking a suggested barcode');
-      if ('failed' in lookup) return undefined;
-      if (!lookup.found) return candidate;
-      taken.add(candidate);
-    }
-    return undefined;
+      return 'failed' in lookup ? undefined : lookup.found;
+    });
   }
 
   async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {

@@ -16,7 +16,7 @@ import {
   needsStaff,
   type PatronSummary,
   type StepOutcome,
-  suggestAlternativeBarcode,
+  findFreeBarcode,
   type TemporaryItemInput,
 } from '@bookstrap/core';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
@@ -206,16 +206,12 @@ export class SierraRestAdapter implements CirculationSystem {
     return done({ itemId }, input.barcode);
   }
 
-  private async freeBarcodeLike(barcode: string): Promise<string | undefined> {
-    const taken = new Set<string>();
-    for (let tries = 0; tries < 5; tries += 1) {
-      const candidate = suggestAlternativeBarcode(barcode, (c) => taken.has(c));
+  /** There is no "next free barcode" call: ask the ILS about the core's suggestions. */
+  private freeBarcodeLike(barcode: string): Promise<string | undefined> {
+    return findFreeBarcode(barcode, async (candidate) => {
       const lookup = await this.itemByBarcode(candidate, 'checking a suggested barcode');
-      if ('failed' in lookup) return undefined;
-      if (!lookup.found) return candidate;
-      taken.add(candidate);
-    }
-    return undefined;
+      return 'failed' in lookup ? undefined : lookup.found;
+    });
   }
 
   /** The patron's hold on an item, from the hold list (Sierra's hold POST returns no id). */

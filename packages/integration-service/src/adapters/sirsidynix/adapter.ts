@@ -16,7 +16,7 @@ import {
   type PatronSummary,
   type SettingsProblem,
   type StepOutcome,
-  suggestAlternativeBarcode,
+  findFreeBarcode,
   type TemporaryItemFound,
   type TemporaryItemInput,
 } from '@bookstrap/core';
@@ -236,17 +236,12 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     return done({ itemId: key }, input.barcode);
   }
 
-  /** No "next free barcode" call: try the core's suggestions until one is not taken. */
-  private async freeBarcodeLike(barcode: string): Promise<string | undefined> {
-    const taken = new Set<string>();
-    for (let tries = 0; tries < 5; tries += 1) {
-      const candidate = suggestAlternativeBarcode(barcode, (c) => taken.has(c));
+  /** There is no "next free barcode" call: ask the ILS about the core's suggestions. */
+  private freeBarcodeLike(barcode: string): Promise<string | undefined> {
+    return findFreeBarcode(barcode, async (candidate) => {
       const lookup = await this.item(candidate, 'checking a suggested barcode');
-      if ('failed' in lookup) return undefined;
-      if (!lookup.found) return candidate;
-      taken.add(candidate);
-    }
-    return undefined;
+      return 'failed' in lookup ? undefined : lookup.found;
+    });
   }
 
   private async hold(barcode: string, patronId: string, pickupLibrary: string, comment: string, what: string): Promise<StepOutcome<{ holdId?: string }>> {
