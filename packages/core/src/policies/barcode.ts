@@ -88,11 +88,7 @@ function luhnCheckDigit(digits: string): string {
  * the policy stays pure). Asks about at most `tries` candidates; a lookup that fails (undefined)
  * ends the search without a suggestion rather than suggesting a barcode nobody checked.
  */
-export async function findFreeBarcode(
-  barcode: string,
-  isTaken: (candidate: string) => Promise<boolean | undefined>,
-  tries = 5,
-): Promise<string | undefined> {
+export async function findFreeBarcode(barcode: string, isTaken: (candidate: string) => Promise<boolean | undefined>, tries = 5): Promise<string | undefined> {
   const taken = new Set<string>();
   for (let n = 0; n < tries; n += 1) {
     const candidate = suggestAlternativeBarcode(barcode, (c) => taken.has(c));
