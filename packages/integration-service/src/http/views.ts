@@ -4,7 +4,7 @@ import { type AdapterRegistry, adapterKey } from '../adapters/types.ts';
 import type { Library } from '../store/libraries.ts';
 import type { Job } from '../store/outbox.ts';
 import type { StoredRequest } from '../store/requests.ts';
-import type { HistoryRow } from '../store/schema.ts';
+import { attentionJobStates, type HistoryRow } from '../store/schema.ts';
 import { capabilitiesOf } from '../workflow/requests.ts';
 import type { LibraryView, RequestDetail, RequestSummary, StepView } from './schemas.ts';
 
@@ -29,7 +29,7 @@ export function toLibraryView(library: Library, registry: AdapterRegistry): Libr
 }
 
 /** States in which a step wants staff to look (a retryable failure is shown too: the ILS is failing). */
-const attentionStates = new Set(['needs-staff', 'configuration-error', 'failed-retryable']);
+const attentionStates = new Set<string>(attentionJobStates);
 
 const reasonOf = (outcome: StepOutcome<Record<string, unknown>> | undefined): string | undefined =>
   outcome && 'reason' in outcome ? outcome.reason : undefined;

@@ -53,29 +53,19 @@ export function registerV1RequestsList(app: App, deps: AppDeps) {
   app.openapi(route, (c) => {
     const library = c.get('library');
     const query = c.req.valid('query');
-    const filter = { libraryId: library.id, role: query.role, status: query.status, title: query.title };
-    if (query.needsAttention === undefined) {
-      const { requests, total } = listRequests(deps.db, { ...filter, limit: query.limit, offset: query.offset });
-      const jobs = jobsOfRequests(
-        deps.db,
-        requests.map((r) => r.id),
-      );
-      return c.json(
-        { requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])), total, limit: query.limit, offset: query.offset },
-        200,
-      );
-    }
-    // Attention is derived from the steps, so this filter pages over the derived list.
-    const wanted = query.needsAttention === 'true';
-    const { requests: all } = listRequests(deps.db, { ...filter, limit: 100_000, offset: 0 });
+    // Attention is derived from the steps; the store filters on them in SQL, so paging stays in the database.
+    const filter = {
+      libraryId: library.id,
+      role: query.role,
+      status: query.status,
+      title: query.title,
+      needsAttention: query.needsAttention === undefined ? undefined : query.needsAttention === 'true',
+    };
+    const { requests, total } = listRequests(deps.db, { ...filter, limit: query.limit, offset: query.offset });
     const jobs = jobsOfRequests(
       deps.db,
-      all.map((r) => r.id),
+      requests.map((r) => r.id),
     );
-    const matching = all.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])).filter((r) => r.needsAttention === wanted);
-    return c.json(
-      { requests: matching.slice(query.offset, query.offset + query.limit), total: matching.length, limit: query.limit, offset: query.offset },
-      200,
-    );
+    return c.json({ requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])), total, limit: query.limit, offset: query.offset }, 200);
   });
 }

@@ -1,8 +1,8 @@
 import type { IllRequest, RequestRole, RequestStatus } from '@bookstrap/core';
 import { requestIdFromSequence } from '@bookstrap/core';
-import { and, asc, desc, eq, inArray, like, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
+import { attentionJobStates, circulationHistory, type HistoryKind, type HistoryRow, outboxJobs, type RequestRow, requests } from './schema.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
 export interface StoredRequest extends IllRequest {
@@ -123,6 +123,8 @@ export interface RequestFilter {
   status?: string[] | undefined;
   title?: string | undefined;
   patronId?: string | undefined;
+  /** only requests whose ILS steps need (true) or do not need (false) attention */
+  needsAttention?: boolean | undefined;
   requestIds?: string[] | undefined;
   limit: number;
   offset: number;
@@ -134,6 +136,13 @@ export function listRequests(db: Db, filter: RequestFilter): { requests: StoredR
   if (filter.status?.length) conditions.push(inArray(requests.status, filter.status));
   if (filter.title) conditions.push(like(requests.title, `%${filter.title.replace(/[%_]/g, '')}%`));
   if (filter.patronId) conditions.push(eq(requests.patronId, filter.patronId));
+  if (filter.needsAttention !== undefined) {
+    const needing = db
+      .select({ id: outboxJobs.requestId })
+      .from(outboxJobs)
+      .where(inArray(outboxJobs.state, [...attentionJobStates]));
+    conditions.push(filter.needsAttention ? inArray(requests.id, needing) : notInArray(requests.id, needing));
+  }
   if (filter.requestIds) conditions.push(inArray(requests.id, filter.requestIds.length ? filter.requestIds : ['']));
   const where = and(...conditions);
   const total = db.select({ n: sql<number>`count(*)` }).from(requests).where(where).get()?.n ?? 0;

@@ -102,6 +102,8 @@ export const circulationHistory = sqliteTable(
 
 export const jobStates = ['pending', 'running', 'succeeded', 'failed-retryable', 'needs-staff', 'configuration-error'] as const;
 export type JobState = (typeof jobStates)[number];
+/** a request whose steps are in one of these states needs attention (staff, or a retry that is waiting) */
+export const attentionJobStates: readonly JobState[] = ['needs-staff', 'configuration-error', 'failed-retryable'];
 
 export const outboxJobs = sqliteTable(
   'outbox_jobs',
