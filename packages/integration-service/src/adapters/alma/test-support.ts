@@ -1,5 +1,8 @@
+import type { CirculationSystem } from '@bookstrap/core';
 import { demo, type Simulator } from '@bookstrap/ils-simulators';
-import type { ContractProbe } from '../contract.ts';
+import type { ContractFixture, ContractProbe, ContractSubject } from '../contract.ts';
+import { type SimulatedIls, simulatedIls } from '../testing.ts';
+import type { AdapterContext } from '../types.ts';
 
 /** The simulated Alma, reached in-process behind a made-up host (tests of the Alma adapters). */
 export const host = 'http://alma.sim.test';
@@ -61,4 +64,36 @@ export function almaRestProbe(sim: Simulator) {
     await sim.app.request(`${host}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   };
   return { probe, item, get, deskCheckIn, faults };
+}
+
+/** Who and what the contract suite uses in the simulated Alma (the seed's cast, MAIN library). */
+export const almaContractFixture: ContractFixture = {
+  patronId: alma.patrons.good.primaryId,
+  unknownPatronId: 'no.such.patron',
+  blockedPatronId: alma.patrons.blocked.primaryId,
+  accountId: alma.institutionalPatrons.PARTNR.primaryId,
+  lendableBarcodes: alma.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode),
+  pickupLocation: 'MAIN',
+  illLocation: alma.illLocation,
+  temporaryLocation: alma.illLocation,
+  feeType: alma.feeTypes.illFee,
+  today: '2025-03-12',
+  futureDueDate: '2025-04-16',
+  laterDueDate: '2025-04-30',
+  itemPolicy: alma.itemPolicies.interlibraryLoan,
+};
+
+/** The contract subject for an Alma adapter (REST or NCIP): a fresh simulated Alma, read over REST. */
+export function almaContractSubject(system: (context: AdapterContext) => CirculationSystem): ContractSubject & SimulatedIls {
+  const simulated = simulatedIls('alma', { perSecond: 100_000 });
+  const rest = almaRestProbe(simulated.sim);
+  return {
+    ...simulated,
+    system: system(simulated.context),
+    probe: rest.probe,
+    fixture: almaContractFixture,
+    ilsDown: () => rest.faults({ down: true }),
+    ilsUp: () => rest.faults({}),
+    deskCheckIn: rest.deskCheckIn,
+  };
 }

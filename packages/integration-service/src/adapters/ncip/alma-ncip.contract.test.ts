@@ -1,42 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type ContractSubject, circulationSystemContract } from '../contract.ts';
+import { circulationSystemContract } from '../contract.ts';
 import { AlmaNcipAdapter } from './alma-ncip.ts';
-import { alma, almaNcipConnection, almaRestProbe, almaSim } from './test-support.ts';
+import { almaContractSubject } from '../alma/test-support.ts';
+import { alma, almaNcipConnection, almaSim } from './test-support.ts';
 
 /**
  * The shared adapter contract against the simulated Alma in NCIP mode: NCIP to
  * `/view/NCIPServlet` for LookupUser, AcceptItem, CheckOutItem and CheckInItem, Alma REST for
  * the rest; the probe reads state over Alma REST only.
  */
-const lendable = alma.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode);
-
-async function almaNcipSubject(): Promise<ContractSubject & { traffic: ReturnType<typeof almaSim>['traffic'] }> {
-  const { sim, context, traffic } = almaSim();
-  const rest = almaRestProbe(sim);
-  return {
-    system: new AlmaNcipAdapter(almaNcipConnection, context),
-    probe: rest.probe,
-    traffic,
-    fixture: {
-      patronId: alma.patrons.good.primaryId,
-      unknownPatronId: 'no.such.patron',
-      blockedPatronId: alma.patrons.blocked.primaryId,
-      accountId: alma.institutionalPatrons.PARTNR.primaryId,
-      lendableBarcodes: lendable,
-      pickupLocation: 'MAIN',
-      illLocation: alma.illLocation,
-      temporaryLocation: alma.illLocation,
-      feeType: alma.feeTypes.illFee,
-      today: '2025-03-12',
-      futureDueDate: '2025-04-16',
-      laterDueDate: '2025-04-30',
-      itemPolicy: alma.itemPolicies.interlibraryLoan,
-    },
-    ilsDown: () => rest.faults({ down: true }),
-    ilsUp: () => rest.faults({}),
-    deskCheckIn: rest.deskCheckIn,
-  };
-}
+const almaNcipSubject = async () => almaContractSubject((context) => new AlmaNcipAdapter(almaNcipConnection, context));
 
 circulationSystemContract('Alma NCIP + REST (simulated)', almaNcipSubject, {
   // Alma takes no hold on a requested item for lending (Tipasa: Horizon and Symphony only).

@@ -7,6 +7,7 @@ import { type ContractSubject, circulationSystemContract } from '../contract.ts'
 import type { AdapterContext } from '../types.ts';
 import { NcipAdapter, ncipAdapter, ncipCapabilities, ncipOptionsOf } from './ncip.ts';
 import { alma, almaRestProbe, almaSim, host, type Recorded } from './test-support.ts';
+import { almaContractFixture } from '../alma/test-support.ts';
 
 /**
  * The generic NCIP adapter against a responder that offers every service, on the simulated Alma's
@@ -57,20 +58,8 @@ function subject(ils: 'sierra' | 'horizon', profile: NcipProfile) {
     return {
       system,
       probe: rest.probe,
-      fixture: {
-        patronId: alma.patrons.good.primaryId,
-        unknownPatronId: 'no.such.patron',
-        blockedPatronId: alma.patrons.blocked.primaryId,
-        accountId: alma.institutionalPatrons.PARTNR.primaryId,
-        lendableBarcodes: lendable,
-        pickupLocation: 'MAIN',
-        illLocation: alma.illLocation,
-        temporaryLocation: alma.illLocation,
-        feeType: alma.feeTypes.illFee,
-        today: '2025-03-12',
-        futureDueDate: '2025-04-16',
-        laterDueDate: '2025-04-30',
-      },
+      // the generic responder applies its own item policy: the contract asks for none
+      fixture: { ...almaContractFixture, itemPolicy: undefined },
       ilsDown: async () => setDown(true),
       ilsUp: async () => setDown(false),
       deskCheckIn: rest.deskCheckIn,

@@ -2,14 +2,13 @@ import type { Connection } from '@bookstrap/core';
 import { describe, expect, it } from 'vitest';
 import { type ContractSubject, circulationSystemContract } from '../contract.ts';
 import { SierraNcipAdapter, sierraNcipAdapter } from './sierra-ncip.ts';
-import { host, sierra, sierraRestConnection, sierraRestProbe, sierraSim } from './test-support.ts';
+import { host, sierra, sierraRestConnection, sierraRestProbe, sierraSim, sierraContractSubject } from './test-support.ts';
 
 /**
  * The shared adapter contract against the simulated Sierra in NCIP mode: Innovative's NCIP
  * responder for the circulation steps, Sierra REST for fees and locations; the probe reads state
  * over Sierra REST only.
  */
-const lendable = sierra.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode);
 
 export const sierraNcipConnection: Connection = {
   ...sierraRestConnection,
@@ -18,33 +17,7 @@ export const sierraNcipConnection: Connection = {
   ncip: { toAgencyId: sierra.ncipAgencyId, fromAgencyId: 'TULSA' },
 };
 
-async function subject(): Promise<ContractSubject & ReturnType<typeof sierraSim>> {
-  const simulated = sierraSim();
-  const rest = sierraRestProbe(simulated.sim);
-  return {
-    ...simulated,
-    system: new SierraNcipAdapter(sierraNcipConnection, simulated.context),
-    probe: rest.probe,
-    fixture: {
-      patronId: sierra.patrons.good.barcode,
-      unknownPatronId: '22999999999999',
-      blockedPatronId: sierra.patrons.blocked.barcode,
-      accountId: sierra.institutionalPatrons.PARTNR.barcode,
-      lendableBarcodes: lendable,
-      pickupLocation: 'main',
-      illLocation: sierra.illLocation,
-      temporaryLocation: sierra.lendingTemporaryLocation,
-      feeType: sierra.manualChargeType,
-      today: '2025-03-12',
-      futureDueDate: '2025-04-16',
-      laterDueDate: '2025-04-30',
-      itemPolicy: String(sierra.itemTypes.ILL),
-    },
-    ilsDown: () => rest.faults({ down: true }),
-    ilsUp: () => rest.faults({}),
-    deskCheckIn: rest.deskCheckIn,
-  };
-}
+const subject = async () => sierraContractSubject((context) => new SierraNcipAdapter(sierraNcipConnection, context));
 
 circulationSystemContract('Sierra NCIP + REST (simulated)', subject, {
   // Sierra takes no hold on a requested item for lending (Tipasa: Horizon and Symphony only).

@@ -2,42 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { type ContractSubject, circulationSystemContract } from '../contract.ts';
 import type { AdapterContext } from '../types.ts';
 import { SierraRestAdapter, sierraOptions } from './sierra.ts';
-import { host, sierra, sierraRestConnection, sierraRestProbe, sierraSim } from './test-support.ts';
+import { host, sierra, sierraRestConnection, sierraRestProbe, sierraSim, sierraContractSubject } from './test-support.ts';
 
 /**
  * The shared adapter contract against the simulated Sierra, in-process, over Sierra REST v6;
  * the probe reads state through the Sierra API with its own token.
  */
-const lendable = sierra.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode);
 
-async function sierraSubject(): Promise<ContractSubject & ReturnType<typeof sierraSim> & { rest: ReturnType<typeof sierraRestProbe> }> {
-  const simulated = sierraSim();
-  const rest = sierraRestProbe(simulated.sim);
-  return {
-    ...simulated,
-    rest,
-    system: new SierraRestAdapter(sierraOptions(sierraRestConnection), simulated.context),
-    probe: rest.probe,
-    fixture: {
-      patronId: sierra.patrons.good.barcode,
-      unknownPatronId: '22999999999999',
-      blockedPatronId: sierra.patrons.blocked.barcode,
-      accountId: sierra.institutionalPatrons.PARTNR.barcode,
-      lendableBarcodes: lendable,
-      pickupLocation: 'main',
-      illLocation: sierra.illLocation,
-      temporaryLocation: sierra.lendingTemporaryLocation,
-      feeType: sierra.manualChargeType,
-      today: '2025-03-12',
-      futureDueDate: '2025-04-16',
-      laterDueDate: '2025-04-30',
-      itemPolicy: String(sierra.itemTypes.ILL),
-    },
-    ilsDown: () => rest.faults({ down: true }),
-    ilsUp: () => rest.faults({}),
-    deskCheckIn: rest.deskCheckIn,
-  };
-}
+const sierraSubject = async () => sierraContractSubject((context) => new SierraRestAdapter(sierraOptions(sierraRestConnection), context));
 
 circulationSystemContract('Sierra REST (simulated)', sierraSubject, {
   unsupported: [

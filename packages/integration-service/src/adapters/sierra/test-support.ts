@@ -1,7 +1,8 @@
 /** Test helpers: the simulated Sierra in-process, an adapter context keeping the traffic, a Sierra REST probe. */
-import type { Connection } from '@bookstrap/core';
+import type { CirculationSystem, Connection } from '@bookstrap/core';
 import { demo, type Simulator } from '@bookstrap/ils-simulators';
-import type { ContractProbe } from '../contract.ts';
+import type { ContractProbe, ContractSubject } from '../contract.ts';
+import type { AdapterContext } from '../types.ts';
 import { type Recorded, type SimulatedIls, simulatedIls, testNow } from '../testing.ts';
 
 export const host = 'http://sierra.sim.test';
@@ -114,3 +115,35 @@ export function sierraRestProbe(sim: Simulator) {
 }
 
 export { type Recorded, testNow };
+
+/** The contract subject for a Sierra adapter (REST or NCIP): a fresh simulated Sierra, read over REST. */
+export function sierraContractSubject(
+  system: (context: AdapterContext) => CirculationSystem,
+): ContractSubject & SimulatedIls & { rest: ReturnType<typeof sierraRestProbe> } {
+  const simulated = sierraSim();
+  const rest = sierraRestProbe(simulated.sim);
+  return {
+    ...simulated,
+    rest,
+    system: system(simulated.context),
+    probe: rest.probe,
+    fixture: {
+      patronId: sierra.patrons.good.barcode,
+      unknownPatronId: '22999999999999',
+      blockedPatronId: sierra.patrons.blocked.barcode,
+      accountId: sierra.institutionalPatrons.PARTNR.barcode,
+      lendableBarcodes: sierra.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode),
+      pickupLocation: 'main',
+      illLocation: sierra.illLocation,
+      temporaryLocation: sierra.lendingTemporaryLocation,
+      feeType: sierra.manualChargeType,
+      today: '2025-03-12',
+      futureDueDate: '2025-04-16',
+      laterDueDate: '2025-04-30',
+      itemPolicy: String(sierra.itemTypes.ILL),
+    },
+    ilsDown: () => rest.faults({ down: true }),
+    ilsUp: () => rest.faults({}),
+    deskCheckIn: rest.deskCheckIn,
+  };
+}
