@@ -1,5 +1,5 @@
 import type { IlsCapabilities } from './ils.ts';
-import { type IlsStep, step, stepSupported } from './plan.ts';
+import { type IlsStep, prerequisite, step, stepSupported } from './plan.ts';
 import { temporaryBarcode } from './policies/barcode.ts';
 import { borrowerIdentifier } from './policies/borrower-identifier.ts';
 import { type CalendarDate, daysBetween, isCalendarDate, patronDueDate } from './policies/due-date.ts';
@@ -199,6 +199,8 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
               inLibraryUseOnly: request.inLibraryUseOnly,
             },
             barcode.barcode,
+            undefined,
+            [prerequisite.temporaryItem(request.id, barcode.barcode)],
           ),
         );
       }
@@ -226,9 +228,16 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         plan.push(
           step(
             'update-due-date',
-            { requestId: request.id, patronId: request.patronId, itemBarcode: request.temporaryBarcode, dueDate: due.dueDate },
+            {
+              requestId: request.id,
+              patronId: request.patronId,
+              itemBarcode: request.temporaryBarcode,
+              dueDate: due.dueDate,
+              owner: { kind: 'temporary-item', requestId: request.id, patronId: request.patronId },
+            },
             request.temporaryBarcode,
             due.dueDate,
+            [prerequisite.temporaryItem(request.id, request.temporaryBarcode)],
           ),
         );
       }
@@ -243,9 +252,17 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
     case 'mark-returned':
       if (enabled && request.temporaryBarcode && borrowing.createItemOnReceived) {
         const item = request.temporaryBarcode;
-        if (borrowing.checkInItemOnReturned) plan.push(step('check-in', { requestId: request.id, itemBarcode: item }, item, 'returned'));
+        const created = prerequisite.temporaryItem(request.id, item);
+        const owner = { kind: 'temporary-item' as const, requestId: request.id, patronId: request.patronId };
+        if (borrowing.checkInItemOnReturned) plan.push(step('check-in', { requestId: request.id, itemBarcode: item, owner }, item, 'returned', [created]));
         if (borrowing.checkInItemOnReturned && borrowing.deleteTemporaryItemOnReturn) {
-          if (ctx.capabilities.deleteTemporaryItem) plan.push(step('delete-temporary-item', { requestId: request.id, itemBarcode: item }, item));
+          if (ctx.capabilities.deleteTemporaryItem)
+            plan.push(
+              step('delete-temporary-item', { requestId: request.id, itemBarcode: item }, item, undefined, [
+                created,
+                prerequisite.borrowingCheckIn(request.id, item),
+              ]),
+            );
           else notes.push(`Temporary item ${item} is kept in the ILS, marked unavailable, with the request ID for reference.`);
         }
       }
@@ -300,6 +317,8 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
               'move-to-temporary-location',
               { requestId: request.id, itemBarcode: next.itemBarcode, location: lending.illTemporaryLocation },
               next.itemBarcode,
+              undefined,
+              [prerequisite.lendingLoan(request.id, next.itemBarcode)],
             ),
           );
         }
@@ -316,18 +335,34 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         plan.push(
           step(
             'update-due-date',
-            { requestId: request.id, patronId: borrower.patronId, itemBarcode: request.itemBarcode, dueDate: command.newDueDate },
+            {
+              requestId: request.id,
+              patronId: borrower.patronId,
+              itemBarcode: request.itemBarcode,
+              dueDate: command.newDueDate,
+              owner: { kind: 'lent-item', requestId: request.id, borrowerPatronId: borrower.patronId },
+            },
             request.itemBarcode,
             command.newDueDate,
+            [prerequisite.lendingLoan(request.id, request.itemBarcode)],
           ),
         );
       }
       break;
     case 'check-in':
       if (enabled && lending.checkInOnComplete && request.itemBarcode) {
-        plan.push(step('check-in', { requestId: request.id, itemBarcode: request.itemBarcode }, request.itemBarcode));
+        const item = request.itemBarcode;
+        // The loan Bookstrap made at ship, to the borrowing library's account: nothing else is checked in.
+        const owner = request.borrowingLibrary
+          ? { kind: 'lent-item' as const, requestId: request.id, borrowerPatronId: borrowerIdentifier(request.borrowingLibrary, lending).patronId }
+          : undefined;
+        plan.push(step('check-in', { requestId: request.id, itemBarcode: item, owner }, item, undefined, [prerequisite.lendingLoan(request.id, item)]));
         if (lending.checkOutOnShipped && lending.illTemporaryLocation) {
-          plan.push(step('restore-permanent-location', { requestId: request.id, itemBarcode: request.itemBarcode }, request.itemBarcode));
+          plan.push(
+            step('restore-permanent-location', { requestId: request.id, itemBarcode: item, owner }, item, undefined, [
+              prerequisite.temporaryLocation(request.id, item),
+            ]),
+          );
         }
       }
       break;

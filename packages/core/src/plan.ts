@@ -3,29 +3,38 @@ import type {
   CheckInInput,
   CheckOutInput,
   CirculationSystem,
+  DeleteTemporaryItemInput,
   DueDateInput,
   FeeInput,
   HoldInput,
   LendingHoldInput,
   LocationInput,
+  RestoreLocationInput,
   TemporaryItemInput,
 } from './port.ts';
 import type { StepOutcome } from './outcome.ts';
 import { classifyThrown } from './outcome.ts';
 
-/** One ILS step of an integration plan, with its input and a stable idempotency key. */
+/**
+ * One ILS step of an integration plan, with its input and a stable idempotency key.
+ * `requires` lists the idempotency keys of the earlier steps whose ILS records this step acts
+ * on (the hold needs the temporary item; a lending check-in needs the loan Bookstrap made): the
+ * step runs only once every one of them succeeded, and is skipped, touching nothing, when one of
+ * them failed or was never planned. Never touch what isn't yours (SPEC §5).
+ */
+type Planned<N extends string, I> = { name: N; key: string; input: I; requires?: string[] | undefined };
 export type IlsStep =
-  | { name: 'lookup-patron'; key: string; input: { requestId: string; patronId: string } }
-  | { name: 'create-temporary-item'; key: string; input: TemporaryItemInput }
-  | { name: 'place-hold'; key: string; input: HoldInput }
-  | { name: 'charge-fee'; key: string; input: FeeInput }
-  | { name: 'check-out-to-borrowing-library'; key: string; input: CheckOutInput }
-  | { name: 'update-due-date'; key: string; input: DueDateInput }
-  | { name: 'check-in'; key: string; input: CheckInInput }
-  | { name: 'delete-temporary-item'; key: string; input: { requestId: string; itemBarcode: string } }
-  | { name: 'move-to-temporary-location'; key: string; input: LocationInput }
-  | { name: 'restore-permanent-location'; key: string; input: { requestId: string; itemBarcode: string } }
-  | { name: 'place-lending-hold'; key: string; input: LendingHoldInput };
+  | Planned<'lookup-patron', { requestId: string; patronId: string }>
+  | Planned<'create-temporary-item', TemporaryItemInput>
+  | Planned<'place-hold', HoldInput>
+  | Planned<'charge-fee', FeeInput>
+  | Planned<'check-out-to-borrowing-library', CheckOutInput>
+  | Planned<'update-due-date', DueDateInput>
+  | Planned<'check-in', CheckInInput>
+  | Planned<'delete-temporary-item', DeleteTemporaryItemInput>
+  | Planned<'move-to-temporary-location', LocationInput>
+  | Planned<'restore-permanent-location', RestoreLocationInput>
+  | Planned<'place-lending-hold', LendingHoldInput>;
 
 export type IlsStepName = IlsStep['name'];
 export const ilsStepNames: readonly IlsStepName[] = [
@@ -55,8 +64,53 @@ export function step<N extends IlsStepName>(
   input: Extract<IlsStep, { name: N }>['input'],
   item: string | undefined,
   occurrence?: string,
+  requires?: string[],
 ): Extract<IlsStep, { name: N }> {
-  return { name, key: idempotencyKey(input.requestId, name, item, occurrence), input } as Extract<IlsStep, { name: N }>;
+  const planned = { name, key: idempotencyKey(input.requestId, name, item, occurrence), input } as Extract<IlsStep, { name: N }>;
+  if (requires && requires.length > 0) planned.requires = requires;
+  return planned;
+}
+
+/** The steps a step acts on the records of, by idempotency key (see `IlsStep.requires`). */
+export const prerequisite = {
+  temporaryItem: (requestId: string, barcode: string) => idempotencyKey(requestId, 'create-temporary-item', barcode),
+  borrowingCheckIn: (requestId: string, barcode: string) => idempotencyKey(requestId, 'check-in', barcode, 'returned'),
+  lendingLoan: (requestId: string, itemBarcode: string) => idempotencyKey(requestId, 'check-out-to-borrowing-library', itemBarcode),
+  temporaryLocation: (requestId: string, itemBarcode: string) => idempotencyKey(requestId, 'move-to-temporary-location', itemBarcode),
+};
+
+/** What became of a prerequisite step, as far as a dependent step is concerned. */
+export type PrerequisiteState = 'succeeded' | 'waiting' | 'failed' | 'missing';
+
+/**
+ * May a step run now? Pure: the store passes the state of each prerequisite. `run` when every
+ * one succeeded (done, already done or resolved by staff), `wait` while one is still in flight,
+ * `skip` (with a librarian's reason) when one failed, was skipped, or was never planned.
+ */
+export function readiness(
+  planned: IlsStep,
+  prerequisites: ReadonlyMap<string, PrerequisiteState>,
+): { kind: 'run' } | { kind: 'wait' } | { kind: 'skip'; blockedBy: string; reason: string } {
+  for (const key of planned.requires ?? []) {
+    const state = prerequisites.get(key) ?? 'missing';
+    if (state === 'failed' || state === 'missing') return { kind: 'skip', blockedBy: key, reason: skipReason(planned, key, state) };
+  }
+  for (const key of planned.requires ?? []) if (prerequisites.get(key) === 'waiting') return { kind: 'wait' };
+  return { kind: 'run' };
+}
+
+function skipReason(planned: IlsStep, blockedBy: string, state: 'failed' | 'missing'): string {
+  const [, name] = blockedBy.split(':');
+  const what: Record<string, string> = {
+    'create-temporary-item': 'the temporary item was never created',
+    'check-out-to-borrowing-library': 'Bookstrap never checked the item out to the borrowing library',
+    'move-to-temporary-location': 'Bookstrap never moved the item to the ILL temporary location',
+    'check-in': 'the temporary item was not checked in',
+  };
+  const cause = what[name ?? ''] ?? `step ${blockedBy} did not succeed`;
+  const why = state === 'missing' ? `${cause} (that step was never planned)` : `${cause} (step ${blockedBy} did not succeed)`;
+  const item = 'itemBarcode' in planned.input ? planned.input.itemBarcode : undefined;
+  return `${why}, so nothing in the ILS${item ? ` under barcode ${item}` : ''} was touched: any record there is not this request's`;
 }
 
 /** Which capability a step needs; a step the ILS lacks is left out of the plan, never faked. */

@@ -68,16 +68,39 @@ export interface CheckOutInput {
   dueDate?: CalendarDate | undefined;
 }
 
+/**
+ * Whose record a modifying step expects to find, so the adapter can verify it through the ILS
+ * before changing anything: the request's own temporary item (its note carries the request ID,
+ * and any loan on it is the request's patron's), or the lent item on loan to the borrowing
+ * library's account. Anything else is left alone and reported for staff (SPEC §5).
+ */
+export type Ownership =
+  | { kind: 'temporary-item'; requestId: string; patronId?: string | undefined }
+  | { kind: 'lent-item'; requestId: string; borrowerPatronId: string };
+
 export interface DueDateInput {
   requestId: string;
   patronId?: string | undefined;
   itemBarcode: string;
   dueDate: CalendarDate;
+  owner?: Ownership | undefined;
 }
 
 export interface CheckInInput {
   requestId: string;
   itemBarcode: string;
+  owner?: Ownership | undefined;
+}
+
+export interface DeleteTemporaryItemInput {
+  requestId: string;
+  itemBarcode: string;
+}
+
+export interface RestoreLocationInput {
+  requestId: string;
+  itemBarcode: string;
+  owner?: Ownership | undefined;
 }
 
 export interface LocationInput {
@@ -112,9 +135,9 @@ export interface CirculationSystem {
   checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: CalendarDate }>>;
   updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: CalendarDate }>>;
   checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>>;
-  deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>>;
+  deleteTemporaryItem(input: DeleteTemporaryItemInput): Promise<StepOutcome<Record<string, unknown>>>;
   moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>>;
-  restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>>;
+  restorePermanentLocation(input: RestoreLocationInput): Promise<StepOutcome<Record<string, unknown>>>;
   placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>>;
   /** recovery without the strap: temporary items by title */
   findTemporaryItems?(query: { title: string }): Promise<TemporaryItemFound[]>;
