@@ -147,7 +147,16 @@ export const stepViewSchema = z
     attempts: z.number().int(),
     nextAttemptAt: z.string().optional(),
     lastOutcome: z
-      .object({ kind: z.enum(outcomeKinds), reason: z.string().optional(), suggestion: z.string().optional(), reference: z.string().optional() })
+      .object({
+        kind: z.enum([...outcomeKinds, 'skipped']),
+        reason: z.string().optional(),
+        suggestion: z.string().optional(),
+        reference: z.string().optional(),
+        blockedBy: z
+          .string()
+          .optional()
+          .openapi({ description: 'skipped: the step whose failure means this one would act on records the request does not own' }),
+      })
       .optional(),
     waitingFor: z.string().optional().openapi({ description: 'The earlier step this one waits for.' }),
     retryable: z.boolean().openapi({ description: 'Staff may retry it now.' }),

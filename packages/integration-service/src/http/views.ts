@@ -34,9 +34,13 @@ const attentionStates = new Set<string>(attentionJobStates);
 const reasonOf = (outcome: StepOutcome<Record<string, unknown>> | undefined): string | undefined =>
   outcome && 'reason' in outcome ? outcome.reason : undefined;
 
+const inFlight = new Set<string>(['pending', 'running', 'failed-retryable']);
+
 function waitingFor(job: Job, jobs: Job[]): string | undefined {
   if (job.state !== 'pending') return undefined;
-  return jobs.find((other) => other.planId === job.planId && other.position < job.position && other.state !== 'succeeded')?.key;
+  const prerequisite = job.step.requires?.find((key) => jobs.find((other) => other.key === key)?.state !== 'succeeded');
+  if (prerequisite) return prerequisite;
+  return jobs.find((other) => other.planId === job.planId && other.position < job.position && inFlight.has(other.state))?.key;
 }
 
 export function toStepView(job: Job, jobs: Job[]): StepView {
@@ -57,6 +61,8 @@ export function toStepView(job: Job, jobs: Job[]): StepView {
     if (reason) view.lastOutcome.reason = reason;
     if (last.kind === 'needs-staff' && last.suggestion) view.lastOutcome.suggestion = last.suggestion;
     if ((last.kind === 'done' || last.kind === 'already-done') && last.reference) view.lastOutcome.reference = last.reference;
+    const blockedBy = (last as { blockedBy?: unknown }).blockedBy;
+    if (typeof blockedBy === 'string') view.lastOutcome.blockedBy = blockedBy;
   }
   const waiting = waitingFor(job, jobs);
   if (waiting) view.waitingFor = waiting;

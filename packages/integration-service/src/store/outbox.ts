@@ -1,4 +1,4 @@
-import type { IlsStep, StepOutcome } from '@bookstrap/core';
+import { type IlsStep, type PrerequisiteState, readiness, type StepOutcome } from '@bookstrap/core';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
@@ -46,10 +46,49 @@ export function toJob(row: JobRow): Job {
   };
 }
 
-/** Writes a plan's steps in order; returns the steps actually queued (a known key is skipped). */
-export function enqueuePlan(db: Db, input: { requestId: string; libraryId: number; planId: number; plan: IlsStep[] }, now: Date): IlsStep[] {
-  const queued: IlsStep[] = [];
+/** The outcome stored on a job that was never run because a step it depends on did not succeed. */
+export interface SkippedOutcome {
+  kind: 'skipped';
+  reason: string;
+  blockedBy: string;
+}
+
+export interface QueuedStep {
+  step: IlsStep;
+  /** set when the step was stored as skipped: it would have acted on records the request does not own */
+  skipped?: SkippedOutcome | undefined;
+}
+
+const waitingStates = new Set<JobState>(['pending', 'running', 'failed-retryable']);
+const stateOfPrerequisite = (state: JobState): PrerequisiteState => (state === 'succeeded' ? 'succeeded' : waitingStates.has(state) ? 'waiting' : 'failed');
+
+/** The state of each prerequisite step, by key, as core `readiness` wants it. */
+export function prerequisiteStates(db: Db, keys: readonly string[]): Map<string, PrerequisiteState> {
+  const states = new Map<string, PrerequisiteState>();
+  if (keys.length === 0) return states;
+  for (const row of db
+    .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state })
+    .from(outboxJobs)
+    .where(inArray(outboxJobs.idempotencyKey, [...keys]))
+    .all()) {
+    states.set(row.key, stateOfPrerequisite(row.state));
+  }
+  return states;
+}
+
+function skippedOutcome(db: Db, step: IlsStep): SkippedOutcome | undefined {
+  const verdict = readiness(step, prerequisiteStates(db, step.requires ?? []));
+  return verdict.kind === 'skip' ? { kind: 'skipped', reason: verdict.reason, blockedBy: verdict.blockedBy } : undefined;
+}
+
+/**
+ * Writes a plan's steps in order; returns the steps actually queued (a known key is not queued
+ * again). A step whose prerequisite already failed or was never planned is stored as skipped.
+ */
+export function enqueuePlan(db: Db, input: { requestId: string; libraryId: number; planId: number; plan: IlsStep[] }, now: Date): QueuedStep[] {
+  const queued: QueuedStep[] = [];
   input.plan.forEach((step, position) => {
+    const skipped = skippedOutcome(db, step);
     const inserted = db
       .insert(outboxJobs)
       .values({
@@ -60,7 +99,8 @@ export function enqueuePlan(db: Db, input: { requestId: string; libraryId: numbe
         position,
         stepName: step.name,
         step: step as unknown as Record<string, unknown>,
-        state: 'pending',
+        state: skipped ? 'skipped' : 'pending',
+        lastOutcome: skipped ? (skipped as unknown as Record<string, unknown>) : undefined,
         nextAttemptAt: now,
         createdAt: now,
         updatedAt: now,
@@ -68,9 +108,61 @@ export function enqueuePlan(db: Db, input: { requestId: string; libraryId: numbe
       .onConflictDoNothing({ target: outboxJobs.idempotencyKey })
       .returning({ id: outboxJobs.id })
       .all();
-    if (inserted.length > 0) queued.push(step);
+    if (inserted.length > 0) queued.push({ step, skipped });
   });
   return queued;
+}
+
+/** What settling one step did to the steps that depend on it. */
+export interface DependentChange {
+  job: Job;
+  change: 'skipped' | 'reopened';
+  reason: string;
+}
+
+/**
+ * No cascades: when a step stops for staff, every waiting step that depends on it (directly or
+ * through another) is skipped, so it never acts on records the request does not own. When such a
+ * step later succeeds (staff retried it), the steps skipped because of it are reopened.
+ */
+export function settleDependents(db: Db, settled: Job, state: JobState, now: Date): DependentChange[] {
+  const changes: DependentChange[] = [];
+  const siblings = db.select().from(outboxJobs).where(eq(outboxJobs.requestId, settled.requestId)).all().map(toJob);
+  const dependentsOf = (key: string) => siblings.filter((job) => job.step.requires?.includes(key));
+  if (state === 'succeeded') {
+    for (const job of dependentsOf(settled.key)) {
+      const blockedBy = (job.lastOutcome as { blockedBy?: unknown } | undefined)?.blockedBy;
+      if (job.state !== 'skipped' || blockedBy !== settled.key) continue;
+      if (skippedOutcome(db, job.step)) continue;
+      db.update(outboxJobs)
+        .set({ state: 'pending', attempts: 0, lastOutcome: null, nextAttemptAt: now, updatedAt: now })
+        .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'skipped')))
+        .run();
+      changes.push({ job, change: 'reopened', reason: `step ${settled.key} has now succeeded` });
+    }
+    return changes;
+  }
+  if (waitingStates.has(state)) return changes;
+  const queue = [settled.key];
+  while (queue.length > 0) {
+    const key = queue.shift() as string;
+    for (const job of dependentsOf(key)) {
+      if (job.state !== 'pending' && job.state !== 'failed-retryable') continue;
+      const skipped = skippedOutcome(db, job.step);
+      if (!skipped) continue;
+      const updated = db
+        .update(outboxJobs)
+        .set({ state: 'skipped', lastOutcome: skipped as unknown as Record<string, unknown>, updatedAt: now })
+        .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable'])))
+        .returning({ id: outboxJobs.id })
+        .all();
+      if (updated.length === 0) continue;
+      job.state = 'skipped';
+      changes.push({ job, change: 'skipped', reason: skipped.reason });
+      queue.push(job.key);
+    }
+  }
+  return changes;
 }
 
 export function jobsOfRequest(db: Db, requestId: string): Job[] {
@@ -120,17 +212,17 @@ export function claimNextJob(db: ServiceDatabase, options: ClaimOptions): Job | 
         where ((j.state in ('pending', 'failed-retryable') and j.next_attempt_at <= ${now})
                or (j.state = 'running' and j.lease_until <= ${now}))
           ${skip.length ? sql`and j.library_id not in (${sql.join(skip, sql`, `)})` : sql``}
+          -- every step whose records this one acts on has succeeded (no cascades after a failure)
+          and not exists (
+            select 1 from json_each(j.step, '$.requires') r
+            where not exists (select 1 from outbox_jobs d where d.idempotency_key = r.value and d.state = 'succeeded')
+          )
           and not exists (
             select 1 from outbox_jobs p
             where p.request_id = j.request_id and p.id <> j.id and (
-                 (p.plan_id = j.plan_id and p.position < j.position and p.state <> 'succeeded')
-              or (p.plan_id < j.plan_id and (
-                   p.state in ('running', 'failed-retryable')
-                   -- a step stuck behind a step that needs staff does not hold up later plans
-                   or (p.state = 'pending' and not exists (
-                     select 1 from outbox_jobs q
-                     where q.request_id = p.request_id and q.plan_id = p.plan_id and q.position < p.position
-                       and q.state in ('needs-staff', 'configuration-error')))))
+                 -- steps run in plan order, and a plan after every earlier one has settled
+                 (p.plan_id = j.plan_id and p.position < j.position and p.state in ('pending', 'running', 'failed-retryable'))
+              or (p.plan_id < j.plan_id and p.state in ('pending', 'running', 'failed-retryable'))
               or (p.state = 'running' and p.lease_until > ${now})
             )
           )

@@ -100,7 +100,12 @@ export const circulationHistory = sqliteTable(
   (t) => [index('history_request').on(t.requestId, t.id)],
 );
 
-export const jobStates = ['pending', 'running', 'succeeded', 'failed-retryable', 'needs-staff', 'configuration-error'] as const;
+/**
+ * `skipped`: never run because a step it depends on failed or was never planned (no cascades:
+ * it would have acted on records the request does not own). It runs after all if that step is
+ * later retried to success.
+ */
+export const jobStates = ['pending', 'running', 'succeeded', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'] as const;
 export type JobState = (typeof jobStates)[number];
 /** a request whose steps are in one of these states needs attention (staff, or a retry that is waiting) */
 export const attentionJobStates: readonly JobState[] = ['needs-staff', 'configuration-error', 'failed-retryable'];

@@ -106,9 +106,10 @@ describe('worker', () => {
     expect(flagged.history.map((e: { text: string }) => e.text)).toContain(
       `Temporary item record failed to create (barcode ${taken} is already used by another item in Alma; suggestion: use barcode ${taken}A).`,
     );
+    // No cascade: the hold would have gone on the other item, so it is skipped, with the reason.
     expect(flagged.steps.find((s: { name: string }) => s.name === 'place-hold')).toMatchObject({
-      state: 'pending',
-      waitingFor: `${id}:create-temporary-item:${taken}`,
+      state: 'skipped',
+      lastOutcome: { kind: 'skipped', blockedBy: `${id}:create-temporary-item:${taken}`, reason: expect.stringContaining('never created') },
     });
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { configurationError, type IlsStep, needsStaff, outcomeText, runStep, type StepOutcome } from '@bookstrap/core';
+import { configurationError, type IlsStep, needsStaff, outcomeText, pendingText, runStep, type StepOutcome } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterContext, type AdapterRegistry, adapterKey, type Clock, type FetchLike } from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
 import { findLibraryById } from '../store/libraries.ts';
-import { claimNextJob, finishJob, type Job, type JobResult } from '../store/outbox.ts';
+import { claimNextJob, finishJob, type Job, type JobResult, settleDependents } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, setPatronExpiry } from '../store/requests.ts';
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from './backoff.ts';
@@ -117,6 +117,21 @@ export function createWorker(options: WorkerOptions): Worker {
         );
         const patron = patronExpiryOf(job.step, result.outcome);
         if (patron) setPatronExpiry(tx, job.requestId, patron, now);
+        for (const { job: dependent, change, reason } of settleDependents(tx, job, result.state, now)) {
+          const what = pendingText(dependent.step).replace(/\.$/, '');
+          appendHistory(
+            tx,
+            change === 'skipped'
+              ? { requestId: job.requestId, kind: 'outcome', stepKey: dependent.key, outcome: 'skipped', text: `Not run: ${what}: ${reason}.` }
+              : {
+                  requestId: job.requestId,
+                  kind: 'pending',
+                  stepKey: dependent.key,
+                  text: `${what}, now that ${reason.replace(/^step \S+ has/, 'the step it depends on has')}.`,
+                },
+            now,
+          );
+        }
       },
       { behavior: 'immediate' },
     );

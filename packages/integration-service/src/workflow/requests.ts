@@ -204,10 +204,22 @@ export function actionText(request: IllRequest, command: RequestCommand, origin:
 }
 
 function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): void {
-  const queued = enqueuePlan(tx, { requestId: request.id, libraryId: request.libraryId, planId, plan }, now);
-  const queuedKeys = new Set(queued.map((s) => s.key));
+  const queued = new Map(enqueuePlan(tx, { requestId: request.id, libraryId: request.libraryId, planId, plan }, now).map((q) => [q.step.key, q]));
   for (const step of plan) {
-    if (queuedKeys.has(step.key)) {
+    const entry = queued.get(step.key);
+    if (entry?.skipped) {
+      appendHistory(
+        tx,
+        {
+          requestId: request.id,
+          kind: 'outcome',
+          stepKey: step.key,
+          outcome: 'skipped',
+          text: `Not run: ${pendingText(step).replace(/\.$/, '')}: ${entry.skipped.reason}.`,
+        },
+        now,
+      );
+    } else if (entry) {
       appendHistory(tx, { requestId: request.id, kind: 'pending', stepKey: step.key, text: pendingText(step) }, now);
     } else {
       // Same idempotency key: the ILS action was planned before and is never run twice.
@@ -398,6 +410,13 @@ export function retryStep(deps: WorkflowDeps, library: Library, requestId: strin
       if (!request || !found || found.requestId !== request.id) throw new ApiError('NOT_FOUND', `No step ${stepKey} on request ${requestId}`);
       if (found.state === 'succeeded') throw new ApiError('STEP_NOT_RETRYABLE', `Step ${stepKey} already succeeded; it is never run twice`);
       if (found.state === 'running') throw new ApiError('STEP_NOT_RETRYABLE', `Step ${stepKey} is running now`);
+      if (found.state === 'skipped') {
+        const blockedBy = (found.lastOutcome as { blockedBy?: string } | undefined)?.blockedBy;
+        throw new ApiError(
+          'STEP_NOT_RETRYABLE',
+          `Step ${stepKey} was skipped because ${blockedBy ? `step ${blockedBy}` : 'a step it depends on'} did not succeed; retry that step and this one follows`,
+        );
+      }
       const now = deps.clock.now();
       appendHistory(tx, { requestId, kind: 'staff', stepKey, text: `Staff asked to retry: ${pendingText(found.step).replace(/\.$/, '')}.` }, now);
       return resetJobForRetry(tx, found.id, now);

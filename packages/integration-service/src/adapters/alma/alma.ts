@@ -13,6 +13,8 @@ import {
   type IlsCapabilities,
   type LendingHoldInput,
   type LocationInput,
+  type Ownership,
+  type RestoreLocationInput,
   needsStaff,
   type PatronSummary,
   type SettingsProblem,
@@ -154,6 +156,47 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (reply.status !== 200) return { failed: this.alma.failure(reply, what) };
     const primary = (reply.body as { primary_id?: string }).primary_id;
     return primary ? { found: true, value: primary } : { found: false };
+  }
+
+  /** Is this loan to the given patron, by whichever identifier we were given? */
+  private async loanIsTo(loan: AlmaLoan, patronId: string, what: string): Promise<Found<boolean>> {
+    if (loan.user_id === patronId) return { found: true, value: true };
+    const primary = await this.primaryIdOf(patronId, what);
+    if ('failed' in primary) return primary;
+    return { found: true, value: primary.found && loan.user_id === primary.value };
+  }
+
+  /**
+   * Never touch what isn't yours: before a change, the record must still be the request's (the
+   * temporary item carries the request ID; a lent item's loan is to the borrowing library's
+   * account; a due date moves only on the request's patron's loan). Returns the reason to stop.
+   */
+  private async notOurs(item: AlmaItem, loan: AlmaLoan | undefined, owner: Ownership | undefined, checkPatron: boolean, what: string): Promise<Found<string>> {
+    if (!owner) return { found: false };
+    const barcode = item.item_data?.barcode ?? '';
+    if (owner.kind === 'temporary-item') {
+      if (!isOurs(item, owner.requestId)) {
+        return {
+          found: true,
+          value: `item ${barcode} is not the temporary item of request ${owner.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
+        };
+      }
+      if (!checkPatron || !loan || !owner.patronId) return { found: false };
+      const mine = await this.loanIsTo(loan, owner.patronId, what);
+      if ('failed' in mine) return mine;
+      return mine.found && mine.value
+        ? { found: false }
+        : { found: true, value: `temporary item ${barcode} is on loan to another patron than ${owner.patronId}; that loan was left alone` };
+    }
+    if (!loan) return { found: false };
+    const mine = await this.loanIsTo(loan, owner.borrowerPatronId, what);
+    if ('failed' in mine) return mine;
+    return mine.found && mine.value
+      ? { found: false }
+      : {
+          found: true,
+          value: `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
+        };
   }
 
   // ---- CirculationSystem -----------------------------------------------------------------------
@@ -374,6 +417,9 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Alma`);
     const loan = await this.activeLoanOf(item.value, what);
     if ('failed' in loan) return loan.failed;
+    const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, true, what);
+    if ('failed' in foreign) return foreign.failed;
+    if (foreign.found) return needsStaff(foreign.value);
     if (!loan.found) return needsStaff(`item ${input.itemBarcode} is not on loan, so there is no due date to change; set ${input.dueDate} at check-out`);
     if (calendarDayOf(loan.value.due_date) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
     const set = await this.setDueDate(loan.value, input.dueDate, what);
@@ -386,8 +432,15 @@ export class AlmaRestAdapter implements CirculationSystem {
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone('the item is no longer in Alma', {});
-    if (codeOf(item.value.item_data?.process_type) !== 'LOAN')
-      return alreadyDone('not on loan', { processType: codeOf(item.value.item_data?.process_type) || 'in place' });
+    const onLoan = codeOf(item.value.item_data?.process_type) === 'LOAN';
+    if (input.owner) {
+      const loan = onLoan ? await this.activeLoanOf(item.value, what) : { found: false as const };
+      if ('failed' in loan) return loan.failed;
+      const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, false, what);
+      if ('failed' in foreign) return foreign.failed;
+      if (foreign.found) return needsStaff(foreign.value);
+    }
+    if (!onLoan) return alreadyDone('not on loan', { processType: codeOf(item.value.item_data?.process_type) || 'in place' });
     const reply = await this.alma.call('POST', this.itemPath(item.value), {
       query: { op: 'scan', library: this.library, circ_desk: this.alma.options.circulationDesk, done: false },
     });
@@ -435,11 +488,18 @@ export class AlmaRestAdapter implements CirculationSystem {
     return done({ temporaryLocation: input.location });
   }
 
-  async restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  async restorePermanentLocation(input: RestoreLocationInput): Promise<StepOutcome<Record<string, unknown>>> {
     const what = `restoring ${input.itemBarcode} to its permanent location`;
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Alma`);
+    if (input.owner && codeOf(item.value.item_data?.process_type) === 'LOAN') {
+      const loan = await this.activeLoanOf(item.value, what);
+      if ('failed' in loan) return loan.failed;
+      const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, false, what);
+      if ('failed' in foreign) return foreign.failed;
+      if (foreign.found) return needsStaff(foreign.value);
+    }
     const holding = item.value.holding_data ?? {};
     if (!holding.in_temp_location) return alreadyDone('already in its permanent location', {});
     const updated: AlmaItem = {

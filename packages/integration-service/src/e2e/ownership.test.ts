@@ -1,0 +1,149 @@
+import { demo } from '@bookstrap/ils-simulators';
+import { describe, expect, it } from 'vitest';
+import { almaDesk, historyOf } from '../testutil/alma-desk.ts';
+import { type Harness, useHarness } from '../testutil/harness.ts';
+
+/**
+ * Never touch what isn't yours (SPEC §5), against the simulated Alma, asserted through the Alma
+ * API: after one step fails, later steps must leave another patron's item, loan and due date
+ * exactly as they were. These are the three cascades a new user reproduced on the demo.
+ */
+const patron = demo.alma.patrons.good.primaryId;
+const otherPatron = demo.alma.otherPatrons[0]!.primaryId;
+const theirs = demo.alma.checkedOutItem; // on loan to otherPatrons[0] in the seed
+const lendable = demo.alma.lendableItems.filter((i) => i.library === 'MAIN')[0]!;
+const partnerAccount = demo.alma.institutionalPatrons.PARTNR.primaryId;
+
+async function receivedWithBarcode(h: Harness, barcode: string): Promise<string> {
+  const { id } = await h.ok(201, 'POST', '/v1/requests', {
+    body: { role: 'borrowing', title: 'Emma', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+  });
+  await h.ok(200, 'POST', `/v1/requests/${id}/send`);
+  await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
+  await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: barcode } });
+  await h.drain();
+  return id;
+}
+
+const stepOf = (request: { steps: { name: string }[] }, name: string, nth = 0) => request.steps.filter((s) => s.name === name)[nth] as any;
+
+describe('a temporary barcode that belongs to another item (collision)', () => {
+  it('renewal and return never touch the other patron’s loan, due date or item', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const before = await desk.loan(theirs.barcode);
+    expect(before?.patronId).toBe(otherPatron);
+
+    const id = await receivedWithBarcode(h, theirs.barcode);
+    await h.ok(200, 'POST', `/v1/requests/${id}/renewal-approved`, { body: { newDueDate: '2025-06-30' } });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/mark-returned`);
+    await h.drain();
+
+    // The other patron's loan is exactly as it was: same patron, same due date; the item is still there.
+    expect(await desk.loan(theirs.barcode)).toEqual(before);
+    expect(await desk.countItems(theirs.barcode)).toBe(1);
+    expect(await desk.holds(theirs.barcode)).toEqual([]);
+
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(stepOf(request, 'create-temporary-item').state).toBe('needs-staff');
+    for (const name of ['place-hold', 'update-due-date', 'check-in', 'delete-temporary-item']) {
+      expect(stepOf(request, name), name).toMatchObject({
+        state: 'skipped',
+        lastOutcome: { kind: 'skipped', reason: expect.stringContaining('never created') },
+      });
+    }
+    const history = await historyOf(h, id);
+    expect(history).toContain(
+      `Not run: Checking in item ${theirs.barcode}: the temporary item was never created (step ${id}:create-temporary-item:${theirs.barcode} did not succeed), so nothing in the ILS under barcode ${theirs.barcode} was touched: any record there is not this request's.`,
+    );
+    // Only the create step asks for staff; the skipped ones are consequences, not more work.
+    expect(request.attention.map((a: { step: string }) => a.step)).toEqual(['create-temporary-item']);
+  });
+
+  it('a retried create that then succeeds reopens the skipped hold (no repair is lost)', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const free = '39999000000001';
+    const id = await receivedWithBarcode(h, free);
+    expect(await desk.countItems(free)).toBe(1);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(stepOf(request, 'place-hold').state).toBe('succeeded');
+    expect(await desk.holds(free)).toEqual([expect.objectContaining({ patronId: patron })]);
+  });
+});
+
+describe('lending: ship of an item already on loan to someone else fails', () => {
+  it('check-in later leaves that patron’s loan alone', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const before = await desk.loan(theirs.barcode);
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'PARTNR', title: theirs.title, itemBarcode: theirs.barcode },
+    });
+    await h.ok(200, 'POST', `/v1/requests/${id}/ship`, { body: { dueDate: '2025-04-16' } });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/borrower-returned`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/check-in`);
+    await h.drain();
+
+    expect(await desk.loan(theirs.barcode)).toEqual(before);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(stepOf(request, 'check-out-to-borrowing-library')).toMatchObject({
+      state: 'needs-staff',
+      lastOutcome: { reason: expect.stringContaining('already on loan to another patron') },
+    });
+    expect(stepOf(request, 'check-in')).toMatchObject({ state: 'skipped', lastOutcome: { reason: expect.stringContaining('never checked the item out') } });
+  });
+});
+
+describe('ownership is verified through the ILS before a change', () => {
+  it('a lent item checked in at the desk and loaned to another patron is not checked in, nor its due date moved', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'PARTNR', title: lendable.title, itemBarcode: lendable.barcode },
+    });
+    await h.ok(200, 'POST', `/v1/requests/${id}/ship`, { body: { dueDate: '2025-04-16' } });
+    await h.drain();
+    expect((await desk.loan(lendable.barcode))?.patronId).toBe(partnerAccount);
+
+    // Circulation checks the item in first, then lends it to a local patron.
+    await desk.checkIn(lendable.barcode);
+    await desk.checkOut(lendable.barcode, otherPatron);
+    const theirLoan = await desk.loan(lendable.barcode);
+
+    await h.ok(200, 'POST', `/v1/requests/${id}/renewal-requested`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/approve-renewal`, { body: { newDueDate: '2025-05-30' } });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/borrower-returned`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/check-in`);
+    await h.drain();
+
+    expect(await desk.loan(lendable.barcode)).toEqual(theirLoan);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    for (const name of ['update-due-date', 'check-in']) {
+      expect(stepOf(request, name), name).toMatchObject({
+        state: 'needs-staff',
+        lastOutcome: { reason: expect.stringContaining('Bookstrap did not make that loan, so it was left alone') },
+      });
+    }
+  });
+
+  it('a lent item already checked in at the desk (and on the shelf) counts as checked in: the ILS has it back', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'lending', borrowingLibrary: 'PARTNR', title: lendable.title, itemBarcode: lendable.barcode },
+    });
+    await h.ok(200, 'POST', `/v1/requests/${id}/ship`);
+    await h.drain();
+    await desk.checkIn(lendable.barcode);
+    await h.ok(200, 'POST', `/v1/requests/${id}/borrower-returned`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/check-in`);
+    await h.drain();
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(stepOf(request, 'check-in')).toMatchObject({ state: 'succeeded', lastOutcome: { kind: 'already-done' } });
+    expect(await desk.loan(lendable.barcode)).toBeNull();
+  });
+});
