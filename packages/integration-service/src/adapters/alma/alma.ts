@@ -5,6 +5,7 @@ import {
   type CirculationSystem,
   type Connection,
   configurationError,
+  type DeleteTemporaryItemInput,
   type DueDateInput,
   documentedCapabilities,
   done,
@@ -16,6 +17,7 @@ import {
   type Ownership,
   type RestoreLocationInput,
   needsStaff,
+  retryable,
   type PatronSummary,
   type SettingsProblem,
   type StepOutcome,
@@ -27,12 +29,14 @@ import {
   AlmaClient,
   type AlmaConnectionOptions,
   almaDueDate,
+  bibNotValidCode,
   type Coded,
   type FailedOutcome,
   calendarDayOf,
   codeOf,
   duplicateRequestCode,
   escapeXml,
+  holdingNotValidCode,
   noItemForBarcodeCode,
 } from './client.ts';
 
@@ -452,22 +456,49 @@ export class AlmaRestAdapter implements CirculationSystem {
     });
   }
 
-  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  async deleteTemporaryItem(input: DeleteTemporaryItemInput): Promise<StepOutcome<Record<string, unknown>>> {
     const what = `deleting temporary item ${input.itemBarcode}`;
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
-    if (!item.found) return alreadyDone('no item with this barcode in Alma', {});
-    // A real item that happens to carry this barcode is never deleted.
-    if (!isOurs(item.value, input.requestId))
-      return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
-    const mmsId = item.value.bib_data?.mms_id;
-    const holdingId = item.value.holding_data?.holding_id;
-    const reply = await this.alma.call('DELETE', this.itemPath(item.value), { query: { override: true, holdings: 'delete' } });
-    if (reply.status !== 204 && reply.status !== 200) return this.alma.failure(reply, what);
-    // The bib and holding were made for this item alone; a refusal here leaves a suppressed bib, nothing worse.
-    const holding = await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holdingId}`, { query: { override: true } });
-    const bib = await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
-    return done({ itemId: item.value.item_data?.pid, bibDeleted: bib.status === 204 || bib.status === 200, holdingStatus: holding.status });
+    let itemId: string | undefined;
+    if (item.found) {
+      // A real item that happens to carry this barcode is never deleted.
+      if (!isOurs(item.value, input.requestId)) {
+        return needsStaff(
+          `item ${input.itemBarcode} is not the temporary item of request ${input.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
+        );
+      }
+      itemId = item.value.item_data?.pid;
+      const reply = await this.alma.call('DELETE', this.itemPath(item.value), { query: { override: true, holdings: 'delete' } });
+      if (reply.status !== 204 && reply.status !== 200) return this.alma.failure(reply, what);
+    }
+    // Done means nothing of the temporary record is left: the bib (and any holding) made for it is
+    // found by its 035 marker even when an earlier attempt already removed the item.
+    const marker = `(BOOKSTRAP)${input.requestId}-${input.itemBarcode}`;
+    const left = await this.alma.call('GET', '/bibs', { query: { other_system_id: marker, view: 'brief' } });
+    if (left.status !== 200) return this.alma.failure(left, `${what} (looking for its bib)`);
+    const bibs = listOf<{ mms_id?: string }>(left.body, 'bib').flatMap((b) => (b.mms_id ? [b.mms_id] : []));
+    for (const mmsId of bibs) {
+      const holdings = await this.alma.call('GET', `/bibs/${mmsId}/holdings`);
+      if (holdings.status !== 200 && !holdings.errors.some((e) => e.code === bibNotValidCode)) return this.alma.failure(holdings, what);
+      for (const holding of holdings.status === 200 ? listOf<{ holding_id?: string }>(holdings.body, 'holding') : []) {
+        const removed = await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holding.holding_id}`, { query: { override: true } });
+        // 60213: the holding went with its last item.
+        if (removed.status !== 204 && removed.status !== 200 && !removed.errors.some((e) => e.code === holdingNotValidCode)) {
+          return this.alma.failure(removed, `${what} (deleting holding ${holding.holding_id})`);
+        }
+      }
+      const bib = await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
+      if (bib.status !== 204 && bib.status !== 200 && !bib.errors.some((e) => e.code === bibNotValidCode)) {
+        return this.alma.failure(bib, `${what} (deleting temporary bib ${mmsId})`);
+      }
+    }
+    const after = await this.alma.call('GET', '/bibs', { query: { other_system_id: marker, view: 'brief' } });
+    if (after.status !== 200) return this.alma.failure(after, `${what} (checking its bib is gone)`);
+    const still = listOf<{ mms_id?: string }>(after.body, 'bib');
+    if (still.length > 0) return retryable(`temporary bib ${still[0]?.mms_id} of ${input.itemBarcode} is still in Alma`);
+    if (!item.found && bibs.length === 0) return alreadyDone('nothing of the temporary item is left in Alma', {});
+    return done({ ...(itemId ? { itemId } : {}), bibsDeleted: bibs });
   }
 
   async moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {

@@ -42,6 +42,10 @@ export const noItemForBarcodeCode = '401689';
 /** "Patron has active request for selected item". */
 export const duplicateRequestCode = '401136';
 export const dueDateInPastCode = '401681';
+/** "Input parameters mmsId … is not valid": the bib is gone. */
+export const bibNotValidCode = '402203';
+/** "Holding ID not valid": the holding is gone (it went with its last item). */
+export const holdingNotValidCode = '60213';
 
 const unescapeXml = (text: string) =>
   text
