@@ -69,11 +69,19 @@ export function planOnCreate(request: IllRequest, ctx: DecisionContext): IlsStep
   if (request.role === 'borrowing' && request.patronId && ctx.settings.borrowing.verifyPatronOnRequest) {
     plan.push(step('lookup-patron', { requestId: request.id, patronId: request.patronId }, request.patronId));
   }
-  if (request.role === 'lending' && request.serviceType === 'loan' && ctx.settings.lending.placeHoldOnRequestedItem && request.borrowingLibrary) {
-    const { patronId } = borrowerIdentifier(request.borrowingLibrary, ctx.settings.lending);
-    plan.push(step('place-lending-hold', { requestId: request.id, itemBarcode: request.itemBarcode, title: request.title, patronId }, request.itemBarcode));
+  // The hold needs the item: a partner's request often names only the title, so it waits for ship.
+  if (request.role === 'lending' && request.itemBarcode) {
+    const hold = lendingHold(request, request.itemBarcode, ctx);
+    if (hold) plan.push(hold);
   }
   return plan.filter((s) => stepSupported(s.name, ctx.capabilities));
+}
+
+/** L1 (Horizon and Symphony): a hold on the requested item for the borrowing library's account. */
+function lendingHold(request: IllRequest, itemBarcode: string, ctx: DecisionContext): IlsStep | undefined {
+  if (request.serviceType !== 'loan' || !ctx.settings.enabled || !ctx.settings.lending.placeHoldOnRequestedItem || !request.borrowingLibrary) return undefined;
+  const { patronId } = borrowerIdentifier(request.borrowingLibrary, ctx.settings.lending);
+  return step('place-lending-hold', { requestId: request.id, itemBarcode, title: request.title, patronId }, itemBarcode);
 }
 
 /**
@@ -298,6 +306,9 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         break;
       }
       if (!next.itemBarcode) return refuse(request, 'INVALID_INPUT', 'shipping a loan needs the item barcode');
+      // At the latest now the item barcode is known: the lending hold (same key if it was placed at L1).
+      const hold = lendingHold(request, next.itemBarcode, ctx);
+      if (hold) plan.push(hold);
       if (enabled && lending.checkOutOnShipped && request.borrowingLibrary) {
         const borrower = borrowerIdentifier(request.borrowingLibrary, lending);
         if (borrower.source !== 'map')

@@ -54,8 +54,18 @@ describe('lending steps act only on the loan Bookstrap made at ship', () => {
     const plan = planOf(aRequest('lending', 'returned', { itemBarcode: 'I-9', borrowingLibrary: 'BORRB' }), { action: 'check-in' }, settings);
     const checkIn = byName(plan, 'check-in');
     expect(checkIn?.requires).toEqual([loan]);
-    expect(checkIn?.input.owner).toMatchObject({ kind: 'lent-item', borrowerPatronId: expect.any(String) });
+    expect(checkIn?.input).toMatchObject({ owner: { kind: 'lent-item', borrowerPatronId: expect.any(String) } });
     expect(byName(plan, 'restore-permanent-location')?.requires).toEqual([prerequisite.temporaryLocation(shipped.id, 'I-9')]);
+  });
+
+  it('the Horizon/Symphony lending hold waits for the item barcode: planned at ship when the request named none', () => {
+    const holds = settingsWith({ lending: { placeHoldOnRequestedItem: true } });
+    const untitled = aRequest('lending', 'can-you-supply', { borrowingLibrary: 'BORRB', itemBarcode: undefined });
+    const ctx = context('symphony', holds);
+    const shipped = decide(untitled, { action: 'ship', itemBarcode: 'I-9' }, ctx);
+    if (!shipped.ok) throw new Error(shipped.error.message);
+    expect(shipped.decision.plan.map((s) => s.name)).toEqual(['place-lending-hold', 'check-out-to-borrowing-library']);
+    expect(shipped.decision.plan[0]?.input).toMatchObject({ itemBarcode: 'I-9' });
   });
 
   it('a lending renewal needs the loan', () => {

@@ -15,14 +15,24 @@ import {
   type LendingHoldInput,
   type LocationInput,
   needsStaff,
+  type Ownership,
   type PatronSummary,
+  type RestoreLocationInput,
   retryable,
   type SettingsProblem,
   type StepOutcome,
   suggestAlternativeBarcode,
   type TemporaryItemInput,
 } from '@bookstrap/core';
-import { type InitiationHeader, NCIP_SERVICES, type NcipProfile, type NcipRequest, type NcipService, summarisePatron } from '@bookstrap/ncip';
+import {
+  type InitiationHeader,
+  type LookupItemResponse,
+  NCIP_SERVICES,
+  type NcipProfile,
+  type NcipRequest,
+  type NcipService,
+  summarisePatron,
+} from '@bookstrap/ncip';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from './exchange.ts';
 
@@ -40,6 +50,9 @@ import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from
  *   checkOut            CheckOutItem with DesiredDateDue; a repeat is already-done
  *   updateDueDate       RenewItem with DesiredDateDue (NCIP's only way to change a due date)
  *   checkIn             CheckInItem; "Item Not Checked Out"/"Unknown Item" are already-done
+ *   ownership           with the step's `owner`: LookupItem (circulation status, current borrower,
+ *                       the request a temporary item was accepted for) and LookupUser's loaned
+ *                       items for the expected account, before anything is changed (see notOurs)
  *   deleteTemporaryItem DeleteItem; "Unknown Item" is already-done
  *   chargeFee           CreateUserFiscalTransaction (amounts in minor units)
  *   placeLendingHold    RequestItem for the borrowing library's account
@@ -87,6 +100,22 @@ type WithoutHeader = NcipRequest extends infer R ? (R extends NcipRequest ? Omit
 
 const hasProblem = (failure: Failure, pattern: RegExp) => failure.problems.some((p) => pattern.test(p.problemType));
 
+/** NCIP CirculationStatus values for an item out on a loan (NISO scheme, and what ILSs write). */
+const ON_LOAN = /^(on loan|checked out|charged|overdue|recalled)$/i;
+
+/** What a responder's LookupItem shows of an item's loan: true/false, or undefined when it says neither. */
+function onLoanOf(found: LookupItemResponse | undefined): boolean | undefined {
+  if (!found) return undefined;
+  const status = found.item.circulationStatus;
+  if (found.itemTransaction?.currentBorrower !== undefined || (status !== undefined && ON_LOAN.test(status))) return true;
+  // An ItemTransaction without CurrentBorrower (asked for) or any other status: no loan.
+  if (found.itemTransaction !== undefined || status !== undefined) return false;
+  return undefined;
+}
+
+/** Whether the record is still the request's: a reason to leave it alone, or a failed look-up. */
+type Verdict = { kind: 'ours' } | { kind: 'foreign'; reason: string } | { kind: 'failed'; outcome: StepOutcome<never> };
+
 export class NcipAdapter implements CirculationSystem {
   readonly ils: IlsKind;
   readonly capabilities: IlsCapabilities;
@@ -133,6 +162,93 @@ export class NcipAdapter implements CirculationSystem {
         if (hasProblem(failure, /^(unknown user|user not found)$/i)) return needsStaff(`invalid patron id — ${said}`);
         return needsStaff(said);
     }
+  }
+
+  // ---- ownership -------------------------------------------------------------------------------
+
+  /** LookupItem for an ownership check: circulation status and current borrower. */
+  private async itemForOwnership(barcode: string, what: string): Promise<{ found?: LookupItemResponse; unknown?: true } | { failed: StepOutcome<never> }> {
+    if (!this.offers('LookupItem')) return {};
+    const reply = await this.call({ service: 'LookupItem', itemId: barcode, itemElementTypes: ['Circulation Status'], currentBorrowerDesired: true });
+    if (reply.ok) return { found: reply.response };
+    if (hasProblem(reply, /^unknown item$/i)) return { unknown: true };
+    return { failed: this.failed(reply, what) };
+  }
+
+  /**
+   * Whether `patronId` has the item on loan: the LookupItem borrower when it is that very id, else
+   * LookupUser's LoanedItems for the account (the borrower may be written as another identifier,
+   * a barcode for a primary id). undefined: the responder cannot say (no LookupUser).
+   */
+  private async onLoanTo(
+    barcode: string,
+    patronId: string,
+    found: LookupItemResponse | undefined,
+    what: string,
+  ): Promise<boolean | undefined | { failed: StepOutcome<never> }> {
+    if (found?.itemTransaction?.currentBorrower === patronId) return true;
+    if (!this.offers('LookupUser')) return undefined;
+    const reply = await this.call({ service: 'LookupUser', userId: patronId, userElementTypes: [], loanedItemsDesired: true });
+    if (!reply.ok) return { failed: this.failed(reply, `${what} (checking the loans of ${patronId})`) };
+    return (reply.response.loanedItems ?? []).some((loan) => loan.itemId === barcode);
+  }
+
+  /**
+   * The NCIP side of the core's ownership rule: before changing a loan or an item, check through the
+   * ILS that it is still the request's; if not, staff decide. `checkPatron`: a temporary item's loan
+   * must also be to the request's patron (due dates), not only the item be the request's.
+   *
+   * What NCIP can show: the circulation status and current borrower (LookupItem), the loans of an
+   * account (LookupUser LoanedItems), and for a temporary item the RequestId it was accepted for
+   * when the responder answers LookupItem with one. NCIP has no element for the item's note or
+   * description ("ILL request <id>" stays invisible), so when no RequestId comes back the temporary
+   * item is recognised by its loan to the request's patron. What stays unverifiable is taken as
+   * ours: a temporary item not on loan (or on no loan the responder shows), a step without the
+   * patron, and everything on a responder with neither LookupItem nor LookupUser (WMS's circ-ILL
+   * endpoint) — the steps then run as they did before ownership. A temporary item's barcode was
+   * made unique by AcceptItem; a lent item on a loan not to the borrowing library is never touched.
+   */
+  private async notOurs(barcode: string, owner: Ownership, found: LookupItemResponse | undefined, checkPatron: boolean, what: string): Promise<Verdict> {
+    if (!this.offers('LookupItem') && !this.offers('LookupUser')) return { kind: 'ours' };
+    const onLoan = onLoanOf(found);
+    if (owner.kind === 'temporary-item') {
+      const shown = found?.requestId;
+      if (shown !== undefined && shown !== owner.requestId) {
+        return {
+          kind: 'foreign',
+          reason: `item ${barcode} is not the temporary item of request ${owner.requestId} (the ILS has it for request ${shown}); Bookstrap did not create it, so it was left alone`,
+        };
+      }
+      const known = shown === owner.requestId;
+      if ((known && !checkPatron) || !owner.patronId || onLoan === false) return { kind: 'ours' };
+      const mine = await this.onLoanTo(barcode, owner.patronId, found, what);
+      if (typeof mine === 'object') return { kind: 'failed', outcome: mine.failed };
+      if (mine === true) return { kind: 'ours' };
+      if (mine === undefined) return { kind: 'foreign', reason: this.cannotCheck(barcode, owner.patronId) };
+      if (known) return { kind: 'foreign', reason: `temporary item ${barcode} is on loan to another patron than ${owner.patronId}; that loan was left alone` };
+      // No RequestId, not on the patron's loans, and no status: most likely checked in at the desk.
+      if (onLoan === undefined) return { kind: 'ours' };
+      return {
+        kind: 'foreign',
+        reason: `item ${barcode} is not shown as the temporary item of request ${owner.requestId} (NCIP shows no item note, and the item is on loan to another patron, not to ${owner.patronId}); Bookstrap did not create it, so it was left alone`,
+      };
+    }
+    if (onLoan === false) return { kind: 'ours' };
+    const mine = await this.onLoanTo(barcode, owner.borrowerPatronId, found, what);
+    if (typeof mine === 'object') return { kind: 'failed', outcome: mine.failed };
+    if (mine === true) return { kind: 'ours' };
+    if (mine === undefined) return { kind: 'foreign', reason: this.cannotCheck(barcode, owner.borrowerPatronId) };
+    return {
+      kind: 'foreign',
+      reason:
+        onLoan === true
+          ? `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`
+          : `item ${barcode} is not on loan to ${owner.borrowerPatronId}, and ${this.ils}'s NCIP responder does not say whether another patron has it; it was left alone`,
+    };
+  }
+
+  private cannotCheck(barcode: string, patronId: string): string {
+    return `${this.ils}'s NCIP responder does not show whether item ${barcode} is on loan to ${patronId} (it offers no LookupUser), so Bookstrap cannot check whose loan it is; it was left alone`;
   }
 
   // ---- patrons ---------------------------------------------------------------------------------
@@ -245,12 +361,22 @@ export class NcipAdapter implements CirculationSystem {
   async updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: string }>> {
     if (!this.offers('RenewItem')) return this.unsupported('RenewItem', 'change due dates');
     const what = `changing the due date of ${input.itemBarcode} to ${input.dueDate}`;
+    let current: LookupItemResponse | undefined;
     if (this.offers('LookupItem')) {
-      // No element types asked: responders answer with what they have, the due date included.
-      const current = await this.call({ service: 'LookupItem', itemId: input.itemBarcode });
-      if (!current.ok) return this.failed(current, what);
-      if (dayOf(current.response.item.dateDue) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
+      // No element types asked: responders answer with what they have, the due date included;
+      // with an owner to check, who has the item too (same exchange).
+      const reply = await this.call({ service: 'LookupItem', itemId: input.itemBarcode, ...(input.owner ? { currentBorrowerDesired: true } : {}) });
+      if (!reply.ok) return this.failed(reply, what);
+      current = reply.response;
     }
+    if (input.owner) {
+      const verdict = await this.notOurs(input.itemBarcode, input.owner, current, true, what);
+      if (verdict.kind === 'failed') return verdict.outcome;
+      if (verdict.kind === 'foreign') return needsStaff(verdict.reason);
+      if (onLoanOf(current) === false)
+        return needsStaff(`item ${input.itemBarcode} is not on loan, so there is no due date to change; set ${input.dueDate} at check-out`);
+    }
+    if (current && dayOf(current.item.dateDue) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
     if (!input.patronId) return needsStaff(`${what}: NCIP renews a loan for its borrower, and the step does not name the patron`);
     const reply = await this.call({ service: 'RenewItem', userId: input.patronId, itemId: input.itemBarcode, desiredDateDue: endOfDayWire(input.dueDate) });
     if (!reply.ok) return this.failed(reply, what);
@@ -262,9 +388,25 @@ export class NcipAdapter implements CirculationSystem {
 
   async checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
     if (!this.offers('CheckInItem')) return this.unsupported('CheckInItem', 'check items in');
+    const what = `checking in ${input.itemBarcode}`;
+    if (input.owner) {
+      const item = await this.itemForOwnership(input.itemBarcode, what);
+      if ('failed' in item) return item.failed;
+      if (item.unknown) return alreadyDone(`the ILS no longer has item ${input.itemBarcode}; treated as already checked in`, {});
+      const verdict = await this.notOurs(input.itemBarcode, input.owner, item.found, false, what);
+      if (verdict.kind === 'failed') return verdict.outcome;
+      if (verdict.kind === 'foreign') return needsStaff(verdict.reason);
+      // The library's own item back from the borrowing library and no longer on loan: the desk
+      // checked it in first. CheckInItem is not sent, as it would route someone's hold on it.
+      if (input.owner.kind === 'lent-item' && onLoanOf(item.found) === false) {
+        return alreadyDone(`item ${input.itemBarcode} is not on loan (checked in at the desk)`, {
+          ...(item.found?.item.circulationStatus ? { circulationStatus: item.found.item.circulationStatus } : {}),
+        });
+      }
+    }
     const reply = await this.call({ service: 'CheckInItem', itemId: input.itemBarcode });
     if (reply.ok) return done(reply.response.routing ? { routing: reply.response.routing.instructions } : {});
-    return this.failed(reply, `checking in ${input.itemBarcode}`);
+    return this.failed(reply, what);
   }
 
   async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
@@ -278,7 +420,8 @@ export class NcipAdapter implements CirculationSystem {
     return configurationError(`NCIP has no service to move ${input.itemBarcode} to a temporary location; turn the setting off for an NCIP connection`);
   }
 
-  async restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  async restorePermanentLocation(input: RestoreLocationInput): Promise<StepOutcome<Record<string, unknown>>> {
+    // Nothing is changed over NCIP here, so there is no ownership (input.owner) to check.
     return configurationError(`NCIP has no service to move ${input.itemBarcode} back to its permanent location`);
   }
 

@@ -14,7 +14,9 @@ import {
   type LendingHoldInput,
   type LocationInput,
   needsStaff,
+  type Ownership,
   type PatronSummary,
+  type RestoreLocationInput,
   type StepOutcome,
   findFreeBarcode,
   type TemporaryItemInput,
@@ -129,6 +131,60 @@ export class SierraRestAdapter implements CirculationSystem {
     if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
     const [first] = ((reply.body as { entries?: SierraCheckout[] } | undefined)?.entries ?? []) as SierraCheckout[];
     return first ? { found: true, value: first } : { found: false };
+  }
+
+  /** Whether a checkout is the loan of the patron with this barcode (checkouts name patrons by record link). */
+  private async loanIsTo(loan: SierraCheckout, patronBarcode: string, what: string): Promise<Found<boolean>> {
+    const patron = await this.patronByBarcode(patronBarcode, what);
+    if ('failed' in patron) return patron;
+    return { found: true, value: patron.found && String(patron.value.id) === idOfLink(loan.patron) };
+  }
+
+  /**
+   * Never touch what isn't yours: before a change, the record must still be the request's (the
+   * temporary item carries the request ID in its note; a lent item's loan is to the borrowing
+   * library's account; a due date moves only on the request's patron's loan). Returns the reason to stop.
+   */
+  private async notOurs(
+    item: SierraItem,
+    loan: SierraCheckout | undefined,
+    owner: Ownership | undefined,
+    checkPatron: boolean,
+    what: string,
+  ): Promise<Found<string>> {
+    if (!owner) return { found: false };
+    const barcode = item.barcode ?? '';
+    if (owner.kind === 'temporary-item') {
+      if (!isOurs(item, owner.requestId)) {
+        return {
+          found: true,
+          value: `item ${barcode} is not the temporary item of request ${owner.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
+        };
+      }
+      if (!checkPatron || !loan || !owner.patronId) return { found: false };
+      const mine = await this.loanIsTo(loan, owner.patronId, what);
+      if ('failed' in mine) return mine;
+      return mine.found && mine.value
+        ? { found: false }
+        : { found: true, value: `temporary item ${barcode} is on loan to another patron than ${owner.patronId}; that loan was left alone` };
+    }
+    if (!loan) return { found: false };
+    const mine = await this.loanIsTo(loan, owner.borrowerPatronId, what);
+    if ('failed' in mine) return mine;
+    return mine.found && mine.value
+      ? { found: false }
+      : {
+          found: true,
+          value: `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
+        };
+  }
+
+  /** With an owner, the item's current checkout read and checked against it; the reason to stop, if any. */
+  private async ownerCheck(item: SierraItem, owner: Ownership | undefined, what: string): Promise<Found<string>> {
+    if (!owner) return { found: false };
+    const loan = item.status?.duedate ? await this.activeCheckout(item, what) : ({ found: false } as const);
+    if ('failed' in loan) return loan;
+    return this.notOurs(item, loan.found ? loan.value : undefined, owner, false, what);
   }
 
   private today(): string {
@@ -323,6 +379,9 @@ export class SierraRestAdapter implements CirculationSystem {
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
     const loan = await this.activeCheckout(item.value, what);
     if ('failed' in loan) return loan.failed;
+    const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, true, what);
+    if ('failed' in foreign) return foreign.failed;
+    if (foreign.found) return needsStaff(foreign.value);
     if (!loan.found) return needsStaff(`item ${input.itemBarcode} is not checked out, so there is no due date to change`);
     if (calendarDayOf(loan.value.dueDate) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
     const loanId = idOfLink(loan.value.id);
@@ -337,6 +396,9 @@ export class SierraRestAdapter implements CirculationSystem {
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone('the item is no longer in Sierra', {});
+    const foreign = await this.ownerCheck(item.value, input.owner, what);
+    if ('failed' in foreign) return foreign.failed;
+    if (foreign.found) return needsStaff(foreign.value);
     // A checked-out item shows its due date in the status; without one it is not on loan.
     if (!item.value.status?.duedate) return alreadyDone('already checked in (not on loan in Sierra)', { status: item.value.status?.code ?? '' });
     const reply = await this.sierra.call('DELETE', `/items/checkouts/${encodeURIComponent(input.itemBarcode)}`);
@@ -399,11 +461,14 @@ export class SierraRestAdapter implements CirculationSystem {
     return done({ temporaryLocation: input.location, permanentLocation: home.slice(homeNotePrefix.length) });
   }
 
-  async restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  async restorePermanentLocation(input: RestoreLocationInput): Promise<StepOutcome<Record<string, unknown>>> {
     const what = `restoring ${input.itemBarcode} to its permanent location`;
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found || !item.value.id) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
+    const foreign = await this.ownerCheck(item.value, input.owner, what);
+    if ('failed' in foreign) return foreign.failed;
+    if (foreign.found) return needsStaff(foreign.value);
     const notes = internalNotes(item.value);
     const remembered = notes.find((note) => note.startsWith(homeNotePrefix));
     if (!remembered) return alreadyDone('already in its permanent location', { location: item.value.location?.code ?? '' });

@@ -13,7 +13,9 @@ import {
   type LendingHoldInput,
   type LocationInput,
   needsStaff,
+  type Ownership,
   type PatronSummary,
+  type RestoreLocationInput,
   type SettingsProblem,
   type StepOutcome,
   findFreeBarcode,
@@ -133,10 +135,61 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       .map((hold) => ({ key: hold.key ?? '', patronBarcode: String(asRecord(hold.fields.patron)?.fields.barcode ?? '') }));
   }
 
-  private charge(item: SirsiRecord): { patronBarcode: string; dueDate: string | undefined } | undefined {
+  private charge(item: SirsiRecord): { patronBarcode: string; patronKey: string | undefined; dueDate: string | undefined } | undefined {
     const circ = asRecord(item.fields.circRecord);
     if (!circ) return undefined;
-    return { patronBarcode: String(asRecord(circ.fields.patron)?.fields.barcode ?? ''), dueDate: dayOf(circ.fields.dueDate) };
+    const patron = asRecord(circ.fields.patron);
+    return { patronBarcode: String(patron?.fields.barcode ?? ''), patronKey: patron?.key, dueDate: dayOf(circ.fields.dueDate) };
+  }
+
+  /**
+   * Whether the charge is to the user with this ID: the circ record names its patron by barcode
+   * (and key); another spelling of the ID is settled by reading the user (`/user/patron/barcode`).
+   */
+  private async chargedTo(charge: { patronBarcode: string; patronKey: string | undefined }, patronId: string, what: string): Promise<Found<boolean>> {
+    if (charge.patronBarcode !== '' && charge.patronBarcode === patronId) return { found: true, value: true };
+    const reply = await this.client.call('GET', `/user/patron/barcode/${encodeURIComponent(patronId)}`, { query: { includeFields: 'barcode' } });
+    if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) return { found: true, value: false };
+    if (reply.status !== 200) return { failed: this.client.failure(reply, what) };
+    const patron = asRecord(reply.body);
+    const barcode = typeof patron?.fields.barcode === 'string' ? patron.fields.barcode : undefined;
+    const same =
+      (patron?.key !== undefined && patron.key === charge.patronKey) || (barcode !== undefined && barcode === charge.patronBarcode && barcode !== '');
+    return { found: true, value: same };
+  }
+
+  /**
+   * Never touch what isn't yours: before a change, the record must still be the request's (the
+   * temporary item carries the request ID in its notes; a lent item's charge is to the borrowing
+   * library's account; a due date moves only on the request's patron's charge). Returns the reason to stop.
+   */
+  private async notOurs(item: SirsiRecord, owner: Ownership | undefined, checkPatron: boolean, what: string): Promise<Found<string>> {
+    if (!owner) return { found: false };
+    const barcode = String(item.fields.barcode ?? '');
+    const charge = this.charge(item);
+    if (owner.kind === 'temporary-item') {
+      if (!this.isOurs(item, owner.requestId)) {
+        return {
+          found: true,
+          value: `item ${barcode} is not the temporary item of request ${owner.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
+        };
+      }
+      if (!checkPatron || !charge || !owner.patronId) return { found: false };
+      const mine = await this.chargedTo(charge, owner.patronId, what);
+      if ('failed' in mine) return mine;
+      return mine.found && mine.value
+        ? { found: false }
+        : { found: true, value: `temporary item ${barcode} is charged to another user than ${owner.patronId}; that loan was left alone` };
+    }
+    if (!charge) return { found: false };
+    const mine = await this.chargedTo(charge, owner.borrowerPatronId, what);
+    if ('failed' in mine) return mine;
+    return mine.found && mine.value
+      ? { found: false }
+      : {
+          found: true,
+          value: `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
+        };
   }
 
   // ---- patrons ---------------------------------------------------------------------------------
@@ -308,6 +361,9 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
+    const foreign = await this.notOurs(item.value, input.owner, true, what);
+    if ('failed' in foreign) return foreign.failed;
+    if (foreign.found) return needsStaff(foreign.value);
     const current = this.charge(item.value);
     if (!current) return needsStaff(`item ${input.itemBarcode} is not charged, so there is no due date to change; set ${input.dueDate} at check-out`);
     if (current.dueDate === input.dueDate) return alreadyDone('the charge already has this due date', { dueDate: input.dueDate });
@@ -327,6 +383,9 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone(`the item is no longer in ${this.product.name}`, {});
+    const foreign = await this.notOurs(item.value, input.owner, false, what);
+    if ('failed' in foreign) return foreign.failed;
+    if (foreign.found) return needsStaff(foreign.value);
     if (!this.charge(item.value)) return alreadyDone('not charged', { currentLocation: keyOf(item.value.fields.currentLocation) });
     const reply = await this.client.call('POST', '/circulation/circRecord/checkIn', {
       query: { includeFields: 'item{currentLocation}' },
@@ -372,12 +431,15 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     return this.setCurrentLocation(item.value, input.location, what);
   }
 
-  async restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  async restorePermanentLocation(input: RestoreLocationInput): Promise<StepOutcome<Record<string, unknown>>> {
     if (!this.capabilities.temporaryLocation) return configurationError(`${this.product.name} Web Services cannot move items between locations`);
     const what = `restoring ${input.itemBarcode} to its permanent location`;
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
+    const foreign = await this.notOurs(item.value, input.owner, false, what);
+    if ('failed' in foreign) return foreign.failed;
+    if (foreign.found) return needsStaff(foreign.value);
     const home = keyOf(item.value.fields.homeLocation);
     const current = keyOf(item.value.fields.currentLocation);
     // Circulation states (CHECKEDOUT, INTRANSIT, HOLDS) are not temporary locations.

@@ -1,0 +1,123 @@
+import type { TemporaryItemInput } from '@bookstrap/core';
+import { describe, expect, it } from 'vitest';
+import { SierraRestAdapter, sierraOptions } from './sierra.ts';
+import { sierra, sierraContractSubject, sierraRestConnection } from './test-support.ts';
+
+/**
+ * Never touch what isn't yours: with an owner on the step, the Sierra REST adapter reads the
+ * item's checkout and notes first and leaves a loan Bookstrap did not make alone.
+ */
+
+const subject = async () => sierraContractSubject((context) => new SierraRestAdapter(sierraOptions(sierraRestConnection), context));
+
+const temporaryItem = (requestId: string, barcode: string): TemporaryItemInput => ({
+  requestId,
+  barcode,
+  title: 'Ownership test: The Name of the Rose',
+  note: `ILL request ${requestId} from LENDA`,
+  lendingLibrary: 'LENDA',
+  location: sierra.illLocation,
+  inLibraryUseOnly: false,
+  itemPolicy: String(sierra.itemTypes.ILL),
+});
+
+const checkIns = (traffic: { method: string; url: string }[]) => traffic.filter((t) => t.method === 'DELETE' && t.url.includes('/items/checkouts/'));
+
+describe('Sierra REST adapter: only what Bookstrap made is changed', () => {
+  it("leaves a lent item on loan to another patron alone (check-in, due date, location): needs staff, that patron's loan unchanged", async () => {
+    const { system, fixture, probe, traffic } = await subject();
+    const barcode = sierra.checkedOutItem.barcode;
+    const before = await probe.loan(barcode);
+    expect(before?.patronId).toBe(sierra.checkedOutItem.borrowerBarcode);
+    const owner = { kind: 'lent-item' as const, requestId: '9400001', borrowerPatronId: fixture.accountId };
+
+    const checkIn = await system.checkIn({ requestId: '9400001', itemBarcode: barcode, owner });
+    expect(checkIn).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not make that loan, so it was left alone') });
+    const dueDate = await system.updateDueDate({ requestId: '9400001', itemBarcode: barcode, dueDate: fixture.laterDueDate, owner });
+    expect(dueDate).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not make that loan, so it was left alone') });
+    const restore = await system.restorePermanentLocation({ requestId: '9400001', itemBarcode: barcode, owner });
+    expect(restore).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not make that loan, so it was left alone') });
+
+    expect(await probe.loan(barcode)).toEqual(before);
+    expect(checkIns(traffic)).toHaveLength(0);
+    expect(traffic.some((t) => t.method === 'POST' && t.url.includes('/renewal'))).toBe(false);
+    expect(traffic.some((t) => t.method === 'PUT' && t.url.includes('/items/'))).toBe(false);
+  });
+
+  it('calls a lent item that is not on loan (the desk checked it in first) already done on check-in', async () => {
+    const { system, fixture, probe, deskCheckIn } = await subject();
+    const owner = { kind: 'lent-item' as const, requestId: '9400002', borrowerPatronId: fixture.accountId };
+    // Never checked out.
+    const shelved = fixture.lendableBarcodes[2] as string;
+    expect(await system.checkIn({ requestId: '9400002', itemBarcode: shelved, owner })).toMatchObject({ kind: 'already-done' });
+    // Checked out to the account, then checked in at the desk.
+    const lent = fixture.lendableBarcodes[3] as string;
+    expect((await system.checkOut({ requestId: '9400002', patronId: fixture.accountId, itemBarcode: lent })).kind).toBe('done');
+    await deskCheckIn(lent);
+    expect(await probe.loan(lent)).toBeNull();
+    expect(await system.checkIn({ requestId: '9400002', itemBarcode: lent, owner })).toMatchObject({ kind: 'already-done' });
+  });
+
+  it('leaves an item whose notes do not carry the request ID alone: needs staff, its loan unchanged', async () => {
+    const { system, fixture, probe, traffic } = await subject();
+    // Another request's temporary item, on loan to the patron.
+    expect((await system.createTemporaryItem(temporaryItem('9400003', 'OWN-9400003'))).kind).toBe('done');
+    expect((await system.checkOut({ requestId: '9400003', patronId: fixture.patronId, itemBarcode: 'OWN-9400003' })).kind).toBe('done');
+    const before = await probe.loan('OWN-9400003');
+    const owner = { kind: 'temporary-item' as const, requestId: '9400004', patronId: fixture.patronId };
+    const checkIn = await system.checkIn({ requestId: '9400004', itemBarcode: 'OWN-9400003', owner });
+    expect(checkIn).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not create it, so it was left alone') });
+    const dueDate = await system.updateDueDate({ requestId: '9400004', itemBarcode: 'OWN-9400003', dueDate: fixture.laterDueDate, owner });
+    expect(dueDate).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not create it, so it was left alone') });
+    // A library's own item on loan, named as a temporary item.
+    const real = sierra.checkedOutItem.barcode;
+    const realBefore = await probe.loan(real);
+    const onReal = await system.checkIn({ requestId: '9400004', itemBarcode: real, owner });
+    expect(onReal).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not create it, so it was left alone') });
+    expect(await probe.loan('OWN-9400003')).toEqual(before);
+    expect(await probe.loan(real)).toEqual(realBefore);
+    expect(checkIns(traffic)).toHaveLength(0);
+  });
+
+  it("leaves a temporary item's due date alone when it is on loan to another patron than the request's", async () => {
+    const { system, fixture, probe, traffic } = await subject();
+    expect((await system.createTemporaryItem(temporaryItem('9400005', 'OWN-9400005'))).kind).toBe('done');
+    expect((await system.checkOut({ requestId: '9400005', patronId: fixture.patronId, itemBarcode: 'OWN-9400005' })).kind).toBe('done');
+    const before = await probe.loan('OWN-9400005');
+    const outcome = await system.updateDueDate({
+      requestId: '9400005',
+      itemBarcode: 'OWN-9400005',
+      dueDate: fixture.laterDueDate,
+      owner: { kind: 'temporary-item', requestId: '9400005', patronId: sierra.checkedOutItem.borrowerBarcode },
+    });
+    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('that loan was left alone') });
+    expect(await probe.loan('OWN-9400005')).toEqual(before);
+    expect(traffic.some((t) => t.method === 'POST' && t.url.includes('/renewal'))).toBe(false);
+  });
+
+  it("still checks in the request's own items: the lent item on the account's loan and the temporary item", async () => {
+    const { system, fixture, probe } = await subject();
+    const lent = fixture.lendableBarcodes[4] as string;
+    expect((await system.checkOut({ requestId: '9400006', patronId: fixture.accountId, itemBarcode: lent })).kind).toBe('done');
+    const lentOwner = { kind: 'lent-item' as const, requestId: '9400006', borrowerPatronId: fixture.accountId };
+    expect((await system.checkIn({ requestId: '9400006', itemBarcode: lent, owner: lentOwner })).kind).toBe('done');
+    expect(await probe.loan(lent)).toBeNull();
+
+    expect((await system.createTemporaryItem(temporaryItem('9400007', 'OWN-9400007'))).kind).toBe('done');
+    expect((await system.checkOut({ requestId: '9400007', patronId: fixture.patronId, itemBarcode: 'OWN-9400007' })).kind).toBe('done');
+    const owner = { kind: 'temporary-item' as const, requestId: '9400007', patronId: fixture.patronId };
+    expect((await system.checkIn({ requestId: '9400007', itemBarcode: 'OWN-9400007', owner })).kind).toBe('done');
+    expect(await probe.loan('OWN-9400007')).toBeNull();
+  });
+
+  it('moves a lent item on the account back to its permanent location', async () => {
+    const { system, fixture, probe } = await subject();
+    const lent = fixture.lendableBarcodes[5] as string;
+    expect(await system.checkOut({ requestId: '9400008', patronId: fixture.accountId, itemBarcode: lent })).toMatchObject({ kind: 'done' });
+    expect((await system.moveToTemporaryLocation({ requestId: '9400008', itemBarcode: lent, location: fixture.temporaryLocation })).kind).toBe('done');
+    expect(await probe.temporaryLocation(lent)).toBe(fixture.temporaryLocation);
+    const owner = { kind: 'lent-item' as const, requestId: '9400008', borrowerPatronId: fixture.accountId };
+    expect((await system.restorePermanentLocation({ requestId: '9400008', itemBarcode: lent, owner })).kind).toBe('done');
+    expect(await probe.temporaryLocation(lent)).toBeUndefined();
+  });
+});

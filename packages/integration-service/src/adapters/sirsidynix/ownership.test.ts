@@ -1,0 +1,126 @@
+import type { TemporaryItemInput } from '@bookstrap/core';
+import { demo } from '@bookstrap/ils-simulators';
+import { describe, expect, it } from 'vitest';
+import { horizonProduct, horizonWsPath } from '../horizon/horizon.ts';
+import { symphonyProduct, symphonyWsPath } from '../symphony/symphony.ts';
+import { SirsiDynixWsAdapter, type SirsiDynixProduct, sirsiDynixOptions } from './adapter.ts';
+import { contractSubject, type Product, wsConnection, wsProbe } from './test-support.ts';
+
+/**
+ * Never touch what isn't yours: with an owner on the step, the Web Services adapter checks the
+ * item's circ record and notes first and leaves a charge Bookstrap did not make alone.
+ */
+
+const products: [Product, SirsiDynixProduct, string][] = [
+  ['symphony', symphonyProduct, symphonyWsPath],
+  ['horizon', horizonProduct, horizonWsPath],
+];
+
+describe.each(products)('%s Web Services: only what Bookstrap made is changed', (product, setup, path) => {
+  const d = demo[product];
+  const subject = async () => {
+    const made = contractSubject(product, (context) => new SirsiDynixWsAdapter(setup, sirsiDynixOptions(wsConnection(product), path), context));
+    return { ...made, ws: wsProbe(made.sim, product) };
+  };
+  const temporaryItem = (requestId: string, barcode: string): TemporaryItemInput => ({
+    requestId,
+    barcode,
+    title: 'Ownership test: The Name of the Rose',
+    note: `ILL request ${requestId} from LENDA`,
+    lendingLibrary: 'LENDA',
+    location: d.illLocation,
+    inLibraryUseOnly: false,
+    itemPolicy: d.itemTypes.interlibraryLoan,
+  });
+  const writes = (traffic: { method: string; url: string }[]) =>
+    traffic.filter((t) => (t.method === 'POST' && /circRecord\/(checkIn|renew)/.test(t.url)) || t.method === 'PUT');
+
+  it("leaves a lent item charged to another user alone (check-in, due date, location): needs staff, that user's charge unchanged", async () => {
+    const { system, fixture, probe, traffic } = await subject();
+    const barcode = d.checkedOutItem.barcode;
+    const before = await probe.loan(barcode);
+    expect(before?.patronId).toBe(d.checkedOutItem.borrower);
+    const owner = { kind: 'lent-item' as const, requestId: '9500001', borrowerPatronId: fixture.accountId };
+    const left = { kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not make that loan, so it was left alone') };
+
+    expect(await system.checkIn({ requestId: '9500001', itemBarcode: barcode, owner })).toMatchObject(left);
+    expect(await system.updateDueDate({ requestId: '9500001', itemBarcode: barcode, dueDate: fixture.laterDueDate, owner })).toMatchObject(left);
+    if (system.capabilities.temporaryLocation) {
+      expect(await system.restorePermanentLocation({ requestId: '9500001', itemBarcode: barcode, owner })).toMatchObject(left);
+    }
+    expect(await probe.loan(barcode)).toEqual(before);
+    expect(writes(traffic)).toHaveLength(0);
+  });
+
+  it('calls a lent item that is not charged (the desk checked it in first) already done on check-in', async () => {
+    const { system, fixture, probe, deskCheckIn } = await subject();
+    const owner = { kind: 'lent-item' as const, requestId: '9500002', borrowerPatronId: fixture.accountId };
+    const shelved = fixture.lendableBarcodes[2] as string;
+    expect(await system.checkIn({ requestId: '9500002', itemBarcode: shelved, owner })).toMatchObject({ kind: 'already-done' });
+    const lent = fixture.lendableBarcodes[3] as string;
+    expect(await system.checkOut({ requestId: '9500002', patronId: fixture.accountId, itemBarcode: lent })).toMatchObject({ kind: 'done' });
+    await deskCheckIn(lent);
+    expect(await probe.loan(lent)).toBeNull();
+    expect(await system.checkIn({ requestId: '9500002', itemBarcode: lent, owner })).toMatchObject({ kind: 'already-done' });
+  });
+
+  it('leaves an item whose notes do not carry the request ID alone: needs staff, its charge unchanged', async () => {
+    const { system, fixture, probe, traffic } = await subject();
+    expect(await system.createTemporaryItem(temporaryItem('9500003', 'OWN-9500003'))).toMatchObject({ kind: 'done' });
+    expect(await system.checkOut({ requestId: '9500003', patronId: fixture.patronId, itemBarcode: 'OWN-9500003' })).toMatchObject({ kind: 'done' });
+    const before = await probe.loan('OWN-9500003');
+    const owner = { kind: 'temporary-item' as const, requestId: '9500004', patronId: fixture.patronId };
+    const left = { kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not create it, so it was left alone') };
+    expect(await system.checkIn({ requestId: '9500004', itemBarcode: 'OWN-9500003', owner })).toMatchObject(left);
+    expect(await system.updateDueDate({ requestId: '9500004', itemBarcode: 'OWN-9500003', dueDate: fixture.laterDueDate, owner })).toMatchObject(left);
+    // A library's own item on loan, named as a temporary item.
+    const real = d.checkedOutItem.barcode;
+    const realBefore = await probe.loan(real);
+    expect(await system.checkIn({ requestId: '9500004', itemBarcode: real, owner })).toMatchObject(left);
+    expect(await probe.loan('OWN-9500003')).toEqual(before);
+    expect(await probe.loan(real)).toEqual(realBefore);
+    expect(writes(traffic)).toHaveLength(0);
+  });
+
+  it("leaves a temporary item's due date alone when it is charged to another user than the request's", async () => {
+    const { system, fixture, probe, traffic } = await subject();
+    expect(await system.createTemporaryItem(temporaryItem('9500005', 'OWN-9500005'))).toMatchObject({ kind: 'done' });
+    expect(await system.checkOut({ requestId: '9500005', patronId: fixture.patronId, itemBarcode: 'OWN-9500005' })).toMatchObject({ kind: 'done' });
+    const before = await probe.loan('OWN-9500005');
+    const outcome = await system.updateDueDate({
+      requestId: '9500005',
+      itemBarcode: 'OWN-9500005',
+      dueDate: fixture.laterDueDate,
+      owner: { kind: 'temporary-item', requestId: '9500005', patronId: d.checkedOutItem.borrower },
+    });
+    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('that loan was left alone') });
+    expect(await probe.loan('OWN-9500005')).toEqual(before);
+    expect(writes(traffic)).toHaveLength(0);
+  });
+
+  it("still changes the request's own items: due date and check-in of the temporary item, check-in of the lent item", async () => {
+    const { system, fixture, probe } = await subject();
+    expect(await system.createTemporaryItem(temporaryItem('9500006', 'OWN-9500006'))).toMatchObject({ kind: 'done' });
+    expect(await system.checkOut({ requestId: '9500006', patronId: fixture.patronId, itemBarcode: 'OWN-9500006' })).toMatchObject({ kind: 'done' });
+    const owner = { kind: 'temporary-item' as const, requestId: '9500006', patronId: fixture.patronId };
+    expect(await system.updateDueDate({ requestId: '9500006', itemBarcode: 'OWN-9500006', dueDate: fixture.laterDueDate, owner })).toMatchObject({
+      kind: 'done',
+      value: { dueDate: fixture.laterDueDate },
+    });
+    expect(await system.checkIn({ requestId: '9500006', itemBarcode: 'OWN-9500006', owner })).toMatchObject({ kind: 'done' });
+    expect(await probe.loan('OWN-9500006')).toBeNull();
+
+    const lent = fixture.lendableBarcodes[4] as string;
+    expect(await system.checkOut({ requestId: '9500007', patronId: fixture.accountId, itemBarcode: lent })).toMatchObject({ kind: 'done' });
+    const lentOwner = { kind: 'lent-item' as const, requestId: '9500007', borrowerPatronId: fixture.accountId };
+    expect(await system.checkIn({ requestId: '9500007', itemBarcode: lent, owner: lentOwner })).toMatchObject({ kind: 'done' });
+    expect(await probe.loan(lent)).toBeNull();
+    if (system.capabilities.temporaryLocation) {
+      expect(await system.moveToTemporaryLocation({ requestId: '9500007', itemBarcode: lent, location: fixture.temporaryLocation })).toMatchObject({
+        kind: 'done',
+      });
+      expect(await system.restorePermanentLocation({ requestId: '9500007', itemBarcode: lent, owner: lentOwner })).toMatchObject({ kind: 'done' });
+      expect(await probe.temporaryLocation(lent)).toBeUndefined();
+    }
+  });
+});
