@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { packageDir, runConformance } from './run.ts';
+import { packageDir, runConformance, UsageError } from './run.ts';
 
 /** `pnpm conformance [--ils alma,sierra] [--tags @borrowing] [--service-url … --admin-key … --ils-origin …]` */
 const program = new Command()
@@ -40,7 +40,7 @@ function pairs(text: string): Record<string, string> {
   return Object.fromEntries(
     text.split(',').map((pair) => {
       const at = pair.indexOf('=');
-      if (at <= 0) throw new Error(`--ils-credentials: "${pair}" is not name=value`);
+      if (at <= 0) throw new UsageError(`--ils-credentials: "${pair}" is not name=value`);
       return [pair.slice(0, at).trim(), pair.slice(at + 1)];
     }),
   );
@@ -60,6 +60,8 @@ Promise.resolve()
     process.exitCode = sum.failed > 0 ? 1 : 0;
   })
   .catch((error) => {
-    console.error(error instanceof Error ? error.stack : error);
+    // a usage mistake is the user's to fix: one line, no stack
+    if (error instanceof UsageError) console.error(`conformance: ${error.message}`);
+    else console.error(error instanceof Error ? error.stack : error);
     process.exitCode = 2;
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registeredVendors } from '@bookstrap/ils-simulators';
@@ -8,6 +8,7 @@ import { loadConfiguration, loadSources, runCucumber } from '@cucumber/cucumber/
 import { driverFor, targets } from './ils/registry.ts';
 import type { IlsFixture } from './ils/types.ts';
 import { matrixText, type ScenarioResult, type Totals, totals, writeMatrixHtml } from './matrix.ts';
+import { makeTargetDir, prepareReports } from './reports.ts';
 import { setHarness } from './support/harness.ts';
 import type { SuiteParameters } from './support/world.ts';
 import { startSystems, type Systems } from './systems.ts';
@@ -40,6 +41,21 @@ export interface ConformanceOptions {
   registry?: AdapterRegistry;
 }
 
+/** A mistake in how the kit was called: the CLI prints the message alone, without a stack. */
+export class UsageError extends Error {}
+
+/** Fails when the user's tag expression selects no scenario at all, before anything starts. */
+export async function checkTagsSelectSomething(tags: string | undefined): Promise<void> {
+  if (!tags) return;
+  const paths = [join(featuresDir, '**/*.feature')];
+  const { plan } = await loadSources({ defaultDialect: 'en', paths, names: [], tagExpression: tags, order: 'defined' });
+  if (plan.length > 0) return;
+  const known = new Set<string>();
+  for (const file of readdirSync(featuresDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.feature')))
+    for (const tag of readFileSync(join(featuresDir, file), 'utf8').match(/(?<=^|\s)@[\w-]+/g) ?? []) known.add(tag);
+  throw new UsageError(`--tags "${tags}" selects no scenario; tags in the features: ${[...known].sort().join(' ')}`);
+}
+
 export function chooseTargets(ils?: string[]): string[] {
   const available = new Set(registeredVendors().map((v) => v.id as string));
   if (!ils || ils.length === 0)
@@ -52,7 +68,7 @@ export function chooseTargets(ils?: string[]): string[] {
     const byVendor = Object.entries(targets)
       .filter(([, t]) => t.vendor === w)
       .map(([name]) => name);
-    if (byVendor.length === 0) throw new Error(`unknown ILS "${w}"; known targets: ${Object.keys(targets).join(', ')}`);
+    if (byVendor.length === 0) throw new UsageError(`unknown ILS "${w}"; known targets: ${Object.keys(targets).join(', ')}`);
     return byVendor;
   });
   return [...new Set(chosen)];
@@ -77,7 +93,7 @@ function featureName(uri: string): string {
 
 async function runTarget(options: ConformanceOptions, target: string, parameters: SuiteParameters, startedHere: boolean, support?: ISupportCodeLibrary) {
   const dir = join(options.reports, target);
-  mkdirSync(dir, { recursive: true });
+  makeTargetDir(dir);
   const unsupported = unsupportedTags(target, parameters, startedHere);
   const tagExpression = [...[...unsupported.keys()].map((tag) => `not ${tag}`), ...(options.tags ? [`(${options.tags})`] : [])].join(' and ');
   const { runConfiguration } = await loadConfiguration({
@@ -150,8 +166,9 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
 
 export async function runConformance(options: ConformanceOptions): Promise<Totals & { results: ScenarioResult[] }> {
   const chosen = chooseTargets(options.ils);
-  rmSync(options.reports, { recursive: true, force: true });
-  mkdirSync(options.reports, { recursive: true });
+  await checkTagsSelectSomething(options.tags);
+  // never rm -rf: the directory may hold the user's own files
+  prepareReports(options.reports, Object.keys(targets));
   const startedHere = !options.serviceUrl;
   let systems: Systems | undefined;
   if (startedHere) {
@@ -161,7 +178,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
     );
     setHarness(systems.harness);
   } else if (!options.adminKey || !options.ilsOrigin) {
-    throw new Error('--service-url needs --admin-key and --ils-origin');
+    throw new UsageError('--service-url needs --admin-key and --ils-origin');
   }
   const all: ScenarioResult[] = [];
   let support: ISupportCodeLibrary | undefined;
