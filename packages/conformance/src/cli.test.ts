@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,5 +23,25 @@ describe('the conformance CLI', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
     // nothing was started or written
     expect(existsSync(join(scratch, 'out'))).toBe(false);
+  });
+
+  it("reports another ILS's feature as not applicable and a missing capability as unsupported, in summary, matrix and JUnit", () => {
+    const run = cli(['--ils', 'alma', '--tags', '@wms or @lending-hold', '--reports', 'r', '--ci']);
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(scratch, 'r', 'summary.json'), 'utf8'));
+    const wms = summary.results.filter((r: { feature: string }) => r.feature.startsWith('wms:'));
+    expect(wms.length).toBeGreaterThan(0);
+    expect(wms.every((r: { status: string }) => r.status === 'not-applicable')).toBe(true);
+    // scripts/test-all.mjs reads passed, failed and unsupported; not applicable is apart
+    expect(summary).toMatchObject({ passed: 0, failed: 0, unsupported: 1, notApplicable: wms.length });
+    expect(run.stdout).toMatch(/^wms: .*\bn\/a\b/m);
+    const junit = readFileSync(join(scratch, 'r', 'alma', 'junit.xml'), 'utf8');
+    expect(junit).toContain(`tests="${wms.length + 1}" skipped="${wms.length + 1}"`);
+    expect(junit).toContain('<skipped message="not applicable: written for wms"/>');
+    expect(junit).toContain('<skipped message="alma does not support @lending-hold"/>');
+    // paths as seen from where the command ran
+    expect(run.stdout).toContain('(reports in r)');
+    expect(run.stdout).toContain(`  alma     ${join('r', 'alma', 'cucumber.html')}, ${join('r', 'alma', 'junit.xml')}`);
+    expect(run.stdout).not.toContain(scratch);
   });
 });
