@@ -13,6 +13,7 @@ import { makeTargetDir, prepareReports } from './reports.ts';
 import { setHarness } from './support/harness.ts';
 import type { SuiteParameters } from './support/world.ts';
 import { startSystems, type Systems } from './systems.ts';
+import { UsageError } from './usage.ts';
 
 /**
  * Runs the Gherkin features against each ILS target, starting the service and simulators on
@@ -42,8 +43,7 @@ export interface ConformanceOptions {
   registry?: AdapterRegistry;
 }
 
-/** A mistake in how the kit was called: the CLI prints the message alone, without a stack. */
-export class UsageError extends Error {}
+export { UsageError };
 
 /** Fails when the user's tag expression selects no scenario at all, before anything starts. */
 export async function checkTagsSelectSomething(tags: string | undefined): Promise<void> {
