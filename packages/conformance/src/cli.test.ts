@@ -41,7 +41,8 @@ describe('the conformance CLI', () => {
     expect(junit).toContain('<skipped message="alma does not support @lending-hold"/>');
     // paths as seen from where the command ran
     expect(run.stdout).toContain('(reports in r)');
-    expect(run.stdout).toContain(`  alma     ${join('r', 'alma', 'cucumber.html')}, ${join('r', 'alma', 'junit.xml')}`);
+    expect(run.stdout).toContain(`  matrix  ${join('r', 'index.html')}, ${join('r', 'summary.json')}`);
+    expect(run.stdout).toContain(`  alma    ${join('r', 'alma', 'cucumber.html')}, ${join('r', 'alma', 'junit.xml')}`);
     expect(run.stdout).not.toContain(scratch);
   });
 });

@@ -230,8 +230,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
   console.log(
     `\nconformance: ${sum.passed} passed, ${sum.failed} failed, ${sum.unsupported} unsupported, ${sum.notApplicable} not applicable (reports in ${shown(options.reports)})`,
   );
-  console.log(`  matrix   ${shown(join(options.reports, 'index.html'))}, ${shown(join(options.reports, 'summary.json'))}`);
+  const width = Math.max('matrix'.length, ...chosen.map((t) => t.length));
+  console.log(`  ${'matrix'.padEnd(width)}  ${shown(join(options.reports, 'index.html'))}, ${shown(join(options.reports, 'summary.json'))}`);
   for (const target of chosen)
-    console.log(`  ${target.padEnd(8)} ${['cucumber.html', 'junit.xml'].map((file) => shown(join(options.reports, target, file))).join(', ')}`);
+    console.log(`  ${target.padEnd(width)}  ${['cucumber.html', 'junit.xml'].map((file) => shown(join(options.reports, target, file))).join(', ')}`);
   return { ...sum, results: all };
 }
