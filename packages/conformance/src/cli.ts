@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { packageDir, runConformance } from './run.ts';
+import { packageDir, runConformance, UsageError } from './run.ts';
+import { readSandbox } from './sandbox.ts';
 
 /** `pnpm conformance [--ils alma,sierra] [--tags @borrowing] [--service-url … --admin-key … --ils-origin …]` */
 const program = new Command()
@@ -14,10 +14,7 @@ const program = new Command()
   .option('--ils-origin <url>', 'scheme://host:port of the ILS under test')
   .option('--simulator-origin <url>', 'control plane of a simulator, for fault-injection scenarios')
   .option('--ils-credentials <pairs>', 'vendor API credentials of the ILS under test, e.g. apiKey=… or clientKey=…,clientSecret=…')
-  .option(
-    '--fixture <file>',
-    "JSON with the ILS's own test identities: patrons {good, blocked, unknown}, partnerSymbol, partnerAccount, defaultAccount, lendableItems, pickupLocation, calendar",
-  )
+  .option('--fixture <file>', "JSON with the ILS's own test identities (and optionally credentials); see sandbox.example.json and README.md")
   .option('--reports <dir>', 'where reports go', join(packageDir, 'reports', 'conformance'))
   .option('--ci', 'quieter output for CI logs')
   .parse();
@@ -40,7 +37,7 @@ function pairs(text: string): Record<string, string> {
   return Object.fromEntries(
     text.split(',').map((pair) => {
       const at = pair.indexOf('=');
-      if (at <= 0) throw new Error(`--ils-credentials: "${pair}" is not name=value`);
+      if (at <= 0) throw new UsageError(`--ils-credentials: "${pair}" is not name=value`);
       return [pair.slice(0, at).trim(), pair.slice(at + 1)];
     }),
   );
@@ -48,18 +45,23 @@ function pairs(text: string): Record<string, string> {
 
 const { ilsCredentials, fixture, ils, ...rest } = options;
 Promise.resolve()
-  .then(() =>
-    runConformance({
+  .then(() => {
+    const sandbox = fixture ? readSandbox(fixture) : undefined;
+    // --ils-credentials wins over the file's, name by name
+    const credentials = { ...sandbox?.credentials, ...(ilsCredentials ? pairs(ilsCredentials) : {}) };
+    return runConformance({
       ...rest,
       ...(ils ? { ils: ils.split(',') } : {}),
-      ...(ilsCredentials ? { credentials: pairs(ilsCredentials) } : {}),
-      ...(fixture ? { fixture: JSON.parse(readFileSync(fixture, 'utf8')) } : {}),
-    }),
-  )
+      ...(Object.keys(credentials).length ? { credentials } : {}),
+      ...(sandbox ? { fixture: sandbox.fixture } : {}),
+    });
+  })
   .then((sum) => {
     process.exitCode = sum.failed > 0 ? 1 : 0;
   })
   .catch((error) => {
-    console.error(error instanceof Error ? error.stack : error);
+    // a usage mistake is the user's to fix: one line, no stack
+    if (error instanceof UsageError) console.error(`conformance: ${error.message}`);
+    else console.error(error instanceof Error ? error.stack : error);
     process.exitCode = 2;
   });

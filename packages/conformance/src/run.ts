@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registeredVendors } from '@bookstrap/ils-simulators';
@@ -7,10 +7,13 @@ import type { IRunEnvironment, ISupportCodeLibrary } from '@cucumber/cucumber/ap
 import { loadConfiguration, loadSources, runCucumber } from '@cucumber/cucumber/api';
 import { driverFor, targets } from './ils/registry.ts';
 import type { IlsFixture } from './ils/types.ts';
-import { matrixText, type ScenarioResult, type Totals, totals, writeMatrixHtml } from './matrix.ts';
+import { addSkippedToJunitFile, type SkippedCase } from './junit.ts';
+import { legend, matrixText, type ScenarioResult, type Totals, totals, writeMatrixHtml } from './matrix.ts';
+import { makeTargetDir, prepareReports } from './reports.ts';
 import { setHarness } from './support/harness.ts';
 import type { SuiteParameters } from './support/world.ts';
 import { startSystems, type Systems } from './systems.ts';
+import { UsageError } from './usage.ts';
 
 /**
  * Runs the Gherkin features against each ILS target, starting the service and simulators on
@@ -40,6 +43,20 @@ export interface ConformanceOptions {
   registry?: AdapterRegistry;
 }
 
+export { UsageError };
+
+/** Fails when the user's tag expression selects no scenario at all, before anything starts. */
+export async function checkTagsSelectSomething(tags: string | undefined): Promise<void> {
+  if (!tags) return;
+  const paths = [join(featuresDir, '**/*.feature')];
+  const { plan } = await loadSources({ defaultDialect: 'en', paths, names: [], tagExpression: tags, order: 'defined' });
+  if (plan.length > 0) return;
+  const known = new Set<string>();
+  for (const file of readdirSync(featuresDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.feature')))
+    for (const tag of readFileSync(join(featuresDir, file), 'utf8').match(/(?<=^|\s)@[\w-]+/g) ?? []) known.add(tag);
+  throw new UsageError(`--tags "${tags}" selects no scenario; tags in the features: ${[...known].sort().join(' ')}`);
+}
+
 export function chooseTargets(ils?: string[]): string[] {
   const available = new Set(registeredVendors().map((v) => v.id as string));
   if (!ils || ils.length === 0)
@@ -52,34 +69,45 @@ export function chooseTargets(ils?: string[]): string[] {
     const byVendor = Object.entries(targets)
       .filter(([, t]) => t.vendor === w)
       .map(([name]) => name);
-    if (byVendor.length === 0) throw new Error(`unknown ILS "${w}"; known targets: ${Object.keys(targets).join(', ')}`);
+    if (byVendor.length === 0) throw new UsageError(`unknown ILS "${w}"; known targets: ${Object.keys(targets).join(', ')}`);
     return byVendor;
   });
   return [...new Set(chosen)];
 }
 
-/** Capability tags a target lacks, plus what this run cannot do (time travel, fault injection). */
-function unsupportedTags(target: string, parameters: SuiteParameters, startedHere: boolean): Map<string, string> {
+interface Exclusion {
+  status: 'unsupported' | 'not-applicable';
+  reason: string;
+}
+
+/**
+ * Tags whose scenarios this target does not run: features written for another ILS (not
+ * applicable), capabilities the target lacks, and what this run cannot do (time travel, faults).
+ */
+function excludedTags(target: string, parameters: SuiteParameters, startedHere: boolean): Map<string, Exclusion> {
   const driver = driverFor(target, { origin: parameters.ilsOrigin });
-  const reasons = new Map<string, string>(driver.unsupported.map((tag) => [tag, `${target} does not support ${tag}`]));
-  if (!startedHere) reasons.set('@time-travel', 'needs the systems started by the suite (moves the service clock)');
-  if (!parameters.simulatorOrigin) reasons.set('@fault-injection', 'needs a simulator control plane');
-  // vendor-specific features run only on their vendor
-  for (const vendor of ['wms']) if (targets[target]?.vendor !== vendor) reasons.set(`@${vendor}`, `${vendor}-specific feature`);
+  const reasons = new Map<string, Exclusion>();
+  // first, so a vendor feature that also needs a capability reads "not applicable" elsewhere
+  const ownVendor = targets[target]?.vendor;
+  for (const vendor of new Set(Object.values(targets).map((t) => t.vendor)))
+    if (vendor !== ownVendor) reasons.set(`@${vendor}`, { status: 'not-applicable', reason: `written for ${vendor}` });
+  for (const tag of driver.unsupported) reasons.set(tag, { status: 'unsupported', reason: `${target} does not support ${tag}` });
+  if (!startedHere) reasons.set('@time-travel', { status: 'unsupported', reason: 'needs the systems started by the suite (moves the service clock)' });
+  if (!parameters.simulatorOrigin) reasons.set('@fault-injection', { status: 'unsupported', reason: 'needs a simulator control plane' });
   return reasons;
 }
 
-function featureName(uri: string): string {
+function featureOf(uri: string): { label: string; name: string } {
   const path = join(process.cwd(), uri);
   const name = /^\s*Feature:\s*(.+)$/m.exec(readFileSync(path, 'utf8'))?.[1]?.trim() ?? uri;
-  return `${relative(featuresDir, path).split('/')[0]}: ${name}`;
+  return { label: `${relative(featuresDir, path).split('/')[0]}: ${name}`, name };
 }
 
 async function runTarget(options: ConformanceOptions, target: string, parameters: SuiteParameters, startedHere: boolean, support?: ISupportCodeLibrary) {
   const dir = join(options.reports, target);
-  mkdirSync(dir, { recursive: true });
-  const unsupported = unsupportedTags(target, parameters, startedHere);
-  const tagExpression = [...[...unsupported.keys()].map((tag) => `not ${tag}`), ...(options.tags ? [`(${options.tags})`] : [])].join(' and ');
+  makeTargetDir(dir);
+  const excluded = excludedTags(target, parameters, startedHere);
+  const tagExpression = [...[...excluded.keys()].map((tag) => `not ${tag}`), ...(options.tags ? [`(${options.tags})`] : [])].join(' and ');
   const { runConfiguration } = await loadConfiguration({
     file: false,
     provided: {
@@ -99,17 +127,19 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
   });
   const environment: IRunEnvironment = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env };
 
-  // What the tag filter leaves out is declared unsupported, with the tag that excluded it.
+  // What the tag filter leaves out is declared unsupported or not applicable, with the tag's reason.
   const results: ScenarioResult[] = [];
-  for (const [tag, reason] of unsupported) {
+  const skipped: SkippedCase[] = [];
+  for (const [tag, { status, reason }] of excluded) {
     const { plan } = await loadSources({
       ...runConfiguration.sources,
       tagExpression: [tag, options.tags ? `(${options.tags})` : ''].filter(Boolean).join(' and '),
     });
     for (const pickle of plan) {
-      const feature = featureName(pickle.uri);
+      const { label: feature, name } = featureOf(pickle.uri);
       if (results.some((r) => r.scenario === pickle.name && r.feature === feature)) continue;
-      results.push({ target, feature, scenario: pickle.name, status: 'unsupported', detail: reason });
+      results.push({ target, feature, scenario: pickle.name, status, detail: reason });
+      skipped.push({ classname: name, name: pickle.name, message: status === 'not-applicable' ? `not applicable: ${reason}` : reason });
     }
   }
 
@@ -137,7 +167,7 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
         const passed = run.worst === 'PASSED';
         results.push({
           target,
-          feature: featureName(pickle.uri),
+          feature: featureOf(pickle.uri).label,
           scenario: pickle.name,
           status: passed ? 'passed' : 'failed',
           ...(passed ? {} : { detail: `${run.worst}: ${run.message ?? ''}` }),
@@ -145,13 +175,15 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
       }
     }
   });
+  addSkippedToJunitFile(join(dir, 'junit.xml'), skipped);
   return { success, results, support: loaded };
 }
 
 export async function runConformance(options: ConformanceOptions): Promise<Totals & { results: ScenarioResult[] }> {
   const chosen = chooseTargets(options.ils);
-  rmSync(options.reports, { recursive: true, force: true });
-  mkdirSync(options.reports, { recursive: true });
+  await checkTagsSelectSomething(options.tags);
+  // never rm -rf: the directory may hold the user's own files
+  prepareReports(options.reports, Object.keys(targets));
   const startedHere = !options.serviceUrl;
   let systems: Systems | undefined;
   if (startedHere) {
@@ -161,7 +193,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
     );
     setHarness(systems.harness);
   } else if (!options.adminKey || !options.ilsOrigin) {
-    throw new Error('--service-url needs --admin-key and --ils-origin');
+    throw new UsageError('--service-url needs --admin-key and --ils-origin');
   }
   const all: ScenarioResult[] = [];
   let support: ISupportCodeLibrary | undefined;
@@ -190,11 +222,17 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
     setHarness(undefined);
   }
   const sum = totals(all);
-  console.log(`\n=== conformance matrix (✓ passed ✗ failed ∅ unsupported)\n${matrixText(all)}`);
+  console.log(`\n=== conformance matrix (${legend})\n${matrixText(all)}`);
   writeMatrixHtml(join(options.reports, 'index.html'), all);
   writeFileSync(join(options.reports, 'summary.json'), JSON.stringify({ ...sum, targets: chosen, results: all }, null, 2));
+  // relative to where the command was run, so the paths can be pasted as they are
+  const shown = (path: string) => relative(process.cwd(), path) || '.';
   console.log(
-    `\nconformance: ${sum.passed} passed, ${sum.failed} failed, ${sum.unsupported} unsupported (reports in ${relative(process.cwd(), options.reports) || '.'})`,
+    `\nconformance: ${sum.passed} passed, ${sum.failed} failed, ${sum.unsupported} unsupported, ${sum.notApplicable} not applicable (reports in ${shown(options.reports)})`,
   );
+  const width = Math.max('matrix'.length, ...chosen.map((t) => t.length));
+  console.log(`  ${'matrix'.padEnd(width)}  ${shown(join(options.reports, 'index.html'))}, ${shown(join(options.reports, 'summary.json'))}`);
+  for (const target of chosen)
+    console.log(`  ${target.padEnd(width)}  ${['cucumber.html', 'junit.xml'].map((file) => shown(join(options.reports, target, file))).join(', ')}`);
   return { ...sum, results: all };
 }

@@ -44,6 +44,7 @@ export {
 } from './seed.ts';
 export {
   createSimulator,
+  PortInUseError,
   type RunningSimulator,
   type RunningSimulators,
   type Simulator,

@@ -2,10 +2,15 @@
  * Starts every registered simulator on its port (ALMA_PORT etc. override) and prints how to
  * reach it. Ctrl-C stops them.
  */
-import { startSimulators } from './simulator.ts';
+import { PortInUseError, startSimulators } from './simulator.ts';
 import { vendorDefinition } from './vendors/registry.ts';
 
-const running = await startSimulators({ dbDir: process.env.SIM_DB_DIR });
+const running = await startSimulators({ dbDir: process.env.SIM_DB_DIR }).catch((error: unknown) => {
+  // a taken port is the user's to fix: one line naming the variable, no stack
+  if (!(error instanceof PortInUseError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+});
 
 for (const entry of running.simulators) {
   const vendor = vendorDefinition(entry.vendor);

@@ -2,7 +2,9 @@
  * Simulator assembly: engine + seed + vendor façade + control plane + fault injection, and the
  * helper that serves several simulators on loopback ports.
  */
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type AdjustableClock, adjustableClock, type Clock, systemClock } from './clock.ts';
@@ -114,6 +116,17 @@ export interface RunningSimulators {
   stop(): Promise<void>;
 }
 
+/** The port is taken: the message names the variable that picks another (main.ts prints just this). */
+export class PortInUseError extends Error {
+  readonly code = 'PORT_IN_USE';
+  constructor(
+    readonly port: number,
+    readonly envVar: string,
+  ) {
+    super(`port ${port} is in use: set ${envVar}=… to use another (0 = any free port)`);
+  }
+}
+
 function portFor(vendor: VendorId, options: StartSimulatorsOptions): number {
   const explicit = options.ports?.[vendor];
   if (explicit !== undefined) return explicit;
@@ -132,6 +145,8 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   for (const vendor of vendors) {
     if (!vendorIds.includes(vendor)) throw new Error(`Unknown vendor "${vendor}".`);
   }
+  // a fresh SIM_DB_DIR is made rather than failing on the first SQLite file
+  if (options.dbDir) mkdirSync(options.dbDir, { recursive: true });
   const running: RunningSimulator[] = [];
   const servers: ReturnType<typeof serve>[] = [];
   const created: Simulator[] = [];
@@ -151,7 +166,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       const simulator = createSimulator({
         vendor,
         clock: options.clock,
-        dbPath: options.dbDir ? `${options.dbDir}/${vendor}.sqlite` : undefined,
+        dbPath: options.dbDir ? join(options.dbDir, `${vendor}.sqlite`) : undefined,
         seed: options.seed,
         limits: options.limits,
       });
@@ -159,7 +174,9 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       const port = portFor(vendor, options);
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const server = serve({ fetch: simulator.app.fetch, port, hostname: host }, () => resolve(server));
-        server.once('error', reject);
+        server.once('error', (error: NodeJS.ErrnoException) =>
+          reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, `${vendor.toUpperCase()}_PORT`) : error),
+        );
       });
       servers.push(server);
       const actualPort = (server.address() as AddressInfo).port;

@@ -13,7 +13,7 @@ import {
   wmsDemoLibraries,
 } from './demo-libraries.ts';
 import { createLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { exitIfPortInUse, startServer } from './server.ts';
 import { createService } from './service.ts';
 import { createLibrary } from './workflow/libraries.ts';
 
@@ -27,7 +27,7 @@ const port = Number(process.env.PORT ?? 3000);
 const dbPath = resolve(process.env.BOOKSTRAP_DB ?? './data/demo.sqlite');
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
 
-const simulators = await startSimulators();
+const simulators = await startSimulators().catch(exitIfPortInUse);
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
 const service = createService({ dbPath, adminKey: process.env.BOOKSTRAP_ADMIN_KEY ?? demoAdminKey, logger, worker: { pollMs: 250 } });
 
@@ -53,7 +53,7 @@ for (const simulator of simulators.simulators) {
 }
 
 service.start();
-const server = await startServer(service.app, port);
+const server = await startServer(service.app, port).catch(exitIfPortInUse);
 
 const base = server.url;
 const patron = simulatorDemo.alma.patrons.good;

@@ -1,5 +1,5 @@
 import { createLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { exitIfPortInUse, startServer } from './server.ts';
 import { createService } from './service.ts';
 
 /**
@@ -14,7 +14,7 @@ if (!adminKey || adminKey.length < 16) {
 const logger = createLogger();
 const service = createService({ adminKey, logger });
 service.start();
-const server = await startServer(service.app, Number(process.env.PORT ?? 3000));
+const server = await startServer(service.app, Number(process.env.PORT ?? 3000)).catch(exitIfPortInUse);
 logger.info({ url: server.url }, 'Bookstrap integration service listening');
 
 const shutdown = async () => {
