@@ -24,6 +24,7 @@ import {
   findFreeBarcode,
   type TemporaryItemInput,
 } from '@bookstrap/core';
+import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import {
   AlmaClient,
@@ -170,37 +171,13 @@ export class AlmaRestAdapter implements CirculationSystem {
     return { found: true, value: primary.found && loan.user_id === primary.value };
   }
 
-  /**
-   * Never touch what isn't yours: before a change, the record must still be the request's (the
-   * temporary item carries the request ID; a lent item's loan is to the borrowing library's
-   * account; a due date moves only on the request's patron's loan). Returns the reason to stop.
-   */
-  private async notOurs(item: AlmaItem, loan: AlmaLoan | undefined, owner: Ownership | undefined, checkPatron: boolean, what: string): Promise<Found<string>> {
-    if (!owner) return { found: false };
-    const barcode = item.item_data?.barcode ?? '';
-    if (owner.kind === 'temporary-item') {
-      if (!isOurs(item, owner.requestId)) {
-        return {
-          found: true,
-          value: `item ${barcode} is not the temporary item of request ${owner.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
-        };
-      }
-      if (!checkPatron || !loan || !owner.patronId) return { found: false };
-      const mine = await this.loanIsTo(loan, owner.patronId, what);
-      if ('failed' in mine) return mine;
-      return mine.found && mine.value
-        ? { found: false }
-        : { found: true, value: `temporary item ${barcode} is on loan to another patron than ${owner.patronId}; that loan was left alone` };
-    }
-    if (!loan) return { found: false };
-    const mine = await this.loanIsTo(loan, owner.borrowerPatronId, what);
-    if ('failed' in mine) return mine;
-    return mine.found && mine.value
-      ? { found: false }
-      : {
-          found: true,
-          value: `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
-        };
+  /** The facts `ownershipProblem` needs about an item and its active loan, read from Alma. */
+  private held(item: AlmaItem, loan: AlmaLoan | undefined, requestId: string, what: string): HeldRecord {
+    return {
+      barcode: item.item_data?.barcode ?? '',
+      carriesRequestNote: isOurs(item, requestId),
+      loanIsTo: loan ? (patronId) => this.loanIsTo(loan, patronId, what) : undefined,
+    };
   }
 
   // ---- CirculationSystem -----------------------------------------------------------------------
@@ -421,9 +398,8 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Alma`);
     const loan = await this.activeLoanOf(item.value, what);
     if ('failed' in loan) return loan.failed;
-    const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, true, what);
-    if ('failed' in foreign) return foreign.failed;
-    if (foreign.found) return needsStaff(foreign.value);
+    const problem = await ownershipProblem(input.owner, this.held(item.value, loan.found ? loan.value : undefined, input.requestId, what), true);
+    if (problem) return problem;
     if (!loan.found) return needsStaff(`item ${input.itemBarcode} is not on loan, so there is no due date to change; set ${input.dueDate} at check-out`);
     if (calendarDayOf(loan.value.due_date) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
     const set = await this.setDueDate(loan.value, input.dueDate, what);
@@ -440,9 +416,8 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (input.owner) {
       const loan = onLoan ? await this.activeLoanOf(item.value, what) : { found: false as const };
       if ('failed' in loan) return loan.failed;
-      const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, false, what);
-      if ('failed' in foreign) return foreign.failed;
-      if (foreign.found) return needsStaff(foreign.value);
+      const problem = await ownershipProblem(input.owner, this.held(item.value, loan.found ? loan.value : undefined, input.requestId, what), false);
+      if (problem) return problem;
     }
     if (!onLoan) return alreadyDone('not on loan', { processType: codeOf(item.value.item_data?.process_type) || 'in place' });
     const reply = await this.alma.call('POST', this.itemPath(item.value), {
@@ -464,9 +439,7 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (item.found) {
       // A real item that happens to carry this barcode is never deleted.
       if (!isOurs(item.value, input.requestId)) {
-        return needsStaff(
-          `item ${input.itemBarcode} is not the temporary item of request ${input.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
-        );
+        return needsStaff(leftAlone.notTemporaryItem(input.itemBarcode, input.requestId));
       }
       itemId = item.value.item_data?.pid;
       const reply = await this.alma.call('DELETE', this.itemPath(item.value), { query: { override: true, holdings: 'delete' } });
@@ -527,9 +500,8 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (input.owner && codeOf(item.value.item_data?.process_type) === 'LOAN') {
       const loan = await this.activeLoanOf(item.value, what);
       if ('failed' in loan) return loan.failed;
-      const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, false, what);
-      if ('failed' in foreign) return foreign.failed;
-      if (foreign.found) return needsStaff(foreign.value);
+      const problem = await ownershipProblem(input.owner, this.held(item.value, loan.found ? loan.value : undefined, input.requestId, what), false);
+      if (problem) return problem;
     }
     const holding = item.value.holding_data ?? {};
     if (!holding.in_temp_location) return alreadyDone('already in its permanent location', {});

@@ -33,6 +33,7 @@ import {
   type NcipService,
   summarisePatron,
 } from '@bookstrap/ncip';
+import { leftAlone } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from './exchange.ts';
 
@@ -214,10 +215,7 @@ export class NcipAdapter implements CirculationSystem {
     if (owner.kind === 'temporary-item') {
       const shown = found?.requestId;
       if (shown !== undefined && shown !== owner.requestId) {
-        return {
-          kind: 'foreign',
-          reason: `item ${barcode} is not the temporary item of request ${owner.requestId} (the ILS has it for request ${shown}); Bookstrap did not create it, so it was left alone`,
-        };
+        return { kind: 'foreign', reason: leftAlone.notTemporaryItem(barcode, owner.requestId, `the ILS has it for request ${shown}`) };
       }
       const known = shown === owner.requestId;
       if ((known && !checkPatron) || !owner.patronId || onLoan === false) return { kind: 'ours' };
@@ -225,12 +223,16 @@ export class NcipAdapter implements CirculationSystem {
       if (typeof mine === 'object') return { kind: 'failed', outcome: mine.failed };
       if (mine === true) return { kind: 'ours' };
       if (mine === undefined) return { kind: 'foreign', reason: this.cannotCheck(barcode, owner.patronId) };
-      if (known) return { kind: 'foreign', reason: `temporary item ${barcode} is on loan to another patron than ${owner.patronId}; that loan was left alone` };
+      if (known) return { kind: 'foreign', reason: leftAlone.temporaryItemLoan(barcode, owner.patronId) };
       // No RequestId, not on the patron's loans, and no status: most likely checked in at the desk.
       if (onLoan === undefined) return { kind: 'ours' };
       return {
         kind: 'foreign',
-        reason: `item ${barcode} is not shown as the temporary item of request ${owner.requestId} (NCIP shows no item note, and the item is on loan to another patron, not to ${owner.patronId}); Bookstrap did not create it, so it was left alone`,
+        reason: leftAlone.notTemporaryItem(
+          barcode,
+          owner.requestId,
+          `NCIP shows no item note, and the item is on loan to another patron, not to ${owner.patronId}`,
+        ),
       };
     }
     if (onLoan === false) return { kind: 'ours' };
@@ -242,7 +244,7 @@ export class NcipAdapter implements CirculationSystem {
       kind: 'foreign',
       reason:
         onLoan === true
-          ? `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`
+          ? leftAlone.lentItemLoan(barcode, owner.borrowerPatronId)
           : `item ${barcode} is not on loan to ${owner.borrowerPatronId}, and ${this.ils}'s NCIP responder does not say whether another patron has it; it was left alone`,
     };
   }

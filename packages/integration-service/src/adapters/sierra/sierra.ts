@@ -21,6 +21,7 @@ import {
   findFreeBarcode,
   type TemporaryItemInput,
 } from '@bookstrap/core';
+import { type HeldRecord, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { calendarDayOf, type FailedOutcome, idOfLink, multipleRecords, recordNotFound, SierraClient, type SierraConnectionOptions } from './client.ts';
 
@@ -140,51 +141,21 @@ export class SierraRestAdapter implements CirculationSystem {
     return { found: true, value: patron.found && String(patron.value.id) === idOfLink(loan.patron) };
   }
 
-  /**
-   * Never touch what isn't yours: before a change, the record must still be the request's (the
-   * temporary item carries the request ID in its note; a lent item's loan is to the borrowing
-   * library's account; a due date moves only on the request's patron's loan). Returns the reason to stop.
-   */
-  private async notOurs(
-    item: SierraItem,
-    loan: SierraCheckout | undefined,
-    owner: Ownership | undefined,
-    checkPatron: boolean,
-    what: string,
-  ): Promise<Found<string>> {
-    if (!owner) return { found: false };
-    const barcode = item.barcode ?? '';
-    if (owner.kind === 'temporary-item') {
-      if (!isOurs(item, owner.requestId)) {
-        return {
-          found: true,
-          value: `item ${barcode} is not the temporary item of request ${owner.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
-        };
-      }
-      if (!checkPatron || !loan || !owner.patronId) return { found: false };
-      const mine = await this.loanIsTo(loan, owner.patronId, what);
-      if ('failed' in mine) return mine;
-      return mine.found && mine.value
-        ? { found: false }
-        : { found: true, value: `temporary item ${barcode} is on loan to another patron than ${owner.patronId}; that loan was left alone` };
-    }
-    if (!loan) return { found: false };
-    const mine = await this.loanIsTo(loan, owner.borrowerPatronId, what);
-    if ('failed' in mine) return mine;
-    return mine.found && mine.value
-      ? { found: false }
-      : {
-          found: true,
-          value: `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
-        };
+  /** The facts `ownershipProblem` needs about an item and its checkout, read from Sierra. */
+  private held(item: SierraItem, loan: SierraCheckout | undefined, requestId: string, what: string): HeldRecord {
+    return {
+      barcode: item.barcode ?? '',
+      carriesRequestNote: isOurs(item, requestId),
+      loanIsTo: loan ? (patronId) => this.loanIsTo(loan, patronId, what) : undefined,
+    };
   }
 
-  /** With an owner, the item's current checkout read and checked against it; the reason to stop, if any. */
-  private async ownerCheck(item: SierraItem, owner: Ownership | undefined, what: string): Promise<Found<string>> {
-    if (!owner) return { found: false };
+  /** With an owner, the item's current checkout is read (only when its status shows one) and checked. */
+  private async ownerProblem(item: SierraItem, input: { requestId: string; owner?: Ownership | undefined }, what: string): Promise<FailedOutcome | undefined> {
+    if (!input.owner) return undefined;
     const loan = item.status?.duedate ? await this.activeCheckout(item, what) : ({ found: false } as const);
-    if ('failed' in loan) return loan;
-    return this.notOurs(item, loan.found ? loan.value : undefined, owner, false, what);
+    if ('failed' in loan) return loan.failed;
+    return ownershipProblem(input.owner, this.held(item, loan.found ? loan.value : undefined, input.requestId, what), false);
   }
 
   private today(): string {
@@ -379,9 +350,8 @@ export class SierraRestAdapter implements CirculationSystem {
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
     const loan = await this.activeCheckout(item.value, what);
     if ('failed' in loan) return loan.failed;
-    const foreign = await this.notOurs(item.value, loan.found ? loan.value : undefined, input.owner, true, what);
-    if ('failed' in foreign) return foreign.failed;
-    if (foreign.found) return needsStaff(foreign.value);
+    const problem = await ownershipProblem(input.owner, this.held(item.value, loan.found ? loan.value : undefined, input.requestId, what), true);
+    if (problem) return problem;
     if (!loan.found) return needsStaff(`item ${input.itemBarcode} is not checked out, so there is no due date to change`);
     if (calendarDayOf(loan.value.dueDate) === input.dueDate) return alreadyDone('the loan already has this due date', { dueDate: input.dueDate });
     const loanId = idOfLink(loan.value.id);
@@ -396,9 +366,8 @@ export class SierraRestAdapter implements CirculationSystem {
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone('the item is no longer in Sierra', {});
-    const foreign = await this.ownerCheck(item.value, input.owner, what);
-    if ('failed' in foreign) return foreign.failed;
-    if (foreign.found) return needsStaff(foreign.value);
+    const problem = await this.ownerProblem(item.value, input, what);
+    if (problem) return problem;
     // A checked-out item shows its due date in the status; without one it is not on loan.
     if (!item.value.status?.duedate) return alreadyDone('already checked in (not on loan in Sierra)', { status: item.value.status?.code ?? '' });
     const reply = await this.sierra.call('DELETE', `/items/checkouts/${encodeURIComponent(input.itemBarcode)}`);
@@ -466,9 +435,8 @@ export class SierraRestAdapter implements CirculationSystem {
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found || !item.value.id) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
-    const foreign = await this.ownerCheck(item.value, input.owner, what);
-    if ('failed' in foreign) return foreign.failed;
-    if (foreign.found) return needsStaff(foreign.value);
+    const problem = await this.ownerProblem(item.value, input, what);
+    if (problem) return problem;
     const notes = internalNotes(item.value);
     const remembered = notes.find((note) => note.startsWith(homeNotePrefix));
     if (!remembered) return alreadyDone('already in its permanent location', { location: item.value.location?.code ?? '' });

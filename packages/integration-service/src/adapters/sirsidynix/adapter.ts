@@ -22,6 +22,7 @@ import {
   type TemporaryItemFound,
   type TemporaryItemInput,
 } from '@bookstrap/core';
+import { type HeldRecord, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext } from '../types.ts';
 import {
   asRecord,
@@ -158,38 +159,14 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     return { found: true, value: same };
   }
 
-  /**
-   * Never touch what isn't yours: before a change, the record must still be the request's (the
-   * temporary item carries the request ID in its notes; a lent item's charge is to the borrowing
-   * library's account; a due date moves only on the request's patron's charge). Returns the reason to stop.
-   */
-  private async notOurs(item: SirsiRecord, owner: Ownership | undefined, checkPatron: boolean, what: string): Promise<Found<string>> {
-    if (!owner) return { found: false };
-    const barcode = String(item.fields.barcode ?? '');
+  /** The facts `ownershipProblem` needs about an item and its charge, read from Web Services. */
+  private held(item: SirsiRecord, requestId: string, what: string): HeldRecord {
     const charge = this.charge(item);
-    if (owner.kind === 'temporary-item') {
-      if (!this.isOurs(item, owner.requestId)) {
-        return {
-          found: true,
-          value: `item ${barcode} is not the temporary item of request ${owner.requestId} (its note does not carry the request ID); Bookstrap did not create it, so it was left alone`,
-        };
-      }
-      if (!checkPatron || !charge || !owner.patronId) return { found: false };
-      const mine = await this.chargedTo(charge, owner.patronId, what);
-      if ('failed' in mine) return mine;
-      return mine.found && mine.value
-        ? { found: false }
-        : { found: true, value: `temporary item ${barcode} is charged to another user than ${owner.patronId}; that loan was left alone` };
-    }
-    if (!charge) return { found: false };
-    const mine = await this.chargedTo(charge, owner.borrowerPatronId, what);
-    if ('failed' in mine) return mine;
-    return mine.found && mine.value
-      ? { found: false }
-      : {
-          found: true,
-          value: `item ${barcode} is on loan to another patron, not to ${owner.borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
-        };
+    return {
+      barcode: String(item.fields.barcode ?? ''),
+      carriesRequestNote: this.isOurs(item, requestId),
+      loanIsTo: charge ? (patronId) => this.chargedTo(charge, patronId, what) : undefined,
+    };
   }
 
   // ---- patrons ---------------------------------------------------------------------------------
@@ -361,9 +338,8 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
-    const foreign = await this.notOurs(item.value, input.owner, true, what);
-    if ('failed' in foreign) return foreign.failed;
-    if (foreign.found) return needsStaff(foreign.value);
+    const problem = await ownershipProblem(input.owner, this.held(item.value, input.requestId, what), true);
+    if (problem) return problem;
     const current = this.charge(item.value);
     if (!current) return needsStaff(`item ${input.itemBarcode} is not charged, so there is no due date to change; set ${input.dueDate} at check-out`);
     if (current.dueDate === input.dueDate) return alreadyDone('the charge already has this due date', { dueDate: input.dueDate });
@@ -383,9 +359,8 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return alreadyDone(`the item is no longer in ${this.product.name}`, {});
-    const foreign = await this.notOurs(item.value, input.owner, false, what);
-    if ('failed' in foreign) return foreign.failed;
-    if (foreign.found) return needsStaff(foreign.value);
+    const problem = await ownershipProblem(input.owner, this.held(item.value, input.requestId, what), false);
+    if (problem) return problem;
     if (!this.charge(item.value)) return alreadyDone('not charged', { currentLocation: keyOf(item.value.fields.currentLocation) });
     const reply = await this.client.call('POST', '/circulation/circRecord/checkIn', {
       query: { includeFields: 'item{currentLocation}' },
@@ -437,9 +412,8 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in ${this.product.name}`);
-    const foreign = await this.notOurs(item.value, input.owner, false, what);
-    if ('failed' in foreign) return foreign.failed;
-    if (foreign.found) return needsStaff(foreign.value);
+    const problem = await ownershipProblem(input.owner, this.held(item.value, input.requestId, what), false);
+    if (problem) return problem;
     const home = keyOf(item.value.fields.homeLocation);
     const current = keyOf(item.value.fields.currentLocation);
     // Circulation states (CHECKEDOUT, INTRANSIT, HOLDS) are not temporary locations.
