@@ -32,6 +32,11 @@ export function pendingText(planned: IlsStep): string {
   }
 }
 
+/** A step never run because one it depends on did not succeed (it would have touched records not the request's). */
+export function skippedText(planned: IlsStep, reason: string): string {
+  return `Not run: ${pendingText(planned).replace(/\.$/, '')}: ${reason}.`;
+}
+
 export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string, unknown>>): string {
   const ref = (outcome.kind === 'done' || outcome.kind === 'already-done') && outcome.reference ? outcome.reference : undefined;
   if (outcome.kind === 'done' || outcome.kind === 'already-done') {

@@ -1,7 +1,7 @@
 import { demo } from '@bookstrap/ils-simulators';
 import { describe, expect, it } from 'vitest';
 import { almaDesk, historyOf } from '../testutil/alma-desk.ts';
-import { type Harness, useHarness } from '../testutil/harness.ts';
+import { almaHost, type Harness, useHarness } from '../testutil/harness.ts';
 
 /**
  * Never touch what isn't yours (SPEC §5), against the simulated Alma, asserted through the Alma
@@ -61,14 +61,25 @@ describe('a temporary barcode that belongs to another item (collision)', () => {
     expect(request.attention.map((a: { step: string }) => a.step)).toEqual(['create-temporary-item']);
   });
 
-  it('a retried create that then succeeds reopens the skipped hold (no repair is lost)', async () => {
-    const h = await useHarness();
+  it('a create that stopped for staff and is retried to success reopens the skipped hold', async () => {
+    const h = await useHarness({ maxAttempts: 1 });
     const desk = almaDesk(h);
+    const faults = (body: unknown) =>
+      h.sim.app.request(`${almaHost}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const free = '39999000000001';
+    await faults({ down: true });
     const id = await receivedWithBarcode(h, free);
-    expect(await desk.countItems(free)).toBe(1);
+    const stopped = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(stepOf(stopped, 'create-temporary-item').state).toBe('needs-staff');
+    expect(stepOf(stopped, 'place-hold').state).toBe('skipped');
+
+    await faults({});
+    await h.ok(202, 'POST', `/v1/requests/${id}/steps/${encodeURIComponent(stepOf(stopped, 'create-temporary-item').key)}/retry`);
+    await h.drain();
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(stepOf(request, 'create-temporary-item').state).toBe('succeeded');
     expect(stepOf(request, 'place-hold').state).toBe('succeeded');
+    expect(await desk.countItems(free)).toBe(1);
     expect(await desk.holds(free)).toEqual([expect.objectContaining({ patronId: patron })]);
   });
 });

@@ -138,7 +138,7 @@ export function settleDependents(db: Db, settled: Job, state: JobState, now: Dat
         .set({ state: 'pending', attempts: 0, lastOutcome: null, nextAttemptAt: now, updatedAt: now })
         .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'skipped')))
         .run();
-      changes.push({ job, change: 'reopened', reason: `step ${settled.key} has now succeeded` });
+      changes.push({ job, change: 'reopened', reason: `step ${settled.key}, which it depends on, has now succeeded` });
     }
     return changes;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { configurationError, type IlsStep, needsStaff, outcomeText, pendingText, runStep, type StepOutcome } from '@bookstrap/core';
+import { configurationError, type IlsStep, needsStaff, outcomeText, pendingText, runStep, skippedText, type StepOutcome } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterContext, type AdapterRegistry, adapterKey, type Clock, type FetchLike } from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
@@ -118,16 +118,15 @@ export function createWorker(options: WorkerOptions): Worker {
         const patron = patronExpiryOf(job.step, result.outcome);
         if (patron) setPatronExpiry(tx, job.requestId, patron, now);
         for (const { job: dependent, change, reason } of settleDependents(tx, job, result.state, now)) {
-          const what = pendingText(dependent.step).replace(/\.$/, '');
           appendHistory(
             tx,
             change === 'skipped'
-              ? { requestId: job.requestId, kind: 'outcome', stepKey: dependent.key, outcome: 'skipped', text: `Not run: ${what}: ${reason}.` }
+              ? { requestId: job.requestId, kind: 'outcome', stepKey: dependent.key, outcome: 'skipped', text: skippedText(dependent.step, reason) }
               : {
                   requestId: job.requestId,
                   kind: 'pending',
                   stepKey: dependent.key,
-                  text: `${what}, now that ${reason.replace(/^step \S+ has/, 'the step it depends on has')}.`,
+                  text: `${pendingText(dependent.step).replace(/\.$/, '')}, now that ${reason}.`,
                 },
             now,
           );

@@ -13,6 +13,7 @@ import {
   partnerEffects,
   pendingText,
   planOnCreate,
+  skippedText,
   type RequestAction,
   type RequestCommand,
   type ServiceType,
@@ -215,7 +216,7 @@ function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep
           kind: 'outcome',
           stepKey: step.key,
           outcome: 'skipped',
-          text: `Not run: ${pendingText(step).replace(/\.$/, '')}: ${entry.skipped.reason}.`,
+          text: skippedText(step, entry.skipped.reason),
         },
         now,
       );
