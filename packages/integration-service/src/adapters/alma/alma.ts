@@ -407,19 +407,32 @@ export class AlmaRestAdapter implements CirculationSystem {
     return done({ dueDate: set.value.dueDate ?? input.dueDate }, loan.value.loan_id);
   }
 
-  async checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
+  /**
+   * What Alma shows before a check-in: the item gone or not on loan (already done), a record not
+   * the request's (needs staff), or the item to scan in. Also used by Alma in NCIP mode, whose
+   * responder offers no LookupItem to tell "on the shelf" from "on loan to someone else".
+   */
+  async checkInVerdict(input: CheckInInput): Promise<{ stop: StepOutcome<Record<string, unknown>> } | { item: AlmaItem }> {
     const what = `checking in ${input.itemBarcode}`;
     const item = await this.itemByBarcode(input.itemBarcode, what);
-    if ('failed' in item) return item.failed;
-    if (!item.found) return alreadyDone('the item is no longer in Alma', {});
+    if ('failed' in item) return { stop: item.failed };
+    if (!item.found) return { stop: alreadyDone('the item is no longer in Alma', {}) };
     const onLoan = codeOf(item.value.item_data?.process_type) === 'LOAN';
     if (input.owner) {
       const loan = onLoan ? await this.activeLoanOf(item.value, what) : { found: false as const };
-      if ('failed' in loan) return loan.failed;
+      if ('failed' in loan) return { stop: loan.failed };
       const problem = await ownershipProblem(input.owner, this.held(item.value, loan.found ? loan.value : undefined, input.requestId, what), false);
-      if (problem) return problem;
+      if (problem) return { stop: problem };
     }
-    if (!onLoan) return alreadyDone('not on loan', { processType: codeOf(item.value.item_data?.process_type) || 'in place' });
+    if (!onLoan) return { stop: alreadyDone('not on loan', { processType: codeOf(item.value.item_data?.process_type) || 'in place' }) };
+    return { item: item.value };
+  }
+
+  async checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `checking in ${input.itemBarcode}`;
+    const verdict = await this.checkInVerdict(input);
+    if ('stop' in verdict) return verdict.stop;
+    const item = { value: verdict.item };
     const reply = await this.alma.call('POST', this.itemPath(item.value), {
       query: { op: 'scan', library: this.library, circ_desk: this.alma.options.circulationDesk, done: false },
     });

@@ -1,4 +1,12 @@
-import { type CirculationSystem, type Connection, documentedCapabilities, type IlsCapabilities, type SettingsProblem } from '@bookstrap/core';
+import {
+  type CheckInInput,
+  type CirculationSystem,
+  type Connection,
+  type StepOutcome,
+  documentedCapabilities,
+  type IlsCapabilities,
+  type SettingsProblem,
+} from '@bookstrap/core';
 import { type NcipService, profiles } from '@bookstrap/ncip';
 import { AlmaRestAdapter, almaOptions } from '../alma/alma.ts';
 import { RoutedSystem, type StepMethod } from '../routed.ts';
@@ -49,6 +57,17 @@ export class AlmaNcipAdapter extends RoutedSystem {
 
   protected route(step: StepMethod): CirculationSystem {
     return overRest.has(step) ? this.rest : this.ncip;
+  }
+
+  /**
+   * Whose loan it is, read over REST (Alma's NCIP responder has no LookupItem, so NCIP alone
+   * cannot tell a desk check-in from another patron's loan); the check-in itself over NCIP.
+   */
+  override async checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!input.owner) return this.ncip.checkIn(input);
+    const verdict = await this.rest.checkInVerdict(input);
+    if ('stop' in verdict) return verdict.stop;
+    return this.ncip.checkIn({ requestId: input.requestId, itemBarcode: input.itemBarcode });
   }
 }
 
