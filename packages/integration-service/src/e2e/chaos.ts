@@ -264,10 +264,8 @@ async function play(h: Harness, scenario: Scenario): Promise<ChaosResult> {
       }
       case 'desk': {
         // Staff act on the items the requests work with (never on the planted records).
-        const targets = [
-          ...lending.filter((r) => r.barcode !== theirs.barcode).map((r) => r.barcode),
-          ...[...temporaryBarcodes.values()].filter((b) => b !== theirs.barcode && !untouched.some((i) => i.barcode === b)),
-        ];
+        const isPlanted = (barcode: string) => planted.some((p) => p.barcode === barcode);
+        const targets = [...new Set([...lending.map((r) => r.barcode), ...temporaryBarcodes.values()])].filter((b) => !isPlanted(b));
         if (targets.length === 0) break;
         const barcode = targets[action.target % targets.length]!;
         await faults({}); // the desk is not the service: it gets through
