@@ -1,26 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { occupiedPort } from './testing.ts';
 import { PortInUseError, startSimulators } from './simulator.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sim-main-'));
-let busy: Server;
-let busyPort: number;
-
-beforeAll(async () => {
-  busy = createServer();
-  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-  busyPort = (busy.address() as { port: number }).port;
-});
-afterAll(async () => {
-  await new Promise<void>((resolve) => busy.close(() => resolve()));
-  rmSync(scratch, { recursive: true, force: true });
-});
+const busy = occupiedPort();
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('starting the simulators', () => {
   it('creates a SIM_DB_DIR that does not exist yet', async () => {
@@ -34,9 +24,9 @@ describe('starting the simulators', () => {
   });
 
   it('names the variable to set when a port is taken', async () => {
-    const attempt = startSimulators({ vendors: ['alma'], ports: { alma: busyPort } });
+    const attempt = startSimulators({ vendors: ['alma'], ports: { alma: busy.port } });
     await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
-    await expect(attempt).rejects.toThrow(`port ${busyPort} is in use: set ALMA_PORT=`);
+    await expect(attempt).rejects.toThrow(`port ${busy.port} is in use: set ALMA_PORT=`);
   });
 
   it('main.ts prints one line and exits 1 when a port is taken', () => {
@@ -45,9 +35,9 @@ describe('starting the simulators', () => {
     const run = spawnSync(tsx, [join(here, 'main.ts')], {
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, ...ports, ALMA_PORT: String(busyPort), SIM_DB_DIR: '' },
+      env: { ...process.env, ...ports, ALMA_PORT: String(busy.port), SIM_DB_DIR: '' },
     });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe(`port ${busyPort} is in use: set ALMA_PORT=… to use another (0 = any free port)`);
+    expect(run.stderr.trim()).toBe(`port ${busy.port} is in use: set ALMA_PORT=… to use another (0 = any free port)`);
   });
 });

@@ -1,4 +1,5 @@
 /** Helpers for tests in this package and others: a seeded engine on a movable fixed clock. */
+import { afterAll, beforeAll } from 'vitest';
 import { type AdjustableClock, adjustableClock, fixedClock } from './clock.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { buildDemoDataset, type DemoDataset, type DemoProfile, seedEngine } from './seed.ts';
@@ -23,3 +24,23 @@ export function createDemoEngine(at: string = testNow, profile: DemoProfile = te
 }
 
 export const days = (n: number) => n * 24 * 60 * 60 * 1000;
+
+/**
+ * A loopback port held open for the whole test file, for "port in use" tests of any server here.
+ * Call at the top level of a test file: it registers its own beforeAll/afterAll.
+ */
+export function occupiedPort(): { readonly port: number } {
+  const held = { port: 0 };
+  let server: import('node:net').Server | undefined;
+  beforeAll(async () => {
+    const { createServer } = await import('node:net');
+    const listening = createServer();
+    server = listening;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    held.port = (listening.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+  return held;
+}
