@@ -218,4 +218,20 @@ describe('worker outcomes on storage faults', () => {
     expect(outcomes).toHaveLength(3);
     expect(await almaDesk(h).countItems(id)).toBe(1);
   });
+
+  it('does not hold an outcome whose write fails for a reason other than storage: the step runs again after its lease', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const worker = createWorker({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, fetch: h.fetch, writeRetryMs: [1] });
+    const restore = failStorage(h.service.database.sqlite, 'SQLITE_CONSTRAINT_TRIGGER', historyInsert);
+    expect(await worker.runOnce()).toBe(true);
+    restore();
+    h.clock.advance(15_000);
+    expect(await worker.runUntilIdle()).toBe(3);
+    expect(jobsOfRequest(h.service.database.db, id).map((j) => [j.state, j.attempts])).toEqual([
+      ['succeeded', 2],
+      ['succeeded', 1],
+      ['succeeded', 1],
+    ]);
+  });
 });

@@ -178,9 +178,17 @@ export function createWorker(options: WorkerOptions): Worker {
       } catch (error) {
         const delay = writeRetryMs[attempt];
         if (delay === undefined) {
+          const fault = storageFault(error);
+          const log = { err: error, requestId: job.requestId, step: job.key, state: result.state, cause: fault?.message };
+          if (!fault) {
+            // A bug, not the disk: holding it would stall the worker for good. The lease lapses
+            // and the (idempotent) step runs again.
+            stopHeartbeat();
+            logger.error(log, 'outcome not written; the step runs again after its lease');
+            return;
+          }
           unwritten.push({ job, result, stopHeartbeat });
-          const cause = storageFault(error)?.message;
-          logger.error({ err: error, requestId: job.requestId, step: job.key, state: result.state, cause }, 'outcome not written; kept in memory and retried');
+          logger.error(log, 'outcome not written; kept in memory and retried');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, delay));
