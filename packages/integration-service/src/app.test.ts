@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { silentLogger } from './logger.ts';
 import { openDatabase } from './store/database.ts';
-import { useHarness } from './testutil/harness.ts';
+import { snapshot, useHarness } from './testutil/harness.ts';
+import { failStorage } from './testutil/storage-fault.ts';
 
 describe('the app', () => {
   it('publishes its OpenAPI document with every route and the bearer scheme', async () => {
@@ -55,6 +59,51 @@ describe('the app', () => {
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
     expect(text).not.toMatch(/at .*\.ts|database connection/i);
+  });
+});
+
+describe('/health', () => {
+  it('answers 200 when the database takes a write lock and a read, and changes nothing', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    expect(await h.ok(200, 'GET', '/health', { key: null })).toEqual({ status: 'ok' });
+    expect(snapshot(h)).toBe(before);
+    expect(h.service.database.sqlite.inTransaction).toBe(false);
+  });
+
+  it.each([
+    ['SQLITE_FULL', 'the database disk is full'],
+    ['SQLITE_IOERR_WRITE', 'I/O error'],
+    ['SQLITE_BUSY', 'locked'],
+  ])('answers 503 STORAGE_UNAVAILABLE on %s, then 200 once the database recovers', async (code, cause) => {
+    const h = await useHarness();
+    const restore = failStorage(h.service.database.sqlite, code);
+    const response = await h.request('GET', '/health', { key: null });
+    restore();
+    expect(response.status).toBe(503);
+    expect(response.body.error).toEqual({ code: 'STORAGE_UNAVAILABLE', message: expect.stringContaining(cause) });
+    expect(h.service.database.sqlite.inTransaction).toBe(false);
+    await h.ok(200, 'GET', '/health', { key: null });
+  });
+
+  it('answers 503 when the database is locked by another connection', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bookstrap-health-'));
+    try {
+      const path = join(folder, 'db.sqlite');
+      const h = await useHarness({ dbPath: path });
+      h.service.database.sqlite.pragma('busy_timeout = 0');
+      const other = openDatabase(path);
+      other.sqlite.exec('BEGIN IMMEDIATE');
+      const response = await h.request('GET', '/health', { key: null });
+      other.sqlite.exec('ROLLBACK');
+      other.close();
+      expect(response.status).toBe(503);
+      expect(response.body.error.code).toBe('STORAGE_UNAVAILABLE');
+      await h.ok(200, 'GET', '/health', { key: null });
+      await h.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import { registerV1RequestsProtocolLog } from './routes/v1_requests_protocol_log
 import { registerV1RequestsStepsRetry } from './routes/v1_requests_steps_retry.ts';
 import { registerV1Notices } from './routes/v1_notices.ts';
 import { registerV1TemporaryItemsSearch } from './routes/v1_temporary_items_search.ts';
+import { checkStorage } from './store/health.ts';
 
 export type { AppDeps } from './http/types.ts';
 
@@ -89,7 +90,11 @@ export function createApp(deps: AppDeps): App {
   });
   registerDocs(app);
   app.get('/', (c) => c.json({ name: 'bookstrap-integration-service', docs: '/docs', openapi: '/openapi.json' }));
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  // Healthy means the database answers a write lock and a read; a fault is a 503 via onError.
+  app.get('/health', (c) => {
+    checkStorage(deps.db);
+    return c.json({ status: 'ok' });
+  });
   return app;
 }
 

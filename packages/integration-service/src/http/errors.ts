@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { storageFault } from '../store/faults.ts';
 
 /**
  * Every error the API returns is `{error: {code, message, details?}}` with a status that follows
@@ -26,6 +27,7 @@ export const errorStatus = {
   DUE_DATE_UNAVAILABLE: 422,
   NOT_SUPPORTED: 501,
   ILS_UNAVAILABLE: 502,
+  STORAGE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 export type ErrorCode = keyof typeof errorStatus;
@@ -68,6 +70,7 @@ export const commonErrorResponses = {
   403: errorResponse('The key may not use this route.'),
   404: errorResponse('Not found (or not visible to this key).'),
   500: errorResponse('Unexpected failure; nothing is leaked but a tracking message.'),
+  503: errorResponse('The database is unavailable (disk full, I/O error, locked…); nothing was changed, try again later.'),
 } as const;
 export const conflictResponses = {
   409: errorResponse('The request is not in a state that allows this.'),
@@ -101,7 +104,10 @@ const statusCodes: Partial<Record<number, ErrorCode>> = {
   422: 'UNPROCESSABLE',
 };
 
-/** Maps anything thrown to the error body and status; unknown errors are a bare 500. */
+/**
+ * Maps anything thrown to the error body and status; unknown errors are a bare 500. A storage
+ * fault is a 503 naming its cause: the operator can act on it, and the client may retry.
+ */
 export function toErrorResponse(error: unknown): { status: ContentfulStatusCode; body: ErrorBody; unexpected: boolean } {
   if (error instanceof ApiError) return { status: error.status, body: errorBody(error.code, error.message, error.details), unexpected: false };
   if (error instanceof HTTPException) {
@@ -111,5 +117,8 @@ export function toErrorResponse(error: unknown): { status: ContentfulStatusCode;
     return { status, body: errorBody(code, message), unexpected: error.status >= 500 };
   }
   if (error instanceof SyntaxError) return { status: 400, body: errorBody('INVALID_INPUT', 'Malformed JSON in request body'), unexpected: false };
+  const fault = storageFault(error);
+  // Still logged (unexpected): the operator must hear about a full disk.
+  if (fault) return { status: 503, body: errorBody('STORAGE_UNAVAILABLE', `Storage unavailable: ${fault.message} (${fault.code})`), unexpected: true };
   return { status: 500, body: errorBody('INTERNAL', 'Internal error'), unexpected: true };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snapshot, useHarness } from '../testutil/harness.ts';
+import { failStorage } from '../testutil/storage-fault.ts';
 
 describe('POST /v1/requests (errors)', () => {
   it.each([
@@ -33,5 +34,18 @@ describe('POST /v1/requests (errors)', () => {
     const response = await h.request('POST', '/v1/requests', { raw: '{', headers: { 'content-type': 'application/json' } });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_INPUT');
+  });
+
+  it('answers 503 STORAGE_UNAVAILABLE naming the cause when the disk is full, and stores nothing', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const restore = failStorage(h.service.database.sqlite, 'SQLITE_FULL', /^\s*(insert|update)/i);
+    const response = await h.request('POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula' } });
+    restore();
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('STORAGE_UNAVAILABLE');
+    expect(response.body.error.message).toContain('the database disk is full');
+    expect(snapshot(h)).toBe(before);
+    await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula' } });
   });
 });

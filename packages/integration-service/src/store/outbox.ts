@@ -292,3 +292,17 @@ export function resetJobForRetry(db: Db, jobId: number, now: Date): Job {
     .get();
   return toJob(row);
 }
+
+/**
+ * The running worker's heartbeat: extends the lease only while this worker still owns it, so a
+ * job taken over after expiry is never taken back. False when the lease was lost.
+ */
+export function renewLease(db: Db, jobId: number, owner: string, until: Date): boolean {
+  const updated = db
+    .update(outboxJobs)
+    .set({ leaseUntil: until })
+    .where(and(eq(outboxJobs.id, jobId), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
+    .returning({ id: outboxJobs.id })
+    .all();
+  return updated.length === 1;
+}

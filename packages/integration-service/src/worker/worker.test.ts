@@ -1,9 +1,12 @@
 import { demo } from '@bookstrap/ils-simulators';
 import { describe, expect, it } from 'vitest';
 import { almaRestAdapter } from '../adapters/alma/alma.ts';
+import { jobsOfRequest } from '../store/outbox.ts';
 import { protocolLog } from '../store/schema.ts';
 import { almaDesk } from '../testutil/alma-desk.ts';
 import { type Harness, useHarness } from '../testutil/harness.ts';
+import { failStorage } from '../testutil/storage-fault.ts';
+import type { FetchLike } from '../adapters/types.ts';
 import { createWorker } from './worker.ts';
 
 const patron = demo.alma.patrons.good.primaryId;
@@ -111,5 +114,125 @@ describe('worker', () => {
       state: 'skipped',
       lastOutcome: { kind: 'skipped', blockedBy: `${id}:create-temporary-item:${taken}`, reason: expect.stringContaining('never created') },
     });
+  });
+});
+
+describe('worker leases', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** a transport whose first call blocks until released: a step in progress */
+  function blockingFetch(h: Harness) {
+    let release!: () => void;
+    let entered!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let first = true;
+    const fetch: FetchLike = async (input, init) => {
+      if (first) {
+        first = false;
+        entered();
+        await gate;
+      }
+      return h.fetch(input, init);
+    };
+    return { fetch, started, release };
+  }
+
+  it('a dead worker’s step is taken over once its short lease runs out, and the dead one writes nothing', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const blocked = blockingFetch(h);
+    const base = { db: h.service.database.db, clock: h.clock, registry: h.service.registry };
+    // A frozen worker: its step never returns in time and its heartbeat never beats.
+    const dead = createWorker({ ...base, fetch: blocked.fetch, heartbeatMs: 3_600_000 });
+    const deadRun = dead.runOnce();
+    await blocked.started;
+    const [running] = jobsOfRequest(h.service.database.db, id).filter((j) => j.state === 'running');
+    expect(running!.leaseUntil!.getTime() - h.clock.now().getTime()).toBe(15_000);
+    const other = createWorker({ ...base, fetch: h.fetch });
+    expect(await other.runOnce()).toBe(false);
+    h.clock.advance(15_000);
+    expect(await other.runUntilIdle()).toBe(3);
+    const after = JSON.stringify(jobsOfRequest(h.service.database.db, id));
+    blocked.release();
+    expect(await deadRun).toBe(true);
+    expect(JSON.stringify(jobsOfRequest(h.service.database.db, id))).toBe(after);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(request.steps.map((s: { state: string }) => s.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(await almaDesk(h).countItems(id)).toBe(1);
+  });
+
+  it('a live worker’s long step keeps its lease by heartbeat: nobody takes it over', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const blocked = blockingFetch(h);
+    const base = { db: h.service.database.db, clock: h.clock, registry: h.service.registry };
+    const live = createWorker({ ...base, fetch: blocked.fetch, heartbeatMs: 5 });
+    const liveRun = live.runOnce();
+    await blocked.started;
+    const other = createWorker({ ...base, fetch: h.fetch });
+    for (let i = 0; i < 4; i += 1) {
+      h.clock.advance(10_000); // 40 s in all: well past a 15 s lease without the heartbeat
+      await sleep(30);
+      expect(await other.runOnce()).toBe(false);
+    }
+    blocked.release();
+    expect(await liveRun).toBe(true);
+    const [first] = jobsOfRequest(h.service.database.db, id);
+    expect(first).toMatchObject({ state: 'succeeded', attempts: 1, leaseOwner: undefined });
+    await other.runUntilIdle();
+    expect(jobsOfRequest(h.service.database.db, id).every((j) => j.state === 'succeeded' && j.attempts === 1)).toBe(true);
+  });
+});
+
+describe('worker outcomes on storage faults', () => {
+  const historyInsert = /^insert into "circulation_history"/i;
+
+  it('retries a failed outcome write after a short delay', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const worker = createWorker({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, fetch: h.fetch, writeRetryMs: [40] });
+    const restore = failStorage(h.service.database.sqlite, 'SQLITE_BUSY', historyInsert);
+    setTimeout(restore, 10);
+    expect(await worker.runOnce()).toBe(true);
+    expect(jobsOfRequest(h.service.database.db, id)[0]).toMatchObject({ state: 'succeeded', attempts: 1 });
+  });
+
+  it('keeps an outcome it cannot write (disk full) in memory and writes it once storage recovers', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const worker = createWorker({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, fetch: h.fetch, writeRetryMs: [1, 1] });
+    const restore = failStorage(h.service.database.sqlite, 'SQLITE_FULL', historyInsert);
+    expect(await worker.runOnce()).toBe(true);
+    // Not written, not lost: the step stays leased to this worker, and nothing new is claimed.
+    expect(jobsOfRequest(h.service.database.db, id)[0]).toMatchObject({ state: 'running', leaseOwner: worker.owner });
+    expect(await worker.runOnce()).toBe(false);
+    restore();
+    expect(await worker.runUntilIdle()).toBe(2);
+    const jobs = jobsOfRequest(h.service.database.db, id);
+    expect(jobs.every((j) => j.state === 'succeeded' && j.attempts === 1)).toBe(true);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    const outcomes = request.history.filter((e: { kind: string }) => e.kind === 'outcome');
+    expect(outcomes).toHaveLength(3);
+    expect(await almaDesk(h).countItems(id)).toBe(1);
+  });
+
+  it('does not hold an outcome whose write fails for a reason other than storage: the step runs again after its lease', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const worker = createWorker({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, fetch: h.fetch, writeRetryMs: [1] });
+    const restore = failStorage(h.service.database.sqlite, 'SQLITE_CONSTRAINT_TRIGGER', historyInsert);
+    expect(await worker.runOnce()).toBe(true);
+    restore();
+    h.clock.advance(15_000);
+    expect(await worker.runUntilIdle()).toBe(3);
+    expect(jobsOfRequest(h.service.database.db, id).map((j) => [j.state, j.attempts])).toEqual([
+      ['succeeded', 2],
+      ['succeeded', 1],
+      ['succeeded', 1],
+    ]);
   });
 });

@@ -5,7 +5,8 @@ import { type AdapterContext, type AdapterRegistry, adapterKey, type Clock, type
 import { type Logger, silentLogger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
 import { findLibraryById } from '../store/libraries.ts';
-import { claimNextJob, finishJob, type Job, type JobResult, settleDependents } from '../store/outbox.ts';
+import { storageFault } from '../store/faults.ts';
+import { claimNextJob, finishJob, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, setPatronExpiry } from '../store/requests.ts';
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from './backoff.ts';
@@ -26,7 +27,12 @@ export interface WorkerOptions {
   logger?: Logger;
   /** identifies this worker's leases; unique per process by default */
   owner?: string;
+  /** short, so a dead worker's job is taken over in seconds; the heartbeat keeps a live one's */
   leaseMs?: number;
+  /** how often a running step's lease is extended; default a third of the lease */
+  heartbeatMs?: number;
+  /** waits between attempts to write an outcome before it is kept in memory for the loop */
+  writeRetryMs?: number[];
   timeoutMs?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
@@ -53,7 +59,9 @@ export function createWorker(options: WorkerOptions): Worker {
   const owner = options.owner ?? `worker-${randomUUID()}`;
   const logger = options.logger ?? silentLogger;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? 15_000;
+  const heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3));
+  const writeRetryMs = options.writeRetryMs ?? [50, 250, 1_000];
   const timeoutMs = options.timeoutMs ?? 15_000;
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
@@ -104,12 +112,31 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
+  /** Extends the job's lease every heartbeatMs until stopped or lost; returns the stop. */
+  function heartbeat(job: Job): () => void {
+    const timer = setInterval(() => {
+      try {
+        if (renewLease(db, job.id, owner, new Date(clock.now().getTime() + leaseMs))) return;
+        clearInterval(timer);
+        logger.warn({ requestId: job.requestId, step: job.key }, 'lease lost to another worker; this run’s outcome will not be written');
+      } catch (error) {
+        // Storage trouble: keep trying; the lease only lapses if it lasts longer than leaseMs.
+        logger.warn({ err: error, requestId: job.requestId, step: job.key }, 'lease renewal failed');
+      }
+    }, heartbeatMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   function record(job: Job, result: JobResult): void {
     const now = clock.now();
     db.transaction(
       (tx) => {
         // A worker that lost its lease (it outlived it, another took over) writes nothing.
-        if (!finishJob(tx, job, owner, result, now)) return;
+        if (!finishJob(tx, job, owner, result, now)) {
+          logger.warn({ requestId: job.requestId, step: job.key }, 'lease lost before the outcome was written; the new owner’s run counts');
+          return;
+        }
         appendHistory(
           tx,
           { requestId: job.requestId, kind: 'outcome', stepKey: job.key, outcome: result.outcome.kind, text: outcomeText(job.step, result.outcome) },
@@ -136,10 +163,60 @@ export function createWorker(options: WorkerOptions): Worker {
     );
   }
 
+  // Outcomes whose write failed (disk full, I/O error, locked): kept, with their lease alive, and
+  // written before anything new is claimed, so a storage fault never silently loses one.
+  const unwritten: { job: Job; result: JobResult; stopHeartbeat: () => void }[] = [];
+
+  function writeUnwritten(): boolean {
+    while (unwritten.length > 0) {
+      const pending = unwritten[0]!;
+      try {
+        record(pending.job, pending.result);
+      } catch (error) {
+        logger.warn({ err: error, requestId: pending.job.requestId, step: pending.job.key, cause: storageFault(error)?.message }, 'outcome still not written');
+        return false;
+      }
+      pending.stopHeartbeat();
+      unwritten.shift();
+      logger.info({ requestId: pending.job.requestId, step: pending.job.key }, 'kept outcome written');
+    }
+    return true;
+  }
+
+  async function recordDurably(job: Job, result: JobResult, stopHeartbeat: () => void): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        record(job, result);
+        stopHeartbeat();
+        return;
+      } catch (error) {
+        const delay = writeRetryMs[attempt];
+        if (delay === undefined) {
+          const fault = storageFault(error);
+          const log = { err: error, requestId: job.requestId, step: job.key, state: result.state, cause: fault?.message };
+          if (!fault) {
+            // A bug, not the disk: holding it would stall the worker for good. The lease lapses
+            // and the (idempotent) step runs again.
+            stopHeartbeat();
+            logger.error(log, 'outcome not written; the step runs again after its lease');
+            return;
+          }
+          unwritten.push({ job, result, stopHeartbeat });
+          logger.error(log, 'outcome not written; kept in memory and retried');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   async function runOnce(): Promise<boolean> {
+    // Storage still failing: claiming more work whose outcome cannot be written helps nobody.
+    if (!writeUnwritten()) return false;
     const skipLibraries = limiter.pausedKeys().map(Number);
     const job = claimNextJob(db, { owner, now: clock.now(), leaseMs, skipLibraries });
     if (!job) return false;
+    const stopHeartbeat = heartbeat(job);
     let outcome: StepOutcome<Record<string, unknown>>;
     try {
       outcome = await execute(job);
@@ -148,7 +225,7 @@ export function createWorker(options: WorkerOptions): Worker {
       outcome = needsStaff(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     }
     const result = resultOf(job, outcome, clock.now());
-    record(job, result);
+    await recordDurably(job, result, stopHeartbeat);
     const log = { requestId: job.requestId, step: job.key, attempt: job.attempts, outcome: outcome.kind, state: result.state };
     if (result.state === 'succeeded') logger.info(log, 'ILS step done');
     else logger.warn({ ...log, reason: 'reason' in result.outcome ? result.outcome.reason : undefined }, 'ILS step not done');
@@ -205,6 +282,15 @@ export function createWorker(options: WorkerOptions): Worker {
       running = false;
       wakeAll();
       await Promise.all(loops.splice(0));
+      if (writeUnwritten()) return;
+      // Not lost silently: the lease lapses and another worker re-runs the step (steps are idempotent).
+      for (const pending of unwritten.splice(0)) {
+        pending.stopHeartbeat();
+        logger.error(
+          { requestId: pending.job.requestId, step: pending.job.key, state: pending.result.state, outcome: pending.result.outcome },
+          'stopped with an unwritten outcome',
+        );
+      }
     },
     kick() {
       wakeAll();
