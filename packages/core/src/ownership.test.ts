@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decide, type RequestCommand } from './decide.ts';
 import { type IlsStep, type PrerequisiteState, prerequisite, readiness } from './plan.ts';
+import { otherRequestHolding } from './port.ts';
 import { aRequest, context, settingsWith } from './test-fixtures.ts';
 import type { IllRequest } from './workflow.ts';
 
@@ -115,5 +116,16 @@ describe('readiness: no cascades after a failure', () => {
       }),
       { seed: 11, numRuns: 500 },
     );
+  });
+});
+
+describe('otherRequestHolding: whose loan a check-out finds on the same account', () => {
+  it('names the request that recorded this loan, or one that recorded no loan ID; ignores a different loan ID', () => {
+    expect(otherRequestHolding({}, 'L1')).toBeUndefined();
+    expect(otherRequestHolding({ heldForOtherRequests: [{ requestId: 'R1', loanId: 'L1' }] }, 'L1')).toBe('R1');
+    expect(otherRequestHolding({ heldForOtherRequests: [{ requestId: 'R1', loanId: 'L9' }] }, 'L1')).toBeUndefined();
+    expect(otherRequestHolding({ heldForOtherRequests: [{ requestId: 'R2' }] }, 'L1')).toBe('R2');
+    // an ILS that names no loan (NCIP, SirsiDynix charges): any loan held for another request is that request's
+    expect(otherRequestHolding({ heldForOtherRequests: [{ requestId: 'R1', loanId: 'L1' }] }, undefined)).toBe('R1');
   });
 });

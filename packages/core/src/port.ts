@@ -66,6 +66,30 @@ export interface CheckOutInput {
   itemBarcode: string;
   /** absent: the ILS's loan policy applies */
   dueDate?: CalendarDate | undefined;
+  /**
+   * Filled in by the service when the step runs, never planned: loans Bookstrap made on this
+   * item for other requests of the library and has not checked in. A loan to the same account
+   * found in the ILS is then that request's, not this one's, so it is neither "already done"
+   * nor given this request's due date (SPEC §5: honest idempotency).
+   */
+  heldForOtherRequests?: readonly LoanHeldForRequest[] | undefined;
+}
+
+export interface LoanHeldForRequest {
+  requestId: string;
+  /** the ILS loan ID when the ILS gave one (Alma, Sierra); absent: the loan is known by item only */
+  loanId?: string | undefined;
+}
+
+/**
+ * The other request whose loan this is, or undefined when none claims it. A recorded loan ID must
+ * match; a request that recorded no ID claims any loan on the item to the same account.
+ */
+export function otherRequestHolding(input: Pick<CheckOutInput, 'heldForOtherRequests'>, loanId: string | undefined): string | undefined {
+  for (const held of input.heldForOtherRequests ?? []) {
+    if (held.loanId === undefined || loanId === undefined || held.loanId === loanId) return held.requestId;
+  }
+  return undefined;
 }
 
 /**

@@ -23,6 +23,8 @@ export const leftAlone = {
   notTemporaryItem: (barcode: string, requestId: string, why = 'its note does not carry the request ID') =>
     `item ${barcode} is not the temporary item of request ${requestId} (${why}); Bookstrap did not create it, so it was left alone`,
   temporaryItemLoan: (barcode: string, patronId: string) => `temporary item ${barcode} is on loan to another patron than ${patronId}; that loan was left alone`,
+  loanOfAnotherRequest: (barcode: string, account: string, requestId: string) =>
+    `item ${barcode} is already on loan to ${account}, but that loan is request ${requestId}'s, not this request's; it was left alone (check the item in for ${requestId} first, or resolve this step by hand)`,
   lentItemLoan: (barcode: string, borrowerPatronId: string) =>
     `item ${barcode} is on loan to another patron, not to ${borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
 };

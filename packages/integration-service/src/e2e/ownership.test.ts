@@ -108,6 +108,51 @@ describe('lending: ship of an item already on loan to someone else fails', () =>
   });
 });
 
+describe('lending: the same item shipped to the same library for a second request', () => {
+  it('the loan is the first request’s: not "already done" for the second, its due date and check-in left alone', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const lend = async () =>
+      (
+        await h.ok(201, 'POST', '/v1/requests', {
+          body: { role: 'lending', borrowingLibrary: 'PARTNR', title: lendable.title, itemBarcode: lendable.barcode },
+        })
+      ).id as string;
+    const first = await lend();
+    await h.ok(200, 'POST', `/v1/requests/${first}/ship`, { body: { dueDate: '2025-04-16' } });
+    await h.drain();
+    const firstLoan = await desk.loan(lendable.barcode);
+    expect(firstLoan).toMatchObject({ patronId: partnerAccount, dueDate: '2025-04-16' });
+
+    // A second request for the same copy (a duplicate the partner sent): its ship finds the first loan.
+    const second = await lend();
+    await h.ok(200, 'POST', `/v1/requests/${second}/ship`, { body: { dueDate: '2025-05-20' } });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${second}/borrower-returned`);
+    await h.ok(200, 'POST', `/v1/requests/${second}/check-in`);
+    await h.drain();
+
+    // The first request's loan is exactly as it was: still out, same account, same due date.
+    expect(await desk.loan(lendable.barcode)).toEqual(firstLoan);
+    const request = await h.ok(200, 'GET', `/v1/requests/${second}`);
+    expect(stepOf(request, 'check-out-to-borrowing-library')).toMatchObject({
+      state: 'needs-staff',
+      lastOutcome: { reason: expect.stringContaining(`that loan is request ${first}'s, not this request's`) },
+    });
+    expect(stepOf(request, 'check-in')).toMatchObject({ state: 'skipped' });
+
+    // Once the first request checks its item in, a retry of the second's check-out makes its own loan.
+    await h.ok(200, 'POST', `/v1/requests/${first}/borrower-returned`);
+    await h.ok(200, 'POST', `/v1/requests/${first}/check-in`);
+    await h.drain();
+    expect(await desk.loan(lendable.barcode)).toBeNull();
+    await h.ok(202, 'POST', `/v1/requests/${second}/steps/${stepOf(request, 'check-out-to-borrowing-library').key}/retry`);
+    await h.drain();
+    const retried = await h.ok(200, 'GET', `/v1/requests/${second}`);
+    expect(stepOf(retried, 'check-out-to-borrowing-library')).toMatchObject({ state: 'succeeded', lastOutcome: { kind: 'done' } });
+  });
+});
+
 describe('ownership is verified through the ILS before a change', () => {
   it('a lent item checked in at the desk and loaned to another patron is not checked in, nor its due date moved', async () => {
     const h = await useHarness();

@@ -75,7 +75,12 @@ export const requests = sqliteTable(
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
-  (t) => [index('requests_library_status').on(t.libraryId, t.status), index('requests_library_title').on(t.libraryId, t.title)],
+  (t) => [
+    index('requests_library_status').on(t.libraryId, t.status),
+    index('requests_library_title').on(t.libraryId, t.title),
+    // a lending check-out asks which other requests hold a loan on the same item (store/loans.ts)
+    index('requests_library_item').on(t.libraryId, t.itemBarcode),
+  ],
 );
 
 export const historyKinds = ['created', 'action', 'note', 'pending', 'outcome', 'partner', 'staff'] as const;

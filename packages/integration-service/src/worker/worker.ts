@@ -5,6 +5,7 @@ import { type AdapterContext, type AdapterRegistry, adapterKey, type Clock, type
 import { type Logger, silentLogger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
 import { findLibraryById } from '../store/libraries.ts';
+import { loansHeldByOtherRequests } from '../store/loans.ts';
 import { storageFault } from '../store/faults.ts';
 import { claimNextJob, finishJob, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
@@ -88,7 +89,14 @@ export function createWorker(options: WorkerOptions): Worker {
     const definition = adapterFor(registry, library.connection);
     if (!definition) return configurationError(`no adapter for ${adapterKey(library.connection)}; check the library's connection`);
     const system = definition.create(library.connection, adapterContext(job, definition.ratePerSecond));
-    return runStep(system, job.step);
+    return runStep(system, withStoreFacts(job));
+  }
+
+  /** What only the store knows and the adapter needs to be honest, read when the step runs. */
+  function withStoreFacts(job: Job): IlsStep {
+    if (job.step.name !== 'check-out-to-borrowing-library') return job.step;
+    const held = loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });
+    return held.length === 0 ? job.step : { ...job.step, input: { ...job.step.input, heldForOtherRequests: held } };
   }
 
   function resultOf(job: Job, outcome: StepOutcome<Record<string, unknown>>, now: Date): JobResult {

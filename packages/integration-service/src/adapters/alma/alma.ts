@@ -23,6 +23,7 @@ import {
   type StepOutcome,
   findFreeBarcode,
   type TemporaryItemInput,
+  otherRequestHolding,
 } from '@bookstrap/core';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
@@ -363,6 +364,9 @@ export class AlmaRestAdapter implements CirculationSystem {
       if ('failed' in primary) return primary.failed;
       const sameBorrower = current.value.user_id === input.patronId || (primary.found && current.value.user_id === primary.value);
       if (!sameBorrower) return needsStaff(`item ${input.itemBarcode} is already on loan to another patron`);
+      // The same account, but Bookstrap made that loan for another request: not this one's to date or claim.
+      const other = otherRequestHolding(input, current.value.loan_id);
+      if (other) return needsStaff(leftAlone.loanOfAnotherRequest(input.itemBarcode, input.patronId, other));
       const due = await this.setDueDate(current.value, input.dueDate, what);
       if (due.kind !== 'done') return due;
       return alreadyDone('the item was already on loan to this account', { loanId: current.value.loan_id, dueDate: due.value.dueDate }, current.value.loan_id);

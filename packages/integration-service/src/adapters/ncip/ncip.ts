@@ -23,6 +23,7 @@ import {
   type StepOutcome,
   suggestAlternativeBarcode,
   type TemporaryItemInput,
+  otherRequestHolding,
 } from '@bookstrap/core';
 import {
   type InitiationHeader,
@@ -355,8 +356,12 @@ export class NcipAdapter implements CirculationSystem {
     });
     if (reply.ok) return done({ dueDate: dayOf(reply.response.dateDue) }, input.itemBarcode);
     // A retry whose first answer was lost: the loan is there, nothing to do.
-    if (hasProblem(reply, /^item already checked out to this user$/i))
+    if (hasProblem(reply, /^item already checked out to this user$/i)) {
+      // NCIP names no loan: if Bookstrap loaned this item to that account for another request, it is that request's loan.
+      const other = otherRequestHolding(input, undefined);
+      if (other) return needsStaff(leftAlone.loanOfAnotherRequest(input.itemBarcode, input.patronId, other));
       return alreadyDone(`item ${input.itemBarcode} is already on loan to ${input.patronId}`, {});
+    }
     return this.failed(reply, `checking out ${input.itemBarcode} to ${input.patronId}`);
   }
 

@@ -101,6 +101,23 @@ describe.each([
     expect(await loans(other)).toContain(barcode);
   });
 
+  it('already on loan to the account for another request: check-out needs staff, not already done; that loan unchanged', async () => {
+    const { system, rest } = ncipIls(ils, profile);
+    const barcode = lendable[6] as string;
+    expect((await system.checkOut({ requestId: '9300010', patronId: borrower, itemBarcode: barcode, dueDate: '2025-04-16' })).kind).toBe('done');
+    const second = await system.checkOut({
+      requestId: '9300011',
+      patronId: borrower,
+      itemBarcode: barcode,
+      dueDate: '2025-05-20',
+      heldForOtherRequests: [{ requestId: '9300010' }],
+    });
+    expect(second).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining("that loan is request 9300010's, not this request's") });
+    expect(await rest.probe.loan(barcode)).toEqual({ patronId: borrower, dueDate: '2025-04-16' });
+    // the same request's retry after a lost answer is still already done
+    expect((await system.checkOut({ requestId: '9300010', patronId: borrower, itemBarcode: barcode, dueDate: '2025-04-16' })).kind).toBe('already-done');
+  });
+
   it('not on loan at all: check-in is already done, without a CheckInItem', async () => {
     const { system, services, rest } = ncipIls(ils, profile);
     const barcode = lendable[4] as string;

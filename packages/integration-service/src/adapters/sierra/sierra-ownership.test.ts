@@ -44,6 +44,32 @@ describe('Sierra REST adapter: only what Bookstrap made is changed', () => {
     expect(traffic.some((t) => t.method === 'PUT' && t.url.includes('/items/'))).toBe(false);
   });
 
+  it("does not call another request's loan to the same account its own at check-out (needs staff, that loan and its due date unchanged)", async () => {
+    const { system, fixture, probe } = await subject();
+    const lent = fixture.lendableBarcodes[4] as string;
+    // Sierra's API cannot set a due date: its loan rules give one.
+    const first = await system.checkOut({ requestId: '9400010', patronId: fixture.accountId, itemBarcode: lent });
+    expect(first).toMatchObject({ kind: 'done' });
+    const before = await probe.loan(lent);
+    const loanId = first.kind === 'done' ? (first.value.loanId as string) : '';
+    const second = await system.checkOut({
+      requestId: '9400011',
+      patronId: fixture.accountId,
+      itemBarcode: lent,
+      heldForOtherRequests: [{ requestId: '9400010', loanId }],
+    });
+    expect(second).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining("that loan is request 9400010's, not this request's") });
+    expect(await probe.loan(lent)).toEqual(before);
+    // a loan ID another request recorded that is not this loan does not claim it (that loan is gone)
+    const retry = await system.checkOut({
+      requestId: '9400010',
+      patronId: fixture.accountId,
+      itemBarcode: lent,
+      heldForOtherRequests: [{ requestId: '9300000', loanId: 'some-other-loan' }],
+    });
+    expect(retry.kind).toBe('already-done');
+  });
+
   it('calls a lent item that is not on loan (the desk checked it in first) already done on check-in', async () => {
     const { system, fixture, probe, deskCheckIn } = await subject();
     const owner = { kind: 'lent-item' as const, requestId: '9400002', borrowerPatronId: fixture.accountId };

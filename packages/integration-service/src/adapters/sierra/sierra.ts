@@ -20,8 +20,9 @@ import {
   type StepOutcome,
   findFreeBarcode,
   type TemporaryItemInput,
+  otherRequestHolding,
 } from '@bookstrap/core';
-import { type HeldRecord, ownershipProblem } from '../ownership.ts';
+import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { calendarDayOf, type FailedOutcome, idOfLink, multipleRecords, recordNotFound, SierraClient, type SierraConnectionOptions } from './client.ts';
 
@@ -326,6 +327,9 @@ export class SierraRestAdapter implements CirculationSystem {
       if (idOfLink(current.value.patron) !== patron.id) return needsStaff(`item ${input.itemBarcode} is already on loan to another patron`);
       const dueDate = calendarDayOf(current.value.dueDate);
       const loanId = idOfLink(current.value.id);
+      // The same account, but Bookstrap made that loan for another request: not this one's to claim.
+      const other = otherRequestHolding(input, loanId);
+      if (other) return needsStaff(leftAlone.loanOfAnotherRequest(input.itemBarcode, input.patronId, other));
       return (
         this.dueDateMismatch(input.itemBarcode, dueDate, input.dueDate, 'has') ??
         alreadyDone('the item was already on loan to this account', { loanId, dueDate }, loanId)

@@ -21,8 +21,9 @@ import {
   findFreeBarcode,
   type TemporaryItemFound,
   type TemporaryItemInput,
+  otherRequestHolding,
 } from '@bookstrap/core';
-import { type HeldRecord, ownershipProblem } from '../ownership.ts';
+import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext } from '../types.ts';
 import {
   asRecord,
@@ -320,6 +321,9 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const current = this.charge(item.value);
     if (current) {
       if (current.patronBarcode !== input.patronId) return needsStaff(`item ${input.itemBarcode} is already charged to another user`);
+      // The same account, but Bookstrap charged it for another request (a charge has no ID here).
+      const other = otherRequestHolding(input, undefined);
+      if (other) return needsStaff(leftAlone.loanOfAnotherRequest(input.itemBarcode, input.patronId, other));
       return alreadyDone('the item was already charged to this account', current.dueDate ? { dueDate: current.dueDate } : {});
     }
     const reply = await this.client.call('POST', '/circulation/circRecord/checkOut', {

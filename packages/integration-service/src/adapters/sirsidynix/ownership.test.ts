@@ -52,6 +52,22 @@ describe.each(products)('%s Web Services: only what Bookstrap made is changed', 
     expect(writes(traffic)).toHaveLength(0);
   });
 
+  it("does not call another request's charge to the same account its own at check-out (needs staff, that charge unchanged)", async () => {
+    const { system, fixture, probe } = await subject();
+    const lent = fixture.lendableBarcodes[4] as string;
+    expect((await system.checkOut({ requestId: '9500010', patronId: fixture.accountId, itemBarcode: lent, dueDate: fixture.futureDueDate })).kind).toBe('done');
+    const before = await probe.loan(lent);
+    const second = await system.checkOut({
+      requestId: '9500011',
+      patronId: fixture.accountId,
+      itemBarcode: lent,
+      dueDate: fixture.laterDueDate,
+      heldForOtherRequests: [{ requestId: '9500010' }],
+    });
+    expect(second).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining("that loan is request 9500010's, not this request's") });
+    expect(await probe.loan(lent)).toEqual(before);
+  });
+
   it('calls a lent item that is not charged (the desk checked it in first) already done on check-in', async () => {
     const { system, fixture, probe, deskCheckIn } = await subject();
     const owner = { kind: 'lent-item' as const, requestId: '9500002', borrowerPatronId: fixture.accountId };

@@ -1,0 +1,1 @@
+CREATE INDEX `requests_library_item` ON `requests` (`library_id`,`item_barcode`);

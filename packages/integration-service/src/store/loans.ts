@@ -1,0 +1,46 @@
+import { idempotencyKey, type LoanHeldForRequest } from '@bookstrap/core';
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Db } from './database.ts';
+import { outboxJobs, requests } from './schema.ts';
+
+/**
+ * The loans Bookstrap made on a lent item for other requests of the library and has not checked
+ * in: a check-out step that succeeded, its check-in not (yet) succeeded. A check-out for this
+ * request that finds the same account's loan on the item must not take that loan as its own
+ * (issue "never touch what isn't yours": the 'already done' that belonged to another request).
+ * Read only on check-out steps, through the (library, item barcode) index.
+ */
+export function loansHeldByOtherRequests(db: Db, input: { libraryId: number; requestId: string; itemBarcode: string }): LoanHeldForRequest[] {
+  const others = db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(
+      and(eq(requests.libraryId, input.libraryId), eq(requests.itemBarcode, input.itemBarcode), eq(requests.role, 'lending'), ne(requests.id, input.requestId)),
+    )
+    .all();
+  if (others.length === 0) return [];
+  const checkOutKey = (id: string) => idempotencyKey(id, 'check-out-to-borrowing-library', input.itemBarcode);
+  const checkInKey = (id: string) => idempotencyKey(id, 'check-in', input.itemBarcode);
+  const jobs = new Map(
+    db
+      .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state, outcome: outboxJobs.lastOutcome })
+      .from(outboxJobs)
+      .where(
+        inArray(
+          outboxJobs.idempotencyKey,
+          others.flatMap(({ id }) => [checkOutKey(id), checkInKey(id)]),
+        ),
+      )
+      .all()
+      .map((job) => [job.key, job]),
+  );
+  const held: LoanHeldForRequest[] = [];
+  for (const { id } of others) {
+    const checkOut = jobs.get(checkOutKey(id));
+    if (checkOut?.state !== 'succeeded') continue;
+    if (jobs.get(checkInKey(id))?.state === 'succeeded') continue;
+    const loanId = (checkOut.outcome as { value?: { loanId?: unknown } } | null)?.value?.loanId;
+    held.push(typeof loanId === 'string' && loanId !== '' ? { requestId: id, loanId } : { requestId: id });
+  }
+  return held;
+}
