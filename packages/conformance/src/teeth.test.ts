@@ -37,4 +37,14 @@ describe('the conformance suite has teeth', () => {
       ]),
     );
   }, 240_000);
+
+  it('fails and names the scenarios when the adapter acts on records without checking they are the request’s', () => {
+    const { failed } = runSabotaged('ignore-ownership');
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        'Circulation took the item back and lent it locally: renewal and check-in leave that loan alone',
+        'The same item shipped to the same library for a second request leaves the first loan alone',
+      ]),
+    );
+  }, 240_000);
 });
