@@ -10,3 +10,4 @@ export * from './policies/fees.ts';
 export * from './port.ts';
 export * from './settings.ts';
 export * from './workflow.ts';
+export * from './records.ts';

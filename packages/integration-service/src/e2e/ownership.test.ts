@@ -203,3 +203,33 @@ describe('ownership is verified through the ILS before a change', () => {
     expect(await desk.loan(lendable.barcode)).toBeNull();
   });
 });
+
+describe('the records a request owns are on the request', () => {
+  it('after receive: the temporary item and the hold, with the IDs Alma gave them; after return the item is released', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const barcode = '39000000099001';
+    const id = await receivedWithBarcode(h, barcode);
+    const item = await desk.item(barcode);
+    const holds = await h.alma('GET', `/bibs/${item.bib_data.mms_id}/holdings/${item.holding_data.holding_id}/items/${item.item_data.pid}/requests`);
+    const holdId = holds.body.user_request[0].request_id;
+
+    const received = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(received.ilsRecords).toEqual([
+      { kind: 'temporary-item', stepKey: `${id}:create-temporary-item:${barcode}`, barcode, ilsId: item.item_data.pid, released: false },
+      expect.objectContaining({ kind: 'hold', barcode, patronId: patron, ilsId: holdId, released: false }),
+    ]);
+
+    await h.ok(200, 'POST', `/v1/requests/${id}/mark-returned`);
+    await h.drain();
+    const returned = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(returned.ilsRecords.find((r: any) => r.kind === 'temporary-item')).toMatchObject({ released: true });
+    expect(await desk.countItems(barcode)).toBe(0);
+  });
+
+  it('a collision owns nothing: the other item is not listed as the request’s', async () => {
+    const h = await useHarness();
+    const id = await receivedWithBarcode(h, theirs.barcode);
+    expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).ilsRecords).toEqual([]);
+  });
+});

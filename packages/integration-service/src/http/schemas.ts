@@ -164,7 +164,22 @@ export const stepViewSchema = z
   .openapi('Step');
 export type StepView = z.infer<typeof stepViewSchema>;
 
-export const requestDetailSchema = requestSummarySchema.extend({ history: z.array(historyEntrySchema), steps: z.array(stepViewSchema) }).openapi('Request');
+export const ownedRecordSchema = z
+  .object({
+    kind: z.enum(['temporary-item', 'hold', 'fee', 'loan', 'lending-hold']),
+    stepKey: z.string().openapi({ description: 'the step whose outcome made the record this request’s' }),
+    barcode: z.string().optional(),
+    patronId: z.string().optional(),
+    ilsId: z.string().optional().openapi({ description: 'the ILS’s own ID for the record, when the ILS gave one' }),
+    released: z.boolean().openapi({ description: 'given back by the request’s own step (temporary item deleted, lending loan checked in)' }),
+  })
+  .openapi('OwnedRecord', {
+    description: 'An ILS record this request created or took over. Later steps act only on these (never touch what isn’t yours).',
+  });
+
+export const requestDetailSchema = requestSummarySchema
+  .extend({ history: z.array(historyEntrySchema), steps: z.array(stepViewSchema), ilsRecords: z.array(ownedRecordSchema) })
+  .openapi('Request');
 export type RequestDetail = z.infer<typeof requestDetailSchema>;
 
 export const requestListSchema = z

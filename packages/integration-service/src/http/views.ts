@@ -1,4 +1,4 @@
-import { allowedActions, currentLender, type StepOutcome } from '@bookstrap/core';
+import { allowedActions, currentLender, ownedRecords, type StepOutcome } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterRegistry, adapterKey } from '../adapters/types.ts';
 import type { Library } from '../store/libraries.ts';
@@ -132,5 +132,7 @@ export function toRequestDetail(request: StoredRequest, library: Library, jobs: 
       }),
     ),
     steps: jobs.map((job) => toStepView(job, jobs)),
+    // what the request owns in the ILS: the only records its later steps may act on
+    ilsRecords: ownedRecords(jobs.map((job) => ({ step: job.step, outcome: job.lastOutcome, succeeded: job.state === 'succeeded' }))),
   };
 }

@@ -1,0 +1,74 @@
+import type { StepOutcome } from './outcome.ts';
+import type { IlsStep } from './plan.ts';
+
+/**
+ * The ILS records a request owns: what its own steps created or took over (issue "never touch
+ * what isn't yours", item 1). Derived from the steps' durable outcomes, so it cannot drift from
+ * them; staff see it on the request, and it is what a later step may act on. `released` once the
+ * request's own step gave it back (the temporary item deleted, the lending loan checked in).
+ */
+export interface OwnedRecord {
+  kind: 'temporary-item' | 'hold' | 'fee' | 'loan' | 'lending-hold';
+  /** the step whose outcome made it the request's */
+  stepKey: string;
+  barcode?: string | undefined;
+  patronId?: string | undefined;
+  /** the ILS's own ID (item, hold, fee, loan) when the ILS gave one */
+  ilsId?: string | undefined;
+  released: boolean;
+}
+
+export interface SettledStep {
+  step: IlsStep;
+  outcome?: StepOutcome<Record<string, unknown>> | undefined;
+  /** staff resolved it by hand: counts as done, but the ILS IDs are not known */
+  succeeded: boolean;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function idOf(outcome: SettledStep['outcome'], field: string): string | undefined {
+  if (!outcome || (outcome.kind !== 'done' && outcome.kind !== 'already-done')) return undefined;
+  return text(outcome.value?.[field]) ?? text(outcome.reference);
+}
+
+export function ownedRecords(steps: readonly SettledStep[]): OwnedRecord[] {
+  const records: OwnedRecord[] = [];
+  const done = steps.filter((s) => s.succeeded);
+  const releasedBy = (name: IlsStep['name'], barcode: string | undefined) =>
+    done.some(({ step }) => step.name === name && 'itemBarcode' in step.input && step.input.itemBarcode === barcode);
+  for (const { step, outcome } of done) {
+    const base = { stepKey: step.key };
+    const record = (r: Omit<OwnedRecord, 'stepKey' | 'released'>, released = false) => {
+      const entry: OwnedRecord = { ...r, ...base, released };
+      for (const key of Object.keys(entry) as (keyof OwnedRecord)[]) if (entry[key] === undefined) delete entry[key];
+      records.push(entry);
+    };
+    switch (step.name) {
+      case 'create-temporary-item':
+        record(
+          { kind: 'temporary-item', barcode: step.input.barcode, ilsId: idOf(outcome, 'itemId') },
+          releasedBy('delete-temporary-item', step.input.barcode),
+        );
+        break;
+      case 'place-hold':
+        record({ kind: 'hold', barcode: step.input.itemBarcode, patronId: step.input.patronId, ilsId: idOf(outcome, 'holdId') });
+        break;
+      case 'charge-fee':
+        record({ kind: 'fee', patronId: step.input.patronId, ilsId: idOf(outcome, 'feeId') });
+        break;
+      case 'check-out-to-borrowing-library':
+        record(
+          { kind: 'loan', barcode: step.input.itemBarcode, patronId: step.input.patronId, ilsId: idOf(outcome, 'loanId') },
+          releasedBy('check-in', step.input.itemBarcode),
+        );
+        break;
+      case 'place-lending-hold':
+        record({ kind: 'lending-hold', barcode: step.input.itemBarcode, patronId: step.input.patronId, ilsId: idOf(outcome, 'holdId') });
+        break;
+      default:
+        break;
+    }
+  }
+  return records;
+}
