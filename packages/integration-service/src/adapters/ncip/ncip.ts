@@ -418,6 +418,17 @@ export class NcipAdapter implements CirculationSystem {
 
   async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
     if (!this.offers('DeleteItem')) return this.unsupported('DeleteItem', 'delete temporary items');
+    const what = `deleting temporary item ${input.itemBarcode}`;
+    // A real item that has come to carry this barcode is never deleted: where LookupItem shows the
+    // request the item was accepted for, it must be this one (no RequestId shown: the create step
+    // that made it, which this delete requires, is what ties it to the request).
+    const item = await this.itemForOwnership(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (item.unknown) return alreadyDone(`the ILS no longer has item ${input.itemBarcode}`, {});
+    const shown = item.found?.requestId;
+    if (shown !== undefined && shown !== input.requestId) {
+      return needsStaff(leftAlone.notTemporaryItem(input.itemBarcode, input.requestId, `the ILS has it for request ${shown}`));
+    }
     const reply = await this.call({ service: 'DeleteItem', itemId: input.itemBarcode });
     if (reply.ok) return done({});
     return this.failed(reply, `deleting temporary item ${input.itemBarcode}`);

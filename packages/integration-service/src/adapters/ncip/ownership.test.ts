@@ -167,6 +167,17 @@ describe('the temporary item', () => {
     expect(await rest.probe.loan('9300010')).toEqual({ patronId: other, dueDate: '2025-04-16' });
   });
 
+  it('another request’s item is not deleted; the request’s own is, and a second delete is already done', async () => {
+    const { system, rest } = ncipIls('sierra', profiles.sierra);
+    await accept(system, '9300014');
+    const foreign = await system.deleteTemporaryItem({ requestId: '9300015', itemBarcode: '9300014' });
+    expect(foreign).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('Bookstrap did not create it, so it was left alone') });
+    expect(await rest.probe.countItems('9300014')).toBe(1);
+    expect((await system.deleteTemporaryItem({ requestId: '9300014', itemBarcode: '9300014' })).kind).toBe('done');
+    expect(await rest.probe.countItems('9300014')).toBe(0);
+    expect((await system.deleteTemporaryItem({ requestId: '9300014', itemBarcode: '9300014' })).kind).toBe('already-done');
+  });
+
   it('its due date is changed only on the loan to the request’s patron', async () => {
     const { system, rest } = ncipIls('sierra', profiles.sierra);
     await accept(system, '9300012');
