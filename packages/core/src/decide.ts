@@ -1,3 +1,4 @@
+import { type NoticeKind, noticeChanges, type PatronNotice, pickupNotice } from './notices.ts';
 import type { IlsCapabilities } from './ils.ts';
 import { type IlsStep, prerequisite, step, stepSupported } from './plan.ts';
 import { temporaryBarcode } from './policies/barcode.ts';
@@ -9,7 +10,8 @@ import { actionTable, allowedActions, currentLender, type IllRequest, missingAge
 
 /** What staff (or a partner library) asked for, with what that action carries. */
 export type RequestCommand =
-  | { action: 'review' | 'cancel' | 'request-renewal' | 'renewal-denied' | 'overdue' | 'mark-returned' | 'complete' }
+  | { action: 'cancel'; reason?: string | undefined }
+  | { action: 'review' | 'request-renewal' | 'renewal-denied' | 'overdue' | 'mark-returned' | 'complete' }
   | { action: 'send' }
   | { action: 'supplier-shipped'; supplierItemBarcode?: string | undefined; lenderDueDate?: CalendarDate | undefined }
   | { action: 'supplier-unfilled'; reason?: string | undefined }
@@ -36,23 +38,16 @@ export interface TransitionRefused {
   allowedActions: RequestAction[];
 }
 
-/** A notice to the patron that Bookstrap queues for the library's mailer (it sends nothing itself). */
-export interface PatronNotice {
-  kind: 'loan-available-for-pickup';
-  patronId: string;
-  /** minutes after the action that the notice falls due */
-  delayMinutes: number;
-  text: string;
-}
-
 export interface Decision {
   request: IllRequest;
   /** ordered ILS steps the library's settings call for */
   plan: IlsStep[];
   /** human notes for the circulation history (due-date limits, fallbacks) */
   notes: string[];
-  /** patron notices to queue */
+  /** patron notices to queue (notices.ts) */
   notices: PatronNotice[];
+  /** unsent notices of these kinds on the request are withdrawn first (moot after this action) */
+  withdrawNotices: NoticeKind[];
 }
 
 export type DecisionResult = { ok: true; decision: Decision } | { ok: false; error: TransitionRefused };
@@ -166,14 +161,9 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       } else {
         notes.push(`No patron due date could be set: ${due.reason}. Staff must set one at check-out.`);
       }
-      if (borrowing.pickupNoticeFrom === 'bookstrap' && request.patronId) {
-        const where = request.pickupLocation ? ` at ${request.pickupLocation}` : '';
-        notices.push({
-          kind: 'loan-available-for-pickup',
-          patronId: request.patronId,
-          delayMinutes: borrowing.pickupNoticeDelayMinutes,
-          text: `"${request.title}" is available for pickup${where}${next.patronDueDate ? `; due ${next.patronDueDate}` : ''}.`,
-        });
+      if (borrowing.pickupNoticeFrom === 'bookstrap') {
+        const pickup = pickupNotice(request, next, borrowing.pickupNoticeDelayMinutes, borrowing.patronNotices);
+        if (pickup) notices.push(pickup);
       }
       if (enabled && borrowing.createItemOnReceived && request.patronId) {
         const lender = currentLender(request) ?? 'the lending library';
@@ -395,7 +385,12 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
     default:
       break;
   }
-  return { ok: true, decision: { request: next, plan: plan.filter((s) => stepSupported(s.name, ctx.capabilities)), notes, notices } };
+  const changes = noticeChanges(request, next, command, borrowing.patronNotices, ctx.today);
+  notices.push(...changes.notices);
+  return {
+    ok: true,
+    decision: { request: next, plan: plan.filter((s) => stepSupported(s.name, ctx.capabilities)), notes, notices, withdrawNotices: changes.withdraw },
+  };
 }
 
 /** Lending requests still missing after 180 days, for a daily sweep. */

@@ -11,3 +11,4 @@ export * from './port.ts';
 export * from './settings.ts';
 export * from './workflow.ts';
 export * from './records.ts';
+export * from './notices.ts';

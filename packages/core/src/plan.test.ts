@@ -250,7 +250,8 @@ describe('pickup notice (SPEC §4: pickup notice delay)', () => {
         kind: 'loan-available-for-pickup',
         patronId: 'P-1001',
         delayMinutes: 90,
-        text: '"The Name of the Rose" is available for pickup at MAIN; due 2026-12-08.',
+        subject: 'Your interlibrary loan "The Name of the Rose" is ready for pickup',
+        text: expect.stringContaining('"The Name of the Rose" is available for pickup at MAIN; due 2026-12-08.'),
       },
     ]);
   });

@@ -32,6 +32,25 @@ export const closedDaysCalendarSchema = z.object({
 });
 export type ClosedDaysCalendar = z.infer<typeof closedDaysCalendarSchema>;
 
+/**
+ * ILL-side patron notices (seed 004's Tipasa notifications), mailed by the service when it has a
+ * mail transport; each kind off unless switched on. `dueSoonDays`: how many days before the
+ * patron's (strap) due date "Item about to be due" goes out; absent: never.
+ */
+export const patronNoticeSettingsSchema = z.object({
+  requestConfirmation: z.boolean().default(false),
+  cancelled: z.boolean().default(false),
+  dueSoonDays: z.number().int().min(0).max(30).optional(),
+  overdue: z.boolean().default(false),
+  /** the sender's address; default the service's BOOKSTRAP_MAIL_FROM */
+  from: z.email().optional(),
+  /** how notices sign: "Tulsa Community College Library" */
+  libraryName: z.string().trim().min(1).max(200).optional(),
+  /** a phone number, address or web page patrons can reach the ILL office at */
+  contact: z.string().trim().min(1).max(300).optional(),
+});
+export type PatronNoticeSettings = z.infer<typeof patronNoticeSettingsSchema>;
+
 export const borrowingSettingsSchema = z.object({
   createItemOnReceived: z.boolean().default(true),
   /** where the temporary barcode is pre-filled from; the request ID is the recommended default */
@@ -68,6 +87,7 @@ export const borrowingSettingsSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(0),
+  patronNotices: patronNoticeSettingsSchema.default(patronNoticeSettingsSchema.parse({})),
   /** days subtracted from the lender's due date so the item can travel back in time */
   returnShippingOffsetDays: z.number().int().min(0).max(60).default(7),
   /** the local loan rule for ILL items, in days; the stricter of this and the lender's date wins */

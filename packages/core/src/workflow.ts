@@ -113,6 +113,9 @@ export interface IllRequest {
   /** borrowing: the patron's ILS identifier */
   patronId?: string | undefined;
   patronExpiry?: CalendarDate | undefined;
+  /** borrowing: how ILL-side notices greet and reach the patron (from the ILL request) */
+  patronName?: string | undefined;
+  patronEmail?: string | undefined;
   pickupLocation?: string | undefined;
   inLibraryUseOnly: boolean;
   /** borrowing: the lender string (rota) and who has it now */

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { demo as simulatorDemo, startSimulators } from '@bookstrap/ils-simulators';
 import { adapterFor } from './adapters/registry.ts';
 import {
@@ -13,7 +13,9 @@ import {
   wmsDemoLibraries,
 } from './demo-libraries.ts';
 import { createLogger } from './logger.ts';
-import { exitIfPortInUse, startServer } from './server.ts';
+import { startMailCatcher } from './notices/catcher.ts';
+import { smtpMailer } from './notices/mailer.ts';
+import { exitIfPortInUse, PortInUseError, startServer } from './server.ts';
 import { createService } from './service.ts';
 import { createLibrary } from './workflow/libraries.ts';
 
@@ -29,7 +31,19 @@ for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force:
 
 const simulators = await startSimulators().catch(exitIfPortInUse);
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-const service = createService({ dbPath, adminKey: process.env.BOOKSTRAP_ADMIN_KEY ?? demoAdminKey, logger, worker: { pollMs: 250 } });
+// Patron notices go to a local mail catcher (nothing leaves the machine); each mail is saved as .eml.
+const mailDir = resolve(dirname(dbPath), 'mail');
+const mailPort = Number(process.env.MAIL_PORT ?? 2525);
+const catcher = await startMailCatcher({ port: mailPort, dir: mailDir }).catch((error: NodeJS.ErrnoException) =>
+  exitIfPortInUse(error.code === 'EADDRINUSE' ? new PortInUseError(mailPort, 'MAIL_PORT') : error),
+);
+const service = createService({
+  dbPath,
+  adminKey: process.env.BOOKSTRAP_ADMIN_KEY ?? demoAdminKey,
+  logger,
+  worker: { pollMs: 250 },
+  mail: { mailer: smtpMailer(catcher.url), from: 'ill@bookstrap.example', intervalMs: 5_000 },
+});
 
 /** Demo tenants per simulator; a vendor gets libraries once the service has an adapter for it. */
 const demoLibraries: Partial<Record<string, (url: string) => DemoLibrary[]>> = {
@@ -47,6 +61,16 @@ for (const simulator of simulators.simulators) {
   const usable = libraries.filter((library) => adapterFor(service.registry, library.connection));
   if (usable.length === 0) skipped.push(simulator.vendor);
   for (const library of usable) {
+    // ILL-side notices on, as seed 004's library sends them; here they reach the local mail catcher.
+    library.settings.borrowing.patronNotices = {
+      ...library.settings.borrowing.patronNotices,
+      requestConfirmation: true,
+      cancelled: true,
+      dueSoonDays: 3,
+      overdue: true,
+      libraryName: `${library.name}`,
+      from: `ill@${library.symbol.toLowerCase()}.example`,
+    };
     createLibrary({ db: service.database.db, clock: service.clock, registry: service.registry }, library, library.apiKey);
     configured.push(library);
   }
@@ -63,6 +87,7 @@ const lines = [
   `  service        ${base}   (API reference ${base}/docs, OpenAPI ${base}/openapi.json)`,
   ...simulators.simulators.map((s) => `  ${s.vendor.padEnd(14)} ${s.url}   (control plane ${s.url}/_sim/health)`),
   `  database       ${dbPath}`,
+  `  mail catcher   ${catcher.url}   (patron notices, saved in ${mailDir})`,
   '',
   'Keys (demo only)',
   `  admin          ${process.env.BOOKSTRAP_ADMIN_KEY ?? demoAdminKey}   (/v1/libraries)`,
@@ -93,6 +118,7 @@ async function shutdown() {
   await server.close();
   await service.close();
   await simulators.stop();
+  await catcher.stop();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

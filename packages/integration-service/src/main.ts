@@ -1,10 +1,12 @@
 import { createLogger } from './logger.ts';
+import { smtpMailer } from './notices/mailer.ts';
 import { exitIfPortInUse, startServer } from './server.ts';
 import { createService } from './service.ts';
 
 /**
  * `pnpm start` in this package: the service alone, against real ILSs.
- * BOOKSTRAP_ADMIN_KEY (required), PORT (3000), BOOKSTRAP_DB (./data/bookstrap.sqlite), LOG_LEVEL.
+ * BOOKSTRAP_ADMIN_KEY (required), PORT (3000), BOOKSTRAP_DB (./data/bookstrap.sqlite), LOG_LEVEL,
+ * BOOKSTRAP_SMTP_URL and BOOKSTRAP_MAIL_FROM (patron notices by mail).
  */
 const adminKey = process.env.BOOKSTRAP_ADMIN_KEY;
 if (!adminKey || adminKey.length < 16) {
@@ -12,7 +14,14 @@ if (!adminKey || adminKey.length < 16) {
   process.exit(1);
 }
 const logger = createLogger();
-const service = createService({ adminKey, logger });
+// Patron notices are mailed when a transport is configured: BOOKSTRAP_SMTP_URL (smtp://host:port,
+// smtps://user:pass@host:465) and BOOKSTRAP_MAIL_FROM; otherwise they wait in GET /v1/notices.
+const smtpUrl = process.env.BOOKSTRAP_SMTP_URL;
+const service = createService({
+  adminKey,
+  logger,
+  ...(smtpUrl ? { mail: { mailer: smtpMailer(smtpUrl), from: process.env.BOOKSTRAP_MAIL_FROM ?? 'ill@localhost' } } : {}),
+});
 service.start();
 const server = await startServer(service.app, Number(process.env.PORT ?? 3000)).catch(exitIfPortInUse);
 logger.info({ url: server.url }, 'Bookstrap integration service listening');

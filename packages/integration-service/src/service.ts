@@ -5,6 +5,8 @@ import type { App } from './http/types.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { type OpenedDatabase, openDatabase } from './store/database.ts';
 import { ageOutMissing } from './workflow/requests.ts';
+import type { Mailer } from './notices/mailer.ts';
+import { createNoticeSender, type NoticeSender } from './notices/sender.ts';
 import { createWorker, type Worker, type WorkerOptions } from './worker/worker.ts';
 
 /**
@@ -21,11 +23,15 @@ export interface ServiceOptions {
   logger?: Logger;
   worker?: Partial<Omit<WorkerOptions, 'db' | 'clock' | 'registry' | 'fetch' | 'logger'>>;
   timeoutMs?: number;
+  /** mails due patron notices (notices/sender.ts); absent: the queue is left for the library's own mailer */
+  mail?: { mailer: Mailer; from: string; intervalMs?: number };
 }
 
 export interface Service {
   app: App;
   worker: Worker;
+  /** present when the service mails patron notices itself */
+  notices?: NoticeSender | undefined;
   /** starts the worker and the daily sweeps (the server and the demo call this) */
   start(): void;
   /** runs the daily sweeps now: returns the requests aged out */
@@ -62,16 +68,28 @@ export function createService(options: ServiceOptions): Service {
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     onStepsQueued: () => worker.kick(),
   });
+  const notices = options.mail
+    ? createNoticeSender({
+        db: database.db,
+        clock,
+        logger,
+        mailer: options.mail.mailer,
+        from: options.mail.from,
+        ...(options.mail.intervalMs ? { intervalMs: options.mail.intervalMs } : {}),
+      })
+    : undefined;
   const sweep = () => ageOutMissing({ db: database.db, clock, registry });
   let sweepTimer: NodeJS.Timeout | undefined;
   return {
     app,
     worker,
+    notices,
     database,
     clock,
     registry,
     start() {
       worker.start();
+      notices?.start();
       if (sweepTimer) return;
       sweep();
       // Hourly is plenty for a rule counted in days; unref so it never keeps a process alive.
@@ -82,6 +100,8 @@ export function createService(options: ServiceOptions): Service {
     close: async () => {
       if (sweepTimer) clearInterval(sweepTimer);
       await worker.stop();
+      await notices?.stop();
+      options.mail?.mailer.close();
       database.close();
     },
   };

@@ -102,6 +102,8 @@ export const requestSummarySchema = z
     isbn: z.string().optional(),
     patronId: z.string().optional(),
     patronExpiry: z.string().optional(),
+    patronName: z.string().optional(),
+    patronEmail: z.string().optional(),
     pickupLocation: z.string().optional(),
     inLibraryUseOnly: z.boolean(),
     lenders: z.array(z.string()),
@@ -211,6 +213,8 @@ export const newBorrowingRequestSchema = z
       .max(100)
       .optional()
       .openapi({ description: 'The identifier the ILS knows the patron by. Needed before a loan can be sent.' }),
+    patronName: z.string().trim().min(1).max(200).optional().openapi({ description: 'How ILL-side notices greet the patron.' }),
+    patronEmail: z.email().max(254).optional().openapi({ description: 'Where ILL-side notices go (seed 004: the patron’s institutional e-mail).' }),
     pickupLocation: z.string().trim().min(1).max(40).optional().openapi({ description: "One of the library's pickup location codes." }),
     lenders: z.array(symbolSchema).max(20).default([]).openapi({ description: 'The lender string (rota), in order.' }),
     inLibraryUseOnly: z.boolean().default(false),

@@ -95,6 +95,8 @@ export function toRequestSummary(request: StoredRequest, library: Library, jobs:
     isbn: request.isbn,
     patronId: request.patronId,
     patronExpiry: request.patronExpiry,
+    patronName: request.patronName,
+    patronEmail: request.patronEmail,
     pickupLocation: request.pickupLocation,
     inLibraryUseOnly: request.inLibraryUseOnly,
     lenders: request.lenders,

@@ -1,25 +1,33 @@
+import { noticeKinds } from '@bookstrap/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError, commonErrorResponses, errorBodySchema } from '../http/errors.ts';
 import type { App, AppDeps } from '../http/types.ts';
+import { noticeName } from '../notices/names.ts';
 import { findNotice, listNotices, markNoticeSent } from '../store/notices.ts';
 import type { PatronNoticeRow } from '../store/schema.ts';
 import { appendHistory } from '../store/requests.ts';
 
 /**
- * The patron notice queue: when a library has Bookstrap (not the ILS) tell patrons a loan is
- * ready (`settings.borrowing.pickupNoticeFrom = "bookstrap"`), receiving a loan queues a notice
- * due `pickupNoticeDelayMinutes` later. The library's mailer lists the due ones and marks each
- * sent; the request's history records both. Bookstrap sends no e-mail itself.
+ * The patron notice queue: ILL-side notices (request confirmation, cancelled, item about to be
+ * due, overdue: `settings.borrowing.patronNotices`) and, when Bookstrap rather than the ILS tells
+ * patrons a loan is ready, "loan available for pickup". With a mail transport configured
+ * (BOOKSTRAP_SMTP_URL) the service mails due notices to the request's patronEmail itself
+ * (notices/sender.ts); otherwise, or for a request without an address, the library's own mailer
+ * or staff list the due ones here and mark each sent. The request's history records each step.
  */
 const noticeSchema = z
   .object({
     id: z.number().int(),
     requestId: z.string(),
-    kind: z.enum(['loan-available-for-pickup']),
+    kind: z.enum(noticeKinds),
     patronId: z.string(),
+    subject: z.string().optional(),
     text: z.string(),
     dueAt: z.string(),
     sentAt: z.string().optional(),
+    withdrawnAt: z.string().optional().openapi({ description: 'made moot before it went out (renewal, return, cancel)' }),
+    deliveryAttempts: z.number().int(),
+    lastDeliveryError: z.string().optional().openapi({ description: 'the mail server’s answer to the last failed delivery' }),
   })
   .openapi('PatronNotice');
 
@@ -28,9 +36,13 @@ const view = (row: PatronNoticeRow): z.infer<typeof noticeSchema> => ({
   requestId: row.requestId,
   kind: row.kind,
   patronId: row.patronId,
+  ...(row.subject ? { subject: row.subject } : {}),
   text: row.text,
   dueAt: row.dueAt.toISOString(),
   ...(row.sentAt ? { sentAt: row.sentAt.toISOString() } : {}),
+  ...(row.withdrawnAt ? { withdrawnAt: row.withdrawnAt.toISOString() } : {}),
+  deliveryAttempts: row.deliveryAttempts,
+  ...(row.lastDeliveryError ? { lastDeliveryError: row.lastDeliveryError } : {}),
 });
 
 export const listRoute = createRoute({
@@ -42,9 +54,9 @@ export const listRoute = createRoute({
   request: {
     query: z.object({
       state: z
-        .enum(['due', 'scheduled', 'sent'])
+        .enum(['due', 'scheduled', 'sent', 'withdrawn'])
         .default('due')
-        .openapi({ param: { name: 'state', in: 'query' }, description: 'due: to send now; scheduled: not yet due; sent: done.' }),
+        .openapi({ param: { name: 'state', in: 'query' }, description: 'due: to send now; scheduled: not yet due; sent: done; withdrawn: made moot.' }),
     }),
   },
   responses: {
@@ -88,8 +100,9 @@ export function registerV1Notices(app: App, deps: AppDeps) {
         const notice = findNotice(tx, library.id, noticeId);
         if (!notice) throw new ApiError('NOT_FOUND', `No notice ${noticeId}`);
         if (notice.sentAt) throw new ApiError('CONFLICT', `Notice ${noticeId} was sent at ${notice.sentAt.toISOString()}`);
+        if (notice.withdrawnAt) throw new ApiError('CONFLICT', `Notice ${noticeId} was withdrawn at ${notice.withdrawnAt.toISOString()}`);
         const now = deps.clock.now();
-        appendHistory(tx, { requestId: notice.requestId, kind: 'note', text: `Loan available for pickup notice sent to patron ${notice.patronId}.` }, now);
+        appendHistory(tx, { requestId: notice.requestId, kind: 'note', text: `${noticeName(notice.kind)} notice sent to patron ${notice.patronId}.` }, now);
         return markNoticeSent(tx, notice.id, now);
       },
       { behavior: 'immediate' },

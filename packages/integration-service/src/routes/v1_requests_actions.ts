@@ -17,7 +17,15 @@ const plain = (name: string) => z.object({ note }).strict().openapi(name);
 export const actionBodySchemas = {
   review: plain('ReviewBody'),
   send: plain('SendBody'),
-  cancel: plain('CancelBody'),
+  cancel: z
+    .object({
+      reason: z.string().trim().min(1).max(500).optional().openapi({
+        description: 'Why the request was cancelled: told to the patron when cancelled notices are on (seed 004: "we always tell them a reason").',
+      }),
+      note,
+    })
+    .strict()
+    .openapi('CancelBody'),
   'supplier-shipped': z
     .object({
       supplierItemBarcode: barcodeSchema.optional().openapi({ description: "The lender's item barcode." }),

@@ -48,4 +48,13 @@ describe('POST /v1/requests (errors)', () => {
     expect(snapshot(h)).toBe(before);
     await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula' } });
   });
+
+  it('rejects a patronEmail that is not an e-mail address, naming the field, and stores nothing', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const response = await h.request('POST', '/v1/requests', { body: { role: 'borrowing', title: 'Emma', patronEmail: 'not-an-address' } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual([expect.objectContaining({ path: 'patronEmail' })]);
+    expect(snapshot(h)).toBe(before);
+  });
 });

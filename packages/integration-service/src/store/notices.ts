@@ -1,7 +1,16 @@
-import type { PatronNotice } from '@bookstrap/core';
-import { and, asc, eq, gt, isNotNull, isNull, lte } from 'drizzle-orm';
+import type { NoticeKind, PatronNotice } from '@bookstrap/core';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { type PatronNoticeRow, patronNotices } from './schema.ts';
+import { type PatronNoticeRow, patronNotices, requests } from './schema.ts';
+
+/** When a notice falls due: minutes after the action, or (due soon) the start of its day, never in the past. */
+function dueAtOf(notice: PatronNotice, now: Date): Date {
+  if (notice.onDate) {
+    const day = new Date(`${notice.onDate}T00:00:00.000Z`);
+    return day > now ? day : now;
+  }
+  return new Date(now.getTime() + notice.delayMinutes * 60_000);
+}
 
 export function queueNotice(db: Db, input: { requestId: string; libraryId: number; notice: PatronNotice }, now: Date): PatronNoticeRow {
   return db
@@ -11,22 +20,39 @@ export function queueNotice(db: Db, input: { requestId: string; libraryId: numbe
       libraryId: input.libraryId,
       kind: input.notice.kind,
       patronId: input.notice.patronId,
+      subject: input.notice.subject,
       text: input.notice.text,
-      dueAt: new Date(now.getTime() + input.notice.delayMinutes * 60_000),
+      dueAt: dueAtOf(input.notice, now),
       createdAt: now,
     })
     .returning()
     .get();
 }
 
-export type NoticeState = 'due' | 'scheduled' | 'sent';
+/** Withdraws the request's unsent notices of these kinds; returns them (for the history). */
+export function withdrawNotices(db: Db, requestId: string, kinds: readonly NoticeKind[], now: Date): PatronNoticeRow[] {
+  if (kinds.length === 0) return [];
+  return db
+    .update(patronNotices)
+    .set({ withdrawnAt: now })
+    .where(
+      and(eq(patronNotices.requestId, requestId), inArray(patronNotices.kind, [...kinds]), isNull(patronNotices.sentAt), isNull(patronNotices.withdrawnAt)),
+    )
+    .returning()
+    .all();
+}
 
-/** due: time to send and not sent; scheduled: not yet due; sent: done. Oldest first. */
+export type NoticeState = 'due' | 'scheduled' | 'sent' | 'withdrawn';
+
+const open = and(isNull(patronNotices.sentAt), isNull(patronNotices.withdrawnAt));
+
+/** due: time to send and not sent; scheduled: not yet due; sent: done; withdrawn: made moot. Oldest first. */
 export function listNotices(db: Db, libraryId: number, state: NoticeState, now: Date): PatronNoticeRow[] {
   const byState = {
-    due: and(isNull(patronNotices.sentAt), lte(patronNotices.dueAt, now)),
-    scheduled: and(isNull(patronNotices.sentAt), gt(patronNotices.dueAt, now)),
+    due: and(open, lte(patronNotices.dueAt, now)),
+    scheduled: and(open, gt(patronNotices.dueAt, now)),
     sent: isNotNull(patronNotices.sentAt),
+    withdrawn: isNotNull(patronNotices.withdrawnAt),
   }[state];
   return db
     .select()
@@ -46,4 +72,36 @@ export function findNotice(db: Db, libraryId: number, id: number): PatronNoticeR
 
 export function markNoticeSent(db: Db, id: number, now: Date): PatronNoticeRow {
   return db.update(patronNotices).set({ sentAt: now }).where(eq(patronNotices.id, id)).returning().get();
+}
+
+export interface Deliverable {
+  notice: PatronNoticeRow;
+  to: string;
+  patronName?: string | undefined;
+}
+
+/**
+ * Due, open notices the mailer can deliver (the request has the patron's e-mail), oldest first,
+ * under the attempt limit. Notices without an address stay in the queue for staff to send.
+ */
+export function deliverableNotices(db: Db, now: Date, options: { limit: number; maxAttempts: number }): Deliverable[] {
+  return db
+    .select({ notice: patronNotices, to: requests.patronEmail, patronName: requests.patronName })
+    .from(patronNotices)
+    .innerJoin(requests, eq(requests.id, patronNotices.requestId))
+    .where(and(open, lte(patronNotices.dueAt, now), isNotNull(requests.patronEmail), lte(patronNotices.deliveryAttempts, options.maxAttempts - 1)))
+    .orderBy(asc(patronNotices.dueAt), asc(patronNotices.id))
+    .limit(options.limit)
+    .all()
+    .map((row) => ({ notice: row.notice, to: row.to ?? '', patronName: row.patronName ?? undefined }));
+}
+
+/** A failed delivery: counted, its error kept, and tried again after `retryAt`. */
+export function recordDeliveryFailure(db: Db, notice: PatronNoticeRow, error: string, retryAt: Date): PatronNoticeRow {
+  return db
+    .update(patronNotices)
+    .set({ deliveryAttempts: notice.deliveryAttempts + 1, lastDeliveryError: error.slice(0, 500), dueAt: retryAt })
+    .where(eq(patronNotices.id, notice.id))
+    .returning()
+    .get();
 }

@@ -1,3 +1,4 @@
+import { noticeKinds } from '@bookstrap/core';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -57,6 +58,9 @@ export const requests = sqliteTable(
     isbn: text('isbn'),
     patronId: text('patron_id'),
     patronExpiry: text('patron_expiry'),
+    /** from the ILL request: how ILL-side notices greet and reach the patron */
+    patronName: text('patron_name'),
+    patronEmail: text('patron_email'),
     pickupLocation: text('pickup_location'),
     inLibraryUseOnly: integer('in_library_use_only', { mode: 'boolean' }).notNull().default(false),
     lenders: json<string[]>('lenders').notNull(),
@@ -183,11 +187,18 @@ export const patronNotices = sqliteTable(
     libraryId: integer('library_id')
       .notNull()
       .references(() => libraries.id),
-    kind: text('kind', { enum: ['loan-available-for-pickup'] }).notNull(),
+    kind: text('kind', { enum: noticeKinds }).notNull(),
     patronId: text('patron_id').notNull(),
+    /** the mail's subject (absent on notices queued before mailing existed) */
+    subject: text('subject'),
     text: text('text').notNull(),
+    /** when it falls due; moved later after a failed delivery (the mailer's retry) */
     dueAt: instant('due_at').notNull(),
     sentAt: instant('sent_at'),
+    /** made moot before it went out (a renewal moved "due soon", the loan ended) */
+    withdrawnAt: instant('withdrawn_at'),
+    deliveryAttempts: integer('delivery_attempts').notNull().default(0),
+    lastDeliveryError: text('last_delivery_error'),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [index('patron_notices_due').on(t.libraryId, t.sentAt, t.dueAt)],

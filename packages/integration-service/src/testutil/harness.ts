@@ -3,7 +3,7 @@ import { onTestFinished } from 'vitest';
 import { almaRestAdapter } from '../adapters/alma/alma.ts';
 import type { AdapterRegistry, FetchLike } from '../adapters/types.ts';
 import { almaDemoLibraries, type DemoLibrary, demoAdminKey } from '../demo-libraries.ts';
-import { createService, type Service } from '../service.ts';
+import { createService, type Service, type ServiceOptions } from '../service.ts';
 import { createLibrary } from '../workflow/libraries.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface HarnessOptions {
   /** Alma's per-second governance; tests lift it unless they are about rate limits */
   almaPerSecond?: number;
   registry?: AdapterRegistry;
+  /** the service mails patron notices through this (tests: a local SMTP catcher) */
+  mail?: ServiceOptions['mail'];
 }
 
 export interface ApiResponse<T = any> {
@@ -73,6 +75,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     // Real-time throttling only slows tests down; the rate-limit tests bring their own registry.
     registry: options.registry ?? { 'alma:rest': { ...almaRestAdapter, ratePerSecond: 10_000 } },
     ...(options.maxAttempts ? { worker: { backoff: { baseMs: 1_000, capMs: 60_000, jitter: 0, maxAttempts: options.maxAttempts } } } : {}),
+    ...(options.mail ? { mail: options.mail } : {}),
   });
   const configured = almaDemoLibraries(demo.alma, almaHost);
   const libraries = { TULSA: configured[0]!, PARTNR: configured[1]! };

@@ -13,6 +13,9 @@ import {
   partnerEffects,
   pendingText,
   planOnCreate,
+  confirmationNotice,
+  type NoticeKind,
+  type PatronNotice,
   skippedText,
   type RequestAction,
   type RequestCommand,
@@ -26,7 +29,8 @@ import type { Db, ServiceDatabase } from '../store/database.ts';
 import { findLibraryById, findLibraryBySymbol, type Library } from '../store/libraries.ts';
 import { enqueuePlan, findJob, type Job, resetJobForRetry } from '../store/outbox.ts';
 import { eq } from 'drizzle-orm';
-import { queueNotice } from '../store/notices.ts';
+import { noticeName } from '../notices/names.ts';
+import { queueNotice, withdrawNotices } from '../store/notices.ts';
 import { requests as requestsTable } from '../store/schema.ts';
 import { appendHistory, findLibraryRequest, findRequest, insertRequest, nextRequestId, type StoredRequest, saveRequest } from '../store/requests.ts';
 
@@ -72,6 +76,8 @@ export interface NewBorrowingRequest {
   author?: string | undefined;
   isbn?: string | undefined;
   patronId?: string | undefined;
+  patronName?: string | undefined;
+  patronEmail?: string | undefined;
   pickupLocation?: string | undefined;
   lenders: string[];
   inLibraryUseOnly: boolean;
@@ -102,6 +108,25 @@ export function resolvePickupLocation(library: Library, given: string | undefine
   return match.ilsLocationCode;
 }
 
+/** Withdraws the notices the action made moot, then queues its new ones; each in the history. */
+function queueNotices(tx: Db, requestId: string, libraryId: number, notices: readonly PatronNotice[], moot: readonly NoticeKind[], now: Date): void {
+  for (const withdrawn of withdrawNotices(tx, requestId, moot, now)) {
+    appendHistory(
+      tx,
+      { requestId, kind: 'note', text: `${noticeName(withdrawn.kind)} notice to patron ${withdrawn.patronId} withdrawn: no longer needed.` },
+      now,
+    );
+  }
+  for (const notice of notices) {
+    const queued = queueNotice(tx, { requestId, libraryId, notice }, now);
+    appendHistory(
+      tx,
+      { requestId, kind: 'note', text: `${noticeName(notice.kind)} notice to patron ${notice.patronId} queued, due ${queued.dueAt.toISOString()}.` },
+      now,
+    );
+  }
+}
+
 function insertNewRequest(
   tx: Db,
   deps: WorkflowDeps,
@@ -115,6 +140,8 @@ function insertNewRequest(
   const stored = insertRequest(tx, seq, library.id, { ...request, id }, now, partnerRequestId);
   const created = appendHistory(tx, { requestId: id, kind: 'created', text: createdText }, now);
   queuePlan(tx, stored, created.id, planOnCreate(stored, decisionContext(deps, library)), now);
+  const confirmation = confirmationNotice(stored, library.settings.borrowing.patronNotices);
+  if (confirmation) queueNotices(tx, id, library.id, [confirmation], [], now);
   return stored;
 }
 
@@ -134,6 +161,8 @@ export function createBorrowingRequest(deps: WorkflowDeps, library: Library, inp
           author: input.author,
           isbn: input.isbn,
           patronId: input.patronId,
+          patronName: input.patronName,
+          patronEmail: input.patronEmail,
           pickupLocation,
           inLibraryUseOnly: input.inLibraryUseOnly,
           lenders: input.lenders,
@@ -244,7 +273,7 @@ function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: Stored
   const result = decide(stored, command, decisionContext(deps, library));
   if (!result.ok) return result;
   const now = deps.clock.now();
-  const { request: next, plan, notes, notices } = result.decision;
+  const { request: next, plan, notes, notices, withdrawNotices: moot } = result.decision;
   let saved = saveRequest(tx, next, now);
   const entry = appendHistory(
     tx,
@@ -252,14 +281,7 @@ function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: Stored
     now,
   );
   for (const note of notes) appendHistory(tx, { requestId: stored.id, kind: 'note', text: note }, now);
-  for (const notice of notices) {
-    const queued = queueNotice(tx, { requestId: stored.id, libraryId: library.id, notice }, now);
-    appendHistory(
-      tx,
-      { requestId: stored.id, kind: 'note', text: `Loan available for pickup notice to patron ${notice.patronId} queued, due ${queued.dueAt.toISOString()}.` },
-      now,
-    );
-  }
+  queueNotices(tx, stored.id, library.id, notices, moot, now);
   queuePlan(tx, saved, entry.id, plan, now);
 
   // A borrowing request that reached a (new) lender: that lender may be in the service too.
