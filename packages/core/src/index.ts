@@ -12,3 +12,4 @@ export * from './settings.ts';
 export * from './workflow.ts';
 export * from './records.ts';
 export * from './notices.ts';
+export * from './automation.ts';

@@ -15,6 +15,8 @@ export interface PatronSummary {
   expiryDate?: CalendarDate | undefined;
   blocks?: string[] | undefined;
   barcode?: string | undefined;
+  /** the ILS's patron type/group code (Alma user group, Sierra ptype, Symphony/Horizon profile), when it shows one */
+  patronType?: string | undefined;
 }
 
 export interface TemporaryItemInput {

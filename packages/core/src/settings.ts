@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { automationRuleSchema } from './automation.ts';
 import { documentedCapabilities, type IlsCapabilities, type IlsKind, ilsKinds } from './ils.ts';
 
 /**
@@ -88,6 +89,8 @@ export const borrowingSettingsSchema = z.object({
     .max(7 * 24 * 60)
     .default(0),
   patronNotices: patronNoticeSettingsSchema.default(patronNoticeSettingsSchema.parse({})),
+  /** Automated Request Manager rules (automation.ts): the first that matches reviews and sends */
+  automation: z.array(automationRuleSchema).max(50).default([]),
   /** days subtracted from the lender's due date so the item can travel back in time */
   returnShippingOffsetDays: z.number().int().min(0).max(60).default(7),
   /** the local loan rule for ILL items, in days; the stricter of this and the lender's date wins */

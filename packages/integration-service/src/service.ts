@@ -4,7 +4,10 @@ import { createApp } from './app.ts';
 import type { App } from './http/types.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { type OpenedDatabase, openDatabase } from './store/database.ts';
+import { automateAfterPatronLookup } from './workflow/automation.ts';
 import { ageOutMissing } from './workflow/requests.ts';
+import { findLibraryById } from './store/libraries.ts';
+import type { PatronSummary } from '@bookstrap/core';
 import type { Mailer } from './notices/mailer.ts';
 import { createNoticeSender, type NoticeSender } from './notices/sender.ts';
 import { createWorker, type Worker, type WorkerOptions } from './worker/worker.ts';
@@ -54,6 +57,15 @@ export function createService(options: ServiceOptions): Service {
     clock,
     registry,
     logger,
+    // Automation rules on the patron wait for the ILS lookup: decided in its outcome's transaction.
+    afterOutcome: (tx, job, result) => {
+      if (job.step.name !== 'lookup-patron' || result.state === 'failed-retryable') return;
+      const library = findLibraryById(tx, job.libraryId);
+      if (!library) return;
+      const patron = result.state === 'succeeded' && 'value' in result.outcome ? (result.outcome.value as PatronSummary | undefined) : undefined;
+      const reason = 'reason' in result.outcome ? result.outcome.reason : result.state;
+      automateAfterPatronLookup(tx, { db: database.db, clock, registry }, library, job.requestId, patron ? { patron } : { reason });
+    },
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...options.worker,

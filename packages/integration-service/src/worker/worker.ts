@@ -3,7 +3,7 @@ import { configurationError, type IlsStep, needsStaff, outcomeText, pendingText,
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterContext, type AdapterRegistry, adapterKey, type Clock, type FetchLike } from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import type { ServiceDatabase } from '../store/database.ts';
+import type { Db, ServiceDatabase } from '../store/database.ts';
 import { findLibraryById } from '../store/libraries.ts';
 import { loansHeldByOtherRequests } from '../store/loans.ts';
 import { storageFault } from '../store/faults.ts';
@@ -42,6 +42,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** jobs run at once by the `start()` loop (one request's steps never run together) */
   concurrency?: number;
+  /** runs in the transaction that writes a step's outcome (the service's automation after a patron lookup) */
+  afterOutcome?: (tx: Db, job: Job, result: JobResult) => void;
 }
 
 export interface Worker {
@@ -152,6 +154,7 @@ export function createWorker(options: WorkerOptions): Worker {
         );
         const patron = patronExpiryOf(job.step, result.outcome);
         if (patron) setPatronExpiry(tx, job.requestId, patron, now);
+        options.afterOutcome?.(tx, job, result);
         for (const { job: dependent, change, reason } of settleDependents(tx, job, result.state, now)) {
           appendHistory(
             tx,

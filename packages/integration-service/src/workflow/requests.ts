@@ -30,6 +30,7 @@ import { findLibraryById, findLibraryBySymbol, type Library } from '../store/lib
 import { enqueuePlan, findJob, type Job, resetJobForRetry } from '../store/outbox.ts';
 import { eq } from 'drizzle-orm';
 import { noticeName } from '../notices/names.ts';
+import { automateOnCreate } from './automation.ts';
 import { queueNotice, withdrawNotices } from '../store/notices.ts';
 import { requests as requestsTable } from '../store/schema.ts';
 import { appendHistory, findLibraryRequest, findRequest, insertRequest, nextRequestId, type StoredRequest, saveRequest } from '../store/requests.ts';
@@ -149,29 +150,34 @@ export function createBorrowingRequest(deps: WorkflowDeps, library: Library, inp
   const pickupLocation = resolvePickupLocation(library, input.pickupLocation);
   const stored = deps.db.transaction(
     (tx) =>
-      insertNewRequest(
+      automateOnCreate(
         tx,
         deps,
         library,
-        {
-          role: 'borrowing',
-          serviceType: input.serviceType,
-          status: initialStatus.borrowing,
-          title: input.title,
-          author: input.author,
-          isbn: input.isbn,
-          patronId: input.patronId,
-          patronName: input.patronName,
-          patronEmail: input.patronEmail,
-          pickupLocation,
-          inLibraryUseOnly: input.inLibraryUseOnly,
-          lenders: input.lenders,
-          lenderIndex: 0,
-          renewals: 0,
-        },
-        `Borrowing ${input.serviceType} request created${input.patronId ? ` for patron ${input.patronId}` : ' (no patron ID yet)'}: "${input.title}"${
-          input.lenders.length ? `, lenders ${input.lenders.join(', ')}` : ''
-        }.`,
+        insertNewRequest(
+          tx,
+          deps,
+          library,
+          {
+            role: 'borrowing',
+            serviceType: input.serviceType,
+            status: initialStatus.borrowing,
+            title: input.title,
+            author: input.author,
+            isbn: input.isbn,
+            patronId: input.patronId,
+            patronName: input.patronName,
+            patronEmail: input.patronEmail,
+            pickupLocation,
+            inLibraryUseOnly: input.inLibraryUseOnly,
+            lenders: input.lenders,
+            lenderIndex: 0,
+            renewals: 0,
+          },
+          `Borrowing ${input.serviceType} request created${input.patronId ? ` for patron ${input.patronId}` : ' (no patron ID yet)'}: "${input.title}"${
+            input.lenders.length ? `, lenders ${input.lenders.join(', ')}` : ''
+          }.`,
+        ),
       ),
     { behavior: 'immediate' },
   );
@@ -269,7 +275,7 @@ function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep
 
 type TransitionResult = { ok: true; request: StoredRequest } | { ok: false; error: TransitionRefused };
 
-function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: StoredRequest, command: RequestCommand, origin: Origin): TransitionResult {
+export function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: StoredRequest, command: RequestCommand, origin: Origin): TransitionResult {
   const result = decide(stored, command, decisionContext(deps, library));
   if (!result.ok) return result;
   const now = deps.clock.now();

@@ -194,6 +194,7 @@ export class AlmaRestAdapter implements CirculationSystem {
       first_name?: string;
       last_name?: string;
       status?: Coded;
+      user_group?: Coded;
       expiry_date?: string;
       user_block?: { block_status?: string; block_description?: Coded; block_type?: Coded }[];
       user_identifier?: { id_type?: Coded; value?: string }[];
@@ -213,6 +214,8 @@ export class AlmaRestAdapter implements CirculationSystem {
       expiryDate,
       blocks: inactive && blocks.length === 0 ? ['account inactive'] : blocks,
       barcode,
+      // Alma's user group is what its patron type is (automation rules match it)
+      ...(codeOf(user.user_group) ? { patronType: codeOf(user.user_group) } : {}),
     });
   }
 

@@ -177,13 +177,23 @@ export class SierraRestAdapter implements CirculationSystem {
       blockInfo?: { code?: string };
       autoBlockInfo?: { code?: string };
       moneyOwed?: number;
+      patronType?: number;
     };
     const blocks: string[] = [];
     if (patron.blockInfo?.code && patron.blockInfo.code !== '-') blocks.push(`manual block ${patron.blockInfo.code}`);
     if (patron.autoBlockInfo?.code && patron.autoBlockInfo.code !== '-') blocks.push(`automatic block ${patron.autoBlockInfo.code}`);
     const expiryDate = calendarDayOf(patron.expirationDate);
     const status: PatronSummary['status'] = expiryDate !== undefined && expiryDate < this.today() ? 'expired' : blocks.length > 0 ? 'blocked' : 'active';
-    return done({ patronId: input.patronId, name: patron.names?.[0], status, expiryDate, blocks, barcode: patron.barcodes?.[0] ?? input.patronId });
+    return done({
+      patronId: input.patronId,
+      name: patron.names?.[0],
+      status,
+      expiryDate,
+      blocks,
+      barcode: patron.barcodes?.[0] ?? input.patronId,
+      // Sierra's ptype, a number (automation rules match it as text)
+      ...(patron.patronType !== undefined ? { patronType: String(patron.patronType) } : {}),
+    });
   }
 
   async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
