@@ -9,8 +9,8 @@ const fresh = aRequest('borrowing', 'new-for-review', { isbn: '9780140449136', l
 describe('automation rules (Automated Request Manager)', () => {
   it('the first matching rule wins; its lender string replaces the request’s', () => {
     const rules = [
-      rule({ name: 'copies to the state library', when: { serviceType: 'copy' }, then: { lenders: ['OKSTATE'] } }),
-      rule({ name: 'books', when: { isbnPresent: true }, then: { lenders: ['LENDB', 'LENDC'] } }),
+      rule({ name: 'copies to the state library', when: { serviceType: 'copy' }, send: { lenders: ['OKSTATE'] } }),
+      rule({ name: 'books', when: { isbnPresent: true }, send: { lenders: ['LENDB', 'LENDC'] } }),
     ];
     expect(automationFor(fresh, rules, null)).toMatchObject({ kind: 'apply', rule: { name: 'books' }, lenders: ['LENDB', 'LENDC'] });
     expect(automationFor({ ...fresh, serviceType: 'copy' }, rules, null)).toMatchObject({ kind: 'apply', rule: { name: 'copies to the state library' } });
@@ -18,7 +18,7 @@ describe('automation rules (Automated Request Manager)', () => {
   });
 
   it('a patron-type rule waits for the ILS lookup, then matches its codes (case-insensitive), or falls through', () => {
-    const rules = [rule({ name: 'faculty', when: { patronTypes: ['FACULTY'] }, then: { lenders: ['FAST'] } }), rule({ name: 'everyone', then: {} })];
+    const rules = [rule({ name: 'faculty', when: { patronTypes: ['FACULTY'] }, send: { lenders: ['FAST'] } }), rule({ name: 'everyone', send: {} })];
     expect(automationFor(fresh, rules, undefined)).toMatchObject({ kind: 'wait-for-patron', rule: { name: 'faculty' } });
     expect(automationFor(fresh, rules, 'faculty')).toMatchObject({ kind: 'apply', lenders: ['FAST'] });
     expect(automationFor(fresh, rules, 'UNDERGRAD')).toMatchObject({ kind: 'apply', rule: { name: 'everyone' }, lenders: ['LENDA'] });

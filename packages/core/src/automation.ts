@@ -27,7 +27,7 @@ export const automationRuleSchema = z
       })
       .strict()
       .default({}),
-    then: z
+    send: z
       .object({
         /** replaces the request's lender string; absent: the lender string it came with */
         lenders: z.array(symbol).min(1).max(20).optional(),
@@ -63,7 +63,7 @@ export function automationFor(
       if (patronType === undefined) return { kind: 'wait-for-patron', rule };
       if (patronType === null || !when.patronTypes.some((t) => t.toUpperCase() === patronType.toUpperCase())) continue;
     }
-    const lenders = rule.then.lenders ?? request.lenders;
+    const lenders = rule.send.lenders ?? request.lenders;
     // Nothing to send to: the rule cannot act; staff review it as usual.
     if (lenders.length === 0) continue;
     return { kind: 'apply', rule, lenders };

@@ -10,7 +10,7 @@ import { type Harness, useHarness } from '../testutil/harness.ts';
  */
 const { faculty, good, blocked } = demo.alma.patrons;
 const rules = [
-  { name: 'Faculty go straight to the partner', when: { patronTypes: ['FACULTY'] }, then: { lenders: ['PARTNR'] } },
+  { name: 'Faculty go straight to the partner', when: { patronTypes: ['FACULTY'] }, send: { lenders: ['PARTNR'] } },
   { name: 'Books with an ISBN to the usual rota', when: { isbnPresent: true } },
 ];
 
