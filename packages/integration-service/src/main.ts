@@ -1,18 +1,20 @@
+import { keyConfigFromEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { exitIfPortInUse, startServer } from './server.ts';
 import { createService } from './service.ts';
 
 /**
- * `pnpm start` in this package: the service alone, against real ILSs.
- * BOOKSTRAP_ADMIN_KEY (required), PORT (3000), BOOKSTRAP_DB (./data/bookstrap.sqlite), LOG_LEVEL.
+ * `pnpm start` in this package: the service alone, against real ILSs. BOOKSTRAP_ADMIN_KEY or
+ * BOOKSTRAP_ADMIN_KEYS and BOOKSTRAP_KEY_GRACE_HOURS (see config.ts), PORT (3000), BOOKSTRAP_DB
+ * (./data/bookstrap.sqlite), LOG_LEVEL.
  */
-const adminKey = process.env.BOOKSTRAP_ADMIN_KEY;
-if (!adminKey || adminKey.length < 16) {
-  console.error('Set BOOKSTRAP_ADMIN_KEY (at least 16 characters) to the key that manages libraries.');
+const keys = keyConfigFromEnv(process.env);
+if (!keys.ok) {
+  console.error(keys.message);
   process.exit(1);
 }
 const logger = createLogger();
-const service = createService({ adminKey, logger });
+const service = createService({ adminKey: keys.config.adminKeys, keyGracePeriodMs: keys.config.keyGracePeriodMs, logger });
 service.start();
 const server = await startServer(service.app, Number(process.env.PORT ?? 3000)).catch(exitIfPortInUse);
 logger.info({ url: server.url }, 'Bookstrap integration service listening');

@@ -200,6 +200,8 @@ export const newBorrowingRequestSchema = z
     lenders: z.array(symbolSchema).max(20).default([]).openapi({ description: 'The lender string (rota), in order.' }),
     inLibraryUseOnly: z.boolean().default(false),
   })
+  // a typo (`patronID`) is a 400 naming it, not a request silently without a patron
+  .strict()
   .openapi('NewBorrowingRequest');
 
 export const newLendingRequestSchema = z
@@ -217,6 +219,7 @@ export const newLendingRequestSchema = z
     itemBarcode: barcodeSchema.optional(),
     inLibraryUseOnly: z.boolean().default(false),
   })
+  .strict()
   .openapi('NewLendingRequest');
 
 export const newRequestSchema = z.discriminatedUnion('role', [newBorrowingRequestSchema, newLendingRequestSchema]).openapi('NewRequest');

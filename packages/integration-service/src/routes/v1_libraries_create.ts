@@ -18,6 +18,7 @@ export const createLibraryBodySchema = z
         'Lending: borrowing library symbol → ILS patron ID of its institutional account, and a default account. Same as settings.lending.borrowerIdentifiers.',
     }),
   })
+  .strict()
   .openapi('NewLibrary');
 
 export const route = createRoute({

@@ -9,7 +9,8 @@ import {
 } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterRegistry, adapterKey } from '../adapters/types.ts';
-import { ApiError } from '../http/errors.ts';
+import type { ZodError } from 'zod';
+import { ApiError, issueDetails } from '../http/errors.ts';
 import { maskedCredential } from '../http/views.ts';
 import type { Clock } from '../adapters/types.ts';
 import type { ServiceDatabase } from '../store/database.ts';
@@ -101,8 +102,7 @@ export interface LibraryPatch {
   borrowerIdentifiers?: IntegrationSettings['lending']['borrowerIdentifiers'] | undefined;
 }
 
-const prefixed = (prefix: string, issues: { path: PropertyKey[]; message: string }[]): SettingsProblem[] =>
-  issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
+const prefixed = (prefix: string, issues: ZodError['issues']): SettingsProblem[] => issueDetails(issues, [prefix]);
 
 /**
  * A partial update: connection and settings are merged into the current ones and checked as a
