@@ -4,6 +4,7 @@ import { ApiError, errorBody, toErrorResponse, validationHook } from './http/err
 import { requireAdmin, requireAdminOrLibrary, requireLibrary } from './http/auth.ts';
 import type { App, AppDeps, AppEnv } from './http/types.ts';
 import { registerDocs } from './routes/docs.ts';
+import { registerV1LibrariesCheck } from './routes/v1_libraries_check.ts';
 import { registerV1LibrariesCreate } from './routes/v1_libraries_create.ts';
 import { registerV1LibrariesGet } from './routes/v1_libraries_get.ts';
 import { registerV1LibrariesKeysList } from './routes/v1_libraries_keys_list.ts';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): App {
   registerV1LibrariesList(app, deps);
   registerV1LibrariesGet(app, deps);
   registerV1LibrariesUpdate(app, deps);
+  registerV1LibrariesCheck(app, deps);
   registerV1LibrariesKeysList(app, deps);
   registerV1LibrariesKeysRotate(app, deps);
   registerV1LibrariesKeysRevoke(app, deps);

@@ -8,7 +8,10 @@ describe('keyConfigFromEnv', () => {
   });
 
   it('reads the grace period in hours; 0 means an old key stops at once', () => {
-    expect(keyConfigFromEnv({ BOOKSTRAP_ADMIN_KEY: 'an-admin-key-000001', BOOKSTRAP_KEY_GRACE_HOURS: '0' })).toMatchObject({ ok: true, config: { keyGracePeriodMs: 0 } });
+    expect(keyConfigFromEnv({ BOOKSTRAP_ADMIN_KEY: 'an-admin-key-000001', BOOKSTRAP_KEY_GRACE_HOURS: '0' })).toMatchObject({
+      ok: true,
+      config: { keyGracePeriodMs: 0 },
+    });
     expect(keyConfigFromEnv({ BOOKSTRAP_ADMIN_KEY: 'an-admin-key-000001', BOOKSTRAP_KEY_GRACE_HOURS: '1.5' })).toMatchObject({
       ok: true,
       config: { keyGracePeriodMs: 5_400_000 },

@@ -5,8 +5,7 @@ describe('admin keys', () => {
   it('accepts every configured admin key (rotation by configuration) and no other', async () => {
     const service = createService({ dbPath: ':memory:', adminKey: ['new-admin-key-0000001', 'old-admin-key-0000001'] });
     try {
-      const status = async (key: string) =>
-        (await service.app.request('/v1/libraries', { headers: { authorization: `Bearer ${key}` } })).status;
+      const status = async (key: string) => (await service.app.request('/v1/libraries', { headers: { authorization: `Bearer ${key}` } })).status;
       expect(await status('new-admin-key-0000001')).toBe(200);
       expect(await status('old-admin-key-0000001')).toBe(200);
       expect(await status('new-admin-key-000000')).toBe(401);

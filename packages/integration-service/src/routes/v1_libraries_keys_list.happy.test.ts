@@ -18,7 +18,14 @@ describe('GET /v1/libraries/{symbol}/keys (happy)', () => {
     const after = await h.ok(200, 'GET', '/v1/libraries/TULSA/keys', { key: h.keys.TULSA });
     expect(after.keys).toEqual([
       { ...before.keys[0], lastUsedAt: '2025-03-12T11:00:00.000Z', expiresAt: '2025-03-13T11:00:00.000Z', current: true },
-      { id: rotated.key.id, prefix: rotated.apiKey.slice(0, 8), createdAt: '2025-03-12T11:00:00.000Z', revokedAt: '2025-03-12T11:00:00.000Z', active: false, current: false },
+      {
+        id: rotated.key.id,
+        prefix: rotated.apiKey.slice(0, 8),
+        createdAt: '2025-03-12T11:00:00.000Z',
+        revokedAt: '2025-03-12T11:00:00.000Z',
+        active: false,
+        current: false,
+      },
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testutil/harness.ts';
 
 describe('POST /v1/libraries/{symbol}/keys/{keyId}/revoke (errors)', () => {
-  it("answers 404 for a key of another library (nothing revoked) and 400 for a key id that is not one", async () => {
+  it('answers 404 for a key of another library (nothing revoked) and 400 for a key id that is not one', async () => {
     const h = await useHarness();
     const [partnerKey] = (await h.ok(200, 'GET', '/v1/libraries/PARTNR/keys', { key: h.adminKey })).keys;
     expect((await h.request('POST', `/v1/libraries/TULSA/keys/${partnerKey.id}/revoke`, { key: h.adminKey })).body).toEqual({
