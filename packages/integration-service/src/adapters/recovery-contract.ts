@@ -1,7 +1,7 @@
 import type { CirculationSystem, PreflightInput } from '@bookstrap/core';
 import { expect } from 'vitest';
 import type { ContractSubject } from './contract.ts';
-import type { SimulatedIls } from './testing.ts';
+import type { Simulator } from '@bookstrap/ils-simulators';
 
 /**
  * Shared checks for an adapter's strap recovery (`patronLoans`) and connection check
@@ -9,7 +9,7 @@ import type { SimulatedIls } from './testing.ts';
  * never a normal library item on the same card; preflight only reads (the simulator's whole state
  * is unchanged) and fails authentication with the vendor's words when the credentials are wrong.
  */
-type Subject = ContractSubject & SimulatedIls;
+type Subject = ContractSubject & { sim: Simulator };
 
 const state = async (subject: Subject) =>
   JSON.stringify(((await (await subject.sim.app.request('http://any.sim.test/_sim/state')).json()) as { tables: unknown }).tables);

@@ -10,6 +10,7 @@ import {
   preflightReport,
   skippedCheck,
 } from '@bookstrap/core';
+import { basicPreflight } from '../adapters/preflight.ts';
 import { adapterFor } from '../adapters/registry.ts';
 import { adapterKey, type AdapterContext } from '../adapters/types.ts';
 import type { AppDeps } from '../http/types.ts';
@@ -56,33 +57,6 @@ export function preflightInputOf(config: LibraryConfig): PreflightInput {
     pickupLocations: [...new Set(config.pickupLocations.filter((p) => p.active).map((p) => p.ilsLocationCode))],
     illLocations: [...new Set([settings.borrowing.illLocation, ...(settings.lending.illTemporaryLocation ? [settings.lending.illTemporaryLocation] : [])])],
   };
-}
-
-/** A patron id no library issues: asking for it proves the ILS answers and accepts the credentials. */
-const probePatronId = 'bookstrap-preflight-no-such-patron';
-
-/**
- * For an adapter without its own `preflight`: what `lookupPatron` (a read on every ILS) can show.
- * An unknown patron answered as such still proves the ILS took the credentials; only a refused
- * key or no answer fails authentication.
- */
-async function basicPreflight(system: CirculationSystem, input: PreflightInput): Promise<PreflightCheck[]> {
-  const why = `this adapter (${system.ils}) has no read-only call for it yet`;
-  const checks: PreflightCheck[] = [];
-  const outcome = await system.lookupPatron({ patronId: input.testPatronId ?? probePatronId }).catch(classifyThrown);
-  if (outcome.kind === 'configuration-error' || outcome.kind === 'retryable') {
-    checks.push(failedCheck('authenticate', outcome.reason));
-    checks.push(skippedCheck('test-patron', 'not tried: the ILS did not accept the connection'));
-  } else {
-    checks.push(passedCheck('authenticate', 'the ILS answered a patron lookup'));
-    if (!input.testPatronId) checks.push(skippedCheck('test-patron', 'no test patron configured (settings.preflight.testPatronId)'));
-    else if (outcome.kind === 'done' || outcome.kind === 'already-done') {
-      checks.push(passedCheck('test-patron', `patron ${input.testPatronId} found`));
-    } else checks.push(failedCheck('test-patron', outcome.reason));
-  }
-  checks.push(skippedCheck('test-item', input.testItemBarcode ? why : 'no test item configured (settings.preflight.testItemBarcode)'));
-  checks.push(skippedCheck('pickup-locations', why), skippedCheck('ill-location', why));
-  return checks;
 }
 
 /** Runs the check; a thrown error (network, a bug) fails the checks not yet answered, it never escapes. */
