@@ -214,6 +214,9 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       '@delete-temporary-item',
       // WMS has no documented API to move a lent item to a temporary location.
       '@temporary-location',
+      // WMS's circ-ILL NCIP endpoint offers no LookupUser, so a patron's loans cannot be listed
+      // through it: the service answers by-patron recovery "bookstrap-only" with that reason.
+      '@patron-loans',
     ],
     desk,
     probe,
