@@ -2,10 +2,8 @@ import {
   type CirculationSystem,
   classifyThrown,
   failedCheck,
-  type PreflightCheck,
   type PreflightInput,
   type PreflightReport,
-  passedCheck,
   preflightCheckNames,
   preflightReport,
   skippedCheck,
@@ -80,7 +78,7 @@ export async function runPreflight(
     for (const name of preflightCheckNames) if (!named.has(name)) checks.push(skippedCheck(name, `this adapter (${system.ils}) cannot check it`));
     return preflightReport(checks);
   } catch (error) {
-    const reason = 'reason' in classifyThrown(error) ? (classifyThrown(error) as { reason: string }).reason : String(error);
-    return preflightReport([failedCheck('authenticate', reason)]);
+    const outcome = classifyThrown(error);
+    return preflightReport([failedCheck('authenticate', 'reason' in outcome ? outcome.reason : String(error))]);
   }
 }
