@@ -151,6 +151,74 @@ export interface TemporaryItemFound {
   requestId?: string | undefined;
 }
 
+/**
+ * The connection check (preflight): read-only calls that show the configuration works before the
+ * first request does — the key is accepted, a known patron and item can be read, the pickup and ILL
+ * locations exist. Each check is passed, failed (with the vendor's own words) or skipped (the
+ * ILS's API cannot tell, or nothing to check with), never guessed.
+ */
+export const preflightCheckNames = ['authenticate', 'test-patron', 'test-item', 'pickup-locations', 'ill-location'] as const;
+export type PreflightCheckName = (typeof preflightCheckNames)[number];
+
+export interface PreflightInput {
+  /** a patron known to exist in the ILS (settings.preflight.testPatronId) */
+  testPatronId?: string | undefined;
+  /** an item known to exist in the ILS (settings.preflight.testItemBarcode) */
+  testItemBarcode?: string | undefined;
+  /** ILS codes of the library's active pickup locations */
+  pickupLocations: string[];
+  /** ILS codes of the ILL locations Bookstrap puts items in (temporary items; lent items, if set) */
+  illLocations: string[];
+}
+
+export interface PreflightCheck {
+  name: PreflightCheckName;
+  status: 'passed' | 'failed' | 'skipped';
+  /** false only when the check failed */
+  ok: boolean;
+  /** what was found, the ILS's own error text, or why the check was skipped */
+  detail: string;
+}
+
+export interface PreflightReport {
+  ok: boolean;
+  checks: PreflightCheck[];
+}
+
+export const passedCheck = (name: PreflightCheckName, detail: string): PreflightCheck => ({ name, status: 'passed', ok: true, detail });
+export const failedCheck = (name: PreflightCheckName, detail: string): PreflightCheck => ({ name, status: 'failed', ok: false, detail });
+export const skippedCheck = (name: PreflightCheckName, detail: string): PreflightCheck => ({ name, status: 'skipped', ok: true, detail });
+
+/** One report, every check in a fixed order; it is ok when nothing failed. */
+export function preflightReport(checks: PreflightCheck[]): PreflightReport {
+  const ordered = [...checks].sort((a, b) => preflightCheckNames.indexOf(a.name) - preflightCheckNames.indexOf(b.name));
+  return { ok: ordered.every((check) => check.ok), checks: ordered };
+}
+
+/**
+ * Strap recovery from the patron's loans: what the ILS says the patron has on loan that is one of
+ * this library's ILL temporary items, recognised by what Bookstrap wrote on it (the request ID).
+ */
+export interface PatronIllLoan {
+  requestId: string;
+  barcode: string;
+  title: string;
+  dueDate?: CalendarDate | undefined;
+}
+
+/**
+ * The request ID Bookstrap wrote on a temporary item ("ILL request 1000017 from LENDA", the note
+ * `decide` gives every temporary item), from any of the item's texts; undefined for an item that
+ * carries no such note — a normal library item.
+ */
+export function temporaryItemRequestId(texts: readonly (string | null | undefined)[]): string | undefined {
+  for (const text of texts) {
+    const match = typeof text === 'string' ? /\bILL request (\d{7,16})\b/.exec(text) : null;
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
 export interface CirculationSystem {
   readonly ils: IlsKind;
   readonly capabilities: IlsCapabilities;
@@ -167,4 +235,11 @@ export interface CirculationSystem {
   placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>>;
   /** recovery without the strap: temporary items by title */
   findTemporaryItems?(query: { title: string }): Promise<TemporaryItemFound[]>;
+  /**
+   * Recovery from the patron's loans: their current loans that are ILL temporary items Bookstrap
+   * made (never a normal library item). Absent: the ILS's API cannot list a patron's loans.
+   */
+  patronLoans?(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>>;
+  /** the connection check; read-only. Absent: the service checks what `lookupPatron` can. */
+  preflight?(input: PreflightInput): Promise<PreflightCheck[]>;
 }

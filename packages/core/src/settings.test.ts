@@ -24,6 +24,25 @@ describe('integration settings', () => {
     if (!result.ok)
       expect(result.problems.map((p) => p.path).sort()).toEqual(['borrowing.illLocation', 'borrowing.localLoanDays', 'borrowing.temporaryBarcodeSource']);
   });
+  it('refuses an unknown key at any depth, naming it (a typo must not leave the default in force)', () => {
+    const result = parseIntegrationSettings('alma', { borrowing: { localLoanDayz: 21, illFee: { amount: 1, fee: 2 } }, lendng: {} });
+    expect(result).toEqual({
+      ok: false,
+      problems: expect.arrayContaining([
+        { path: 'borrowing.localLoanDayz', message: 'unknown field "localLoanDayz"' },
+        { path: 'borrowing.illFee.fee', message: 'unknown field "fee"' },
+        { path: 'lendng', message: 'unknown field "lendng"' },
+      ]),
+    });
+    expect(connectionSchema.safeParse({ ils: 'alma', protocol: 'rest', credentials: { apikey: 'x' } }).success).toBe(false);
+  });
+  it('keeps the preflight test patron and item, empty by default', () => {
+    expect(defaultIntegrationSettings.preflight).toEqual({});
+    expect(parseIntegrationSettings('alma', { preflight: { testPatronId: 'P1', testItemBarcode: '39000000001' } })).toMatchObject({
+      ok: true,
+      settings: { preflight: { testPatronId: 'P1', testItemBarcode: '39000000001' } },
+    });
+  });
   it.each(['sierra', 'millennium', 'symphony', 'horizon'] as const)('refuses charge patron on shipped on %s', (ils) => {
     const problems = crossCheckSettings(
       ils,

@@ -5,7 +5,8 @@ import { documentedCapabilities, type IlsCapabilities, type IlsKind, ilsKinds } 
 /**
  * Per-library integration settings (SPEC §4). Every field has a safe default, so an empty
  * object is a valid configuration; combinations that cannot work are refused here, at
- * configuration time, with a message that names the setting.
+ * configuration time, with a message that names the setting. Objects are strict: an unknown key
+ * (`localLoanDayz`) is a typo that would otherwise silently leave the default in force.
  */
 
 const locationCode = z
@@ -15,7 +16,7 @@ const locationCode = z
   .max(40, 'must be at most 40 characters')
   .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "-" and "."');
 
-export const pickupLocationSchema = z.object({
+export const pickupLocationSchema = z.strictObject({
   code: locationCode,
   name: z.string().trim().min(1),
   /** the ILS's own code for the pickup library/branch/desk */
@@ -26,7 +27,7 @@ export type PickupLocation = z.infer<typeof pickupLocationSchema>;
 
 const money = z.number().finite().nonnegative().max(100_000);
 
-export const closedDaysCalendarSchema = z.object({
+export const closedDaysCalendarSchema = z.strictObject({
   /** 0 = Sunday … 6 = Saturday */
   closedWeekdays: z.array(z.number().int().min(0).max(6)).default([]),
   closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')).default([]),
@@ -38,7 +39,7 @@ export type ClosedDaysCalendar = z.infer<typeof closedDaysCalendarSchema>;
  * mail transport; each kind off unless switched on. `dueSoonDays`: how many days before the
  * patron's (strap) due date "Item about to be due" goes out; absent: never.
  */
-export const patronNoticeSettingsSchema = z.object({
+export const patronNoticeSettingsSchema = z.strictObject({
   requestConfirmation: z.boolean().default(false),
   cancelled: z.boolean().default(false),
   dueSoonDays: z.number().int().min(0).max(30).optional(),
@@ -52,15 +53,15 @@ export const patronNoticeSettingsSchema = z.object({
 });
 export type PatronNoticeSettings = z.infer<typeof patronNoticeSettingsSchema>;
 
-export const borrowingSettingsSchema = z.object({
+export const borrowingSettingsSchema = z.strictObject({
   createItemOnReceived: z.boolean().default(true),
   /** where the temporary barcode is pre-filled from; the request ID is the recommended default */
   temporaryBarcodeSource: z.enum(['request-id', 'supplier-barcode']).default('request-id'),
   verifyPatronOnRequest: z.boolean().default(true),
   chargePatronOnShipped: z.boolean().default(false),
-  illFee: z.object({ amount: money, feeType: z.string().trim().min(1).default('ILL_FEE') }).default({ amount: 0, feeType: 'ILL_FEE' }),
+  illFee: z.strictObject({ amount: money, feeType: z.string().trim().min(1).default('ILL_FEE') }).default({ amount: 0, feeType: 'ILL_FEE' }),
   lostItemCharges: z
-    .object({
+    .strictObject({
       replacementCost: money,
       processingFee: money,
       replacementFeeType: z.string().default('LOSTITEMREPLACEMENTFEE'),
@@ -98,14 +99,14 @@ export const borrowingSettingsSchema = z.object({
 });
 export type BorrowingSettings = z.infer<typeof borrowingSettingsSchema>;
 
-export const lendingSettingsSchema = z.object({
+export const lendingSettingsSchema = z.strictObject({
   placeHoldOnRequestedItem: z.boolean().default(false),
   checkOutOnShipped: z.boolean().default(true),
   checkInOnComplete: z.boolean().default(true),
   /** where a lent item sits while it is away; omit to leave its location alone */
   illTemporaryLocation: locationCode.optional(),
   borrowerIdentifiers: z
-    .object({
+    .strictObject({
       /** borrowing library's symbol → the ILS patron id of its institutional account */
       map: z.record(z.string().trim().min(1), z.string().trim().min(1)).default({}),
       defaultId: z.string().trim().min(1).optional(),
@@ -114,8 +115,19 @@ export const lendingSettingsSchema = z.object({
 });
 export type LendingSettings = z.infer<typeof lendingSettingsSchema>;
 
-export const integrationSettingsSchema = z.object({
+/**
+ * Known records in the library's own ILS that the connection check (`POST /v1/libraries/{symbol}/check`)
+ * reads: a test patron and a test item. Absent: those checks are skipped, never guessed.
+ */
+export const preflightSettingsSchema = z.strictObject({
+  testPatronId: z.string().trim().min(1).max(100).optional(),
+  testItemBarcode: z.string().trim().min(1).max(40).optional(),
+});
+export type PreflightSettings = z.infer<typeof preflightSettingsSchema>;
+
+export const integrationSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  preflight: preflightSettingsSchema.default({}),
   borrowing: borrowingSettingsSchema.default(borrowingSettingsSchema.parse({})),
   lending: lendingSettingsSchema.default(lendingSettingsSchema.parse({})),
   calendar: closedDaysCalendarSchema.default({ closedWeekdays: [], closedDates: [] }),
@@ -125,14 +137,14 @@ export type IntegrationSettingsInput = z.input<typeof integrationSettingsSchema>
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-export const connectionSchema = z.object({
+export const connectionSchema = z.strictObject({
   ils: z.enum(ilsKinds),
   /** how Bookstrap talks to the ILS: the vendor's REST/Web Services API, or its NCIP responder */
   protocol: z.enum(['rest', 'ncip']),
   baseUrl: httpUrl.optional(),
   ncipUrl: httpUrl.optional(),
   credentials: z
-    .object({
+    .strictObject({
       apiKey: z.string().min(1).optional(),
       clientKey: z.string().min(1).optional(),
       clientSecret: z.string().min(1).optional(),
@@ -144,7 +156,7 @@ export const connectionSchema = z.object({
     })
     .default({}),
   ncip: z
-    .object({
+    .strictObject({
       toAgencyId: z.string().min(1),
       fromAgencyId: z.string().min(1).optional(),
       applicationProfileType: z.string().min(1).optional(),
@@ -281,7 +293,11 @@ export function parseIntegrationSettings(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      problems: parsed.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: `unknown field "${key}"` }))
+          : [{ path: issue.path.join('.'), message: issue.message }],
+      ),
     };
   }
   const problems = crossCheckSettings(ils, parsed.data, undefined, capabilities);

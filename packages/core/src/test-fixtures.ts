@@ -36,6 +36,7 @@ export function settingsWith(patch: {
 }): IntegrationSettings {
   return {
     enabled: patch.enabled ?? true,
+    preflight: defaultIntegrationSettings.preflight,
     borrowing: { ...defaultIntegrationSettings.borrowing, ...patch.borrowing },
     lending: { ...defaultIntegrationSettings.lending, ...patch.lending },
     calendar: patch.calendar ?? defaultIntegrationSettings.calendar,

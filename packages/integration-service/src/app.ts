@@ -1,11 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorBody, toErrorResponse, validationHook } from './http/errors.ts';
-import { requireAdmin, requireLibrary } from './http/auth.ts';
+import { requireAdmin, requireAdminOrLibrary, requireLibrary } from './http/auth.ts';
 import type { App, AppDeps, AppEnv } from './http/types.ts';
 import { registerDocs } from './routes/docs.ts';
+import { registerV1LibrariesCheck } from './routes/v1_libraries_check.ts';
 import { registerV1LibrariesCreate } from './routes/v1_libraries_create.ts';
 import { registerV1LibrariesGet } from './routes/v1_libraries_get.ts';
+import { registerV1LibrariesKeysList } from './routes/v1_libraries_keys_list.ts';
+import { registerV1LibrariesKeysRevoke } from './routes/v1_libraries_keys_revoke.ts';
+import { registerV1LibrariesKeysRotate } from './routes/v1_libraries_keys_rotate.ts';
 import { registerV1LibrariesList } from './routes/v1_libraries_list.ts';
 import { registerV1LibrariesUpdate } from './routes/v1_libraries_update.ts';
 import { registerV1RequestsActions } from './routes/v1_requests_actions.ts';
@@ -52,7 +56,10 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/v1/libraries', requireAdmin(deps));
-  app.use('/v1/libraries/*', requireAdmin(deps));
+  // A library's own key may manage its keys (the route checks the symbol); the rest is admin only.
+  const admin = requireAdmin(deps);
+  const adminOrLibrary = requireAdminOrLibrary(deps);
+  app.use('/v1/libraries/*', (c, next) => (/^\/v1\/libraries\/[^/]+\/keys(\/|$)/.test(c.req.path) ? adminOrLibrary(c, next) : admin(c, next)));
   app.use('/v1/requests', requireLibrary(deps));
   app.use('/v1/requests/*', requireLibrary(deps));
   app.use('/v1/temporary-items', requireLibrary(deps));
@@ -63,6 +70,10 @@ export function createApp(deps: AppDeps): App {
   registerV1LibrariesList(app, deps);
   registerV1LibrariesGet(app, deps);
   registerV1LibrariesUpdate(app, deps);
+  registerV1LibrariesCheck(app, deps);
+  registerV1LibrariesKeysList(app, deps);
+  registerV1LibrariesKeysRotate(app, deps);
+  registerV1LibrariesKeysRevoke(app, deps);
   registerV1RequestsCreate(app, deps);
   registerV1RequestsList(app, deps);
   registerV1RequestsGet(app, deps);
@@ -82,6 +93,7 @@ export function createApp(deps: AppDeps): App {
     },
     tags: [
       { name: 'libraries', description: 'Tenants: ILS connection and integration settings (admin key).' },
+      { name: 'keys', description: "A library's API keys: list, rotate (old key kept for a grace period), revoke (admin key, or the library's own)." },
       { name: 'requests', description: 'Borrowing and lending requests (library key).' },
       { name: 'notices', description: 'Patron notices queued for the library’s mailer (library key).' },
       { name: 'actions', description: 'Workflow actions on a request.' },

@@ -1,16 +1,17 @@
+import { keyConfigFromEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { smtpMailer } from './notices/mailer.ts';
 import { exitIfPortInUse, startServer } from './server.ts';
 import { createService } from './service.ts';
 
 /**
- * `pnpm start` in this package: the service alone, against real ILSs.
- * BOOKSTRAP_ADMIN_KEY (required), PORT (3000), BOOKSTRAP_DB (./data/bookstrap.sqlite), LOG_LEVEL,
- * BOOKSTRAP_SMTP_URL and BOOKSTRAP_MAIL_FROM (patron notices by mail).
+ * `pnpm start` in this package: the service alone, against real ILSs. BOOKSTRAP_ADMIN_KEY or
+ * BOOKSTRAP_ADMIN_KEYS and BOOKSTRAP_KEY_GRACE_HOURS (see config.ts), PORT (3000), BOOKSTRAP_DB
+ * (./data/bookstrap.sqlite), LOG_LEVEL, BOOKSTRAP_SMTP_URL and BOOKSTRAP_MAIL_FROM (patron notices by mail).
  */
-const adminKey = process.env.BOOKSTRAP_ADMIN_KEY;
-if (!adminKey || adminKey.length < 16) {
-  console.error('Set BOOKSTRAP_ADMIN_KEY (at least 16 characters) to the key that manages libraries.');
+const keys = keyConfigFromEnv(process.env);
+if (!keys.ok) {
+  console.error(keys.message);
   process.exit(1);
 }
 const logger = createLogger();
@@ -18,7 +19,8 @@ const logger = createLogger();
 // smtps://user:pass@host:465) and BOOKSTRAP_MAIL_FROM; otherwise they wait in GET /v1/notices.
 const smtpUrl = process.env.BOOKSTRAP_SMTP_URL;
 const service = createService({
-  adminKey,
+  adminKey: keys.config.adminKeys,
+  keyGracePeriodMs: keys.config.keyGracePeriodMs,
   logger,
   ...(smtpUrl ? { mail: { mailer: smtpMailer(smtpUrl), from: process.env.BOOKSTRAP_MAIL_FROM ?? 'ill@localhost' } } : {}),
 });

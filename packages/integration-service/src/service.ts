@@ -19,7 +19,10 @@ import { createWorker, type Worker, type WorkerOptions } from './worker/worker.t
 export interface ServiceOptions {
   /** SQLite file, or `:memory:`; default `BOOKSTRAP_DB` or ./data/bookstrap.sqlite */
   dbPath?: string;
-  adminKey: string;
+  /** one admin key, or several accepted at once while rotating it */
+  adminKey: string | readonly string[];
+  /** how long a library's old key keeps working after a rotation; default 24 h */
+  keyGracePeriodMs?: number;
   clock?: Clock;
   registry?: AdapterRegistry;
   fetch?: FetchLike;
@@ -76,6 +79,7 @@ export function createService(options: ServiceOptions): Service {
     registry,
     logger,
     adminKey: options.adminKey,
+    ...(options.keyGracePeriodMs !== undefined ? { keyGracePeriodMs: options.keyGracePeriodMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     onStepsQueued: () => worker.kick(),

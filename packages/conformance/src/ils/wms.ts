@@ -218,6 +218,9 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       // loans), so whose loan an item is on cannot be read before a check-in: a lent item the desk
       // took back and lent locally would be checked in. The other ownership scenarios hold.
       '@ils-ownership-check',
+      // WMS's circ-ILL NCIP endpoint offers no LookupUser, so a patron's loans cannot be listed
+      // through it: the service answers by-patron recovery "bookstrap-only" with that reason.
+      '@patron-loans',
     ],
     desk,
     probe,

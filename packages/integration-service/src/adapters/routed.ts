@@ -1,21 +1,26 @@
-import type {
-  CheckInInput,
-  CheckOutInput,
-  CirculationSystem,
-  DueDateInput,
-  FeeInput,
-  HoldInput,
-  IlsCapabilities,
-  IlsKind,
-  LendingHoldInput,
-  LocationInput,
-  PatronSummary,
-  StepOutcome,
-  TemporaryItemInput,
+import {
+  type CheckInInput,
+  type CheckOutInput,
+  type CirculationSystem,
+  configurationError,
+  type DueDateInput,
+  type FeeInput,
+  type HoldInput,
+  type IlsCapabilities,
+  type IlsKind,
+  type LendingHoldInput,
+  type LocationInput,
+  type PatronIllLoan,
+  type PatronSummary,
+  type PreflightCheck,
+  type PreflightInput,
+  type StepOutcome,
+  type TemporaryItemInput,
 } from '@bookstrap/core';
+import { basicPreflight, withNcipAuthentication } from './preflight.ts';
 
 /** The port's step methods: what a composite adapter routes. */
-export type StepMethod = Exclude<keyof CirculationSystem, 'ils' | 'capabilities' | 'findTemporaryItems'>;
+export type StepMethod = Exclude<keyof CirculationSystem, 'ils' | 'capabilities' | 'findTemporaryItems' | 'patronLoans' | 'preflight'>;
 
 /**
  * An ILS spoken to in two protocols (NCIP for circulation, the vendor's REST or Web Services for
@@ -26,6 +31,26 @@ export abstract class RoutedSystem implements CirculationSystem {
   abstract readonly ils: IlsKind;
   abstract readonly capabilities: IlsCapabilities;
   protected abstract route(step: StepMethod): CirculationSystem;
+  /** the vendor's own API beside NCIP, when the connection has one: it reads item notes and locations */
+  protected companion(): CirculationSystem | undefined {
+    return undefined;
+  }
+
+  /** Recovery from the patron's loans: over the vendor API when there is one (it sees notes), else NCIP. */
+  patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {
+    const api = this.companion();
+    if (api?.patronLoans) return api.patronLoans(input);
+    const ncip = this.route('lookupPatron');
+    return ncip.patronLoans ? ncip.patronLoans(input) : Promise.resolve(configurationError(`${this.ils} cannot list a patron's loans here`));
+  }
+
+  /** Both protocols must answer: the API's checks, with NCIP's answer folded into authentication. */
+  async preflight(input: PreflightInput): Promise<PreflightCheck[]> {
+    const api = this.companion();
+    const ncip = this.route('lookupPatron');
+    if (!api?.preflight) return basicPreflight(ncip, input);
+    return withNcipAuthentication(ncip, await api.preflight(input), input);
+  }
 
   lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
     return this.route('lookupPatron').lookupPatron(input);

@@ -120,10 +120,17 @@ describe('Alma in NCIP mode, through the HTTP API', () => {
 
   it('a wrong partner code stops the step as a configuration problem, and the request still moves', async () => {
     const h = await withAlmaNcipLibrary();
-    await h.ok(200, 'PATCH', `/v1/libraries/${library.symbol}`, {
-      key: h.adminKey,
-      body: { connection: { ncip: { toAgencyId: demo.alma.institutionCode, applicationProfileType: 'NOT_A_PARTNER' } } },
+    const wrongPartner = { connection: { ncip: { toAgencyId: demo.alma.institutionCode, applicationProfileType: 'NOT_A_PARTNER' } } };
+    // the connection check catches it at configuration time, in Alma's words …
+    const refused = await h.request('PATCH', `/v1/libraries/${library.symbol}`, { key: h.adminKey, body: wrongPartner });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.checks[0]).toMatchObject({
+      name: 'authenticate',
+      status: 'failed',
+      detail: expect.stringContaining('is not a resource sharing partner code'),
     });
+    // … and staff who store it anyway get the same problem at the first request
+    await h.ok(200, 'PATCH', `/v1/libraries/${library.symbol}?check=false`, { key: h.adminKey, body: wrongPartner });
     const { id } = await h.ok(201, 'POST', '/v1/requests', {
       key: library.apiKey,
       body: { role: 'borrowing', title: 'Emma', patronId: patron, lenders: ['LENDA'] },

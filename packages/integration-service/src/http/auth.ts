@@ -17,9 +17,16 @@ export function bearerKey(c: Context): string | undefined {
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-/** Compared as digests, in constant time: the admin key's length and prefix never leak. */
+/** The accepted admin keys: one, or several while an operator rotates (`BOOKSTRAP_ADMIN_KEYS`). */
+export function adminKeysOf(deps: Pick<AppDeps, 'adminKey'>): string[] {
+  return (typeof deps.adminKey === 'string' ? [deps.adminKey] : [...deps.adminKey]).filter((key) => key.length > 0);
+}
+
+/** Compared as digests, in constant time: an admin key's length and prefix never leak. */
 export function isAdminKey(deps: Pick<AppDeps, 'adminKey'>, key: string): boolean {
-  return deps.adminKey.length > 0 && timingSafeEqual(digest(key), digest(deps.adminKey));
+  const offered = digest(key);
+  // every accepted key is compared, so the time taken does not say which one matched
+  return adminKeysOf(deps).reduce((matched, accepted) => timingSafeEqual(offered, digest(accepted)) || matched, false);
 }
 
 const missing = () => new ApiError('UNAUTHORIZED', 'An API key is required: send "Authorization: Bearer <key>"');
@@ -30,8 +37,27 @@ export function requireAdmin(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const key = bearerKey(c);
     if (!key) throw missing();
     if (isAdminKey(deps, key)) return next();
-    if (libraryForApiKey(deps.db, key)) throw new ApiError('FORBIDDEN', 'A library key cannot manage libraries; use the admin key');
+    if (libraryForApiKey(deps.db, key, deps.clock.now())) throw new ApiError('FORBIDDEN', 'A library key cannot manage libraries; use the admin key');
     throw unknown();
+  };
+}
+
+/**
+ * The key routes (`/v1/libraries/{symbol}/keys…`): the admin key, or a library's own key for its
+ * own library (the route checks the symbol). `caller` says which.
+ */
+export function requireAdminOrLibrary(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = bearerKey(c);
+    if (!key) throw missing();
+    if (isAdminKey(deps, key)) {
+      c.set('caller', { kind: 'admin' });
+      return next();
+    }
+    const library = libraryForApiKey(deps.db, key, deps.clock.now());
+    if (!library) throw unknown();
+    c.set('caller', { kind: 'library', library, keyId: library.keyId });
+    return next();
   };
 }
 
@@ -39,7 +65,7 @@ export function requireLibrary(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = bearerKey(c);
     if (!key) throw missing();
-    const library = libraryForApiKey(deps.db, key);
+    const library = libraryForApiKey(deps.db, key, deps.clock.now());
     if (library) {
       c.set('library', library);
       return next();

@@ -25,6 +25,7 @@ export const errorStatus = {
   UNPROCESSABLE: 422,
   PATRON_ID_REQUIRED: 422,
   DUE_DATE_UNAVAILABLE: 422,
+  CONNECTION_CHECK_FAILED: 422,
   NOT_SUPPORTED: 501,
   ILS_UNAVAILABLE: 502,
   STORAGE_UNAVAILABLE: 503,
@@ -77,9 +78,23 @@ export const conflictResponses = {
   422: errorResponse('Well-formed, but the workflow refuses it (e.g. a loan needs the patron ID).'),
 } as const;
 
-/** zod issues as a flat list of `{path, message}`, the same shape settings problems use. */
+/**
+ * zod issues as a flat list of `{path, message}`, the same shape settings problems use. An unknown
+ * key (strict objects) is one entry per key with the key in the path, so a typo such as
+ * `settings.borrowing.localLoanDayz` is named where it is, not as a problem of its parent.
+ */
+export function issueDetails(issues: readonly ZodError['issues'][number][], prefix: readonly string[] = []): { path: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    const at = [...prefix, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...at, key].join('.'), message: `unknown field "${key}"` }));
+    }
+    return [{ path: at.join('.'), message: issue.message }];
+  });
+}
+
 export function zodDetails(error: ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  return issueDetails(error.issues);
 }
 
 /** The OpenAPIHono `defaultHook`: zod failures become 400 INVALID_INPUT with every problem listed. */

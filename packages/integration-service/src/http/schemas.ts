@@ -6,6 +6,7 @@ import {
   lendingStatuses,
   outcomeKinds,
   pickupLocationSchema,
+  preflightCheckNames,
 } from '@bookstrap/core';
 import { z } from '@hono/zod-openapi';
 import { jobStates } from '../store/schema.ts';
@@ -67,8 +68,37 @@ export const libraryViewSchema = z
   .openapi('Library');
 export type LibraryView = z.infer<typeof libraryViewSchema>;
 
+export const preflightReportSchema = z
+  .object({
+    ok: z.boolean().openapi({ description: 'No check failed (skipped checks do not count).' }),
+    checks: z.array(
+      z.object({
+        name: z.enum(preflightCheckNames),
+        status: z.enum(['passed', 'failed', 'skipped']),
+        ok: z.boolean(),
+        detail: z.string().openapi({ description: "What was found, the ILS's own error text, or why the check was skipped." }),
+      }),
+    ),
+  })
+  .openapi('ConnectionCheck');
+
+/** `?check=false` on create and update: store the configuration without asking the ILS. */
+export const checkQuerySchema = z.object({
+  check: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true')
+    .openapi({
+      param: { name: 'check', in: 'query' },
+      description: 'Run the connection check first (default); `false` stores the configuration without asking the ILS.',
+    }),
+});
+
 export const libraryWithKeySchema = libraryViewSchema
-  .extend({ apiKey: z.string().openapi({ description: "The library's API key. Shown once: store it now." }) })
+  .extend({
+    apiKey: z.string().openapi({ description: "The library's API key. Shown once: store it now." }),
+    check: preflightReportSchema.optional().openapi({ description: 'The connection check, unless `?check=false`.' }),
+  })
   .openapi('LibraryWithKey');
 
 export const libraryListSchema = z
@@ -219,6 +249,8 @@ export const newBorrowingRequestSchema = z
     lenders: z.array(symbolSchema).max(20).default([]).openapi({ description: 'The lender string (rota), in order.' }),
     inLibraryUseOnly: z.boolean().default(false),
   })
+  // a typo (`patronID`) is a 400 naming it, not a request silently without a patron
+  .strict()
   .openapi('NewBorrowingRequest');
 
 export const newLendingRequestSchema = z
@@ -236,6 +268,7 @@ export const newLendingRequestSchema = z
     itemBarcode: barcodeSchema.optional(),
     inLibraryUseOnly: z.boolean().default(false),
   })
+  .strict()
   .openapi('NewLendingRequest');
 
 export const newRequestSchema = z.discriminatedUnion('role', [newBorrowingRequestSchema, newLendingRequestSchema]).openapi('NewRequest');

@@ -10,13 +10,19 @@ export interface AppDeps {
   clock: Clock;
   registry: AdapterRegistry;
   logger: Logger;
-  adminKey: string;
+  /** the accepted admin key, or keys (several while an operator rotates it) */
+  adminKey: string | readonly string[];
   /** for the adapter calls routes make themselves (the temporary-item search) */
   fetch?: FetchLike;
   timeoutMs?: number;
+  /** how long a library's old key keeps working after a rotation; default 24 h */
+  keyGracePeriodMs?: number;
   /** wakes the worker after a commit that queued ILS steps */
   onStepsQueued?: () => void;
 }
 
-export type AppEnv = { Variables: { library: Library } };
+/** Who called a route open to both kinds of key. */
+export type Caller = { kind: 'admin' } | { kind: 'library'; library: Library; keyId: number };
+
+export type AppEnv = { Variables: { library: Library; caller: Caller } };
 export type App = OpenAPIHono<AppEnv>;

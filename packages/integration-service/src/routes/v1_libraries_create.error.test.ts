@@ -17,6 +17,22 @@ describe('POST /v1/libraries (errors)', () => {
     expect(snapshot(h)).toBe(before);
   });
 
+  it('rejects unknown fields at any depth with 400 naming each one, nothing stored', async () => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const body = libraryBody('OKLA', { settings: { borrowing: { localLoanDayz: 21 }, calendar: { closedDays: [0] } } });
+    const response = await h.request('POST', '/v1/libraries', { key: h.adminKey, body: { ...body, pickupLocation: [] } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'pickupLocation', message: 'unknown field "pickupLocation"' },
+        { path: 'settings.borrowing.localLoanDayz', message: 'unknown field "localLoanDayz"' },
+        { path: 'settings.calendar.closedDays', message: 'unknown field "closedDays"' },
+      ]),
+    );
+    expect(snapshot(h)).toBe(before);
+  });
+
   it('cross-checks settings against the ILS and the adapter, listing every problem in one 400', async () => {
     const h = await useHarness();
     const before = snapshot(h);

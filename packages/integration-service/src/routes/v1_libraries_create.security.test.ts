@@ -28,11 +28,19 @@ describe('POST /v1/libraries (security)', () => {
         },
       }),
     });
-    const app = createApp({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, logger, adminKey: h.adminKey });
+    const app = createApp({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, logger, adminKey: h.adminKey, fetch: h.fetch });
     const body = libraryBody('SECR', {
       connection: { ils: 'alma', protocol: 'rest', baseUrl: 'http://alma.sim.test', credentials: { apiKey: 'l8xx-very-secret' }, library: 'MAIN' },
     });
-    const response = await app.request('/v1/libraries', {
+    // the connection check refuses the made-up key; its report must not echo it either
+    const refused = await app.request('/v1/libraries', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).not.toContain('l8xx-very-secret');
+    const response = await app.request('/v1/libraries?check=false', {
       method: 'POST',
       headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),

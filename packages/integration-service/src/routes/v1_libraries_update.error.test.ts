@@ -19,6 +19,16 @@ describe('PATCH /v1/libraries/{symbol} (errors)', () => {
     expect(connection.body.error.details[0].path).toBe('connection.protocol');
     const unknownField = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: { symbol: 'RENAMED' } });
     expect(unknownField.status).toBe(400);
+    // a typo in a nested setting is named where it is, never accepted as a no-op
+    const typo = await h.request('PATCH', '/v1/libraries/TULSA', {
+      key: h.adminKey,
+      body: { settings: { borrowing: { localLoanDayz: 21 } }, connection: { credentials: { apikey: 'x' } } },
+    });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.details).toEqual([
+      { path: 'connection.credentials.apikey', message: 'unknown field "apikey"' },
+      { path: 'settings.borrowing.localLoanDayz', message: 'unknown field "localLoanDayz"' },
+    ]);
     expect(snapshot(h)).toBe(before);
   });
 

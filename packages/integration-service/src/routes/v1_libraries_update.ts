@@ -1,10 +1,12 @@
 import { pickupLocationSchema } from '@bookstrap/core';
 import { createRoute, z } from '@hono/zod-openapi';
-import { commonErrorResponses } from '../http/errors.ts';
-import { borrowerIdentifiersSchema, libraryViewSchema, symbolSchema } from '../http/schemas.ts';
+import { ApiError, commonErrorResponses, errorBodySchema } from '../http/errors.ts';
+import { borrowerIdentifiersSchema, checkQuerySchema, libraryViewSchema, preflightReportSchema, symbolSchema } from '../http/schemas.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { toLibraryView } from '../http/views.ts';
-import { patchLibrary } from '../workflow/libraries.ts';
+import { findLibraryBySymbol } from '../store/libraries.ts';
+import { patchedConfig, patchLibrary } from '../workflow/libraries.ts';
+import { runPreflight } from '../workflow/preflight.ts';
 
 export const updateLibraryBodySchema = z
   .object({
@@ -25,22 +27,50 @@ export const route = createRoute({
   path: '/v1/libraries/{symbol}',
   tags: ['libraries'],
   summary: "Change a library's configuration",
+  description:
+    'A change to the connection, settings or pickup locations runs the connection check against the configuration as it would be: a failed check is a 422 `CONNECTION_CHECK_FAILED` with the report in `details`, and nothing changes — unless `?check=false`. A name-only change asks the ILS nothing.',
   security: [{ bearerAuth: [] }],
   request: {
+    query: checkQuerySchema,
     params: z.object({ symbol: symbolSchema.openapi({ param: { name: 'symbol', in: 'path' } }) }),
     body: { required: true, content: { 'application/json': { schema: updateLibraryBodySchema } } },
   },
   responses: {
-    200: { description: 'The library as it is now.', content: { 'application/json': { schema: libraryViewSchema } } },
+    200: {
+      description: 'The library as it is now, with the connection check when one ran.',
+      content: { 'application/json': { schema: libraryViewSchema.extend({ check: preflightReportSchema.optional() }) } },
+    },
     ...commonErrorResponses,
+    422: {
+      description: 'The connection check failed; `details` is the report. Nothing changed.',
+      content: { 'application/json': { schema: errorBodySchema } },
+    },
   },
 });
 
 export function registerV1LibrariesUpdate(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const { symbol } = c.req.valid('param');
-    const library = patchLibrary(deps, symbol, c.req.valid('json'));
+    const { check } = c.req.valid('query');
+    const patch = c.req.valid('json');
+    const current = findLibraryBySymbol(deps.db, symbol);
+    if (!current) throw new ApiError('NOT_FOUND', `No library ${symbol}`);
+    const touchesIls = patch.connection !== undefined || patch.settings !== undefined || patch.pickupLocations !== undefined;
+    let report: Awaited<ReturnType<typeof runPreflight>> | undefined;
+    if (check && touchesIls) {
+      // not logged under the library: a refused change leaves no trace but the answer
+      report = await runPreflight(deps, patchedConfig(deps.registry, current, patch));
+      if (!report.ok) {
+        const failed = report.checks.filter((entry) => !entry.ok);
+        throw new ApiError(
+          'CONNECTION_CHECK_FAILED',
+          `The connection check failed: ${failed.map((entry) => `${entry.name}: ${entry.detail}`).join('; ')} (nothing changed; fix it or send ?check=false)`,
+          report,
+        );
+      }
+    }
+    const library = patchLibrary(deps, symbol, patch);
     deps.logger.info({ library: library.symbol }, 'library updated');
-    return c.json(toLibraryView(library, deps.registry), 200);
+    return c.json({ ...toLibraryView(library, deps.registry), ...(report ? { check: report } : {}) }, 200);
   });
 }

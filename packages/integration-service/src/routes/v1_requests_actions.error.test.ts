@@ -32,7 +32,7 @@ describe('POST /v1/requests/{id}/{action} (errors)', () => {
   it.each([
     ['supplier-shipped', { lenderDueDate: '30/04/2025' }, 'lenderDueDate'],
     ['supplier-shipped', { lenderDueDate: '2025-02-30' }, 'lenderDueDate'],
-    ['supplier-shipped', { carrier: 'pigeon' }, ''],
+    ['supplier-shipped', { carrier: 'pigeon' }, 'carrier'],
     ['renewal-approved', {}, 'newDueDate'],
     ['mark-lost', { replacementCost: -5 }, 'replacementCost'],
   ])('rejects bad input for %s with 400 and changes nothing', async (action, body, path) => {

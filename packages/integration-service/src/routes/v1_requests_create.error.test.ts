@@ -20,6 +20,20 @@ describe('POST /v1/requests (errors)', () => {
     expect(snapshot(h)).toBe(before);
   });
 
+  it.each([
+    ['a typo of patronId', { role: 'borrowing', title: 'x', patronID: 'P1' }, 'patronID'],
+    ['a lending field on a borrowing request', { role: 'borrowing', title: 'x', itemBarcode: '39000000001' }, 'itemBarcode'],
+    ['a borrowing field on a lending request', { role: 'lending', title: 'x', borrowingLibrary: 'OKLA', patronId: 'P1' }, 'patronId'],
+  ])('rejects %s with 400 naming the unknown field, and stores nothing', async (_name, body, path) => {
+    const h = await useHarness();
+    const before = snapshot(h);
+    const response = await h.request('POST', '/v1/requests', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'INVALID_INPUT', details: [{ path, message: `unknown field "${path}"` }] });
+    expect(response.body.error.message).toContain(path);
+    expect(snapshot(h)).toBe(before);
+  });
+
   it("rejects a pickup location that is not one of the library's, listing the valid ones", async () => {
     const h = await useHarness();
     const before = snapshot(h);

@@ -14,7 +14,12 @@ describe('POST /v1/requests (security)', () => {
 
   it("files the request under the key's own library, whatever the body says", async () => {
     const h = await useHarness();
-    const created = await h.ok(201, 'POST', '/v1/requests', { key: h.keys.PARTNR, body: { role: 'borrowing', title: 'Dracula', library: 'TULSA' } });
+    // naming another library in the body is refused outright, never silently honoured or dropped
+    const smuggled = await h.request('POST', '/v1/requests', { key: h.keys.PARTNR, body: { role: 'borrowing', title: 'Dracula', library: 'TULSA' } });
+    expect(smuggled.status).toBe(400);
+    expect(smuggled.body.error.details).toEqual([{ path: 'library', message: 'unknown field "library"' }]);
+    expect((await h.ok(200, 'GET', '/v1/requests', { key: h.keys.TULSA })).total).toBe(0);
+    const created = await h.ok(201, 'POST', '/v1/requests', { key: h.keys.PARTNR, body: { role: 'borrowing', title: 'Dracula' } });
     expect(created.library).toBe('PARTNR');
     expect((await h.request('GET', `/v1/requests/${created.id}`, { key: h.keys.TULSA })).status).toBe(404);
   });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Connection, IntegrationSettings, PickupLocation } from '@bookstrap/core';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { apiKeys, type LibraryRow, libraries } from './schema.ts';
 
@@ -102,18 +102,87 @@ export function generateApiKey(): string {
 
 /** Stores a key's hash; `key` lets the demo launcher use known keys, the API always generates one. */
 export function issueApiKey(db: Db, libraryId: number, now: Date, key: string = generateApiKey()): string {
-  db.insert(apiKeys)
-    .values({ libraryId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), createdAt: now })
-    .run();
-  return key;
+  return issueApiKeyRecord(db, libraryId, now, key).key;
 }
 
-export function libraryForApiKey(db: Db, key: string): Library | undefined {
+/** As `issueApiKey`, with the new key's id (the rotate route shows both). */
+export function issueApiKeyRecord(db: Db, libraryId: number, now: Date, key: string = generateApiKey()): { id: number; key: string } {
   const row = db
-    .select({ library: libraries })
+    .insert(apiKeys)
+    .values({ libraryId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), createdAt: now })
+    .returning({ id: apiKeys.id })
+    .get();
+  return { id: row.id, key };
+}
+
+/** A key is accepted while it is not revoked and its grace period (after a rotation) has not run out. */
+const acceptedAt = (now: Date) => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+
+/** `lastUsedAt` is kept to the hour: a write per request would turn every read into a write lock. */
+const lastUsedPrecisionMs = 60 * 60_000;
+
+/**
+ * The library a key belongs to, and which of its keys it is. `now` decides whether a rotated-out
+ * key is still in its grace period; without it only revoked keys are refused (the demo launcher).
+ */
+export function libraryForApiKey(db: Db, key: string, now?: Date): (Library & { keyId: number }) | undefined {
+  const row = db
+    .select({ library: libraries, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .innerJoin(libraries, eq(libraries.id, apiKeys.libraryId))
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), now ? acceptedAt(now) : isNull(apiKeys.revokedAt)))
     .get();
-  return row ? toLibrary(row.library) : undefined;
+  if (!row) return undefined;
+  if (now && (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= lastUsedPrecisionMs)) {
+    db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId)).run();
+  }
+  return { ...toLibrary(row.library), keyId: row.keyId };
+}
+
+/** What the API shows about a key: never the key or its hash. */
+export interface ApiKeyMetadata {
+  id: number;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function listApiKeys(db: Db, libraryId: number): ApiKeyMetadata[] {
+  return db
+    .select({
+      id: apiKeys.id,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.libraryId, libraryId))
+    .orderBy(asc(apiKeys.id))
+    .all();
+}
+
+/**
+ * A new key, and every key still accepted without an end gets one `graceMs` from now, so clients
+ * can switch over without an outage. Keys already ending sooner keep their earlier end.
+ */
+export function rotateApiKey(db: Db, libraryId: number, now: Date, graceMs: number): { id: number; key: string; oldKeysExpireAt: Date } {
+  const oldKeysExpireAt = new Date(now.getTime() + graceMs);
+  db.update(apiKeys)
+    .set({ expiresAt: oldKeysExpireAt })
+    .where(and(eq(apiKeys.libraryId, libraryId), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, oldKeysExpireAt))))
+    .run();
+  return { ...issueApiKeyRecord(db, libraryId, now), oldKeysExpireAt };
+}
+
+/** Revokes one of the library's keys now; `undefined` when the library has no such key. */
+export function revokeApiKey(db: Db, libraryId: number, keyId: number, now: Date): ApiKeyMetadata | undefined {
+  const key = listApiKeys(db, libraryId).find((k) => k.id === keyId);
+  if (!key) return undefined;
+  if (key.revokedAt) return key;
+  db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, keyId)).run();
+  return { ...key, revokedAt: now };
 }

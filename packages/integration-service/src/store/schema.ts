@@ -37,6 +37,10 @@ export const apiKeys = sqliteTable(
     prefix: text('prefix').notNull(),
     createdAt: instant('created_at').notNull(),
     revokedAt: instant('revoked_at'),
+    /** a rotated-out key keeps working until then (the grace period), then is refused */
+    expiresAt: instant('expires_at'),
+    /** to the hour: written only when the stored value is an hour old, so reads stay reads */
+    lastUsedAt: instant('last_used_at'),
   },
   (t) => [index('api_keys_library').on(t.libraryId)],
 );

@@ -9,7 +9,8 @@ import {
 } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterRegistry, adapterKey } from '../adapters/types.ts';
-import { ApiError } from '../http/errors.ts';
+import type { ZodError } from 'zod';
+import { ApiError, issueDetails } from '../http/errors.ts';
 import { maskedCredential } from '../http/views.ts';
 import type { Clock } from '../adapters/types.ts';
 import type { ServiceDatabase } from '../store/database.ts';
@@ -49,7 +50,7 @@ export function libraryConfigProblems(registry: AdapterRegistry, config: Library
   return problems;
 }
 
-function assertValid(registry: AdapterRegistry, config: LibraryConfig): void {
+export function assertLibraryConfig(registry: AdapterRegistry, config: LibraryConfig): void {
   const problems = libraryConfigProblems(registry, config);
   if (problems.length > 0) {
     throw new ApiError('INVALID_INPUT', `Invalid library configuration: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
@@ -69,7 +70,7 @@ export interface NewLibraryInput extends LibraryConfig {
 
 /** Creates a library and its first API key (returned once; only its hash is stored). */
 export function createLibrary(deps: LibraryDeps, input: NewLibraryInput, apiKey?: string): { library: Library; apiKey: string } {
-  assertValid(deps.registry, input);
+  assertLibraryConfig(deps.registry, input);
   return deps.db.transaction(
     (tx) => {
       if (findLibraryBySymbol(tx, input.symbol)) throw new ApiError('CONFLICT', `A library with symbol ${input.symbol} already exists`);
@@ -101,8 +102,40 @@ export interface LibraryPatch {
   borrowerIdentifiers?: IntegrationSettings['lending']['borrowerIdentifiers'] | undefined;
 }
 
-const prefixed = (prefix: string, issues: { path: PropertyKey[]; message: string }[]): SettingsProblem[] =>
-  issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
+const prefixed = (prefix: string, issues: ZodError['issues']): SettingsProblem[] => issueDetails(issues, [prefix]);
+
+/** The configuration a patch would give the library, checked as a whole; throws the 400 otherwise. */
+export function patchedConfig(registry: AdapterRegistry, current: Library, patch: LibraryPatch): LibraryConfig {
+  const problems: SettingsProblem[] = [];
+  let connection = current.connection;
+  if (patch.connection) {
+    const credentials = isPlainObject(patch.connection.credentials) ? patch.connection.credentials : {};
+    const keptCredentials = Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== maskedCredential));
+    const merged = deepMerge(current.connection as unknown as Record<string, unknown>, { ...patch.connection, credentials: keptCredentials });
+    const parsed = connectionSchema.safeParse(merged);
+    if (parsed.success) connection = parsed.data;
+    else problems.push(...prefixed('connection', parsed.error.issues));
+  }
+
+  let settingsInput = current.settings as unknown as Record<string, unknown>;
+  if (patch.settings) settingsInput = deepMerge(settingsInput, patch.settings);
+  if (patch.borrowerIdentifiers) {
+    // the map is replaced, not merged: removing a partner's account must be possible
+    const lending = isPlainObject(settingsInput.lending) ? settingsInput.lending : {};
+    settingsInput = { ...settingsInput, lending: { ...lending, borrowerIdentifiers: patch.borrowerIdentifiers } };
+  }
+  let settings = current.settings;
+  const parsedSettings = integrationSettingsSchema.safeParse(settingsInput);
+  if (parsedSettings.success) settings = parsedSettings.data;
+  else problems.push(...prefixed('settings', parsedSettings.error.issues));
+
+  const pickupLocations = patch.pickupLocations ?? current.pickupLocations;
+  if (problems.length === 0) problems.push(...libraryConfigProblems(registry, { connection, settings, pickupLocations }));
+  if (problems.length > 0) {
+    throw new ApiError('INVALID_INPUT', `Invalid library configuration: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+  }
+  return { connection, settings, pickupLocations };
+}
 
 /**
  * A partial update: connection and settings are merged into the current ones and checked as a
@@ -113,35 +146,7 @@ export function patchLibrary(deps: LibraryDeps, symbol: string, patch: LibraryPa
     (tx) => {
       const current = findLibraryBySymbol(tx, symbol);
       if (!current) throw new ApiError('NOT_FOUND', `No library ${symbol}`);
-      const problems: SettingsProblem[] = [];
-
-      let connection = current.connection;
-      if (patch.connection) {
-        const credentials = isPlainObject(patch.connection.credentials) ? patch.connection.credentials : {};
-        const keptCredentials = Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== maskedCredential));
-        const merged = deepMerge(current.connection as unknown as Record<string, unknown>, { ...patch.connection, credentials: keptCredentials });
-        const parsed = connectionSchema.safeParse(merged);
-        if (parsed.success) connection = parsed.data;
-        else problems.push(...prefixed('connection', parsed.error.issues));
-      }
-
-      let settingsInput = current.settings as unknown as Record<string, unknown>;
-      if (patch.settings) settingsInput = deepMerge(settingsInput, patch.settings);
-      if (patch.borrowerIdentifiers) {
-        // the map is replaced, not merged: removing a partner's account must be possible
-        const lending = isPlainObject(settingsInput.lending) ? settingsInput.lending : {};
-        settingsInput = { ...settingsInput, lending: { ...lending, borrowerIdentifiers: patch.borrowerIdentifiers } };
-      }
-      let settings = current.settings;
-      const parsedSettings = integrationSettingsSchema.safeParse(settingsInput);
-      if (parsedSettings.success) settings = parsedSettings.data;
-      else problems.push(...prefixed('settings', parsedSettings.error.issues));
-
-      const pickupLocations = patch.pickupLocations ?? current.pickupLocations;
-      if (problems.length === 0) problems.push(...libraryConfigProblems(deps.registry, { connection, settings, pickupLocations }));
-      if (problems.length > 0) {
-        throw new ApiError('INVALID_INPUT', `Invalid library configuration: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
-      }
+      const { connection, settings, pickupLocations } = patchedConfig(deps.registry, current, patch);
       return updateLibrary(
         tx,
         current.id,

@@ -18,6 +18,13 @@ import {
   type RestoreLocationInput,
   needsStaff,
   retryable,
+  failedCheck,
+  passedCheck,
+  type PatronIllLoan,
+  type PreflightCheck,
+  type PreflightInput,
+  skippedCheck,
+  temporaryItemRequestId,
   type PatronSummary,
   type SettingsProblem,
   type StepOutcome,
@@ -532,6 +539,101 @@ export class AlmaRestAdapter implements CirculationSystem {
     const reply = await this.alma.call('PUT', this.itemPath(item.value), { json: updated });
     if (reply.status !== 200) return this.alma.failure(reply, what);
     return done({ permanentLocation: codeOf(item.value.item_data?.location) });
+  }
+
+  // ---- recovery and preflight (read-only) ------------------------------------------------------
+
+  /**
+   * The patron's active loans (`GET /users/{id}/loans`), each item read to see whether Bookstrap
+   * made it: its notes carry "ILL request {id}". Anything else on the patron's card is left out.
+   */
+  async patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {
+    const what = `listing the loans of patron ${input.patronId}`;
+    const reply = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}/loans`, {
+      query: { user_id_type: 'all_unique', loan_status: 'Active', limit: 100 },
+    });
+    if (reply.status !== 200) return this.alma.failure(reply, what);
+    const found: PatronIllLoan[] = [];
+    for (const loan of listOf<AlmaLoan & { mms_id?: string; holding_id?: string; item_id?: string; title?: string }>(reply.body, 'item_loan')) {
+      if (!loan.item_barcode) continue;
+      const item = await this.itemByBarcode(loan.item_barcode, what);
+      if ('failed' in item) return item.failed;
+      if (!item.found) continue;
+      const data = item.value.item_data ?? {};
+      const requestId = temporaryItemRequestId([data.internal_note_1, data.internal_note_2, data.fulfillment_note, data.public_note]);
+      if (!requestId) continue;
+      found.push({
+        requestId,
+        barcode: loan.item_barcode,
+        title: item.value.bib_data?.title ?? loan.title ?? '',
+        dueDate: calendarDayOf(loan.due_date),
+      });
+    }
+    return done(found);
+  }
+
+  /**
+   * Reads only: the library's configuration (the key and the library code), the test patron, the
+   * test item, the libraries holds can be picked up at, and the locations of Bookstrap's library.
+   */
+  async preflight(input: PreflightInput): Promise<PreflightCheck[]> {
+    const checks: PreflightCheck[] = [];
+    const libraries = await this.alma.call('GET', '/conf/libraries');
+    if (libraries.status !== 200) {
+      const reason = this.alma.failure(libraries, 'reading the configured libraries').reason;
+      checks.push(failedCheck('authenticate', reason));
+      // nothing else can be read with a refused key; say so rather than pile up the same error
+      for (const name of ['test-patron', 'test-item', 'pickup-locations', 'ill-location'] as const) {
+        checks.push(skippedCheck(name, 'not tried: Alma did not accept the connection'));
+      }
+      return checks;
+    }
+    const codes = new Set(listOf<{ code?: string }>(libraries.body, 'library').map((library) => library.code ?? ''));
+    if (!codes.has(this.library)) {
+      checks.push(failedCheck('authenticate', `the API key is accepted, but Alma has no library ${this.library} (has: ${[...codes].join(', ')})`));
+    } else checks.push(passedCheck('authenticate', `API key accepted; library ${this.library} exists`));
+
+    if (!input.testPatronId) checks.push(skippedCheck('test-patron', 'no test patron configured (settings.preflight.testPatronId)'));
+    else {
+      const patron = await this.lookupPatron({ patronId: input.testPatronId });
+      checks.push(
+        patron.kind === 'done'
+          ? passedCheck('test-patron', `patron ${patron.value.patronId}${patron.value.name ? ` (${patron.value.name})` : ''} found, ${patron.value.status}`)
+          : failedCheck('test-patron', patron.reason),
+      );
+    }
+
+    if (!input.testItemBarcode) checks.push(skippedCheck('test-item', 'no test item configured (settings.preflight.testItemBarcode)'));
+    else {
+      const item = await this.itemByBarcode(input.testItemBarcode, `reading test item ${input.testItemBarcode}`);
+      if ('failed' in item) checks.push(failedCheck('test-item', item.failed.reason));
+      else if (!item.found) checks.push(failedCheck('test-item', `Alma ${noItemForBarcodeCode}: no item with barcode ${input.testItemBarcode}`));
+      else checks.push(passedCheck('test-item', `item ${input.testItemBarcode} found: ${item.value.bib_data?.title ?? 'untitled'}`));
+    }
+
+    // Alma picks holds up at a library (pickup_location_library): each code must be one.
+    if (input.pickupLocations.length === 0) checks.push(skippedCheck('pickup-locations', 'the library has no active pickup locations'));
+    else {
+      const missing = input.pickupLocations.filter((code) => !codes.has(code));
+      checks.push(
+        missing.length === 0
+          ? passedCheck('pickup-locations', `Alma has libraries ${input.pickupLocations.join(', ')}`)
+          : failedCheck('pickup-locations', `Alma has no library ${missing.join(', ')} to pick up at (has: ${[...codes].join(', ')})`),
+      );
+    }
+
+    const locations = await this.alma.call('GET', `/conf/libraries/${encodeURIComponent(this.library)}/locations`);
+    if (locations.status !== 200) checks.push(failedCheck('ill-location', this.alma.failure(locations, `reading the locations of ${this.library}`).reason));
+    else {
+      const known = new Set(listOf<{ code?: string }>(locations.body, 'location').map((location) => location.code ?? ''));
+      const missing = input.illLocations.filter((code) => !known.has(code));
+      checks.push(
+        missing.length === 0
+          ? passedCheck('ill-location', `library ${this.library} has location ${input.illLocations.join(', ')}`)
+          : failedCheck('ill-location', `library ${this.library} has no location ${missing.join(', ')} (has: ${[...known].join(', ')})`),
+      );
+    }
+    return checks;
   }
 
   async placeLendingHold(_input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {

@@ -55,6 +55,10 @@ export class AlmaNcipAdapter extends RoutedSystem {
     this.rest = new AlmaRestAdapter(almaOptions(connection), context);
   }
 
+  protected override companion(): CirculationSystem | undefined {
+    return this.rest;
+  }
+
   protected route(step: StepMethod): CirculationSystem {
     return overRest.has(step) ? this.rest : this.ncip;
   }

@@ -1,6 +1,7 @@
 import {
   alreadyDone,
   type CheckInInput,
+  type PatronIllLoan,
   type CheckOutInput,
   type CirculationSystem,
   type Connection,
@@ -255,6 +256,32 @@ export class NcipAdapter implements CirculationSystem {
   }
 
   // ---- patrons ---------------------------------------------------------------------------------
+
+  /**
+   * Recovery from the patron's loans: LookupUser with LoanedItemsDesired, then LookupItem for each
+   * loan, kept only when the responder gives the RequestId the item was accepted for (AcceptItem's
+   * RequestId is the ILL request ID). NCIP carries no item note, so an item answered without one
+   * cannot be told from a normal library item and is left out.
+   */
+  async patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {
+    if (!this.offers('LookupUser')) return this.unsupported('LookupUser', "list a patron's loans");
+    if (!this.offers('LookupItem')) return this.unsupported('LookupItem', "tell a patron's ILL temporary items from their other loans");
+    const what = `listing the loans of patron ${input.patronId}`;
+    const reply = await this.call({ service: 'LookupUser', userId: input.patronId, userElementTypes: [], loanedItemsDesired: true });
+    if (!reply.ok) return this.failed(reply, what);
+    const found: PatronIllLoan[] = [];
+    for (const loan of reply.response.loanedItems ?? []) {
+      const item = await this.call({ service: 'LookupItem', itemId: loan.itemId, itemElementTypes: ['Bibliographic Description'] });
+      if (!item.ok) {
+        if (hasProblem(item, /^unknown item$/i)) continue;
+        return this.failed(item, what);
+      }
+      const requestId = item.response.requestId;
+      if (!requestId || !/^\d{7,16}$/.test(requestId)) continue;
+      found.push({ requestId, barcode: loan.itemId, title: loan.title ?? '', dueDate: loan.dateDue?.slice(0, 10) });
+    }
+    return done(found);
+  }
 
   async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
     if (!this.offers('LookupUser')) return this.unsupported('LookupUser', 'look patrons up');

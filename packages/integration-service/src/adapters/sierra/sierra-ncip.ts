@@ -45,6 +45,10 @@ export class SierraNcipAdapter extends RoutedSystem {
     this.rest = new SierraRestAdapter(sierraOptions(connection), context);
   }
 
+  protected override companion(): CirculationSystem | undefined {
+    return this.rest;
+  }
+
   protected route(step: StepMethod): CirculationSystem {
     return overRest.has(step) ? this.rest : this.ncip;
   }

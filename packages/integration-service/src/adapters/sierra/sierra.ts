@@ -14,7 +14,14 @@ import {
   type LendingHoldInput,
   type LocationInput,
   needsStaff,
+  failedCheck,
   type Ownership,
+  passedCheck,
+  type PatronIllLoan,
+  type PreflightCheck,
+  type PreflightInput,
+  skippedCheck,
+  temporaryItemRequestId,
   type PatronSummary,
   type RestoreLocationInput,
   type StepOutcome,
@@ -459,6 +466,72 @@ export class SierraRestAdapter implements CirculationSystem {
     const reply = await this.sierra.call('PUT', `/items/${item.value.id}`, { json: { location: home, varFields } });
     if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
     return done({ permanentLocation: home });
+  }
+
+  // ---- recovery and preflight (read-only) ------------------------------------------------------
+
+  /**
+   * The patron's checkouts (`GET patrons/{id}/checkouts`); each item is read and kept only when its
+   * internal note (varField x) carries Bookstrap's "ILL request {id}", its title from its bib.
+   */
+  async patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {
+    const what = `listing the checkouts of patron ${input.patronId}`;
+    const patron = await this.patronId(input.patronId, what);
+    if ('failed' in patron) return patron.failed;
+    const reply = await this.sierra.call('GET', `/patrons/${patron.id}/checkouts`, { query: { fields: 'id,item,dueDate', limit: 100 } });
+    if (reply.status !== 200) return this.sierra.failure(reply, what);
+    const found: PatronIllLoan[] = [];
+    for (const checkout of ((reply.body as { entries?: SierraCheckout[] } | undefined)?.entries ?? []) as SierraCheckout[]) {
+      const itemId = idOfLink(checkout.item);
+      if (!itemId) continue;
+      const item = await this.sierra.call('GET', `/items/${itemId}`, { query: { fields: itemFields } });
+      if (item.status !== 200) return this.sierra.failure(item, what);
+      const record = item.body as SierraItem;
+      const requestId = temporaryItemRequestId((record.varFields ?? []).filter((f) => f.fieldTag === 'x' || f.fieldTag === 'm').map((f) => f.content));
+      if (!requestId || !record.barcode) continue;
+      const bibId = record.bibIds?.[0];
+      const bib = bibId ? await this.sierra.call('GET', `/bibs/${bibId}`, { query: { fields: 'title' } }) : undefined;
+      if (bib && bib.status !== 200) return this.sierra.failure(bib, what);
+      found.push({
+        requestId,
+        barcode: record.barcode,
+        title: (bib?.body as { title?: string } | undefined)?.title ?? '',
+        dueDate: calendarDayOf(checkout.dueDate),
+      });
+    }
+    return done(found);
+  }
+
+  /**
+   * The token (client key and secret with their roles), the test patron and item. Sierra REST v6
+   * lists no locations or branches to a client, so pickup and ILL locations cannot be confirmed
+   * by reading: they are declared skipped.
+   */
+  async preflight(input: PreflightInput): Promise<PreflightCheck[]> {
+    const noLocations = 'Sierra REST v6 has no read-only list of locations or branches for an API client; a wrong code shows at the first hold or item';
+    const checks: PreflightCheck[] = [];
+    // any read needs the token: a patron look-up (the test patron, or one nobody has) proves both
+    const probe = input.testPatronId ?? 'bookstrap-preflight-no-such-patron';
+    const patron = await this.lookupPatron({ patronId: probe });
+    if (patron.kind === 'configuration-error' || patron.kind === 'retryable') {
+      checks.push(failedCheck('authenticate', patron.reason));
+      for (const name of ['test-patron', 'test-item'] as const) checks.push(skippedCheck(name, 'not tried: Sierra did not accept the connection'));
+    } else {
+      checks.push(passedCheck('authenticate', 'Sierra issued a token and answered a patron look-up'));
+      if (!input.testPatronId) checks.push(skippedCheck('test-patron', 'no test patron configured (settings.preflight.testPatronId)'));
+      else if (patron.kind === 'done')
+        checks.push(passedCheck('test-patron', `patron ${probe}${patron.value.name ? ` (${patron.value.name})` : ''} found, ${patron.value.status}`));
+      else checks.push(failedCheck('test-patron', patron.reason));
+      if (!input.testItemBarcode) checks.push(skippedCheck('test-item', 'no test item configured (settings.preflight.testItemBarcode)'));
+      else {
+        const item = await this.itemByBarcode(input.testItemBarcode, `reading test item ${input.testItemBarcode}`);
+        if ('failed' in item) checks.push(failedCheck('test-item', item.failed.reason));
+        else if (!item.found) checks.push(failedCheck('test-item', `Sierra has no item with barcode ${input.testItemBarcode}`));
+        else checks.push(passedCheck('test-item', `item ${input.testItemBarcode} found at ${item.value.location?.code ?? 'no location'}`));
+      }
+    }
+    checks.push(skippedCheck('pickup-locations', noLocations), skippedCheck('ill-location', noLocations));
+    return checks;
   }
 
   async placeLendingHold(_input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {

@@ -13,8 +13,15 @@ import {
   type LendingHoldInput,
   type LocationInput,
   needsStaff,
+  failedCheck,
   type Ownership,
+  passedCheck,
+  type PatronIllLoan,
   type PatronSummary,
+  type PreflightCheck,
+  type PreflightInput,
+  skippedCheck,
+  temporaryItemRequestId,
   type RestoreLocationInput,
   type SettingsProblem,
   type StepOutcome,
@@ -443,6 +450,104 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       `ILL lending ${input.requestId}`,
       `placing a hold on the requested item ${input.itemBarcode} for ${input.patronId}`,
     );
+  }
+
+  /**
+   * Recovery from the patron's loans: the user's circ records, each item's notes expanded in the
+   * same read; only items carrying Bookstrap's "ILL request {id}" note are kept.
+   */
+  async patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {
+    const what = `listing the loans of patron ${input.patronId}`;
+    const reply = await this.client.call('GET', `/user/patron/barcode/${encodeURIComponent(input.patronId)}`, {
+      query: { includeFields: 'circRecordList{dueDate,item{barcode,bib{title},customInformation{itemExtendedInformation,data}}}' },
+    });
+    if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) {
+      return needsStaff(`invalid patron id — ${this.product.name} has no user with the ID ${input.patronId}`);
+    }
+    if (reply.status !== 200) return this.client.failure(reply, what);
+    const found: PatronIllLoan[] = [];
+    for (const circ of recordList(asRecord(reply.body)?.fields.circRecordList)) {
+      const item = asRecord(circ.fields.item);
+      if (!item) continue;
+      const requestId = temporaryItemRequestId(notesOf(item).map((note) => note.data));
+      const barcode = String(item.fields.barcode ?? '');
+      if (!requestId || barcode === '') continue;
+      found.push({ requestId, barcode, title: String(asRecord(item.fields.bib)?.fields.title ?? ''), dueDate: dayOf(circ.fields.dueDate) });
+    }
+    return done(found);
+  }
+
+  /**
+   * Reads only: the staff login (every call needs its session), the working library, the test
+   * patron and item, the pickup libraries and the ILL location, each a policy record Web Services
+   * can read by key (`/policy/library/key/…`, `/policy/location/key/…`).
+   */
+  async preflight(input: PreflightInput): Promise<PreflightCheck[]> {
+    const checks: PreflightCheck[] = [];
+    const policy = async (kind: 'library' | 'location', code: string): Promise<{ exists: boolean } | { failed: FailedOutcome }> => {
+      const reply = await this.client.call('GET', `/policy/${kind}/key/${encodeURIComponent(code)}`);
+      if (reply.status === 200) return { exists: true };
+      if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) return { exists: false };
+      return { failed: this.client.failure(reply, `reading ${kind} ${code}`) };
+    };
+    const working = await policy('library', this.library);
+    if ('failed' in working) {
+      checks.push(failedCheck('authenticate', working.failed.reason));
+      for (const name of ['test-patron', 'test-item', 'pickup-locations', 'ill-location'] as const) {
+        checks.push(skippedCheck(name, `not tried: ${this.product.name} did not accept the connection`));
+      }
+      return checks;
+    }
+    checks.push(
+      working.exists
+        ? passedCheck('authenticate', `staff login accepted; library ${this.library} exists`)
+        : failedCheck('authenticate', `the login is accepted, but ${this.product.name} has no library ${this.library}`),
+    );
+    if (!input.testPatronId) checks.push(skippedCheck('test-patron', 'no test patron configured (settings.preflight.testPatronId)'));
+    else {
+      const patron = await this.lookupPatron({ patronId: input.testPatronId });
+      checks.push(
+        patron.kind === 'done'
+          ? passedCheck('test-patron', `patron ${input.testPatronId}${patron.value.name ? ` (${patron.value.name})` : ''} found, ${patron.value.status}`)
+          : failedCheck('test-patron', patron.reason),
+      );
+    }
+    if (!input.testItemBarcode) checks.push(skippedCheck('test-item', 'no test item configured (settings.preflight.testItemBarcode)'));
+    else {
+      const item = await this.item(input.testItemBarcode, `reading test item ${input.testItemBarcode}`);
+      if ('failed' in item) checks.push(failedCheck('test-item', item.failed.reason));
+      else if (!item.found) checks.push(failedCheck('test-item', `${this.product.name} has no item with barcode ${input.testItemBarcode}`));
+      else checks.push(passedCheck('test-item', `item ${input.testItemBarcode} found: ${String(asRecord(item.value.fields.bib)?.fields.title ?? 'untitled')}`));
+    }
+    const missing = async (kind: 'library' | 'location', codes: string[]): Promise<{ absent: string[] } | { failed: string }> => {
+      const absent: string[] = [];
+      for (const code of codes) {
+        const found = await policy(kind, code);
+        if ('failed' in found) return { failed: found.failed.reason };
+        if (!found.exists) absent.push(code);
+      }
+      return { absent };
+    };
+    if (input.pickupLocations.length === 0) checks.push(skippedCheck('pickup-locations', 'the library has no active pickup locations'));
+    else {
+      const pickup = await missing('library', input.pickupLocations);
+      if ('failed' in pickup) checks.push(failedCheck('pickup-locations', pickup.failed));
+      else
+        checks.push(
+          pickup.absent.length === 0
+            ? passedCheck('pickup-locations', `${this.product.name} has libraries ${input.pickupLocations.join(', ')}`)
+            : failedCheck('pickup-locations', `${this.product.name} has no library ${pickup.absent.join(', ')} to pick up at`),
+        );
+    }
+    const ill = await missing('location', input.illLocations);
+    if ('failed' in ill) checks.push(failedCheck('ill-location', ill.failed));
+    else
+      checks.push(
+        ill.absent.length === 0
+          ? passedCheck('ill-location', `${this.product.name} has location ${input.illLocations.join(', ')}`)
+          : failedCheck('ill-location', `${this.product.name} has no location ${ill.absent.join(', ')}`),
+      );
+    return checks;
   }
 
   /** Recovery without the strap: temporary items (ILL location) of titles containing the words. */

@@ -61,6 +61,10 @@ export class SirsiDynixNcipAdapter extends RoutedSystem {
         : undefined;
   }
 
+  protected override companion(): CirculationSystem | undefined {
+    return this.ws;
+  }
+
   protected route(step: StepMethod): CirculationSystem {
     return step === 'updateDueDate' && this.ws ? this.ws : this.ncip;
   }

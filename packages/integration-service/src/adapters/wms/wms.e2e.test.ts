@@ -133,6 +133,50 @@ describe('a WMS library through the HTTP API', () => {
     await drain();
     const found = await ok(200, 'GET', `/v1/temporary-items?title=${encodeURIComponent('nome della')}`);
     // Found in WMS itself (Discover Items, Temporary Items) and matched to the request.
-    expect(found).toEqual({ ilsSearched: true, items: [expect.objectContaining({ barcode: id, requestId: id, source: 'ils', title: 'Il nome della rosa' })] });
+    expect(found).toEqual({
+      ilsSearched: true,
+      source: 'ils',
+      items: [expect.objectContaining({ barcode: id, requestId: id, source: 'ils', title: 'Il nome della rosa' })],
+    });
+  });
+
+  it("by patron, says WMS cannot be asked for the patron's loans (bookstrap-only) and shows the service's own record", async () => {
+    const { ok, drain } = await wmsService();
+    const { id } = await ok(201, 'POST', '/v1/requests', {
+      role: 'borrowing',
+      title: 'Emma',
+      patronId: patron,
+      pickupLocation: mainBranch,
+      lenders: ['LENDA'],
+    });
+    for (const action of ['send', 'supplier-shipped', 'receive']) await ok(200, 'POST', `/v1/requests/${id}/${action}`, {});
+    await drain();
+    const found = await ok(200, 'GET', `/v1/temporary-items?patronId=${encodeURIComponent(patron)}`);
+    expect(found).toEqual({
+      ilsSearched: false,
+      source: 'bookstrap-only',
+      reason: expect.stringContaining("cannot list a patron's loans"),
+      items: [{ barcode: id, title: 'Emma', requestId: id, status: 'received', source: 'service' }],
+    });
+  });
+
+  it('checks the connection: a SCIM patron look-up for authentication and the test patron, the rest declared skipped', async () => {
+    const { service, library } = await wmsService();
+    const admin = (path: string, body?: unknown) =>
+      service.app.request(path, {
+        method: body === undefined ? 'POST' : 'PATCH',
+        headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect((await admin(`/v1/libraries/${library.symbol}?check=false`, { settings: { preflight: { testPatronId: patron } } })).status).toBe(200);
+    const report = (await (await admin(`/v1/libraries/${library.symbol}/check`)).json()) as { ok: boolean; checks: { name: string; status: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((check) => [check.name, check.status])).toEqual([
+      ['authenticate', 'passed'],
+      ['test-patron', 'passed'],
+      ['test-item', 'skipped'],
+      ['pickup-locations', 'skipped'],
+      ['ill-location', 'skipped'],
+    ]);
   });
 });
