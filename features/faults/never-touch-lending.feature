@@ -11,11 +11,15 @@ Feature: Lending: a loan Bookstrap did not make for this request is left alone
     Given an item of the ILS is on loan to a local patron at the desk
     And a lending request from the partner library for that item
     When ILL staff ship the item due in 30 days
-    And the borrowing library returns the item
-    And ILL staff check the item in
     Then the local patron's loan is unchanged
     And the request's "check-out-to-borrowing-library" step needs staff, saying "another|already checked out"
+    And the request needs attention
+    When the borrowing library returns the item
+    And ILL staff check the item in
+    Then the local patron's loan is unchanged
+    And the request's "check-out-to-borrowing-library" step was skipped
     And the request's "check-in" step was skipped
+    And no ILS step of the request needs attention
 
   @ils-ownership-check
   Scenario: Circulation took the item back and lent it locally: renewal and check-in leave that loan alone

@@ -97,13 +97,11 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
   const loan = request.serviceType === 'loan';
 
   switch (command.action) {
-    case 'send':
-      // A loan cannot reach a lender without the patron's ILS identifier when integration is on.
-      if (enabled && loan && !request.patronId) {
-        return refuse(request, 'PATRON_ID_REQUIRED', 'a loan request needs the patron ID (the ILS identifier) before it can be sent');
-      }
-      if (request.lenders.length === 0) return refuse(request, 'INVALID_INPUT', 'the request has no lender string to send to');
+    case 'send': {
+      const refused = sendRefusal(request, ctx.settings);
+      if (refused) return refuse(request, refused.code, refused.message);
       break;
+    }
     case 'supplier-unfilled':
       if (request.lenderIndex + 1 < request.lenders.length) {
         next.status = 'sent';
@@ -165,43 +163,7 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         const pickup = pickupNotice(request, next, borrowing.pickupNoticeDelayMinutes, borrowing.patronNotices);
         if (pickup) notices.push(pickup);
       }
-      if (enabled && borrowing.createItemOnReceived && request.patronId) {
-        const lender = currentLender(request) ?? 'the lending library';
-        plan.push(
-          step(
-            'create-temporary-item',
-            {
-              requestId: request.id,
-              barcode: barcode.barcode,
-              title: request.title,
-              author: request.author,
-              note: `ILL request ${request.id} from ${lender}${request.inLibraryUseOnly ? ' (library use only)' : ''}`,
-              lendingLibrary: lender,
-              location: borrowing.illLocation,
-              shelvingLocation: borrowing.shelvingLocation,
-              dueDate: next.patronDueDate,
-              inLibraryUseOnly: request.inLibraryUseOnly,
-              itemPolicy: request.inLibraryUseOnly ? (borrowing.libraryUseOnlyItemPolicy ?? borrowing.temporaryItemPolicy) : borrowing.temporaryItemPolicy,
-              patronId: request.patronId,
-              pickupLocation: request.pickupLocation ?? borrowing.illLocation,
-            },
-            barcode.barcode,
-          ),
-          step(
-            'place-hold',
-            {
-              requestId: request.id,
-              patronId: request.patronId,
-              itemBarcode: barcode.barcode,
-              pickupLocation: request.pickupLocation ?? borrowing.illLocation,
-              inLibraryUseOnly: request.inLibraryUseOnly,
-            },
-            barcode.barcode,
-            undefined,
-            [prerequisite.temporaryItem(request.id, barcode.barcode)],
-          ),
-        );
-      }
+      plan.push(...temporaryItemSteps(next, barcode.barcode, ctx));
       break;
     }
     case 'renewal-approved': {
@@ -296,34 +258,7 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         break;
       }
       if (!next.itemBarcode) return refuse(request, 'INVALID_INPUT', 'shipping a loan needs the item barcode');
-      // At the latest now the item barcode is known: the lending hold (same key if it was placed at L1).
-      const hold = lendingHold(request, next.itemBarcode, ctx);
-      if (hold) plan.push(hold);
-      if (enabled && lending.checkOutOnShipped && request.borrowingLibrary) {
-        const borrower = borrowerIdentifier(request.borrowingLibrary, lending);
-        if (borrower.source !== 'map')
-          notes.push(
-            `No ILS account is mapped for ${request.borrowingLibrary}; using the ${borrower.source === 'default' ? 'default account' : 'symbol itself'} (${borrower.patronId}).`,
-          );
-        plan.push(
-          step(
-            'check-out-to-borrowing-library',
-            { requestId: request.id, patronId: borrower.patronId, itemBarcode: next.itemBarcode, dueDate: next.dueDate },
-            next.itemBarcode,
-          ),
-        );
-        if (lending.illTemporaryLocation) {
-          plan.push(
-            step(
-              'move-to-temporary-location',
-              { requestId: request.id, itemBarcode: next.itemBarcode, location: lending.illTemporaryLocation },
-              next.itemBarcode,
-              undefined,
-              [prerequisite.lendingLoan(request.id, next.itemBarcode)],
-            ),
-          );
-        }
-      }
+      plan.push(...shipSteps(next, next.itemBarcode, ctx, notes));
       break;
     }
     case 'approve-renewal':
@@ -391,6 +326,89 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
     ok: true,
     decision: { request: next, plan: plan.filter((s) => stepSupported(s.name, ctx.capabilities)), notes, notices, withdrawNotices: changes.withdraw },
   };
+}
+
+/**
+ * Why sending would be refused whatever staff type (SPEC §1: a loan needs the patron ID), so the
+ * action is neither offered nor accepted while it holds.
+ */
+export function sendRefusal(request: IllRequest, settings: IntegrationSettings): { code: RefusalCode; message: string } | undefined {
+  if (settings.enabled && request.serviceType === 'loan' && !request.patronId) {
+    return { code: 'PATRON_ID_REQUIRED', message: 'a loan request needs the patron ID (the ILS identifier) before it can be sent' };
+  }
+  if (request.lenders.length === 0) return { code: 'INVALID_INPUT', message: 'the request has no lender string to send to' };
+  return undefined;
+}
+
+/**
+ * The actions staff are offered: the allowed ones (the state table) less those known to fail
+ * validation on this request as it stands (send without a patron ID).
+ */
+export function offeredActions(request: IllRequest, settings: IntegrationSettings): RequestAction[] {
+  return allowedActions(request).filter((action) => !(action === 'send' && sendRefusal(request, settings)));
+}
+
+/** B4: the temporary item under `barcode`, then the hold for the patron on it (the request as received). */
+export function temporaryItemSteps(request: IllRequest, barcode: string, ctx: DecisionContext): IlsStep[] {
+  const { borrowing, enabled } = ctx.settings;
+  if (!enabled || !borrowing.createItemOnReceived || !request.patronId || request.serviceType !== 'loan') return [];
+  const lender = currentLender(request) ?? 'the lending library';
+  const pickupLocation = request.pickupLocation ?? borrowing.illLocation;
+  const plan: IlsStep[] = [
+    step(
+      'create-temporary-item',
+      {
+        requestId: request.id,
+        barcode,
+        title: request.title,
+        author: request.author,
+        note: `ILL request ${request.id} from ${lender}${request.inLibraryUseOnly ? ' (library use only)' : ''}`,
+        lendingLibrary: lender,
+        location: borrowing.illLocation,
+        shelvingLocation: borrowing.shelvingLocation,
+        dueDate: request.patronDueDate,
+        inLibraryUseOnly: request.inLibraryUseOnly,
+        itemPolicy: request.inLibraryUseOnly ? (borrowing.libraryUseOnlyItemPolicy ?? borrowing.temporaryItemPolicy) : borrowing.temporaryItemPolicy,
+        patronId: request.patronId,
+        pickupLocation,
+      },
+      barcode,
+    ),
+    step(
+      'place-hold',
+      { requestId: request.id, patronId: request.patronId, itemBarcode: barcode, pickupLocation, inLibraryUseOnly: request.inLibraryUseOnly },
+      barcode,
+      undefined,
+      [prerequisite.temporaryItem(request.id, barcode)],
+    ),
+  ];
+  return plan.filter((s) => stepSupported(s.name, ctx.capabilities));
+}
+
+/** L2: the lending hold (same key if placed at L1), the check-out to the borrowing library, the move to the ILL location. */
+export function shipSteps(request: IllRequest, itemBarcode: string, ctx: DecisionContext, notes: string[] = []): IlsStep[] {
+  const { lending, enabled } = ctx.settings;
+  const plan: IlsStep[] = [];
+  const hold = lendingHold(request, itemBarcode, ctx);
+  if (hold) plan.push(hold);
+  if (enabled && lending.checkOutOnShipped && request.borrowingLibrary) {
+    const borrower = borrowerIdentifier(request.borrowingLibrary, lending);
+    if (borrower.source !== 'map')
+      notes.push(
+        `No ILS account is mapped for ${request.borrowingLibrary}; using the ${borrower.source === 'default' ? 'default account' : 'symbol itself'} (${borrower.patronId}).`,
+      );
+    plan.push(
+      step('check-out-to-borrowing-library', { requestId: request.id, patronId: borrower.patronId, itemBarcode, dueDate: request.dueDate }, itemBarcode),
+    );
+    if (lending.illTemporaryLocation) {
+      plan.push(
+        step('move-to-temporary-location', { requestId: request.id, itemBarcode, location: lending.illTemporaryLocation }, itemBarcode, undefined, [
+          prerequisite.lendingLoan(request.id, itemBarcode),
+        ]),
+      );
+    }
+  }
+  return plan.filter((s) => stepSupported(s.name, ctx.capabilities));
 }
 
 /** Lending requests still missing after 180 days, for a daily sweep. */

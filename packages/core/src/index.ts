@@ -13,3 +13,4 @@ export * from './workflow.ts';
 export * from './records.ts';
 export * from './notices.ts';
 export * from './automation.ts';
+export * from './repair.ts';

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorBody, toErrorResponse, validationHook } from './http/errors.ts';
-import { requireAdmin, requireAdminOrLibrary, requireLibrary } from './http/auth.ts';
+import { bearerKey, isAdminKey, requireAdmin, requireAdminOrLibrary, requireLibrary } from './http/auth.ts';
 import type { App, AppDeps, AppEnv } from './http/types.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerV1LibrariesCheck } from './routes/v1_libraries_check.ts';
@@ -13,11 +13,14 @@ import { registerV1LibrariesKeysRotate } from './routes/v1_libraries_keys_rotate
 import { registerV1LibrariesList } from './routes/v1_libraries_list.ts';
 import { registerV1LibrariesUpdate } from './routes/v1_libraries_update.ts';
 import { registerV1RequestsActions } from './routes/v1_requests_actions.ts';
+import { registerV1RequestsAttentionCounts } from './routes/v1_requests_attention_counts.ts';
+import { registerV1RequestsCorrect } from './routes/v1_requests_correct.ts';
 import { registerV1RequestsCreate } from './routes/v1_requests_create.ts';
 import { registerV1RequestsGet } from './routes/v1_requests_get.ts';
 import { registerV1RequestsList } from './routes/v1_requests_list.ts';
 import { registerV1RequestsProtocolLog } from './routes/v1_requests_protocol_log.ts';
 import { registerV1RequestsStepsRetry } from './routes/v1_requests_steps_retry.ts';
+import { registerV1RequestsStepsSettle } from './routes/v1_requests_steps_settle.ts';
 import { registerV1Notices } from './routes/v1_notices.ts';
 import { registerV1TemporaryItemsSearch } from './routes/v1_temporary_items_search.ts';
 import { checkStorage } from './store/health.ts';
@@ -61,7 +64,11 @@ export function createApp(deps: AppDeps): App {
   const adminOrLibrary = requireAdminOrLibrary(deps);
   app.use('/v1/libraries/*', (c, next) => (/^\/v1\/libraries\/[^/]+\/keys(\/|$)/.test(c.req.path) ? adminOrLibrary(c, next) : admin(c, next)));
   app.use('/v1/requests', requireLibrary(deps));
-  app.use('/v1/requests/*', requireLibrary(deps));
+  const libraryKey = requireLibrary(deps);
+  app.use('/v1/requests/*', (c, next) =>
+    // The queue counts are for a library, or for every library with the admin key.
+    c.req.path === '/v1/requests/attention-counts' && isAdminKey(deps, bearerKey(c) ?? '') ? next() : libraryKey(c, next),
+  );
   app.use('/v1/temporary-items', requireLibrary(deps));
   app.use('/v1/notices', requireLibrary(deps));
   app.use('/v1/notices/*', requireLibrary(deps));
@@ -76,9 +83,13 @@ export function createApp(deps: AppDeps): App {
   registerV1LibrariesKeysRevoke(app, deps);
   registerV1RequestsCreate(app, deps);
   registerV1RequestsList(app, deps);
+  // before GET /v1/requests/{id}, which would take "attention-counts" for an ID
+  registerV1RequestsAttentionCounts(app, deps);
   registerV1RequestsGet(app, deps);
+  registerV1RequestsCorrect(app, deps);
   registerV1RequestsActions(app, deps);
   registerV1RequestsStepsRetry(app, deps);
+  registerV1RequestsStepsSettle(app, deps);
   registerV1RequestsProtocolLog(app, deps);
   registerV1TemporaryItemsSearch(app, deps);
   registerV1Notices(app, deps);

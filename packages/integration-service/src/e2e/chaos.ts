@@ -354,6 +354,20 @@ async function play(h: Harness, scenario: Scenario): Promise<ChaosResult> {
       if (!['needs-staff', 'configuration-error', 'skipped'].includes(step.state)) violations.push(`request ${id}: step ${step.key} is ${step.state}`);
       else if (!step.lastOutcome?.reason) violations.push(`request ${id}: step ${step.key} is ${step.state} without a reason`);
     }
+    // (5) the needs-attention queue holds exactly the requests with a step a person must act on
+    const actionable = (request.steps as { state: string }[]).some((s) => s.state === 'needs-staff' || s.state === 'configuration-error');
+    if (request.needsAttention !== actionable)
+      violations.push(`request ${id}: needsAttention is ${request.needsAttention}, but a step to act on: ${actionable}`);
+    if (request.needsAttention && !request.attention?.nextAction) violations.push(`request ${id}: in the queue without a next action`);
+  }
+  const queued = new Set<string>();
+  for (const key of [h.keys.TULSA, h.keys.PARTNR]) {
+    const list = await h.ok(200, 'GET', '/v1/requests?needsAttention=true&limit=200', { key });
+    for (const r of list.requests as { id: string }[]) queued.add(r.id);
+  }
+  for (const id of ids) {
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    if (queued.has(id) !== request.needsAttention) violations.push(`request ${id}: the needs-attention list and the request disagree`);
   }
   return { violations, log };
 }

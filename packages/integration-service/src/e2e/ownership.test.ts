@@ -46,7 +46,12 @@ describe('a temporary barcode that belongs to another item (collision)', () => {
     expect(await desk.holds(theirs.barcode)).toEqual([]);
 
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
-    expect(stepOf(request, 'create-temporary-item').state).toBe('needs-staff');
+    // Returned: the temporary item that was never made is moot now, and leaves the queue.
+    expect(stepOf(request, 'create-temporary-item')).toMatchObject({
+      state: 'skipped',
+      lastOutcome: { reason: 'the request is returned, so it is no longer needed' },
+    });
+    expect(request.needsAttention).toBe(false);
     for (const name of ['place-hold', 'update-due-date', 'check-in', 'delete-temporary-item']) {
       expect(stepOf(request, name), name).toMatchObject({
         state: 'skipped',
@@ -57,8 +62,14 @@ describe('a temporary barcode that belongs to another item (collision)', () => {
     expect(history).toContain(
       `Not run: Checking in item ${theirs.barcode}: the temporary item was never created (step ${id}:create-temporary-item:${theirs.barcode} did not succeed), so nothing in the ILS under barcode ${theirs.barcode} was touched: any record there is not this request's.`,
     );
-    // Only the create step asks for staff; the skipped ones are consequences, not more work.
-    expect(request.attention.map((a: { step: string }) => a.step)).toEqual(['create-temporary-item']);
+  });
+
+  it('while on loan only the create step asks for staff; the skipped ones are consequences, not more work', async () => {
+    const h = await useHarness();
+    const id = await receivedWithBarcode(h, theirs.barcode);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(request.attention).toMatchObject({ step: 'create-temporary-item', reason: 'barcode-in-use' });
+    expect(request.steps.filter((s: { nextAction?: string }) => s.nextAction).map((s: { name: string }) => s.name)).toEqual(['create-temporary-item']);
   });
 
   it('a create that stopped for staff and is retried to success reopens the skipped hold', async () => {
@@ -100,9 +111,11 @@ describe('lending: ship of an item already on loan to someone else fails', () =>
 
     expect(await desk.loan(theirs.barcode)).toEqual(before);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    // The refusal is in the history; once the request is complete the check-out is moot.
+    expect(await historyOf(h, id)).toEqual(expect.arrayContaining([expect.stringContaining('already on loan to another patron')]));
     expect(stepOf(request, 'check-out-to-borrowing-library')).toMatchObject({
-      state: 'needs-staff',
-      lastOutcome: { reason: expect.stringContaining('already on loan to another patron') },
+      state: 'skipped',
+      lastOutcome: { reason: 'the request is returned, so it is no longer needed' },
     });
     expect(stepOf(request, 'check-in')).toMatchObject({ state: 'skipped', lastOutcome: { reason: expect.stringContaining('never checked the item out') } });
   });
@@ -128,18 +141,12 @@ describe('lending: the same item shipped to the same library for a second reques
     const second = await lend();
     await h.ok(200, 'POST', `/v1/requests/${second}/ship`, { body: { dueDate: '2025-05-20' } });
     await h.drain();
-    await h.ok(200, 'POST', `/v1/requests/${second}/borrower-returned`);
-    await h.ok(200, 'POST', `/v1/requests/${second}/check-in`);
-    await h.drain();
-
-    // The first request's loan is exactly as it was: still out, same account, same due date.
     expect(await desk.loan(lendable.barcode)).toEqual(firstLoan);
     const request = await h.ok(200, 'GET', `/v1/requests/${second}`);
     expect(stepOf(request, 'check-out-to-borrowing-library')).toMatchObject({
       state: 'needs-staff',
       lastOutcome: { reason: expect.stringContaining(`that loan is request ${first}'s, not this request's`) },
     });
-    expect(stepOf(request, 'check-in')).toMatchObject({ state: 'skipped' });
 
     // Once the first request checks its item in, a retry of the second's check-out makes its own loan.
     await h.ok(200, 'POST', `/v1/requests/${first}/borrower-returned`);
@@ -150,6 +157,35 @@ describe('lending: the same item shipped to the same library for a second reques
     await h.drain();
     const retried = await h.ok(200, 'GET', `/v1/requests/${second}`);
     expect(stepOf(retried, 'check-out-to-borrowing-library')).toMatchObject({ state: 'succeeded', lastOutcome: { kind: 'done' } });
+    expect(await desk.loan(lendable.barcode)).toMatchObject({ patronId: partnerAccount, dueDate: '2025-05-20' });
+  });
+
+  it('returned while its check-out waits for staff: the first request\'s loan keeps its due date and is not checked in', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const lend = async () =>
+      (
+        await h.ok(201, 'POST', '/v1/requests', {
+          body: { role: 'lending', borrowingLibrary: 'PARTNR', title: lendable.title, itemBarcode: lendable.barcode },
+        })
+      ).id as string;
+    const first = await lend();
+    await h.ok(200, 'POST', `/v1/requests/${first}/ship`, { body: { dueDate: '2025-04-16' } });
+    await h.drain();
+    const firstLoan = await desk.loan(lendable.barcode);
+    const second = await lend();
+    await h.ok(200, 'POST', `/v1/requests/${second}/ship`, { body: { dueDate: '2025-05-20' } });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${second}/borrower-returned`);
+    await h.ok(200, 'POST', `/v1/requests/${second}/check-in`);
+    await h.drain();
+
+    expect(await desk.loan(lendable.barcode)).toEqual(firstLoan);
+    const request = await h.ok(200, 'GET', `/v1/requests/${second}`);
+    expect(await historyOf(h, second)).toEqual(expect.arrayContaining([expect.stringContaining(`that loan is request ${first}'s, not this request's`)]));
+    // The request is over, so its check-out is moot (out of the queue); its check-in never had a loan of its own.
+    expect(stepOf(request, 'check-out-to-borrowing-library')).toMatchObject({ state: 'skipped' });
+    expect(stepOf(request, 'check-in')).toMatchObject({ state: 'skipped' });
   });
 });
 
@@ -178,12 +214,14 @@ describe('ownership is verified through the ILS before a change', () => {
 
     expect(await desk.loan(lendable.barcode)).toEqual(theirLoan);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
-    for (const name of ['update-due-date', 'check-in']) {
-      expect(stepOf(request, name), name).toMatchObject({
-        state: 'needs-staff',
-        lastOutcome: { reason: expect.stringContaining('Bookstrap did not make that loan, so it was left alone') },
-      });
-    }
+    expect(stepOf(request, 'check-in')).toMatchObject({
+      state: 'needs-staff',
+      lastOutcome: { reason: expect.stringContaining('Bookstrap did not make that loan, so it was left alone') },
+    });
+    // The due date of a loan that is over is moot; the check-in (clean-up) still waits for staff.
+    expect(stepOf(request, 'update-due-date')).toMatchObject({ state: 'skipped', lastOutcome: { reason: expect.stringContaining('no longer needed') } });
+    expect(await historyOf(h, id)).toEqual(expect.arrayContaining([expect.stringContaining('Due date failed to update (')]));
+    expect(request.attention).toMatchObject({ step: 'check-in', reason: 'not-ours' });
   });
 
   it('a lent item already checked in at the desk (and on the shelf) counts as checked in: the ILS has it back', async () => {

@@ -1,4 +1,5 @@
 import {
+  attentionReasons,
   borrowingStatuses,
   connectionSchema,
   integrationSettingsSchema,
@@ -111,12 +112,12 @@ export const statusSchema = z.enum([...new Set([...borrowingStatuses, ...lending
 
 export const attentionSchema = z
   .object({
-    stepKey: z.string(),
+    reason: z.enum(attentionReasons).openapi({ description: 'Why the request waits for a person (countable: `GET /v1/requests/attention-counts`).' }),
+    nextAction: z.string().openapi({ description: 'What to do next, in a librarian’s words.' }),
+    stepKey: z.string().openapi({ description: 'The step to act on.' }),
     step: z.string(),
-    state: z.enum(jobStates),
-    reason: z.string(),
+    detail: z.string().openapi({ description: 'What the ILS said.' }),
     suggestion: z.string().optional(),
-    nextAttemptAt: z.string().optional(),
   })
   .openapi('Attention');
 
@@ -149,8 +150,10 @@ export const requestSummarySchema = z
     renewals: z.number().int(),
     partnerRequestId: z.string().optional().openapi({ description: "The other library's request, when both use this service." }),
     allowedActions: z.array(z.string()),
-    needsAttention: z.boolean().openapi({ description: 'An ILS step failed or is waiting for staff; `attention` says why.' }),
-    attention: z.array(attentionSchema),
+    needsAttention: z.boolean().openapi({
+      description: 'A person must act on an ILS step (a retry that is waiting does not count: it runs by itself); `attention` says why and what to do.',
+    }),
+    attention: attentionSchema.optional(),
     pendingSteps: z.number().int().openapi({ description: 'ILS steps not yet done (queued, running or waiting for a retry).' }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -180,7 +183,7 @@ export const stepViewSchema = z
     nextAttemptAt: z.string().optional(),
     lastOutcome: z
       .object({
-        kind: z.enum([...outcomeKinds, 'skipped']),
+        kind: z.enum([...outcomeKinds, 'skipped', 'resolved']),
         reason: z.string().optional(),
         suggestion: z.string().optional(),
         reference: z.string().optional(),
@@ -188,10 +191,12 @@ export const stepViewSchema = z
           .string()
           .optional()
           .openapi({ description: 'skipped: the step whose failure means this one would act on records the request does not own' }),
+        by: z.string().optional().openapi({ description: 'resolved or skipped: the staff member' }),
       })
       .optional(),
     waitingFor: z.string().optional().openapi({ description: 'The earlier step this one waits for.' }),
     retryable: z.boolean().openapi({ description: 'Staff may retry it now.' }),
+    nextAction: z.string().optional().openapi({ description: 'When a person must act on this step: what to do, in a librarian’s words.' }),
   })
   .openapi('Step');
 export type StepView = z.infer<typeof stepViewSchema>;

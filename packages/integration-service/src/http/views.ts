@@ -1,10 +1,11 @@
-import { allowedActions, currentLender, ownedRecords, type StepOutcome } from '@bookstrap/core';
+import { attentionOf, currentLender, isActionable, isDone, mootReason, nextActionFor, offeredActions, ownedRecords, type StepOutcome } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterRegistry, adapterKey } from '../adapters/types.ts';
 import type { Library } from '../store/libraries.ts';
 import type { Job } from '../store/outbox.ts';
 import type { StoredRequest } from '../store/requests.ts';
-import { attentionJobStates, type HistoryRow } from '../store/schema.ts';
+import { stepRecord } from '../store/attention.ts';
+import type { HistoryRow } from '../store/schema.ts';
 import { capabilitiesOf } from '../workflow/requests.ts';
 import type { LibraryView, RequestDetail, RequestSummary, StepView } from './schemas.ts';
 
@@ -28,9 +29,6 @@ export function toLibraryView(library: Library, registry: AdapterRegistry): Libr
   };
 }
 
-/** States in which a step wants staff to look (a retryable failure is shown too: the ILS is failing). */
-const attentionStates = new Set<string>(attentionJobStates);
-
 const reasonOf = (outcome: StepOutcome<Record<string, unknown>> | undefined): string | undefined =>
   outcome && 'reason' in outcome ? outcome.reason : undefined;
 
@@ -38,12 +36,15 @@ const inFlight = new Set<string>(['pending', 'running', 'failed-retryable']);
 
 function waitingFor(job: Job, jobs: Job[]): string | undefined {
   if (job.state !== 'pending') return undefined;
-  const prerequisite = job.step.requires?.find((key) => jobs.find((other) => other.key === key)?.state !== 'succeeded');
+  const prerequisite = job.step.requires?.find((key) => {
+    const other = jobs.find((candidate) => candidate.key === key);
+    return !other || !isDone(other.state);
+  });
   if (prerequisite) return prerequisite;
   return jobs.find((other) => other.planId === job.planId && other.position < job.position && inFlight.has(other.state))?.key;
 }
 
-export function toStepView(job: Job, jobs: Job[]): StepView {
+export function toStepView(job: Job, jobs: Job[], request?: Pick<StoredRequest, 'status'>): StepView {
   const last = job.lastOutcome;
   const view: StepView = {
     key: job.key,
@@ -52,8 +53,11 @@ export function toStepView(job: Job, jobs: Job[]): StepView {
     position: job.position,
     state: job.state,
     attempts: job.attempts,
-    retryable: job.state === 'needs-staff' || job.state === 'configuration-error' || job.state === 'failed-retryable',
+    retryable:
+      (job.state === 'needs-staff' || job.state === 'configuration-error' || job.state === 'failed-retryable') &&
+      !(request && mootReason(job.step, request.status)),
   };
+  if (isActionable(job.state) && !(request && mootReason(job.step, request.status))) view.nextAction = nextActionFor(stepRecord(job));
   if (job.state === 'pending' || job.state === 'failed-retryable') view.nextAttemptAt = job.nextAttemptAt.toISOString();
   if (last) {
     view.lastOutcome = { kind: last.kind };
@@ -63,6 +67,8 @@ export function toStepView(job: Job, jobs: Job[]): StepView {
     if ((last.kind === 'done' || last.kind === 'already-done') && last.reference) view.lastOutcome.reference = last.reference;
     const blockedBy = (last as { blockedBy?: unknown }).blockedBy;
     if (typeof blockedBy === 'string') view.lastOutcome.blockedBy = blockedBy;
+    const staff = (last as { by?: unknown }).by;
+    if (typeof staff === 'string') view.lastOutcome.by = staff;
   }
   const waiting = waitingFor(job, jobs);
   if (waiting) view.waitingFor = waiting;
@@ -72,18 +78,20 @@ export function toStepView(job: Job, jobs: Job[]): StepView {
 const defined = <T extends Record<string, unknown>>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 export function toRequestSummary(request: StoredRequest, library: Library, jobs: Job[]): RequestSummary {
-  const attention = jobs
-    .filter((job) => attentionStates.has(job.state))
-    .map((job) =>
-      defined({
-        stepKey: job.key,
-        step: job.step.name,
-        state: job.state,
-        reason: reasonOf(job.lastOutcome) ?? job.state,
-        suggestion: job.lastOutcome?.kind === 'needs-staff' ? job.lastOutcome.suggestion : undefined,
-        nextAttemptAt: job.state === 'failed-retryable' ? job.nextAttemptAt.toISOString() : undefined,
-      }),
-    );
+  // The queue column says whether (it is what the list filters on); the steps say what to do.
+  const found = request.needsAttention ? attentionOf(request, jobs.map(stepRecord)) : undefined;
+  const suggestion = found ? jobs.find((job) => job.key === found.stepKey)?.lastOutcome : undefined;
+  const attention = found
+    ? defined({ ...found, suggestion: suggestion?.kind === 'needs-staff' ? suggestion.suggestion : undefined })
+    : request.needsAttention
+      ? {
+          reason: (request.attentionReason ?? 'ils-refused') as NonNullable<RequestSummary['attention']>['reason'],
+          nextAction: 'Open the request and look at its ILS steps.',
+          stepKey: request.attentionStepKey ?? '',
+          step: '',
+          detail: '',
+        }
+      : undefined;
   return defined({
     id: request.id,
     library: library.symbol,
@@ -111,8 +119,8 @@ export function toRequestSummary(request: StoredRequest, library: Library, jobs:
     missingSince: request.missingSince,
     renewals: request.renewals,
     partnerRequestId: request.partnerRequestId,
-    allowedActions: allowedActions(request),
-    needsAttention: attention.length > 0,
+    allowedActions: offeredActions(request, library.settings),
+    needsAttention: request.needsAttention,
     attention,
     pendingSteps: jobs.filter((job) => job.state === 'pending' || job.state === 'running' || job.state === 'failed-retryable').length,
     createdAt: request.createdAt.toISOString(),
@@ -133,7 +141,7 @@ export function toRequestDetail(request: StoredRequest, library: Library, jobs: 
         outcome: (entry.outcome ?? undefined) as RequestDetail['history'][number]['outcome'],
       }),
     ),
-    steps: jobs.map((job) => toStepView(job, jobs)),
+    steps: jobs.map((job) => toStepView(job, jobs, request)),
     // what the request owns in the ILS: the only records its later steps may act on
     ilsRecords: ownedRecords(jobs.map((job) => ({ step: job.step, outcome: job.lastOutcome, succeeded: job.state === 'succeeded' }))),
   };

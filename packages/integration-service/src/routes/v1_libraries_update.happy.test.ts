@@ -35,6 +35,6 @@ describe('PATCH /v1/libraries/{symbol} (happy)', () => {
     const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: 'no.such.patron' } });
     await h.drain();
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
-    expect(request.attention[0].reason).toContain('invalid patron id');
+    expect(request.attention.detail).toContain('invalid patron id');
   });
 });

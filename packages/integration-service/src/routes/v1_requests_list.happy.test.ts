@@ -18,7 +18,7 @@ describe('GET /v1/requests (happy)', () => {
     expect((await h.ok(200, 'GET', '/v1/requests?title=eyre')).requests.map((r: { id: string }) => r.id)).toEqual([b.id]);
     const attention = await h.ok(200, 'GET', '/v1/requests?needsAttention=true');
     expect(attention.requests.map((r: { id: string }) => r.id)).toEqual([b.id, a.id]);
-    expect(attention.requests[1].attention[0].reason).toContain('invalid patron id');
+    expect(attention.requests[1].attention.detail).toContain('invalid patron id');
     expect((await h.ok(200, 'GET', '/v1/requests?needsAttention=false')).requests.map((r: { id: string }) => r.id)).toEqual([c.id]);
     // the attention filter pages in the database, total included
     expect(await h.ok(200, 'GET', '/v1/requests?needsAttention=true&limit=1&offset=1')).toMatchObject({ total: 2, requests: [{ id: a.id }] });

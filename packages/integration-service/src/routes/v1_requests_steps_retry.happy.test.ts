@@ -14,7 +14,7 @@ describe('POST /v1/requests/{id}/steps/{stepKey}/retry (happy)', () => {
     await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: taken } });
     await h.drain();
     const stepKey = `${id}:create-temporary-item:${taken}`;
-    expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).attention[0]).toMatchObject({ stepKey, state: 'needs-staff' });
+    expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).attention).toMatchObject({ stepKey, reason: 'barcode-in-use' });
 
     // Staff relabel the real item, then retry: the temporary item is created and the hold follows.
     const item = (await h.alma('GET', `/items?item_barcode=${taken}`)).body;

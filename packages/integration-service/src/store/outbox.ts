@@ -60,7 +60,9 @@ export interface QueuedStep {
 }
 
 const waitingStates = new Set<JobState>(['pending', 'running', 'failed-retryable']);
-const stateOfPrerequisite = (state: JobState): PrerequisiteState => (state === 'succeeded' ? 'succeeded' : waitingStates.has(state) ? 'waiting' : 'failed');
+/** resolved: staff did it by hand, which counts as succeeded for what depends on it */
+const isDoneState = (state: JobState) => state === 'succeeded' || state === 'resolved';
+const stateOfPrerequisite = (state: JobState): PrerequisiteState => (isDoneState(state) ? 'succeeded' : waitingStates.has(state) ? 'waiting' : 'failed');
 
 /** The state of each prerequisite step, by key, as core `readiness` wants it. */
 export function prerequisiteStates(db: Db, keys: readonly string[]): Map<string, PrerequisiteState> {
@@ -129,7 +131,7 @@ export function settleDependents(db: Db, settled: Job, state: JobState, now: Dat
   const changes: DependentChange[] = [];
   const siblings = db.select().from(outboxJobs).where(eq(outboxJobs.requestId, settled.requestId)).all().map(toJob);
   const dependentsOf = (key: string) => siblings.filter((job) => job.step.requires?.includes(key));
-  if (state === 'succeeded') {
+  if (isDoneState(state)) {
     for (const job of dependentsOf(settled.key)) {
       const blockedBy = (job.lastOutcome as { blockedBy?: unknown } | undefined)?.blockedBy;
       if (job.state !== 'skipped' || blockedBy !== settled.key) continue;
@@ -215,7 +217,7 @@ export function claimNextJob(db: ServiceDatabase, options: ClaimOptions): Job | 
           -- every step whose records this one acts on has succeeded (no cascades after a failure)
           and not exists (
             select 1 from json_each(j.step, '$.requires') r
-            where not exists (select 1 from outbox_jobs d where d.idempotency_key = r.value and d.state = 'succeeded')
+            where not exists (select 1 from outbox_jobs d where d.idempotency_key = r.value and d.state in ('succeeded', 'resolved'))
           )
           and not exists (
             select 1 from outbox_jobs p
@@ -302,6 +304,44 @@ export function renewLease(db: Db, jobId: number, owner: string, until: Date): b
     .update(outboxJobs)
     .set({ leaseUntil: until })
     .where(and(eq(outboxJobs.id, jobId), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
+    .returning({ id: outboxJobs.id })
+    .all();
+  return updated.length === 1;
+}
+
+/** What staff or a correction made of a step: resolved by hand, skipped, superseded, moot. */
+export interface StaffOutcome {
+  kind: 'resolved' | 'skipped';
+  reason: string;
+  by?: string | undefined;
+  /** the outcome the step had before */
+  previous?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Settles a step that is not running without the worker (staff resolved or skipped it, a correction
+ * superseded it, the request's end made it moot). False when it was claimed meanwhile.
+ */
+export function settleJobByStaff(db: Db, job: Job, state: 'resolved' | 'skipped', outcome: StaffOutcome, now: Date): boolean {
+  const updated = db
+    .update(outboxJobs)
+    .set({ state, lastOutcome: outcome as unknown as Record<string, unknown>, leaseOwner: null, leaseUntil: null, updatedAt: now })
+    .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
+    .returning({ id: outboxJobs.id })
+    .all();
+  return updated.length === 1;
+}
+
+/** A correction's new input for a step not yet done (same key: same ILS record); `reopen` runs it again now. */
+export function rewriteJob(db: Db, job: Job, step: IlsStep, reopen: boolean, now: Date): boolean {
+  const updated = db
+    .update(outboxJobs)
+    .set({
+      step: step as unknown as Record<string, unknown>,
+      ...(reopen ? { state: 'pending' as const, attempts: 0, nextAttemptAt: now, lastOutcome: null } : {}),
+      updatedAt: now,
+    })
+    .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
     .returning({ id: outboxJobs.id })
     .all();
   return updated.length === 1;

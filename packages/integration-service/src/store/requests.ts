@@ -1,13 +1,17 @@
 import type { IllRequest, RequestRole, RequestStatus } from '@bookstrap/core';
 import { requestIdFromSequence } from '@bookstrap/core';
-import { and, asc, desc, eq, inArray, like, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { attentionJobStates, circulationHistory, type HistoryKind, type HistoryRow, outboxJobs, type RequestRow, requests } from './schema.ts';
+import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
 export interface StoredRequest extends IllRequest {
   libraryId: number;
   partnerRequestId?: string | undefined;
+  /** in the needs-attention queue (see store/attention.ts), why, and which step */
+  needsAttention: boolean;
+  attentionReason?: string | undefined;
+  attentionStepKey?: string | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,6 +46,9 @@ export function toStoredRequest(row: RequestRow): StoredRequest {
     missingSince: opt(row.missingSince),
     renewals: row.renewals,
     partnerRequestId: opt(row.partnerRequestId),
+    needsAttention: row.needsAttention,
+    attentionReason: opt(row.attentionReason),
+    attentionStepKey: opt(row.attentionStepKey),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -140,13 +147,8 @@ export function listRequests(db: Db, filter: RequestFilter): { requests: StoredR
   if (filter.status?.length) conditions.push(inArray(requests.status, filter.status));
   if (filter.title) conditions.push(like(requests.title, `%${filter.title.replace(/[%_]/g, '')}%`));
   if (filter.patronId) conditions.push(eq(requests.patronId, filter.patronId));
-  if (filter.needsAttention !== undefined) {
-    const needing = db
-      .select({ id: outboxJobs.requestId })
-      .from(outboxJobs)
-      .where(inArray(outboxJobs.state, [...attentionJobStates]));
-    conditions.push(filter.needsAttention ? inArray(requests.id, needing) : notInArray(requests.id, needing));
-  }
+  // The queue column is maintained with every step change (store/attention.ts), and indexed.
+  if (filter.needsAttention !== undefined) conditions.push(eq(requests.needsAttention, filter.needsAttention));
   if (filter.requestIds) conditions.push(inArray(requests.id, filter.requestIds.length ? filter.requestIds : ['']));
   const where = and(...conditions);
   const total = db.select({ n: sql<number>`count(*)` }).from(requests).where(where).get()?.n ?? 0;

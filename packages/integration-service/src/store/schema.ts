@@ -1,4 +1,4 @@
-import { noticeKinds } from '@bookstrap/core';
+import { noticeKinds, type StepState, stepStates } from '@bookstrap/core';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -80,6 +80,14 @@ export const requests = sqliteTable(
     renewals: integer('renewals').notNull().default(0),
     /** the other side's request when both libraries use this service */
     partnerRequestId: text('partner_request_id'),
+    /**
+     * In the needs-attention queue: a step a person must act on (core \`attentionOf\`), kept in the
+     * same transaction as every step change so the queue is one indexed query.
+     */
+    needsAttention: integer('needs_attention', { mode: 'boolean' }).notNull().default(false),
+    /** why (core \`AttentionReason\`) and which step, while needsAttention */
+    attentionReason: text('attention_reason'),
+    attentionStepKey: text('attention_step_key'),
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
@@ -88,6 +96,7 @@ export const requests = sqliteTable(
     index('requests_library_title').on(t.libraryId, t.title),
     // a lending check-out asks which other requests hold a loan on the same item (store/loans.ts)
     index('requests_library_item').on(t.libraryId, t.itemBarcode),
+    index('requests_library_attention').on(t.libraryId, t.needsAttention, t.attentionReason),
   ],
 );
 
@@ -115,13 +124,15 @@ export const circulationHistory = sqliteTable(
 
 /**
  * `skipped`: never run because a step it depends on failed or was never planned (no cascades:
- * it would have acted on records the request does not own). It runs after all if that step is
- * later retried to success.
+ * it would have acted on records the request does not own), or skipped by staff, superseded by a
+ * correction, or moot once the request ended. A step skipped because of another runs after all
+ * if that one is later retried to success. `resolved`: staff did it by hand in the ILS; it
+ * counts as succeeded for the steps that depend on it. The same states as core `stepStates`.
  */
-export const jobStates = ['pending', 'running', 'succeeded', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'] as const;
-export type JobState = (typeof jobStates)[number];
-/** a request whose steps are in one of these states needs attention (staff, or a retry that is waiting) */
-export const attentionJobStates: readonly JobState[] = ['needs-staff', 'configuration-error', 'failed-retryable'];
+export const jobStates = stepStates;
+export type JobState = StepState;
+/** steps in these states wait for a person (a retry that is waiting does not: it runs by itself) */
+export const attentionJobStates: readonly JobState[] = ['needs-staff', 'configuration-error'];
 
 export const outboxJobs = sqliteTable(
   'outbox_jobs',

@@ -71,7 +71,8 @@ describe('worker', () => {
     const statuses = h.service.database.db.select({ status: protocolLog.status }).from(protocolLog).all();
     expect(statuses.some((s) => s.status === 429)).toBe(true);
     const waiting = await h.ok(200, 'GET', `/v1/requests/${ids[1]}`);
-    expect(waiting.attention.some((a: { state: string }) => a.state === 'failed-retryable')).toBe(true);
+    expect(waiting.steps.some((s: { state: string }) => s.state === 'failed-retryable')).toBe(true);
+    expect(waiting.needsAttention).toBe(false); // it retries by itself
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // Alma's window is wall-clock seconds
     h.clock.advance(60_000);
     await h.drain();
@@ -88,7 +89,7 @@ describe('worker', () => {
     await h.drain();
     expect(await h.ok(200, 'GET', `/v1/requests/${unknown.id}`)).toMatchObject({
       needsAttention: true,
-      attention: [expect.objectContaining({ step: 'lookup-patron', state: 'needs-staff', reason: expect.stringContaining('invalid patron id') })],
+      attention: expect.objectContaining({ step: 'lookup-patron', reason: 'patron-problem', detail: expect.stringContaining('invalid patron id') }),
     });
     // Staff overwrite the temporary barcode with one a real item already has.
     const { id } = await h.ok(201, 'POST', '/v1/requests', {
@@ -98,14 +99,15 @@ describe('worker', () => {
     await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: taken } });
     await h.drain();
     const flagged = await h.ok(200, 'GET', `/v1/requests/${id}`);
-    expect(flagged.attention).toEqual([
+    expect(flagged.attention).toEqual(
       expect.objectContaining({
         step: 'create-temporary-item',
-        state: 'needs-staff',
+        reason: 'barcode-in-use',
         suggestion: `use barcode ${taken}A`,
-        reason: expect.stringContaining('already used'),
+        detail: expect.stringContaining('already used'),
+        nextAction: expect.stringContaining(`apply the suggested ${taken}A`),
       }),
-    ]);
+    );
     expect(flagged.history.map((e: { text: string }) => e.text)).toContain(
       `Temporary item record failed to create (barcode ${taken} is already used by another item in Alma; suggestion: use barcode ${taken}A).`,
     );

@@ -4,6 +4,7 @@ import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterContext, type AdapterRegistry, adapterKey, type Clock, type FetchLike } from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { Db, ServiceDatabase } from '../store/database.ts';
+import { refreshAttention } from '../store/attention.ts';
 import { findLibraryById } from '../store/libraries.ts';
 import { loansHeldByOtherRequests } from '../store/loans.ts';
 import { storageFault } from '../store/faults.ts';
@@ -169,6 +170,8 @@ export function createWorker(options: WorkerOptions): Worker {
             now,
           );
         }
+        // A step that stopped on a request that has ended is moot; the queue column follows.
+        refreshAttention(tx, job.requestId, now);
       },
       { behavior: 'immediate' },
     );

@@ -16,6 +16,9 @@ import {
   confirmationNotice,
   type NoticeKind,
   type PatronNotice,
+  type Correction,
+  replan,
+  resolveRefusal,
   skippedText,
   type RequestAction,
   type RequestCommand,
@@ -27,7 +30,18 @@ import type { AdapterRegistry, Clock } from '../adapters/types.ts';
 import { ApiError, type ErrorCode } from '../http/errors.ts';
 import type { Db, ServiceDatabase } from '../store/database.ts';
 import { findLibraryById, findLibraryBySymbol, type Library } from '../store/libraries.ts';
-import { enqueuePlan, findJob, type Job, resetJobForRetry } from '../store/outbox.ts';
+import { refreshAttention, stepRecord } from '../store/attention.ts';
+import {
+  type DependentChange,
+  enqueuePlan,
+  findJob,
+  type Job,
+  jobsOfRequest,
+  resetJobForRetry,
+  rewriteJob,
+  settleDependents,
+  settleJobByStaff,
+} from '../store/outbox.ts';
 import { eq } from 'drizzle-orm';
 import { noticeName } from '../notices/names.ts';
 import { automateOnCreate } from './automation.ts';
@@ -143,6 +157,7 @@ function insertNewRequest(
   queuePlan(tx, stored, created.id, planOnCreate(stored, decisionContext(deps, library)), now);
   const confirmation = confirmationNotice(stored, library.settings.borrowing.patronNotices);
   if (confirmation) queueNotices(tx, id, library.id, [confirmation], [], now);
+  refreshAttention(tx, id, now);
   return stored;
 }
 
@@ -295,6 +310,8 @@ export function transition(tx: Db, deps: WorkflowDeps, library: Library, stored:
   if (reachedLender) saved = askLender(tx, deps, library, saved);
 
   if (origin.kind === 'staff') deliverToPartner(tx, deps, library, stored, saved, command);
+  // The request's end may make steps moot; the queue column follows in this transaction.
+  refreshAttention(tx, stored.id, now);
   return { ok: true, request: saved };
 }
 
@@ -430,28 +447,201 @@ export function ageOutMissing(deps: WorkflowDeps): string[] {
   return closed;
 }
 
-/** Staff run a stopped step again; a succeeded step is never re-run. */
+/** The step of this library's request, or 404 (another request's step is not reachable through this one). */
+function ownStep(tx: Db, library: Library, requestId: string, stepKey: string): { request: StoredRequest; job: Job } {
+  const request = findLibraryRequest(tx, library.id, requestId);
+  const job = request ? findJob(tx, stepKey) : undefined;
+  if (!request || !job || job.requestId !== request.id) throw new ApiError('NOT_FOUND', `No step ${stepKey} on request ${requestId}`);
+  return { request, job };
+}
+
+/** The history of what settling one step did to those depending on it (skipped, or running after all). */
+function recordDependents(tx: Db, requestId: string, changes: DependentChange[], now: Date): void {
+  for (const { job: dependent, change, reason } of changes) {
+    appendHistory(
+      tx,
+      change === 'skipped'
+        ? { requestId, kind: 'outcome', stepKey: dependent.key, outcome: 'skipped', text: skippedText(dependent.step, reason) }
+        : { requestId, kind: 'pending', stepKey: dependent.key, text: `${pendingText(dependent.step).replace(/\.$/, '')}, now that ${reason}.` },
+      now,
+    );
+  }
+}
+
+const by = (staff: string | undefined) => staff?.trim() || 'staff';
+const doing = (job: Job) => pendingText(job.step).replace(/\.$/, '');
+
+/** Staff run a stopped step again; a succeeded step is never re-run, a moot one not at all. */
 export function retryStep(deps: WorkflowDeps, library: Library, requestId: string, stepKey: string): Job {
   const job = deps.db.transaction(
     (tx) => {
-      const request = findLibraryRequest(tx, library.id, requestId);
-      const found = request ? findJob(tx, stepKey) : undefined;
-      if (!request || !found || found.requestId !== request.id) throw new ApiError('NOT_FOUND', `No step ${stepKey} on request ${requestId}`);
-      if (found.state === 'succeeded') throw new ApiError('STEP_NOT_RETRYABLE', `Step ${stepKey} already succeeded; it is never run twice`);
-      if (found.state === 'running') throw new ApiError('STEP_NOT_RETRYABLE', `Step ${stepKey} is running now`);
+      const { request, job: found } = ownStep(tx, library, requestId, stepKey);
+      const refused = resolveRefusal(request, stepRecord(found), 'retried');
+      if (refused) throw new ApiError('STEP_NOT_RETRYABLE', refused);
       if (found.state === 'skipped') {
         const blockedBy = (found.lastOutcome as { blockedBy?: string } | undefined)?.blockedBy;
         throw new ApiError(
           'STEP_NOT_RETRYABLE',
-          `Step ${stepKey} was skipped because ${blockedBy ? `step ${blockedBy}` : 'a step it depends on'} did not succeed; retry that step and this one follows`,
+          blockedBy
+            ? `Step ${stepKey} was skipped because step ${blockedBy} did not succeed; retry that step and this one follows`
+            : `Step ${stepKey} was skipped (${(found.lastOutcome as { reason?: string } | undefined)?.reason ?? 'by staff'}); it is not run`,
         );
       }
       const now = deps.clock.now();
-      appendHistory(tx, { requestId, kind: 'staff', stepKey, text: `Staff asked to retry: ${pendingText(found.step).replace(/\.$/, '')}.` }, now);
-      return resetJobForRetry(tx, found.id, now);
+      appendHistory(tx, { requestId, kind: 'staff', stepKey, text: `Staff asked to retry: ${doing(found)}.` }, now);
+      const reset = resetJobForRetry(tx, found.id, now);
+      refreshAttention(tx, requestId, now);
+      return reset;
     },
     { behavior: 'immediate' },
   );
   deps.onStepsQueued?.();
   return job;
+}
+
+export interface StaffNote {
+  note: string;
+  staff?: string | undefined;
+}
+
+/**
+ * Staff did the step by hand in the ILS (`resolved`): it counts as succeeded, so the steps that
+ * depend on it run (skipped ones are brought back). Or staff say it is not needed (`skipped`):
+ * what depends on it is skipped too, with the reason, touching nothing.
+ */
+export function settleStepByStaff(
+  deps: WorkflowDeps,
+  library: Library,
+  requestId: string,
+  stepKey: string,
+  verdict: 'resolved' | 'skipped',
+  input: StaffNote,
+): StoredRequest {
+  const saved = deps.db.transaction(
+    (tx) => {
+      const { request, job } = ownStep(tx, library, requestId, stepKey);
+      const code = verdict === 'resolved' ? 'STEP_NOT_RESOLVABLE' : 'STEP_NOT_SKIPPABLE';
+      const refused = resolveRefusal(request, stepRecord(job), verdict);
+      if (refused) throw new ApiError(code, refused);
+      const now = deps.clock.now();
+      const who = by(input.staff);
+      const note = input.note.trim();
+      const settled = settleJobByStaff(
+        tx,
+        job,
+        verdict,
+        {
+          kind: verdict,
+          reason: verdict === 'resolved' ? `done by hand by ${who}: ${note}` : `skipped by ${who}: ${note}`,
+          by: who,
+          previous: job.lastOutcome as Record<string, unknown> | undefined,
+        },
+        now,
+      );
+      if (!settled) throw new ApiError(code, `Step ${stepKey} was just picked up by the worker; look again in a moment`);
+      appendHistory(
+        tx,
+        {
+          requestId,
+          kind: 'staff',
+          stepKey,
+          text:
+            verdict === 'resolved'
+              ? `Resolved by hand by ${who}: ${doing(job)} was done in the ILS. Note: ${note}`
+              : `Skipped by ${who}: ${doing(job)} is not needed. Note: ${note}`,
+        },
+        now,
+      );
+      recordDependents(tx, requestId, settleDependents(tx, { ...job, state: verdict }, verdict, now), now);
+      refreshAttention(tx, requestId, now);
+      return findRequest(tx, requestId) as StoredRequest;
+    },
+    { behavior: 'immediate' },
+  );
+  deps.onStepsQueued?.();
+  return saved;
+}
+
+export interface CorrectionInput extends Correction, StaffNote {}
+
+/**
+ * Corrects the fields staff get wrong and re-plans exactly the ILS steps they affect (core
+ * `replan`), in one transaction: the request, the history with who and why, the dropped,
+ * rewritten and new steps, and the needs-attention column. Refused: nothing is written.
+ */
+export function correctRequest(deps: WorkflowDeps, library: Library, requestId: string, input: CorrectionInput): StoredRequest {
+  const pickupLocation = input.pickupLocation === undefined ? undefined : resolvePickupLocation(library, input.pickupLocation);
+  const saved = deps.db.transaction(
+    (tx) => {
+      const stored = findLibraryRequest(tx, library.id, requestId);
+      if (!stored) throw new ApiError('NOT_FOUND', `No request ${requestId}`);
+      const jobs = jobsOfRequest(tx, requestId);
+      const ctx = { ...decisionContext(deps, library), acceptItemPlacesHold: library.connection.protocol === 'ncip' };
+      const correction: Correction = { ...input, ...(pickupLocation !== undefined ? { pickupLocation } : {}) };
+      const result = replan(stored, correction, jobs.map(stepRecord), ctx);
+      if (!result.ok) {
+        if (result.code === 'INVALID_INPUT')
+          throw new ApiError('INVALID_INPUT', result.field ? `${result.field}: ${result.message}` : result.message, [
+            { path: result.field, message: result.message },
+          ]);
+        throw new ApiError('CORRECTION_NOT_ALLOWED', `${result.field} cannot be corrected: ${result.message}`, {
+          field: result.field,
+          currentStatus: stored.status,
+        });
+      }
+      const now = deps.clock.now();
+      const who = by(input.staff);
+      const { request: next, corrected, changes, notes } = result.replan;
+      const saved = saveRequest(tx, next, now);
+      const entry = appendHistory(
+        tx,
+        { requestId, kind: 'staff', action: 'correct', text: `Corrected by ${who}: ${corrected.join('; ')}. Note: ${input.note.trim()}` },
+        now,
+      );
+      for (const note of notes) appendHistory(tx, { requestId, kind: 'note', text: note }, now);
+      const byKey = new Map(jobs.map((job) => [job.key, job]));
+      const added: IlsStep[] = [];
+      for (const change of changes) {
+        if (change.kind === 'add') {
+          added.push(change.step);
+          continue;
+        }
+        const job = byKey.get(change.key);
+        if (!job) continue;
+        if (change.kind === 'supersede') {
+          if (
+            !settleJobByStaff(
+              tx,
+              job,
+              'skipped',
+              { kind: 'skipped', reason: change.reason, by: who, previous: job.lastOutcome as Record<string, unknown> | undefined },
+              now,
+            )
+          )
+            throw new ApiError('CORRECTION_NOT_ALLOWED', `step ${job.key} was just picked up by the worker; correct again in a moment`);
+          appendHistory(tx, { requestId, kind: 'outcome', stepKey: job.key, outcome: 'skipped', text: skippedText(job.step, change.reason) }, now);
+          recordDependents(tx, requestId, settleDependents(tx, { ...job, state: 'skipped' }, 'skipped', now), now);
+        } else {
+          if (!rewriteJob(tx, job, change.step, change.reopen, now))
+            throw new ApiError('CORRECTION_NOT_ALLOWED', `step ${job.key} was just picked up by the worker; correct again in a moment`);
+          appendHistory(
+            tx,
+            {
+              requestId,
+              kind: change.reopen ? 'pending' : 'note',
+              stepKey: job.key,
+              text: `${pendingText(change.step).replace(/\.$/, '')} (corrected${change.reopen ? ', runs again' : ''}).`,
+            },
+            now,
+          );
+        }
+      }
+      queuePlan(tx, saved, entry.id, added, now);
+      refreshAttention(tx, requestId, now);
+      return findRequest(tx, requestId) as StoredRequest;
+    },
+    { behavior: 'immediate' },
+  );
+  deps.onStepsQueued?.();
+  return saved;
 }

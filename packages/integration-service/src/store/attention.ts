@@ -1,0 +1,58 @@
+import { type Attention, attentionOf, mootSteps, type RequestStatus, type StepRecord, skippedText } from '@bookstrap/core';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from './database.ts';
+import { type Job, jobsOfRequest, settleDependents, settleJobByStaff } from './outbox.ts';
+import { appendHistory } from './requests.ts';
+import { requests } from './schema.ts';
+
+/**
+ * The needs-attention queue, kept on the request row (an indexed column) by the same transaction
+ * that changes any of its steps: a request is in it exactly while a person must act on a step.
+ */
+export function stepRecord(job: Job): StepRecord {
+  const outcome = job.lastOutcome as StepRecord['outcome'] | undefined;
+  return { key: job.key, step: job.step, state: job.state, outcome };
+}
+
+/**
+ * Steps the request's end made moot (a hold never placed on a cancelled request, a lending hold
+ * on a completed one) are skipped with the reason, and so is what depends on them; then the
+ * queue column is recomputed. Call after every change to a request or its steps.
+ */
+export function refreshAttention(tx: Db, requestId: string, now: Date): Attention | undefined {
+  const row = tx.select({ status: requests.status }).from(requests).where(eq(requests.id, requestId)).get();
+  if (!row) return undefined;
+  const status = row.status as RequestStatus;
+  let jobs = jobsOfRequest(tx, requestId);
+  const moot = mootSteps({ status }, jobs.map(stepRecord));
+  for (const { key, reason } of moot) {
+    const job = jobs.find((j) => j.key === key);
+    if (!job || !settleJobByStaff(tx, job, 'skipped', { kind: 'skipped', reason, previous: job.lastOutcome as Record<string, unknown> | undefined }, now))
+      continue;
+    appendHistory(tx, { requestId, kind: 'outcome', stepKey: key, outcome: 'skipped', text: skippedText(job.step, reason) }, now);
+    for (const dependent of settleDependents(tx, { ...job, state: 'skipped' }, 'skipped', now)) {
+      appendHistory(
+        tx,
+        { requestId, kind: 'outcome', stepKey: dependent.job.key, outcome: 'skipped', text: skippedText(dependent.job.step, dependent.reason) },
+        now,
+      );
+    }
+  }
+  if (moot.length > 0) jobs = jobsOfRequest(tx, requestId);
+  const attention = attentionOf({ status }, jobs.map(stepRecord));
+  tx.update(requests)
+    .set({ needsAttention: attention !== undefined, attentionReason: attention?.reason ?? null, attentionStepKey: attention?.stepKey ?? null })
+    .where(eq(requests.id, requestId))
+    .run();
+  return attention;
+}
+
+/** How many requests wait for a person, by reason; per library (or every library, for the admin). */
+export function attentionCounts(db: Db, libraryId?: number): { libraryId: number; reason: string; n: number }[] {
+  return db
+    .select({ libraryId: requests.libraryId, reason: sql<string>`coalesce(${requests.attentionReason}, 'unknown')`, n: sql<number>`count(*)` })
+    .from(requests)
+    .where(libraryId === undefined ? eq(requests.needsAttention, true) : and(eq(requests.libraryId, libraryId), eq(requests.needsAttention, true)))
+    .groupBy(requests.libraryId, requests.attentionReason)
+    .all();
+}
