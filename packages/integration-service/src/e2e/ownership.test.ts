@@ -160,7 +160,7 @@ describe('lending: the same item shipped to the same library for a second reques
     expect(await desk.loan(lendable.barcode)).toMatchObject({ patronId: partnerAccount, dueDate: '2025-05-20' });
   });
 
-  it('returned while its check-out waits for staff: the first request\'s loan keeps its due date and is not checked in', async () => {
+  it("returned while its check-out waits for staff: the first request's loan keeps its due date and is not checked in", async () => {
     const h = await useHarness();
     const desk = almaDesk(h);
     const lend = async () =>
