@@ -1,5 +1,5 @@
 import type { RequestAction } from '@bookstrap/core';
-import { actionTable } from '@bookstrap/core';
+import { actionTable, suggestedBarcodeOf } from '@bookstrap/core';
 import { html } from 'hono/html';
 import { type ConsoleApp, type ConsoleContext, type ConsoleCtx, callApi, errorText, field, libraryOnly, librarySession, problemPage } from './context.ts';
 import { definitionList, flashOf, type Html, page, postForm, statusLabel, withFlash } from './layout.ts';
@@ -66,6 +66,8 @@ function stepRows(signed: Signed, request: any): Html {
 <thead><tr><th scope="col">Step</th><th scope="col">State</th><th scope="col">Outcome</th><th scope="col">Repair</th></tr></thead>
 <tbody>${request.steps.map((step: any) => {
     const outcome = step.lastOutcome;
+    // the core's own reading of a collision's suggestion; only a step that can still change offers it
+    const suggested = step.nextAction !== undefined ? suggestedBarcodeOf(outcome?.suggestion) : undefined;
     const canSettle = step.nextAction !== undefined || step.retryable;
     const base = `/console/requests/${request.id}/steps`;
     const noteFields = (verb: string) =>
@@ -74,17 +76,17 @@ function stepRows(signed: Signed, request: any): Html {
     return html`<tr>
 <td><strong>${step.name}</strong><br><span class="muted">${step.key}</span></td>
 <td class="state-${step.state}">${step.state}${step.attempts ? html`<br><span class="muted">${step.attempts} attempt${step.attempts === 1 ? '' : 's'}</span>` : ''}${step.waitingFor ? html`<br><span class="muted">waiting for ${step.waitingFor}</span>` : ''}</td>
-<td dir="auto">${outcome ? html`${outcome.kind}${outcome.reason ? html`: ${outcome.reason}` : ''}${outcome.reference ? html` (ILS record ${outcome.reference})` : ''}${outcome.suggestion ? html`<br>Suggested: <strong>${outcome.suggestion}</strong>` : ''}` : ''}${step.nextAction ? html`<br><em>${step.nextAction}</em>` : ''}</td>
+<td dir="auto">${outcome ? html`${outcome.kind}${outcome.reason ? html`: ${outcome.reason}` : ''}${outcome.reference ? html` (ILS record ${outcome.reference})` : ''}${outcome.suggestion ? html`<br>Suggestion: <strong>${outcome.suggestion}</strong>` : ''}` : ''}${step.nextAction ? html`<br><em>${step.nextAction}</em>` : ''}</td>
 <td>${
       canSettle
         ? html`<div class="actions">
 ${step.retryable ? postForm(signed, `${base}/retry`, html`<input type="hidden" name="stepKey" value="${step.key}"><button type="submit">Retry</button>`, 'class="inline"') : ''}
 ${
-  outcome?.suggestion
+  suggested
     ? postForm(
         signed,
         `/console/requests/${request.id}/correct`,
-        html`<input type="hidden" name="useSuggestedBarcode" value="true"><label for="suggest-note-${step.position}-${step.planId}">Note (required)</label><input type="text" id="suggest-note-${step.position}-${step.planId}" name="note" required maxlength="1000" value="Barcode already in the ILS"><button type="submit">Use suggested barcode ${outcome.suggestion}</button>`,
+        html`<input type="hidden" name="useSuggestedBarcode" value="true"><label for="suggest-note-${step.position}-${step.planId}">Note (required)</label><input type="text" id="suggest-note-${step.position}-${step.planId}" name="note" required maxlength="1000" value="Barcode already in the ILS"><button type="submit">Use suggested barcode ${suggested}</button>`,
         'class="inline"',
       )
     : ''

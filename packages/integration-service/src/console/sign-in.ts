@@ -50,7 +50,10 @@ export function registerSignIn(app: ConsoleApp, ctx: ConsoleContext): void {
     ctx.sessions.close(readSessionToken(c));
     const session = ctx.sessions.open(kind, key, now);
     setSessionCookie(c, session);
-    return c.redirect(safeNext(c.req.query('next')) ?? (kind === 'admin' ? '/console/admin' : '/console/queues'), 303);
+    // An administrator is not sent to a library page (it would only say "library staff only").
+    const next = safeNext(c.req.query('next'));
+    const fits = next && (kind === 'library' ? !next.startsWith('/console/admin') : /^\/console\/(admin|conformance)(\/|\?|$)/.test(next));
+    return c.redirect(fits ? next : kind === 'admin' ? '/console/admin' : '/console/queues', 303);
   });
 
   // Sign-out is a POST with the session's token (checked in the session middleware too) — but it
