@@ -137,8 +137,10 @@ h1 { font-size:1.6em; margin:.2em 0 .6em; } h2 { font-size:1.25em; margin:1.4em 
 a { color:var(--accent); }
 :focus-visible { outline:3px solid #f0a000; outline-offset:2px; }
 table { border-collapse:collapse; width:100%; margin:.5em 0; }
-th, td { text-align:left; vertical-align:top; padding:6px 8px; border-bottom:1px solid var(--line); overflow-wrap:anywhere; }
-th { background:var(--panel); }
+th, td { text-align:left; vertical-align:top; padding:6px 8px; border-bottom:1px solid var(--line); overflow-wrap:break-word; }
+th { background:var(--panel); white-space:nowrap; }
+td.title-cell, td.text-cell { overflow-wrap:anywhere; }
+td.key-cell { white-space:nowrap; }
 .title-cell { max-width:40ch; }
 label { display:block; font-weight:600; margin:.6em 0 .2em; }
 input[type=text], input[type=password], input[type=date], input[type=number], input[type=search], select, textarea { font:inherit; padding:6px 8px; border:2px solid var(--line); border-radius:4px; min-width:16em; max-width:100%; }

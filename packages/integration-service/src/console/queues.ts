@@ -1,5 +1,5 @@
 import type { RequestRole } from '@bookstrap/core';
-import { and, eq, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { html } from 'hono/html';
 import { toRequestSummary } from '../http/views.ts';
 import type { Library } from '../store/libraries.ts';
@@ -66,6 +66,43 @@ function idsByBarcode(db: Db, libraryId: number, barcode: string): string[] {
     .map((row) => row.id);
 }
 
+/**
+ * Keyset paging: a page is the rows after (older than) or before (newer than) a request's sequence
+ * number, so page 40 000 costs what page 1 does — OFFSET would read every row it skips. Only the
+ * page's IDs are selected here; the rows come from the store's own list function.
+ */
+export function pageIds(
+  db: Db,
+  filter: Omit<RequestFilter, 'limit' | 'offset'>,
+  cursor: { before?: number | undefined; after?: number | undefined },
+  size: number,
+): { ids: string[]; seqs: number[]; hasOlder: boolean; hasNewer: boolean } {
+  const conditions: SQL[] = [eq(requestsTable.libraryId, filter.libraryId)];
+  if (filter.role) conditions.push(eq(requestsTable.role, filter.role));
+  if (filter.status?.length) conditions.push(inArray(requestsTable.status, filter.status));
+  if (filter.needsAttention !== undefined) conditions.push(eq(requestsTable.needsAttention, filter.needsAttention));
+  if (filter.requestIds) conditions.push(inArray(requestsTable.id, filter.requestIds.length ? filter.requestIds : ['']));
+  const newer = cursor.after !== undefined && cursor.before === undefined;
+  if (cursor.before !== undefined) conditions.push(lt(requestsTable.seq, cursor.before));
+  if (newer) conditions.push(gt(requestsTable.seq, cursor.after!));
+  const rows = db
+    .select({ id: requestsTable.id, seq: requestsTable.seq })
+    .from(requestsTable)
+    .where(and(...conditions))
+    .orderBy(newer ? asc(requestsTable.seq) : desc(requestsTable.seq))
+    .limit(size + 1)
+    .all();
+  const more = rows.length > size;
+  const page = rows.slice(0, size);
+  if (newer) page.reverse();
+  return {
+    ids: page.map((r) => r.id),
+    seqs: page.map((r) => r.seq),
+    hasOlder: newer ? true : more,
+    hasNewer: newer ? more : cursor.before !== undefined,
+  };
+}
+
 /** One box for what staff have in hand: a request ID, a title, a patron ID or a barcode. */
 export function searchIds(db: Db, library: Library, role: RequestRole, q: string): string[] {
   const base = { libraryId: library.id, role, limit: searchCap, offset: 0 };
@@ -85,11 +122,18 @@ export function registerQueues(app: ConsoleApp, ctx: ConsoleContext): void {
     const db = ctx.deps.db;
     const queue = queues.find((q) => q.key === c.req.query('queue')) ?? queues[0]!;
     const q = (c.req.query('q') ?? '').trim().slice(0, 200);
-    const offset = Math.max(0, Number.parseInt(c.req.query('offset') ?? '0', 10) || 0);
+    const cursorOf = (name: string) => {
+      const value = Number.parseInt(c.req.query(name) ?? '', 10);
+      return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+    };
+    const cursor = { before: cursorOf('before'), after: cursorOf('after') };
 
     const counts = new Map(queues.map((entry) => [entry.key, listRequests(db, { ...queueFilter(library, entry), limit: 0, offset: 0 }).total]));
     const filter = { ...queueFilter(library, queue), ...(q ? { requestIds: searchIds(db, library, queue.role, q) } : {}) };
-    const { requests, total } = listRequests(db, { ...filter, limit: pageSize, offset });
+    const { total } = listRequests(db, { ...filter, limit: 0, offset: 0 });
+    const paged = pageIds(db, filter, cursor, pageSize);
+    const byId = new Map(listRequests(db, { ...filter, requestIds: paged.ids, limit: pageSize, offset: 0 }).requests.map((r) => [r.id, r]));
+    const requests = paged.ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
     const jobs = jobsOfRequests(
       db,
       requests.map((r) => r.id),
@@ -118,7 +162,7 @@ export function registerQueues(app: ConsoleApp, ctx: ConsoleContext): void {
   <button type="submit">Search</button>
   ${q ? html`<a href="${link(queue.key)}">Clear</a>` : ''}
 </form>
-<p class="muted" aria-live="polite">${total} request${total === 1 ? '' : 's'}${q ? html` matching “${q}”` : ''}${total ? ` — showing ${offset + 1}–${offset + rows.length}` : ''}.</p>
+<p class="muted" aria-live="polite">${total} request${total === 1 ? '' : 's'}${q ? html` matching “${q}”` : ''}${rows.length ? ` — showing ${rows.length}, ${rows[0]!.id} to ${rows[rows.length - 1]!.id}` : ''}.</p>
 <table>
 <thead><tr><th scope="col">Request</th><th scope="col">Title</th><th scope="col">${queue.role === 'borrowing' ? 'Patron' : 'Borrowing library'}</th><th scope="col">Status</th><th scope="col">Barcode</th><th scope="col">Due</th><th scope="col">Attention</th></tr></thead>
 <tbody>${rows.map(
@@ -134,8 +178,8 @@ export function registerQueues(app: ConsoleApp, ctx: ConsoleContext): void {
       )}</tbody>
 </table>
 <nav class="pager" aria-label="Pages">
-${offset > 0 ? html`<a href="${link(queue.key, { ...(q ? { q } : {}), offset: String(Math.max(0, offset - pageSize)) })}" rel="prev">Newer</a>` : ''}
-${offset + pageSize < total ? html`<a href="${link(queue.key, { ...(q ? { q } : {}), offset: String(offset + pageSize) })}" rel="next">Older</a>` : ''}
+${paged.hasNewer ? html`<a href="${link(queue.key, q ? { q } : {})}">Newest</a> <a href="${link(queue.key, { ...(q ? { q } : {}), after: String(paged.seqs[0]) })}" rel="prev">Newer</a>` : ''}
+${paged.hasOlder && paged.seqs.length ? html`<a href="${link(queue.key, { ...(q ? { q } : {}), before: String(paged.seqs[paged.seqs.length - 1]) })}" rel="next">Older</a>` : ''}
 </nav>`,
     );
   });
