@@ -4,6 +4,20 @@ import { html } from 'hono/html';
 import { type ConsoleApp, type ConsoleContext, type ConsoleCtx, callApi, errorText, field, libraryOnly, librarySession, problemPage } from './context.ts';
 import { definitionList, flashOf, type Html, page, postForm, statusLabel, withFlash } from './layout.ts';
 import type { Signed } from './session.ts';
+import type { RequestDetail } from '../http/schemas.ts';
+
+interface ProtocolExchangeView {
+  at: string;
+  stepKey?: string;
+  method: string;
+  url: string;
+  requestHeaders?: Record<string, string>;
+  requestBody?: string;
+  status?: number;
+  responseBody?: string;
+  durationMs?: number;
+  error?: string;
+}
 
 /**
  * One request: its details, the actions the core allows now (the API's `allowedActions`) as
@@ -30,7 +44,7 @@ const actionInputs: Partial<Record<RequestAction, Input[]>> = {
   ],
 };
 
-function actionForm(signed: Signed, request: any, action: RequestAction): Html {
+function actionForm(signed: Signed, request: RequestDetail, action: RequestAction): Html {
   const label = actionTable(request.role)[action]?.label ?? action;
   if (action === 'receive') {
     return html`<a class="button" href="/console/requests/${request.id}/receive">Receive…</a>`;
@@ -51,20 +65,20 @@ ${inputs.map(
   );
 }
 
-function historyTable(request: any): Html {
+function historyTable(request: RequestDetail): Html {
   return html`<table><caption class="muted">Circulation history, oldest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Text</th></tr></thead>
 <tbody>${request.history.map(
-    (entry: any) =>
+    (entry) =>
       html`<tr class="kind-${entry.kind}"><td>${entry.at.replace('T', ' ').slice(0, 19)}</td><td class="${entry.outcome ? `outcome-${entry.outcome}` : `kind-${entry.kind}`}">${entry.outcome ?? entry.kind}</td><td dir="auto">${entry.text}</td></tr>`,
   )}</tbody></table>`;
 }
 
-function stepRows(signed: Signed, request: any): Html {
+function stepRows(signed: Signed, request: RequestDetail): Html {
   if (!request.steps.length) return html`<p class="muted">No ILS steps for this request.</p>`;
   return html`<table><caption class="muted">ILS steps, in the order they run</caption>
 <thead><tr><th scope="col">Step</th><th scope="col">State</th><th scope="col">Outcome</th><th scope="col">Repair</th></tr></thead>
-<tbody>${request.steps.map((step: any) => {
+<tbody>${request.steps.map((step) => {
     const outcome = step.lastOutcome;
     // the core's own reading of a collision's suggestion; only a step that can still change offers it
     const suggested = step.nextAction !== undefined ? suggestedBarcodeOf(outcome?.suggestion) : undefined;
@@ -101,7 +115,7 @@ ${postForm(signed, `${base}/skip`, html`<input type="hidden" name="stepKey" valu
 }
 
 /** The part of the page that follows the worker: status, history, steps and the ILS records. */
-export function liveRegion(signed: Signed, request: any): Html {
+export function liveRegion(signed: Signed, request: RequestDetail): Html {
   const busy = request.pendingSteps > 0;
   return html`<section id="live" data-live="/console/requests/${request.id}/live" data-busy="${busy ? 'true' : 'false'}" aria-live="polite" aria-busy="false">
 <p>Status: <strong>${statusLabel(request.status)}</strong>${busy ? html` · <span class="state-pending">${request.pendingSteps} ILS step${request.pendingSteps === 1 ? '' : 's'} in progress</span>` : ''}${request.attention ? html` · <span class="state-needs-staff">Needs attention: ${request.attention.nextAction}</span>` : ''}</p>
@@ -113,7 +127,7 @@ ${request.ilsRecords && Object.keys(request.ilsRecords).length ? html`<h2>ILS re
 </section>`;
 }
 
-function correctionForm(signed: Signed, request: any): Html {
+function correctionForm(signed: Signed, request: RequestDetail): Html {
   const fields: [string, string, string][] = [
     ['temporaryBarcode', 'Temporary barcode', 'text'],
     ['patronId', 'Patron ID', 'text'],
@@ -134,8 +148,8 @@ ${fields.map(([name, label, type]) => html`<label for="correct-${name}">${label}
 }
 
 async function protocolLog(ctx: ConsoleContext, signed: Signed, id: string): Promise<Html> {
-  const log = await callApi(ctx, signed, 'GET', `/v1/requests/${encodeURIComponent(id)}/protocol-log`);
-  const exchanges: any[] = log.status === 200 ? log.body.exchanges : [];
+  const log = await callApi<{ exchanges: ProtocolExchangeView[] }>(ctx, signed, 'GET', `/v1/requests/${encodeURIComponent(id)}/protocol-log`);
+  const exchanges: ProtocolExchangeView[] = log.status === 200 ? log.body.exchanges : [];
   const cut = (text: string | undefined) => (text && text.length > 4000 ? `${text.slice(0, 4000)}… (${text.length} characters)` : (text ?? ''));
   return html`<details><summary>Protocol log (${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'}, secrets masked)</summary>
 ${exchanges.map(
@@ -155,7 +169,7 @@ ${x.requestBody ? html`<pre>${cut(x.requestBody)}</pre>` : ''}${x.responseBody ?
 
 async function loadRequest(ctx: ConsoleContext, signed: Signed, id: string) {
   if (!/^[A-Za-z0-9-]{1,40}$/.test(id)) return undefined;
-  const answer = await callApi(ctx, signed, 'GET', `/v1/requests/${encodeURIComponent(id)}`);
+  const answer = await callApi<RequestDetail>(ctx, signed, 'GET', `/v1/requests/${encodeURIComponent(id)}`);
   return answer.status === 200 ? answer.body : undefined;
 }
 
@@ -169,7 +183,7 @@ export function registerRequestPage(app: ConsoleApp, ctx: ConsoleContext): void 
     const { signed } = session;
     const request = await loadRequest(ctx, signed, c.req.param('id'));
     if (!request) return problemPage(c, signed, 404, 'No such request', html`There is no request ${c.req.param('id')} in this library.`);
-    const allowed: RequestAction[] = request.allowedActions;
+    const allowed = request.allowedActions as RequestAction[];
     const canStrap = request.role === 'borrowing' && request.temporaryBarcode;
     const canSlip = request.role === 'lending' && ['shipped', 'renewal-requested', 'recalled', 'overdue', 'returned', 'complete'].includes(request.status);
     return page(

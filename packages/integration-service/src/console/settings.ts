@@ -14,28 +14,32 @@ import {
 } from './context.ts';
 import { definitionList, flashOf, type Html, page, postForm } from './layout.ts';
 import type { Signed } from './session.ts';
+import type { LibraryView } from '../http/schemas.ts';
+import type { PreflightReport } from '@bookstrap/core';
 
 /**
  * Library settings. A library's staff see their settings; changing them, and the connection
  * preflight, take the admin key (the API's rule: /v1/libraries/* is admin only). Every change goes
  * through PATCH /v1/libraries/{symbol}, so the messages are the API's validation, naming the field.
  */
-function problemsOf(answer: ApiAnswer): Html {
+type ErrorAnswer = { error?: { message?: string; details?: { path?: string; message?: string }[] | PreflightReport } };
+
+function problemsOf(answer: ApiAnswer<ErrorAnswer>): Html {
   const error = answer.body?.error;
   const details = error?.details;
   const list = Array.isArray(details)
-    ? details.map((d: { path?: string; message?: string }) => html`<li><strong>${d.path || '(settings)'}</strong>: ${d.message}</li>`)
-    : Array.isArray(details?.checks)
-      ? details.checks.filter((check: any) => !check.ok).map((check: any) => html`<li><strong>${check.name}</strong>: ${check.detail}</li>`)
+    ? details.map((d) => html`<li><strong>${d.path || '(settings)'}</strong>: ${d.message}</li>`)
+    : details && Array.isArray(details.checks)
+      ? details.checks.filter((check) => !check.ok).map((check) => html`<li><strong>${check.name}</strong>: ${check.detail}</li>`)
       : [];
   return html`<div class="flash error" role="alert"><p>${error?.message ?? `The service answered ${answer.status}.`}</p>${list.length ? html`<ul class="problems">${list}</ul>` : ''}</div>`;
 }
 
-function preflightReport(report: any): Html {
+function preflightReport(report: PreflightReport): Html {
   return html`<h2>Connection check: ${report.ok ? 'passed' : 'failed'}</h2>
 <table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th></tr></thead>
 <tbody>${report.checks.map(
-    (check: any) =>
+    (check) =>
       html`<tr><td>${check.name}</td><td class="${check.status === 'passed' ? 'state-succeeded' : check.status === 'failed' ? 'state-failed-permanent' : 'muted'}">${check.status}</td><td>${check.detail}</td></tr>`,
   )}</tbody></table>`;
 }
@@ -48,7 +52,7 @@ interface FormValues {
   check: boolean;
 }
 
-function settingsForm(signed: Signed, view: any, values: FormValues): Html {
+function settingsForm(signed: Signed, view: LibraryView, values: FormValues): Html {
   const symbol = encodeURIComponent(view.symbol);
   return html`${postForm(
     signed,
@@ -77,7 +81,7 @@ function settingsForm(signed: Signed, view: any, values: FormValues): Html {
 ${postForm(signed, `/console/admin/libraries/${symbol}/check`, html`<button type="submit" class="secondary">Check the connection now</button>`)}`;
 }
 
-function summary(view: any): Html {
+function summary(view: LibraryView): Html {
   return definitionList([
     ['Symbol', view.symbol],
     ['Name', view.name],
@@ -86,11 +90,11 @@ function summary(view: any): Html {
     ['Base URL', view.connection.baseUrl],
     ['NCIP URL', view.connection.ncipUrl],
     ['Integration', view.settings.enabled ? 'on' : 'off'],
-    ['Pickup locations', view.pickupLocations.map((p: any) => `${p.name} (${p.code} → ${p.ilsLocationCode})`).join('; ')],
+    ['Pickup locations', view.pickupLocations.map((p) => `${p.name} (${p.code} → ${p.ilsLocationCode})`).join('; ')],
   ]);
 }
 
-const defaults = (view: any): FormValues => ({
+const defaults = (view: LibraryView): FormValues => ({
   returnInPersonText: view.settings.borrowing.strap.returnInPersonText,
   libraryUseOnlyText: view.settings.borrowing.strap.libraryUseOnlyText,
   temporaryBarcodeSource: view.settings.borrowing.temporaryBarcodeSource,

@@ -6,6 +6,7 @@ import { findLibraryBySymbol, type Library } from '../store/libraries.ts';
 import { type ConsoleApp, type ConsoleContext, type ConsoleCtx, callApi, libraryOnly, librarySession, problemPage } from './context.ts';
 import { page } from './layout.ts';
 import type { Signed } from './session.ts';
+import type { RequestDetail } from '../http/schemas.ts';
 
 /**
  * The book strap (seed 000: "print a book strap, place it on the physical item"; seed 004: the
@@ -28,14 +29,14 @@ export interface StrapFacts {
   borrowingLibraryName: string;
 }
 
-export function strapFacts(ctx: ConsoleContext, library: Library, request: any): StrapFacts {
+export function strapFacts(ctx: ConsoleContext, library: Library, request: RequestDetail): StrapFacts {
   const pickup = library.pickupLocations.find((p) => p.ilsLocationCode === request.pickupLocation || p.code === request.pickupLocation);
   const lenderSymbol: string | undefined = request.currentLender;
   const lender = lenderSymbol ? findLibraryBySymbol(ctx.deps.db, lenderSymbol) : undefined;
   const strap = library.settings.borrowing.strap;
   return {
     requestId: request.id,
-    temporaryBarcode: request.temporaryBarcode,
+    temporaryBarcode: request.temporaryBarcode ?? '',
     title: request.title,
     author: request.author,
     patronName: request.patronName,
@@ -199,7 +200,7 @@ async function loadOwn(ctx: ConsoleContext, c: ConsoleCtx) {
   const id = c.req.param('id') ?? '';
   const answer = await callApi(ctx, session.signed, 'GET', `/v1/requests/${encodeURIComponent(id)}`);
   if (answer.status !== 200) return problemPage(c, session.signed, 404, 'No such request', html`There is no request ${id} in this library.`);
-  return { session, request: answer.body as any };
+  return { session, request: answer.body as RequestDetail };
 }
 
 const attachment = (name: string) => ({ 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${name}"` });
