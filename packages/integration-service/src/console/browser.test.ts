@@ -37,7 +37,17 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Every form control a person can reach has a label a screen reader announces. */
+async function assertLabelled(page: Page): Promise<void> {
+  // a string, evaluated in the page: this package is typed without the DOM
+  const unlabelled = await page.evaluate(`[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
+    .map((el) => el.outerHTML)`);
+  expect(unlabelled, page.url()).toEqual([]);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
+  await assertLabelled(page);
   await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
 }
 
@@ -273,6 +283,16 @@ describe('the staff console in Chromium', () => {
       expect(await page.locator('h1').textContent()).toBeTruthy();
       await shot(page, name);
     }
+    // the keyboard: the first Tab reaches "Skip to content", Enter moves focus to the page itself
+    await page.goto(`${server.url}/console/queues`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+    // a desk terminal's wide screen
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shot(page, '18-queues-desk-terminal');
+    await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(`${server.url}/console/recovery?title=Nothing%20like%20this`);
     expect(await page.locator('main').textContent()).toContain('Found 0 temporary items');
     await page.getByRole('button', { name: 'Sign out' }).click();
