@@ -98,3 +98,40 @@ describe('receive page', () => {
     expect(twice.status).toBe(303);
   });
 });
+
+describe('step repairs from the request page', () => {
+  it('retries, refuses a resolve without a note, and skips a stopped step, each in the history', async () => {
+    const h = await useHarness();
+    const { demo } = await import('@bookstrap/ils-simulators');
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Emma', patronId: demo.alma.patrons.good.primaryId, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
+    await h.ok(200, 'POST', `/v1/requests/${id}/send`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
+    const taken = demo.alma.checkedOutItem.barcode;
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: taken } });
+    await h.drain();
+    const stepKey = `${id}:create-temporary-item:${taken}`;
+    const client = await consoleClient(h, h.keys.TULSA);
+    const page = (await client.get(`/console/requests/${id}`)).text;
+    expect(page).toContain(`value="${stepKey}"`);
+    expect(page).toContain(`Use suggested barcode ${taken}A`);
+
+    const flash = (location: string | null) => new URL(location!, 'http://x').searchParams;
+    const retried = await client.post(`/console/requests/${id}/steps/retry`, { _csrf: client.csrf, stepKey });
+    expect(flash(retried.location).get('ok')).toBe(`Step ${stepKey} queued to run again.`);
+    await h.drain();
+    const noNote = await client.post(`/console/requests/${id}/steps/resolve`, { _csrf: client.csrf, stepKey, note: '' });
+    expect(flash(noNote.location).get('error')).toContain('note');
+    const skipped = await client.post(`/console/requests/${id}/steps/skip`, { _csrf: client.csrf, stepKey, note: 'patron cancelled at the desk', staff: 'JD' });
+    expect(flash(skipped.location).get('ok')).toBe(`Step ${stepKey} skipped.`);
+    const after = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(after.steps.find((s: { key: string }) => s.key === stepKey).state).toBe('skipped');
+    expect(after.history.map((e: { text: string }) => e.text)).toEqual(
+      expect.arrayContaining([expect.stringContaining('Staff asked to retry'), expect.stringContaining('Skipped by JD')]),
+    );
+    // the other patron's item was never touched
+    const item = await h.alma('GET', `/items?item_barcode=${taken}`);
+    expect(item.body.item_data.internal_note_1 ?? '').not.toContain(id);
+  });
+});
