@@ -37,6 +37,8 @@ afterAll(async () => {
   await h?.close();
 });
 
+const shotsTaken = new Set<string>();
+
 /** Every form control a person can reach has a label a screen reader announces. */
 async function assertLabelled(page: Page): Promise<void> {
   // a string, evaluated in the page: this package is typed without the DOM
@@ -68,6 +70,10 @@ async function signedIn(key: string): Promise<Page> {
 
 async function createThroughConsole(page: Page, title: string, extra: { inLibraryUseOnly?: boolean } = {}): Promise<string> {
   await page.getByRole('link', { name: 'New request' }).click();
+  if (!shotsTaken.has('new-request')) {
+    shotsTaken.add('new-request');
+    await shot(page, '00-new-request');
+  }
   await page.getByLabel('Title (required)').fill(title);
   await page.getByLabel('Patron ID (as the ILS knows the patron)').fill(patron);
   await page.getByLabel('Patron name').fill('Ada Lovelace');
@@ -299,6 +305,21 @@ describe('the staff console in Chromium', () => {
     await page.waitForURL(/\/console\/sign-in$/);
     await page.goto(`${server.url}/console/queues`);
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+
+    // lending: PARTNR ships a request through the console and prints the shipping slip
+    const lender = await signedIn(h.keys.PARTNR);
+    const { id: lendingId } = await h.ok(201, 'POST', '/v1/requests', {
+      key: h.keys.PARTNR,
+      body: { role: 'lending', borrowingLibrary: 'TULSA', title: 'Persuasion', itemBarcode: 'PARTNR-0042' },
+    });
+    await lender.goto(`${server.url}/console/queues?queue=lending-supply`);
+    await lender.getByRole('link', { name: lendingId }).click();
+    await act(lender, 'Shipped', { '#ship-dueDate': '2025-05-15' });
+    await lender.getByRole('link', { name: 'Print shipping slip' }).click();
+    const slip = lender.getByRole('article', { name: `Shipping slip for request ${lendingId}` });
+    for (const expected of ['Persuasion', 'PARTNR-0042', '2025-05-15', 'TULSA']) expect(await slip.textContent()).toContain(expected);
+    await shot(lender, '19-lending-shipping-slip');
+    await lender.context().close();
 
     const admin = await signedIn(h.adminKey);
     expect(await admin.locator('h1').textContent()).toContain('Libraries');
