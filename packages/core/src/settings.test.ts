@@ -129,3 +129,35 @@ describe('connection', () => {
     expect(connectionSchema.safeParse({ ...symphony, overridePrompts: ['ckoblocks'] }).success).toBe(false);
   });
 });
+
+describe('book strap texts', () => {
+  it('print the return-in-person message and the library-use-only flap by default', () => {
+    expect(defaultIntegrationSettings.borrowing.strap.returnInPersonText).toContain('IN PERSON');
+    expect(defaultIntegrationSettings.borrowing.strap.libraryUseOnlyText).toContain('LIBRARY USE ONLY');
+  });
+
+  it('keep a library’s own wording, newlines included, trimmed', () => {
+    const parsed = parseIntegrationSettings('alma', { borrowing: { strap: { returnInPersonText: '  Return to the\nNorth desk.  ' } } });
+    expect(parsed.ok && parsed.settings.borrowing.strap).toEqual({
+      returnInPersonText: 'Return to the\nNorth desk.',
+      libraryUseOnlyText: defaultIntegrationSettings.borrowing.strap.libraryUseOnlyText,
+    });
+  });
+
+  it.each([
+    ['', 'must not be empty'],
+    ['   ', 'must not be empty'],
+    ['x'.repeat(601), 'at most 600'],
+    ['Return\u0007 now', 'control characters'],
+    ['Return\ttab', 'control characters'],
+  ])('refuses %j, naming the setting', (text, message) => {
+    const parsed = parseIntegrationSettings('alma', { borrowing: { strap: { libraryUseOnlyText: text } } });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems).toEqual([{ path: 'borrowing.strap.libraryUseOnlyText', message: expect.stringContaining(message) }]);
+  });
+
+  it('refuses an unknown strap field', () => {
+    const parsed = parseIntegrationSettings('alma', { borrowing: { strap: { returnText: 'x' } } });
+    expect(parsed.ok || parsed.problems).toEqual([{ path: 'borrowing.strap.returnText', message: 'unknown field "returnText"' }]);
+  });
+});

@@ -53,6 +53,28 @@ export const patronNoticeSettingsSchema = z.strictObject({
 });
 export type PatronNoticeSettings = z.infer<typeof patronNoticeSettingsSchema>;
 
+/**
+ * What the book strap says besides the request's own facts (seed 004: the back of the strap tells
+ * the patron to return the item in person; in-library-use-only items carry a flap for patron and
+ * staff). Printed as given: plain text, newlines kept, no control characters.
+ */
+const strapText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(600, 'must be at most 600 characters')
+  .refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text), 'may not contain control characters (newlines are fine)');
+
+export const strapSettingsSchema = z.strictObject({
+  returnInPersonText: strapText.default(
+    'Please return this item IN PERSON to a library service desk during opening hours. Do not use the book drop, and do not remove this strap: its barcode is how we check the item in.',
+  ),
+  libraryUseOnlyText: strapText.default(
+    'LIBRARY USE ONLY. The lending library asks that this item stay in the library. Patron: use it here and return it to the desk. Staff: do not check it out; record in-house use.',
+  ),
+});
+export type StrapSettings = z.infer<typeof strapSettingsSchema>;
+
 export const borrowingSettingsSchema = z.strictObject({
   createItemOnReceived: z.boolean().default(true),
   /** where the temporary barcode is pre-filled from; the request ID is the recommended default */
@@ -92,6 +114,8 @@ export const borrowingSettingsSchema = z.strictObject({
   patronNotices: patronNoticeSettingsSchema.default(patronNoticeSettingsSchema.parse({})),
   /** Automated Request Manager rules (automation.ts): the first that matches reviews and sends */
   automation: z.array(automationRuleSchema).max(50).default([]),
+  /** the book strap's printed messages */
+  strap: strapSettingsSchema.default(strapSettingsSchema.parse({})),
   /** days subtracted from the lender's due date so the item can travel back in time */
   returnShippingOffsetDays: z.number().int().min(0).max(60).default(7),
   /** the local loan rule for ILL items, in days; the stricter of this and the lender's date wins */

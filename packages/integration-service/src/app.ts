@@ -24,6 +24,7 @@ import { registerV1RequestsStepsSettle } from './routes/v1_requests_steps_settle
 import { registerV1Notices } from './routes/v1_notices.ts';
 import { registerV1TemporaryItemsSearch } from './routes/v1_temporary_items_search.ts';
 import { checkStorage } from './store/health.ts';
+import { registerConsole } from './console/index.ts';
 
 export type { AppDeps } from './http/types.ts';
 
@@ -112,6 +113,8 @@ export function createApp(deps: AppDeps): App {
     ],
   });
   registerDocs(app);
+  // The staff console: server-rendered pages over this same API (src/console/).
+  registerConsole(app, deps);
   app.get('/', (c) => c.json({ name: 'bookstrap-integration-service', docs: '/docs', openapi: '/openapi.json' }));
   // Healthy means the database answers a write lock and a read; a fault is a 503 via onError.
   app.get('/health', (c) => {

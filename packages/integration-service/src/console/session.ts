@@ -1,0 +1,115 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { isAdminKey } from '../http/auth.ts';
+import type { AppDeps } from '../http/types.ts';
+import { type Library, libraryForApiKey } from '../store/libraries.ts';
+
+/**
+ * Console sessions. The browser holds only a random session token (HttpOnly, SameSite=Strict,
+ * path /console); the key it was opened with stays on the server, and is checked again on every
+ * request, so a rotated-out or revoked key ends its sessions at once — the same authorization as
+ * the API. Sessions live in memory: a restart signs staff out, which loses nothing.
+ */
+export const sessionCookie = 'bookstrap_console';
+/** the sign-in form's own CSRF token (there is no session yet to hold one) */
+export const signInCookie = 'bookstrap_sign_in';
+export const csrfField = '_csrf';
+
+export interface ConsoleSession {
+  token: string;
+  csrf: string;
+  kind: 'library' | 'admin';
+  key: string;
+  lastSeen: number;
+}
+
+export type Signed = { session: ConsoleSession; kind: 'library'; library: Library } | { session: ConsoleSession; kind: 'admin' };
+
+const idleMs = 8 * 60 * 60_000; // a working day at the desk
+
+export const newToken = () => randomBytes(32).toString('base64url');
+
+export function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+export class SessionStore {
+  private readonly sessions = new Map<string, ConsoleSession>();
+
+  open(kind: ConsoleSession['kind'], key: string, now: Date): ConsoleSession {
+    this.sweep(now);
+    const session = { token: newToken(), csrf: newToken(), kind, key, lastSeen: now.getTime() };
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  find(token: string | undefined, now: Date): ConsoleSession | undefined {
+    const session = token ? this.sessions.get(token) : undefined;
+    if (!session) return undefined;
+    if (now.getTime() - session.lastSeen > idleMs) {
+      this.sessions.delete(session.token);
+      return undefined;
+    }
+    session.lastSeen = now.getTime();
+    return session;
+  }
+
+  close(token: string | undefined): void {
+    if (token) this.sessions.delete(token);
+  }
+
+  private sweep(now: Date): void {
+    for (const [token, session] of this.sessions) if (now.getTime() - session.lastSeen > idleMs) this.sessions.delete(token);
+  }
+}
+
+/** Who the key says the caller is, checked now: a library, the admin, or nobody. */
+export function identify(deps: AppDeps, session: ConsoleSession, now: Date): Signed | undefined {
+  if (session.kind === 'admin') return isAdminKey(deps, session.key) ? { session, kind: 'admin' } : undefined;
+  const library = libraryForApiKey(deps.db, session.key, now);
+  return library ? { session, kind: 'library', library } : undefined;
+}
+
+const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
+
+export function setSessionCookie(c: Context, session: ConsoleSession): void {
+  setCookie(c, sessionCookie, session.token, { httpOnly: true, sameSite: 'Strict', path: '/console', secure: secure(c) });
+}
+
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, sessionCookie, { path: '/console' });
+}
+
+export function readSessionToken(c: Context): string | undefined {
+  return getCookie(c, sessionCookie);
+}
+
+/** The sign-in form's token: a cookie and the same value in the form (double submit). */
+export function signInToken(c: Context): string {
+  const existing = getCookie(c, signInCookie);
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const token = newToken();
+  setCookie(c, signInCookie, token, { httpOnly: true, sameSite: 'Strict', path: '/console', secure: secure(c) });
+  return token;
+}
+
+export function readSignInCookie(c: Context): string | undefined {
+  return getCookie(c, signInCookie);
+}
+
+/**
+ * A form POST from another site: its Origin (browsers send one on every POST) names another
+ * host. Checked besides the token, so a leaked token alone is not enough either.
+ */
+export function crossSite(c: Context): boolean {
+  const origin = c.req.header('origin');
+  if (!origin || origin === 'null') return origin === 'null';
+  try {
+    return new URL(origin).host !== new URL(c.req.url).host;
+  } catch {
+    return true;
+  }
+}
