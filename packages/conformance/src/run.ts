@@ -9,7 +9,7 @@ import { driverFor, targets } from './ils/registry.ts';
 import type { IlsFixture } from './ils/types.ts';
 import { addSkippedToJunitFile, type SkippedCase } from './junit.ts';
 import { legend, matrixText, type ScenarioResult, type Totals, totals, writeMatrixHtml } from './matrix.ts';
-import { makeTargetDir, prepareReports } from './reports.ts';
+import { makeTargetDir, prepareReports, recordWritten, targetFiles } from './reports.ts';
 import { setHarness } from './support/harness.ts';
 import type { SuiteParameters } from './support/world.ts';
 import { startSystems, type Systems } from './systems.ts';
@@ -104,8 +104,12 @@ function featureOf(uri: string): { label: string; name: string } {
 }
 
 async function runTarget(options: ConformanceOptions, target: string, parameters: SuiteParameters, startedHere: boolean, support?: ISupportCodeLibrary) {
-  const dir = join(options.reports, target);
-  makeTargetDir(dir);
+  const dir = makeTargetDir(options.reports, target);
+  // listed before they are written: a run that dies half-way is still cleaned up by the next
+  recordWritten(
+    options.reports,
+    targetFiles.map((file) => join(dir, file)),
+  );
   const excluded = excludedTags(target, parameters, startedHere);
   const tagExpression = [...[...excluded.keys()].map((tag) => `not ${tag}`), ...(options.tags ? [`(${options.tags})`] : [])].join(' and ');
   const { runConfiguration } = await loadConfiguration({
@@ -223,6 +227,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
   }
   const sum = totals(all);
   console.log(`\n=== conformance matrix (${legend})\n${matrixText(all)}`);
+  recordWritten(options.reports, [join(options.reports, 'index.html'), join(options.reports, 'summary.json')]);
   writeMatrixHtml(join(options.reports, 'index.html'), all);
   writeFileSync(join(options.reports, 'summary.json'), JSON.stringify({ ...sum, targets: chosen, results: all }, null, 2));
   // relative to where the command was run, so the paths can be pasted as they are
