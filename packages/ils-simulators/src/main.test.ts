@@ -42,7 +42,7 @@ describe('starting the simulators', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`port ${busy.port} is in use: set ALMA_PORT=… to use another (0 = any free port)`);
-  });
+  }, 60_000);
 });
 
 describe('mistakes in the environment are one line each', () => {
@@ -67,7 +67,7 @@ describe('mistakes in the environment are one line each', () => {
     const run = spawnSync(tsx, [join(here, 'main.ts')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SIM_DB_DIR: file } });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`SIM_DB_DIR=${file} cannot be used: a file is in the way`);
-  });
+  }, 60_000);
 });
 
 describe('what main.ts prints', () => {
