@@ -57,7 +57,12 @@ Promise.resolve()
     });
   })
   .then((sum) => {
-    process.exitCode = sum.failed > 0 ? 1 : 0;
+    // a run that checked nothing (every selected scenario unsupported or not applicable) does not pass
+    if (sum.passed + sum.failed === 0)
+      console.error(
+        `conformance: no scenario ran (${sum.unsupported} unsupported, ${sum.notApplicable} not applicable for the targets chosen): a run that checks nothing does not pass`,
+      );
+    process.exitCode = sum.failed > 0 || sum.passed === 0 ? 1 : 0;
   })
   .catch((error) => {
     // a usage mistake is the user's to fix: one line, no stack

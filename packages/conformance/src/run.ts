@@ -9,8 +9,9 @@ import { driverFor, targets } from './ils/registry.ts';
 import type { IlsFixture } from './ils/types.ts';
 import { addSkippedToJunitFile, type SkippedCase } from './junit.ts';
 import { legend, matrixText, type ScenarioResult, type Totals, totals, writeMatrixHtml } from './matrix.ts';
-import { makeTargetDir, prepareReports } from './reports.ts';
+import { makeTargetDir, prepareReports, recordWritten, targetFiles } from './reports.ts';
 import { setHarness } from './support/harness.ts';
+import { type SandboxReport, takeSandboxReport } from './sandbox-cleanup.ts';
 import type { SuiteParameters } from './support/world.ts';
 import { startSystems, type Systems } from './systems.ts';
 import { UsageError } from './usage.ts';
@@ -104,8 +105,12 @@ function featureOf(uri: string): { label: string; name: string } {
 }
 
 async function runTarget(options: ConformanceOptions, target: string, parameters: SuiteParameters, startedHere: boolean, support?: ISupportCodeLibrary) {
-  const dir = join(options.reports, target);
-  makeTargetDir(dir);
+  const dir = makeTargetDir(options.reports, target);
+  // listed before they are written: a run that dies half-way is still cleaned up by the next
+  recordWritten(
+    options.reports,
+    targetFiles.map((file) => join(dir, file)),
+  );
   const excluded = excludedTags(target, parameters, startedHere);
   const tagExpression = [...[...excluded.keys()].map((tag) => `not ${tag}`), ...(options.tags ? [`(${options.tags})`] : [])].join(' and ');
   const { runConfiguration } = await loadConfiguration({
@@ -179,7 +184,7 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
   return { success, results, support: loaded };
 }
 
-export async function runConformance(options: ConformanceOptions): Promise<Totals & { results: ScenarioResult[] }> {
+export async function runConformance(options: ConformanceOptions): Promise<Totals & { results: ScenarioResult[]; sandbox?: Record<string, SandboxReport> }> {
   const chosen = chooseTargets(options.ils);
   await checkTagsSelectSomething(options.tags);
   // never rm -rf: the directory may hold the user's own files
@@ -196,6 +201,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
     throw new UsageError('--service-url needs --admin-key and --ils-origin');
   }
   const all: ScenarioResult[] = [];
+  const sandbox: Record<string, SandboxReport> = {};
   let support: ISupportCodeLibrary | undefined;
   try {
     for (const target of chosen) {
@@ -211,11 +217,18 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
         ...(simulatorOrigin ? { simulatorOrigin } : {}),
         ...(options.credentials ? { credentials: options.credentials } : {}),
         ...(options.fixture ? { fixture: options.fixture } : {}),
+        // live systems the suite did not start: it cleans up after itself there (support/sandbox.ts)
+        ...(startedHere ? {} : { sandbox: true }),
       };
       console.log(`\n=== conformance: ${target} (${parameters.ilsOrigin})`);
       const run = await runTarget(options, target, parameters, startedHere, support);
       support = run.support;
       all.push(...run.results);
+      if (!startedHere) {
+        const cleanup = takeSandboxReport();
+        sandbox[target] = cleanup;
+        writeFileSync(join(options.reports, target, 'sandbox.json'), `${JSON.stringify(cleanup, null, 2)}\n`);
+      }
     }
   } finally {
     await systems?.stop();
@@ -223,8 +236,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
   }
   const sum = totals(all);
   console.log(`\n=== conformance matrix (${legend})\n${matrixText(all)}`);
+  recordWritten(options.reports, [join(options.reports, 'index.html'), join(options.reports, 'summary.json')]);
   writeMatrixHtml(join(options.reports, 'index.html'), all);
-  writeFileSync(join(options.reports, 'summary.json'), JSON.stringify({ ...sum, targets: chosen, results: all }, null, 2));
+  writeFileSync(join(options.reports, 'summary.json'), JSON.stringify({ ...sum, targets: chosen, results: all, ...(startedHere ? {} : { sandbox }) }, null, 2));
   // relative to where the command was run, so the paths can be pasted as they are
   const shown = (path: string) => relative(process.cwd(), path) || '.';
   console.log(
@@ -234,5 +248,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
   console.log(`  ${'matrix'.padEnd(width)}  ${shown(join(options.reports, 'index.html'))}, ${shown(join(options.reports, 'summary.json'))}`);
   for (const target of chosen)
     console.log(`  ${target.padEnd(width)}  ${['cucumber.html', 'junit.xml'].map((file) => shown(join(options.reports, target, file))).join(', ')}`);
-  return { ...sum, results: all };
+  // exactly what a run against live systems left there, item by item
+  for (const [target, cleanup] of Object.entries(sandbox)) {
+    console.log(
+      `\nsandbox ${target}: cleaned up ${cleanup.cleaned.length}, left ${cleanup.left.length} (${shown(join(options.reports, target, 'sandbox.json'))})`,
+    );
+    for (const line of cleanup.left) console.log(`  left: ${line}`);
+  }
+  return { ...sum, results: all, ...(startedHere ? {} : { sandbox }) };
 }

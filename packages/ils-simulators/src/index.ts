@@ -44,6 +44,9 @@ export {
 } from './seed.ts';
 export {
   createSimulator,
+  DatabaseDirError,
+  InvalidPortError,
+  isStartupError,
   PortInUseError,
   type RunningSimulator,
   type RunningSimulators,
@@ -52,6 +55,7 @@ export {
   type StartSimulatorsOptions,
   startSimulators,
 } from './simulator.ts';
+export { describePatron, startLines, type TestPatron, testPatrons } from './start-output.ts';
 export { registeredVendors, vendorDefinition, vendorRegistry } from './vendors/registry.ts';
 export {
   defaultPorts,

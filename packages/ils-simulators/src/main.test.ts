@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { occupiedPort } from './testing.ts';
-import { PortInUseError, startSimulators } from './simulator.ts';
+import { DatabaseDirError, InvalidPortError, PortInUseError, startSimulators } from './simulator.ts';
+import { startLines, testPatrons } from './start-output.ts';
+import { vendorIds } from './vendors/types.ts';
+import { demo } from './index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sim-main-'));
@@ -39,5 +42,61 @@ describe('starting the simulators', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`port ${busy.port} is in use: set ALMA_PORT=… to use another (0 = any free port)`);
+  }, 60_000);
+});
+
+describe('mistakes in the environment are one line each', () => {
+  it('a port variable that is not a port', async () => {
+    await expect(startSimulators({ vendors: ['sierra'], env: { SIERRA_PORT: 'abc' } })).rejects.toBeInstanceOf(InvalidPortError);
+    await expect(startSimulators({ vendors: ['sierra'], env: { SIERRA_PORT: '3002x' } })).rejects.toThrow(
+      'SIERRA_PORT=3002x is not a port: give 0-65535 (0 = any free port)',
+    );
+    await expect(startSimulators({ vendors: ['sierra'], env: { SIERRA_PORT: '65536' } })).rejects.toThrow('SIERRA_PORT=65536 is not a port');
+  });
+
+  it('a SIM_DB_DIR with a file in the way', async () => {
+    const file = join(scratch, 'a-file');
+    writeFileSync(file, 'not a folder');
+    await expect(startSimulators({ vendors: ['alma'], ports: { alma: 0 }, dbDir: join(file, 'sims') })).rejects.toBeInstanceOf(DatabaseDirError);
+  });
+
+  it('main.ts prints them without a stack and exits 1', () => {
+    const tsx = join(here, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+    const file = join(scratch, 'in-the-way');
+    writeFileSync(file, '');
+    const run = spawnSync(tsx, [join(here, 'main.ts')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SIM_DB_DIR: file } });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(`SIM_DB_DIR=${file} cannot be used: a file is in the way`);
+  }, 60_000);
+});
+
+describe('what main.ts prints', () => {
+  const lines = startLines(vendorIds.map((vendor, i) => ({ vendor, url: `http://127.0.0.1:${4001 + i}` })));
+  const block = (vendor: string) => {
+    const url = `http://127.0.0.1:${4001 + vendorIds.indexOf(vendor as never)}`;
+    const start = lines.findIndex((line) => line.endsWith(`simulator on ${url}`));
+    const end = lines.findIndex((line, i) => i > start && / simulator on /.test(line));
+    return lines.slice(start, end === -1 ? undefined : end).join('\n');
+  };
+
+  it('gives every simulator its credentials, a test patron and a blocked one', () => {
+    expect(block('alma')).toContain(demo.alma.apiKey);
+    expect(block('sierra')).toContain(`client key ${demo.sierra.clientKey}, secret ${demo.sierra.clientSecret}`);
+    expect(block('wms')).toContain(`${demo.wms.wskey}:${demo.wms.secret}`);
+    expect(block('symphony')).toContain(`${demo.symphony.staff.login} / ${demo.symphony.staff.password}`);
+    expect(block('horizon')).toContain(`x-sirs-clientID: ${demo.horizon.clientId}`);
+    expect(block('millennium')).toContain(demo.millennium.ncipAgencyId);
+    for (const vendor of vendorIds) {
+      const { good, blocked } = testPatrons(vendor);
+      expect(block(vendor), vendor).toContain(`  test patron: ${good.name} (${good.idKind} ${good.id}`);
+      expect(block(vendor), vendor).toContain(`blocked: ${blocked.name} (${blocked.idKind} ${blocked.id}`);
+      expect(block(vendor), vendor).toContain('/_sim/health');
+    }
+  });
+
+  it('names patrons by the id each API takes: Alma by primary id, the others by barcode', () => {
+    expect(testPatrons('alma').good).toMatchObject({ id: demo.alma.patrons.good.primaryId, idKind: 'primary id' });
+    expect(testPatrons('horizon').good).toMatchObject({ id: demo.horizon.patrons.good.barcode, idKind: 'barcode', pin: demo.horizon.patrons.good.pin });
+    expect(testPatrons('millennium').good.pin).toBe(demo.millennium.patrons.good.pin);
   });
 });

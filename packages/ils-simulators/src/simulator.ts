@@ -127,13 +127,40 @@ export class PortInUseError extends Error {
   }
 }
 
+/** A port variable that is not a port number (`ALMA_PORT=abc`): named, one line. */
+export class InvalidPortError extends Error {
+  readonly code = 'PORT_INVALID';
+  constructor(
+    readonly envVar: string,
+    readonly value: string,
+  ) {
+    super(`${envVar}=${value} is not a port: give 0-65535 (0 = any free port)`);
+  }
+}
+
+/** SIM_DB_DIR names a folder that cannot be made (a file is in the way, no permission): one line. */
+export class DatabaseDirError extends Error {
+  readonly code = 'DB_DIR_UNUSABLE';
+  constructor(
+    readonly dir: string,
+    reason: string,
+  ) {
+    super(`SIM_DB_DIR=${dir} cannot be used: ${reason}`);
+  }
+}
+
+/** The mistakes in the environment `main.ts` reports as one line rather than a stack trace. */
+export function isStartupError(error: unknown): error is PortInUseError | InvalidPortError | DatabaseDirError {
+  return error instanceof PortInUseError || error instanceof InvalidPortError || error instanceof DatabaseDirError;
+}
+
 function portFor(vendor: VendorId, options: StartSimulatorsOptions): number {
   const explicit = options.ports?.[vendor];
   if (explicit !== undefined) return explicit;
   const fromEnv = (options.env ?? process.env)[`${vendor.toUpperCase()}_PORT`];
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     const port = Number(fromEnv);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${vendor.toUpperCase()}_PORT is not a port: ${fromEnv}`);
+    if (!/^\d+$/.test(fromEnv.trim()) || port > 65535) throw new InvalidPortError(`${vendor.toUpperCase()}_PORT`, fromEnv);
     return port;
   }
   return defaultPorts[vendor];
@@ -146,7 +173,14 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     if (!vendorIds.includes(vendor)) throw new Error(`Unknown vendor "${vendor}".`);
   }
   // a fresh SIM_DB_DIR is made rather than failing on the first SQLite file
-  if (options.dbDir) mkdirSync(options.dbDir, { recursive: true });
+  if (options.dbDir) {
+    try {
+      mkdirSync(options.dbDir, { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new DatabaseDirError(options.dbDir, code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (error as Error).message);
+    }
+  }
   const running: RunningSimulator[] = [];
   const servers: ReturnType<typeof serve>[] = [];
   const created: Simulator[] = [];

@@ -12,10 +12,11 @@ import {
   sirsiDynixDemoLibrary,
   wmsDemoLibraries,
 } from './demo-libraries.ts';
-import { createLogger } from './logger.ts';
+import { createDemoLogger } from './demo-logger.ts';
+import { demoGuide } from './demo-guide.ts';
 import { startMailCatcher } from './notices/catcher.ts';
 import { smtpMailer } from './notices/mailer.ts';
-import { exitIfPortInUse, PortInUseError, startServer } from './server.ts';
+import { exitOnStartupError, PortInUseError, portFromEnv, startServer } from './server.ts';
 import { createService } from './service.ts';
 import { createLibrary } from './workflow/libraries.ts';
 
@@ -25,17 +26,24 @@ import { createLibrary } from './workflow/libraries.ts';
  * The service database (BOOKSTRAP_DB, default ./data/demo.sqlite) starts fresh each run, as the
  * simulators do.
  */
-const port = Number(process.env.PORT ?? 3000);
+// Port variables are read before anything starts, so a typo is one line, not a half-started demo.
+const [port, mailPort] = (() => {
+  try {
+    return [portFromEnv(process.env, 'PORT', 3000), portFromEnv(process.env, 'MAIL_PORT', 2525)];
+  } catch (error) {
+    return exitOnStartupError(error);
+  }
+})();
 const dbPath = resolve(process.env.BOOKSTRAP_DB ?? './data/demo.sqlite');
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
 
-const simulators = await startSimulators().catch(exitIfPortInUse);
-const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+const simulators = await startSimulators().catch(exitOnStartupError);
+// readable, quiet lines for a person at a terminal (warnings and errors; LOG_LEVEL=info for more)
+const logger = createDemoLogger();
 // Patron notices go to a local mail catcher (nothing leaves the machine); each mail is saved as .eml.
 const mailDir = resolve(dirname(dbPath), 'mail');
-const mailPort = Number(process.env.MAIL_PORT ?? 2525);
 const catcher = await startMailCatcher({ port: mailPort, dir: mailDir }).catch((error: NodeJS.ErrnoException) =>
-  exitIfPortInUse(error.code === 'EADDRINUSE' ? new PortInUseError(mailPort, 'MAIL_PORT') : error),
+  exitOnStartupError(error.code === 'EADDRINUSE' ? new PortInUseError(mailPort, 'MAIL_PORT') : error),
 );
 const service = createService({
   dbPath,
@@ -77,38 +85,24 @@ for (const simulator of simulators.simulators) {
 }
 
 service.start();
-const server = await startServer(service.app, port).catch(exitIfPortInUse);
+const server = await startServer(service.app, port).catch(exitOnStartupError);
 
-const base = server.url;
 const patron = simulatorDemo.alma.patrons.good;
-const lines = [
-  '',
-  'Bookstrap demo',
-  `  service        ${base}   (API reference ${base}/docs, OpenAPI ${base}/openapi.json)`,
-  ...simulators.simulators.map((s) => `  ${s.vendor.padEnd(14)} ${s.url}   (control plane ${s.url}/_sim/health)`),
-  `  database       ${dbPath}`,
-  `  mail catcher   ${catcher.url}   (patron notices, saved in ${mailDir})`,
-  '',
-  'Keys (demo only)',
-  `  admin          ${process.env.BOOKSTRAP_ADMIN_KEY ?? demoAdminKey}   (/v1/libraries)`,
-  ...configured.map(
-    (l) =>
-      `  ${l.symbol.padEnd(14)} ${l.apiKey}   (${l.connection.ils} library ${l.connection.library}, pickup ${l.pickupLocations.map((p) => p.code).join(', ')})`,
-  ),
-  ...(skipped.length ? ['', `Simulators without a service adapter yet (no demo library): ${skipped.join(', ')}`] : []),
-  '',
-  `Try it: TULSA borrows from PARTNR for ${patron.name} (Alma user ${patron.primaryId})`,
-  `  curl -s -X POST ${base}/v1/requests -H 'Authorization: Bearer demo-key-tulsa' -H 'Content-Type: application/json' \\`,
-  `    -d '{"role":"borrowing","title":"On the origin of species","patronId":"${patron.primaryId}","pickupLocation":"MAIN","lenders":["PARTNR"]}'`,
-  '  then, with the id it returns:',
-  `    POST ${base}/v1/requests/<id>/send                        (TULSA key: PARTNR gets "Can you supply?")`,
-  `    GET  ${base}/v1/requests?status=can-you-supply            (PARTNR key: demo-key-partnr)`,
-  `    POST ${base}/v1/requests/<lending id>/ship  {"itemBarcode":"${simulatorDemo.alma.lendableItems.find((i) => i.library === 'SCI')?.barcode}"}   (PARTNR key)`,
-  `    POST ${base}/v1/requests/<id>/receive                     (TULSA key: temporary item + hold in Alma)`,
-  `    GET  ${base}/v1/requests/<id>                             (history and ILS steps)`,
-  '',
-  'Ctrl-C stops everything.',
-];
+const lines = demoGuide({
+  base: server.url,
+  simulators: simulators.simulators,
+  dbPath,
+  mail: { url: catcher.url, dir: mailDir },
+  adminKey: process.env.BOOKSTRAP_ADMIN_KEY ?? demoAdminKey,
+  configured,
+  skipped,
+  walk: {
+    patronId: patron.primaryId,
+    patronName: patron.name,
+    pickupLocation: 'MAIN',
+    lenderItemBarcode: simulatorDemo.alma.lendableItems.find((i) => i.library === 'SCI')?.barcode ?? '',
+  },
+});
 console.log(lines.join('\n'));
 
 let stopping = false;

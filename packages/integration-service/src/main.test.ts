@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,4 +41,58 @@ describe('a port already in use', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`port ${busy.port} is in use: set SIERRA_PORT=… to use another (0 = any free port)`);
   }, 60_000);
+});
+
+describe('a port variable that is not a number', () => {
+  it('main.ts names it in one line', () => {
+    const run = start('main.ts', { PORT: 'abc', BOOKSTRAP_ADMIN_KEY: 'a-long-enough-admin-key' });
+    expect(run).toEqual({ status: 1, stderr: 'PORT=abc is not a port: give 0-65535 (0 = any free port)' });
+  }, 60_000);
+
+  it('demo.ts names MAIL_PORT, and a simulator variable, in one line', () => {
+    expect(start('demo.ts', { ...simulatorPorts, PORT: '0', MAIL_PORT: '25x' })).toEqual({
+      status: 1,
+      stderr: 'MAIL_PORT=25x is not a port: give 0-65535 (0 = any free port)',
+    });
+    const run = start('demo.ts', { ...simulatorPorts, PORT: '0', MAIL_PORT: '0', WMS_PORT: '70000' });
+    expect(run).toEqual({ status: 1, stderr: 'WMS_PORT=70000 is not a port: give 0-65535 (0 = any free port)' });
+  }, 120_000);
+});
+
+describe('pnpm start (demo.ts) as a newcomer sees it', () => {
+  it('prints the console URL first, a test patron for every ILS, and no JSON log lines', async () => {
+    const child = spawn(tsx, [join(here, 'demo.ts')], {
+      cwd: scratch,
+      env: { ...process.env, ...simulatorPorts, PORT: '0', MAIL_PORT: '0', BOOKSTRAP_DB: join(scratch, 'demo-output.sqlite'), LOG_LEVEL: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no guide within 60 s:\n${stdout}\n${stderr}`)), 60_000);
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          if (stdout.includes('Ctrl-C stops everything.')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`demo exited ${code}:\n${stderr}`)));
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^Bookstrap console: http:\/\/127\.0\.0\.1:\d+\/console$/);
+    for (const ils of ['alma', 'wms', 'symphony', 'horizon', 'sierra', 'millennium'])
+      expect(
+        lines.some((line) => line.includes(`(${ils} library `) && /; test patron .+ \((primary id|barcode) \S+/.test(line)),
+        ils,
+      ).toBe(true);
+    expect(stdout).toMatch(/-H 'Content-Type: application\/json'/);
+    expect(stderr).not.toMatch(/^\{"level"/m);
+  }, 90_000);
 });

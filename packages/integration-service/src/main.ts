@@ -1,7 +1,7 @@
 import { keyConfigFromEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { smtpMailer } from './notices/mailer.ts';
-import { exitIfPortInUse, startServer } from './server.ts';
+import { exitOnStartupError, portFromEnv, startServer } from './server.ts';
 import { createService } from './service.ts';
 
 /**
@@ -14,6 +14,14 @@ if (!keys.ok) {
   console.error(keys.message);
   process.exit(1);
 }
+// a bad PORT is reported before anything starts
+const port = (() => {
+  try {
+    return portFromEnv(process.env, 'PORT', 3000);
+  } catch (error) {
+    return exitOnStartupError(error);
+  }
+})();
 const logger = createLogger();
 // Patron notices are mailed when a transport is configured: BOOKSTRAP_SMTP_URL (smtp://host:port,
 // smtps://user:pass@host:465) and BOOKSTRAP_MAIL_FROM; otherwise they wait in GET /v1/notices.
@@ -25,7 +33,7 @@ const service = createService({
   ...(smtpUrl ? { mail: { mailer: smtpMailer(smtpUrl), from: process.env.BOOKSTRAP_MAIL_FROM ?? 'ill@localhost' } } : {}),
 });
 service.start();
-const server = await startServer(service.app, Number(process.env.PORT ?? 3000)).catch(exitIfPortInUse);
+const server = await startServer(service.app, port).catch(exitOnStartupError);
 logger.info({ url: server.url }, 'Bookstrap integration service listening');
 
 const shutdown = async () => {

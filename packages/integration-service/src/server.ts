@@ -13,17 +13,47 @@ export class PortInUseError extends Error {
   }
 }
 
+/** A port variable that is not a port number (`PORT=abc`): named, one line. */
+export class InvalidPortError extends Error {
+  readonly code = 'PORT_INVALID';
+  constructor(
+    readonly envVar: string,
+    readonly value: string,
+  ) {
+    super(`${envVar}=${value} is not a port: give 0-65535 (0 = any free port)`);
+  }
+}
+
+/** `PORT`, `MAIL_PORT`, …: the number, the default when unset, an InvalidPortError otherwise. */
+export function portFromEnv(env: Record<string, string | undefined>, envVar: string, fallback: number): number {
+  const value = env[envVar];
+  if (value === undefined || value.trim() === '') return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65535) throw new InvalidPortError(envVar, value);
+  return port;
+}
+
+/** The user's mistakes at start-up, this package's and the simulators' alike (demo.ts starts both). */
+const startupErrorCodes = new Set(['PORT_IN_USE', 'PORT_INVALID', 'DB_DIR_UNUSABLE']);
+
 /** True for this package's and the simulators' port errors alike (demo.ts starts both). */
 export function isPortInUse(error: unknown): error is Error {
   return error instanceof Error && (error as { code?: unknown }).code === 'PORT_IN_USE';
 }
 
-/** Prints a taken port as one line and exits 1; anything else is rethrown with its stack. */
-export function exitIfPortInUse(error: unknown): never {
-  if (!isPortInUse(error)) throw error;
+export function isStartupError(error: unknown): error is Error {
+  return error instanceof Error && startupErrorCodes.has(String((error as { code?: unknown }).code));
+}
+
+/** Prints a start-up mistake (port taken or not a number, unusable folder) as one line and exits 1; anything else is rethrown with its stack. */
+export function exitOnStartupError(error: unknown): never {
+  if (!isStartupError(error)) throw error;
   console.error(error.message);
   process.exit(1);
 }
+
+/** The same, kept for callers of the earlier name. */
+export const exitIfPortInUse = exitOnStartupError;
 
 /** Serves the app on loopback only; port 0 picks a free port. */
 export async function startServer(app: App, port: number, envVar = 'PORT'): Promise<{ url: string; port: number; close(): Promise<void> }> {

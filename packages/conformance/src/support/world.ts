@@ -17,6 +17,19 @@ export interface SuiteParameters {
   credentials?: Record<string, string>;
   /** a real ILS's own demo identities (patrons, accounts, items) over the simulator seed's */
   fixture?: Partial<IlsFixture>;
+  /**
+   * The systems are live (the suite was given their URLs, did not start them): after each
+   * scenario the kit removes what it made there, and reports what it could not (support/sandbox.ts).
+   */
+  sandbox?: boolean;
+}
+
+/** A record of the ILS the scenario used, as it was before the suite first touched it. */
+export interface TouchedItem {
+  /** an item of the library's own collection (lent, checked out at the desk), never deleted */
+  kind: 'library-item';
+  wasOnLoan: boolean;
+  temporaryLocationBefore?: string | undefined;
 }
 
 let librarySequence = 0;
@@ -42,6 +55,8 @@ export class IllWorld extends World<SuiteParameters> {
   pendingSettings: Record<string, any> = {};
   /** set while a scenario has taken the ILS down: failing steps are then expected to wait */
   ilsDown = false;
+  /** what this scenario made or used, for the sandbox clean-up: libraries, requests, library items */
+  readonly made = { libraries: [] as string[], requests: [] as { id: string; role: string }[], items: new Map<string, TouchedItem>() };
 
   constructor(options: IWorldOptions<SuiteParameters>) {
     super(options);
@@ -50,7 +65,16 @@ export class IllWorld extends World<SuiteParameters> {
       ...(this.parameters.credentials ? { credentials: this.parameters.credentials } : {}),
     });
     // A real sandbox has its own patrons and items: the given fixture overrides the seed's.
-    this.driver = this.parameters.fixture ? { ...driver, fixture: { ...driver.fixture, ...this.parameters.fixture } } : driver;
+    const withFixture = this.parameters.fixture ? { ...driver, fixture: { ...driver.fixture, ...this.parameters.fixture } } : driver;
+    // Every desk check-out is noted with the item's state before it, so a clean-up undoes only the suite's own loans.
+    const desk = {
+      ...withFixture.desk,
+      checkOut: async (barcode: string, patronId: string) => {
+        await this.noteItem(barcode);
+        return withFixture.desk.checkOut(barcode, patronId);
+      },
+    };
+    this.driver = { ...withFixture, desk };
     this.admin = new ServiceClient(this.parameters.serviceUrl, this.parameters.adminKey);
   }
 
@@ -60,6 +84,7 @@ export class IllWorld extends World<SuiteParameters> {
     const symbol = `CF${process.pid % 1000}${librarySequence}`.slice(0, 12).toUpperCase();
     const config = this.driver.libraryConfig(role);
     const created = await this.admin.ok('POST', '/v1/libraries', { symbol, name: `Conformance ${role} library ${symbol}`, ...config });
+    this.made.libraries.push(symbol);
     this.library = { symbol, client: this.admin.withKey(created.apiKey), role };
   }
 
@@ -83,6 +108,7 @@ export class IllWorld extends World<SuiteParameters> {
 
   async createRequest(body: Record<string, unknown>) {
     this.request = await this.staff.ok('POST', '/v1/requests', body);
+    this.made.requests.push({ id: this.request.id, role: this.request.role });
     await this.settle();
   }
 
@@ -131,9 +157,28 @@ export class IllWorld extends World<SuiteParameters> {
     for (const barcode of this.driver.fixture.lendableItems) {
       if (usedItems.has(barcode)) continue;
       usedItems.add(barcode);
-      if ((await this.driver.probe.loan(barcode)) === null) return barcode;
+      if ((await this.driver.probe.loan(barcode)) === null) {
+        await this.noteItem(barcode);
+        return barcode;
+      }
     }
-    throw new Error('no lendable item left on the shelf');
+    throw new Error(
+      `no lendable item left on the shelf: the fixture's ${this.driver.fixture.lendableItems.length} lendableItems are used up (each lending scenario ships its own; see the README for how many a run needs)`,
+    );
+  }
+
+  /** Notes a library item's loan and temporary location the first time the scenario uses it (sandbox runs only). */
+  async noteItem(barcode: string) {
+    if (!this.parameters.sandbox || this.made.items.has(barcode)) return;
+    // the request's temporary item is the suite's own (deleted, not restored), unless it was a library item first
+    if (barcode === this.temporaryBarcode || barcode === this.request?.temporaryBarcode) return;
+    const before: TouchedItem = { kind: 'library-item', wasOnLoan: (await this.driver.probe.loan(barcode)) !== null };
+    try {
+      before.temporaryLocationBefore = (await this.driver.probe.location(barcode)).temporaryLocation;
+    } catch {
+      // an item the ILS has no location for: nothing to restore
+    }
+    this.made.items.set(barcode, before);
   }
 
   async simulator(method: string, path: string, body?: unknown) {
