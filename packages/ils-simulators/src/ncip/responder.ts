@@ -45,6 +45,8 @@ import type { Engine } from '../engine/engine.ts';
 import { isEngineError } from '../engine/errors.ts';
 import type { PatronIdentifierType } from '../engine/lookup.ts';
 import type { Patron } from '../engine/schema.ts';
+import { defaultPersonality, type PersonalityStore } from '../control/personality.ts';
+import { libraries } from '../engine/schema.ts';
 import { NcipRefusal, problemFromEngine } from './problems.ts';
 import { runService } from './services.ts';
 
@@ -86,11 +88,19 @@ export interface NcipResponderConfig {
   deleteAnyItem?: boolean;
   /** Largest body read (default 1 MiB). */
   maxBytes?: number;
+  /**
+   * AcceptItem may be addressed to a pickup location instead of the agency: ReShare's NCIP 1
+   * template (lib-ncip-client templates/acceptItem.hbs) writes the pickup location string into
+   * ToAgencyId and sends no PickupLocation; SirsiDynix's NCIP server takes the item for that
+   * branch. A ToAgencyId that is a pickup location code (or library code) is then accepted and
+   * becomes the PickupLocation when the message has none.
+   */
+  acceptItemAddressedToPickupLocation?: boolean;
 }
 
 export interface NcipResponderOptions {
   profile: NcipProfile;
-  runtime: { engine: Engine };
+  runtime: { engine: Engine; personality?: PersonalityStore };
   config: NcipResponderConfig;
 }
 
@@ -154,8 +164,17 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
   };
 
   /** Vendor rules on the header: who is addressed, and by which partner. */
+  /** A pickup location code of this ILS (the vendor's map, or a library code), as ReShare's NCIP 1 AcceptItem addresses it. */
+  const isPickupLocation = (code: string): boolean => {
+    const trimmed = code.trim();
+    if (trimmed === '') return false;
+    if (Object.keys(config.pickupLocations ?? {}).some((known) => same(known, trimmed))) return true;
+    return engine.db.select().from(libraries).all().some((library) => same(library.code, trimmed));
+  };
+
   const headerProblem = (service: NcipService, header: InitiationHeader): NcipProblem | undefined => {
-    if (!config.agencyIds.some((id) => same(id, header.toAgencyId))) {
+    const addressedToPickup = service === 'AcceptItem' && config.acceptItemAddressedToPickupLocation === true && isPickupLocation(header.toAgencyId);
+    if (!addressedToPickup && !config.agencyIds.some((id) => same(id, header.toAgencyId))) {
       return {
         type: 'Unknown Agency',
         detail: `This responder is agency ${agencyId}, not ${header.toAgencyId}.`,
@@ -193,8 +212,18 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       const refused = headerProblem(request.service, request.header);
       if (refused) return problem(version, request.service, request.header, [refused]);
       const header = headerFor(request.header) as ResponseHeader;
+      // ReShare NCIP 1: the pickup location travels as ToAgencyId (see acceptItemAddressedToPickupLocation).
+      if (
+        request.service === 'AcceptItem' &&
+        request.pickupLocation === undefined &&
+        config.acceptItemAddressedToPickupLocation === true &&
+        !config.agencyIds.some((id) => same(id, request.header.toAgencyId))
+      ) {
+        request.pickupLocation = request.header.toAgencyId.trim();
+      }
+      const personality = options.runtime.personality?.current() ?? defaultPersonality;
       try {
-        return write(runService({ engine, config, agencyId, header }, request), version);
+        return write(runService({ engine, config, agencyId, header, personality }, request), version);
       } catch (error) {
         if (error instanceof NcipRefusal) return problem(version, request.service, request.header, [error.problem]);
         if (isEngineError(error)) return problem(version, request.service, request.header, [problemFromEngine(error, request.service)]);

@@ -26,7 +26,7 @@ import type {
 } from '@bookstrap/ncip';
 import { and, eq } from 'drizzle-orm';
 import { changeDueDate, checkIn, checkOut, renewLoan } from '../engine/circulation.ts';
-import { createBib, createHolding, createItem, deleteBib, deleteItem, listHoldings, updateItem } from '../engine/catalog.ts';
+import { createBib, createHolding, createItem, deleteBib, deleteItem, listHoldings, suggestBarcode, updateItem } from '../engine/catalog.ts';
 import type { Engine } from '../engine/engine.ts';
 import { createFee } from '../engine/fees.ts';
 import { cancelHold, listHolds, placeHold, placeTitleHold } from '../engine/holds.ts';
@@ -43,6 +43,7 @@ import {
 } from '../engine/lookup.ts';
 import { type Hold, type Item, items, type ItemStatus, libraries, loans, type Patron } from '../engine/schema.ts';
 import { buildBibRecord, buildHoldingRecord } from '../marc.ts';
+import type { Personality } from '../control/personality.ts';
 import { refuse } from './problems.ts';
 import type { NcipResponderConfig } from './responder.ts';
 
@@ -52,6 +53,8 @@ export interface ServiceContext {
   /** the agency this ILS answers as */
   agencyId: string;
   header: ResponseHeader;
+  /** Which real responder's answer the edge cases get (control/personality.ts). */
+  personality: Personality;
 }
 
 /** xs:dateTime without milliseconds, as responders write it. */
@@ -275,7 +278,23 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
   if (earlier) {
     throw refuse('Duplicate Request', `Request ${request.requestId} was already accepted as item ${earlier.barcode}.`, 'RequestId', request.requestId);
   }
-  const barcode = request.itemId ?? request.requestId;
+  const wanted = request.itemId ?? request.requestId;
+  let barcode = wanted;
+  if (findItemByBarcode(engine.db, wanted)) {
+    switch (ctx.personality.duplicateBarcode) {
+      case 'new-barcode':
+        // Koha: the item is made anyway under a free variant of the barcode; the response says which.
+        barcode = suggestBarcode(engine.db, wanted);
+        break;
+      case 'rollback':
+        // FOLIO mod-ncip: the AcceptItem fails as a whole, nothing it started is kept, and the
+        // Problem is its generic processing failure rather than "Duplicate Item".
+        throw refuse('Temporary Processing Failure', `Barcode ${wanted} is already in use; nothing was created.`, 'ItemId', wanted);
+      default:
+        // Evergreen (and the simulated vendors): the engine refuses, "Duplicate Item" with a suggestion.
+        break;
+    }
+  }
   const dateForReturn = parseDate(request.dateForReturn, 'DateForReturn');
   const pickup = pickupLibrary(ctx, request.pickupLocation);
   const description = request.bibliographicDescription ?? {};
@@ -395,6 +414,8 @@ function checkInItem(ctx: ServiceContext, request: CheckInItemRequest): NcipSucc
   // An item not on loan is discharged only when that routes a hold (a borrowed item arriving):
   // otherwise nothing would move, and NCIP says "Item Not Checked Out" (ReShare's already-done).
   if (!activeLoanForItem(engine.db, item.id) && !holdToRoute(ctx, item)) {
+    // Some responders (FOLIO, Koha) answer success and change nothing; the default is the Problem.
+    if (ctx.personality.checkInNotOnLoan === 'success') return { service: 'CheckInItem', header: ctx.header, itemId: item.barcode };
     throw refuse('Item Not Checked Out', `Item ${item.barcode} is not on loan.`, 'ItemId', item.barcode);
   }
   const result = checkIn(engine, {

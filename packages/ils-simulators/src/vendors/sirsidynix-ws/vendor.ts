@@ -52,6 +52,8 @@ export function createSirsiDynixVendorApp(
       },
       circulation: { library: demo.illLibrary },
       ids: { bib: catalogueKey },
+      // ReShare's NCIP 1 AcceptItem names the pickup branch as ToAgencyId (lib-ncip-client acceptItem.hbs).
+      acceptItemAddressedToPickupLocation: true,
     },
   });
   const app = new Hono();
