@@ -57,6 +57,7 @@ function fill(template: string, scope: Record<string, unknown>): string {
       return String(value);
     };
     if (head === 'basic') return Buffer.from(`${resolve(args[0] as string)}:${resolve(args[1] as string)}`).toString('base64');
+    if (head === 'last4') return resolve(args[0] as string).slice(-4);
     if (head === 'base64') return Buffer.from(resolve(args[0] as string)).toString('base64');
     return resolve(head as string);
   });

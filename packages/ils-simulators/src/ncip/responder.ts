@@ -96,6 +96,13 @@ export interface NcipResponderConfig {
    * becomes the PickupLocation when the message has none.
    */
   acceptItemAddressedToPickupLocation?: boolean;
+  /**
+   * Lending CheckOutItem from brokers that name the borrowing partner rather than a user of this
+   * ILS (CrossLink's `INST-{symbol}`, ReShare's "-" for Alma, or no UserId): the identifier of
+   * the account the loan goes to, given the header and the UserId sent; undefined refuses as
+   * Unknown User. Only consulted when the UserId matches no user.
+   */
+  partnerBorrower?: (header: InitiationHeader, userId: string | undefined) => string | undefined;
 }
 
 export interface NcipResponderOptions {

@@ -356,9 +356,24 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
   return { service: 'AcceptItem', header: ctx.header, requestId: request.requestId, itemId: item.barcode };
 }
 
+/** The borrower of a lending CheckOutItem: the user named, else the partner's account (config.partnerBorrower). */
+function checkOutBorrower(ctx: ServiceContext, request: CheckOutItemRequest): { patron: Patron; givenId: string } {
+  const fallback = ctx.config.partnerBorrower;
+  const given = request.userId?.trim() || undefined;
+  if (fallback && !(request.authentication ?? []).length) {
+    const known = given === undefined ? undefined : findPatron(ctx.engine.db, given, ctx.config.userIdentifier ?? 'any');
+    if (!known) {
+      const account = fallback(request.header, given);
+      const patron = account === undefined ? undefined : findPatron(ctx.engine.db, account, 'any');
+      if (patron) return { patron, givenId: given ?? userIdOf(ctx, patron) };
+    }
+  }
+  return requireUser(ctx, request);
+}
+
 function checkOutItem(ctx: ServiceContext, request: CheckOutItemRequest): NcipSuccessResponse {
   const { engine, config } = ctx;
-  const { patron, givenId } = requireUser(ctx, request);
+  const { patron, givenId } = checkOutBorrower(ctx, request);
   const item = requireItem(ctx, request.itemId);
   const current = activeLoanForItem(engine.db, item.id);
   if (current) {
