@@ -103,6 +103,12 @@ export interface NcipResponderConfig {
    * Unknown User. Only consulted when the UserId matches no user.
    */
   partnerBorrower?: (header: InitiationHeader, userId: string | undefined) => string | undefined;
+  /**
+   * NCIP 1 LookupUser UserElementTypes this server refuses. SirsiDynix's NCIP 1 server answers an
+   * error to "User Id" (an NCIP 2 element): lib-ncip-client removes it before sending
+   * (LookupUser.generateNCIP1Object, "SIRSI RETURNS AN ERROR IF THIS ADDITIONAL ELEMENT IS INCLUDED").
+   */
+  refusedNcip1UserElements?: readonly string[];
 }
 
 export interface NcipResponderOptions {
@@ -230,7 +236,7 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       }
       const personality = options.runtime.personality?.current() ?? defaultPersonality;
       try {
-        return write(runService({ engine, config, agencyId, header, personality }, request), version);
+        return write(runService({ engine, config, agencyId, header, personality, version }, request), version);
       } catch (error) {
         if (error instanceof NcipRefusal) return problem(version, request.service, request.header, [error.problem]);
         if (isEngineError(error)) return problem(version, request.service, request.header, [problemFromEngine(error, request.service)]);

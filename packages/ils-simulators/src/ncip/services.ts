@@ -55,6 +55,8 @@ export interface ServiceContext {
   header: ResponseHeader;
   /** Which real responder's answer the edge cases get (control/personality.ts). */
   personality: Personality;
+  /** The NCIP version of the request being answered. */
+  version?: string;
 }
 
 /** xs:dateTime without milliseconds, as responders write it. */
@@ -100,6 +102,8 @@ function requireUser(
 export const demoPinCheck = (patron: Patron, pin: string): boolean => patron.barcode !== null && patron.barcode.slice(-4) === pin.trim();
 
 function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSuccessResponse {
+  const refused = ctx.version === '1.0' ? (request.userElementTypes ?? []).find((type) => ctx.config.refusedNcip1UserElements?.some((r) => r.toLowerCase() === type.toLowerCase())) : undefined;
+  if (refused !== undefined) throw refuse('Invalid Message Syntax Error', `UserElementType "${refused}" is not an NCIP 1 user element.`, 'UserElementType', refused);
   const { patron, givenId } = requireUser(ctx, request);
   const standing = patronStanding(ctx.engine.db, patron, ctx.engine.clock.now());
   // No element types asked for: answer with everything (responders differ; this is the helpful one).
@@ -121,7 +125,9 @@ function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSucces
   if (want('Block Or Trap') && standing.blocks.length > 0) {
     user.blocks = standing.blocks.map((block) => ({ agencyId: ctx.agencyId, type: block.description }));
   }
-  if (want('User Id')) {
+  // NCIP 1 calls the element "Visible User Id" (lib-ncip-client's template always asks for it and
+  // reads UserOptionalFields/VisibleUserId/VisibleUserIdentifier as the user id).
+  if (want('User Id') || want('Visible User Id')) {
     user.userIds = [...(patron.barcode ? [{ value: patron.barcode, type: 'Barcode' }] : []), { value: patron.primaryId, type: 'Institution Id Number' }];
   }
   return {

@@ -54,6 +54,7 @@ export function createSirsiDynixVendorApp(
       ids: { bib: catalogueKey },
       // ReShare's NCIP 1 AcceptItem names the pickup branch as ToAgencyId (lib-ncip-client acceptItem.hbs).
       acceptItemAddressedToPickupLocation: true,
+      refusedNcip1UserElements: ['User Id'],
     },
   });
   const app = new Hono();
