@@ -153,8 +153,9 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
     return header;
   };
 
-  const write = (response: NcipResponse, version: NcipVersion): string => {
+  const write = (given: NcipResponse, version: NcipVersion): string => {
     const wire = profileFor(profile, version);
+    const response = version === '1.0' && isProblemResponse(given) ? { ...given, problems: given.problems.map(ncip1ProblemElement) } : given;
     try {
       return buildResponse(response, wire);
     } catch (error) {
@@ -266,6 +267,25 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
   app.post('/', handler);
   app.all('/', (c) => c.text('NCIP messages are POSTed here.', 405, { Allow: 'POST' }));
   return { respond, handler, app };
+}
+
+/**
+ * NCIP 1 names the elements of a Problem by their NCIP 1 names, nested down to the value: a
+ * SirsiDynix CheckInItem of an item not on loan answers ProcessingErrorElement UniqueItemId >
+ * ItemIdentifierValue (lib-ncip-client's captured ncipOneCheckinItemXmlErrorResponseExample.xml),
+ * not the NCIP 2 "ItemId".
+ */
+const ncip1Elements: Readonly<Record<string, string>> = {
+  ItemId: 'UniqueItemId/ItemIdentifierValue',
+  UserId: 'UniqueUserId/UserIdentifierValue',
+  RequestId: 'UniqueRequestId/RequestIdentifierValue',
+  AgencyId: 'UniqueAgencyId/Value',
+  ToAgencyId: 'InitiationHeader/ToAgencyId/UniqueAgencyId/Value',
+  FromAgencyId: 'InitiationHeader/FromAgencyId/UniqueAgencyId/Value',
+};
+function ncip1ProblemElement(problem: NcipProblem): NcipProblem {
+  const mapped = problem.element === undefined ? undefined : ncip1Elements[problem.element];
+  return mapped === undefined ? problem : { ...problem, element: mapped };
 }
 
 /** Reads at most `max` bytes; undefined when the body is larger (the rest is never buffered). */
