@@ -109,6 +109,14 @@ export interface NcipResponderConfig {
    * (LookupUser.generateNCIP1Object, "SIRSI RETURNS AN ERROR IF THIS ADDITIONAL ELEMENT IS INCLUDED").
    */
   refusedNcip1UserElements?: readonly string[];
+  /**
+   * Who the ResponseHeader names. `responder` (default): FromAgencyId is this ILS's agency and
+   * ToAgencyId the initiator's. `operating-agency`: both are the agency the operation happens at
+   * (the request's FromAgencyId when it is one of ours, else its ToAgencyId), as OCLC documents for
+   * WMS ("FromAgencyId: registry ID of the library/branch in which the circulation operation is
+   * taking place; ToAgencyId: must match the FromAgencyId", WMS NCIP Service, NCIP Responses).
+   */
+  responseHeaderAgencies?: 'responder' | 'operating-agency';
 }
 
 export interface NcipResponderOptions {
@@ -147,7 +155,12 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
 
   const headerFor = (request: InitiationHeader | undefined): ResponseHeader | undefined => {
     if (!request) return undefined;
-    const header: ResponseHeader = { fromAgencyId: agencyId, toAgencyId: request.fromAgencyId || 'UNKNOWN' };
+    const ours = (id: string | undefined) => id !== undefined && config.agencyIds.some((known) => same(known, id));
+    const operating = ours(request.fromAgencyId) ? request.fromAgencyId.trim() : ours(request.toAgencyId) ? request.toAgencyId.trim() : agencyId;
+    const header: ResponseHeader =
+      config.responseHeaderAgencies === 'operating-agency'
+        ? { fromAgencyId: operating, toAgencyId: operating }
+        : { fromAgencyId: agencyId, toAgencyId: request.fromAgencyId || 'UNKNOWN' };
     if (request.toSystemId !== undefined) header.fromSystemId = request.toSystemId;
     if (request.fromSystemId !== undefined) header.toSystemId = request.fromSystemId;
     return header;
