@@ -116,10 +116,10 @@ describe('responder personalities', () => {
       expect(requests.body.user_request).toEqual([expect.objectContaining({ barcode: `${demo.lendableItems[0]?.barcode}-1` })]);
     });
 
-    it('rollback (FOLIO): a processing failure and nothing kept', async () => {
+    it('rollback (FOLIO): "Problem performing AcceptItem" and nothing kept', async () => {
       const api = almaSimulator({ env: {}, personality: { duplicateBarcode: 'rollback' } });
       const answer = await ncip(api)(acceptTakenBarcode('5550003'));
-      expect(!answer.ok && answer.error.problems?.[0]).toMatchObject({ problemType: 'Temporary Processing Failure' });
+      expect(!answer.ok && answer.error.problems?.[0]).toMatchObject({ problemType: 'Problem performing AcceptItem' });
       expect(await itemsWithBarcode(api, `${demo.lendableItems[0]?.barcode}-1`)).toBe(400);
       const found = await api.json('/bibs?other_system_id=5550003');
       expect(found.body.total_record_count ?? 0).toBe(0);

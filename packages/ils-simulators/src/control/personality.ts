@@ -6,13 +6,19 @@
  *
  * Sources (see packages/ils-simulators/README.md, "Responder personalities"):
  * - a second AcceptItem with a barcode already in the ILS —
- *   Evergreen's NCIPServer answers Problem "Duplicate Item" (`duplicate-item`);
- *   Koha's NCIP server (lib/Koha/NCIP) appends a suffix and creates the item anyway (`new-barcode`);
- *   FOLIO mod-ncip fails the whole AcceptItem and rolls back the instance and holding it had
- *   created, answering a generic Problem (`rollback`).
- * - CheckInItem of an item that is not on loan — ReShare treats "Item Not Checked Out" as
- *   already-done (mod-rs PR-1550), some responders (FOLIO, Koha) answer success and do nothing
- *   (`success`), others a Problem (`problem`).
+ *   `duplicate-item`: Problem "Duplicate Item" (Evergreen's NCIPServer, and what the six simulated
+ *   vendors answer here, with a suggested free barcode);
+ *   `new-barcode`: the item is created under another barcode and the response names it (Koha, as
+ *   reported in issue 17; no public capture found);
+ *   `rollback`: FOLIO mod-ncip, FolioRemoteServiceManager.acceptItem (folio-org/mod-ncip @
+ *   85faee7a3c6388445889e843e997a62763689a12): "If anything fails, it attempts to go back and
+ *   delete the already created" instance, holdings and item; the Problem is its own
+ *   "Problem performing AcceptItem" (Constants.ACCEPT_ITEM_PROBLEM).
+ * - CheckInItem of an item that is not on loan —
+ *   `problem`: "Item Not Checked Out", as the captured SirsiDynix answer (lib-ncip-client
+ *   ncipOneCheckinItemXmlErrorResponseExample.xml); ReShare counts it as done (mod-rs PR-1550);
+ *   `success`: answered as done and nothing changes (FOLIO: mod-ncip checks in by barcode through
+ *   mod-circulation, which accepts an item that is not on loan).
  */
 import { z } from 'zod';
 

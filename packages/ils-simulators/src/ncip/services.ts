@@ -293,9 +293,9 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
         barcode = suggestBarcode(engine.db, wanted);
         break;
       case 'rollback':
-        // FOLIO mod-ncip: the AcceptItem fails as a whole, nothing it started is kept, and the
-        // Problem is its generic processing failure rather than "Duplicate Item".
-        throw refuse('Temporary Processing Failure', `Barcode ${wanted} is already in use; nothing was created.`, 'ItemId', wanted);
+        // FOLIO mod-ncip (FolioRemoteServiceManager.acceptItem): on any failure it deletes the
+        // instance, holdings and item it had created and answers its own ProblemType.
+        throw refuse('Problem performing AcceptItem', `Barcode ${wanted} is already in use; nothing was kept.`, 'ItemId', wanted);
       default:
         // Evergreen (and the simulated vendors): the engine refuses, "Duplicate Item" with a suggestion.
         break;
