@@ -73,7 +73,8 @@ function xmlValues(document: unknown, path: string): unknown[] {
       const children = Array.isArray(child) ? child : [child];
       if (key === names[depth]) {
         for (const each of children) {
-          if (depth === names.length - 1) found.push(typeof each === 'object' && each !== null && '#text' in each ? (each as { '#text': unknown })['#text'] : each);
+          if (depth === names.length - 1)
+            found.push(typeof each === 'object' && each !== null && '#text' in each ? (each as { '#text': unknown })['#text'] : each);
           else walk(each, depth + 1, true);
         }
       }
@@ -133,13 +134,18 @@ describe('foreign-client corpus', () => {
           const statuses = step.expect.status === undefined ? [] : Array.isArray(step.expect.status) ? step.expect.status : [step.expect.status];
           if (statuses.length > 0) expect(statuses, `${label}: HTTP status (body ${text.slice(0, 600)})`).toContain(response.status);
           const parsedXml = step.expect.xml || Object.values(step.capture ?? {}).some((c) => c.startsWith('xml:')) ? xml.parse(text) : undefined;
-          const parsedJson = step.expect.json || Object.values(step.capture ?? {}).some((c) => c.startsWith('json:')) ? (JSON.parse(text) as unknown) : undefined;
+          const parsedJson =
+            step.expect.json || Object.values(step.capture ?? {}).some((c) => c.startsWith('json:')) ? (JSON.parse(text) as unknown) : undefined;
           for (const [path, matcher] of Object.entries(step.expect.xml ?? {})) {
             check(`${label}: ${path} in ${text.slice(0, 900)}`, xmlValues(parsedXml, path), typeof matcher === 'string' ? fill(matcher, scope) : matcher);
           }
           for (const [path, matcher] of Object.entries(step.expect.json ?? {})) {
             const value = lookup(parsedJson, path);
-            check(`${label}: ${path} in ${text.slice(0, 900)}`, value === undefined ? [] : [value], typeof matcher === 'string' ? fill(matcher, scope) : matcher);
+            check(
+              `${label}: ${path} in ${text.slice(0, 900)}`,
+              value === undefined ? [] : [value],
+              typeof matcher === 'string' ? fill(matcher, scope) : matcher,
+            );
           }
           for (const [header, matcher] of Object.entries(step.expect.headers ?? {})) {
             const value = response.headers.get(header);

@@ -35,7 +35,15 @@ describe('CheckInItemResponse routing as OCLC answers it', () => {
   it('reads the requester back; without the new fields nothing changes', () => {
     const parsed = parseResponse(buildResponse(response, profiles.wms), 'CheckInItem', { profile: profiles.wms });
     expect(parsed.ok && parsed.response.service === 'CheckInItem' && parsed.response.routing?.userId).toBe('24000000001009');
-    const plain = buildResponse({ ...response, itemAgencyId: undefined, userAgencyId: undefined, routing: { instructions: 'Re-shelve', destination: { type: 'Current', names: [{ level: 1, value: 'MAIN' }] } } }, profiles.wms);
+    const plain = buildResponse(
+      {
+        ...response,
+        itemAgencyId: undefined,
+        userAgencyId: undefined,
+        routing: { instructions: 'Re-shelve', destination: { type: 'Current', names: [{ level: 1, value: 'MAIN' }] } },
+      },
+      profiles.wms,
+    );
     expect(plain).not.toMatch(/<ItemId><AgencyId/);
     expect(plain).not.toMatch(/<\/Destination><UserId>/);
   });

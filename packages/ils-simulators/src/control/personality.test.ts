@@ -23,6 +23,7 @@ const control = async (api: ReturnType<typeof almaSimulator>, method: string, bo
     headers: { 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 };
 

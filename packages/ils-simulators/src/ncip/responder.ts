@@ -196,7 +196,11 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
     const trimmed = code.trim();
     if (trimmed === '') return false;
     if (Object.keys(config.pickupLocations ?? {}).some((known) => same(known, trimmed))) return true;
-    return engine.db.select().from(libraries).all().some((library) => same(library.code, trimmed));
+    return engine.db
+      .select()
+      .from(libraries)
+      .all()
+      .some((library) => same(library.code, trimmed));
   };
 
   const headerProblem = (service: NcipService, header: InitiationHeader): NcipProblem | undefined => {

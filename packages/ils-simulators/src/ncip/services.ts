@@ -102,8 +102,12 @@ function requireUser(
 export const demoPinCheck = (patron: Patron, pin: string): boolean => patron.barcode !== null && patron.barcode.slice(-4) === pin.trim();
 
 function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSuccessResponse {
-  const refused = ctx.version === '1.0' ? (request.userElementTypes ?? []).find((type) => ctx.config.refusedNcip1UserElements?.some((r) => r.toLowerCase() === type.toLowerCase())) : undefined;
-  if (refused !== undefined) throw refuse('Invalid Message Syntax Error', `UserElementType "${refused}" is not an NCIP 1 user element.`, 'UserElementType', refused);
+  const refused =
+    ctx.version === '1.0'
+      ? (request.userElementTypes ?? []).find((type) => ctx.config.refusedNcip1UserElements?.some((r) => r.toLowerCase() === type.toLowerCase()))
+      : undefined;
+  if (refused !== undefined)
+    throw refuse('Invalid Message Syntax Error', `UserElementType "${refused}" is not an NCIP 1 user element.`, 'UserElementType', refused);
   const { patron, givenId } = requireUser(ctx, request);
   const standing = patronStanding(ctx.engine.db, patron, ctx.engine.clock.now());
   // No element types asked for: answer with everything (responders differ; this is the helpful one).

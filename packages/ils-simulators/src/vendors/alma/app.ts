@@ -69,7 +69,9 @@ export function createAlmaApp(runtime: VendorRuntime, settings: AlmaSettings): V
   registerUserRoutes(app, alma);
   registerBibRoutes(app, alma);
   // NCIP is not an almaws API: no API key, no governance; partner codes instead.
-  app.route(almaNcipPath, createAlmaNcipResponder(runtime, {
+  app.route(
+    almaNcipPath,
+    createAlmaNcipResponder(runtime, {
       institutionCode: settings.institutionCode,
       partnerCodes: [almaDemo.ncipPartnerCode],
       partnerAccounts: {
@@ -80,7 +82,8 @@ export function createAlmaApp(runtime: VendorRuntime, settings: AlmaSettings): V
             .map(([symbol, account]) => [symbol, account.primaryId]),
         ),
       },
-    }).app);
+    }).app,
+  );
   // Registered last: Hono copies routes when the app is mounted, in this order.
   app.all('/almaws/v1/*', (c) => almaErrorResponse(c, almaErrors.unknownPath(new URL(c.req.url).pathname)));
   app.onError((error, c) => {

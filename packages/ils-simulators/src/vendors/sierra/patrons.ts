@@ -95,7 +95,12 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
       const matches = parseIdFilter(idText);
       rows = rows.filter((patron) => matches(toSierraId('patron', patron.id)));
     }
-    return c.json(resultSet(c, rows.map((patron) => selectFields(c, renderPatron(world, patron), patronDefaultFields))));
+    return c.json(
+      resultSet(
+        c,
+        rows.map((patron) => selectFields(c, renderPatron(world, patron), patronDefaultFields)),
+      ),
+    );
   });
 
   app.get(`${v6}/patrons/find`, (c) => {

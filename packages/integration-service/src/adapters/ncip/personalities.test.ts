@@ -73,7 +73,7 @@ describe('NCIP adapter against responder personalities', () => {
   it.each(['problem', 'success'] as const)('check-in of an item not on loan (%s): already done or done, the item unchanged', async (checkInNotOnLoan) => {
     const { system, rest } = ilsWith({ checkInNotOnLoan });
     const locationBefore = await rest.probe.itemLocation(taken);
-    const outcome = await system.checkIn({ itemBarcode: taken });
+    const outcome = await system.checkIn({ requestId: '9300004', itemBarcode: taken });
     expect(['done', 'already-done']).toContain(outcome.kind);
     expect(await rest.probe.itemLocation(taken)).toBe(locationBefore);
     expect(await rest.probe.loan(taken)).toBeNull();
