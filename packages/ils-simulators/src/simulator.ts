@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type AdjustableClock, adjustableClock, type Clock, systemClock } from './clock.ts';
 import { FaultController } from './control/faults.ts';
+import { defaultPersonality, type Personality, PersonalityStore, personalityFromEnv } from './control/personality.ts';
 import { controlPlane } from './control/plane.ts';
 import { clearEngine, closeEngine, createEngine, type Engine } from './engine/engine.ts';
 import { buildDemoDataset, type DemoDataset, seedEngine } from './seed.ts';
@@ -27,6 +28,9 @@ export interface SimulatorOptions {
   limits?: GovernanceLimits;
   /** Seed of the fault injector's randomness. */
   faultSeed?: number;
+  /** Edge-case behaviour (default: the vendor's own, then `SIM_PERSONALITY_<VENDOR>` from `env`). */
+  personality?: Partial<Personality>;
+  env?: Record<string, string | undefined>;
 }
 
 export interface Simulator {
@@ -37,6 +41,7 @@ export interface Simulator {
   clock: AdjustableClock;
   dataset: DemoDataset;
   faults: FaultController;
+  personality: PersonalityStore;
   /** Back to the seed: data, clock adjustments, faults and rate counters. */
   reset(): void;
   close(): void;
@@ -49,7 +54,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const dataset = buildDemoDataset(vendor.demoProfile);
   const seeded = options.seed ?? true;
   const faults = new FaultController(options.faultSeed ?? 1);
-  const vendorApp = vendor.createApp({ engine, clock, dataset, limits: options.limits ?? {} });
+  const personality = new PersonalityStore({ ...personalityFromEnv(vendor.id, defaultPersonality, options.env ?? process.env), ...options.personality });
+  const vendorApp = vendor.createApp({ engine, clock, dataset, limits: options.limits ?? {}, personality });
 
   const reseed = () => {
     clearEngine(engine);
@@ -60,12 +66,13 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const reset = () => {
     clock.reset();
     faults.clear();
+    personality.reset();
     vendorApp.reset();
     reseed();
   };
 
   const app = new Hono();
-  app.route('/_sim', controlPlane({ vendor: vendor.id, engine, clock, faults, reset }));
+  app.route('/_sim', controlPlane({ vendor: vendor.id, engine, clock, faults, personality, reset }));
   // Faults sit in front of the vendor API only: the control plane must stay reachable.
   app.use('*', async (c, next) => {
     if (new URL(c.req.url).pathname.startsWith('/_sim')) return next();
@@ -82,6 +89,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     clock,
     dataset,
     faults,
+    personality,
     reset,
     close: () => closeEngine(engine),
   };
@@ -203,6 +211,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
         dbPath: options.dbDir ? join(options.dbDir, `${vendor}.sqlite`) : undefined,
         seed: options.seed,
         limits: options.limits,
+        ...(options.env ? { env: options.env } : {}),
       });
       created.push(simulator);
       const port = portFor(vendor, options);

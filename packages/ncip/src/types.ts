@@ -98,6 +98,8 @@ export interface LocationName {
 export interface ItemLocation {
   /** "Permanent", "Temporary", "Current", "Item", … */
   type: string;
+  /** The LocationType's Scheme, where a profile names one (OCLC: NCIP 1's locationtype.scm). */
+  typeScheme?: string;
   names: LocationName[];
 }
 
@@ -411,12 +413,18 @@ export interface RoutingInformation {
   instructions: string;
   binNumber?: string;
   destination?: ItemLocation;
+  /** The user the item is routed for (a request waiting), as OCLC's WMS answers it. */
+  userId?: string;
 }
 
 export interface CheckInItemResponse extends ResponseBase {
   service: 'CheckInItem';
   itemId: string;
+  /** Agency of ItemId (OCLC: the institution the item belongs to); NCIP 2 leaves it out otherwise. */
+  itemAgencyId?: string;
   userId?: string;
+  /** Agency of UserId (OCLC: the institution the item was checked out to). */
+  userAgencyId?: string;
   routing?: RoutingInformation;
   fiscalTransaction?: FiscalTransaction;
   item?: ItemOptionalFields;

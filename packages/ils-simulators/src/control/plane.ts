@@ -10,12 +10,14 @@ import { dumpState, type Engine } from '../engine/engine.ts';
 import { expireHoldShelf } from '../engine/holds.ts';
 import type { VendorId } from '../vendors/types.ts';
 import { type FaultController, faultSettingsSchema } from './faults.ts';
+import type { PersonalityStore } from './personality.ts';
 
 export interface ControlPlaneTarget {
   vendor: VendorId;
   engine: Engine;
   clock: AdjustableClock;
   faults: FaultController;
+  personality?: PersonalityStore;
   reset(): void;
 }
 
@@ -74,6 +76,20 @@ export function controlPlane(target: ControlPlaneTarget): Hono {
       tables: dumpState(target.engine),
     }),
   );
+
+  // Responder personalities: which real responder's answer the edge cases get (control/personality.ts).
+  app.get('/personality', (c) => c.json({ personality: target.personality?.current() ?? null }));
+  app.put('/personality', async (c) => {
+    const body = await jsonBody(c);
+    if (!body.ok) return body.response;
+    if (!target.personality) return problem(c, 404, 'NOT_FOUND', 'This simulator has no personality switches.');
+    try {
+      return c.json({ personality: target.personality.update(body.value) });
+    } catch (error) {
+      if (error instanceof z.ZodError) return problem(c, 400, 'INVALID_PERSONALITY', describeIssues(error));
+      throw error;
+    }
+  });
 
   app.get('/clock', (c) => c.json({ now: target.clock.now().toISOString() }));
 

@@ -45,6 +45,8 @@ import type { Engine } from '../engine/engine.ts';
 import { isEngineError } from '../engine/errors.ts';
 import type { PatronIdentifierType } from '../engine/lookup.ts';
 import type { Patron } from '../engine/schema.ts';
+import { defaultPersonality, type PersonalityStore } from '../control/personality.ts';
+import { libraries } from '../engine/schema.ts';
 import { NcipRefusal, problemFromEngine } from './problems.ts';
 import { runService } from './services.ts';
 
@@ -86,11 +88,40 @@ export interface NcipResponderConfig {
   deleteAnyItem?: boolean;
   /** Largest body read (default 1 MiB). */
   maxBytes?: number;
+  /**
+   * AcceptItem may be addressed to a pickup location instead of the agency: ReShare's NCIP 1
+   * template (lib-ncip-client templates/acceptItem.hbs) writes the pickup location string into
+   * ToAgencyId and sends no PickupLocation; SirsiDynix's NCIP server takes the item for that
+   * branch. A ToAgencyId that is a pickup location code (or library code) is then accepted and
+   * becomes the PickupLocation when the message has none.
+   */
+  acceptItemAddressedToPickupLocation?: boolean;
+  /**
+   * Lending CheckOutItem from brokers that name the borrowing partner rather than a user of this
+   * ILS (CrossLink's `INST-{symbol}`, ReShare's "-" for Alma, or no UserId): the identifier of
+   * the account the loan goes to, given the header and the UserId sent; undefined refuses as
+   * Unknown User. Only consulted when the UserId matches no user.
+   */
+  partnerBorrower?: (header: InitiationHeader, userId: string | undefined) => string | undefined;
+  /**
+   * NCIP 1 LookupUser UserElementTypes this server refuses. SirsiDynix's NCIP 1 server answers an
+   * error to "User Id" (an NCIP 2 element): lib-ncip-client removes it before sending
+   * (LookupUser.generateNCIP1Object, "SIRSI RETURNS AN ERROR IF THIS ADDITIONAL ELEMENT IS INCLUDED").
+   */
+  refusedNcip1UserElements?: readonly string[];
+  /**
+   * Who the ResponseHeader names. `responder` (default): FromAgencyId is this ILS's agency and
+   * ToAgencyId the initiator's. `operating-agency`: both are the agency the operation happens at
+   * (the request's FromAgencyId when it is one of ours, else its ToAgencyId), as OCLC documents for
+   * WMS ("FromAgencyId: registry ID of the library/branch in which the circulation operation is
+   * taking place; ToAgencyId: must match the FromAgencyId", WMS NCIP Service, NCIP Responses).
+   */
+  responseHeaderAgencies?: 'responder' | 'operating-agency';
 }
 
 export interface NcipResponderOptions {
   profile: NcipProfile;
-  runtime: { engine: Engine };
+  runtime: { engine: Engine; personality?: PersonalityStore };
   config: NcipResponderConfig;
 }
 
@@ -124,14 +155,20 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
 
   const headerFor = (request: InitiationHeader | undefined): ResponseHeader | undefined => {
     if (!request) return undefined;
-    const header: ResponseHeader = { fromAgencyId: agencyId, toAgencyId: request.fromAgencyId || 'UNKNOWN' };
+    const ours = (id: string | undefined) => id !== undefined && config.agencyIds.some((known) => same(known, id));
+    const operating = ours(request.fromAgencyId) ? request.fromAgencyId.trim() : ours(request.toAgencyId) ? request.toAgencyId.trim() : agencyId;
+    const header: ResponseHeader =
+      config.responseHeaderAgencies === 'operating-agency'
+        ? { fromAgencyId: operating, toAgencyId: operating }
+        : { fromAgencyId: agencyId, toAgencyId: request.fromAgencyId || 'UNKNOWN' };
     if (request.toSystemId !== undefined) header.fromSystemId = request.toSystemId;
     if (request.fromSystemId !== undefined) header.toSystemId = request.fromSystemId;
     return header;
   };
 
-  const write = (response: NcipResponse, version: NcipVersion): string => {
+  const write = (given: NcipResponse, version: NcipVersion): string => {
     const wire = profileFor(profile, version);
+    const response = version === '1.0' && isProblemResponse(given) ? { ...given, problems: given.problems.map(ncip1ProblemElement) } : given;
     try {
       return buildResponse(response, wire);
     } catch (error) {
@@ -154,8 +191,21 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
   };
 
   /** Vendor rules on the header: who is addressed, and by which partner. */
+  /** A pickup location code of this ILS (the vendor's map, or a library code), as ReShare's NCIP 1 AcceptItem addresses it. */
+  const isPickupLocation = (code: string): boolean => {
+    const trimmed = code.trim();
+    if (trimmed === '') return false;
+    if (Object.keys(config.pickupLocations ?? {}).some((known) => same(known, trimmed))) return true;
+    return engine.db
+      .select()
+      .from(libraries)
+      .all()
+      .some((library) => same(library.code, trimmed));
+  };
+
   const headerProblem = (service: NcipService, header: InitiationHeader): NcipProblem | undefined => {
-    if (!config.agencyIds.some((id) => same(id, header.toAgencyId))) {
+    const addressedToPickup = service === 'AcceptItem' && config.acceptItemAddressedToPickupLocation === true && isPickupLocation(header.toAgencyId);
+    if (!addressedToPickup && !config.agencyIds.some((id) => same(id, header.toAgencyId))) {
       return {
         type: 'Unknown Agency',
         detail: `This responder is agency ${agencyId}, not ${header.toAgencyId}.`,
@@ -193,8 +243,18 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       const refused = headerProblem(request.service, request.header);
       if (refused) return problem(version, request.service, request.header, [refused]);
       const header = headerFor(request.header) as ResponseHeader;
+      // ReShare NCIP 1: the pickup location travels as ToAgencyId (see acceptItemAddressedToPickupLocation).
+      if (
+        request.service === 'AcceptItem' &&
+        request.pickupLocation === undefined &&
+        config.acceptItemAddressedToPickupLocation === true &&
+        !config.agencyIds.some((id) => same(id, request.header.toAgencyId))
+      ) {
+        request.pickupLocation = request.header.toAgencyId.trim();
+      }
+      const personality = options.runtime.personality?.current() ?? defaultPersonality;
       try {
-        return write(runService({ engine, config, agencyId, header }, request), version);
+        return write(runService({ engine, config, agencyId, header, personality, version }, request), version);
       } catch (error) {
         if (error instanceof NcipRefusal) return problem(version, request.service, request.header, [error.problem]);
         if (isEngineError(error)) return problem(version, request.service, request.header, [problemFromEngine(error, request.service)]);
@@ -224,6 +284,25 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
   app.post('/', handler);
   app.all('/', (c) => c.text('NCIP messages are POSTed here.', 405, { Allow: 'POST' }));
   return { respond, handler, app };
+}
+
+/**
+ * NCIP 1 names the elements of a Problem by their NCIP 1 names, nested down to the value: a
+ * SirsiDynix CheckInItem of an item not on loan answers ProcessingErrorElement UniqueItemId >
+ * ItemIdentifierValue (lib-ncip-client's captured ncipOneCheckinItemXmlErrorResponseExample.xml),
+ * not the NCIP 2 "ItemId".
+ */
+const ncip1Elements: Readonly<Record<string, string>> = {
+  ItemId: 'UniqueItemId/ItemIdentifierValue',
+  UserId: 'UniqueUserId/UserIdentifierValue',
+  RequestId: 'UniqueRequestId/RequestIdentifierValue',
+  AgencyId: 'UniqueAgencyId/Value',
+  ToAgencyId: 'InitiationHeader/ToAgencyId/UniqueAgencyId/Value',
+  FromAgencyId: 'InitiationHeader/FromAgencyId/UniqueAgencyId/Value',
+};
+function ncip1ProblemElement(problem: NcipProblem): NcipProblem {
+  const mapped = problem.element === undefined ? undefined : ncip1Elements[problem.element];
+  return mapped === undefined ? problem : { ...problem, element: mapped };
 }
 
 /** Reads at most `max` bytes; undefined when the body is larger (the rest is never buffered). */

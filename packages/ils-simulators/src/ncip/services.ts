@@ -26,7 +26,7 @@ import type {
 } from '@bookstrap/ncip';
 import { and, eq } from 'drizzle-orm';
 import { changeDueDate, checkIn, checkOut, renewLoan } from '../engine/circulation.ts';
-import { createBib, createHolding, createItem, deleteBib, deleteItem, listHoldings, updateItem } from '../engine/catalog.ts';
+import { createBib, createHolding, createItem, deleteBib, deleteItem, listHoldings, suggestBarcode, updateItem } from '../engine/catalog.ts';
 import type { Engine } from '../engine/engine.ts';
 import { createFee } from '../engine/fees.ts';
 import { cancelHold, listHolds, placeHold, placeTitleHold } from '../engine/holds.ts';
@@ -43,6 +43,7 @@ import {
 } from '../engine/lookup.ts';
 import { type Hold, type Item, items, type ItemStatus, libraries, loans, type Patron } from '../engine/schema.ts';
 import { buildBibRecord, buildHoldingRecord } from '../marc.ts';
+import type { Personality } from '../control/personality.ts';
 import { refuse } from './problems.ts';
 import type { NcipResponderConfig } from './responder.ts';
 
@@ -52,6 +53,10 @@ export interface ServiceContext {
   /** the agency this ILS answers as */
   agencyId: string;
   header: ResponseHeader;
+  /** Which real responder's answer the edge cases get (control/personality.ts). */
+  personality: Personality;
+  /** The NCIP version of the request being answered. */
+  version?: string;
 }
 
 /** xs:dateTime without milliseconds, as responders write it. */
@@ -97,6 +102,12 @@ function requireUser(
 export const demoPinCheck = (patron: Patron, pin: string): boolean => patron.barcode !== null && patron.barcode.slice(-4) === pin.trim();
 
 function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSuccessResponse {
+  const refused =
+    ctx.version === '1.0'
+      ? (request.userElementTypes ?? []).find((type) => ctx.config.refusedNcip1UserElements?.some((r) => r.toLowerCase() === type.toLowerCase()))
+      : undefined;
+  if (refused !== undefined)
+    throw refuse('Invalid Message Syntax Error', `UserElementType "${refused}" is not an NCIP 1 user element.`, 'UserElementType', refused);
   const { patron, givenId } = requireUser(ctx, request);
   const standing = patronStanding(ctx.engine.db, patron, ctx.engine.clock.now());
   // No element types asked for: answer with everything (responders differ; this is the helpful one).
@@ -118,7 +129,9 @@ function lookupUser(ctx: ServiceContext, request: LookupUserRequest): NcipSucces
   if (want('Block Or Trap') && standing.blocks.length > 0) {
     user.blocks = standing.blocks.map((block) => ({ agencyId: ctx.agencyId, type: block.description }));
   }
-  if (want('User Id')) {
+  // NCIP 1 calls the element "Visible User Id" (lib-ncip-client's template always asks for it and
+  // reads UserOptionalFields/VisibleUserId/VisibleUserIdentifier as the user id).
+  if (want('User Id') || want('Visible User Id')) {
     user.userIds = [...(patron.barcode ? [{ value: patron.barcode, type: 'Barcode' }] : []), { value: patron.primaryId, type: 'Institution Id Number' }];
   }
   return {
@@ -275,7 +288,23 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
   if (earlier) {
     throw refuse('Duplicate Request', `Request ${request.requestId} was already accepted as item ${earlier.barcode}.`, 'RequestId', request.requestId);
   }
-  const barcode = request.itemId ?? request.requestId;
+  const wanted = request.itemId ?? request.requestId;
+  let barcode = wanted;
+  if (findItemByBarcode(engine.db, wanted)) {
+    switch (ctx.personality.duplicateBarcode) {
+      case 'new-barcode':
+        // Koha: the item is made anyway under a free variant of the barcode; the response says which.
+        barcode = suggestBarcode(engine.db, wanted);
+        break;
+      case 'rollback':
+        // FOLIO mod-ncip (FolioRemoteServiceManager.acceptItem): on any failure it deletes the
+        // instance, holdings and item it had created and answers its own ProblemType.
+        throw refuse('Problem performing AcceptItem', `Barcode ${wanted} is already in use; nothing was kept.`, 'ItemId', wanted);
+      default:
+        // Evergreen (and the simulated vendors): the engine refuses, "Duplicate Item" with a suggestion.
+        break;
+    }
+  }
   const dateForReturn = parseDate(request.dateForReturn, 'DateForReturn');
   const pickup = pickupLibrary(ctx, request.pickupLocation);
   const description = request.bibliographicDescription ?? {};
@@ -337,9 +366,24 @@ function acceptItem(ctx: ServiceContext, request: AcceptItemRequest): NcipSucces
   return { service: 'AcceptItem', header: ctx.header, requestId: request.requestId, itemId: item.barcode };
 }
 
+/** The borrower of a lending CheckOutItem: the user named, else the partner's account (config.partnerBorrower). */
+function checkOutBorrower(ctx: ServiceContext, request: CheckOutItemRequest): { patron: Patron; givenId: string } {
+  const fallback = ctx.config.partnerBorrower;
+  const given = request.userId?.trim() || undefined;
+  if (fallback && !(request.authentication ?? []).length) {
+    const known = given === undefined ? undefined : findPatron(ctx.engine.db, given, ctx.config.userIdentifier ?? 'any');
+    if (!known) {
+      const account = fallback(request.header, given);
+      const patron = account === undefined ? undefined : findPatron(ctx.engine.db, account, 'any');
+      if (patron) return { patron, givenId: given ?? userIdOf(ctx, patron) };
+    }
+  }
+  return requireUser(ctx, request);
+}
+
 function checkOutItem(ctx: ServiceContext, request: CheckOutItemRequest): NcipSuccessResponse {
   const { engine, config } = ctx;
-  const { patron, givenId } = requireUser(ctx, request);
+  const { patron, givenId } = checkOutBorrower(ctx, request);
   const item = requireItem(ctx, request.itemId);
   const current = activeLoanForItem(engine.db, item.id);
   if (current) {
@@ -395,6 +439,8 @@ function checkInItem(ctx: ServiceContext, request: CheckInItemRequest): NcipSucc
   // An item not on loan is discharged only when that routes a hold (a borrowed item arriving):
   // otherwise nothing would move, and NCIP says "Item Not Checked Out" (ReShare's already-done).
   if (!activeLoanForItem(engine.db, item.id) && !holdToRoute(ctx, item)) {
+    // Some responders (FOLIO, Koha) answer success and change nothing; the default is the Problem.
+    if (ctx.personality.checkInNotOnLoan === 'success') return { service: 'CheckInItem', header: ctx.header, itemId: item.barcode };
     throw refuse('Item Not Checked Out', `Item ${item.barcode} is not on loan.`, 'ItemId', item.barcode);
   }
   const result = checkIn(engine, {

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { AdjustableClock } from '../clock.ts';
+import type { PersonalityStore } from '../control/personality.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { DemoDataset, DemoProfile } from '../seed.ts';
 
@@ -28,6 +29,8 @@ export interface VendorRuntime {
   clock: AdjustableClock;
   dataset: DemoDataset;
   limits: GovernanceLimits;
+  /** Edge-case behaviour switches (`/_sim/personality`); absent: the vendor's own behaviour. */
+  personality?: PersonalityStore;
 }
 
 /** A fault injected by the control plane, rendered by the vendor in its own error format. */

@@ -114,7 +114,16 @@ function successBody(d: Dialect, p: NcipProfile, r: NcipSuccessResponse): XmlChi
         users(r.user),
       ];
     case 'CheckInItem':
-      return [item(r.itemId), user(r.userId), r.routing && routing(d, r.routing), fiscal(r.fiscalTransaction), items(r.item), users(r.user)];
+      return [
+        r.itemAgencyId === undefined ? item(r.itemId) : d.id('Item', { value: r.itemId, agencyId: r.itemAgencyId, agencyScheme: p.agencyIdScheme }),
+        r.userAgencyId === undefined || r.userId === undefined
+          ? user(r.userId)
+          : d.id('User', { value: r.userId, agencyId: r.userAgencyId, agencyScheme: p.agencyIdScheme }),
+        r.routing && routing(d, r.routing),
+        fiscal(r.fiscalTransaction),
+        items(r.item),
+        users(r.user),
+      ];
     case 'RenewItem':
       if (r.pending) return [el('Pending', leaf('DateOfExpectedReply', dateTime(r.pending.dateOfExpectedReply, 'dateOfExpectedReply')))];
       return [
@@ -166,6 +175,8 @@ function routing(d: Dialect, rt: RoutingInformation): XmlElement {
     'RoutingInformation',
     leaf('RoutingInstructions', rt.instructions),
     el('Destination', leaf('BinNumber', rt.binNumber), rt.destination && location(d, rt.destination)),
+    // Schema order: Destination, RequestType, UserId, NameInformation.
+    rt.userId === undefined ? undefined : d.id('User', { value: rt.userId }),
   );
 }
 

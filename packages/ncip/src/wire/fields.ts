@@ -68,7 +68,7 @@ export function location(d: Dialect, loc: ItemLocation): XmlElement {
   if (loc.names.length === 0) throw new NcipBuildError('A Location needs at least one LocationName');
   return el(
     'Location',
-    d.pair('LocationType', loc.type),
+    d.pair('LocationType', loc.type, loc.typeScheme),
     el(
       'LocationName',
       ...loc.names.map((n) =>

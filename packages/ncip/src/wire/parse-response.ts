@@ -175,6 +175,7 @@ function readSuccess(service: NcipService, n: XmlNode, profile: NcipProfile | un
             instructions: nonEmptyText(r, 'RoutingInstructions') ?? '',
             binNumber: nonEmptyText(destination, 'BinNumber'),
             destination: location ? readLocation(location) : undefined,
+            userId: nonEmptyText(child(r, 'UserId') ?? child(r, 'UniqueUserId'), 'UserIdentifierValue'),
           })
         : undefined;
       return base({

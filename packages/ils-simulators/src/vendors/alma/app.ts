@@ -69,7 +69,21 @@ export function createAlmaApp(runtime: VendorRuntime, settings: AlmaSettings): V
   registerUserRoutes(app, alma);
   registerBibRoutes(app, alma);
   // NCIP is not an almaws API: no API key, no governance; partner codes instead.
-  app.route(almaNcipPath, createAlmaNcipResponder(runtime, { institutionCode: settings.institutionCode, partnerCodes: [almaDemo.ncipPartnerCode] }).app);
+  app.route(
+    almaNcipPath,
+    createAlmaNcipResponder(runtime, {
+      institutionCode: settings.institutionCode,
+      partnerCodes: [almaDemo.ncipPartnerCode],
+      partnerAccounts: {
+        byPartner: { [almaDemo.ncipPartnerCode]: almaDemo.institutionalPatrons.default.primaryId },
+        bySymbol: Object.fromEntries(
+          Object.entries(almaDemo.institutionalPatrons)
+            .filter(([symbol]) => symbol !== 'default')
+            .map(([symbol, account]) => [symbol, account.primaryId]),
+        ),
+      },
+    }).app,
+  );
   // Registered last: Hono copies routes when the app is mounted, in this order.
   app.all('/almaws/v1/*', (c) => almaErrorResponse(c, almaErrors.unknownPath(new URL(c.req.url).pathname)));
   app.onError((error, c) => {
@@ -78,8 +92,19 @@ export function createAlmaApp(runtime: VendorRuntime, settings: AlmaSettings): V
     return almaErrorResponse(c, new AlmaError('INTERNAL_SERVER_ERROR', 'Internal server error.', 500));
   });
 
+  // Clients add a slash before the query (VuFind's Alma driver: `/users/?q=email~…`,
+  // `/users/{id}/loans/{loan_id}/?op=renew`); Alma's gateway answers those as the plain path.
+  const outer = new Hono();
+  outer.all('/almaws/v1/*', (c) => {
+    const url = new URL(c.req.url);
+    if (!url.pathname.endsWith('/')) return app.fetch(c.req.raw);
+    url.pathname = url.pathname.replace(/\/+$/u, '');
+    return app.fetch(new Request(url, c.req.raw));
+  });
+  outer.route('/', app);
+
   return {
-    app,
+    app: outer,
     renderFault(c: Context, fault: InjectedFault) {
       if (fault.kind === 'rate_limited') return almaErrorResponse(c, almaErrors.perSecondThreshold());
       if (fault.kind === 'down') {

@@ -27,6 +27,8 @@ export const almaErrors = {
       429,
     ),
   // Documented.
+  /** Stand-in: Ex Libris documents 400 for a failed op=auth but names no code; 401652 is the general one. */
+  authenticationFailed: () => new AlmaError('401652', 'General Error: An error has occurred while processing the request. Authentication failed.'),
   userNotFound: (id: string) => new AlmaError('401861', `User with identifier ${id} was not found.`),
   userOfTypeNotFound: (id: string, type: string) => new AlmaError('401890', `User with identifier ${id} of type ${type} was not found.`),
   mandatoryField: (field: string) => new AlmaError('401664', `Mandatory field is missing: ${field}`),

@@ -17,6 +17,11 @@ export interface AlmaNcipSettings {
   institutionCode: string;
   /** Resource-sharing partners defined as NCIP partners in this institution. */
   partnerCodes: readonly string[];
+  /**
+   * The user each partner's loans go to (partner code → user identifier), and the account of a
+   * borrowing library by symbol (CrossLink's `INST-{symbol}`).
+   */
+  partnerAccounts?: { byPartner: Readonly<Record<string, string>>; bySymbol: Readonly<Record<string, string>> };
 }
 
 export function createAlmaNcipResponder(runtime: Pick<VendorRuntime, 'engine'>, settings: AlmaNcipSettings): NcipResponder {
@@ -38,6 +43,18 @@ export function createAlmaNcipResponder(runtime: Pick<VendorRuntime, 'engine'>, 
       },
       // Resource sharing loans and returns happen at the resource sharing desk.
       circulation: { library: almaDemo.resourceSharingDesk.library, desk: almaDemo.resourceSharingDesk.circDesk },
+      // Alma lends to the partner, not to a patron the message names: a CheckOutItem whose UserId
+      // is no Alma user ("-" from ReShare's AlmaHostLMSService, INST-{symbol} from CrossLink, or
+      // none) is loaned to the partner's account (Ex Libris, "Resource Sharing Partners": the
+      // partner record carries the lender/borrower user the loans are made to).
+      partnerBorrower: (header, userId) => {
+        const accounts = settings.partnerAccounts;
+        if (!accounts) return undefined;
+        const symbol = userId === undefined ? undefined : /^INST-(.+)$/iu.exec(userId)?.[1]?.toUpperCase();
+        if (symbol !== undefined && accounts.bySymbol[symbol] !== undefined) return accounts.bySymbol[symbol];
+        const partner = Object.keys(accounts.byPartner).find((code) => code.toLowerCase() === (header.applicationProfileType ?? '').trim().toLowerCase());
+        return partner === undefined ? undefined : accounts.byPartner[partner];
+      },
       ids: {
         request: { format: (id) => toAlmaId('request', id), parse: (id) => fromAlmaId('request', id) },
         fee: (id) => toAlmaId('fee', id),

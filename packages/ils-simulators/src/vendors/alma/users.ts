@@ -128,6 +128,26 @@ export function registerUserRoutes(app: Hono, runtime: AlmaRuntime): void {
     return almaResponse(c, 'users', body);
   });
 
+  // Authenticate or refresh user (Ex Libris: POST /almaws/v1/users/{user_id}?op=auth, the password
+  // in the Exl-User-Pw header or as `password`): 204 and no body when the password is right.
+  // VuFind's Alma driver (loginMethod = password) sends it as a query parameter and treats a 400
+  // as a failed login; DCB and most scripts use the header. Demo passwords follow the simulators'
+  // PIN convention: the last four characters of the user's barcode.
+  app.post('/almaws/v1/users/:user_id', (c) => {
+    const op = c.req.query('op');
+    if (op === undefined || op === '') throw almaErrors.mandatoryField('op');
+    if (op !== 'auth' && op !== 'refresh') throw almaErrors.invalidParameter(`op ${op}`);
+    const patron = resolveUser(c, runtime);
+    if (op === 'refresh') {
+      // Refresh is for users linked to another institution; the simulated users are all local.
+      throw almaErrors.generalError(`User ${c.req.param('user_id')} is not linked to a user of another institution.`);
+    }
+    const password = c.req.header('exl-user-pw') ?? c.req.query('password');
+    if (password === undefined || password === '') throw almaErrors.mandatoryField('password');
+    if (patron.barcode === null || patron.barcode.slice(-4) !== password) throw almaErrors.authenticationFailed();
+    return c.body(null, 204);
+  });
+
   app.get('/almaws/v1/users/:user_id', (c) => {
     const patron = resolveUser(c, runtime);
     return almaResponse(c, 'user', renderUser(runtime.context(c), patron, parseExpansions(c.req.query('expand'))));

@@ -35,16 +35,25 @@ export function createSierraApp(runtime: VendorRuntime, settings: SierraSettings
   const world = createWorld(runtime.engine, runtime.dataset, { itemVisibilityLagMs: settings.itemVisibilityLagMs ?? 0 });
   const app = new Hono();
 
+  // Real scripts post the token request in every shape: no body at all (Chapel Hill's
+  // sierra_util.py, requests.post with only headers), `auth=(key, secret)` and no body (Wellcome's
+  // script), a JSON body, or a form without grant_type. Sierra answers them all with a
+  // client-credentials token: the Basic header is what counts. An explicit other grant type is refused.
   app.post(`${v6}/token`, async (c) => {
     const type = c.req.header('content-type') ?? '';
+    const raw = await c.req.text();
     let grantType: string | undefined;
-    if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-      const form = await c.req.parseBody();
-      grantType = typeof form.grant_type === 'string' ? form.grant_type : undefined;
+    if (type.includes('json')) {
+      try {
+        const parsed = JSON.parse(raw) as { grant_type?: unknown };
+        grantType = typeof parsed?.grant_type === 'string' ? parsed.grant_type : undefined;
+      } catch {
+        grantType = undefined;
+      }
     } else {
-      grantType = new URLSearchParams(await c.req.text()).get('grant_type') ?? undefined;
+      grantType = new URLSearchParams(raw).get('grant_type') ?? undefined;
     }
-    return c.json(auth.grant(c.req.header('authorization'), grantType));
+    return c.json(auth.grant(c.req.header('authorization'), grantType ?? 'client_credentials'));
   });
 
   // Everything but the token endpoint needs a live bearer token.
@@ -76,8 +85,24 @@ export function createSierraApp(runtime: VendorRuntime, settings: SierraSettings
     return sierraErrorResponse(sierraErrors.internal(error instanceof Error ? error.message : String(error)));
   });
 
+  // Older API versions that clients still call (VuFind's api_version setting, Chapel Hill's v3 and
+  // v5 scripts): Sierra keeps serving v5 beside v6 and v3/v4 on older releases, with the same
+  // resources. Paths with a trailing slash (`patrons/`, `items/?id=[a,b]`) are the same resource.
+  const outer = new Hono();
+  outer.all('/iii/sierra-api/*', (c) => {
+    const url = new URL(c.req.url);
+    const match = /^\/iii\/sierra-api\/v([3-6])(\/.*)?$/.exec(url.pathname);
+    if (!match) return app.fetch(c.req.raw);
+    const rest = (match[2] ?? '').replace(/(.)\/+$/u, '$1');
+    const path = `${v6}${rest}`;
+    if (path === url.pathname) return app.fetch(c.req.raw);
+    url.pathname = path;
+    return app.fetch(new Request(url, c.req.raw));
+  });
+  outer.route('/', app);
+
   return {
-    app,
+    app: outer,
     world,
     renderFault(_c: Context, fault: InjectedFault) {
       if (fault.kind === 'down') {

@@ -140,7 +140,7 @@ function readItemPatch(body: Record<string, unknown>, creating: boolean): ItemPa
 }
 
 /** `id=1000001,1000002` or `id=[1000001,1000010]` (a range; either end may be empty). */
-function parseIdFilter(text: string): (sierraId: number) => boolean {
+export function parseIdFilter(text: string): (sierraId: number) => boolean {
   const range = /^\[(\d*),(\d*)\]$/u.exec(text.trim());
   if (range) {
     const low = range[1] === '' ? Number.NEGATIVE_INFINITY : Number(range[1]);

@@ -12,7 +12,8 @@ import { findBib, findItemByBarcode, findPatron, requirePatronById } from '../..
 import { activeHoldStatuses, holds, type Patron, patrons } from '../../engine/schema.ts';
 import { requireRole } from './auth.ts';
 import { fromEngineError, type SierraError, sierraErrors } from './errors.ts';
-import { demoPin, fromSierraId, isRecordNumber } from './ids.ts';
+import { demoPin, fromSierraId, isRecordNumber, toSierraId } from './ids.ts';
+import { parseIdFilter } from './items.ts';
 import {
   checkoutDefaultFields,
   fineDefaultFields,
@@ -83,6 +84,24 @@ const manualChargeFields = ['amount', 'reason', 'location'] as const;
 export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
   const { engine } = world;
   const v6 = '/iii/sierra-api/v6';
+
+  // The patron list (`GET /patrons?id=&limit=&offset=`), as VuFind's SierraRest and NYPL's scripts
+  // page through it; Sierra's docs list it beside `GET /items` with the same id ranges.
+  app.get(`${v6}/patrons`, (c) => {
+    requireRole(c, 'Patrons Read');
+    const idText = c.req.query('id');
+    let rows = engine.db.select().from(patrons).orderBy(asc(patrons.id)).all();
+    if (idText !== undefined) {
+      const matches = parseIdFilter(idText);
+      rows = rows.filter((patron) => matches(toSierraId('patron', patron.id)));
+    }
+    return c.json(
+      resultSet(
+        c,
+        rows.map((patron) => selectFields(c, renderPatron(world, patron), patronDefaultFields)),
+      ),
+    );
+  });
 
   app.get(`${v6}/patrons/find`, (c) => {
     requireRole(c, 'Patrons Read');

@@ -114,15 +114,18 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
 
   // ---- gateway: user agent, client id, representation, session --------------------------------
 
-  const openPaths = new Set([`${base}/user/staff/login`, `${base}/user/patron/login`]);
+  const legacyLogin = `${base}/rest/security/loginUser`;
+  const openPaths = new Set([`${base}/user/staff/login`, `${base}/user/patron/login`, legacyLogin]);
   app.use(`${base}/*`, async (c, next) => {
     if (dialect.requireUserAgent && !c.req.header('user-agent')) throw sirsiErrors.userAgentRequired();
-    const clientId = c.req.header('x-sirs-clientid');
+    // The legacy `/rest/…` calls carry the client id (and token) as query parameters too.
+    const legacy = new URL(c.req.url).pathname.startsWith(`${base}/rest/`);
+    const clientId = c.req.header('x-sirs-clientid') ?? (legacy ? c.req.query('clientID') : undefined);
     if (!clientId) throw sirsiErrors.clientIdRequired();
     if (!settings.clientIds.includes(clientId)) throw sirsiErrors.clientIdUnknown(clientId);
     c.set('version', (c.req.header('accept') ?? '').includes(V2_MEDIA_TYPE) ? 'v2' : 'v1');
     if (!openPaths.has(new URL(c.req.url).pathname)) {
-      const token = c.req.header('x-sirs-sessiontoken');
+      const token = c.req.header('x-sirs-sessiontoken') ?? (legacy ? c.req.query('sessionToken') : undefined);
       if (!token) throw sirsiErrors.sessionTokenRequired();
       const session = sessions.touch(token);
       if (!session) throw sirsiErrors.sessionTimedOut();
@@ -251,6 +254,18 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
       sessionToken: session.token,
       message: null,
     });
+  });
+
+  // The legacy login many scripts still use (UVA ils_connector's SirsiBase: GET with login and
+  // password as query parameters; others POST them as a form with `json=true`). It answers the
+  // session token the same Web Services accept in `x-sirs-sessionToken`.
+  app.on(['GET', 'POST'], legacyLogin, async (c) => {
+    const form = c.req.method === 'POST' && (c.req.header('content-type') ?? '').includes('form') ? await c.req.parseBody() : {};
+    const param = (name: string) => text(c.req.query(name)) ?? text(form[name]);
+    const account = settings.staff.find((staff) => staff.login === param('login') && staff.password === (c.req.query('password') ?? form.password));
+    if (!account) throw sirsiErrors.loginFailed();
+    const session = sessions.open({ role: 'STAFF', staff: account, library: account.library });
+    return c.json({ userID: account.key, sessionToken: session.token });
   });
 
   app.post(`${base}/user/staff/logout`, (c) => {
@@ -731,8 +746,22 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
     return c.json({ messageList: known.messageList }, known.status as 400);
   });
 
+  // Symphony answers its resources with or without the `/v1` prefix (UVA ils_connector calls
+  // both `/v1/user/patron/search` and `/user/patron/search` on the same base).
+  const served = app as unknown as Hono;
+  let outer: Hono = served;
+  if (dialect.v1Alias) {
+    outer = new Hono();
+    outer.all(`${base}/v1/*`, (c) => {
+      const url = new URL(c.req.url);
+      url.pathname = `${base}${url.pathname.slice(`${base}/v1`.length)}`;
+      return served.fetch(new Request(url, c.req.raw));
+    });
+    outer.route('/', served);
+  }
+
   return {
-    app: app as unknown as Hono,
+    app: outer,
     sessions,
     renderFault(c: Context, fault: InjectedFault) {
       if (fault.kind === 'down') {

@@ -25,6 +25,8 @@ export interface SirsiDynixDialect {
   itemLocationsWritable: boolean;
   /** Symphony's `/user/patron/authenticate` (PIN check without a session) */
   patronAuthenticate: boolean;
+  /** Symphony's webapp also answers every resource under `/v1` (`/symws/v1/user/…`) */
+  v1Alias: boolean;
 }
 
 /** `ID:21000000001001`, `ALT_ID:jane.doe1`, `NAME:doe`; several terms separated by commas. */
@@ -71,6 +73,7 @@ export const symphonyDialect: SirsiDynixDialect = {
   patronStanding: true,
   itemLocationsWritable: true,
   patronAuthenticate: true,
+  v1Alias: true,
 };
 
 export const horizonDialect: SirsiDynixDialect = {
@@ -84,4 +87,5 @@ export const horizonDialect: SirsiDynixDialect = {
   patronStanding: false,
   itemLocationsWritable: false,
   patronAuthenticate: false,
+  v1Alias: false,
 };

@@ -163,8 +163,13 @@ export function patronRecord(ctx: RecordContext, patron: Patron): RecordSource {
       };
       if (ctx.dialect.patronStanding) {
         fields.standing = ref('/policy/patronStanding', standingOf(ctx, patron));
-        fields.patronStatusInfo = ref('/user/patronStatusInfo', key);
+      } else {
+        // Horizon's ROA patron has no standing; published clients (Palace's SirsiDynix Horizon
+        // provider) read `approved`: false for a blocked borrower, true otherwise.
+        fields.approved = value(!patronStanding(ctx.engine.db, patron, ctx.engine.clock.now()).blocked);
       }
+      // Both products answer patronStatusInfo (Palace calls it on Horizon, UVA on Symphony).
+      fields.patronStatusInfo = ref('/user/patronStatusInfo', key);
       return fields;
     },
   };
@@ -194,13 +199,25 @@ function patronStatusInfoRecord(ctx: RecordContext, patron: Patron): RecordSourc
     fields: () => {
       const owed = listFees(ctx.engine, { patronId: patron.id, status: 'active' }).reduce((sum, fee) => sum + fee.balanceCents, 0);
       const standing = patronStanding(ctx.engine.db, patron, ctx.engine.clock.now());
-      return {
+      // The field names published clients read: UVA ils_connector `standing`/`amountOwed`,
+      // Palace `expired`, `estimatedFines` and the `hasMax…` limits, legacy scripts
+      // `datePrivilegeExpires`. `privilegeExpired`/`blockCount` are kept for older callers.
+      const fields: Record<string, Field> = {
         amountOwed: value(money(owed, ctx.currency)),
         estimatedFines: value(money(0, ctx.currency)),
-        standing: ref('/policy/patronStanding', standingOf(ctx, patron)),
+        datePrivilegeExpires: value(patron.expiryDate),
+        expired: value(standing.expired),
         privilegeExpired: value(standing.expired),
         blockCount: value(standing.blocks.length),
+        hasMaxFines: value(false),
+        hasMaxDaysWithFines: value(false),
+        hasMaxLostItem: value(false),
+        hasMaxOverdueItem: value(false),
+        hasMaxOverdueDays: value(false),
+        hasMaxItemsCheckedOut: value(false),
       };
+      if (ctx.dialect.patronStanding) fields.standing = ref('/policy/patronStanding', standingOf(ctx, patron));
+      return fields;
     },
   };
 }
@@ -495,7 +512,6 @@ export function resolveRecord(ctx: RecordContext, target: Ref): RecordSource | u
       return patron ? patronRecord(ctx, patron) : undefined;
     }
     case '/user/patronStatusInfo': {
-      if (!ctx.dialect.patronStanding) return undefined;
       const patron = db
         .select()
         .from(patrons)

@@ -52,6 +52,9 @@ export function createSirsiDynixVendorApp(
       },
       circulation: { library: demo.illLibrary },
       ids: { bib: catalogueKey },
+      // ReShare's NCIP 1 AcceptItem names the pickup branch as ToAgencyId (lib-ncip-client acceptItem.hbs).
+      acceptItemAddressedToPickupLocation: true,
+      refusedNcip1UserElements: ['User Id'],
     },
   });
   const app = new Hono();

@@ -16,7 +16,7 @@
  */
 import { type CheckInItemResponse, type NcipProblem, type NcipService, buildResponse, parseRequest, parseResponse, profiles } from '@bookstrap/ncip';
 import type { Context, Hono } from 'hono';
-import { activeHoldsForItem, activeLoanForItem, findItemByBarcode, findPatron } from '../../engine/lookup.ts';
+import { activeHoldsForItem, activeLoanForItem, describeItem, findItemByBarcode, findPatron, requirePatronById } from '../../engine/lookup.ts';
 import { createNcipResponder, type NcipResponderConfig } from '../../ncip/index.ts';
 import type { VendorRuntime } from '../types.ts';
 import { wmsScopes } from './demo.ts';
@@ -66,8 +66,12 @@ export function wmsNcipConfig(settings: WmsNcipSettings): NcipResponderConfig {
       types: Object.fromEntries(['Lost Item Replacement Charge', 'Lost Item Processing Fee', 'Service Charge', 'Overdue Fine'].map((type) => [type, type])),
     },
     maxBytes: MAX_BYTES,
+    responseHeaderAgencies: 'operating-agency',
   };
 }
+
+/** OCLC: RoutingInformation/Destination/Location/LocationType must carry NCIP 1's location type scheme. */
+const NCIP_LOCATION_TYPE_SCHEME = 'http://www.niso.org/ncip/v1_0/imp1/schemes/locationtype/locationtype.scm';
 
 function renderNcipAuthFailure(c: Context, failure: BearerFailure): Response {
   const { status, message } = describeBearerFailure(failure);
@@ -114,7 +118,31 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
       if (!item) return answer;
       const waiting = activeHoldsForItem(engine.db, item.id)[0];
       const { retained } = rules.settleAfterCheckIn(item.id);
-      const response: CheckInItemResponse = { ...result.response };
+      // OCLC's CheckIn response (WMS NCIP Service, "NCIP Responses"): ItemId and UserId carry the
+      // registry ids of the institutions they belong to; the destination names the holding code
+      // (level 1) and the shelving location (level 2); a request waiting names its user.
+      const record = describeItem(engine.db, findItemByBarcode(engine.db, sent.itemId) ?? item);
+      const holdingCode = record.tempLocation?.code ?? record.location.code;
+      const response: CheckInItemResponse = {
+        ...result.response,
+        itemAgencyId: settings.institutionId,
+        ...(result.response.userId !== undefined ? { userAgencyId: settings.institutionId } : {}),
+      };
+      if (response.routing) {
+        const requester = waiting ? requirePatronById(engine.db, waiting.patronId) : undefined;
+        response.routing = {
+          ...response.routing,
+          destination: {
+            type: 'Current',
+            typeScheme: NCIP_LOCATION_TYPE_SCHEME,
+            names: [
+              { level: 1, value: holdingCode },
+              { level: 2, value: rules.shelvingLocationOf(record.item, holdingCode) },
+            ],
+          },
+          ...(requester?.barcode ? { userId: requester.barcode } : {}),
+        };
+      }
       const instructions = retained
         ? 'Withdrawn'
         : waiting

@@ -317,7 +317,12 @@ export class NcipAdapter implements CirculationSystem {
       // NCIP's own word for a loan that stays in the building; the ILS picks its item policy.
       ...(input.inLibraryUseOnly ? { itemUseRestrictions: ['In Library Use Only'] } : {}),
     });
-    if (reply.ok) return done({ itemId: reply.response.itemId ?? input.barcode }, input.barcode);
+    if (reply.ok) {
+      // Some responders (Koha) make the item under another barcode when the one sent is taken and
+      // say so in ItemId: that barcode is the record this request owns and later steps act on.
+      const itemId = reply.response.itemId ?? input.barcode;
+      return done({ itemId }, itemId);
+    }
     if (reply.kind === 'already-done')
       return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode }, input.barcode);
     if (hasProblem(reply, /^(duplicate item|non-unique item)$/i)) {
