@@ -1,3 +1,3 @@
-export type { DriverFactory, DriverTarget, IlsDesk, IlsDriver, IlsFixture, IlsProbe } from './ils/types.ts';
-export { driverFor, targets } from './ils/registry.ts';
+export type { DriverFactory, DriverTarget, IlsDesk, IlsDriver, IlsFixture, IlsProbe } from '@bookstrap/ils-simulators/drivers/types';
+export { driverFor, targets } from '@bookstrap/ils-simulators/drivers/registry';
 export { type ScenarioResult, matrixText, totals } from './matrix.ts';

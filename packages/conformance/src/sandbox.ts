@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { IlsFixture } from './ils/types.ts';
+import type { IlsFixture } from '@bookstrap/ils-simulators/drivers/types';
 import { UsageError } from './usage.ts';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { LoanView, TemporaryItemView } from '../ils/types.ts';
+import type { LoanView, TemporaryItemView } from '@bookstrap/ils-simulators/drivers/types';
 import { plusDays, today } from '../support/dates.ts';
 import type { IllWorld } from '../support/world.ts';
 

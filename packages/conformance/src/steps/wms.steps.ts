@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { WmsDriver } from '../ils/wms.ts';
+import type { WmsDriver } from '@bookstrap/ils-simulators/drivers/wms';
 import { openDayOnOrBefore, plusDays, today } from '../support/dates.ts';
 import type { IllWorld } from '../support/world.ts';
 

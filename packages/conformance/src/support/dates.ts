@@ -18,8 +18,5 @@ export function openDayOnOrBefore(day: string, calendar: { closedWeekdays: numbe
   return candidate;
 }
 
-/** `MM-DD` closed every year → concrete dates for the years around now. */
-export function annualDates(monthDays: string[], now = new Date()): string[] {
-  const year = now.getUTCFullYear();
-  return [-1, 0, 1, 2, 3].flatMap((offset) => monthDays.map((md) => `${year + offset}-${md}`));
-}
+// The drivers (in the simulators package, shared with the service's chaos test) expand annual closures the same way.
+export { annualDates } from '@bookstrap/ils-simulators/drivers/dates';

@@ -1,6 +1,6 @@
 import { BeforeAll, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
-import { driverFor } from '../ils/registry.ts';
-import type { IlsDriver, IlsFixture } from '../ils/types.ts';
+import { driverFor } from '@bookstrap/ils-simulators/drivers/registry';
+import type { IlsDriver, IlsFixture } from '@bookstrap/ils-simulators/drivers/types';
 import { ServiceClient } from './service-client.ts';
 
 setDefaultTimeout(30_000);

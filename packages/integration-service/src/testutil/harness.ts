@@ -19,6 +19,8 @@ export interface HarnessOptions {
   dbPath?: string;
   /** reuse an ILS (restart scenarios); default a fresh simulated Alma */
   sim?: Simulator;
+  /** the made-up host the ILS answers behind; default almaHost (another vendor's simulator: its own host) */
+  host?: string;
   clock?: AdjustableClock;
   /** skip the demo libraries */
   noLibraries?: boolean;
@@ -64,7 +66,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   // The test's own probe calls share Alma's per-second budget: lifted unless a test is about it.
   const sim = options.sim ?? createSimulator({ vendor: 'alma', clock, limits: { perSecond: options.almaPerSecond ?? 100_000 } });
   const fetch: FetchLike = async (input, init) => {
-    if (!input.startsWith(almaHost)) throw new TypeError('fetch failed');
+    if (!input.startsWith(options.host ?? almaHost)) throw new TypeError('fetch failed');
     return sim.app.request(input, init);
   };
   const service = createService({

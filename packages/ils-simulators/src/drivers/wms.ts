@@ -1,6 +1,6 @@
-import { demo } from '@bookstrap/ils-simulators';
-import { annualDates } from '../support/dates.ts';
-import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
+import { demo } from '../index.ts';
+import { annualDates } from './dates.ts';
+import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
 
 /**
  * OCLC WorldShare Management Services, through WMS's own APIs only: an OAuth client-credentials
@@ -40,12 +40,13 @@ class WmsApi {
     private readonly origin: string,
     private readonly wskey: string,
     private readonly secret: string,
+    private readonly fetch: DriverFetch = globalThis.fetch,
   ) {}
 
   private async bearer(): Promise<string> {
     if (this.token && this.token.expiresAt - 60_000 > Date.now()) return this.token.value;
     const basic = Buffer.from(`${this.wskey}:${this.secret}`).toString('base64');
-    const response = await fetch(`${this.origin}/token?grant_type=client_credentials&scope=${encodeURIComponent(CIRC_SCOPE)}`, {
+    const response = await this.fetch(`${this.origin}/token?grant_type=client_credentials&scope=${encodeURIComponent(CIRC_SCOPE)}`, {
       method: 'POST',
       headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
     });
@@ -57,7 +58,7 @@ class WmsApi {
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
     for (let attempt = 0; ; attempt += 1) {
-      const response = await fetch(`${this.origin}/circ${path}`, {
+      const response = await this.fetch(`${this.origin}/circ${path}`, {
         method,
         headers: { authorization: `Bearer ${await this.bearer()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
@@ -102,7 +103,7 @@ const day = (instant: unknown) => String(instant ?? '').slice(0, 10);
 export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
   const wskey = target.credentials?.clientKey ?? wms.wskey;
   const secret = target.credentials?.clientSecret ?? wms.secret;
-  const api = new WmsApi(target.origin, wskey, secret);
+  const api = new WmsApi(target.origin, wskey, secret, target.fetch);
   const home = wms.branches.find((b) => b.code === 'MAIN') ?? wms.branches[0];
   const other = wms.branches.find((b) => b.branchId !== home?.branchId) ?? home;
   if (!home || !other) throw new Error('the WMS demo has no branches');

@@ -1,6 +1,6 @@
-import { demo } from '@bookstrap/ils-simulators';
-import { annualDates } from '../support/dates.ts';
-import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, LocationView, TemporaryItemView } from './types.ts';
+import { demo } from '../index.ts';
+import { annualDates } from './dates.ts';
+import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDriver, LocationView, TemporaryItemView } from './types.ts';
 
 /**
  * Sierra, through the Sierra REST API only (`/iii/sierra-api/v6`, a client-credentials token):
@@ -20,10 +20,11 @@ class SierraApi {
     private readonly origin: string,
     private readonly key: string,
     private readonly secret: string,
+    private readonly fetch: DriverFetch = globalThis.fetch,
   ) {}
 
   private async authorize(): Promise<string> {
-    const response = await fetch(`${this.origin}${sierra.basePath}/token`, {
+    const response = await this.fetch(`${this.origin}${sierra.basePath}/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${this.key}:${this.secret}`).toString('base64')}`,
@@ -39,7 +40,7 @@ class SierraApi {
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
     for (let attempt = 0; ; attempt += 1) {
       const token = this.token ?? (await this.authorize());
-      const response = await fetch(`${this.origin}${sierra.basePath}${path}`, {
+      const response = await this.fetch(`${this.origin}${sierra.basePath}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
@@ -96,7 +97,7 @@ export function sierraDriver(): DriverFactory {
   return (target: DriverTarget): IlsDriver => {
     const key = target.credentials?.clientKey ?? sierra.clientKey;
     const secret = target.credentials?.clientSecret ?? sierra.clientSecret;
-    const api = new SierraApi(target.origin, key, secret);
+    const api = new SierraApi(target.origin, key, secret, target.fetch);
     const home = 'MAIN';
     const other = sierra.libraries.find((l) => l.code !== home)?.code ?? home;
     const pickup = sierra.pickupLocations.find((location) => location.library === home)?.code ?? 'main';

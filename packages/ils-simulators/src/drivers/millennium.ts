@@ -1,4 +1,4 @@
-import { demo } from '@bookstrap/ils-simulators';
+import { demo } from '../index.ts';
 import {
   buildRequest,
   type InitiationHeader,
@@ -10,8 +10,8 @@ import {
   parseResponse,
   profiles,
 } from '@bookstrap/ncip';
-import { annualDates } from '../support/dates.ts';
-import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, LocationView, TemporaryItemView } from './types.ts';
+import { annualDates } from './dates.ts';
+import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDriver, LocationView, TemporaryItemView } from './types.ts';
 
 /**
  * Millennium has no REST API. Circulation staff are acted out through Innovative's NCIP
@@ -39,6 +39,7 @@ class InnovativeNcip {
   constructor(
     private readonly url: string,
     private readonly toAgencyId: string,
+    private readonly fetch: DriverFetch = globalThis.fetch,
   ) {}
 
   /** One NCIP message (the header is added); a Problem is `{ok: false}` with its words. */
@@ -47,7 +48,7 @@ class InnovativeNcip {
     fromAgencyId = 'BOOKSTRAP',
   ): Promise<{ ok: true; response: NcipSuccessResponse } | { ok: false; problem: string }> {
     const header: InitiationHeader = { fromAgencyId, toAgencyId: this.toAgencyId };
-    const response = await fetch(this.url, {
+    const response = await this.fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/xml' },
       body: buildRequest({ ...request, header } as unknown as NcipRequest, profiles.millennium),
@@ -92,7 +93,7 @@ function locationCode(names: { level?: number; value: string }[] | undefined): s
 
 export function millenniumDriver(): DriverFactory {
   return (target: DriverTarget): IlsDriver => {
-    const ncip = new InnovativeNcip(`${target.origin}${millennium.ncipPath}`, millennium.ncipAgencyId);
+    const ncip = new InnovativeNcip(`${target.origin}${millennium.ncipPath}`, millennium.ncipAgencyId, target.fetch);
     const home = 'MAIN';
     const pickup = millennium.pickupLocations.find((location) => location.library === home)?.code ?? 'main';
     const illRuleDays = 21; // the seed's loan rule for the ILL item type; the library's local rule matches it
@@ -163,7 +164,7 @@ export function millenniumDriver(): DriverFactory {
       },
       async fees(patronBarcode: string): Promise<FeeView[]> {
         // The Patron API shows only the total owed; Millennium's interfaces list no single charges.
-        const page = await fetch(`${target.origin}${millennium.patronApiPath}/${encodeURIComponent(patronBarcode)}/dump`);
+        const page = await (target.fetch ?? globalThis.fetch)(`${target.origin}${millennium.patronApiPath}/${encodeURIComponent(patronBarcode)}/dump`);
         const owed = patronApiFields(await page.text()).get('MONEY OWED[p96]')?.[0] ?? '$0.00';
         const amount = Number(owed.replace(/[^0-9.]/g, ''));
         return amount > 0 ? [{ amount, feeType: '', comment: '' }] : [];

@@ -1,6 +1,6 @@
-import { demo } from '@bookstrap/ils-simulators';
-import { annualDates } from '../support/dates.ts';
-import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
+import { demo } from '../index.ts';
+import { annualDates } from './dates.ts';
+import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
 
 /**
  * SirsiDynix Symphony and Horizon, through their own Web Services only (Symphony ILSWS under
@@ -20,6 +20,7 @@ class WebServices {
   constructor(
     private readonly base: string,
     private readonly credentials: { clientId: string; login: string; password: string },
+    private readonly fetch: DriverFetch = globalThis.fetch,
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -34,7 +35,7 @@ class WebServices {
   }
 
   private async login(): Promise<string> {
-    const response = await fetch(`${this.base}/user/staff/login`, {
+    const response = await this.fetch(`${this.base}/user/staff/login`, {
       method: 'POST',
       headers: this.headers(),
       body: JSON.stringify({ login: this.credentials.login, password: this.credentials.password }),
@@ -49,7 +50,7 @@ class WebServices {
   async call(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ status: number; json: Json }> {
     for (let attempt = 0; ; attempt += 1) {
       this.token ??= await this.login();
-      const response = await fetch(`${this.base}${path}`, {
+      const response = await this.fetch(`${this.base}${path}`, {
         method,
         headers: this.headers({ 'x-sirs-sessionToken': this.token, ...extra }),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -107,7 +108,7 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
       login: target.credentials?.username ?? sirsi.staff.login,
       password: target.credentials?.password ?? sirsi.staff.password,
     };
-    const ws = new WebServices(`${target.origin}${sirsi.basePath}`, credentials);
+    const ws = new WebServices(`${target.origin}${sirsi.basePath}`, credentials, target.fetch);
     const home = sirsi.illLibrary;
     const other = sirsi.libraries.find((library) => library.code !== home)?.code ?? home;
     const homeLibrary = sirsi.libraries.find((library) => library.code === home);

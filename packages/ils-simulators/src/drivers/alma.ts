@@ -1,6 +1,6 @@
-import { demo } from '@bookstrap/ils-simulators';
-import { annualDates } from '../support/dates.ts';
-import type { DriverFactory, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
+import { demo } from '../index.ts';
+import { annualDates } from './dates.ts';
+import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
 
 /**
  * Alma, through the Alma REST API only (`/almaws/v1`, `Authorization: apikey …`, JSON on
@@ -14,13 +14,14 @@ class AlmaApi {
   constructor(
     private readonly origin: string,
     private readonly apiKey: string,
+    private readonly fetch: DriverFetch = globalThis.fetch,
   ) {}
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
     // Alma allows about 25 calls a second per institution; like any Alma client, wait and retry
     // on its 429 PER_SECOND_THRESHOLD rather than fail.
     for (let attempt = 1; ; attempt += 1) {
-      const response = await fetch(`${this.origin}/almaws/v1${path}`, {
+      const response = await this.fetch(`${this.origin}/almaws/v1${path}`, {
         method,
         headers: { authorization: `apikey ${this.apiKey}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
@@ -79,7 +80,7 @@ function calendarOf(libraryCode: string) {
 export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
   return (target: DriverTarget): IlsDriver => {
     const apiKey = target.credentials?.apiKey ?? alma.apiKey;
-    const api = new AlmaApi(target.origin, apiKey);
+    const api = new AlmaApi(target.origin, apiKey, target.fetch);
     const home = 'MAIN';
     const other = alma.libraries.find((l) => l.code !== home)?.code ?? home;
     const calendar = calendarOf(home);

@@ -1,5 +1,5 @@
 /**
- * What the conformance suite needs from an ILS, through the vendor's own API only — never a
+ * What the conformance suite (and the service's chaos test) needs from an ILS, through the vendor's own API only — never a
  * simulator's database or its /_sim/ state dump — so the same suite runs against a real sandbox.
  *
  * The desk does what circulation staff do; the probe reads ILS state.
@@ -93,7 +93,14 @@ export interface DriverTarget {
   origin: string;
   /** credentials for the vendor API; defaults to the simulator's demo credentials */
   credentials?: Record<string, string>;
+  /**
+   * How to reach it; default the global fetch. In-process tests pass the simulator's own
+   * `app.request`, so the same desk and probe read a simulator without a socket.
+   */
+  fetch?: DriverFetch;
 }
 
-/** Every ILS driver module exports one of these (registered in src/ils/registry.ts). */
+export type DriverFetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** Every ILS driver module exports one of these (registered in registry.ts). */
 export type DriverFactory = (target: DriverTarget) => IlsDriver;
