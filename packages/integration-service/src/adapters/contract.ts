@@ -81,7 +81,7 @@ export const contractCases = [
   'ILS down',
   'lending hold',
   'cancel the hold it placed',
-  'cancel leaves another patron\'s hold alone',
+  "cancel leaves another patron's hold alone",
 ] as const;
 export type ContractCase = (typeof contractCases)[number];
 

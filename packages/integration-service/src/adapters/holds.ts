@@ -34,14 +34,18 @@ export const holdLeftAlone = {
 };
 
 export const holdGone = (input: CancelHoldInput, ils: string, how: string): StepOutcome<Record<string, unknown>> =>
-  alreadyDone<Record<string, unknown>>(`${ils} shows no active hold ${input.holdId ?? ''} on ${input.itemBarcode} for ${input.patronId} (${how})`.replace('  ', ' '), {
-    cancelled: input.holdId ?? null,
-  });
+  alreadyDone<Record<string, unknown>>(
+    `${ils} shows no active hold ${input.holdId ?? ''} on ${input.itemBarcode} for ${input.patronId} (${how})`.replace('  ', ' '),
+    {
+      cancelled: input.holdId ?? null,
+    },
+  );
 
 /** The hold the request recorded, read back by its ID: cancel it only if it is still ours. */
 export function judgeRecordedHold(input: CancelHoldInput, seen: SeenHold | undefined, ils: string): HoldVerdict {
-  if (!seen || !seen.active) return { kind: 'stop', outcome: holdGone(input, ils, seen ? 'it is no longer active' : 'it is not found') };
-  if (seen.itemBarcode !== undefined && seen.itemBarcode !== input.itemBarcode) return { kind: 'stop', outcome: needsStaff(holdLeftAlone.otherItem(input, seen)) };
+  if (!seen?.active) return { kind: 'stop', outcome: holdGone(input, ils, seen ? 'it is no longer active' : 'it is not found') };
+  if (seen.itemBarcode !== undefined && seen.itemBarcode !== input.itemBarcode)
+    return { kind: 'stop', outcome: needsStaff(holdLeftAlone.otherItem(input, seen)) };
   if (seen.patronId !== undefined && seen.patronId !== input.patronId) return { kind: 'stop', outcome: needsStaff(holdLeftAlone.otherPatron(input, seen)) };
   return { kind: 'cancel', hold: seen };
 }
@@ -53,9 +57,14 @@ export function judgeRecordedHold(input: CancelHoldInput, seen: SeenHold | undef
  */
 export function judgeUnrecordedHold(input: CancelHoldInput, holds: readonly SeenHold[], ils: string, notesKept = true): HoldVerdict {
   const onItem = holds.filter((h) => h.active && h.itemBarcode === input.itemBarcode && (h.patronId === undefined || h.patronId === input.patronId));
-  if (onItem.length === 0) return { kind: 'stop', outcome: holdGone(input, ils, 'none of the patron\'s active holds is on the item') };
+  if (onItem.length === 0) return { kind: 'stop', outcome: holdGone(input, ils, "none of the patron's active holds is on the item") };
   const ours = notesKept ? onItem.filter((h) => h.comment !== undefined && marker(input.requestId).test(h.comment)) : onItem;
   if (ours.length === 1) return { kind: 'cancel', hold: ours[0] as SeenHold };
   if (ours.length === 0) return { kind: 'stop', outcome: needsStaff(holdLeftAlone.notMarked(input, onItem[0] as SeenHold)) };
-  return { kind: 'stop', outcome: needsStaff(`${ours.length} holds on ${input.itemBarcode} for ${input.patronId} carry ILL request ${input.requestId}; cancel the right one at the desk, then resolve this step`) };
+  return {
+    kind: 'stop',
+    outcome: needsStaff(
+      `${ours.length} holds on ${input.itemBarcode} for ${input.patronId} carry ILL request ${input.requestId}; cancel the right one at the desk, then resolve this step`,
+    ),
+  };
 }

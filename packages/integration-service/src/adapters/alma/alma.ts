@@ -672,7 +672,12 @@ export class AlmaRestAdapter implements CirculationSystem {
     }
     if (verdict.kind === 'stop') return verdict.outcome;
     const reply = await this.alma.call('DELETE', `${user}/${encodeURIComponent(verdict.hold.id)}`, {
-      query: { user_id_type: 'all_unique', reason: 'CancelledAtPatronRequest', notify_user: false, note: `Bookstrap: ${cancelNote[input.reason]} (ILL request ${input.requestId})` },
+      query: {
+        user_id_type: 'all_unique',
+        reason: 'CancelledAtPatronRequest',
+        notify_user: false,
+        note: `Bookstrap: ${cancelNote[input.reason]} (ILL request ${input.requestId})`,
+      },
     });
     if (reply.status === 204 || reply.status === 200) return done({ cancelled: verdict.hold.id }, verdict.hold.id);
     if (reply.errors.some((e) => e.code === requestNotFoundCode)) return holdGone(input, 'Alma', 'it was gone when the cancel arrived');

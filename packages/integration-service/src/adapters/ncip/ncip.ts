@@ -515,9 +515,7 @@ export class NcipAdapter implements CirculationSystem {
     }));
     const recorded = input.holdId && held.some((h) => h.id !== '') ? held.find((h) => h.id === input.holdId) : undefined;
     const verdict =
-      input.holdId && held.some((h) => h.id !== '')
-        ? judgeRecordedHold(input, recorded, this.ils)
-        : judgeUnrecordedHold(input, held, this.ils, false);
+      input.holdId && held.some((h) => h.id !== '') ? judgeRecordedHold(input, recorded, this.ils) : judgeUnrecordedHold(input, held, this.ils, false);
     if (verdict.kind === 'stop') return verdict.outcome;
     return this.cancelRequest(input, verdict.hold);
   }

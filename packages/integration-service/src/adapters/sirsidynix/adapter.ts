@@ -341,12 +341,15 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
           comment: typeof hold.fields.comment === 'string' ? hold.fields.comment : undefined,
         };
         verdict = judgeRecordedHold(input, seen, this.product.name);
-      } else if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) verdict = judgeRecordedHold(input, undefined, this.product.name);
+      } else if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound'))
+        verdict = judgeRecordedHold(input, undefined, this.product.name);
       else return this.client.failure(reply, what);
     } else {
       const item = await this.item(input.itemBarcode, what);
       if ('failed' in item) return item.failed;
-      const held = item.found ? this.activeHolds(item.value).map((h): SeenHold => ({ id: h.key, itemBarcode: input.itemBarcode, patronId: h.patronBarcode, active: true })) : [];
+      const held = item.found
+        ? this.activeHolds(item.value).map((h): SeenHold => ({ id: h.key, itemBarcode: input.itemBarcode, patronId: h.patronBarcode, active: true }))
+        : [];
       verdict = judgeUnrecordedHold(input, held, this.product.name, false);
     }
     if (verdict.kind === 'stop') return verdict.outcome;
@@ -355,7 +358,8 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       json: { holdRecord: { resource: '/circulation/holdRecord', key: verdict.hold.id } },
     });
     if (reply.status === 200 || reply.status === 204) return done({ cancelled: verdict.hold.id }, verdict.hold.id);
-    if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound')) return holdGone(input, this.product.name, 'it was gone when the cancel arrived');
+    if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound'))
+      return holdGone(input, this.product.name, 'it was gone when the cancel arrived');
     return this.client.failure(reply, what);
   }
 

@@ -178,7 +178,9 @@ export class WmsAdapter implements CirculationSystem {
     if (reply.status === 429 || reply.status >= 500) return retryable(`WMS is unavailable while ${what} (HTTP ${reply.status})`);
     if (reply.status === 401 || reply.status === 403) return configurationError(`WMS refused the circulation API while ${what} (HTTP ${reply.status})`);
     if (reply.status !== 200) return needsStaff(`WMS refused ${what} (HTTP ${reply.status}: ${reply.text.slice(0, 200)})`);
-    const body = JSON.parse(reply.text) as { entries?: { holdId?: string; itemBarcode?: string | null; patronBarcode?: string; status?: string; note?: string | null }[] };
+    const body = JSON.parse(reply.text) as {
+      entries?: { holdId?: string; itemBarcode?: string | null; patronBarcode?: string; status?: string; note?: string | null }[];
+    };
     const held: SeenHold[] = (body.entries ?? []).map((h) => ({
       id: String(h.holdId ?? ''),
       itemBarcode: h.itemBarcode ?? undefined,
@@ -186,7 +188,13 @@ export class WmsAdapter implements CirculationSystem {
       active: true,
       comment: h.note ?? undefined,
     }));
-    const verdict = input.holdId ? judgeRecordedHold(input, held.find((h) => h.id === input.holdId), 'WMS') : judgeUnrecordedHold(input, held, 'WMS', false);
+    const verdict = input.holdId
+      ? judgeRecordedHold(
+          input,
+          held.find((h) => h.id === input.holdId),
+          'WMS',
+        )
+      : judgeUnrecordedHold(input, held, 'WMS', false);
     if (verdict.kind === 'stop') return verdict.outcome;
     return this.ncip.cancelRequest(input, verdict.hold);
   }
