@@ -1,5 +1,6 @@
 import { type DecisionContext, shipSteps, temporaryItemSteps } from './decide.ts';
 import { pendingText } from './history.ts';
+import type { HoldInput } from './port.ts';
 import { type IlsStep, type IlsStepName, idempotencyKey, prerequisite, step, stepSupported } from './plan.ts';
 import { isBarcodeSafe } from './policies/barcode.ts';
 import { type CalendarDate, isCalendarDate, patronDueDate } from './policies/due-date.ts';
@@ -246,6 +247,10 @@ class Working {
   get(key: string): StepRecord | undefined {
     return this.records.get(key);
   }
+  /** planned by this correction (not yet stored) */
+  isAdded(key: string): boolean {
+    return this.added.some((s) => s.key === key);
+  }
   all(): StepRecord[] {
     return [...this.records.values()];
   }
@@ -270,8 +275,13 @@ class Working {
     if (!record || isDone(record.state)) return;
     const planned = change(record.step);
     const wasSuperseded = this.superseded.delete(key);
+    // A step whose prerequisites changed runs again: the one it waited for may be dropped now.
+    const requiresChanged = (planned.requires ?? []).join() !== (record.step.requires ?? []).join();
     const reopen =
-      wasSuperseded || (this.rewritten.get(key)?.reopen ?? false) || ['needs-staff', 'configuration-error', 'failed-retryable'].includes(record.state);
+      wasSuperseded ||
+      requiresChanged ||
+      (this.rewritten.get(key)?.reopen ?? false) ||
+      ['needs-staff', 'configuration-error', 'failed-retryable'].includes(record.state);
     const isNew = this.added.findIndex((s) => s.key === key);
     if (isNew >= 0) this.added[isNew] = planned;
     else this.rewritten.set(key, { step: planned, reopen });
@@ -333,6 +343,11 @@ function placedHold(request: IllRequest, work: Working, ctx: ReplanContext): Ste
     .find((s) => isDone(s.state) && !cancelled.has(s.key) && (s.step.input as { patronId?: string }).patronId === request.patronId);
 }
 
+/** A new key for a hold placed again on the same item (`c1`, `c2`, …): never the key of one before. */
+function holdOccurrence(work: Working): string {
+  return `c${work.named('place-hold').length}`;
+}
+
 /** The item and the patron a placed hold is on, from the step that placed it. */
 function holdOf(hold: StepRecord): { itemBarcode: string; patronId: string; pickupLocation?: string | undefined; inLibraryUseOnly: boolean } {
   const input = hold.step.input as { itemBarcode?: string; barcode?: string; patronId?: string; pickupLocation?: string; inLibraryUseOnly?: boolean };
@@ -372,6 +387,7 @@ function moveHold(
     `${refusal}; this ILS's connection cannot cancel a hold (${ctx.capabilities.cancelHold ? 'no hold can be placed' : 'its API has no hold cancellation Bookstrap can use'})`,
   );
   const occurrence = `c${work.named('cancel-hold').length + 1}`;
+  const holdKey = holdOccurrence(work);
   const holdId = typeof hold.outcome?.value?.holdId === 'string' && hold.outcome.value.holdId !== '' ? hold.outcome.value.holdId : undefined;
   const cancel = step(
     'cancel-hold',
@@ -391,7 +407,7 @@ function moveHold(
         inLibraryUseOnly: placed.inLibraryUseOnly,
       },
       placed.itemBarcode,
-      occurrence,
+      holdKey,
       [cancel.key, ...alsoRequires],
     ),
   );
@@ -441,7 +457,19 @@ function correctPatron(next: IllRequest, patronId: string, work: Working, ctx: R
     );
   }
   for (const s of work.named('create-temporary-item')) work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
-  for (const s of work.named('place-hold')) work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
+  // A corrected hold still waiting on the old patron's look-up is replaced by one waiting on the
+  // corrected patron's: a rewrite could not wait on a step of a later plan (plans run in order).
+  const oldLookup = old ? idempotencyKey(next.id, 'lookup-patron', old) : undefined;
+  for (const s of work.named('place-hold')) {
+    if (!isDone(s.state) && s.state !== 'skipped' && oldLookup && !work.isAdded(s.key) && s.step.requires?.includes(oldLookup)) {
+      work.supersede(s.key, why);
+      const input = { ...(s.step.input as HoldInput), patronId };
+      const kept = (s.step.requires ?? []).filter((k) => k !== oldLookup);
+      work.add(step('place-hold', input, input.itemBarcode, holdOccurrence(work), [...kept, ...verified]));
+      continue;
+    }
+    work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
+  }
   for (const s of work.named('charge-fee')) {
     if (isDone(s.state)) notes.push(`The fee already charged to patron ${old} (step ${s.key}) stays on that account: move it by hand if it should not.`);
     else work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
