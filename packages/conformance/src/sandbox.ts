@@ -16,6 +16,7 @@ export const sandboxSchema = z.strictObject({
   defaultAccount: z.string().optional(),
   lendableItems: z.array(z.string()).min(1).optional(),
   pickupLocation: z.string().optional(),
+  otherPickupLocation: z.string().optional(),
   calendar: z
     .strictObject({
       closedWeekdays: z.array(z.number().int().min(0).max(6)),

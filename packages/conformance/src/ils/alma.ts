@@ -178,6 +178,7 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
         defaultAccount: alma.institutionalPatrons.default.primaryId,
         lendableItems: alma.lendableItems.filter((i) => i.library === home).map((i) => i.barcode),
         pickupLocation: home,
+        otherPickupLocation: alma.libraries.find((l) => l.code !== home)!.code,
         calendar,
       },
       libraryConfig: () => ({

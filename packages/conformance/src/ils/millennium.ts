@@ -202,6 +202,7 @@ export function millenniumDriver(): DriverFactory {
         defaultAccount: millennium.institutionalPatrons.default.barcode,
         lendableItems: millennium.lendableItems.filter((i) => i.library === home).map((i) => i.barcode),
         pickupLocation: pickup,
+        otherPickupLocation: millennium.pickupLocations.find((l) => l.code !== pickup)!.code,
         calendar: calendarOf(home),
       },
       libraryConfig: () => ({

@@ -207,6 +207,7 @@ export function sierraDriver(): DriverFactory {
         defaultAccount: sierra.institutionalPatrons.default.barcode,
         lendableItems: sierra.lendableItems.filter((i) => i.library === home).map((i) => i.barcode),
         pickupLocation: pickup,
+        otherPickupLocation: sierra.pickupLocations.find((l) => l.code !== pickup)!.code,
         calendar: calendarOf(home),
       },
       libraryConfig: () => ({

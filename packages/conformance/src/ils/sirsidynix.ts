@@ -231,6 +231,7 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
           (i) => i.barcode,
         ),
         pickupLocation: home,
+        otherPickupLocation: sirsi.libraries.find((l) => l.code !== home)!.code,
         calendar,
       },
       libraryConfig: () => ({

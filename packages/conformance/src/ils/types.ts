@@ -69,6 +69,8 @@ export interface IlsFixture {
   lendableItems: string[];
   /** pickup location code for holds */
   pickupLocation: string;
+  /** another pickup location the ILS has (a pickup corrected after the hold moves there) */
+  otherPickupLocation: string;
   /** closed weekdays/dates of the library calendar, so expected due dates skip them too */
   calendar: { closedWeekdays: number[]; closedDates: string[] };
 }

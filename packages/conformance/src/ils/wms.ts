@@ -232,6 +232,7 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       defaultAccount: wms.institutionalPatrons.default.barcode,
       lendableItems: wms.lendableItems.filter((i) => i.branchId === home.branchId).map((i) => i.barcode),
       pickupLocation: home.branchId,
+      otherPickupLocation: wms.branches.find((b) => b.branchId !== home.branchId)!.branchId,
       calendar,
     },
     libraryConfig: () => ({

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
 import type { IllWorld } from '../support/world.ts';
 
 /** Staff repairs (SPEC §5): corrections, steps settled by hand, and the needs-attention queue. */
@@ -114,4 +114,29 @@ Then('the ILS has a hold on the temporary item for the other patron at the picku
 
 Then("the other patrons' holds are unchanged", async function (this: IllWorld) {
   assert.equal(await bystanderHolds(this), this.bystanderHolds);
+});
+
+Given('the library also offers another pickup location', async function (this: IllWorld) {
+  const config = this.driver.libraryConfig(this.library.role) as { pickupLocations: Record<string, unknown>[] };
+  const pickupLocations = [
+    ...config.pickupLocations,
+    { code: 'CF-OTHER', name: 'Another branch', ilsLocationCode: this.driver.fixture.otherPickupLocation, active: true },
+  ];
+  await this.admin.ok('PATCH', `/v1/libraries/${this.library.symbol}`, { pickupLocations });
+});
+
+When('ILL staff correct the pickup location to the other one', async function (this: IllWorld) {
+  this.bystanderHolds = await bystanderHolds(this);
+  await correct(this, { pickupLocation: 'CF-OTHER' });
+  assert.equal(this.request.pickupLocation, this.driver.fixture.otherPickupLocation);
+});
+
+Then('the ILS has a hold on the temporary item for the good patron at the other pickup location', async function (this: IllWorld) {
+  const holds = await this.driver.probe.holds(this.temporaryBarcode ?? this.requestId);
+  const active = holds.filter((h) => h.status !== 'cancelled' && h.status !== 'fulfilled');
+  assert.deepEqual(
+    active.map((h) => [h.patronId, h.pickupLocation]),
+    [[this.driver.fixture.patrons.good, this.driver.fixture.otherPickupLocation]],
+    `holds: ${JSON.stringify(holds)}`,
+  );
 });
