@@ -55,3 +55,26 @@ Feature: Staff repair what went wrong, and the needs-attention queue empties
     When ILL staff cancel the request
     Then the needs-attention queue is empty
     And the circulation history says "no longer needed"
+
+  Scenario: Correcting the patron after the hold is placed
+    Given a loan request for the good patron is in transit
+    When ILL staff mark the request received
+    Then the ILS has a hold on the temporary item for the good patron at the pickup location
+    When ILL staff correct the patron ID to another patron
+    Then no ILS step of the request needs attention
+    And the ILS has no active hold on the temporary item for the good patron
+    And the ILS has a hold on the temporary item for the other patron at the pickup location
+    And the ILS has exactly one hold on the temporary item
+    And the other patrons' holds are unchanged
+    And the circulation history says "cancelled"
+
+  Scenario: Correcting the pickup location after the hold is placed
+    Given the library also offers another pickup location
+    And a loan request for the good patron is in transit
+    When ILL staff mark the request received
+    Then the ILS has a hold on the temporary item for the good patron at the pickup location
+    When ILL staff correct the pickup location to the other one
+    Then no ILS step of the request needs attention
+    And the ILS has a hold on the temporary item for the good patron at the other pickup location
+    And the ILS has exactly one hold on the temporary item
+    And the other patrons' holds are unchanged

@@ -18,7 +18,7 @@ describe('sandbox.example.json', () => {
   it('is what --fixture reads, with every field of the fixture', () => {
     const { fixture, credentials } = readSandbox(example);
     expect(Object.keys(fixture).sort()).toEqual(
-      ['calendar', 'defaultAccount', 'lendableItems', 'partnerAccount', 'partnerSymbol', 'patrons', 'pickupLocation'].sort(),
+      ['calendar', 'defaultAccount', 'lendableItems', 'partnerAccount', 'partnerSymbol', 'patrons', 'pickupLocation', 'otherPickupLocation'].sort(),
     );
     expect(credentials).toBeDefined();
   });

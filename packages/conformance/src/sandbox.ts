@@ -24,6 +24,7 @@ export const sandboxSchema = z
           .describe('A patron in good standing who may borrow and place holds, by the id the ILS API takes (Alma primary id, a barcode elsewhere).'),
         blocked: z.string().describe('A patron with a block, whom the ILS refuses to check out to.'),
         unknown: z.string().describe('An id that matches no patron.'),
+        other: z.string().describe('A second patron in good standing: a corrected patron ID moves the hold from the good patron to this one.'),
       })
       .optional()
       .describe('The test patrons the borrowing scenarios request for.'),
@@ -41,6 +42,7 @@ export const sandboxSchema = z
         'Barcodes of on-shelf, loanable items of the home library. Each lending scenario ships one and one more is used as an existing barcode: give at least as many as the README says.',
       ),
     pickupLocation: z.string().optional().describe('The pickup location (library or branch code) holds for borrowed items are placed at.'),
+    otherPickupLocation: z.string().optional().describe('A second pickup location: a corrected pickup location moves the hold there.'),
     calendar: z
       .strictObject({
         closedWeekdays: z

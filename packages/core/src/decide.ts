@@ -73,7 +73,7 @@ export function planOnCreate(request: IllRequest, ctx: DecisionContext): IlsStep
 }
 
 /** L1 (Horizon and Symphony): a hold on the requested item for the borrowing library's account. */
-function lendingHold(request: IllRequest, itemBarcode: string, ctx: DecisionContext): IlsStep | undefined {
+function lendingHold(request: IllRequest, itemBarcode: string, ctx: DecisionContext): Extract<IlsStep, { name: 'place-lending-hold' }> | undefined {
   if (request.serviceType !== 'loan' || !ctx.settings.enabled || !ctx.settings.lending.placeHoldOnRequestedItem || !request.borrowingLibrary) return undefined;
   const { patronId } = borrowerIdentifier(request.borrowingLibrary, ctx.settings.lending);
   return step('place-lending-hold', { requestId: request.id, itemBarcode, title: request.title, patronId }, itemBarcode);
@@ -100,6 +100,24 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
     case 'send': {
       const refused = sendRefusal(request, ctx.settings);
       if (refused) return refuse(request, refused.code, refused.message);
+      break;
+    }
+    case 'cancel':
+    case 'respond-unfilled': {
+      // A lending request that ends before shipping gives back the hold it placed on the item
+      // for the borrowing library (ReShare's "manual CancelRequestItem" for Horizon, Symphony).
+      const hold = request.role === 'lending' && request.itemBarcode ? lendingHold(request, request.itemBarcode, ctx) : undefined;
+      if (hold && stepSupported(hold.name, ctx.capabilities) && hold.input.itemBarcode) {
+        plan.push(
+          step(
+            'cancel-hold',
+            { requestId: request.id, patronId: hold.input.patronId, itemBarcode: hold.input.itemBarcode, placedBy: hold.key, reason: 'request-cancelled' },
+            hold.input.itemBarcode,
+            'request-ended',
+            [hold.key],
+          ),
+        );
+      }
       break;
     }
     case 'supplier-unfilled':

@@ -29,6 +29,8 @@ export function pendingText(planned: IlsStep): string {
       return `Restoring item ${planned.input.itemBarcode} to its permanent location.`;
     case 'place-lending-hold':
       return `Placing hold on the requested item${planned.input.itemBarcode ? ` ${planned.input.itemBarcode}` : ''} for ${planned.input.patronId}.`;
+    case 'cancel-hold':
+      return `Cancelling the hold on ${planned.input.itemBarcode} for ${planned.input.patronId}${planned.input.holdId ? ` (hold ${planned.input.holdId})` : ''}.`;
   }
 }
 
@@ -70,6 +72,10 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
         return `Item ${planned.input.itemBarcode} restored to its permanent location${again}.`;
       case 'place-lending-hold':
         return `Hold placed on the requested item for ${planned.input.patronId}${again}.`;
+      case 'cancel-hold':
+        return outcome.kind === 'done'
+          ? `Hold on ${planned.input.itemBarcode} for ${planned.input.patronId} cancelled.`
+          : `Hold on ${planned.input.itemBarcode} for ${planned.input.patronId} was already gone${again}.`;
     }
   }
   const why = outcome.reason + (outcome.kind === 'needs-staff' && outcome.suggestion ? `; suggestion: ${outcome.suggestion}` : '');
@@ -97,6 +103,8 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
       return `Item failed to return to its permanent location (${why}).${retry}`;
     case 'place-lending-hold':
       return `Hold on the requested item failed to place (${why}).${retry}`;
+    case 'cancel-hold':
+      return `Hold on ${planned.input.itemBarcode} for ${planned.input.patronId} was not cancelled (${why}).${retry}`;
   }
 }
 

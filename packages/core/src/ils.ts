@@ -24,6 +24,13 @@ export interface IlsCapabilities {
   deleteTemporaryItem: boolean;
   /** Can look a patron up (verify ID, blocks, expiry). */
   patronLookup: boolean;
+  /**
+   * Can cancel a hold it placed, after reading it back to check it is still the request's: Alma
+   * `DELETE /users/{id}/requests/{request_id}`, Sierra `DELETE /patrons/holds/{id}`, SirsiDynix
+   * Web Services `holdRecord/cancelHold`, NCIP `CancelRequestItem` (with LookupUser's requested
+   * items to check it) — /work/shared/reference/vendor-apis.md. False: staff cancel at the desk.
+   */
+  cancelHold: boolean;
 }
 
 export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> = {
@@ -35,6 +42,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     temporaryLocation: true,
     deleteTemporaryItem: true,
     patronLookup: true,
+    cancelHold: true,
   },
   sierra: {
     feesOnShipped: false,
@@ -44,6 +52,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     temporaryLocation: true,
     deleteTemporaryItem: true,
     patronLookup: true,
+    cancelHold: true,
   },
   millennium: {
     feesOnShipped: false,
@@ -53,6 +62,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     temporaryLocation: false,
     deleteTemporaryItem: true,
     patronLookup: true,
+    cancelHold: true,
   },
   wms: {
     feesOnShipped: true,
@@ -62,6 +72,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     temporaryLocation: true,
     deleteTemporaryItem: false,
     patronLookup: true,
+    cancelHold: true,
   },
   symphony: {
     feesOnShipped: false,
@@ -71,6 +82,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     temporaryLocation: true,
     deleteTemporaryItem: true,
     patronLookup: true,
+    cancelHold: true,
   },
   horizon: {
     feesOnShipped: false,
@@ -80,6 +92,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     temporaryLocation: false,
     deleteTemporaryItem: true,
     patronLookup: true,
+    cancelHold: true,
   },
 };
 

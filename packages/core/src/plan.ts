@@ -1,5 +1,6 @@
 import type { IlsCapabilities } from './ils.ts';
 import type {
+  CancelHoldInput,
   CheckInInput,
   CheckOutInput,
   CirculationSystem,
@@ -34,7 +35,8 @@ export type IlsStep =
   | Planned<'delete-temporary-item', DeleteTemporaryItemInput>
   | Planned<'move-to-temporary-location', LocationInput>
   | Planned<'restore-permanent-location', RestoreLocationInput>
-  | Planned<'place-lending-hold', LendingHoldInput>;
+  | Planned<'place-lending-hold', LendingHoldInput>
+  | Planned<'cancel-hold', CancelHoldInput>;
 
 export type IlsStepName = IlsStep['name'];
 export const ilsStepNames: readonly IlsStepName[] = [
@@ -49,6 +51,7 @@ export const ilsStepNames: readonly IlsStepName[] = [
   'move-to-temporary-location',
   'restore-permanent-location',
   'place-lending-hold',
+  'cancel-hold',
 ];
 
 /**
@@ -106,6 +109,9 @@ function skipReason(planned: IlsStep, blockedBy: string, state: 'failed' | 'miss
     'check-out-to-borrowing-library': 'Bookstrap never checked the item out to the borrowing library',
     'move-to-temporary-location': 'Bookstrap never moved the item to the ILL temporary location',
     'check-in': 'the temporary item was not checked in',
+    'place-lending-hold': 'Bookstrap never placed the hold on the requested item',
+    'place-hold': 'the hold was never placed',
+    'cancel-hold': "the request's earlier hold is not known to be cancelled",
   };
   const cause = what[name ?? ''] ?? `step ${blockedBy} did not succeed`;
   const why = state === 'missing' ? `${cause} (that step was never planned)` : `${cause} (step ${blockedBy} did not succeed)`;
@@ -129,6 +135,8 @@ export function stepSupported(name: IlsStepName, capabilities: IlsCapabilities):
       return capabilities.fees || capabilities.feesOnShipped;
     case 'lookup-patron':
       return capabilities.patronLookup;
+    case 'cancel-hold':
+      return capabilities.cancelHold;
     default:
       return true;
   }
@@ -166,6 +174,8 @@ export async function runStep(system: CirculationSystem, planned: IlsStep): Prom
         return await system.restorePermanentLocation(planned.input);
       case 'place-lending-hold':
         return await system.placeLendingHold(planned.input);
+      case 'cancel-hold':
+        return await system.cancelHold(planned.input);
     }
   } catch (error) {
     return classifyThrown(error);

@@ -52,6 +52,26 @@ export interface HoldInput {
   inLibraryUseOnly: boolean;
 }
 
+/**
+ * Cancel the hold this request placed, and only that one (SPEC §5): `holdId` is the ILS's hold ID
+ * the place-hold step recorded (filled in by the service from that step's outcome when the plan
+ * could not know it); the adapter first reads the hold through the ILS and cancels it only while
+ * it is still on `itemBarcode` for `patronId` with that ID. A hold no longer in the ILS is
+ * `already-done`; any other hold there (another patron's, one the desk placed) is left alone.
+ */
+export interface CancelHoldInput {
+  requestId: string;
+  /** whose hold it is: the patron (or, lending, the borrowing library's account) it was placed for */
+  patronId: string;
+  itemBarcode: string;
+  /** the ILS's ID of the hold, from the place-hold step's outcome; absent when the ILS gave none */
+  holdId?: string | undefined;
+  /** the idempotency key of the step that placed the hold (the service reads its recorded hold ID) */
+  placedBy: string;
+  /** why, for the ILS's cancel reason/note where it takes one */
+  reason: 'patron-corrected' | 'pickup-corrected' | 'request-cancelled';
+}
+
 export interface FeeInput {
   requestId: string;
   patronId: string;
@@ -233,6 +253,8 @@ export interface CirculationSystem {
   moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>>;
   restorePermanentLocation(input: RestoreLocationInput): Promise<StepOutcome<Record<string, unknown>>>;
   placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>>;
+  /** cancels the request's own hold, verified through the ILS first (see `CancelHoldInput`) */
+  cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>>;
   /** recovery without the strap: temporary items by title */
   findTemporaryItems?(query: { title: string }): Promise<TemporaryItemFound[]>;
   /**

@@ -37,6 +37,8 @@ export function ownedRecords(steps: readonly SettledStep[]): OwnedRecord[] {
   const done = steps.filter((s) => s.succeeded);
   const releasedBy = (name: IlsStep['name'], barcode: string | undefined) =>
     done.some(({ step }) => step.name === name && 'itemBarcode' in step.input && step.input.itemBarcode === barcode);
+  // A hold is given back by the cancel-hold step that names the step which placed it.
+  const cancelled = (placedBy: string) => done.some(({ step }) => step.name === 'cancel-hold' && step.input.placedBy === placedBy);
   for (const { step, outcome } of done) {
     const base = { stepKey: step.key };
     const record = (r: Omit<OwnedRecord, 'stepKey' | 'released'>, released = false) => {
@@ -52,7 +54,7 @@ export function ownedRecords(steps: readonly SettledStep[]): OwnedRecord[] {
         );
         break;
       case 'place-hold':
-        record({ kind: 'hold', barcode: step.input.itemBarcode, patronId: step.input.patronId, ilsId: idOf(outcome, 'holdId') });
+        record({ kind: 'hold', barcode: step.input.itemBarcode, patronId: step.input.patronId, ilsId: idOf(outcome, 'holdId') }, cancelled(step.key));
         break;
       case 'charge-fee':
         record({ kind: 'fee', patronId: step.input.patronId, ilsId: idOf(outcome, 'feeId') });
@@ -64,7 +66,7 @@ export function ownedRecords(steps: readonly SettledStep[]): OwnedRecord[] {
         );
         break;
       case 'place-lending-hold':
-        record({ kind: 'lending-hold', barcode: step.input.itemBarcode, patronId: step.input.patronId, ilsId: idOf(outcome, 'holdId') });
+        record({ kind: 'lending-hold', barcode: step.input.itemBarcode, patronId: step.input.patronId, ilsId: idOf(outcome, 'holdId') }, cancelled(step.key));
         break;
       default:
         break;

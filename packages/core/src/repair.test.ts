@@ -125,16 +125,84 @@ describe('replan: patron ID', () => {
     ]);
   });
 
-  it('after the hold exists (placed, or made by AcceptItem with the item) it refuses and says what to do by hand', () => {
+  it('after the hold exists: cancels exactly that hold (its recorded ID), then places one for the corrected patron once it is gone', () => {
     const placed = received(['succeeded', 'succeeded']);
-    expect(replan(placed.request, { patronId: 'P-2002' }, placed.steps, rest)).toMatchObject({
+    placed.steps[1]!.outcome = { kind: 'done', value: { holdId: 'H-77' } };
+    const result = replan(placed.request, { patronId: 'P-2002' }, placed.steps, rest);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.replan.request.patronId).toBe('P-2002');
+    const added = result.replan.changes.flatMap((c) => (c.kind === 'add' ? [c.step] : []));
+    expect(added.map((s) => [s.key, s.input, s.requires])).toEqual([
+      ['1000009:lookup-patron:P-2002', { requestId: '1000009', patronId: 'P-2002' }, undefined],
+      [
+        '1000009:cancel-hold:1000009:c1',
+        {
+          requestId: '1000009',
+          patronId: 'P-1001',
+          itemBarcode: '1000009',
+          holdId: 'H-77',
+          placedBy: '1000009:place-hold:1000009',
+          reason: 'patron-corrected',
+        },
+        undefined,
+      ],
+      [
+        '1000009:place-hold:1000009:c1',
+        { requestId: '1000009', patronId: 'P-2002', itemBarcode: '1000009', pickupLocation: 'MAIN', inLibraryUseOnly: false },
+        ['1000009:cancel-hold:1000009:c1', '1000009:lookup-patron:P-2002'],
+      ],
+    ]);
+    // The placed hold itself is never rewritten or re-run: it is the ILS's record of patron P-1001.
+    expect(result.replan.changes.some((c) => c.kind !== 'add' && c.key === '1000009:place-hold:1000009')).toBe(false);
+    expect(result.replan.notes.join(' ')).toContain('only if the ILS still shows it');
+  });
+
+  it('a second correction cancels the second hold, with new keys (never a repeat of the first cancel)', () => {
+    const placed = received(['succeeded', 'succeeded']);
+    const first = replan(placed.request, { patronId: 'P-2002' }, placed.steps, rest);
+    if (!first.ok) throw new Error(first.message);
+    const steps: StepRecord[] = [
+      ...placed.steps,
+      ...first.replan.changes.flatMap((c) =>
+        c.kind === 'add' ? [{ key: c.step.key, step: c.step, state: 'succeeded' as const, outcome: { kind: 'done', value: { holdId: 'H-2' } } }] : [],
+      ),
+    ];
+    const second = replan(first.replan.request, { patronId: 'P-3003' }, steps, rest);
+    if (!second.ok) throw new Error(second.message);
+    const cancel = second.replan.changes.flatMap((c) => (c.kind === 'add' && c.step.name === 'cancel-hold' ? [c.step] : []));
+    expect(cancel.map((s) => [s.key, s.input])).toEqual([
+      ['1000009:cancel-hold:1000009:c2', expect.objectContaining({ patronId: 'P-2002', holdId: 'H-2', placedBy: '1000009:place-hold:1000009:c1' })],
+    ]);
+  });
+
+  it('refuses while a cancel is running, and where the ILS cannot cancel a hold (saying what to do by hand)', () => {
+    const placed = received(['succeeded', 'succeeded']);
+    const noCancel: ReplanContext = { ...rest, capabilities: { ...rest.capabilities, cancelHold: false } };
+    expect(replan(placed.request, { patronId: 'P-2002' }, placed.steps, noCancel)).toMatchObject({
       ok: false,
       code: 'CORRECTION_NOT_ALLOWED',
-      message: expect.stringContaining('cancel that hold at the circulation desk'),
+      message: expect.stringMatching(/cancel that hold at the circulation desk.*cannot cancel a hold/),
     });
+    const first = replan(placed.request, { patronId: 'P-2002' }, placed.steps, rest);
+    if (!first.ok) throw new Error(first.message);
+    const running: StepRecord[] = [
+      ...placed.steps,
+      ...first.replan.changes.flatMap((c) =>
+        c.kind === 'add' ? [{ key: c.step.key, step: c.step, state: c.step.name === 'cancel-hold' ? ('running' as const) : ('pending' as const) }] : [],
+      ),
+    ];
+    expect(replan(first.replan.request, { patronId: 'P-3003' }, running, rest)).toMatchObject({ ok: false, message: expect.stringContaining('running') });
+  });
+
+  it('NCIP: the hold AcceptItem made with the item is the one cancelled', () => {
     const accepted = received(['succeeded', 'pending']);
     expect(replan(accepted.request, { patronId: 'P-2002' }, accepted.steps, rest).ok).toBe(true);
-    expect(replan(accepted.request, { patronId: 'P-2002' }, accepted.steps, ncip)).toMatchObject({ ok: false, code: 'CORRECTION_NOT_ALLOWED' });
+    const result = replan(accepted.request, { patronId: 'P-2002' }, accepted.steps, ncip);
+    if (!result.ok) throw new Error(result.message);
+    const cancel = result.replan.changes.flatMap((c) => (c.kind === 'add' && c.step.name === 'cancel-hold' ? [c.step] : []));
+    expect(cancel.map((s) => s.input)).toEqual([
+      expect.objectContaining({ patronId: 'P-1001', placedBy: '1000009:create-temporary-item:1000009', holdId: undefined }),
+    ]);
   });
 
   it('a request received without a patron ID gets its temporary item and hold once the patron ID is given', () => {
@@ -166,7 +234,30 @@ describe('replan: pickup location, lender due date, item barcode', () => {
       },
     ]);
     const placed = received(['succeeded', 'succeeded']);
-    expect(replan(placed.request, { pickupLocation: 'BRANCH' }, placed.steps, rest)).toMatchObject({ ok: false, code: 'CORRECTION_NOT_ALLOWED' });
+    const moved = replan(placed.request, { pickupLocation: 'BRANCH' }, placed.steps, rest);
+    if (!moved.ok) throw new Error(moved.message);
+    expect(
+      moved.replan.changes.flatMap((c) =>
+        c.kind === 'add' ? [[c.step.name, (c.step.input as { patronId?: string }).patronId, (c.step.input as { pickupLocation?: string }).pickupLocation]] : [],
+      ),
+    ).toEqual([
+      ['cancel-hold', 'P-1001', undefined],
+      ['place-hold', 'P-1001', 'BRANCH'],
+    ]);
+    const noCancel: ReplanContext = { ...rest, capabilities: { ...rest.capabilities, cancelHold: false } };
+    expect(replan(placed.request, { pickupLocation: 'BRANCH' }, placed.steps, noCancel)).toMatchObject({ ok: false, code: 'CORRECTION_NOT_ALLOWED' });
+  });
+
+  it('a lending request ending before it ships cancels the hold it placed for the borrowing library (once that hold exists)', () => {
+    const ctx = context('symphony', settingsWith({ lending: { placeHoldOnRequestedItem: true } }));
+    const request = aRequest('lending', 'can-you-supply', { itemBarcode: '39001', borrowingLibrary: 'BORR' });
+    for (const action of ['cancel', 'respond-unfilled'] as const) {
+      const result = decide(request, { action }, ctx);
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.decision.plan.map((s) => [s.name, s.requires])).toEqual([['cancel-hold', [idempotencyKey(request.id, 'place-lending-hold', '39001')]]]);
+    }
+    const noHold = decide(request, { action: 'cancel' }, context('symphony', settingsWith({ lending: { placeHoldOnRequestedItem: false } })));
+    expect(noHold.ok && noHold.decision.plan).toEqual([]);
   });
 
   it('a corrected lender due date moves the patron due date and updates the temporary item that exists', () => {

@@ -1,5 +1,6 @@
 import { type DecisionContext, shipSteps, temporaryItemSteps } from './decide.ts';
 import { pendingText } from './history.ts';
+import type { HoldInput } from './port.ts';
 import { type IlsStep, type IlsStepName, idempotencyKey, prerequisite, step, stepSupported } from './plan.ts';
 import { isBarcodeSafe } from './policies/barcode.ts';
 import { type CalendarDate, isCalendarDate, patronDueDate } from './policies/due-date.ts';
@@ -18,7 +19,17 @@ export interface StepRecord {
   key: string;
   step: IlsStep;
   state: StepState;
-  outcome?: { kind: string; reason?: string | undefined; suggestion?: string | undefined; blockedBy?: string | undefined } | undefined;
+  outcome?:
+    | {
+        kind: string;
+        reason?: string | undefined;
+        suggestion?: string | undefined;
+        blockedBy?: string | undefined;
+        /** what a successful step returned (the ILS's hold ID of a placed hold) */
+        value?: Record<string, unknown> | undefined;
+        reference?: string | undefined;
+      }
+    | undefined;
 }
 
 /** The ILS is in the state the step wanted: it ran, or staff did it by hand (`resolved`). */
@@ -236,6 +247,10 @@ class Working {
   get(key: string): StepRecord | undefined {
     return this.records.get(key);
   }
+  /** planned by this correction (not yet stored) */
+  isAdded(key: string): boolean {
+    return this.added.some((s) => s.key === key);
+  }
   all(): StepRecord[] {
     return [...this.records.values()];
   }
@@ -260,8 +275,13 @@ class Working {
     if (!record || isDone(record.state)) return;
     const planned = change(record.step);
     const wasSuperseded = this.superseded.delete(key);
+    // A step whose prerequisites changed runs again: the one it waited for may be dropped now.
+    const requiresChanged = (planned.requires ?? []).join() !== (record.step.requires ?? []).join();
     const reopen =
-      wasSuperseded || (this.rewritten.get(key)?.reopen ?? false) || ['needs-staff', 'configuration-error', 'failed-retryable'].includes(record.state);
+      wasSuperseded ||
+      requiresChanged ||
+      (this.rewritten.get(key)?.reopen ?? false) ||
+      ['needs-staff', 'configuration-error', 'failed-retryable'].includes(record.state);
     const isNew = this.added.findIndex((s) => s.key === key);
     if (isNew >= 0) this.added[isNew] = planned;
     else this.rewritten.set(key, { step: planned, reopen });
@@ -307,12 +327,90 @@ function notRunning(work: Working, name: IlsStepName, field: string): void {
   refuseIf(!!running, field, `step ${running?.key} is running in the ILS right now; correct ${field} once it has finished`);
 }
 
-/** The hold Bookstrap placed for the patron, if the ILS has it (placed, or made by AcceptItem with the item). */
+/**
+ * The request's current hold on its temporary item: the last one placed (or made by AcceptItem
+ * with the item) that no cancel-hold step has been planned for. Undefined: no hold of the
+ * request's is in the ILS, so nothing needs cancelling before the corrected hold is placed.
+ */
 function placedHold(request: IllRequest, work: Working, ctx: ReplanContext): StepRecord | undefined {
-  const hold = work.named('place-hold').find((s) => isDone(s.state));
+  const cancelled = new Set(work.named('cancel-hold').map((s) => (s.step.input as { placedBy: string }).placedBy));
+  const placed = work.named('place-hold').filter((s) => isDone(s.state) && !cancelled.has(s.key));
+  const hold = placed[placed.length - 1];
   if (hold) return hold;
   if (!ctx.acceptItemPlacesHold) return undefined;
-  return work.named('create-temporary-item').find((s) => isDone(s.state) && (s.step.input as { patronId?: string }).patronId === request.patronId);
+  return work
+    .named('create-temporary-item')
+    .find((s) => isDone(s.state) && !cancelled.has(s.key) && (s.step.input as { patronId?: string }).patronId === request.patronId);
+}
+
+/** A new key for a hold placed again on the same item (`c1`, `c2`, …): never the key of one before. */
+function holdOccurrence(work: Working): string {
+  return `c${work.named('place-hold').length}`;
+}
+
+/** The item and the patron a placed hold is on, from the step that placed it. */
+function holdOf(hold: StepRecord): { itemBarcode: string; patronId: string; pickupLocation?: string | undefined; inLibraryUseOnly: boolean } {
+  const input = hold.step.input as { itemBarcode?: string; barcode?: string; patronId?: string; pickupLocation?: string; inLibraryUseOnly?: boolean };
+  return {
+    itemBarcode: input.itemBarcode ?? input.barcode ?? '',
+    patronId: input.patronId ?? '',
+    pickupLocation: input.pickupLocation,
+    inLibraryUseOnly: input.inLibraryUseOnly ?? false,
+  };
+}
+
+/**
+ * Moves a placed hold to the corrected patron or pickup location: a cancel-hold step for exactly
+ * the hold the request placed (its recorded hold ID; the adapter checks it through the ILS and
+ * leaves anything else alone), then a new place-hold that runs only once the old hold is gone —
+ * so the ILS never sees two holds, and a hold the request does not own is never cancelled.
+ * Each move has its own keys (`c1`, `c2`, …): a second correction is a second cancel, never a
+ * repeat of the first. Refused, with the ILS's reason, where the ILS cannot cancel a hold.
+ */
+function moveHold(
+  next: IllRequest,
+  hold: StepRecord,
+  to: { patronId: string; pickupLocation: string },
+  reason: 'patron-corrected' | 'pickup-corrected',
+  work: Working,
+  ctx: ReplanContext,
+  field: string,
+  refusal: string,
+  /** steps the new hold also waits for (the corrected patron's look-up: no hold for a blocked patron) */
+  alsoRequires: string[] = [],
+): void {
+  const placed = holdOf(hold);
+  refuseIf(!ctx.settings.enabled, field, `${refusal}; the ILS integration is turned off for this library`);
+  refuseIf(
+    !stepSupported('cancel-hold', ctx.capabilities) || !stepSupported('place-hold', ctx.capabilities),
+    field,
+    `${refusal}; this ILS's connection cannot cancel a hold (${ctx.capabilities.cancelHold ? 'no hold can be placed' : 'its API has no hold cancellation Bookstrap can use'})`,
+  );
+  const occurrence = `c${work.named('cancel-hold').length + 1}`;
+  const holdKey = holdOccurrence(work);
+  const holdId = typeof hold.outcome?.value?.holdId === 'string' && hold.outcome.value.holdId !== '' ? hold.outcome.value.holdId : undefined;
+  const cancel = step(
+    'cancel-hold',
+    { requestId: next.id, patronId: placed.patronId, itemBarcode: placed.itemBarcode, holdId, placedBy: hold.key, reason },
+    placed.itemBarcode,
+    occurrence,
+  );
+  work.add(cancel);
+  work.add(
+    step(
+      'place-hold',
+      {
+        requestId: next.id,
+        patronId: to.patronId,
+        itemBarcode: placed.itemBarcode,
+        pickupLocation: to.pickupLocation,
+        inLibraryUseOnly: placed.inLibraryUseOnly,
+      },
+      placed.itemBarcode,
+      holdKey,
+      [cancel.key, ...alsoRequires],
+    ),
+  );
 }
 
 function borrowingOnly(request: IllRequest, field: string): void {
@@ -328,26 +426,50 @@ function correctPatron(next: IllRequest, patronId: string, work: Working, ctx: R
   notRunning(work, 'place-hold', field);
   notRunning(work, 'create-temporary-item', field);
   notRunning(work, 'lookup-patron', field);
+  notRunning(work, 'cancel-hold', field);
   const hold = placedHold(next, work, ctx);
-  const holdItem = hold
-    ? ((hold.step.input as { itemBarcode?: string; barcode?: string }).itemBarcode ?? (hold.step.input as { barcode?: string }).barcode)
-    : '';
-  refuseIf(
-    !!hold,
-    field,
-    `the hold on item ${holdItem} is already placed in the ILS for patron ${next.patronId}, and Bookstrap cannot cancel a hold in this ILS: cancel that hold at the circulation desk and place one for patron ${patronId} on item ${holdItem} by hand (the request keeps patron ${next.patronId}, as the ILS does)`,
-  );
   const old = next.patronId;
   next.patronId = patronId;
   corrected.push(`patron ID ${old ?? '(none)'} → ${patronId}`);
   const why = `the patron ID was corrected from ${old} to ${patronId}`;
   if (old) work.supersede(idempotencyKey(next.id, 'lookup-patron', old), why);
   const { settings, capabilities } = ctx;
+  const verified: string[] = [];
   if (settings.enabled && settings.borrowing.verifyPatronOnRequest && stepSupported('lookup-patron', capabilities)) {
     work.add(step('lookup-patron', { requestId: next.id, patronId }, patronId));
+    verified.push(idempotencyKey(next.id, 'lookup-patron', patronId));
+  }
+  if (hold) {
+    const placed = holdOf(hold);
+    moveHold(
+      next,
+      hold,
+      { patronId, pickupLocation: placed.pickupLocation ?? next.pickupLocation ?? ctx.settings.borrowing.illLocation },
+      'patron-corrected',
+      work,
+      ctx,
+      field,
+      `the hold on item ${placed.itemBarcode} is already placed in the ILS for patron ${old}: cancel that hold at the circulation desk and place one for patron ${patronId} on item ${placed.itemBarcode} by hand (the request keeps patron ${old}, as the ILS does)`,
+      verified,
+    );
+    notes.push(
+      `The hold on ${placed.itemBarcode} for patron ${placed.patronId} is cancelled (only if the ILS still shows it as this request's) and a hold is placed for patron ${patronId}.`,
+    );
   }
   for (const s of work.named('create-temporary-item')) work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
-  for (const s of work.named('place-hold')) work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
+  // A corrected hold still waiting on the old patron's look-up is replaced by one waiting on the
+  // corrected patron's: a rewrite could not wait on a step of a later plan (plans run in order).
+  const oldLookup = old ? idempotencyKey(next.id, 'lookup-patron', old) : undefined;
+  for (const s of work.named('place-hold')) {
+    if (!isDone(s.state) && s.state !== 'skipped' && oldLookup && !work.isAdded(s.key) && s.step.requires?.includes(oldLookup)) {
+      work.supersede(s.key, why);
+      const input = { ...(s.step.input as HoldInput), patronId };
+      const kept = (s.step.requires ?? []).filter((k) => k !== oldLookup);
+      work.add(step('place-hold', input, input.itemBarcode, holdOccurrence(work), [...kept, ...verified]));
+      continue;
+    }
+    work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
+  }
   for (const s of work.named('charge-fee')) {
     if (isDone(s.state)) notes.push(`The fee already charged to patron ${old} (step ${s.key}) stays on that account: move it by hand if it should not.`);
     else work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, patronId } }) as IlsStep);
@@ -367,12 +489,19 @@ function correctPickup(next: IllRequest, pickupLocation: string, work: Working, 
   refuseIf(loanOver.includes(next.status), field, `the request is ${next.status}: the pickup location can no longer change`);
   notRunning(work, 'place-hold', field);
   notRunning(work, 'create-temporary-item', field);
+  notRunning(work, 'cancel-hold', field);
   const hold = placedHold(next, work, ctx);
-  refuseIf(
-    !!hold,
-    field,
-    `the hold is already placed in the ILS with pickup at ${next.pickupLocation}, and Bookstrap cannot change a hold in this ILS: change the hold's pickup location to ${pickupLocation} at the circulation desk`,
-  );
+  if (hold)
+    moveHold(
+      next,
+      hold,
+      { patronId: holdOf(hold).patronId, pickupLocation },
+      'pickup-corrected',
+      work,
+      ctx,
+      field,
+      `the hold is already placed in the ILS with pickup at ${next.pickupLocation}: change the hold's pickup location to ${pickupLocation} at the circulation desk`,
+    );
   corrected.push(`pickup location ${next.pickupLocation ?? '(none)'} → ${pickupLocation}`);
   next.pickupLocation = pickupLocation;
   for (const s of work.named('create-temporary-item')) work.rewrite(s.key, (p) => ({ ...p, input: { ...p.input, pickupLocation } }) as IlsStep);

@@ -8,6 +8,7 @@ import { registerV1LibrariesCheck } from './routes/v1_libraries_check.ts';
 import { registerV1LibrariesCreate } from './routes/v1_libraries_create.ts';
 import { registerV1LibrariesGet } from './routes/v1_libraries_get.ts';
 import { registerV1LibrariesKeysList } from './routes/v1_libraries_keys_list.ts';
+import { registerV1LibrariesKeysDelete } from './routes/v1_libraries_keys_delete.ts';
 import { registerV1LibrariesKeysRevoke } from './routes/v1_libraries_keys_revoke.ts';
 import { registerV1LibrariesKeysRotate } from './routes/v1_libraries_keys_rotate.ts';
 import { registerV1LibrariesList } from './routes/v1_libraries_list.ts';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): App {
   registerV1LibrariesKeysList(app, deps);
   registerV1LibrariesKeysRotate(app, deps);
   registerV1LibrariesKeysRevoke(app, deps);
+  registerV1LibrariesKeysDelete(app, deps);
   registerV1RequestsCreate(app, deps);
   registerV1RequestsList(app, deps);
   // before GET /v1/requests/{id}, which would take "attention-counts" for an ID

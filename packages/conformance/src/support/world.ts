@@ -49,6 +49,8 @@ export class IllWorld extends World<SuiteParameters> {
   lastRefusal?: { status: number; body: any };
   temporaryBarcode?: string;
   itemBarcode?: string;
+  /** other patrons' holds before a correction (repairs), to show they did not move */
+  bystanderHolds?: string;
   recordedDueDate?: string;
   recordedItem?: unknown;
   noticeId?: number;

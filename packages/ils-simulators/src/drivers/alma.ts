@@ -168,12 +168,18 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
       desk,
       probe,
       fixture: {
-        patrons: { good: alma.patrons.good.primaryId, blocked: alma.patrons.blocked.primaryId, unknown: 'no.such.patron' },
+        patrons: {
+          good: alma.patrons.good.primaryId,
+          blocked: alma.patrons.blocked.primaryId,
+          unknown: 'no.such.patron',
+          other: alma.otherPatrons[2]!.primaryId,
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: alma.institutionalPatrons.PARTNR.primaryId,
         defaultAccount: alma.institutionalPatrons.default.primaryId,
         lendableItems: alma.lendableItems.filter((i) => i.library === home).map((i) => i.barcode),
         pickupLocation: home,
+        otherPickupLocation: alma.libraries.find((l) => l.code !== home)!.code,
         calendar,
       },
       libraryConfig: () => ({

@@ -192,12 +192,18 @@ export function millenniumDriver(): DriverFactory {
       desk,
       probe,
       fixture: {
-        patrons: { good: millennium.patrons.good.barcode, blocked: millennium.patrons.blocked.barcode, unknown: '23999999999999' },
+        patrons: {
+          good: millennium.patrons.good.barcode,
+          blocked: millennium.patrons.blocked.barcode,
+          unknown: '23999999999999',
+          other: millennium.otherPatrons[2]!.barcode,
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: millennium.institutionalPatrons.PARTNR.barcode,
         defaultAccount: millennium.institutionalPatrons.default.barcode,
         lendableItems: millennium.lendableItems.filter((i) => i.library === home).map((i) => i.barcode),
         pickupLocation: pickup,
+        otherPickupLocation: millennium.pickupLocations.find((l) => l.code !== pickup)!.code,
         calendar: calendarOf(home),
       },
       libraryConfig: () => ({

@@ -197,12 +197,18 @@ export function sierraDriver(): DriverFactory {
       desk,
       probe,
       fixture: {
-        patrons: { good: sierra.patrons.good.barcode, blocked: sierra.patrons.blocked.barcode, unknown: '22999999999999' },
+        patrons: {
+          good: sierra.patrons.good.barcode,
+          blocked: sierra.patrons.blocked.barcode,
+          unknown: '22999999999999',
+          other: sierra.otherPatrons[2]!.barcode,
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: sierra.institutionalPatrons.PARTNR.barcode,
         defaultAccount: sierra.institutionalPatrons.default.barcode,
         lendableItems: sierra.lendableItems.filter((i) => i.library === home).map((i) => i.barcode),
         pickupLocation: pickup,
+        otherPickupLocation: sierra.pickupLocations.find((l) => l.code !== pickup)!.code,
         calendar: calendarOf(home),
       },
       libraryConfig: () => ({

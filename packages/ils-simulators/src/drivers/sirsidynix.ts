@@ -217,7 +217,12 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
       desk,
       probe,
       fixture: {
-        patrons: { good: sirsi.patrons.good.barcode, blocked: sirsi.patrons.blocked.barcode, unknown: `${sirsi.patrons.good.barcode.slice(0, 2)}999999999999` },
+        patrons: {
+          good: sirsi.patrons.good.barcode,
+          blocked: sirsi.patrons.blocked.barcode,
+          unknown: `${sirsi.patrons.good.barcode.slice(0, 2)}999999999999`,
+          other: sirsi.otherPatrons[2]!.barcode,
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: sirsi.institutionalPatrons.PARTNR.barcode,
         defaultAccount: sirsi.institutionalPatrons.default.barcode,
@@ -227,6 +232,7 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
           (i) => i.barcode,
         ),
         pickupLocation: home,
+        otherPickupLocation: sirsi.libraries.find((l) => l.code !== home)!.code,
         calendar,
       },
       libraryConfig: () => ({

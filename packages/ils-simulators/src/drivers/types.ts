@@ -59,7 +59,8 @@ export interface IlsProbe {
 
 /** Demo identities the suite acts with; taken from the simulator seed, or given for a real ILS. */
 export interface IlsFixture {
-  patrons: { good: string; blocked: string; unknown: string };
+  /** `other`: a second patron in good standing, to correct a request to */
+  patrons: { good: string; blocked: string; unknown: string; other: string };
   /** the borrowing library symbol the lending library has an account mapped for */
   partnerSymbol: string;
   partnerAccount: string;
@@ -68,6 +69,8 @@ export interface IlsFixture {
   lendableItems: string[];
   /** pickup location code for holds */
   pickupLocation: string;
+  /** another pickup location the ILS has (a pickup corrected after the hold moves there) */
+  otherPickupLocation: string;
   /** closed weekdays/dates of the library calendar, so expected due dates skip them too */
   calendar: { closedWeekdays: number[]; closedDates: string[] };
 }

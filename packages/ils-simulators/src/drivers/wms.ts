@@ -227,12 +227,13 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
     probe,
     wms: wmsDesk,
     fixture: {
-      patrons: { good: wms.patrons.good.barcode, blocked: wms.patrons.blocked.barcode, unknown: 'no-such-patron' },
+      patrons: { good: wms.patrons.good.barcode, blocked: wms.patrons.blocked.barcode, unknown: 'no-such-patron', other: wms.otherPatrons[2]!.barcode },
       partnerSymbol: 'PARTNR',
       partnerAccount: wms.institutionalPatrons.PARTNR.barcode,
       defaultAccount: wms.institutionalPatrons.default.barcode,
       lendableItems: wms.lendableItems.filter((i) => i.branchId === home.branchId).map((i) => i.barcode),
       pickupLocation: home.branchId,
+      otherPickupLocation: wms.branches.find((b) => b.branchId !== home.branchId)!.branchId,
       calendar,
     },
     libraryConfig: () => ({

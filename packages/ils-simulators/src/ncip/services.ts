@@ -167,6 +167,9 @@ function requestedItemsOf(ctx: ServiceContext, patron: Patron): RequestedItem[] 
     const pickup = engine.db.select().from(libraries).where(eq(libraries.id, hold.pickupLibraryId)).get();
     const position = activeHoldsForItem(engine.db, hold.itemId).findIndex((h) => h.id === hold.id) + 1;
     return {
+      // NCIP 2.02 RequestedItem: RequestId (then ItemId) or ItemId alone (ncip_v2_02.xsd); the
+      // request id is the one RequestItemResponse gave, so a client can cancel exactly that hold.
+      requestId: (config.ids?.request?.format ?? String)(hold.id),
       itemId: record.item.barcode,
       requestType: 'Hold',
       requestStatusType: hold.status === 'on_hold_shelf' ? 'Available For Pickup' : 'In Process',

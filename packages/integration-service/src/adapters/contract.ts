@@ -80,6 +80,8 @@ export const contractCases = [
   'hold for an unknown patron',
   'ILS down',
   'lending hold',
+  'cancel the hold it placed',
+  "cancel leaves another patron's hold alone",
 ] as const;
 export type ContractCase = (typeof contractCases)[number];
 
@@ -285,6 +287,60 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
       await ilsUp();
       expect((await system.createTemporaryItem(input)).kind).toBe('done');
       expect(await probe.countItems('CT-9000017')).toBe(1);
+    });
+
+    test('cancel the hold it placed', async ({ system, fixture, probe }) => {
+      await system.createTemporaryItem(temporaryItem('9000021', 'CT-9000021', fixture));
+      const placed = await system.placeHold({
+        requestId: '9000021',
+        patronId: fixture.patronId,
+        itemBarcode: 'CT-9000021',
+        pickupLocation: fixture.pickupLocation,
+        inLibraryUseOnly: false,
+      });
+      expect(succeeded(placed)).toBe(true);
+      const holdId = succeeded(placed) ? (placed as { value?: { holdId?: string } }).value?.holdId : undefined;
+      const cancel = {
+        requestId: '9000021',
+        patronId: fixture.patronId,
+        itemBarcode: 'CT-9000021',
+        holdId,
+        placedBy: '9000021:place-hold:CT-9000021',
+        reason: 'patron-corrected' as const,
+      };
+      expect((await system.cancelHold(cancel)).kind).toBe('done');
+      expect(await probe.holds('CT-9000021')).toEqual([]);
+      // The retry after the cancel went through: already done, because the ILS shows it gone.
+      expect(await system.cancelHold(cancel)).toMatchObject({ kind: 'already-done' });
+      expect(await probe.holds('CT-9000021')).toEqual([]);
+    });
+
+    test("cancel leaves another patron's hold alone", async ({ system, fixture, probe }) => {
+      await system.createTemporaryItem(temporaryItem('9000022', 'CT-9000022', fixture));
+      // The desk places a hold for someone else on the item; Bookstrap's recorded hold is not it.
+      const desk = await system.placeHold({
+        requestId: '9000099',
+        patronId: fixture.accountId,
+        itemBarcode: 'CT-9000022',
+        pickupLocation: fixture.pickupLocation,
+        inLibraryUseOnly: false,
+      });
+      expect(succeeded(desk)).toBe(true);
+      const deskHoldId = (desk as { value?: { holdId?: string } }).value?.holdId;
+      const before = await probe.holds('CT-9000022');
+      expect(before).toEqual([{ patronId: fixture.accountId, pickupLocation: fixture.pickupLocation }]);
+      for (const holdId of [deskHoldId, undefined]) {
+        const outcome = await system.cancelHold({
+          requestId: '9000022',
+          patronId: fixture.patronId,
+          itemBarcode: 'CT-9000022',
+          holdId,
+          placedBy: '9000022:place-hold:CT-9000022',
+          reason: 'patron-corrected',
+        });
+        expect(outcome.kind).not.toBe('done');
+        expect(await probe.holds('CT-9000022')).toEqual(before);
+      }
     });
 
     test('lending hold', async ({ system, fixture }) => {

@@ -1,4 +1,5 @@
 import {
+  type CancelHoldInput,
   type CheckInInput,
   type CheckOutInput,
   type CirculationSystem,
@@ -84,5 +85,9 @@ export abstract class RoutedSystem implements CirculationSystem {
   }
   placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     return this.route('placeLendingHold').placeLendingHold(input);
+  }
+  /** the hold goes back the way it came: over the protocol that places holds */
+  cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
+    return this.route('placeHold').cancelHold(input);
   }
 }

@@ -123,18 +123,122 @@ describe('correcting the patron ID', () => {
     expect(history.filter((t) => t === `Temporary item record ${id} successfully created.`)).toHaveLength(1);
   });
 
-  it('after the hold is placed it refuses (409), says what to do at the desk, and changes nothing', async () => {
+  it("after the hold is placed: the old patron's hold is cancelled, the right patron gets one, other patrons' holds are untouched", async () => {
     const h = await useHarness();
     const desk = almaDesk(h);
     const id = await inTransit(h);
     await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
     await h.drain();
+    // Another patron queues for the same item at the desk: that hold is theirs, never Bookstrap's.
+    const third = demo.alma.otherPatrons[1]!.primaryId;
+    const item = await desk.item(id);
+    const queued = await h.alma('POST', `/users/${encodeURIComponent(third)}/requests?item_pid=${item.item_data.pid}`, {
+      request_type: 'HOLD',
+      pickup_location_type: 'LIBRARY',
+      pickup_location_library: 'MAIN',
+      comment: 'placed at the desk',
+    });
+    expect(queued.status, JSON.stringify(queued.body)).toBe(200);
+    expect(await desk.holds(id)).toEqual([expect.objectContaining({ patronId: patron }), expect.objectContaining({ patronId: third })]);
+
+    const view = await h.ok(200, 'PATCH', `/v1/requests/${id}`, { body: { patronId: otherPatron, note: 'wrong card', staff: 'KM' } });
+    expect(view.patronId).toBe(otherPatron);
+    await h.drain();
+    const after = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(after).toMatchObject({ patronId: otherPatron, needsAttention: false, pendingSteps: 0 });
+    expect(stepOf(after, `${id}:cancel-hold:${id}:c1`)).toMatchObject({ state: 'succeeded' });
+    expect(stepOf(after, `${id}:place-hold:${id}:c1`)).toMatchObject({ state: 'succeeded' });
+    expect(stepOf(after, `${id}:place-hold:${id}`).state).toBe('succeeded'); // the first hold's step is history, never re-run
+    // Alma: the old patron's hold is gone, the right patron's exists, the third patron's is as it was.
     const holds = await desk.holds(id);
-    const response = await h.request('PATCH', `/v1/requests/${id}`, { body: { patronId: otherPatron, note: 'wrong patron' } });
-    expect(response.status).toBe(409);
-    expect(response.body.error).toMatchObject({ code: 'CORRECTION_NOT_ALLOWED', message: expect.stringContaining('cancel that hold at the circulation desk') });
-    expect(await desk.holds(id)).toEqual(holds);
-    expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).patronId).toBe(patron);
+    expect(holds.map((x) => x.patronId).sort()).toEqual([otherPatron, third].sort());
+    expect(holds.find((x) => x.patronId === third)).toMatchObject({ pickup: 'MAIN' });
+    const history = await historyOf(h, id);
+    expect(history).toContain(`Hold on ${id} for ${patron} cancelled.`);
+    expect(history).toContain(`Hold placed for patron ${otherPatron} on ${id}, pickup at MAIN.`);
+    // The request's ILS records: the first hold given back, the corrected one held.
+    const holdsOwned = after.ilsRecords.filter((r: { kind: string }) => r.kind === 'hold');
+    expect(holdsOwned.map((r: { patronId: string; released: boolean }) => [r.patronId, r.released])).toEqual([
+      [patron, true],
+      [otherPatron, false],
+    ]);
+  });
+
+  it("a hold the desk already moved is left alone: the request's own hold is gone, so only the corrected hold is placed", async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const id = await inTransit(h);
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
+    await h.drain();
+    // At the desk: our hold cancelled by hand, and a new hold placed for the old patron by hand.
+    const [ours] = (await h.alma('GET', `/users/${encodeURIComponent(patron)}/requests?status=active`)).body.user_request;
+    expect((await h.alma('DELETE', `/users/${encodeURIComponent(patron)}/requests/${ours.request_id}?reason=CancelledAtPatronRequest`)).status).toBe(204);
+    const item = await desk.item(id);
+    const planted = await h.alma('POST', `/users/${encodeURIComponent(patron)}/requests?item_pid=${item.item_data.pid}`, {
+      request_type: 'HOLD',
+      pickup_location_type: 'LIBRARY',
+      pickup_location_library: 'MAIN',
+      comment: 'placed at the desk',
+    });
+    expect(planted.status).toBe(200);
+
+    await h.ok(200, 'PATCH', `/v1/requests/${id}`, { body: { patronId: otherPatron, note: 'wrong card' } });
+    await h.drain();
+    const after = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(stepOf(after, `${id}:cancel-hold:${id}:c1`)).toMatchObject({ state: 'succeeded', lastOutcome: { kind: 'already-done' } });
+    // The desk's hold (another request ID, not the one Bookstrap recorded) is untouched.
+    const holds = await desk.holds(id);
+    expect(holds).toEqual(expect.arrayContaining([expect.objectContaining({ patronId: patron }), expect.objectContaining({ patronId: otherPatron })]));
+    expect(holds).toHaveLength(2);
+  });
+
+  it('the pickup location after the hold: the hold moves to the new pickup, for the same patron, once', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    await h.ok(200, 'PATCH', '/v1/libraries/TULSA', {
+      key: h.adminKey,
+      body: {
+        pickupLocations: [
+          { code: 'MAIN', name: 'Main', ilsLocationCode: 'MAIN', active: true },
+          { code: 'SCIENCE', name: 'Science Library', ilsLocationCode: 'SCI', active: true },
+        ],
+      },
+    });
+    const id = await inTransit(h);
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
+    await h.drain();
+    expect(await desk.holds(id)).toEqual([expect.objectContaining({ patronId: patron, pickup: 'MAIN' })]);
+    await h.ok(200, 'PATCH', `/v1/requests/${id}`, { body: { pickupLocation: 'SCIENCE', note: 'patron asked' } });
+    await h.drain();
+    expect(await desk.holds(id)).toEqual([expect.objectContaining({ patronId: patron, pickup: 'SCI' })]);
+    const after = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(after).toMatchObject({ pickupLocation: 'SCI', needsAttention: false, pendingSteps: 0 });
+    // a retry of the finished cancel is refused: it is never run twice
+    expect((await h.request('POST', `/v1/requests/${id}/steps/${encodeURIComponent(`${id}:cancel-hold:${id}:c1`)}/retry`)).status).toBe(409);
+  });
+
+  it('while the corrected hold waits for the cancel, correcting again rewrites it; the ILS sees one cancel and one hold', async () => {
+    const h = await useHarness();
+    const desk = almaDesk(h);
+    const id = await inTransit(h);
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
+    await h.drain();
+    await h.ok(200, 'PATCH', `/v1/requests/${id}`, { body: { patronId: otherPatron, note: 'wrong card' } });
+    const third = demo.alma.otherPatrons[1]!.primaryId;
+    await h.ok(200, 'PATCH', `/v1/requests/${id}`, { body: { patronId: third, note: 'wrong again' } });
+    await h.drain();
+    expect((await desk.holds(id)).map((x) => x.patronId)).toEqual([third]);
+    const after = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(after.steps.filter((s: { key: string }) => s.key.includes(':cancel-hold:')).map((s: { key: string }) => s.key)).toEqual([
+      `${id}:cancel-hold:${id}:c1`,
+    ]);
+    // the hold for the patron corrected first was never placed: replaced by the one for the right patron
+    expect(stepOf(after, `${id}:place-hold:${id}:c1`)).toMatchObject({ state: 'skipped' });
+    expect(stepOf(after, `${id}:place-hold:${id}:c2`)).toMatchObject({ state: 'succeeded' });
+    const history = await historyOf(h, id);
+    expect(history).toContain(`Hold placed for patron ${third} on ${id}, pickup at MAIN.`);
+    expect(history.some((t) => t.startsWith(`Hold placed for patron ${otherPatron}`))).toBe(false);
+    expect(after).toMatchObject({ patronId: third, needsAttention: false, pendingSteps: 0 });
   });
 });
 

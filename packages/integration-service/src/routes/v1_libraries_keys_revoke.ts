@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError, commonErrorResponses, errorBodySchema } from '../http/errors.ts';
 import { apiKeyMetadataSchema, keyOwner, toKeyView } from '../http/keys.ts';
 import { symbolSchema } from '../http/schemas.ts';
-import type { App, AppDeps } from '../http/types.ts';
+import type { App, AppDeps, Caller } from '../http/types.ts';
 import { revokeApiKey } from '../store/libraries.ts';
 
 export const route = createRoute({
@@ -31,17 +31,21 @@ export const route = createRoute({
 });
 
 export function registerV1LibrariesKeysRevoke(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
-    const caller = c.get('caller');
-    const { symbol, keyId } = c.req.valid('param');
-    const library = keyOwner(deps.db, caller, symbol);
-    if (caller.kind === 'library' && caller.keyId === keyId) {
-      throw new ApiError('CONFLICT', 'A key cannot revoke itself: rotate first, then revoke this key with the new one (or ask for the admin key)');
-    }
-    const now = deps.clock.now();
-    const revoked = deps.db.transaction((tx) => revokeApiKey(tx, library.id, keyId, now), { behavior: 'immediate' });
-    if (!revoked) throw new ApiError('NOT_FOUND', `Library ${library.symbol} has no key ${keyId}`);
-    deps.logger.info({ library: library.symbol, keyId, by: caller.kind }, 'library key revoked');
-    return c.json(toKeyView(revoked, now, caller), 200);
-  });
+  app.openapi(route, (c) => c.json(revokeKey(deps, c.get('caller'), c.req.valid('param')), 200));
+}
+
+/**
+ * Revokes one key for the caller (this route and its REST alias `DELETE …/keys/{keyId}`): the
+ * same checks, the same answer, one place.
+ */
+export function revokeKey(deps: AppDeps, caller: Caller, { symbol, keyId }: { symbol: string; keyId: number }) {
+  const library = keyOwner(deps.db, caller, symbol);
+  if (caller.kind === 'library' && caller.keyId === keyId) {
+    throw new ApiError('CONFLICT', 'A key cannot revoke itself: rotate first, then revoke this key with the new one (or ask for the admin key)');
+  }
+  const now = deps.clock.now();
+  const revoked = deps.db.transaction((tx) => revokeApiKey(tx, library.id, keyId, now), { behavior: 'immediate' });
+  if (!revoked) throw new ApiError('NOT_FOUND', `Library ${library.symbol} has no key ${keyId}`);
+  deps.logger.info({ library: library.symbol, keyId, by: caller.kind }, 'library key revoked');
+  return toKeyView(revoked, now, caller);
 }

@@ -8,7 +8,7 @@ import { refreshAttention } from '../store/attention.ts';
 import { findLibraryById } from '../store/libraries.ts';
 import { loansHeldByOtherRequests } from '../store/loans.ts';
 import { storageFault } from '../store/faults.ts';
-import { claimNextJob, finishJob, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
+import { claimNextJob, findJob, finishJob, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, setPatronExpiry } from '../store/requests.ts';
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from './backoff.ts';
@@ -97,9 +97,22 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /** What only the store knows and the adapter needs to be honest, read when the step runs. */
   function withStoreFacts(job: Job): IlsStep {
+    if (job.step.name === 'cancel-hold') return withRecordedHoldId(job.step);
     if (job.step.name !== 'check-out-to-borrowing-library') return job.step;
     const held = loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });
     return held.length === 0 ? job.step : { ...job.step, input: { ...job.step.input, heldForOtherRequests: held } };
+  }
+
+  /**
+   * A cancel-hold planned before its hold was placed (a lending request ending) learns the hold's
+   * ID now, from the outcome the place step recorded: the adapter then cancels that hold only.
+   */
+  function withRecordedHoldId(planned: Extract<IlsStep, { name: 'cancel-hold' }>): IlsStep {
+    if (planned.input.holdId) return planned;
+    const placed = findJob(db, planned.input.placedBy);
+    const value = (placed?.lastOutcome as { value?: { holdId?: unknown } } | undefined)?.value;
+    const holdId = typeof value?.holdId === 'string' && value.holdId !== '' ? value.holdId : undefined;
+    return holdId ? { ...planned, input: { ...planned.input, holdId } } : planned;
   }
 
   function resultOf(job: Job, outcome: StepOutcome<Record<string, unknown>>, now: Date): JobResult {

@@ -1,5 +1,6 @@
 import {
   alreadyDone,
+  type CancelHoldInput,
   type CheckInInput,
   type CheckOutInput,
   type CirculationSystem,
@@ -32,6 +33,7 @@ import {
   type TemporaryItemInput,
   otherRequestHolding,
 } from '@bookstrap/core';
+import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import {
@@ -639,7 +641,57 @@ export class AlmaRestAdapter implements CirculationSystem {
   async placeLendingHold(_input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     return configurationError('Alma does not take a hold on the requested item for lending (only Horizon and Symphony do)');
   }
+
+  /**
+   * Reads the request back (`GET /users/{id}/requests/{request_id}`: Alma answers 401877 for a
+   * request that is not this user's) and cancels it only while it is still this request's hold on
+   * the item, with `DELETE /users/{id}/requests/{request_id}?reason=` (Alma Users API, "Cancel
+   * request"; /work/shared/reference/vendor-apis.md). Without a recorded ID, the patron's active
+   * holds are searched for the one on the item whose comment carries the request ID.
+   */
+  async cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `cancelling the hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    const user = `/users/${encodeURIComponent(input.patronId)}/requests`;
+    const seen = (r: { request_id?: string; barcode?: string | null; request_status?: string; comment?: string | null }): SeenHold => ({
+      id: r.request_id ?? '',
+      itemBarcode: r.barcode ?? undefined,
+      // Alma's active request statuses; HISTORY is cancelled, completed or expired.
+      active: r.request_status !== 'HISTORY',
+      comment: r.comment ?? undefined,
+    });
+    let verdict: ReturnType<typeof judgeRecordedHold>;
+    if (input.holdId) {
+      const reply = await this.alma.call('GET', `${user}/${encodeURIComponent(input.holdId)}`, { query: { user_id_type: 'all_unique' } });
+      if (reply.status === 200) verdict = judgeRecordedHold(input, seen(reply.body as Record<string, string>), 'Alma');
+      else if (reply.errors.some((e) => e.code === requestNotFoundCode)) verdict = judgeRecordedHold(input, undefined, 'Alma');
+      else return this.alma.failure(reply, what);
+    } else {
+      const reply = await this.alma.call('GET', user, { query: { user_id_type: 'all_unique', request_type: 'HOLD', status: 'active', limit: 100 } });
+      if (reply.status !== 200) return this.alma.failure(reply, what);
+      verdict = judgeUnrecordedHold(input, listOf<Record<string, string>>(reply.body, 'user_request').map(seen), 'Alma');
+    }
+    if (verdict.kind === 'stop') return verdict.outcome;
+    const reply = await this.alma.call('DELETE', `${user}/${encodeURIComponent(verdict.hold.id)}`, {
+      query: {
+        user_id_type: 'all_unique',
+        reason: 'CancelledAtPatronRequest',
+        notify_user: false,
+        note: `Bookstrap: ${cancelNote[input.reason]} (ILL request ${input.requestId})`,
+      },
+    });
+    if (reply.status === 204 || reply.status === 200) return done({ cancelled: verdict.hold.id }, verdict.hold.id);
+    if (reply.errors.some((e) => e.code === requestNotFoundCode)) return holdGone(input, 'Alma', 'it was gone when the cancel arrived');
+    return this.alma.failure(reply, what);
+  }
 }
+
+/** Alma's "Request … was not found" (Users API error list). */
+const requestNotFoundCode = '401877';
+const cancelNote: Record<CancelHoldInput['reason'], string> = {
+  'patron-corrected': 'the patron ID was corrected',
+  'pickup-corrected': 'the pickup location was corrected',
+  'request-cancelled': 'the ILL request ended',
+};
 
 /** Alma lists are `{total_record_count, <noun>: [...]}`; one entry may come as an object. */
 function listOf<T>(body: unknown, noun: string): T[] {

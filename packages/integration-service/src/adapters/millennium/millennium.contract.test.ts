@@ -140,6 +140,7 @@ describe('Millennium over NCIP: declared gaps', () => {
       temporaryLocation: false,
       deleteTemporaryItem: true,
       patronLookup: true,
+      cancelHold: true,
     });
   });
 

@@ -1,5 +1,6 @@
 import {
   alreadyDone,
+  type CancelHoldInput,
   type CheckInInput,
   type PatronIllLoan,
   type CheckOutInput,
@@ -35,6 +36,7 @@ import {
   type NcipService,
   summarisePatron,
 } from '@bookstrap/ncip';
+import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { leftAlone } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from './exchange.ts';
@@ -94,6 +96,9 @@ export function ncipCapabilities(ils: IlsKind, services: readonly NcipService[])
     temporaryLocation: false,
     deleteTemporaryItem: documented.deleteTemporaryItem && offers(NEEDED.deleteTemporaryItem),
     patronLookup: documented.patronLookup && offers(NEEDED.patronLookup),
+    // CancelRequestItem, with LookupUser's RequestedItems to check the hold first and RequestItem
+    // to place the corrected one (without RequestItem AcceptItem is the only way to a hold).
+    cancelHold: documented.cancelHold && ['CancelRequestItem', 'LookupUser', 'RequestItem'].every((s) => services.includes(s as NcipService)),
   };
 }
 
@@ -491,6 +496,50 @@ export class NcipAdapter implements CirculationSystem {
     if (reply.ok) return done(reply.response.requestId ? { holdId: reply.response.requestId } : {}, reply.response.requestId);
     if (reply.kind === 'already-done') return alreadyDone('the borrowing library already has this hold', {});
     return this.failed(reply, `placing a lending hold on ${input.itemBarcode} for ${input.patronId}`);
+  }
+
+  /**
+   * LookupUser with RequestedItemsDesired lists the patron's active requests (RequestId and ItemId,
+   * NCIP 2.02 RequestedItem); the request's hold is cancelled only while it is there, on the item,
+   * with the recorded RequestId, by CancelRequestItem (UserId + RequestId + ItemId) — the message
+   * ReShare sends where the ILS does not clean up by itself (reference/reshare-ncip.md). NCIP
+   * carries no hold note: without a recorded RequestId (AcceptItem made the hold) the patron's one
+   * active request on the request's own temporary item is the one.
+   */
+  async cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
+    for (const service of ['LookupUser', 'CancelRequestItem'] as const)
+      if (!this.offers(service)) return this.unsupported(service, `cancel the hold on ${input.itemBarcode} safely`);
+    const what = `cancelling the hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    const lookup = await this.call({ service: 'LookupUser', userId: input.patronId, userElementTypes: [], requestedItemsDesired: true });
+    if (!lookup.ok) return this.failed(lookup, `${what} (reading the patron's requests)`);
+    const held: SeenHold[] = (lookup.response.requestedItems ?? []).map((r) => ({
+      id: r.requestId ?? '',
+      itemBarcode: r.itemId,
+      patronId: input.patronId,
+      active: true,
+    }));
+    const recorded = input.holdId && held.some((h) => h.id !== '') ? held.find((h) => h.id === input.holdId) : undefined;
+    const verdict =
+      input.holdId && held.some((h) => h.id !== '') ? judgeRecordedHold(input, recorded, this.ils) : judgeUnrecordedHold(input, held, this.ils, false);
+    if (verdict.kind === 'stop') return verdict.outcome;
+    return this.cancelRequest(input, verdict.hold);
+  }
+
+  /** CancelRequestItem for a hold already checked to be the request's (WMS checks it over its circulation API). */
+  async cancelRequest(input: CancelHoldInput, hold: SeenHold): Promise<StepOutcome<Record<string, unknown>>> {
+    if (!this.offers('CancelRequestItem')) return this.unsupported('CancelRequestItem', `cancel the hold on ${input.itemBarcode}`);
+    const what = `cancelling the hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    const reply = await this.call({
+      service: 'CancelRequestItem',
+      userId: input.patronId,
+      ...(hold.id ? { requestId: hold.id } : {}),
+      itemId: input.itemBarcode,
+      requestType: this.profile.requestItem.requestType,
+      requestScopeType: 'Item',
+    });
+    if (reply.ok) return done({ cancelled: hold.id || null }, hold.id || undefined);
+    if (hasProblem(reply, /^unknown request$/i)) return holdGone(input, this.ils, 'it was gone when the cancel arrived');
+    return this.failed(reply, what);
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   alreadyDone,
+  type CancelHoldInput,
   type CheckInInput,
   type CheckOutInput,
   type CirculationSystem,
@@ -29,6 +30,7 @@ import {
   type TemporaryItemInput,
   otherRequestHolding,
 } from '@bookstrap/core';
+import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
 import { calendarDayOf, type FailedOutcome, idOfLink, multipleRecords, recordNotFound, SierraClient, type SierraConnectionOptions } from './client.ts';
@@ -66,6 +68,7 @@ interface SierraHold {
   id?: string;
   record?: string;
   patron?: string;
+  note?: string;
   pickupLocation?: { code?: string };
 }
 
@@ -536,6 +539,46 @@ export class SierraRestAdapter implements CirculationSystem {
 
   async placeLendingHold(_input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     return configurationError('Sierra does not take a hold on the requested item for lending (only Horizon and Symphony do)');
+  }
+
+  /**
+   * Reads the hold back (`GET /patrons/holds/{id}`: its record and patron links; Sierra answers
+   * 107 "Record not found" once a hold is filled or cancelled) and cancels it only while it is
+   * still this patron's hold on the item: `DELETE /patrons/holds/{id}` (Sierra API v6 "Patrons",
+   * /work/shared/reference/vendor-apis.md). Without a recorded ID (Sierra's POST answers 204 with
+   * none), the patron's holds are searched for the one on the item whose note carries the request.
+   */
+  async cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `cancelling the hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    const patron = await this.patronId(input.patronId, what);
+    if ('failed' in patron) return patron.failed;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    const itemId = item.found ? item.value.id : undefined;
+    const seen = (hold: SierraHold): SeenHold => ({
+      id: idOfLink(hold.id) ?? '',
+      // the hold's item, by barcode: the request's item when its record link is that item's
+      itemBarcode: itemId !== undefined && idOfLink(hold.record) === String(itemId) ? input.itemBarcode : `record ${idOfLink(hold.record) ?? '?'}`,
+      patronId: hold.patron === undefined ? undefined : idOfLink(hold.patron) === patron.id ? input.patronId : `record ${idOfLink(hold.patron)}`,
+      active: true,
+      comment: hold.note,
+    });
+    let verdict: ReturnType<typeof judgeRecordedHold>;
+    if (input.holdId) {
+      const reply = await this.sierra.call('GET', `/patrons/holds/${encodeURIComponent(input.holdId)}`, { query: { fields: 'id,record,patron,note,status' } });
+      if (reply.status === 200) verdict = judgeRecordedHold(input, seen(reply.body as SierraHold), 'Sierra');
+      else if (reply.error?.code === recordNotFound) verdict = judgeRecordedHold(input, undefined, 'Sierra');
+      else return this.sierra.failure(reply, what);
+    } else {
+      const reply = await this.sierra.call('GET', `/patrons/${patron.id}/holds`, { query: { fields: 'id,record,patron,note,status', limit: 2000 } });
+      if (reply.status !== 200) return this.sierra.failure(reply, what);
+      verdict = judgeUnrecordedHold(input, ((reply.body as { entries?: SierraHold[] } | undefined)?.entries ?? []).map(seen), 'Sierra');
+    }
+    if (verdict.kind === 'stop') return verdict.outcome;
+    const reply = await this.sierra.call('DELETE', `/patrons/holds/${encodeURIComponent(verdict.hold.id)}`);
+    if (reply.status === 204 || reply.status === 200) return done({ cancelled: verdict.hold.id }, verdict.hold.id);
+    if (reply.error?.code === recordNotFound) return holdGone(input, 'Sierra', 'it was gone when the cancel arrived');
+    return this.sierra.failure(reply, what);
   }
 }
 

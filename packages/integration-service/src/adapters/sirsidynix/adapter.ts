@@ -1,5 +1,6 @@
 import {
   alreadyDone,
+  type CancelHoldInput,
   type CheckInInput,
   type CheckOutInput,
   type CirculationSystem,
@@ -30,6 +31,7 @@ import {
   type TemporaryItemInput,
   otherRequestHolding,
 } from '@bookstrap/core';
+import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext } from '../types.ts';
 import {
@@ -97,6 +99,9 @@ const itemFields = [
   'circRecord{dueDate,patron{barcode}}',
 ].join(',');
 
+/** Hold record statuses of a hold still waiting (Web Services `holdRecord.status`). */
+const activeHoldStatuses = ['PLACED', 'BEING_HELD', 'TRANSIT'];
+
 export class SirsiDynixWsAdapter implements CirculationSystem {
   readonly ils: 'symphony' | 'horizon';
   readonly capabilities: IlsCapabilities;
@@ -140,7 +145,7 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
 
   private activeHolds(item: SirsiRecord) {
     return recordList(item.fields.holdRecordList)
-      .filter((hold) => ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(String(hold.fields.status ?? '')))
+      .filter((hold) => activeHoldStatuses.includes(String(hold.fields.status ?? '')))
       .map((hold) => ({ key: hold.key ?? '', patronBarcode: String(asRecord(hold.fields.patron)?.fields.barcode ?? '') }));
   }
 
@@ -310,6 +315,52 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
   placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     const comment = `ILL ${input.requestId}${input.inLibraryUseOnly ? ' library use only' : ''}`;
     return this.hold(input.itemBarcode, input.patronId, input.pickupLocation, comment, `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`);
+  }
+
+  /**
+   * Reads the hold record back (`GET /circulation/holdRecord/key/{key}` with its status, item
+   * barcode and patron barcode) and cancels it only while it is still this patron's active hold
+   * on the item: `POST /circulation/holdRecord/cancelHold` with the hold record's key (SirsiDynix
+   * Web Services "Circulation" API; /work/shared/reference/vendor-apis.md). Without a recorded key,
+   * the item's active holds are searched for the patron's.
+   */
+  async cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `cancelling the hold on ${input.itemBarcode} for ${input.patronId}`;
+    let verdict: ReturnType<typeof judgeRecordedHold>;
+    if (input.holdId) {
+      const reply = await this.client.call('GET', `/circulation/holdRecord/key/${encodeURIComponent(input.holdId)}`, {
+        query: { includeFields: 'status,item{barcode},patron{barcode},comment' },
+      });
+      if (reply.status === 200) {
+        const hold = asRecord(reply.body);
+        const seen: SeenHold | undefined = hold && {
+          id: hold.key ?? input.holdId,
+          itemBarcode: String(asRecord(hold.fields.item)?.fields.barcode ?? ''),
+          patronId: String(asRecord(hold.fields.patron)?.fields.barcode ?? ''),
+          active: activeHoldStatuses.includes(String(hold.fields.status ?? '')),
+          comment: typeof hold.fields.comment === 'string' ? hold.fields.comment : undefined,
+        };
+        verdict = judgeRecordedHold(input, seen, this.product.name);
+      } else if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound'))
+        verdict = judgeRecordedHold(input, undefined, this.product.name);
+      else return this.client.failure(reply, what);
+    } else {
+      const item = await this.item(input.itemBarcode, what);
+      if ('failed' in item) return item.failed;
+      const held = item.found
+        ? this.activeHolds(item.value).map((h): SeenHold => ({ id: h.key, itemBarcode: input.itemBarcode, patronId: h.patronBarcode, active: true }))
+        : [];
+      verdict = judgeUnrecordedHold(input, held, this.product.name, false);
+    }
+    if (verdict.kind === 'stop') return verdict.outcome;
+    const reply = await this.client.call('POST', '/circulation/holdRecord/cancelHold', {
+      workingLibrary: true,
+      json: { holdRecord: { resource: '/circulation/holdRecord', key: verdict.hold.id } },
+    });
+    if (reply.status === 200 || reply.status === 204) return done({ cancelled: verdict.hold.id }, verdict.hold.id);
+    if (reply.status === 404 && reply.messages.some((m) => m.code === 'recordNotFound'))
+      return holdGone(input, this.product.name, 'it was gone when the cancel arrived');
+    return this.client.failure(reply, what);
   }
 
   async chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {

@@ -1,7 +1,8 @@
-import type { CirculationSystem, Connection, IlsCapabilities, SettingsProblem, StepOutcome, TemporaryItemFound } from '@bookstrap/core';
-import { configurationError, documentedCapabilities } from '@bookstrap/core';
+import type { CancelHoldInput, CirculationSystem, Connection, IlsCapabilities, SettingsProblem, StepOutcome, TemporaryItemFound } from '@bookstrap/core';
+import { configurationError, documentedCapabilities, needsStaff, retryable } from '@bookstrap/core';
 import { type InitiationHeader, type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems } from '../ncip/ncip.ts';
+import { judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { send } from '../http.ts';
 import type { AdapterContext, AdapterDefinition, FetchLike } from '../types.ts';
 import { WmsTokens } from './oauth.ts';
@@ -159,6 +160,43 @@ export class WmsAdapter implements CirculationSystem {
 
   placeLendingHold(...args: Parameters<CirculationSystem['placeLendingHold']>) {
     return this.ncip.placeLendingHold(...args);
+  }
+
+  /**
+   * WMS's staff NCIP profile has CancelRequestItem but no LookupUser (reference/vendor-apis.md:
+   * LookupUser is on the patron profile only), so the hold is read back over the WMS circulation
+   * API — the patron's active holds, with hold ID, item and note — and cancelled over NCIP only
+   * while it is still the request's.
+   */
+  async cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
+    const what = `cancelling the hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    const token = await this.tokens.token(WMS_CIRCULATION_SCOPE);
+    if (!token.ok) return configurationError(`WMS refused the circulation token while ${what}: ${token.message}`);
+    const url = `${this.options.circulationUrl}/patrons/${encodeURIComponent(input.patronId)}/holds`;
+    const reply = await send(this.context, { method: 'GET', url, headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' } });
+    if (reply.status === 401) this.tokens.invalidate(WMS_CIRCULATION_SCOPE);
+    if (reply.status === 429 || reply.status >= 500) return retryable(`WMS is unavailable while ${what} (HTTP ${reply.status})`);
+    if (reply.status === 401 || reply.status === 403) return configurationError(`WMS refused the circulation API while ${what} (HTTP ${reply.status})`);
+    if (reply.status !== 200) return needsStaff(`WMS refused ${what} (HTTP ${reply.status}: ${reply.text.slice(0, 200)})`);
+    const body = JSON.parse(reply.text) as {
+      entries?: { holdId?: string; itemBarcode?: string | null; patronBarcode?: string; status?: string; note?: string | null }[];
+    };
+    const held: SeenHold[] = (body.entries ?? []).map((h) => ({
+      id: String(h.holdId ?? ''),
+      itemBarcode: h.itemBarcode ?? undefined,
+      patronId: h.patronBarcode,
+      active: true,
+      comment: h.note ?? undefined,
+    }));
+    const verdict = input.holdId
+      ? judgeRecordedHold(
+          input,
+          held.find((h) => h.id === input.holdId),
+          'WMS',
+        )
+      : judgeUnrecordedHold(input, held, 'WMS', false);
+    if (verdict.kind === 'stop') return verdict.outcome;
+    return this.ncip.cancelRequest(input, verdict.hold);
   }
 
   /**
