@@ -1,4 +1,5 @@
 import { noticeKinds, type StepState, stepStates } from '@bookstrap/core';
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -165,6 +166,10 @@ export const outboxJobs = sqliteTable(
     uniqueIndex('outbox_jobs_idempotency_key').on(t.idempotencyKey),
     index('outbox_jobs_due').on(t.state, t.nextAttemptAt),
     index('outbox_jobs_request').on(t.requestId, t.planId, t.position),
+    // The worker's claim (store/outbox.ts): only waiting jobs, in due order, so a claim is a short
+    // range scan however many settled jobs the table holds; and running jobs by lease, for takeovers.
+    index('outbox_jobs_claimable').on(t.nextAttemptAt, t.id).where(sql`state in ('pending', 'failed-retryable')`),
+    index('outbox_jobs_leases').on(t.leaseUntil).where(sql`state = 'running'`),
   ],
 );
 
@@ -219,7 +224,23 @@ export const patronNotices = sqliteTable(
   (t) => [index('patron_notices_due').on(t.libraryId, t.sentAt, t.dueAt)],
 );
 
-export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices };
+/**
+ * The ILS's governance budgets (worker/rate-limit.ts): one row per budget (an institution's
+ * allowance), so every worker in every process on this database paces against the same count.
+ */
+export const ilsRateBudgets = sqliteTable(
+  'ils_rate_budgets',
+  {
+    budgetKey: text('budget_key').primaryKey(),
+    /** the limiter's state: recent call times, pause, learned allowance, daily quota left */
+    state: text('state').notNull(),
+    /** a column of its own: the worker asks which budgets are paused before each claim */
+    pausedUntil: integer('paused_until').notNull().default(0),
+  },
+  (t) => [index('ils_rate_budgets_paused').on(t.pausedUntil)],
+);
+
+export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices, ilsRateBudgets };
 
 export type LibraryRow = typeof libraries.$inferSelect;
 export type RequestRow = typeof requests.$inferSelect;
