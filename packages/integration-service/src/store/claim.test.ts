@@ -46,11 +46,12 @@ describe('claim at scale', () => {
       expect(new Set(claimed.map((key) => key.split(':')[0])).size).toBe(200);
       // Nothing else is runnable while those run.
       expect(claimNextJob(db, { owner: 'w', now: new Date(now + 1), leaseMs: 60_000 })).toBeUndefined();
-      // The due query itself (the write of the claim aside): a lookup, however big the outbox.
-      // Loose: this machine is shared; the bench (P5) measures it at 1 M.
+      // The due query with 400 blocked waiting steps and 90,000 settled ones: it reads the waiting
+      // ones only (a scan of the 90,000 would take far longer). Loose, for a shared machine; the
+      // bench (P5) measures the claim at size.
       const started = performance.now();
-      for (let i = 0; i < 100; i += 1) db.get(dueJobQuery(now + 1));
-      expect((performance.now() - started) / 100).toBeLessThan(5);
+      for (let i = 0; i < 20; i += 1) db.get(dueJobQuery(now + 1));
+      expect((performance.now() - started) / 20).toBeLessThan(25);
       expect(timings.length).toBe(200);
     } finally {
       close();

@@ -98,6 +98,14 @@ export const requests = sqliteTable(
     // a lending check-out asks which other requests hold a loan on the same item (store/loans.ts)
     index('requests_library_item').on(t.libraryId, t.itemBarcode),
     index('requests_library_attention').on(t.libraryId, t.needsAttention, t.attentionReason),
+    // The API's lists, newest first (issue 14): an index entry ends with the rowid (= seq), so each
+    // of these walks one filter's requests already in list order — keyset pages, no sort.
+    index('requests_library').on(t.libraryId),
+    index('requests_library_role').on(t.libraryId, t.role),
+    index('requests_library_patron').on(t.libraryId, t.patronId),
+    index('requests_library_needs_attention').on(t.libraryId, t.needsAttention),
+    // the hourly sweep (age-out of missing items) looks for one status across libraries
+    index('requests_status').on(t.status),
   ],
 );
 
@@ -190,7 +198,11 @@ export const protocolLog = sqliteTable(
     durationMs: integer('duration_ms'),
     error: text('error'),
   },
-  (t) => [index('protocol_log_request').on(t.requestId, t.id)],
+  (t) => [
+    index('protocol_log_request').on(t.requestId, t.id),
+    // retention (store/protocol-log.ts): the oldest exchanges are deleted in batches
+    index('protocol_log_at').on(t.at),
+  ],
 );
 
 /**

@@ -98,8 +98,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const random = options.random ?? Math.random;
   const limiter = options.limiter ?? RateLimiter.forDatabase(options.db.$client);
   const pollMs = options.pollMs ?? 1_000;
-  const concurrency = options.concurrency ?? 16;
-  const perLibrary = Math.max(1, Math.min(options.perLibraryConcurrency ?? 4, concurrency));
+  const concurrency = options.concurrency ?? 32;
+  const perLibrary = Math.max(1, Math.min(options.perLibraryConcurrency ?? 8, concurrency));
   /** jobs running now, per library (this process) */
   const inFlight = new Map<number, number>();
   const { db, clock, registry } = options;
