@@ -50,6 +50,17 @@ export interface HoldInput {
   /** the ILS's code for the pickup library/branch */
   pickupLocation: string;
   inLibraryUseOnly: boolean;
+  /**
+   * The ILS's own id of the item, when the step that created it said (the service adds it as the
+   * step runs); an adapter may use it instead of looking the barcode up.
+   */
+  itemId?: string | undefined;
+  /**
+   * The step that created the item said it also placed this patron's hold at this pickup location
+   * (NCIP AcceptItem with UserId and PickupLocation does, on the responders that honour its
+   * RequestedActionType); the adapter need not ask again.
+   */
+  holdPlacedWithItem?: boolean | undefined;
 }
 
 /**

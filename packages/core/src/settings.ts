@@ -196,6 +196,18 @@ export const connectionSchema = z.strictObject({
    * `credentials.overrideCode`; any other prompt stops the step as "needs staff". Default: none.
    */
   overridePrompts: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be a prompt type such as CKOBLOCKS')).optional(),
+  /**
+   * The ILS's governance for this library, when it differs from the vendor's documented limit
+   * (Alma: 25 calls/s per institution; a site with a negotiated allowance, a self-hosted ILS
+   * that is smaller). `budget` names the allowance: libraries that share one (an institution's
+   * campuses on one API key) are paced together; default: derived from the ILS and credentials.
+   */
+  rateLimit: z
+    .strictObject({
+      perSecond: z.number().positive().max(100_000).optional(),
+      budget: z.string().trim().min(1).max(200).optional(),
+    })
+    .optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 

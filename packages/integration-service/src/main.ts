@@ -29,6 +29,8 @@ const smtpUrl = process.env.BOOKSTRAP_SMTP_URL;
 const service = createService({
   adminKey: keys.config.adminKeys,
   keyGracePeriodMs: keys.config.keyGracePeriodMs,
+  // BOOKSTRAP_PROTOCOL_LOG_DAYS: how long the raw ILS traffic is kept (default 30 days)
+  ...(Number(process.env.BOOKSTRAP_PROTOCOL_LOG_DAYS) > 0 ? { protocolLogRetentionDays: Number(process.env.BOOKSTRAP_PROTOCOL_LOG_DAYS) } : {}),
   logger,
   ...(smtpUrl ? { mail: { mailer: smtpMailer(smtpUrl), from: process.env.BOOKSTRAP_MAIL_FROM ?? 'ill@localhost' } } : {}),
 });

@@ -1,3 +1,4 @@
+import { defaultProtocolLogRetentionDays, pruneProtocolLog } from './store/protocol-log.ts';
 import type { AdapterRegistry, Clock, FetchLike } from './adapters/types.ts';
 import { defaultAdapterRegistry } from './adapters/registry.ts';
 import { createApp } from './app.ts';
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   logger?: Logger;
   worker?: Partial<Omit<WorkerOptions, 'db' | 'clock' | 'registry' | 'fetch' | 'logger'>>;
   timeoutMs?: number;
+  /** days the raw ILS traffic (protocol log) is kept; default 30, as ReShare keeps it */
+  protocolLogRetentionDays?: number;
   /** mails due patron notices (notices/sender.ts); absent: the queue is left for the library's own mailer */
   mail?: { mailer: Mailer; from: string; intervalMs?: number };
 }
@@ -94,7 +97,11 @@ export function createService(options: ServiceOptions): Service {
         ...(options.mail.intervalMs ? { intervalMs: options.mail.intervalMs } : {}),
       })
     : undefined;
-  const sweep = () => ageOutMissing({ db: database.db, clock, registry });
+  const retentionDays = options.protocolLogRetentionDays ?? defaultProtocolLogRetentionDays;
+  const sweep = () => {
+    pruneProtocolLog(database.db, new Date(clock.now().getTime() - retentionDays * 24 * 60 * 60_000));
+    return ageOutMissing({ db: database.db, clock, registry });
+  };
   let sweepTimer: NodeJS.Timeout | undefined;
   return {
     app,

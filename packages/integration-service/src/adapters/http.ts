@@ -1,4 +1,5 @@
 import { maskBody, maskHeaders, maskUrl } from './masking.ts';
+import { defaultBackOffMs, retryAfterMs } from '../worker/rate-limit.ts';
 import type { AdapterContext } from './types.ts';
 
 export interface HttpRequest {
@@ -24,6 +25,30 @@ const clip = (text: string | undefined) => (text && text.length > maxLoggedBody 
  * included. Network failures and timeouts are rethrown for `classifyThrown` to call retryable.
  */
 export async function send(context: AdapterContext, request: HttpRequest): Promise<HttpResponse> {
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await sendOnce(context, request);
+    const wait = response.status === 429 ? shortRetryMs(response.headers, response.text) : undefined;
+    if (wait === undefined || attempt >= maxShortRetries) return response;
+    // A per-second threshold (a neighbour spent the allowance, or latency jitter put two calls into
+    // one of the ILS's seconds): the call was not processed, so it goes again after the pause,
+    // inside the step; the step only sees a 429 the ILS keeps answering. Daily quotas and long
+    // Retry-After values are the adapter's to classify (a retry later, not now).
+    context.backOff(wait);
+  }
+}
+
+/** In-step retries of a short 429. */
+const maxShortRetries = 2;
+
+/** How long to wait before sending a 429'd call again within the step; undefined: do not. */
+export function shortRetryMs(headers: Headers, text: string): number | undefined {
+  if (/DAILY_THRESHOLD/.test(text)) return undefined;
+  const after = retryAfterMs(headers.get('retry-after'));
+  if (after === undefined) return defaultBackOffMs;
+  return after <= 2_000 ? Math.max(after, 50) : undefined;
+}
+
+async function sendOnce(context: AdapterContext, request: HttpRequest): Promise<HttpResponse> {
   await context.throttle();
   const started = Date.now();
   const at = context.clock.now();

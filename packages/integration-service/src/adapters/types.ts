@@ -20,6 +20,35 @@ export interface AdapterContext {
   throttle(): Promise<void>;
   /** tells the rate limiter the ILS pushed back (429), so the library's other calls slow down too */
   backOff(ms: number): void;
+  /** the ILS reported how much of its daily quota is left (Alma's `X-Exl-Api-Remaining`) */
+  quotaRemaining?(remaining: number): void;
+  /**
+   * Tokens and sessions of this library's connection, kept across jobs (a Sierra token lives an
+   * hour, an OCLC token 20 minutes, a SirsiDynix session until it idles out): a step does not
+   * log in again. Absent: the adapter keeps them for its own lifetime only.
+   */
+  sessions?: SessionCache;
+  /**
+   * The step has never run before (its first claim, no earlier outcome): no earlier run can have
+   * left records in the ILS, so an adapter may skip the lookups that only find a crashed run's
+   * records and go straight to the protocol minimum. Absent or false: look first.
+   */
+  firstRun?: boolean;
+}
+
+/** Per-connection credentials cache: one per library and connection, shared by the jobs that use it. */
+export type SessionCache = Map<string, unknown>;
+
+/** The cache entry `name` of the context's session cache, created on first use. */
+export function sessionSlot<T>(context: AdapterContext, name: string, create: () => T): T {
+  const cache = context.sessions;
+  if (!cache) return create();
+  let slot = cache.get(name) as T | undefined;
+  if (slot === undefined) {
+    slot = create();
+    cache.set(name, slot);
+  }
+  return slot;
 }
 
 /** One row of the adapter registry: an ILS spoken to in one protocol. */
@@ -28,7 +57,11 @@ export interface AdapterDefinition {
   protocol: Connection['protocol'];
   /** what this adapter implements (may be less than the ILS documents, never more) */
   capabilities: IlsCapabilities;
-  /** calls per second the adapter allows itself against one library's ILS */
+  /**
+   * The vendor's documented per-second limit for one budget (an institution), which the
+   * worker paces to; Infinity where the vendor documents none (a 429 then slows it down).
+   * A library's `connection.rateLimit` overrides it.
+   */
   ratePerSecond: number;
   create(connection: Connection, context: AdapterContext): CirculationSystem;
   /** connection problems only this adapter knows about (configuration time, not first request) */

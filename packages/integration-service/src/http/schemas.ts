@@ -220,7 +220,16 @@ export const requestDetailSchema = requestSummarySchema
 export type RequestDetail = z.infer<typeof requestDetailSchema>;
 
 export const requestListSchema = z
-  .object({ requests: z.array(requestSummarySchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .object({
+    requests: z.array(requestSummarySchema),
+    /** counted up to 1,000; `totalCapped` says there are more */
+    total: z.number().int(),
+    totalCapped: z.boolean(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    /** pass as `cursor` for the next page (keyset paging, stable while requests are added); absent on the last page */
+    nextCursor: z.string().optional(),
+  })
   .openapi('RequestList');
 
 export const requestIdParamSchema = z.object({

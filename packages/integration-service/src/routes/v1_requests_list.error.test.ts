@@ -24,4 +24,11 @@ describe('GET /v1/requests (errors)', () => {
     expect(response.status).toBe(503);
     expect(response.body.error).toEqual({ code: 'STORAGE_UNAVAILABLE', message: expect.stringContaining(cause) });
   });
+
+  it('refuses a cursor it never gave out, naming the parameter', async () => {
+    const h = await useHarness();
+    const response = await h.request('GET', '/v1/requests?cursor=not-a-cursor');
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('cursor');
+  });
 });

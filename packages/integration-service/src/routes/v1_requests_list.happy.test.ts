@@ -25,4 +25,25 @@ describe('GET /v1/requests (happy)', () => {
     const page = await h.ok(200, 'GET', '/v1/requests?limit=1&offset=1');
     expect(page).toMatchObject({ total: 3, requests: [{ id: b.id }] });
   });
+
+  it('pages by cursor: stable while new requests arrive, every request exactly once; filters by patron', async () => {
+    const h = await useHarness();
+    const made: string[] = [];
+    for (let i = 0; i < 7; i += 1)
+      made.push((await h.ok(201, 'POST', '/v1/requests', { body: { role: 'lending', title: `Book ${i}`, borrowingLibrary: 'OKLA' } })).id);
+    const seen: string[] = [];
+    let page = await h.ok(200, 'GET', '/v1/requests?limit=3');
+    seen.push(...page.requests.map((r: { id: string }) => r.id));
+    // A request created between pages does not shift the next page (OFFSET paging would repeat one).
+    await h.ok(201, 'POST', '/v1/requests', { body: { role: 'lending', title: 'Late arrival', borrowingLibrary: 'OKLA' } });
+    while (page.nextCursor) {
+      page = await h.ok(200, 'GET', `/v1/requests?limit=3&cursor=${page.nextCursor}`);
+      seen.push(...page.requests.map((r: { id: string }) => r.id));
+    }
+    expect(seen).toEqual([...made].reverse());
+    expect(page).toMatchObject({ totalCapped: false });
+    expect(page.nextCursor).toBeUndefined();
+    const mine = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Emma', patronId: 'patron.emma', lenders: ['LENDA'] } });
+    expect((await h.ok(200, 'GET', '/v1/requests?patronId=patron.emma')).requests.map((r: { id: string }) => r.id)).toEqual([mine.id]);
+  });
 });

@@ -4,7 +4,7 @@ import { pagingQuerySchema, requestListSchema, statusSchema } from '../http/sche
 import type { App, AppDeps } from '../http/types.ts';
 import { toRequestSummary } from '../http/views.ts';
 import { jobsOfRequests } from '../store/outbox.ts';
-import { listRequests } from '../store/requests.ts';
+import { listRequests, seqOfCursor } from '../store/requests.ts';
 
 export const listRequestsQuerySchema = pagingQuerySchema.extend({
   status: z
@@ -30,6 +30,18 @@ export const listRequestsQuerySchema = pagingQuerySchema.extend({
     .max(200)
     .optional()
     .openapi({ param: { name: 'title', in: 'query' }, description: 'Part of the title.' }),
+  patronId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ param: { name: 'patronId', in: 'query' }, description: "The patron's id in the ILS." }),
+  cursor: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || seqOfCursor(value) !== undefined, { message: 'not a cursor this service gave out (use nextCursor)' })
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The `nextCursor` of the previous page; `offset` is then ignored.' }),
   needsAttention: z
     .enum(['true', 'false'])
     .optional()
@@ -59,13 +71,24 @@ export function registerV1RequestsList(app: App, deps: AppDeps) {
       role: query.role,
       status: query.status,
       title: query.title,
+      patronId: query.patronId,
       needsAttention: query.needsAttention === undefined ? undefined : query.needsAttention === 'true',
     };
-    const { requests, total } = listRequests(deps.db, { ...filter, limit: query.limit, offset: query.offset });
+    const { requests, total, totalCapped, nextCursor } = listRequests(deps.db, { ...filter, limit: query.limit, offset: query.offset, cursor: query.cursor });
     const jobs = jobsOfRequests(
       deps.db,
       requests.map((r) => r.id),
     );
-    return c.json({ requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])), total, limit: query.limit, offset: query.offset }, 200);
+    return c.json(
+      {
+        requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])),
+        total,
+        totalCapped,
+        limit: query.limit,
+        offset: query.offset,
+        ...(nextCursor ? { nextCursor } : {}),
+      },
+      200,
+    );
   });
 }

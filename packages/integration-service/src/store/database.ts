@@ -6,7 +6,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
 
-export type ServiceDatabase = BetterSQLite3Database<typeof schema>;
+export type ServiceDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The database or a transaction on it: store functions accept both. */
 export type Db = Pick<ServiceDatabase, 'select' | 'insert' | 'update' | 'delete' | 'run' | 'all' | 'get'>;
 
@@ -30,7 +30,7 @@ export function openDatabase(path: string = process.env.BOOKSTRAP_DB ?? defaultD
   // on the lock rather than failing at once.
   if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema });
+  const db: ServiceDatabase = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {
     sqlite,

@@ -196,6 +196,43 @@ export interface ClaimOptions {
   skipLibraries?: number[];
 }
 
+const notSkipped = (skip: readonly number[]) => (skip.length ? sql`and j.library_id not in (${sql.join([...skip], sql`, `)})` : sql``);
+
+/**
+ * A dead worker's job: its lease ran out (partial index over running jobs' leases). It was
+ * runnable when it was claimed, and nothing else of its request can have started since.
+ */
+export function expiredLeaseQuery(now: number, skip: readonly number[] = []) {
+  return sql`
+    select j.id from outbox_jobs j indexed by outbox_jobs_leases
+    where j.state = 'running' and j.lease_until <= ${now} ${notSkipped(skip)}
+    order by j.lease_until limit 1`;
+}
+
+/**
+ * The earliest due waiting job: one range scan of the partial index over waiting jobs (settled
+ * jobs, the bulk of the table, are not in it) in the order it keeps, so no sort; each candidate's
+ * checks are index lookups among its own request's jobs.
+ */
+export function dueJobQuery(now: number, skip: readonly number[] = []) {
+  return sql`
+    select j.id from outbox_jobs j indexed by outbox_jobs_claimable
+    where j.state in ('pending', 'failed-retryable') and j.next_attempt_at <= ${now} ${notSkipped(skip)}
+      -- every step whose records this one acts on has succeeded (no cascades after a failure)
+      and not exists (
+        select 1 from json_each(j.step, '$.requires') r
+        where not exists (select 1 from outbox_jobs d where d.idempotency_key = r.value and d.state in ('succeeded', 'resolved'))
+      )
+      -- steps run in plan order, a plan after every earlier one has settled, one step of a request at a time
+      and not exists (
+        select 1 from outbox_jobs p indexed by outbox_jobs_request
+        where p.request_id = j.request_id and p.id <> j.id and p.state in ('pending', 'running', 'failed-retryable')
+          and (p.plan_id < j.plan_id or (p.plan_id = j.plan_id and p.position < j.position) or (p.state = 'running' and p.lease_until > ${now}))
+      )
+    order by j.next_attempt_at, j.id
+    limit 1`;
+}
+
 /**
  * Claims the next runnable job, atomically: an IMMEDIATE transaction takes the write lock before
  * reading, so two workers (even in two processes) can never claim the same job. Runnable means
@@ -209,27 +246,9 @@ export function claimNextJob(db: ServiceDatabase, options: ClaimOptions): Job | 
   const skip = options.skipLibraries ?? [];
   return db.transaction(
     (tx) => {
-      const candidate = tx.get<{ id: number } | undefined>(sql`
-        select j.id from outbox_jobs j
-        where ((j.state in ('pending', 'failed-retryable') and j.next_attempt_at <= ${now})
-               or (j.state = 'running' and j.lease_until <= ${now}))
-          ${skip.length ? sql`and j.library_id not in (${sql.join(skip, sql`, `)})` : sql``}
-          -- every step whose records this one acts on has succeeded (no cascades after a failure)
-          and not exists (
-            select 1 from json_each(j.step, '$.requires') r
-            where not exists (select 1 from outbox_jobs d where d.idempotency_key = r.value and d.state in ('succeeded', 'resolved'))
-          )
-          and not exists (
-            select 1 from outbox_jobs p
-            where p.request_id = j.request_id and p.id <> j.id and (
-                 -- steps run in plan order, and a plan after every earlier one has settled
-                 (p.plan_id = j.plan_id and p.position < j.position and p.state in ('pending', 'running', 'failed-retryable'))
-              or (p.plan_id < j.plan_id and p.state in ('pending', 'running', 'failed-retryable'))
-              or (p.state = 'running' and p.lease_until > ${now})
-            )
-          )
-        order by j.next_attempt_at, j.id
-        limit 1`);
+      // A dead worker's job first: its lease ran out (partial index on running jobs' leases). It
+      // was runnable when it was claimed, and nothing else of its request can have started since.
+      const candidate = tx.get<{ id: number } | undefined>(expiredLeaseQuery(now, skip)) ?? tx.get<{ id: number } | undefined>(dueJobQuery(now, skip));
       if (!candidate) return undefined;
       const row = tx
         .update(outboxJobs)

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type ProtocolLogRow, protocolLog } from './schema.ts';
 
@@ -39,4 +39,21 @@ export function appendProtocolLog(db: Db, exchange: ProtocolExchange): void {
 
 export function protocolLogOf(db: Db, requestId: string): ProtocolLogRow[] {
   return db.select().from(protocolLog).where(eq(protocolLog.requestId, requestId)).orderBy(asc(protocolLog.id)).all();
+}
+
+/** How long the raw ILS traffic is kept: ReShare keeps its protocol log 30 days too. */
+export const defaultProtocolLogRetentionDays = 30;
+
+/**
+ * Deletes exchanges older than `before`, in batches (a short write lock each, on the `at` index),
+ * so a year of traffic is pruned without stalling the worker; returns how many went.
+ */
+export function pruneProtocolLog(db: Db, before: Date, batch = 5_000): number {
+  let removed = 0;
+  for (;;) {
+    const result = db.run(sql`delete from protocol_log where id in (select id from protocol_log where at < ${before.getTime()} order by at limit ${batch})`);
+    const changes = Number((result as { changes?: number }).changes ?? 0);
+    removed += changes;
+    if (changes < batch) return removed;
+  }
 }

@@ -1,6 +1,6 @@
 import type { IllRequest, RequestRole, RequestStatus } from '@bookstrap/core';
 import { requestIdFromSequence } from '@bookstrap/core';
-import { and, asc, desc, eq, inArray, like, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
 
@@ -139,9 +139,36 @@ export interface RequestFilter {
   requestIds?: string[] | undefined;
   limit: number;
   offset: number;
+  /** keyset paging: the page after this cursor (from `nextCursor`); `offset` is then ignored */
+  cursor?: string | undefined;
 }
 
-export function listRequests(db: Db, filter: RequestFilter): { requests: StoredRequest[]; total: number } {
+/** Counted up to here (1,000: "1,000+" in a list header); beyond, `total` says "at least" (`totalCapped`), so a count never walks a whole library. */
+export const maxCountedTotal = 1_000;
+
+export interface RequestPage {
+  requests: StoredRequest[];
+  total: number;
+  /** the library has more than `maxCountedTotal` such requests: `total` is that cap */
+  totalCapped: boolean;
+  /** the cursor of the next page; absent on the last */
+  nextCursor?: string | undefined;
+}
+
+/** A cursor is the last request's sequence, opaque to clients. */
+export const cursorOf = (seq: number) => Buffer.from(`s${seq}`).toString('base64url');
+export function seqOfCursor(cursor: string): number | undefined {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^s(\d{1,15})$/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A page of a library's requests, newest first (by sequence: stable, unique). Each filter has an
+ * index whose entries are already in that order, so a page reads only its rows (keyset with
+ * `cursor`; `offset` for older clients, which pays for the rows it skips).
+ */
+export function listRequests(db: Db, filter: RequestFilter): RequestPage {
   const conditions: SQL[] = [eq(requests.libraryId, filter.libraryId)];
   if (filter.role) conditions.push(eq(requests.role, filter.role));
   if (filter.status?.length) conditions.push(inArray(requests.status, filter.status));
@@ -151,9 +178,24 @@ export function listRequests(db: Db, filter: RequestFilter): { requests: StoredR
   if (filter.needsAttention !== undefined) conditions.push(eq(requests.needsAttention, filter.needsAttention));
   if (filter.requestIds) conditions.push(inArray(requests.id, filter.requestIds.length ? filter.requestIds : ['']));
   const where = and(...conditions);
-  const total = db.select({ n: sql<number>`count(*)` }).from(requests).where(where).get()?.n ?? 0;
-  const rows = db.select().from(requests).where(where).orderBy(desc(requests.seq)).limit(filter.limit).offset(filter.offset).all();
-  return { requests: rows.map(toStoredRequest), total };
+  const counted = db.get<{ n: number }>(sql`select count(*) as n from (select 1 from ${requests} where ${where} limit ${maxCountedTotal + 1})`)?.n ?? 0;
+  const after = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
+  const paged = after !== undefined ? and(where, lt(requests.seq, after)) : where;
+  const query = db
+    .select()
+    .from(requests)
+    .where(paged)
+    .orderBy(desc(requests.seq))
+    .limit(filter.limit + 1);
+  const rows = (after !== undefined || filter.offset === 0 ? query : query.offset(filter.offset)).all();
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return {
+    requests: page.map(toStoredRequest),
+    total: Math.min(counted, maxCountedTotal),
+    totalCapped: counted > maxCountedTotal,
+    ...(rows.length > filter.limit && last ? { nextCursor: cursorOf(last.seq) } : {}),
+  };
 }
 
 // ---- circulation history (append-only) -------------------------------------------------------

@@ -1,4 +1,5 @@
 import { noticeKinds, type StepState, stepStates } from '@bookstrap/core';
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -97,6 +98,14 @@ export const requests = sqliteTable(
     // a lending check-out asks which other requests hold a loan on the same item (store/loans.ts)
     index('requests_library_item').on(t.libraryId, t.itemBarcode),
     index('requests_library_attention').on(t.libraryId, t.needsAttention, t.attentionReason),
+    // The API's lists, newest first (issue 14): an index entry ends with the rowid (= seq), so each
+    // of these walks one filter's requests already in list order — keyset pages, no sort.
+    index('requests_library').on(t.libraryId),
+    index('requests_library_role').on(t.libraryId, t.role),
+    index('requests_library_patron').on(t.libraryId, t.patronId),
+    index('requests_library_needs_attention').on(t.libraryId, t.needsAttention),
+    // the hourly sweep (age-out of missing items) looks for one status across libraries
+    index('requests_status').on(t.status),
   ],
 );
 
@@ -165,6 +174,10 @@ export const outboxJobs = sqliteTable(
     uniqueIndex('outbox_jobs_idempotency_key').on(t.idempotencyKey),
     index('outbox_jobs_due').on(t.state, t.nextAttemptAt),
     index('outbox_jobs_request').on(t.requestId, t.planId, t.position),
+    // The worker's claim (store/outbox.ts): only waiting jobs, in due order, so a claim is a short
+    // range scan however many settled jobs the table holds; and running jobs by lease, for takeovers.
+    index('outbox_jobs_claimable').on(t.nextAttemptAt, t.id).where(sql`state in ('pending', 'failed-retryable')`),
+    index('outbox_jobs_leases').on(t.leaseUntil).where(sql`state = 'running'`),
   ],
 );
 
@@ -185,7 +198,11 @@ export const protocolLog = sqliteTable(
     durationMs: integer('duration_ms'),
     error: text('error'),
   },
-  (t) => [index('protocol_log_request').on(t.requestId, t.id)],
+  (t) => [
+    index('protocol_log_request').on(t.requestId, t.id),
+    // retention (store/protocol-log.ts): the oldest exchanges are deleted in batches
+    index('protocol_log_at').on(t.at),
+  ],
 );
 
 /**
@@ -219,7 +236,23 @@ export const patronNotices = sqliteTable(
   (t) => [index('patron_notices_due').on(t.libraryId, t.sentAt, t.dueAt)],
 );
 
-export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices };
+/**
+ * The ILS's governance budgets (worker/rate-limit.ts): one row per budget (an institution's
+ * allowance), so every worker in every process on this database paces against the same count.
+ */
+export const ilsRateBudgets = sqliteTable(
+  'ils_rate_budgets',
+  {
+    budgetKey: text('budget_key').primaryKey(),
+    /** the limiter's state: recent call times, pause, learned allowance, daily quota left */
+    state: text('state').notNull(),
+    /** a column of its own: the worker asks which budgets are paused before each claim */
+    pausedUntil: integer('paused_until').notNull().default(0),
+  },
+  (t) => [index('ils_rate_budgets_paused').on(t.pausedUntil)],
+);
+
+export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices, ilsRateBudgets };
 
 export type LibraryRow = typeof libraries.$inferSelect;
 export type RequestRow = typeof requests.$inferSelect;

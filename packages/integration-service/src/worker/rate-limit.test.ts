@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limit.ts';
+import { openDatabase } from '../store/database.ts';
+import { DatabaseBudgetStore, RateLimiter, retryAfterMs } from './rate-limit.ts';
 
-function fakeTime() {
-  let now = 0;
+function fakeTime(start = 1_000_000) {
+  let now = start;
   const slept: number[] = [];
   return {
     now: () => now,
@@ -10,47 +12,148 @@ function fakeTime() {
       slept.push(ms);
       now += ms;
     },
+    advance: (ms: number) => {
+      now += ms;
+    },
     slept,
   };
 }
 
-describe('rate limiter (token bucket per library)', () => {
-  it('lets a small burst through, then spaces calls at the rate', async () => {
+/** The most calls any one-second window holds (Alma's gateway counts a sliding second). */
+const worstSecond = (at: number[]) => Math.max(...at.map((start) => at.filter((t) => t >= start && t < start + 1000).length));
+
+describe('rate limiter (the ILS governance budget)', () => {
+  it('lets the whole allowance go at once (a burst up to the vendor limit), then waits for the window', async () => {
     const time = fakeTime();
     const limiter = new RateLimiter(time);
-    for (let i = 0; i < 2; i += 1) await limiter.take('TULSA', 10);
+    for (let i = 0; i < 25; i += 1) await limiter.take('alma:TULSA', 25);
     expect(time.slept).toEqual([]);
-    await limiter.take('TULSA', 10);
-    expect(time.slept).toEqual([100]);
+    await limiter.take('alma:TULSA', 25);
+    expect(time.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1000);
+    expect(time.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1030);
   });
 
-  it('never lets more than rate + burst calls into any one second', async () => {
-    const time = fakeTime();
-    const limiter = new RateLimiter(time);
-    const at: number[] = [];
-    for (let i = 0; i < 40; i += 1) {
-      await limiter.take('TULSA', 10);
-      at.push(time.now());
-    }
-    const worstWindow = Math.max(...at.map((start) => at.filter((t) => t >= start && t < start + 1000).length));
-    expect(worstWindow).toBeLessThanOrEqual(10 + RateLimiter.burstFor(10));
+  it('never puts more than the allowance into any second, and never paces below it (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 10, maxLength: 120 }), async (rate, gaps) => {
+        const time = fakeTime();
+        const limiter = new RateLimiter(time);
+        const at: number[] = [];
+        for (const gap of gaps) {
+          time.advance(gap);
+          await limiter.take('K', rate);
+          at.push(time.now());
+        }
+        expect(worstSecond(at)).toBeLessThanOrEqual(rate);
+        // No self-imposed limit below the vendor's: back-to-back calls run at ≥ rate / 1.03 per second.
+        const busy = fakeTime();
+        const paced = new RateLimiter(busy);
+        for (let i = 0; i < rate * 4; i += 1) await paced.take('K', rate);
+        expect(busy.now() - 1_000_000).toBeLessThanOrEqual(3 * 1020 + 10);
+      }),
+      { seed: 14, numRuns: 60 },
+    );
   });
 
-  it('keeps libraries apart', async () => {
+  it('an unlimited vendor is not paced at all', async () => {
     const time = fakeTime();
     const limiter = new RateLimiter(time);
-    await limiter.take('A', 2);
-    await limiter.take('B', 2);
+    for (let i = 0; i < 5_000; i += 1) await limiter.take('sierra:host', Number.POSITIVE_INFINITY);
     expect(time.slept).toEqual([]);
   });
 
-  it('pauses a library the ILS pushed back on, and reports it paused', async () => {
+  it('keeps budgets apart', async () => {
     const time = fakeTime();
     const limiter = new RateLimiter(time);
+    await limiter.take('A', 1);
+    await limiter.take('B', 1);
+    expect(time.slept).toEqual([]);
+  });
+
+  it('a 429 pauses the budget for Retry-After and halves the allowance; calm seconds grow it back', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter(time);
+    for (let i = 0; i < 20; i += 1) await limiter.take('A', 25);
     limiter.backOff('A', 1500);
     expect(limiter.pausedKeys()).toEqual(['A']);
-    await limiter.take('A', 10);
-    expect(time.now()).toBeGreaterThanOrEqual(1500);
+    await limiter.take('A', 25);
+    expect(time.now()).toBeGreaterThanOrEqual(1_000_000 + 1500);
     expect(limiter.pausedKeys()).toEqual([]);
+    expect(limiter.inspect('A').learned).toBe(10);
+    // Right after the pause, only the halved allowance fits into a second.
+    const at: number[] = [time.now()];
+    for (let i = 0; i < 30; i += 1) {
+      await limiter.take('A', 25);
+      at.push(time.now());
+    }
+    expect(worstSecond(at.slice(0, 12))).toBeLessThanOrEqual(11);
+    time.advance(30_000);
+    await limiter.take('A', 25);
+    expect(limiter.inspect('A').learned).toBeNull();
+  });
+
+  it('a 429 while our own calls fill the allowance (latency jitter at the window edge) pauses without halving', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter(time);
+    for (let i = 0; i < 25; i += 1) await limiter.take('A', 25);
+    limiter.backOff('A', 1000);
+    expect(limiter.inspect('A').learned).toBeNull();
+    expect(limiter.pausedKeys()).toEqual(['A']);
+  });
+
+  it('an unlimited vendor that answers 429 gets a learned allowance of half what it took', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter(time);
+    for (let i = 0; i < 40; i += 1) await limiter.take('S', Number.POSITIVE_INFINITY);
+    limiter.backOff('S', 1000);
+    expect(limiter.inspect('S').learned).toBe(20);
+    time.advance(1000);
+    const at: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      await limiter.take('S', Number.POSITIVE_INFINITY);
+      at.push(time.now());
+    }
+    expect(worstSecond(at)).toBeLessThanOrEqual(22);
+  });
+
+  it("pauses at a daily quota of zero (Alma's X-Exl-Api-Remaining) until the next UTC day", async () => {
+    const time = fakeTime(Date.parse('2026-03-12T22:00:00Z'));
+    const limiter = new RateLimiter(time);
+    limiter.noteRemaining('A', 5000);
+    expect(limiter.pausedKeys()).toEqual([]);
+    limiter.noteRemaining('A', 0);
+    expect(limiter.pausedKeys()).toEqual(['A']);
+    await limiter.take('A', 25);
+    expect(new Date(time.now()).toISOString()).toBe('2026-03-13T00:00:00.000Z');
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterMs('3')).toBe(3000);
+    expect(retryAfterMs(new Date(Date.now() + 5000).toUTCString(), Date.now())).toBeGreaterThan(3000);
+    expect(retryAfterMs('soon')).toBeUndefined();
+    expect(retryAfterMs(null)).toBeUndefined();
+  });
+
+  it('shares one budget between limiters (workers, processes) on the same database', async () => {
+    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp(`${(globalThis.process?.env.TMPDIR ?? '/tmp').replace(/\/$/, '')}/budget-`));
+    const path = `${dir}/shared.sqlite`;
+    const first = openDatabase(path);
+    const second = openDatabase(path); // a second process's connection
+    try {
+      const time = fakeTime();
+      const a = new RateLimiter({ ...time, store: new DatabaseBudgetStore(first.sqlite) });
+      const b = new RateLimiter({ ...time, store: new DatabaseBudgetStore(second.sqlite) });
+      const at: number[] = [];
+      for (let i = 0; i < 60; i += 1) {
+        await (i % 2 === 0 ? a : b).take('alma:TULSA', 25);
+        at.push(time.now());
+      }
+      expect(worstSecond(at)).toBeLessThanOrEqual(25);
+      a.backOff('alma:TULSA', 2000);
+      expect(b.pausedKeys()).toEqual(['alma:TULSA']);
+    } finally {
+      first.close();
+      second.close();
+    }
   });
 });

@@ -1,78 +1,287 @@
+import type Database from 'better-sqlite3';
+
 /**
- * A token bucket per library, in wall-clock time (rate limits are about the ILS's real
- * throughput, not the business clock tests move). Each HTTP call to a library's ILS takes a
- * token; a 429 from the ILS pauses that library so the worker does not answer a limit with a storm.
+ * Pacing to the ILS's own governance, per budget (an institution: every library and every worker
+ * that spends the same vendor allowance shares one budget), in wall-clock time (the limits are
+ * about the ILS's real throughput, not the business clock tests move).
+ *
+ * - Per second: a sliding window, the way Alma's gateway counts ("≈25 requests per second per
+ *   institution", /work/shared/reference/vendor-apis.md §Alma governance; the simulator's
+ *   governance.ts models it the same way). A burst of the whole allowance goes out at once, and
+ *   no window of one second (plus a small margin for latency jitter) ever holds more than the
+ *   allowance, so pacing never draws a 429 by itself and never waits below the vendor's rate.
+ * - Per day: Alma reports the quota left in `X-Exl-Api-Remaining`; at zero the budget pauses
+ *   until the next UTC day (or the `Retry-After` the ILS sent).
+ * - A 429 pauses the budget for the ILS's `Retry-After` (or a second) and halves the allowance
+ *   (someone else spends the same budget: the ILS's own clients, another integration); it grows
+ *   back by a tenth a second without a 429 until it reaches the vendor's limit again.
+ *
+ * The state lives in a `BudgetStore`: memory for one process, or the service database
+ * (`ils_rate_budgets`), so workers in several processes on one database share the budget.
  */
+export interface Governance {
+  /** calls per second the ILS allows per budget; Infinity: the vendor documents no limit */
+  perSecond: number;
+}
+
+export interface BudgetState {
+  /** call times (ms) in the current window, oldest first (only while the allowance is finite) */
+  recent: number[];
+  pausedUntil: number;
+  /** the allowance after a 429, below the vendor's; null: the vendor's */
+  learned: number | null;
+  /** when `learned` last changed */
+  learnedAt: number;
+  /** calls in the current and the previous second (for an unlimited vendor's first 429) */
+  secondStart: number;
+  secondCount: number;
+  previousCount: number;
+  /** the daily quota left, as the ILS last reported it */
+  dailyRemaining: number | null;
+  /** the allowance the last call was admitted under (null: unlimited) */
+  allowance: number | null;
+}
+
+export interface BudgetStore {
+  /** runs `change` on the budget's state atomically (across processes for a database store) */
+  update<T>(key: string, change: (state: BudgetState) => T): T;
+  /** budgets paused at `now` */
+  paused(now: number): string[];
+}
+
+const freshState = (): BudgetState => ({
+  recent: [],
+  pausedUntil: 0,
+  learned: null,
+  learnedAt: 0,
+  secondStart: 0,
+  secondCount: 0,
+  previousCount: 0,
+  dailyRemaining: null,
+  allowance: null,
+});
+
+export class MemoryBudgetStore implements BudgetStore {
+  private readonly states = new Map<string, BudgetState>();
+  update<T>(key: string, change: (state: BudgetState) => T): T {
+    let state = this.states.get(key);
+    if (!state) {
+      state = freshState();
+      this.states.set(key, state);
+    }
+    return change(state);
+  }
+  paused(now: number): string[] {
+    return [...this.states.entries()].filter(([, s]) => s.pausedUntil > now).map(([key]) => key);
+  }
+}
+
+/**
+ * The budget as a row of the service database: one IMMEDIATE transaction per call (the write
+ * lock first, so two processes never both take the last slot), statements prepared once.
+ */
+export class DatabaseBudgetStore implements BudgetStore {
+  private readonly read: Database.Statement<[string], { state: string }>;
+  private readonly write: Database.Statement<[string, string, number]>;
+  private readonly pausedStatement: Database.Statement<[number], { key: string }>;
+  private readonly transaction: <T>(key: string, change: (state: BudgetState) => T) => T;
+
+  constructor(sqlite: Database.Database) {
+    this.read = sqlite.prepare('select state from ils_rate_budgets where budget_key = ?');
+    this.write = sqlite.prepare(
+      'insert into ils_rate_budgets (budget_key, state, paused_until) values (?, ?, ?) on conflict(budget_key) do update set state = excluded.state, paused_until = excluded.paused_until',
+    );
+    this.pausedStatement = sqlite.prepare('select budget_key as key from ils_rate_budgets where paused_until > ?');
+    const run = sqlite.transaction((key: string, change: (state: BudgetState) => unknown) => {
+      const row = this.read.get(key);
+      const state: BudgetState = row ? { ...freshState(), ...(JSON.parse(row.state) as Partial<BudgetState>) } : freshState();
+      const result = change(state);
+      this.write.run(key, JSON.stringify(state), state.pausedUntil);
+      return result;
+    });
+    this.transaction = <T>(key: string, change: (state: BudgetState) => T) => run.immediate(key, change) as T;
+  }
+
+  update<T>(key: string, change: (state: BudgetState) => T): T {
+    return this.transaction(key, change);
+  }
+
+  paused(now: number): string[] {
+    return this.pausedStatement.all(now).map((row) => row.key);
+  }
+}
+
 export interface RateLimiterOptions {
-  /** milliseconds, monotonic */
+  /** milliseconds of wall-clock time (shared by processes: Date.now by default) */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  store?: BudgetStore;
+  /**
+   * The counting window: a second, plus a margin for calls that reach the ILS later than sent
+   * (2 %: the pacing stays within 1.02 × the vendor's rate).
+   */
+  windowMs?: number;
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-  pausedUntil: number;
-}
+/** Allowances up to this are counted call by call (a sliding log); larger ones are estimated. */
+const exactUpTo = 100;
+
+/** Without Retry-After, a 429 pauses the budget this long. */
+export const defaultBackOffMs = 1_000;
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly store: BudgetStore;
+  private readonly windowMs: number;
+  private readonly noted = new Map<string, number>();
 
   constructor(options: RateLimiterOptions = {}) {
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? (() => Date.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.store = options.store ?? new MemoryBudgetStore();
+    this.windowMs = options.windowMs ?? 1_020;
+  }
+
+  private static readonly shared = new WeakMap<object, RateLimiter>();
+
+  /** One limiter per database handle: every worker of the process, and (through the table) every process. */
+  static forDatabase(sqlite: Database.Database): RateLimiter {
+    let limiter = RateLimiter.shared.get(sqlite);
+    if (!limiter) {
+      limiter = new RateLimiter({ store: new DatabaseBudgetStore(sqlite) });
+      RateLimiter.shared.set(sqlite, limiter);
+    }
+    return limiter;
+  }
+
+  /** The allowance in force: the vendor's, or less after a 429, growing back while calm. */
+  private allowance(state: BudgetState, governance: Governance, now: number): number {
+    if (state.learned !== null) {
+      const calmSeconds = Math.floor((now - state.learnedAt) / 1000);
+      if (calmSeconds > 0) {
+        state.learned = state.learned * 1.1 ** calmSeconds + calmSeconds;
+        state.learnedAt = now;
+        // Back to the vendor's limit (an unlimited vendor: after a thousand a second without a 429).
+        if (state.learned >= Math.min(governance.perSecond, 1_000)) state.learned = null;
+      }
+    }
+    return state.learned === null ? governance.perSecond : Math.min(governance.perSecond, Math.floor(state.learned));
+  }
+
+  /** 0 when the call may go now (and it is counted), else how long to wait before asking again. */
+  private admit(state: BudgetState, governance: Governance, now: number): number {
+    if (state.pausedUntil > now) return state.pausedUntil - now;
+    if (now - state.secondStart >= 1000) {
+      state.previousCount = now - state.secondStart >= 2000 ? 0 : state.secondCount;
+      state.secondStart = now;
+      state.secondCount = 0;
+    }
+    const allowance = this.allowance(state, governance, now);
+    state.allowance = Number.isFinite(allowance) ? allowance : null;
+    if (Number.isFinite(allowance) && allowance > exactUpTo) {
+      // Hundreds a second: the two-second estimate (the previous second weighted by how much of
+      // it still overlaps the window), so the stored state stays a few numbers.
+      if (state.recent.length > 0) state.recent = [];
+      const overlap = Math.max(0, 1 - (now - state.secondStart) / 1000);
+      if (state.previousCount * overlap + state.secondCount >= allowance) return Math.max(1, Math.ceil(1000 / allowance));
+    } else if (Number.isFinite(allowance)) {
+      const since = now - this.windowMs;
+      let drop = 0;
+      while (drop < state.recent.length && (state.recent[drop] as number) <= since) drop += 1;
+      if (drop > 0) state.recent.splice(0, drop);
+      if (state.recent.length >= allowance) {
+        return Math.max(1, (state.recent[state.recent.length - allowance] as number) + this.windowMs - now + 1);
+      }
+      state.recent.push(now);
+    } else if (state.recent.length > 0) {
+      state.recent = [];
+    }
+    state.secondCount += 1;
+    if (state.dailyRemaining !== null) state.dailyRemaining = Math.max(0, state.dailyRemaining - 1);
+    return 0;
   }
 
   /**
-   * A small burst: an ILS counts calls in a sliding second, and a full bucket plus a second of
-   * refill would allow twice the rate in one window.
+   * Resolves when a call may go out: after any pause, within the budget's allowance. With
+   * `maxWaitMs`, a longer wait (a daily quota spent, a long Retry-After) rejects with
+   * `BudgetPausedError` instead of holding the caller for hours.
    */
-  static burstFor(ratePerSecond: number): number {
-    return Math.max(1, Math.floor(ratePerSecond / 5));
-  }
-
-  private bucket(key: string, ratePerSecond: number): Bucket {
-    const now = this.now();
-    const capacity = RateLimiter.burstFor(ratePerSecond);
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = { tokens: capacity, updatedAt: now, pausedUntil: 0 };
-      this.buckets.set(key, bucket);
-    }
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond);
-    bucket.updatedAt = now;
-    return bucket;
-  }
-
-  /** Resolves when a call may go out: after any pause, at no more than `ratePerSecond`. */
-  async take(key: string, ratePerSecond: number): Promise<void> {
+  async take(key: string, governance: number | Governance, options: { maxWaitMs?: number } = {}): Promise<void> {
+    const rules = typeof governance === 'number' ? { perSecond: governance } : governance;
     for (;;) {
-      const bucket = this.bucket(key, ratePerSecond);
-      const paused = bucket.pausedUntil - this.now();
-      if (paused > 0) {
-        await this.sleep(paused);
-        continue;
-      }
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return;
-      }
-      await this.sleep(Math.ceil(((1 - bucket.tokens) / ratePerSecond) * 1000));
+      const wait = this.store.update(key, (state) => this.admit(state, rules, this.now()));
+      if (wait <= 0) return;
+      if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new BudgetPausedError(key, wait);
+      await this.sleep(wait);
     }
   }
 
-  /** The ILS said "too many requests": nothing goes to this library for `ms`. */
-  backOff(key: string, ms: number): void {
-    const bucket = this.bucket(key, 1);
-    bucket.pausedUntil = Math.max(bucket.pausedUntil, this.now() + ms);
-    bucket.tokens = 0;
+  /** The ILS said "too many requests": nothing goes to this budget for `ms`, and the allowance halves. */
+  backOff(key: string, ms: number = defaultBackOffMs): void {
+    const now = this.now();
+    this.store.update(key, (state) => {
+      state.pausedUntil = Math.max(state.pausedUntil, now + ms);
+      const inWindow = state.recent.length > 0 ? state.recent.filter((at) => at > now - this.windowMs).length : 0;
+      // Our own calls filled the allowance: the ILS counted one of them into a neighbouring second
+      // (latency jitter). The pause is enough; the allowance is right.
+      if (state.allowance !== null && inWindow > 0 && inWindow >= state.allowance - 1) return;
+      const observed = Math.max(inWindow, state.secondCount, state.previousCount, 1);
+      const current = state.learned ?? observed;
+      state.learned = Math.max(1, Math.floor(Math.min(current, observed) / 2));
+      state.learnedAt = now + ms;
+    });
   }
 
-  /** Libraries paused right now: the worker leaves their jobs for later instead of waiting on them. */
-  pausedKeys(): string[] {
+  /**
+   * The ILS's daily quota left (Alma's `X-Exl-Api-Remaining`). At zero nothing goes out until
+   * `resetAt` (default: the next UTC midnight, when Alma's day turns).
+   */
+  noteRemaining(key: string, remaining: number, resetAt?: number): void {
+    if (!Number.isFinite(remaining) || remaining < 0) return;
+    // Every Alma answer carries the header: written when it matters (zero) or has moved on by a
+    // hundred, not on every call (the count is also kept down locally as calls go out).
+    const last = this.noted.get(key);
+    if (remaining !== 0 && last !== undefined && Math.abs(last - remaining) < 100) return;
+    this.noted.set(key, remaining);
     const now = this.now();
-    return [...this.buckets.entries()].filter(([, b]) => b.pausedUntil > now).map(([key]) => key);
+    this.store.update(key, (state) => {
+      state.dailyRemaining = remaining;
+      if (remaining === 0) {
+        const midnight = new Date(now);
+        midnight.setUTCHours(24, 0, 0, 0);
+        state.pausedUntil = Math.max(state.pausedUntil, resetAt ?? midnight.getTime());
+      }
+    });
   }
+
+  /** Budgets paused right now: the worker leaves their libraries' jobs for later instead of waiting on them. */
+  pausedKeys(): string[] {
+    return this.store.paused(this.now());
+  }
+
+  /** What the budget looks like now (for the bench and the tests). */
+  inspect(key: string): BudgetState {
+    return this.store.update(key, (state) => structuredClone(state));
+  }
+}
+
+/** The budget is paused for longer than the caller will wait (named like a timeout: the call never went out). */
+export class BudgetPausedError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(
+    readonly budget: string,
+    readonly waitMs: number,
+  ) {
+    super(`the ILS's rate budget ${budget} is paused for ${Math.ceil(waitMs / 1000)} s (its limit was reached)`);
+  }
+}
+
+/** Reads `Retry-After` (seconds, or an HTTP date) into milliseconds; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -1,7 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { configurationError, type IlsStep, needsStaff, outcomeText, pendingText, runStep, skippedText, type StepOutcome } from '@bookstrap/core';
+import {
+  type Connection,
+  configurationError,
+  type IlsStep,
+  needsStaff,
+  retryable,
+  outcomeText,
+  pendingText,
+  runStep,
+  skippedText,
+  type StepOutcome,
+} from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
-import { type AdapterContext, type AdapterRegistry, adapterKey, type Clock, type FetchLike } from '../adapters/types.ts';
+import { budgetKeyOf, governanceOf } from '../adapters/governance.ts';
+import {
+  type AdapterContext,
+  type AdapterDefinition,
+  type AdapterRegistry,
+  adapterKey,
+  type Clock,
+  type FetchLike,
+  type SessionCache,
+} from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { Db, ServiceDatabase } from '../store/database.ts';
 import { refreshAttention } from '../store/attention.ts';
@@ -12,7 +32,7 @@ import { claimNextJob, findJob, finishJob, type Job, type JobResult, renewLease,
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, setPatronExpiry } from '../store/requests.ts';
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from './backoff.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { BudgetPausedError, RateLimiter } from './rate-limit.ts';
 
 /**
  * The durable worker: claims due outbox jobs (a lease, so two workers never run the same job and
@@ -39,10 +59,17 @@ export interface WorkerOptions {
   backoff?: BackoffPolicy;
   random?: () => number;
   limiter?: RateLimiter;
+  /** a budget paused longer than this makes the step retryable instead of holding a slot; default 5 s */
+  maxThrottleWaitMs?: number;
   /** idle polling interval of the `start()` loop */
   pollMs?: number;
-  /** jobs run at once by the `start()` loop (one request's steps never run together) */
+  /** jobs run at once by the `start()` loop, over all libraries (one request's steps never run together) */
   concurrency?: number;
+  /**
+   * jobs of one library run at once: a slow or unreachable ILS holds at most this many of the
+   * `concurrency` slots, so it only slows its own libraries
+   */
+  perLibraryConcurrency?: number;
   /** runs in the transaction that writes a step's outcome (the service's automation after a patron lookup) */
   afterOutcome?: (tx: Db, job: Job, result: JobResult) => void;
 }
@@ -69,20 +96,54 @@ export function createWorker(options: WorkerOptions): Worker {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
-  const limiter = options.limiter ?? new RateLimiter();
+  const limiter = options.limiter ?? RateLimiter.forDatabase(options.db.$client);
   const pollMs = options.pollMs ?? 1_000;
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? 32;
+  const perLibrary = Math.max(1, Math.min(options.perLibraryConcurrency ?? 8, concurrency));
+  /** jobs running now, per library (this process) */
+  const inFlight = new Map<number, number>();
   const { db, clock, registry } = options;
 
-  function adapterContext(job: Job, rate: number): AdapterContext {
-    const key = String(job.libraryId);
+  /** jobs whose call found their budget paused for long (the step is retried when it ends) */
+  const paused = new Map<number, BudgetPausedError>();
+  const maxThrottleWaitMs = options.maxThrottleWaitMs ?? 5_000;
+  // Which budget each library spends (learned as its jobs run), so a paused budget's libraries are skipped.
+  const budgetOfLibrary = new Map<number, string>();
+  const sessions = new Map<string, SessionCache>();
+
+  /** The library's credentials cache; a changed connection (new key, new host) starts a fresh one. */
+  function sessionsFor(libraryId: number, connection: Connection): SessionCache {
+    const key = `${libraryId}:${JSON.stringify(connection)}`;
+    let cache = sessions.get(key);
+    if (!cache) {
+      for (const known of sessions.keys()) if (known.startsWith(`${libraryId}:`)) sessions.delete(known);
+      cache = new Map();
+      sessions.set(key, cache);
+    }
+    return cache;
+  }
+
+  function adapterContext(job: Job, connection: Connection, definition: AdapterDefinition): AdapterContext {
+    const budget = budgetKeyOf(connection);
+    const governance = governanceOf(definition, connection);
+    budgetOfLibrary.set(job.libraryId, budget);
     return {
       fetch: fetchImpl,
       timeoutMs,
       clock,
       record: (exchange) => appendProtocolLog(db, { ...exchange, requestId: job.requestId, stepKey: job.key, libraryId: job.libraryId }),
-      throttle: () => limiter.take(key, rate),
-      backOff: (ms) => limiter.backOff(key, ms),
+      // A pause longer than a few seconds (a daily quota spent) is not waited out in a worker slot:
+      // the step is retried when the pause ends (see execute), and the library is skipped till then.
+      throttle: () =>
+        limiter.take(budget, governance, { maxWaitMs: maxThrottleWaitMs }).catch((error: unknown) => {
+          if (error instanceof BudgetPausedError) paused.set(job.id, error);
+          throw error;
+        }),
+      backOff: (ms) => limiter.backOff(budget, ms),
+      quotaRemaining: (remaining) => limiter.noteRemaining(budget, remaining),
+      sessions: sessionsFor(job.libraryId, connection),
+      // attempts counts claims (a run that died counts too); a staff retry keeps the last outcome
+      firstRun: job.attempts === 1 && job.lastOutcome === undefined,
     };
   }
 
@@ -91,13 +152,41 @@ export function createWorker(options: WorkerOptions): Worker {
     if (!library) return configurationError(`library ${job.libraryId} no longer exists`);
     const definition = adapterFor(registry, library.connection);
     if (!definition) return configurationError(`no adapter for ${adapterKey(library.connection)}; check the library's connection`);
-    const system = definition.create(library.connection, adapterContext(job, definition.ratePerSecond));
-    return runStep(system, withStoreFacts(job));
+    const system = definition.create(library.connection, adapterContext(job, library.connection, definition));
+    try {
+      const outcome = await runStep(system, withStoreFacts(job));
+      const pause = paused.get(job.id);
+      return pause ? retryable(`${pause.message}; the step waits for it`, pause.waitMs) : outcome;
+    } finally {
+      paused.delete(job.id);
+    }
+  }
+
+  function pausedLibraries(): number[] {
+    const paused = new Set(limiter.pausedKeys());
+    if (paused.size === 0) return [];
+    return [...budgetOfLibrary.entries()].filter(([, budget]) => paused.has(budget)).map(([id]) => id);
   }
 
   /** What only the store knows and the adapter needs to be honest, read when the step runs. */
   function withStoreFacts(job: Job): IlsStep {
     if (job.step.name === 'cancel-hold') return withRecordedHoldId(job.step);
+    if (job.step.name === 'place-hold' && !job.step.input.itemId) {
+      // The item the hold goes on was created by an earlier step, which said what the ILS calls it.
+      for (const key of job.step.requires ?? []) {
+        const created = findJob(db, key);
+        const outcome = created?.step.name === 'create-temporary-item' ? created.lastOutcome : undefined;
+        const value = outcome && (outcome.kind === 'done' || outcome.kind === 'already-done') ? outcome.value : undefined;
+        const itemId = value?.itemId;
+        if (typeof itemId !== 'string' || itemId === '') continue;
+        // A hold the creating step placed counts only for this patron at this pickup location (a
+        // correction may have changed either since).
+        const heldFor = value?.holdPlacedFor as { patronId?: unknown; pickupLocation?: unknown } | undefined;
+        const holdPlacedWithItem = heldFor?.patronId === job.step.input.patronId && heldFor?.pickupLocation === job.step.input.pickupLocation;
+        return { ...job.step, input: { ...job.step.input, itemId, ...(holdPlacedWithItem ? { holdPlacedWithItem } : {}) } };
+      }
+      return job.step;
+    }
     if (job.step.name !== 'check-out-to-borrowing-library') return job.step;
     const held = loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });
     return held.length === 0 ? job.step : { ...job.step, input: { ...job.step.input, heldForOtherRequests: held } };
@@ -240,9 +329,26 @@ export function createWorker(options: WorkerOptions): Worker {
   async function runOnce(): Promise<boolean> {
     // Storage still failing: claiming more work whose outcome cannot be written helps nobody.
     if (!writeUnwritten()) return false;
-    const skipLibraries = limiter.pausedKeys().map(Number);
+    const saturated = [...inFlight.entries()].filter(([, n]) => n >= perLibrary).map(([id]) => id);
+    const skipLibraries = [...new Set([...pausedLibraries(), ...saturated])];
     const job = claimNextJob(db, { owner, now: clock.now(), leaseMs, skipLibraries });
     if (!job) return false;
+    inFlight.set(job.libraryId, (inFlight.get(job.libraryId) ?? 0) + 1);
+    // There may be more: one more loop looks (a chain of wake-ups, not the whole herd at once).
+    wakeOne();
+    try {
+      await runClaimed(job);
+    } finally {
+      const left = (inFlight.get(job.libraryId) ?? 1) - 1;
+      if (left > 0) inFlight.set(job.libraryId, left);
+      else inFlight.delete(job.libraryId);
+      // A slot of this library came free: a loop that found only its jobs can take one now.
+      if (left + 1 >= perLibrary) wakeOne();
+    }
+    return true;
+  }
+
+  async function runClaimed(job: Job): Promise<void> {
     const stopHeartbeat = heartbeat(job);
     let outcome: StepOutcome<Record<string, unknown>>;
     try {
@@ -256,7 +362,6 @@ export function createWorker(options: WorkerOptions): Worker {
     const log = { requestId: job.requestId, step: job.key, attempt: job.attempts, outcome: outcome.kind, state: result.state };
     if (result.state === 'succeeded') logger.info(log, 'ILS step done');
     else logger.warn({ ...log, reason: 'reason' in result.outcome ? result.outcome.reason : undefined }, 'ILS step not done');
-    return true;
   }
 
   async function runUntilIdle(runOptions: { maxJobs?: number } = {}): Promise<number> {
@@ -271,6 +376,10 @@ export function createWorker(options: WorkerOptions): Worker {
   const sleepers = new Set<() => void>();
   const wakeAll = () => {
     for (const wake of [...sleepers]) wake();
+  };
+  const wakeOne = () => {
+    const [first] = sleepers;
+    first?.();
   };
   const loops: Promise<void>[] = [];
 
@@ -320,7 +429,8 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     },
     kick() {
-      wakeAll();
+      // One loop looks; if it finds work it wakes the next (no thundering herd on every enqueue).
+      wakeOne();
     },
   };
 }

@@ -10,7 +10,8 @@ import {
 } from '@bookstrap/core';
 import { basicPreflight } from '../adapters/preflight.ts';
 import { adapterFor } from '../adapters/registry.ts';
-import { adapterKey, type AdapterContext } from '../adapters/types.ts';
+import { budgetKeyOf, governanceOf } from '../adapters/governance.ts';
+import { type AdapterContext, adapterKey } from '../adapters/types.ts';
 import type { AppDeps } from '../http/types.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { RateLimiter } from '../worker/rate-limit.ts';
@@ -22,8 +23,6 @@ import type { LibraryConfig } from './libraries.ts';
  * call is a read; the ILS is left exactly as it was.
  */
 
-const limiter = new RateLimiter();
-
 /** The adapter for a library's connection, with the service's transport; `libraryId` absent: traffic not logged. */
 export function circulationSystemFor(
   deps: Pick<AppDeps, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'clock'>,
@@ -32,7 +31,10 @@ export function circulationSystemFor(
 ): CirculationSystem | undefined {
   const definition = adapterFor(deps.registry, config.connection);
   if (!definition) return undefined;
-  const budget = String(libraryId ?? `new:${adapterKey(config.connection)}:${config.connection.baseUrl ?? config.connection.ncipUrl ?? ''}`);
+  // The check spends the same budget as the library's worker (same institution, same allowance).
+  const limiter = RateLimiter.forDatabase(deps.db.$client);
+  const budget = budgetKeyOf(config.connection);
+  const governance = governanceOf(definition, config.connection);
   const context: AdapterContext = {
     fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
     timeoutMs: deps.timeoutMs ?? 15_000,
@@ -41,8 +43,9 @@ export function circulationSystemFor(
       // a library not created yet has nothing to file its traffic under (and a refused creation stores nothing)
       if (libraryId !== undefined) appendProtocolLog(deps.db, { ...exchange, libraryId });
     },
-    throttle: () => limiter.take(budget, definition.ratePerSecond),
+    throttle: () => limiter.take(budget, governance),
     backOff: (ms) => limiter.backOff(budget, ms),
+    quotaRemaining: (remaining) => limiter.noteRemaining(budget, remaining),
   };
   return definition.create(config.connection, context);
 }

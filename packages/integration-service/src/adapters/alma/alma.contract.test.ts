@@ -42,7 +42,58 @@ describe('Alma REST adapter: declared gaps and Alma-specific behaviour', () => {
     expect((await system.lookupPatron({ patronId: alma.patrons.good.primaryId })).kind).toBe('done');
     const limited = await system.lookupPatron({ patronId: alma.patrons.good.primaryId });
     expect(limited).toMatchObject({ kind: 'retryable', reason: expect.stringContaining('PER_SECOND_THRESHOLD') });
-    expect(backOffs.length).toBe(1);
+    // Sent three times in the step (two short in-step retries, each after a back-off; this
+    // context's throttle does not wait, so the same second refuses them), then retryable.
+    expect(backOffs).toEqual([1000, 1000, 1000]);
+  });
+
+  it('a per-second 429 that clears within the step does not surface: the call goes again after the pause', async () => {
+    const { sim, context, backOffs, calls } = simulatedIls('alma');
+    let refused = 0;
+    const system = new AlmaRestAdapter(connection, {
+      ...context,
+      fetch: async (input, init) => {
+        if (refused === 0) {
+          refused += 1;
+          return new Response(JSON.stringify({ errorsExist: true, errorList: { error: [{ errorCode: 'PER_SECOND_THRESHOLD', errorMessage: 'too many' }] } }), {
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '1' },
+          });
+        }
+        return context.fetch(input, init);
+      },
+    });
+    expect((await system.lookupPatron({ patronId: alma.patrons.good.primaryId })).kind).toBe('done');
+    expect(backOffs).toEqual([1000]);
+    expect(calls).toHaveLength(1); // the one that reached Alma
+    expect(sim.engine).toBeDefined();
+  });
+
+  it('a daily-threshold 429 is not retried in the step: the limiter is told to wait for Retry-After', async () => {
+    const { context, backOffs } = simulatedIls('alma');
+    let sent = 0;
+    const remaining: number[] = [];
+    const outcome = await new AlmaRestAdapter(connection, {
+      ...context,
+      quotaRemaining: (n) => remaining.push(n),
+      fetch: async (input, init) => {
+        sent += 1;
+        return new Response(
+          JSON.stringify({
+            errorsExist: true,
+            errorList: { error: [{ errorCode: 'DAILY_THRESHOLD', errorMessage: 'Daily API Request Threshold has been reached' }] },
+          }),
+          {
+            status: 429,
+            headers: { 'content-type': 'application/json', 'retry-after': '3600', 'x-exl-api-remaining': '0' },
+          },
+        );
+      },
+    }).lookupPatron({ patronId: alma.patrons.good.primaryId });
+    expect(outcome).toMatchObject({ kind: 'retryable', retryAfterMs: 3_600_000 });
+    expect(sent).toBe(1);
+    expect(backOffs).toEqual([3_600_000]);
+    expect(remaining).toEqual([0]);
   });
 
   it('gives up on a call that hangs after the per-call timeout (retryable)', async () => {

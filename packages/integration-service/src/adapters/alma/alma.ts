@@ -100,6 +100,9 @@ type DueDateSet = { kind: 'done'; value: { dueDate?: string | undefined } } | Fa
 type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedOutcome };
 
 /** "ILL request 1000017 from LENDA": how the item says whose it is (the core writes the note). */
+/** `createRecords` on the short way met a refusal: take the long way (lookups first). */
+const barcodeTaken = Symbol('barcode taken');
+
 const requestMarker = (requestId: string) => new RegExp(`\\bILL request ${requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
 
 function isOurs(item: AlmaItem, requestId: string): boolean {
@@ -230,6 +233,12 @@ export class AlmaRestAdapter implements CirculationSystem {
 
   async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
     const what = `creating temporary item ${input.barcode}`;
+    // A step's first run: no earlier run can have left a bib or an item, so the protocol minimum
+    // (bib, holding, item: three calls) goes first; Alma refusing the barcode sends us the long way.
+    if (this.context.firstRun) {
+      const created = await this.createRecords(input, what, { undoOnBarcodeTaken: true });
+      if (created !== barcodeTaken) return created;
+    }
     const existing = await this.itemByBarcode(input.barcode, what);
     if ('failed' in existing) return existing.failed;
     if (existing.found) {
@@ -241,14 +250,28 @@ export class AlmaRestAdapter implements CirculationSystem {
       return needsStaff(`barcode ${input.barcode} is already used by another item in Alma`, suggestion ? `use barcode ${suggestion}` : undefined);
     }
 
-    // The bib carries the request in an 035, so a step that died between bib and item finds and
-    // reuses its own records instead of leaving a second bib behind.
+    const created = await this.createRecords(input, what, { undoOnBarcodeTaken: false });
+    return created === barcodeTaken ? needsStaff(`barcode ${input.barcode} is already used by another item in Alma`) : created;
+  }
+
+  /**
+   * Bib (marked with the request in an 035), holding, item. On a later run the marker finds the
+   * bib and holding a run that died half-way left, so no second bib is made.
+   */
+  private async createRecords(
+    input: TemporaryItemInput,
+    what: string,
+    options: { undoOnBarcodeTaken: boolean },
+  ): Promise<StepOutcome<{ itemId: string }> | typeof barcodeTaken> {
     const marker = `(BOOKSTRAP)${input.requestId}-${input.barcode}`;
     const location = input.location;
-    const earlier = await this.alma.call('GET', '/bibs', { query: { other_system_id: marker, view: 'brief' } });
-    if (earlier.status !== 200) return this.alma.failure(earlier, what);
-    let mmsId = listOf<{ mms_id?: string }>(earlier.body, 'bib')[0]?.mms_id;
+    let mmsId: string | undefined;
     let holdingId: string | undefined;
+    if (!options.undoOnBarcodeTaken) {
+      const earlier = await this.alma.call('GET', '/bibs', { query: { other_system_id: marker, view: 'brief' } });
+      if (earlier.status !== 200) return this.alma.failure(earlier, what);
+      mmsId = listOf<{ mms_id?: string }>(earlier.body, 'bib')[0]?.mms_id;
+    }
     if (mmsId) {
       const holdings = await this.alma.call('GET', `/bibs/${mmsId}/holdings`);
       if (holdings.status !== 200) return this.alma.failure(holdings, what);
@@ -292,6 +315,9 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (item.status !== 200 && item.status !== 201) {
       await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holdingId}`, { query: { override: true } });
       await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
+      // A refusal on the short way (the barcode is taken, most likely: Alma's code for it is not
+      // documented) is read on the long way, which looks the barcode up and says whose it is.
+      if (options.undoOnBarcodeTaken && item.status >= 400 && item.status < 500 && item.status !== 429) return barcodeTaken;
       return this.alma.failure(item, what);
     }
     const pid = (item.body as AlmaItem | undefined)?.item_data?.pid ?? '';
@@ -308,20 +334,16 @@ export class AlmaRestAdapter implements CirculationSystem {
 
   async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     const what = `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`;
-    const item = await this.itemByBarcode(input.itemBarcode, what);
-    if ('failed' in item) return item.failed;
-    if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Alma to place the hold on`);
-    const pid = item.value.item_data?.pid ?? '';
-
-    const existing = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}/requests`, {
-      query: { user_id_type: 'all_unique', request_type: 'HOLD', status: 'active', limit: 100 },
-    });
-    if (existing.status !== 200) return this.alma.failure(existing, what);
-    const mine = listOf<{ request_id?: string; item_id?: string; barcode?: string; request_status?: string }>(existing.body, 'user_request').find(
-      (request) => request.item_id === pid || request.barcode === input.itemBarcode,
-    );
-    if (mine) return alreadyDone('the patron already has this hold', { holdId: mine.request_id }, mine.request_id);
-
+    // The item's pid from the step that created it (one call fewer: no barcode lookup and its 302).
+    let pid = input.itemId;
+    if (!pid) {
+      const item = await this.itemByBarcode(input.itemBarcode, what);
+      if ('failed' in item) return item.failed;
+      if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Alma to place the hold on`);
+      pid = item.value.item_data?.pid ?? '';
+    }
+    // No look for an existing hold first: `allow_same_request=false` makes Alma refuse a second one
+    // (401136), which is the idempotency check in the same round trip.
     const reply = await this.alma.call('POST', `/users/${encodeURIComponent(input.patronId)}/requests`, {
       query: { user_id_type: 'all_unique', item_pid: pid, allow_same_request: false },
       json: {
@@ -335,7 +357,23 @@ export class AlmaRestAdapter implements CirculationSystem {
       const holdId = (reply.body as { request_id?: string } | undefined)?.request_id;
       return done(holdId === undefined ? {} : { holdId }, holdId);
     }
-    if (reply.errors.some((e) => e.code === duplicateRequestCode)) return alreadyDone('the patron already has this hold', {});
+    if (reply.errors.some((e) => e.code === duplicateRequestCode)) {
+      // Already placed (an earlier run whose answer was lost): name the hold for the history.
+      const existing = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}/requests`, {
+        query: { user_id_type: 'all_unique', request_type: 'HOLD', status: 'active', limit: 100 },
+      });
+      const mine =
+        existing.status === 200
+          ? listOf<{ request_id?: string; item_id?: string; barcode?: string }>(existing.body, 'user_request').find(
+              (request) => request.item_id === pid || request.barcode === input.itemBarcode,
+            )
+          : undefined;
+      return alreadyDone('the patron already has this hold', mine?.request_id ? { holdId: mine.request_id } : {}, mine?.request_id);
+    }
+    if (input.itemId && reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
+      // The pid we were handed is stale (staff replaced the item): find it by barcode after all.
+      return this.placeHold({ ...input, itemId: undefined });
+    }
     return this.alma.failure(reply, what);
   }
 
@@ -740,8 +778,9 @@ export const almaRestAdapter: AdapterDefinition = {
   ils: 'alma',
   protocol: 'rest',
   capabilities: documentedCapabilities.alma,
-  // Alma allows about 25 calls a second per institution, shared with every other integration.
-  ratePerSecond: 10,
+  // Alma's API governance: ≈25 calls a second per institution (vendor-apis.md §Alma governance,
+  // https://developers.exlibrisgroup.com/alma/apis/#threshold), paced as a sliding window.
+  ratePerSecond: 25,
   create: (connection: Connection, context: AdapterContext) => new AlmaRestAdapter(almaOptions(connection), context),
   checkConnection: checkAlmaConnection,
 };

@@ -1,5 +1,7 @@
 import { configurationError, needsStaff, retryable, type StepOutcome } from '@bookstrap/core';
 import { send } from '../http.ts';
+import { retryAfterMs } from '../../worker/rate-limit.ts';
+import { remainingQuotaOf } from '../governance.ts';
 import type { AdapterContext } from '../types.ts';
 
 /**
@@ -104,6 +106,9 @@ export class AlmaClient {
       body = JSON.stringify(options.json);
     }
     const response = await send(this.context, { method, url, headers, ...(body !== undefined ? { body } : {}) });
+    // Alma's daily quota left, on every answer: the limiter pauses the institution at zero.
+    const left = remainingQuotaOf(response.headers);
+    if (left !== undefined) this.context.quotaRemaining?.(left);
     let parsed: unknown;
     if (response.text.trim().startsWith('{') || response.text.trim().startsWith('[')) {
       try {
@@ -136,8 +141,8 @@ export class AlmaClient {
     const first = reply.errors[0];
     const said = first ? `Alma ${first.code}: ${first.message}` : `HTTP ${reply.status}${reply.text ? `: ${reply.text.slice(0, 200)}` : ''}`;
     if (reply.status === 429 || first?.code === 'PER_SECOND_THRESHOLD' || first?.code === 'DAILY_THRESHOLD') {
-      const retryAfter = Number(reply.headers.get('retry-after'));
-      const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : first?.code === 'DAILY_THRESHOLD' ? 60 * 60 * 1000 : 1000;
+      const retryAfter = retryAfterMs(reply.headers.get('retry-after'));
+      const waitMs = retryAfter !== undefined && retryAfter > 0 ? retryAfter : first?.code === 'DAILY_THRESHOLD' ? 60 * 60 * 1000 : 1000;
       this.context.backOff(waitMs);
       return retryable(`Alma is limiting requests while ${what} (${said})`, waitMs) as FailedOutcome;
     }

@@ -43,7 +43,9 @@ export const horizonRestAdapter: AdapterDefinition = {
   ils: 'horizon',
   protocol: 'rest',
   capabilities: horizonProduct.capabilities,
-  ratePerSecond: 5,
+  // No documented limit (/work/shared/reference/vendor-apis.md): unpaced until the ILS answers 429,
+  // then the limiter halves and regrows its allowance; `connection.rateLimit` sets one per library.
+  ratePerSecond: Number.POSITIVE_INFINITY,
   create: (connection, context) => new SirsiDynixWsAdapter(horizonProduct, sirsiDynixOptions(connection, horizonWsPath), context),
   checkConnection: (connection) => sirsiDynixConnectionProblems(connection, 'Horizon'),
 };

@@ -10,6 +10,8 @@ import {
   parseResponse,
 } from '@bookstrap/ncip';
 import { maskBody } from '../masking.ts';
+import { defaultBackOffMs, retryAfterMs } from '../../worker/rate-limit.ts';
+import { shortRetryMs } from '../http.ts';
 import type { AdapterContext } from '../types.ts';
 
 /**
@@ -43,6 +45,22 @@ const httpFailure = (status: number, url: string): { kind: Exclude<NcipOutcomeKi
 
 export async function ncipCall<R extends NcipRequest>(endpoint: NcipEndpoint, context: AdapterContext, request: R): Promise<NcipReply<R['service']>> {
   const xml = buildRequest(request, endpoint.profile);
+  for (let attempt = 0; ; attempt += 1) {
+    const reply = await exchangeOnce(endpoint, context, request, xml);
+    // A short 429 goes again inside the step, as in adapters/http.ts `send`.
+    if (reply.status !== 429) return reply.result;
+    const wait = shortRetryMs(reply.headers, reply.text);
+    context.backOff(wait ?? retryAfterMs(reply.headers.get('retry-after')) ?? defaultBackOffMs);
+    if (wait === undefined || attempt >= 2) return reply.result;
+  }
+}
+
+async function exchangeOnce<R extends NcipRequest>(
+  endpoint: NcipEndpoint,
+  context: AdapterContext,
+  request: R,
+  xml: string,
+): Promise<{ status: number; headers: Headers; text: string; result: NcipReply<R['service']> }> {
   await context.throttle();
   const started = Date.now();
   const headers = { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml, text/xml', ...endpoint.headers };
@@ -57,17 +75,19 @@ export async function ncipCall<R extends NcipRequest>(endpoint: NcipEndpoint, co
   };
   let status: number;
   let text: string;
+  let responseHeaders: Headers;
   try {
     const signal = AbortSignal.timeout(context.timeoutMs);
     const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     const response = await Promise.race([Promise.resolve(context.fetch(endpoint.url, { method: 'POST', headers, body: xml, signal })), timedOut]);
     status = response.status;
+    responseHeaders = response.headers;
     text = await Promise.race([response.text(), timedOut]);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     context.record({ ...logged, durationMs: Date.now() - started, error: message });
     const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    return {
+    const result: NcipReply<R['service']> = {
       ok: false,
       kind: 'retryable',
       message: timeout
@@ -75,14 +95,15 @@ export async function ncipCall<R extends NcipRequest>(endpoint: NcipEndpoint, co
         : `Could not reach the NCIP responder at ${endpoint.url} (${message}); the step will be retried.`,
       problems: [],
     };
+    return { status: 0, headers: new Headers(), text: '', result };
   }
   context.record({ ...logged, status, responseBody: maskNcipSecrets(maskBody(text) ?? text), durationMs: Date.now() - started });
-  if (status === 429) context.backOff(1000);
-  if (status < 200 || status >= 300) return { ok: false, ...httpFailure(status, endpoint.url), problems: [] };
+  const done = (result: NcipReply<R['service']>) => ({ status, headers: responseHeaders, text, result });
+  if (status < 200 || status >= 300) return done({ ok: false, ...httpFailure(status, endpoint.url), problems: [] });
   const parsed = parseResponse(text, request.service, { profile: endpoint.profile });
-  if (parsed.ok) return { ok: true, response: parsed.response as Extract<NcipSuccessResponse, { service: R['service'] }> };
+  if (parsed.ok) return done({ ok: true, response: parsed.response as Extract<NcipSuccessResponse, { service: R['service'] }> });
   const kind = parsed.error.kind === 'done' ? 'needs-staff' : parsed.error.kind;
-  return { ok: false, kind, message: parsed.error.message, problems: parsed.error.problems ?? [] };
+  return done({ ok: false, kind, message: parsed.error.message, problems: parsed.error.problems ?? [] });
 }
 
 /** NCIP dates for a calendar day: the end of that day, as ILSs write due dates. */

@@ -234,7 +234,28 @@ describe('NCIP transport', () => {
     const backOffs: number[] = [];
     const { system } = adapterWith(async () => new Response('', { status: 429 }), { backOff: (ms) => backOffs.push(ms) });
     expect((await system.checkIn({ requestId: '1', itemBarcode: 'B1' })).kind).toBe('retryable');
-    expect(backOffs).toHaveLength(1);
+    // Sent three times within the step (a short 429 goes again after the pause), then retryable.
+    expect(backOffs).toEqual([1000, 1000, 1000]);
+  });
+
+  it('a 429 that clears within the step does not surface', async () => {
+    const backOffs: number[] = [];
+    let sent = 0;
+    const { system } = adapterWith(
+      async () => {
+        sent += 1;
+        return sent === 1
+          ? new Response('', { status: 429, headers: { 'retry-after': '1' } })
+          : new Response(
+              '<?xml version="1.0"?><NCIPMessage xmlns="http://www.niso.org/2008/ncip" version="http://www.niso.org/schemas/ncip/v2_02/ncip_v2_02.xsd"><CheckInItemResponse><ItemId><ItemIdentifierValue>B1</ItemIdentifierValue></ItemId></CheckInItemResponse></NCIPMessage>',
+              { status: 200, headers: { 'content-type': 'application/xml' } },
+            );
+      },
+      { backOff: (ms) => backOffs.push(ms) },
+    );
+    expect((await system.checkIn({ requestId: '1', itemBarcode: 'B1' })).kind).not.toBe('retryable');
+    expect(sent).toBe(2);
+    expect(backOffs).toEqual([1000]);
   });
 });
 

@@ -322,14 +322,17 @@ export class NcipAdapter implements CirculationSystem {
       // NCIP's own word for a loan that stays in the building; the ILS picks its item policy.
       ...(input.inLibraryUseOnly ? { itemUseRestrictions: ['In Library Use Only'] } : {}),
     });
+    // AcceptItem with a UserId and PickupLocation asks the responder to hold the item for the patron
+    // (RequestedActionType, e.g. "Hold For Pickup"): said in the outcome, so place-hold need not ask again.
+    const holdFor = input.patronId && input.pickupLocation ? { holdPlacedFor: { patronId: input.patronId, pickupLocation: input.pickupLocation } } : {};
     if (reply.ok) {
       // Some responders (Koha) make the item under another barcode when the one sent is taken and
       // say so in ItemId: that barcode is the record this request owns and later steps act on.
       const itemId = reply.response.itemId ?? input.barcode;
-      return done({ itemId }, itemId);
+      return done({ itemId, ...holdFor }, itemId);
     }
     if (reply.kind === 'already-done')
-      return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode }, input.barcode);
+      return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode, ...holdFor }, input.barcode);
     if (hasProblem(reply, /^(duplicate item|non-unique item)$/i)) {
       // Never overwrite: the responder names a free barcode when it can, else the core suggests one.
       const named = reply.problems
@@ -342,6 +345,11 @@ export class NcipAdapter implements CirculationSystem {
   }
 
   async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
+    if (input.holdPlacedWithItem) {
+      // ReShare's NCIP borrowing flow does the same: AcceptItem is the hold; a RequestItem after it
+      // only draws "Duplicate Request".
+      return alreadyDone(`the hold was placed with the temporary item (AcceptItem for patron ${input.patronId} at ${input.pickupLocation})`, {});
+    }
     if (!this.offers('RequestItem')) {
       // Responders without RequestItem place the hold with AcceptItem only.
       return alreadyDone(`the hold was placed with the temporary item (AcceptItem); ${this.ils}'s NCIP responder has no RequestItem to check it`);
@@ -569,8 +577,9 @@ export function ncipAdapter(ils: IlsKind, profile: NcipProfile, services: readon
     ils,
     protocol: 'ncip',
     capabilities: ncipCapabilities(ils, services),
-    // NCIP responders are single servlets; a few calls a second is what ILL systems send.
-    ratePerSecond: 5,
+    // No documented limit (/work/shared/reference/vendor-apis.md): unpaced until the ILS answers 429,
+    // then the limiter halves and regrows its allowance; `connection.rateLimit` sets one per library.
+    ratePerSecond: Number.POSITIVE_INFINITY,
     create: (connection, context) => new NcipAdapter(ncipOptionsOf(connection, profile, services), context),
     checkConnection: (connection) => ncipConnectionProblems(connection, profile),
   };

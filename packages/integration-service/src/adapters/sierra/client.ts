@@ -1,6 +1,7 @@
 import { configurationError, needsStaff, retryable, type StepOutcome } from '@bookstrap/core';
 import { send } from '../http.ts';
-import type { AdapterContext } from '../types.ts';
+import { retryAfterMs } from '../../worker/rate-limit.ts';
+import { type AdapterContext, sessionSlot } from '../types.ts';
 
 /**
  * The Sierra REST v6 conversation: a client-credentials token (Basic key:secret, one hour, no
@@ -56,13 +57,39 @@ function readError(body: unknown): SierraErrorCode | undefined {
 /** The trailing record number of a Sierra link (`…/v6/items/1000012` → `1000012`). */
 export const idOfLink = (link: unknown): string | undefined => (typeof link === 'string' ? /(\d+)\/?$/.exec(link)?.[1] : undefined);
 
+/** The library's Sierra token, shared by its jobs; `pending` keeps concurrent steps to one grant. */
+interface TokenSlot {
+  token?: { value: string; expiresAt: number } | undefined;
+  pending?: Promise<{ ok: true; value: string } | { ok: false; reply: SierraReply }> | undefined;
+}
+
 export class SierraClient {
-  private token: { value: string; expiresAt: number } | undefined;
+  private readonly slot: TokenSlot;
 
   constructor(
     readonly options: SierraConnectionOptions,
     private readonly context: AdapterContext,
-  ) {}
+  ) {
+    this.slot = sessionSlot<TokenSlot>(context, `sierra-token:${options.baseUrl}`, () => ({}));
+  }
+
+  private get token() {
+    return this.slot.token;
+  }
+
+  private set token(token: TokenSlot['token']) {
+    this.slot.token = token;
+  }
+
+  /** One token request at a time per library: steps running together wait for the same grant. */
+  private grant(): Promise<{ ok: true; value: string } | { ok: false; reply: SierraReply }> {
+    if (!this.slot.pending) {
+      this.slot.pending = this.fetchToken().finally(() => {
+        this.slot.pending = undefined;
+      });
+    }
+    return this.slot.pending;
+  }
 
   url(path: string, query: Record<string, string | number | undefined> = {}): string {
     const url = new URL(`${this.options.baseUrl.replace(/\/+$/, '')}${path}`);
@@ -110,7 +137,7 @@ export class SierraClient {
   ): Promise<SierraReply> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const fresh =
-        this.token && this.token.expiresAt > this.context.clock.now().getTime() ? { ok: true as const, value: this.token.value } : await this.fetchToken();
+        this.token && this.token.expiresAt > this.context.clock.now().getTime() ? { ok: true as const, value: this.token.value } : await this.grant();
       if (!fresh.ok) return fresh.reply;
       const headers: Record<string, string> = { Authorization: `Bearer ${fresh.value}`, Accept: 'application/json' };
       if (options.json !== undefined) headers['Content-Type'] = 'application/json';
@@ -148,8 +175,7 @@ export class SierraClient {
     const code = reply.error?.code;
     if (code === xcircError) return needsStaff(`Sierra refused ${what} — ${said}`) as FailedOutcome;
     if (reply.status === 429) {
-      const retryAfter = Number(reply.headers.get('retry-after'));
-      const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 1000;
+      const waitMs = retryAfterMs(reply.headers.get('retry-after')) || 1000;
       this.context.backOff(waitMs);
       return retryable(`Sierra is limiting requests while ${what} (${said})`, waitMs) as FailedOutcome;
     }

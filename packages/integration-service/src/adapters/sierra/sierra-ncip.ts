@@ -68,8 +68,9 @@ export const sierraNcipAdapter: AdapterDefinition = {
   ils: 'sierra',
   protocol: 'ncip',
   capabilities: documentedCapabilities.sierra,
-  // An NCIP servlet and the REST API on one Sierra server: a few calls a second.
-  ratePerSecond: 5,
+  // No documented limit (/work/shared/reference/vendor-apis.md): unpaced until the ILS answers 429,
+  // then the limiter halves and regrows its allowance; `connection.rateLimit` sets one per library.
+  ratePerSecond: Number.POSITIVE_INFINITY,
   create: (connection, context) => new SierraNcipAdapter(connection, context),
   checkConnection: checkSierraNcipConnection,
 };

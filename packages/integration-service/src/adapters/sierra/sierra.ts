@@ -586,8 +586,9 @@ export const sierraRestAdapter: AdapterDefinition = {
   ils: 'sierra',
   protocol: 'rest',
   capabilities: documentedCapabilities.sierra,
-  // Sierra documents no rate limit; a REST client sending a few calls a second is polite.
-  ratePerSecond: 5,
+  // No documented limit (/work/shared/reference/vendor-apis.md): unpaced until the ILS answers 429,
+  // then the limiter halves and regrows its allowance; `connection.rateLimit` sets one per library.
+  ratePerSecond: Number.POSITIVE_INFINITY,
   // The core's settings check already asks a REST connection for its base URL, key and secret.
   create: (connection: Connection, context: AdapterContext) => new SierraRestAdapter(sierraOptions(connection), context),
 };

@@ -1,6 +1,6 @@
 import { configurationError, needsStaff, retryable, type StepOutcome } from '@bookstrap/core';
 import { send } from '../http.ts';
-import type { AdapterContext } from '../types.ts';
+import { type AdapterContext, sessionSlot } from '../types.ts';
 
 /**
  * The SirsiDynix Web Services conversation (Symphony ILSWS, Horizon ROA), as UVA's
@@ -77,13 +77,23 @@ export function readSirsiReply(status: number, text: string): SirsiReply {
 }
 
 export class SirsiDynixClient {
-  private sessionToken: string | undefined;
+  /** the staff session, kept per library across jobs (logged in again when it idles out) */
+  private readonly session: { token?: string | undefined };
   private readonly context: AdapterContext;
+
+  private get sessionToken(): string | undefined {
+    return this.session.token;
+  }
+
+  private set sessionToken(token: string | undefined) {
+    this.session.token = token;
+  }
 
   constructor(
     readonly options: SirsiDynixConnectionOptions,
     context: AdapterContext,
   ) {
+    this.session = sessionSlot(context, `sirsidynix-session:${options.baseUrl}:${options.login}`, () => ({}));
     // The override code travels in SD-Prompt-Return: the protocol log keeps the prompt type only.
     this.context = {
       ...context,

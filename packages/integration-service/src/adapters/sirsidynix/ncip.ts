@@ -91,8 +91,9 @@ export function sirsiDynixNcipAdapter(setup: SirsiDynixNcipSetup): AdapterDefini
     ils: setup.product.ils,
     protocol: 'ncip',
     capabilities: sirsiDynixNcipCapabilities(setup),
-    // NCIP servers are single servlets; a few calls a second is what ILL systems send.
-    ratePerSecond: 5,
+    // No documented limit (/work/shared/reference/vendor-apis.md): unpaced until the ILS answers 429,
+    // then the limiter halves and regrows its allowance; `connection.rateLimit` sets one per library.
+    ratePerSecond: Number.POSITIVE_INFINITY,
     create: (connection, context) => new SirsiDynixNcipAdapter(setup, connection, context),
     checkConnection: (connection): SettingsProblem[] => {
       const problems = ncipConnectionProblems(connection, setup.profile);

@@ -45,8 +45,9 @@ export const symphonyRestAdapter: AdapterDefinition = {
   ils: 'symphony',
   protocol: 'rest',
   capabilities: symphonyProduct.capabilities,
-  // One Web Services session per library; a handful of calls a second is plenty for ILL.
-  ratePerSecond: 5,
+  // No documented limit (/work/shared/reference/vendor-apis.md): unpaced until the ILS answers 429,
+  // then the limiter halves and regrows its allowance; `connection.rateLimit` sets one per library.
+  ratePerSecond: Number.POSITIVE_INFINITY,
   create: (connection, context) => new SirsiDynixWsAdapter(symphonyProduct, sirsiDynixOptions(connection, symphonyWsPath), context),
   checkConnection: (connection) => sirsiDynixConnectionProblems(connection, 'Symphony'),
 };

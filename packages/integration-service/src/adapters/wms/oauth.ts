@@ -5,7 +5,7 @@
  * A 401 from a service drops the cached token so the next call fetches a fresh one.
  */
 import { send } from '../http.ts';
-import type { AdapterContext } from '../types.ts';
+import { type AdapterContext, sessionSlot } from '../types.ts';
 
 export interface WmsTokenSettings {
   tokenUrl: string;
@@ -24,12 +24,15 @@ const EXPIRY_MARGIN_MS = 60_000;
 export type TokenResult = { ok: true; accessToken: string } | { ok: false; status?: number; message: string; transient: boolean };
 
 export class WmsTokens {
-  private readonly cache = new Map<string, CachedToken>();
+  private readonly cache: Map<string, CachedToken>;
 
   constructor(
     private readonly settings: WmsTokenSettings,
     private readonly context: AdapterContext,
-  ) {}
+  ) {
+    // Kept per library across jobs: a 20-minute token serves every step in its lifetime.
+    this.cache = sessionSlot(context, `wms-tokens:${settings.tokenUrl}:${settings.wskey}`, () => new Map<string, CachedToken>());
+  }
 
   /** A bearer token for `scope` (space-separated OCLC scopes), from the cache when still good. */
   async token(scope: string): Promise<TokenResult> {

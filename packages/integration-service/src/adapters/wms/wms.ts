@@ -235,8 +235,9 @@ export const wmsNcipAdapter: AdapterDefinition = {
   ils: 'wms',
   protocol: 'ncip',
   capabilities: wmsCapabilities,
-  // OCLC's gateway throttles per WSKey; a few calls a second is what ILL systems send.
-  ratePerSecond: 5,
+  // No documented limit (/work/shared/reference/vendor-apis.md): unpaced until the ILS answers 429,
+  // then the limiter halves and regrows its allowance; `connection.rateLimit` sets one per library.
+  ratePerSecond: Number.POSITIVE_INFINITY,
   create: (connection, context) => new WmsAdapter(wmsOptions(connection), context),
   checkConnection: checkWmsConnection,
 };

@@ -1,0 +1,233 @@
+import { createSimulator, demo } from '@bookstrap/ils-simulators';
+import { Hono } from 'hono';
+import { almaRestAdapter } from '../src/adapters/alma/alma.ts';
+import type { AdapterRegistry, FetchLike } from '../src/adapters/types.ts';
+import { almaDemoLibraries, demoAdminKey } from '../src/demo-libraries.ts';
+import { createService, type Service } from '../src/service.ts';
+import { openDatabase } from '../src/store/database.ts';
+import { claimNextJob } from '../src/store/outbox.ts';
+import { listRequests } from '../src/store/requests.ts';
+import { bulkRequests, insertBareLibrary } from '../src/testutil/bulk.ts';
+import { createLibrary } from '../src/workflow/libraries.ts';
+
+/**
+ * `pnpm bench` (issue 14): every figure as a ratio to a floor or goal measured in the same run.
+ *
+ * - P1 receive (temporary item + hold) on Alma REST vs the floor: the protocol minimum (4 calls)
+ *   × (the simulated vendor latency + a bare Hono route's round trip on this machine).
+ * - P2 N receives at Alma's real governance (25 calls/s) vs calls ÷ 25; 429s counted.
+ * - P3 ILS steps per second, service + worker + simulator in one process, limits lifted.
+ * - P5 1 M requests seeded in bulk: list / filter p99, claim time, RSS.
+ * P4 (the conformance matrix) is `pnpm conformance`, timed by the shell.
+ *
+ * Env: RUNS (default 3), LATENCY_MS (P1, default 20), P2_RECEIVES (default 100), P5_REQUESTS
+ * (default 1,000,000), ONLY (comma list: p1,p2,p3,p5).
+ */
+const runs = Number(process.env.RUNS ?? 3);
+const latencyMs = Number(process.env.LATENCY_MS ?? 20);
+const only = new Set((process.env.ONLY ?? 'p1,p2,p3,p5').split(','));
+const host = 'http://alma.bench.test';
+const patron = demo.alma.patrons.good.primaryId;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const min = (xs: number[]) => Math.min(...xs);
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? Number.NaN;
+const f = (n: number, digits = 2) => n.toFixed(digits);
+const report = (name: string, xs: number[], unit: string, floor?: number) =>
+  console.log(
+    `${name}: min ${f(min(xs))} ${unit}, median ${f(median(xs))} ${unit}${floor !== undefined ? ` — ${f(min(xs) / floor)}× / ${f(median(xs) / floor)}× floor (${f(floor)} ${unit})` : ''}`,
+  );
+
+/** The loopback floor: one in-process request to a bare Hono route, the way the service reaches the simulator. */
+async function bareRouteMs(): Promise<number> {
+  const app = new Hono().get('/x', (c) => c.json({ ok: true }));
+  for (let i = 0; i < 200; i += 1) await (await app.request('http://h/x')).text();
+  const started = performance.now();
+  for (let i = 0; i < 2000; i += 1) await (await app.request('http://h/x')).text();
+  return (performance.now() - started) / 2000;
+}
+
+interface Bench {
+  service: Service;
+  call(method: string, path: string, body?: unknown): Promise<{ id: string }>;
+  calls: () => number;
+  status429: () => number;
+  close(): Promise<void>;
+}
+
+async function bench(options: { perSecond: number; registry: AdapterRegistry; latencyMs?: number }): Promise<Bench> {
+  const sim = createSimulator({ vendor: 'alma', limits: { perSecond: options.perSecond } });
+  let calls = 0;
+  let refused = 0;
+  const fetch: FetchLike = async (input, init) => {
+    calls += 1;
+    if (options.latencyMs) await sleep(options.latencyMs);
+    const response = await sim.app.request(input, init);
+    if (response.status === 429) refused += 1;
+    return response;
+  };
+  const service = createService({ dbPath: ':memory:', adminKey: demoAdminKey, fetch, registry: options.registry, worker: { pollMs: 5 } });
+  const [library] = almaDemoLibraries(demo.alma, host);
+  createLibrary({ db: service.database.db, clock: service.clock, registry: options.registry }, library!, library!.apiKey);
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await service.app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${library!.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<{ id: string }>;
+  };
+  return {
+    service,
+    call,
+    calls: () => calls,
+    status429: () => refused,
+    close: async () => {
+      await service.close();
+      sim.close();
+    },
+  };
+}
+
+async function shipped(b: Bench, title: string): Promise<string> {
+  const { id } = await b.call('POST', '/v1/requests', { role: 'borrowing', title, patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] });
+  await b.call('POST', `/v1/requests/${id}/send`);
+  await b.call('POST', `/v1/requests/${id}/supplier-shipped`);
+  return id;
+}
+
+async function p1(loopbackMs: number) {
+  const b = await bench({ perSecond: 100_000, registry: { 'alma:rest': almaRestAdapter }, latencyMs });
+  try {
+    const times: number[] = [];
+    const perReceive: number[] = [];
+    for (let i = 0; i < runs * 5; i += 1) {
+      const id = await shipped(b, `P1 ${i}`);
+      await b.service.worker.runUntilIdle();
+      await b.call('POST', `/v1/requests/${id}/receive`);
+      const before = b.calls();
+      const started = performance.now();
+      await b.service.worker.runUntilIdle();
+      times.push(performance.now() - started);
+      perReceive.push(b.calls() - before);
+    }
+    const floor = 4 * (latencyMs + loopbackMs);
+    report(`P1 Alma REST receive (${latencyMs} ms vendor latency)`, times, 'ms', floor);
+    console.log(`P1 calls per receive: ${median(perReceive)} (protocol minimum 4); goal ≤ 1.10 × floor + 10 ms = ${f(floor * 1.1 + 10)} ms`);
+  } finally {
+    await b.close();
+  }
+}
+
+async function p2() {
+  const receives = Number(process.env.P2_RECEIVES ?? 100);
+  const elapsed: number[] = [];
+  for (let r = 0; r < runs; r += 1) {
+    const b = await bench({ perSecond: 25, registry: { 'alma:rest': almaRestAdapter } });
+    try {
+      // Seeded before the clock starts: lookups, sends and shipments at lifted pace would spend
+      // the same budget; what is measured is the receives' ILS work.
+      const ids: string[] = [];
+      for (let i = 0; i < receives; i += 1) ids.push(await shipped(b, `P2 ${i}`));
+      await b.service.worker.runUntilIdle();
+      await sleep(1_100);
+      for (const id of ids) await b.call('POST', `/v1/requests/${id}/receive`);
+      const before = b.calls();
+      const refusedBefore = b.status429();
+      const started = performance.now();
+      b.service.worker.start();
+      const pending = b.service.database.sqlite.prepare("select count(*) as n from outbox_jobs where state in ('pending','running','failed-retryable')");
+      while ((pending.get() as { n: number }).n > 0) await sleep(5);
+      const ms = performance.now() - started;
+      const calls = b.calls() - before;
+      const floorMs = (calls / 25) * 1000;
+      elapsed.push(ms / floorMs);
+      console.log(
+        `P2 run ${r + 1}: ${receives} receives, ${calls} calls in ${f(ms / 1000)} s = ${f(ms / floorMs)}× (calls ÷ 25 = ${f(floorMs / 1000)} s), 429s: ${b.status429() - refusedBefore}`,
+      );
+    } finally {
+      await b.close();
+    }
+  }
+  console.log(`P2 ratio to calls ÷ 25: min ${f(min(elapsed))}×, median ${f(median(elapsed))}× (goal ≤ 1.05×)`);
+}
+
+async function p3() {
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r += 1) {
+    const b = await bench({ perSecond: 1_000_000, registry: { 'alma:rest': { ...almaRestAdapter, ratePerSecond: Number.POSITIVE_INFINITY } } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 200; i += 1) ids.push(await shipped(b, `P3 ${i}`));
+      await b.service.worker.runUntilIdle();
+      for (const id of ids) await b.call('POST', `/v1/requests/${id}/receive`);
+      const steps = b.service.database.sqlite.prepare("select count(*) as n from outbox_jobs where state = 'pending'").get() as { n: number };
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      b.service.worker.start();
+      const pending = b.service.database.sqlite.prepare("select count(*) as n from outbox_jobs where state in ('pending','running','failed-retryable')");
+      while ((pending.get() as { n: number }).n > 0) await sleep(2);
+      const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      rates.push(steps.n / seconds);
+      console.log(
+        `P3 run ${r + 1}: ${steps.n} steps in ${f(seconds)} s = ${f(steps.n / seconds, 0)} steps/s; CPU ${f((used.user + used.system) / 1000 / steps.n)} ms per step (service + simulator, one process)`,
+      );
+    } finally {
+      await b.close();
+    }
+  }
+  console.log(`P3 steps/s: min ${f(min(rates), 0)}, median ${f(median(rates), 0)} (goal ≥ 1,000: ${f(median(rates) / 1000)}× goal)`);
+}
+
+async function p5() {
+  const total = Number(process.env.P5_REQUESTS ?? 1_000_000);
+  const path = `${process.env.TMPDIR ?? '/tmp'}/bookstrap-bench-${process.pid}.sqlite`;
+  const { db, sqlite, close } = openDatabase(path);
+  try {
+    const library = insertBareLibrary(sqlite, 'TULSA');
+    const seeded = performance.now();
+    for (let start = 1; start <= total; start += 100_000)
+      bulkRequests(sqlite, { libraryId: library, requests: Math.min(100_000, total - start + 1), startSeq: start, jobsPerRequest: 1 });
+    bulkRequests(sqlite, { libraryId: library, requests: 100, startSeq: total + 1, jobsPerRequest: 2, pendingEvery: 1 });
+    console.log(`P5 seeded ${total} requests (+ jobs) in ${f((performance.now() - seeded) / 1000)} s`);
+    const deep = listRequests(db, { libraryId: library, limit: 50, offset: 0 });
+    let cursor = deep.nextCursor;
+    for (let i = 0; i < 200 && cursor; i += 1) cursor = listRequests(db, { libraryId: library, limit: 50, offset: 0, cursor }).nextCursor;
+    const cases: [string, () => unknown][] = [
+      ['newest 50', () => listRequests(db, { libraryId: library, limit: 50, offset: 0 })],
+      ['status filter', () => listRequests(db, { libraryId: library, status: ['received'], limit: 50, offset: 0 })],
+      ['two statuses', () => listRequests(db, { libraryId: library, status: ['received', 'sent'], limit: 50, offset: 0 })],
+      ['role', () => listRequests(db, { libraryId: library, role: 'lending', limit: 50, offset: 0 })],
+      ['patron', () => listRequests(db, { libraryId: library, patronId: 'patron-42', limit: 50, offset: 0 })],
+      ['title (substring)', () => listRequests(db, { libraryId: library, title: 'Walden 99', limit: 50, offset: 0 })],
+      ['needsAttention', () => listRequests(db, { libraryId: library, needsAttention: true, limit: 50, offset: 0 })],
+      ['deep page (cursor, 10,000 in)', () => listRequests(db, { libraryId: library, limit: 50, offset: 0, cursor })],
+      ['single GET', () => sqlite.prepare('select * from requests where id = ?').get(`R${Math.floor(total / 2)}`)],
+      ['claim', () => claimNextJob(db, { owner: 'bench', now: new Date(Date.UTC(2025, 2, 13)), leaseMs: 60_000 })],
+    ];
+    for (const [name, run] of cases) {
+      const times: number[] = [];
+      for (let i = 0; i < 200; i += 1) {
+        const started = performance.now();
+        run();
+        times.push(performance.now() - started);
+      }
+      console.log(`P5 ${name}: p50 ${f(pct(times, 0.5))} ms, p99 ${f(pct(times, 0.99))} ms (${f(pct(times, 0.99) / 50)}× the 50 ms goal)`);
+    }
+    const rss = process.memoryUsage().rss / 1024 / 1024;
+    console.log(`P5 RSS ${f(rss, 0)} MB (${f(rss / 200)}× the 200 MB goal)`);
+  } finally {
+    close();
+    for (const suffix of ['', '-wal', '-shm']) await import('node:fs/promises').then((fs) => fs.rm(`${path}${suffix}`, { force: true }));
+  }
+}
+
+const loopbackMs = await bareRouteMs();
+console.log(`floor: a bare Hono route answers in ${f(loopbackMs, 3)} ms in process (loopback floor); runs: ${runs}`);
+if (only.has('p1')) await p1(loopbackMs);
+if (only.has('p2')) await p2();
+if (only.has('p3')) await p3();
+if (only.has('p5')) await p5();

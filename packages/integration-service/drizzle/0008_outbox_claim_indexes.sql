@@ -1,0 +1,2 @@
+CREATE INDEX `outbox_jobs_claimable` ON `outbox_jobs` (`next_attempt_at`,`id`) WHERE state in ('pending', 'failed-retryable');--> statement-breakpoint
+CREATE INDEX `outbox_jobs_leases` ON `outbox_jobs` (`lease_until`) WHERE state = 'running';

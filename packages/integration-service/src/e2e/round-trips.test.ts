@@ -1,0 +1,121 @@
+import { demo } from '@bookstrap/ils-simulators';
+import { describe, expect, it } from 'vitest';
+import { almaRestAdapter } from '../adapters/alma/alma.ts';
+import { almaNcipAdapter } from '../adapters/ncip/alma-ncip.ts';
+import type { AdapterRegistry } from '../adapters/types.ts';
+import { almaNcipDemoLibrary } from '../demo-libraries.ts';
+import { protocolLog } from '../store/schema.ts';
+import { almaDesk } from '../testutil/alma-desk.ts';
+import { almaHost, type Harness, useHarness } from '../testutil/harness.ts';
+import { createLibrary } from '../workflow/libraries.ts';
+import { createWorker } from '../worker/worker.ts';
+
+/**
+ * Each step at the protocol's minimum (issue 14), counted at the simulator: receiving a borrowed
+ * item (create the temporary item, place the patron's hold) costs Alma REST four calls — bib,
+ * holding, item, request — and NCIP one AcceptItem, which places the hold too. The lookups that
+ * protect against a crashed earlier run happen only when there was one.
+ */
+const patron = demo.alma.patrons.good.primaryId;
+const registry: AdapterRegistry = {
+  'alma:rest': { ...almaRestAdapter, ratePerSecond: 10_000 },
+  'alma:ncip': { ...almaNcipAdapter, ratePerSecond: 10_000 },
+};
+
+async function receivedRequest(h: Harness, key: string): Promise<string> {
+  const { id } = await h.ok(201, 'POST', '/v1/requests', {
+    key,
+    body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+  });
+  await h.ok(200, 'POST', `/v1/requests/${id}/send`, { key });
+  await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { key });
+  await h.drain();
+  await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { key });
+  return id;
+}
+
+function callsOf(h: Harness, id: string, step: string): string[] {
+  return h.service.database.db
+    .select({ method: protocolLog.method, url: protocolLog.url, stepKey: protocolLog.stepKey, body: protocolLog.requestBody })
+    .from(protocolLog)
+    .all()
+    .filter((row) => row.stepKey?.startsWith(`${id}:${step}`))
+    .map(
+      (row) =>
+        `${row.method} ${new URL(row.url).pathname.replace('/almaws/v1', '')}${row.body?.includes('<AcceptItem>') ? ' AcceptItem' : ''}${row.body?.includes('<RequestItem>') ? ' RequestItem' : ''}`,
+    );
+}
+
+describe('round trips per step, at the protocol minimum', () => {
+  it('Alma REST receive: bib, holding, item, hold — four calls; the hold lands on the item just made', async () => {
+    const h = await useHarness({ registry });
+    const id = await receivedRequest(h, h.keys.TULSA);
+    await h.drain();
+    const create = callsOf(h, id, 'create-temporary-item');
+    const hold = callsOf(h, id, 'place-hold');
+    expect(create).toEqual([
+      expect.stringMatching(/^POST \/bibs$/),
+      expect.stringMatching(/^POST \/bibs\/\d+\/holdings$/),
+      expect.stringMatching(/^POST \/bibs\/\d+\/holdings\/\d+\/items$/),
+    ]);
+    expect(hold).toEqual([expect.stringMatching(/^POST \/users\/.+\/requests$/)]);
+    expect(await almaDesk(h).countItems(id)).toBe(1);
+    expect(await almaDesk(h).holds(id)).toEqual([{ patronId: patron, status: expect.any(String), pickup: 'MAIN' }]);
+  });
+
+  it('Alma REST: a barcode another item already has costs the long way only then, and changes nothing', async () => {
+    const h = await useHarness({ registry });
+    const taken = demo.alma.lendableItems[0]!.barcode;
+    const before = await h.alma('GET', `/items?item_barcode=${taken}`);
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Emma', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
+    for (const action of ['send', 'supplier-shipped']) await h.ok(200, 'POST', `/v1/requests/${id}/${action}`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: taken } });
+    await h.drain();
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
+    expect(request.attention).toMatchObject({ step: 'create-temporary-item', suggestion: expect.stringContaining('use barcode') });
+    // The short way's bib and holding were removed again; the other item is as it was.
+    const after = await h.alma('GET', `/items?item_barcode=${taken}`);
+    expect(after.body).toEqual(before.body);
+    expect(await almaDesk(h).countItems(id)).toBe(0);
+  });
+
+  it('Alma REST: a create step whose first run died after the bib looks first on its next run: no second bib', async () => {
+    const h = await useHarness({ registry });
+    const id = await receivedRequest(h, h.keys.TULSA);
+    // The first run's connection drops right after Alma made the bib.
+    let cut = true;
+    const dying = createWorker({
+      db: h.service.database.db,
+      clock: h.clock,
+      registry: h.service.registry,
+      fetch: async (input, init) => {
+        if (cut && init?.method === 'POST' && /\/holdings$/.test(new URL(input).pathname)) {
+          cut = false;
+          throw new TypeError('fetch failed');
+        }
+        return h.fetch(input, init);
+      },
+    });
+    await dying.runUntilIdle();
+    h.clock.advance(10 * 60_000);
+    await h.drain();
+    const marker = `(BOOKSTRAP)${id}-${id}`;
+    const bibs = await h.alma('GET', `/bibs?other_system_id=${encodeURIComponent(marker)}&view=brief`);
+    expect(bibs.body.total_record_count).toBe(1);
+    expect(await almaDesk(h).countItems(id)).toBe(1);
+    expect(callsOf(h, id, 'create-temporary-item').filter((call) => call === 'POST /bibs')).toHaveLength(1);
+  });
+
+  it('Alma NCIP receive: one AcceptItem makes the item and the hold; no RequestItem after it', async () => {
+    const h = await useHarness({ registry });
+    const library = almaNcipDemoLibrary(demo.alma, almaHost);
+    createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
+    const id = await receivedRequest(h, library.apiKey);
+    await h.drain();
+    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /view/NCIPServlet AcceptItem']);
+    expect(callsOf(h, id, 'place-hold')).toEqual([]);
+    expect(await almaDesk(h).holds(id)).toEqual([{ patronId: patron, status: expect.any(String), pickup: 'MAIN' }]);
+  });
+});
