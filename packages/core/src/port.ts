@@ -30,7 +30,7 @@ export interface TemporaryItemInput {
   /** ILL holding location and shelving location of temporary items */
   location: string;
   shelvingLocation?: string | undefined;
-  /** the due date the ILS should apply at check-out (stricter of lender and local rule) */
+  /** the patron due date the ILS should apply at check-out (the strap date by default; see `DueDateRule`) */
   dueDate?: CalendarDate | undefined;
   inLibraryUseOnly: boolean;
   /** the ILS item policy to give the item (library use only needs one); absent: the ILS default */
