@@ -31,6 +31,8 @@ import {
   findFreeBarcode,
   type TemporaryItemInput,
   otherRequestHolding,
+  type ItemCirculation,
+  type ItemCirculationInput,
 } from '@bookstrap/core';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
@@ -189,6 +191,54 @@ export class AlmaRestAdapter implements CirculationSystem {
   }
 
   // ---- CirculationSystem -----------------------------------------------------------------------
+
+  /**
+   * The ILS sync's read: the item (`process_type` LOAN / HOLDSHELF / TRANSIT), its active loan
+   * (`GET …/items/{pid}/loans`) and its requests (`GET …/items/{pid}/requests`: ON_HOLD_SHELF,
+   * IN_PROCESS on the way to pickup, NOT_STARTED waiting) — the Alma Bibs API's item, item-loan and
+   * item-request reads (developers.exlibrisgroup.com/alma/apis/bibs/). Reads only.
+   */
+  async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    const what = `reading the circulation of ${input.itemBarcode}`;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return done({ exists: false, status: 'other' });
+    const process = item.value.item_data?.process_type;
+    const code = (process as Coded)?.value ?? undefined;
+    const status: ItemCirculation['status'] = code === 'LOAN' ? 'on-loan' : code === 'HOLDSHELF' ? 'hold-shelf' : code === 'TRANSIT' ? 'in-transit' : code ? 'other' : 'on-shelf';
+    const loan = await this.activeLoanOf(item.value, what);
+    if ('failed' in loan) return loan.failed;
+    const reading: ItemCirculation = { exists: true, status };
+    let primary: string | undefined;
+    const isPatron = async (userId: string | undefined): Promise<boolean | { failed: FailedOutcome }> => {
+      if (!input.patronId || !userId) return false;
+      if (userId === input.patronId) return true;
+      if (primary === undefined) {
+        const found = await this.primaryIdOf(input.patronId, what);
+        if ('failed' in found) return found;
+        primary = found.found ? found.value : '';
+      }
+      return userId === primary;
+    };
+    if (loan.found) {
+      const to = input.patronId ? await isPatron(loan.value.user_id) : undefined;
+      if (typeof to === 'object') return to.failed;
+      reading.loan = { toPatron: to, dueDate: calendarDayOf(loan.value.due_date) };
+    }
+    if (input.patronId) {
+      const requests = await this.alma.call('GET', `${this.itemPath(item.value)}/requests`);
+      if (requests.status !== 200) return this.alma.failure(requests, what);
+      reading.holdForPatron = 'none';
+      for (const request of listOf<{ user_primary_id?: string; request_status?: string; request_type?: string }>(requests.body, 'user_request')) {
+        if (request.request_type !== undefined && request.request_type !== 'HOLD') continue;
+        const mine = await isPatron(request.user_primary_id);
+        if (typeof mine === 'object') return mine.failed;
+        if (!mine) continue;
+        reading.holdForPatron = request.request_status === 'ON_HOLD_SHELF' ? 'ready' : request.request_status === 'IN_PROCESS' ? 'in-transit' : 'pending';
+      }
+    }
+    return done(reading);
+  }
 
   async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
     const reply = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}`, {
