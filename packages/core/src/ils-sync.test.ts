@@ -78,19 +78,27 @@ describe('borrowing findings', () => {
       exists: fc.boolean(),
       status: fc.constantFrom('on-shelf', 'hold-shelf', 'in-transit', 'on-loan', 'other') as fc.Arbitrary<ItemCirculation['status']>,
       holdForPatron: fc.constantFrom(undefined, 'pending', 'ready', 'in-transit', 'none') as fc.Arbitrary<ItemCirculation['holdForPatron']>,
-      loan: fc.option(fc.record({ toPatron: fc.option(fc.boolean(), { nil: undefined }), dueDate: fc.constantFrom('2026-12-13', '2026-12-20', '2027-01-17') }), {
-        nil: undefined,
-      }),
+      loan: fc.option(
+        fc.record({ toPatron: fc.option(fc.boolean(), { nil: undefined }), dueDate: fc.constantFrom('2026-12-13', '2026-12-20', '2027-01-17') }),
+        {
+          nil: undefined,
+        },
+      ),
     });
     fc.assert(
-      fc.property(reading, fc.constantFrom(undefined, 'hold-ready', 'on-loan', 'awaiting-pickup-check-in') as fc.Arbitrary<IlsObservation['state'] | undefined>, (r, was) => {
-        const first = notice(r, was ? { state: was } : undefined);
-        const again = notice(r, first.observation);
-        expect(again.findings).toEqual([]);
-        expect(again.plan).toEqual([]);
-        // nothing is ever planned but the strap date, on the request's own temporary item
-        for (const planned of first.plan) expect(planned).toMatchObject({ name: 'update-due-date', input: { itemBarcode: '1000009', dueDate: '2026-12-20' } });
-      }),
+      fc.property(
+        reading,
+        fc.constantFrom(undefined, 'hold-ready', 'on-loan', 'awaiting-pickup-check-in') as fc.Arbitrary<IlsObservation['state'] | undefined>,
+        (r, was) => {
+          const first = notice(r, was ? { state: was } : undefined);
+          const again = notice(r, first.observation);
+          expect(again.findings).toEqual([]);
+          expect(again.plan).toEqual([]);
+          // nothing is ever planned but the strap date, on the request's own temporary item
+          for (const planned of first.plan)
+            expect(planned).toMatchObject({ name: 'update-due-date', input: { itemBarcode: '1000009', dueDate: '2026-12-20' } });
+        },
+      ),
       { numRuns: 500, seed: 1313 },
     );
   });

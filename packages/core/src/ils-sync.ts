@@ -158,7 +158,11 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
   if (state === was && state !== 'on-loan') return { observation, findings, plan };
   switch (state) {
     case 'hold-in-transit':
-      findings.push({ kind: 'hold-in-transit', text: `ILS: item ${item} was checked in at another desk and is in transit to the pickup location.`, needsIllStaff: false });
+      findings.push({
+        kind: 'hold-in-transit',
+        text: `ILS: item ${item} was checked in at another desk and is in transit to the pickup location.`,
+        needsIllStaff: false,
+      });
       break;
     case 'hold-ready':
       findings.push({
@@ -202,7 +206,9 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
           kind: 'circulation-renewal',
           text: `ILS: the loan of ${item} was renewed in circulation to ${loanDueDate}, not by the lender (strap date ${strap ?? 'none'}); the patron may get conflicting messages.${revert ? ` Putting the strap date ${strap} back.` : ''}`,
           needsIllStaff: true,
-          nextAction: revert ? 'Tell the patron the due date is the book strap’s.' : `Ask the lender for a renewal, or change the ILS due date back to ${strap ?? 'the strap date'}.`,
+          nextAction: revert
+            ? 'Tell the patron the due date is the book strap’s.'
+            : `Ask the lender for a renewal, or change the ILS due date back to ${strap ?? 'the strap date'}.`,
         });
       }
       break;
@@ -263,7 +269,12 @@ function noticeLending({ target, previous, reading }: NoticeInput): Noticed {
       nextAction: 'Mark the request checked in (Complete).',
     });
   } else if (state === 'not-in-ils') {
-    findings.push({ kind: 'item-gone', text: `ILS: lent item ${item} is no longer in the ILS.`, needsIllStaff: true, nextAction: 'Find out what happened to the item.' });
+    findings.push({
+      kind: 'item-gone',
+      text: `ILS: lent item ${item} is no longer in the ILS.`,
+      needsIllStaff: true,
+      nextAction: 'Find out what happened to the item.',
+    });
   }
   return { observation, findings, plan: [] };
 }

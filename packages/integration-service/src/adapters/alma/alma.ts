@@ -438,10 +438,22 @@ export class AlmaRestAdapter implements CirculationSystem {
     });
     if (reply.status !== 200 && reply.status !== 201) return this.alma.failure(reply, what);
     const loan = reply.body as AlmaLoan;
-    // Alma applies its loan policy; a requested date is PUT on the loan afterwards.
-    const due = await this.setDueDate(loan, input.dueDate, what);
+    // Alma applies its loan policy; a requested date is PUT on the loan afterwards. A PUT due date
+    // is taken as given, so the account's expiry cap (SPEC §3 L2) is Bookstrap's to apply.
+    const wanted = await this.cappedAtExpiry(input.patronId, input.dueDate, what);
+    if ('failed' in wanted) return wanted.failed;
+    const due = await this.setDueDate(loan, wanted.dueDate, what);
     if (due.kind !== 'done') return due;
     return done({ loanId: loan.loan_id, dueDate: due.value.dueDate }, loan.loan_id);
+  }
+
+  /** A lending due date no later than the borrowing library account's `expiry_date`. */
+  private async cappedAtExpiry(patronId: string, dueDate: string | undefined, what: string): Promise<{ dueDate: string | undefined } | { failed: FailedOutcome }> {
+    if (dueDate === undefined) return { dueDate };
+    const reply = await this.alma.call('GET', `/users/${encodeURIComponent(patronId)}`, { query: { user_id_type: 'all_unique', view: 'brief' } });
+    if (reply.status !== 200) return { failed: this.alma.failure(reply, what) };
+    const expiry = calendarDayOf((reply.body as { expiry_date?: string }).expiry_date);
+    return { dueDate: expiry !== undefined && expiry < dueDate ? expiry : dueDate };
   }
 
   /** Puts a due date on a loan unless it already has it; no date wanted: the policy date stands. */
