@@ -74,6 +74,16 @@ Then("the request's due date is the lender's due date less the return offset", a
   assert.equal(request.patronDueDate, openDayOnOrBefore(plusDays(request.lenderDueDate, -returnShippingOffsetDays), this.driver.fixture.calendar));
 });
 
+Then('the history says the strap date was put back exactly when the desk gave another date', async function (this: IllWorld) {
+  const request = await this.refresh();
+  const desk = this.recordedDueDate;
+  assert.ok(desk, 'no desk check-out in this scenario');
+  const said = this.history().some((text) => text.includes("not the book strap's"));
+  // Most ILSs give their own loan policy date at the desk (WMS, Alma, …); SirsiDynix staff charge
+  // the item until the date the ILL office wrote on it. Either way the history tells the truth.
+  assert.equal(said, desk !== request.patronDueDate, `desk gave ${desk}, strap ${request.patronDueDate}; history:\n${this.history().join('\n')}`);
+});
+
 When("circulation staff renew the patron's loan at the desk for {int} more days", async function (this: IllWorld, days: number) {
   const desk = this.driver.desk;
   if (!desk.renew) throw new Error(`${this.driver.ils}: the desk cannot renew through the vendor API (this scenario should be unsupported here)`);
