@@ -83,7 +83,13 @@ export function createService(options: ServiceOptions): Service {
           appendHistory(tx, { requestId: job.requestId, kind: 'ils', text: report }, now);
           writeObservation(
             tx,
-            { requestId: job.requestId, libraryId: job.libraryId, itemBarcode: job.step.input.itemBarcode, lendingDueDateCap: given, observation: { state: 'on-loan', loanDueDate: given } },
+            {
+              requestId: job.requestId,
+              libraryId: job.libraryId,
+              itemBarcode: job.step.input.itemBarcode,
+              lendingDueDateCap: given,
+              observation: { state: 'on-loan', loanDueDate: given },
+            },
             now,
           );
         }

@@ -227,7 +227,10 @@ export const ilsCirculationSchema = z
     nextAction: z.string().optional(),
     needsIllStaff: z.boolean().openapi({ description: 'a finding ILL staff must look at (a circulation renewal, a desk check-in first, an expired hold)' }),
     unseen: z.array(z.string()).optional().openapi({ description: "what the ILS's API could not show on the last read, and why" }),
-    lendingDueDateCap: z.string().optional().openapi({ description: "lending: the due date the ILS gave, when it capped the request's (the account's expiry)" }),
+    lendingDueDateCap: z
+      .string()
+      .optional()
+      .openapi({ description: "lending: the due date the ILS gave, when it capped the request's (the account's expiry)" }),
     readAt: z.string().optional(),
   })
   .openapi('IlsCirculation', { description: 'What circulation did, as the ILS sync read it through the ILS’s own API.' });

@@ -153,7 +153,8 @@ function dueBackDateOf(holdingData: AlmaObject): Date | null {
   const raw = readCode(holdingData, 'due_back_date');
   if (raw === undefined || raw === '') return null;
   const day = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$/.exec(raw.trim())?.[1];
-  if (!day || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw almaErrors.generalError(`Invalid due_back_date "${raw}": expected a date such as 2026-12-03Z.`);
+  if (!day || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
+    throw almaErrors.generalError(`Invalid due_back_date "${raw}": expected a date such as 2026-12-03Z.`);
   return endOfDay(day);
 }
 

@@ -431,7 +431,7 @@ describe('Alma configuration lists', () => {
     expect(desks.body.circ_desk[0].code).toBe(demo.circDesks.SCI);
   });
 
-  it("keeps holding_data.due_back_date: a desk check-out ends by then, a later policy date is cut, a PUT without it clears it", async () => {
+  it('keeps holding_data.due_back_date: a desk check-out ends by then, a later policy date is cut, a PUT without it clears it', async () => {
     const api = almaSimulator();
     const bib = await api.xml('/bibs', { method: 'POST', body: temporaryBibXml('Short loan', 'ILL-77') });
     const mmsId = String(bib.body.mms_id);

@@ -205,7 +205,8 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (!item.found) return done({ exists: false, status: 'other' });
     const process = item.value.item_data?.process_type;
     const code = (process as Coded)?.value ?? undefined;
-    const status: ItemCirculation['status'] = code === 'LOAN' ? 'on-loan' : code === 'HOLDSHELF' ? 'hold-shelf' : code === 'TRANSIT' ? 'in-transit' : code ? 'other' : 'on-shelf';
+    const status: ItemCirculation['status'] =
+      code === 'LOAN' ? 'on-loan' : code === 'HOLDSHELF' ? 'hold-shelf' : code === 'TRANSIT' ? 'in-transit' : code ? 'other' : 'on-shelf';
     const loan = await this.activeLoanOf(item.value, what);
     if ('failed' in loan) return loan.failed;
     const reading: ItemCirculation = { exists: true, status };
@@ -448,7 +449,11 @@ export class AlmaRestAdapter implements CirculationSystem {
   }
 
   /** A lending due date no later than the borrowing library account's `expiry_date`. */
-  private async cappedAtExpiry(patronId: string, dueDate: string | undefined, what: string): Promise<{ dueDate: string | undefined } | { failed: FailedOutcome }> {
+  private async cappedAtExpiry(
+    patronId: string,
+    dueDate: string | undefined,
+    what: string,
+  ): Promise<{ dueDate: string | undefined } | { failed: FailedOutcome }> {
     if (dueDate === undefined) return { dueDate };
     const reply = await this.alma.call('GET', `/users/${encodeURIComponent(patronId)}`, { query: { user_id_type: 'all_unique', view: 'brief' } });
     if (reply.status !== 200) return { failed: this.alma.failure(reply, what) };

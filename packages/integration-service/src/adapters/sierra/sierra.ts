@@ -188,7 +188,15 @@ export class SierraRestAdapter implements CirculationSystem {
     if (!item.found) return done({ exists: false, status: 'other' });
     const code = item.value.status?.code;
     const onLoan = !!item.value.status?.duedate;
-    const status: ItemCirculation['status'] = onLoan ? 'on-loan' : code === '!' ? 'hold-shelf' : code === 't' ? 'in-transit' : code === '-' ? 'on-shelf' : 'other';
+    const status: ItemCirculation['status'] = onLoan
+      ? 'on-loan'
+      : code === '!'
+        ? 'hold-shelf'
+        : code === 't'
+          ? 'in-transit'
+          : code === '-'
+            ? 'on-shelf'
+            : 'other';
     const reading: ItemCirculation = { exists: true, status };
     const patron = input.patronId ? await this.patronByBarcode(input.patronId, what) : undefined;
     if (patron && 'failed' in patron) return patron.failed;
@@ -205,7 +213,13 @@ export class SierraRestAdapter implements CirculationSystem {
       const hold = await this.holdOn(patronRecord, String(item.value.id), what);
       if ('failed' in hold) return hold.failed;
       const holdCode = hold.found ? hold.value.status?.code : undefined;
-      reading.holdForPatron = !hold.found ? 'none' : holdCode === 'i' || holdCode === 'b' || holdCode === 'j' ? 'ready' : holdCode === 't' ? 'in-transit' : 'pending';
+      reading.holdForPatron = !hold.found
+        ? 'none'
+        : holdCode === 'i' || holdCode === 'b' || holdCode === 'j'
+          ? 'ready'
+          : holdCode === 't'
+            ? 'in-transit'
+            : 'pending';
     } else if (input.patronId) {
       reading.holdForPatron = 'none';
     }

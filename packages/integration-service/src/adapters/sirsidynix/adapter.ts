@@ -213,7 +213,9 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     }
     if (input.patronId) {
       const hold = recordList(item.value.fields.holdRecordList).find(
-        (h) => String(asRecord(h.fields.patron)?.fields.barcode ?? '') === input.patronId && ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(String(h.fields.status ?? '')),
+        (h) =>
+          String(asRecord(h.fields.patron)?.fields.barcode ?? '') === input.patronId &&
+          ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(String(h.fields.status ?? '')),
       );
       const holdStatus = String(hold?.fields.status ?? '');
       reading.holdForPatron = !hold ? 'none' : holdStatus === 'BEING_HELD' ? 'ready' : holdStatus === 'TRANSIT' ? 'in-transit' : 'pending';

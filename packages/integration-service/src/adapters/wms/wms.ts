@@ -1,4 +1,13 @@
-import type { CirculationSystem, Connection, IlsCapabilities, ItemCirculation, ItemCirculationInput, SettingsProblem, StepOutcome, TemporaryItemFound } from '@bookstrap/core';
+import type {
+  CirculationSystem,
+  Connection,
+  IlsCapabilities,
+  ItemCirculation,
+  ItemCirculationInput,
+  SettingsProblem,
+  StepOutcome,
+  TemporaryItemFound,
+} from '@bookstrap/core';
 import { configurationError, documentedCapabilities, done, needsStaff, retryable } from '@bookstrap/core';
 import { type InitiationHeader, type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems } from '../ncip/ncip.ts';
@@ -196,7 +205,15 @@ export class WmsAdapter implements CirculationSystem {
     if (item.status === 404) return done({ exists: false, status: 'other' });
     const body = item.body as { status?: string; currentLoan?: { patronBarcode?: string; dueDate?: string } | null };
     const status: ItemCirculation['status'] =
-      body.status === 'ON_LOAN' ? 'on-loan' : body.status === 'ON_HOLD' ? 'hold-shelf' : body.status === 'IN_TRANSIT' ? 'in-transit' : body.status === 'AVAILABLE' ? 'on-shelf' : 'other';
+      body.status === 'ON_LOAN'
+        ? 'on-loan'
+        : body.status === 'ON_HOLD'
+          ? 'hold-shelf'
+          : body.status === 'IN_TRANSIT'
+            ? 'in-transit'
+            : body.status === 'AVAILABLE'
+              ? 'on-shelf'
+              : 'other';
     const reading: ItemCirculation = { exists: true, status };
     if (body.currentLoan) {
       reading.loan = {
@@ -207,9 +224,7 @@ export class WmsAdapter implements CirculationSystem {
     if (input.patronId) {
       const holds = await this.circulationGet(`/items/${barcode}/holds`, what);
       if ('failed' in holds) return holds.failed;
-      const hold = ((holds.body as { entries?: { status?: string; patronBarcode?: string }[] }).entries ?? []).find(
-        (h) => h.patronBarcode === input.patronId,
-      );
+      const hold = ((holds.body as { entries?: { status?: string; patronBarcode?: string }[] }).entries ?? []).find((h) => h.patronBarcode === input.patronId);
       reading.holdForPatron = !hold ? 'none' : hold.status === 'READY_FOR_USE' ? 'ready' : hold.status === 'IN_TRANSIT' ? 'in-transit' : 'pending';
     }
     return done(reading);
