@@ -167,6 +167,8 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         localLoanDays: borrowing.localLoanDays,
         patronExpiry: request.patronExpiry,
         calendar: ctx.settings.calendar,
+        rule: borrowing.dueDateRule,
+        closedDayMove: borrowing.closedDayMove,
       });
       if (due.ok) {
         next.patronDueDate = due.dueDate;
@@ -192,9 +194,12 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
         today: ctx.today,
         lenderDueDate: command.newDueDate,
         returnOffsetDays: borrowing.returnShippingOffsetDays,
+        // A renewal the lender granted is the lender's date, whichever rule: local policy does not cut it.
         localLoanDays: Math.max(borrowing.localLoanDays, daysBetween(ctx.today, command.newDueDate)),
         patronExpiry: request.patronExpiry,
         calendar: ctx.settings.calendar,
+        rule: borrowing.dueDateRule,
+        closedDayMove: borrowing.closedDayMove,
       });
       if (!due.ok) {
         notes.push(`Renewal approved, but no patron due date could be set: ${due.reason}.`);

@@ -14,3 +14,4 @@ export * from './records.ts';
 export * from './notices.ts';
 export * from './automation.ts';
 export * from './repair.ts';
+export * from './ils-sync.ts';

@@ -30,7 +30,7 @@ export interface TemporaryItemInput {
   /** ILL holding location and shelving location of temporary items */
   location: string;
   shelvingLocation?: string | undefined;
-  /** the due date the ILS should apply at check-out (stricter of lender and local rule) */
+  /** the patron due date the ILS should apply at check-out (the strap date by default; see `DueDateRule`) */
   dueDate?: CalendarDate | undefined;
   inLibraryUseOnly: boolean;
   /** the ILS item policy to give the item (library use only needs one); absent: the ILS default */
@@ -250,6 +250,35 @@ export function temporaryItemRequestId(texts: readonly (string | null | undefine
   return undefined;
 }
 
+/**
+ * What the ILS says about one item, read for the ILS sync (see what circulation did first): a read,
+ * never a change. `holdForPatron` and the loan's `toPatron` answer for the patron (or borrowing
+ * library account) the caller names, in whatever identifier form the ILS keeps. Anything the
+ * vendor's API cannot show is left undefined and named in `unseen`, with the reason.
+ */
+export interface ItemCirculation {
+  exists: boolean;
+  /** the item's circulation status, normalised */
+  status: 'on-shelf' | 'hold-shelf' | 'in-transit' | 'on-loan' | 'other';
+  loan?:
+    | {
+        /** the loan is to the patron asked about; undefined: the ILS does not say */
+        toPatron?: boolean | undefined;
+        dueDate?: CalendarDate | undefined;
+      }
+    | undefined;
+  /** the asked patron's hold on the item: waiting, ready on the hold shelf, in transit to pickup, none */
+  holdForPatron?: 'pending' | 'ready' | 'in-transit' | 'none' | undefined;
+  /** what this read cannot see through the vendor's API, and why */
+  unseen?: string[] | undefined;
+}
+
+export interface ItemCirculationInput {
+  itemBarcode: string;
+  /** whose loan and hold to answer for: the request's patron, or the borrowing library's account */
+  patronId?: string | undefined;
+}
+
 export interface CirculationSystem {
   readonly ils: IlsKind;
   readonly capabilities: IlsCapabilities;
@@ -273,6 +302,11 @@ export interface CirculationSystem {
    * made (never a normal library item). Absent: the ILS's API cannot list a patron's loans.
    */
   patronLoans?(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>>;
+  /**
+   * The ILS sync's read: one item's circulation as the ILS sees it (REST item/loan/hold reads or
+   * NCIP LookupItem/LookupUser). Absent: the ILS's API cannot show it, and the sync says so.
+   */
+  readItemCirculation?(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>>;
   /** the connection check; read-only. Absent: the service checks what `lookupPatron` can. */
   preflight?(input: PreflightInput): Promise<PreflightCheck[]>;
 }

@@ -530,6 +530,8 @@ function correctLenderDueDate(next: IllRequest, lenderDueDate: string, work: Wor
     localLoanDays: borrowing.localLoanDays,
     patronExpiry: next.patronExpiry,
     calendar: ctx.settings.calendar,
+    rule: borrowing.dueDateRule,
+    closedDayMove: borrowing.closedDayMove,
   });
   if (!due.ok) {
     notes.push(`No patron due date could be set from ${lenderDueDate}: ${due.reason}. Staff must set one in the ILS.`);

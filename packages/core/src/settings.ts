@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { automationRuleSchema } from './automation.ts';
 import { documentedCapabilities, type IlsCapabilities, type IlsKind, ilsKinds } from './ils.ts';
+import { closedDayMoves, dueDateRules } from './policies/due-date.ts';
 
 /**
  * Per-library integration settings (SPEC §4). Every field has a safe default, so an empty
@@ -118,8 +119,27 @@ export const borrowingSettingsSchema = z.strictObject({
   strap: strapSettingsSchema.default(strapSettingsSchema.parse({})),
   /** days subtracted from the lender's due date so the item can travel back in time */
   returnShippingOffsetDays: z.number().int().min(0).max(60).default(7),
-  /** the local loan rule for ILL items, in days; the stricter of this and the lender's date wins */
+  /**
+   * the local loan rule for ILL items, in days: the due date when the lender gave none, and under
+   * `dueDateRule: 'stricter-of-lender-and-local'` a cap on the lender's date
+   */
   localLoanDays: z.number().int().min(1).max(365).default(28),
+  /** the patron's due date: the strap date (seed 004, default) or the stricter of it and local policy (seed 001) */
+  dueDateRule: z.enum(dueDateRules).default('strap'),
+  /** a due date on a closed day moves to the previous open day (default) or the next one */
+  closedDayMove: z.enum(closedDayMoves).default('earlier'),
+  /**
+   * What the ILS sync does when it sees the desk give the patron's loan another date than the strap
+   * date (the ILS's own loan policy at check-out): put the strap date back and say so (default), or
+   * only say so.
+   */
+  setStrapDateAtCheckOut: z.boolean().default(true),
+  /**
+   * A renewal done in circulation, not granted by the lender (seed 004: "Never renew an ILL for a
+   * patron in WMS Circulation"), is always flagged for ILL staff; with this on, the sync also puts
+   * the loan back to the strap date.
+   */
+  revertCirculationRenewal: z.boolean().default(false),
 });
 export type BorrowingSettings = z.infer<typeof borrowingSettingsSchema>;
 
@@ -149,8 +169,24 @@ export const preflightSettingsSchema = z.strictObject({
 });
 export type PreflightSettings = z.infer<typeof preflightSettingsSchema>;
 
+/**
+ * The ILS sync (see what circulation did first): how often the service reads, through the ILS's own
+ * API, the records of this library's live requests. Off: nothing is read.
+ */
+export const ilsSyncSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(15),
+});
+export type IlsSyncSettings = z.infer<typeof ilsSyncSettingsSchema>;
+
 export const integrationSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  ilsSync: ilsSyncSettingsSchema.default(ilsSyncSettingsSchema.parse({})),
   preflight: preflightSettingsSchema.default({}),
   borrowing: borrowingSettingsSchema.default(borrowingSettingsSchema.parse({})),
   lending: lendingSettingsSchema.default(lendingSettingsSchema.parse({})),

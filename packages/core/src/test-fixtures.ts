@@ -37,6 +37,7 @@ export function settingsWith(patch: {
   return {
     enabled: patch.enabled ?? true,
     preflight: defaultIntegrationSettings.preflight,
+    ilsSync: defaultIntegrationSettings.ilsSync,
     borrowing: { ...defaultIntegrationSettings.borrowing, ...patch.borrowing },
     lending: { ...defaultIntegrationSettings.lending, ...patch.lending },
     calendar: patch.calendar ?? defaultIntegrationSettings.calendar,

@@ -4,6 +4,7 @@ import { ApiError, errorBody, toErrorResponse, validationHook } from './http/err
 import { bearerKey, isAdminKey, requireAdmin, requireAdminOrLibrary, requireLibrary } from './http/auth.ts';
 import type { App, AppDeps, AppEnv } from './http/types.ts';
 import { registerDocs } from './routes/docs.ts';
+import { registerV1IlsSync } from './routes/v1_ils_sync.ts';
 import { registerV1LibrariesCheck } from './routes/v1_libraries_check.ts';
 import { registerV1LibrariesCreate } from './routes/v1_libraries_create.ts';
 import { registerV1LibrariesGet } from './routes/v1_libraries_get.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): App {
     c.req.path === '/v1/requests/attention-counts' && isAdminKey(deps, bearerKey(c) ?? '') ? next() : libraryKey(c, next),
   );
   app.use('/v1/temporary-items', requireLibrary(deps));
+  app.use('/v1/ils-sync', requireLibrary(deps));
   app.use('/v1/notices', requireLibrary(deps));
   app.use('/v1/notices/*', requireLibrary(deps));
 
@@ -95,6 +97,7 @@ export function createApp(deps: AppDeps): App {
   registerV1RequestsStepsSettle(app, deps);
   registerV1RequestsProtocolLog(app, deps);
   registerV1TemporaryItemsSearch(app, deps);
+  registerV1IlsSync(app, deps);
   registerV1Notices(app, deps);
 
   app.doc('/openapi.json', {

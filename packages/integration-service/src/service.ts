@@ -8,10 +8,14 @@ import { type OpenedDatabase, openDatabase } from './store/database.ts';
 import { automateAfterPatronLookup } from './workflow/automation.ts';
 import { ageOutMissing } from './workflow/requests.ts';
 import { findLibraryById } from './store/libraries.ts';
-import type { PatronSummary } from '@bookstrap/core';
+import { lendingDueDateReport, type PatronSummary } from '@bookstrap/core';
 import type { Mailer } from './notices/mailer.ts';
 import { createNoticeSender, type NoticeSender } from './notices/sender.ts';
+import { createIlsSync, type IlsSync } from './sync/sync.ts';
+import { writeObservation } from './sync/store.ts';
+import { RateLimiter } from './worker/rate-limit.ts';
 import { createWorker, type Worker, type WorkerOptions } from './worker/worker.ts';
+import { appendHistory } from './store/requests.ts';
 
 /**
  * The whole service wired together: database (migrated), HTTP app and worker, sharing one clock,
@@ -34,11 +38,15 @@ export interface ServiceOptions {
   protocolLogRetentionDays?: number;
   /** mails due patron notices (notices/sender.ts); absent: the queue is left for the library's own mailer */
   mail?: { mailer: Mailer; from: string; intervalMs?: number };
+  /** how often (real time) the ILS sync looks at its schedule; each library's interval is on the clock */
+  ilsSyncPollMs?: number;
 }
 
 export interface Service {
   app: App;
   worker: Worker;
+  /** the per-library ILS sync (what circulation did first) */
+  ilsSync: IlsSync;
   /** present when the service mails patron notices itself */
   notices?: NoticeSender | undefined;
   /** starts the worker and the daily sweeps (the server and the demo call this) */
@@ -58,13 +66,38 @@ export function createService(options: ServiceOptions): Service {
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? defaultAdapterRegistry;
   const logger = options.logger ?? silentLogger;
+  // One rate budget per library, shared by the worker's steps and the ILS sync's reads.
+  const limiter = options.worker?.limiter ?? new RateLimiter();
   const worker = createWorker({
+    limiter,
     db: database.db,
     clock,
     registry,
     logger,
     // Automation rules on the patron wait for the ILS lookup: decided in its outcome's transaction.
     afterOutcome: (tx, job, result) => {
+      if (job.step.name === 'check-out-to-borrowing-library' && result.state === 'succeeded') {
+        // Lending: the ILS caps the loan at the borrowing library account's expiry; say so on the request.
+        const value = 'value' in result.outcome ? (result.outcome.value as { dueDate?: unknown } | undefined) : undefined;
+        const given = typeof value?.dueDate === 'string' ? value.dueDate : undefined;
+        const report = lendingDueDateReport(job.step.input.dueDate, given, job.step.input.patronId);
+        if (report && given) {
+          const now = clock.now();
+          appendHistory(tx, { requestId: job.requestId, kind: 'ils', text: report }, now);
+          writeObservation(
+            tx,
+            {
+              requestId: job.requestId,
+              libraryId: job.libraryId,
+              itemBarcode: job.step.input.itemBarcode,
+              lendingDueDateCap: given,
+              observation: { state: 'on-loan', loanDueDate: given },
+            },
+            now,
+          );
+        }
+        return;
+      }
       if (job.step.name !== 'lookup-patron' || result.state === 'failed-retryable') return;
       const library = findLibraryById(tx, job.libraryId);
       if (!library) return;
@@ -76,7 +109,19 @@ export function createService(options: ServiceOptions): Service {
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...options.worker,
   });
+  const ilsSync = createIlsSync({
+    db: database.db,
+    clock,
+    registry,
+    limiter,
+    logger,
+    onStepsQueued: () => worker.kick(),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.ilsSyncPollMs ? { pollMs: options.ilsSyncPollMs } : {}),
+  });
   const app = createApp({
+    ilsSync,
     db: database.db,
     clock,
     registry,
@@ -106,6 +151,7 @@ export function createService(options: ServiceOptions): Service {
   return {
     app,
     worker,
+    ilsSync,
     notices,
     database,
     clock,
@@ -113,6 +159,7 @@ export function createService(options: ServiceOptions): Service {
     start() {
       worker.start();
       notices?.start();
+      ilsSync.start();
       if (sweepTimer) return;
       sweep();
       // Hourly is plenty for a rule counted in days; unref so it never keeps a process alive.
@@ -122,6 +169,7 @@ export function createService(options: ServiceOptions): Service {
     sweep,
     close: async () => {
       if (sweepTimer) clearInterval(sweepTimer);
+      await ilsSync.stop();
       await worker.stop();
       await notices?.stop();
       options.mail?.mailer.close();

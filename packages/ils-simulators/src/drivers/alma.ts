@@ -99,6 +99,16 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
         });
         return { dueDate: String(loan.due_date).slice(0, 10) };
       },
+      async renew(barcode: string, patronId: string, dueDate: string) {
+        // Alma refuses to renew a borrowed resource-sharing item (401822); staff change the loan's
+        // due date instead (Manage Patron Services → Change Due Date: the loan PUT).
+        const item = await api.requireItem(barcode);
+        const loans = await api.ok('GET', `${itemPath(item)}/loans`);
+        const active = (loans.item_loan ?? []).find((l: Json) => l.loan_status === 'ACTIVE');
+        if (!active) throw new Error(`Alma item ${barcode} is not on loan`);
+        const changed = await api.ok('PUT', `/users/${encodeURIComponent(patronId)}/loans/${active.loan_id}`, { ...active, due_date: `${dueDate}T23:59:00Z` });
+        return { dueDate: String(changed.due_date).slice(0, 10) };
+      },
     };
 
     const probe = {
@@ -162,9 +172,9 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
 
     return {
       ils: protocol === 'rest' ? 'alma' : 'alma-ncip',
-      // Alma REST cannot carry the lender's date onto a loan that circulation creates later
-      // (no due-date field on an item); over NCIP, AcceptItem's DateForReturn does.
-      unsupported: ['@lending-hold', '@retain-temporary-item', ...(protocol === 'rest' ? ['@lender-due-date'] : [])],
+      // The lender's (strap) date reaches a desk check-out as the item's holding_data.due_back_date
+      // over REST, as AcceptItem's DateForReturn over NCIP.
+      unsupported: ['@lending-hold', '@retain-temporary-item'],
       desk,
       probe,
       fixture: {

@@ -122,6 +122,14 @@ export function millenniumDriver(): DriverFactory {
         >;
         return { dueDate: dayOf(out.dateDue) ?? '' };
       },
+      async renew(barcode: string, patronBarcode: string, dueDate: string) {
+        // Millennium has no circulation REST API: the desk's renewal is played as NCIP RenewItem.
+        const renewed = (await ncip.ok({ service: 'RenewItem', userId: patronBarcode, itemId: barcode, desiredDateDue: `${dueDate}T23:59:00Z` })) as Extract<
+          NcipSuccessResponse,
+          { service: 'RenewItem' }
+        >;
+        return { dueDate: dayOf(renewed.dateDue) ?? '' };
+      },
     };
 
     const probe = {

@@ -193,6 +193,10 @@ export function sierraDriver(): DriverFactory {
         '@lending-hold',
         // Sierra deletes the temporary item (WMS is the one that keeps it).
         '@retain-temporary-item',
+        // Sierra REST v6 cannot set a due date (renewals only, under the loan rule, which never
+        // passes the temporary item's lender date), so circulation cannot be played lengthening
+        // an ILL loan through it. The sync still reads renewals (the loan's due date) on Sierra.
+        '@circulation-renewal',
       ],
       desk,
       probe,

@@ -145,6 +145,16 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
         );
         return { dueDate: String(charged.circRecord.fields.dueDate).slice(0, 10) };
       },
+      async renew(barcode: string, _patronId: string, dueDate: string) {
+        // The staff renewal wizard with a due date (ILSWS circulation/circRecord/renew).
+        const renewed = await ws.ok(
+          'POST',
+          '/circulation/circRecord/renew?includeFields=circRecord{dueDate}',
+          { itemBarcode: barcode, dueDate: `${dueDate}T23:59:00Z` },
+          { 'SD-Working-LibraryID': home },
+        );
+        return { dueDate: String(renewed.circRecord.fields.dueDate).slice(0, 10) };
+      },
     };
 
     const probe = {

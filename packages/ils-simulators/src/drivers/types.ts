@@ -45,6 +45,12 @@ export interface IlsDesk {
   checkIn(barcode: string, at: 'pickup' | 'elsewhere' | 'home'): Promise<void>;
   /** check an item out to a patron; resolves to the due date, or throws with the ILS's refusal */
   checkOut(barcode: string, patronId: string): Promise<{ dueDate: string }>;
+  /**
+   * renew (or extend) a patron's loan at the desk to a later date, as circulation staff can (seed
+   * 004: "WMS may allow you to generate a renewal"); resolves to the new due date. Absent: the
+   * vendor API offers staff no way to, and @circulation-renewal is declared unsupported.
+   */
+  renew?(barcode: string, patronId: string, dueDate: string): Promise<{ dueDate: string }>;
 }
 
 export interface IlsProbe {

@@ -122,6 +122,11 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       lastCheckOut = { dueDate: day(loan.dueDate), source: String(loan.dueDateSource) };
       return { dueDate: day(loan.dueDate) };
     },
+    async renew(barcode: string, patronId: string, dueDate: string) {
+      // WorldShare Circulation: select the checkout → "Change due date" (seed 004's desk steps).
+      const changed = await api.ok('PUT', `/patrons/${encodeURIComponent(patronId)}/checkouts/${encodeURIComponent(barcode)}`, { dueDate });
+      return { dueDate: day(changed.dueDate ?? dueDate) };
+    },
   };
 
   const probe = {

@@ -75,7 +75,7 @@ describe('check-out', () => {
     expect(loan.dueDate.toISOString()).toBe('2025-04-12T23:59:00.000Z');
   });
 
-  it('accepts a forced due date (capped, off closed days) and refuses one in the past', () => {
+  it('accepts a forced due date (capped, kept even on a closed day) and refuses one in the past', () => {
     const { engine, dataset } = createDemoEngine();
     const forced = checkOut(engine, {
       patronId: dataset.patrons.good.id,
@@ -83,8 +83,8 @@ describe('check-out', () => {
       libraryCode: 'MAIN',
       dueDate: new Date('2025-12-25T23:59:00.000Z'),
     });
-    // Longer than the 28-day policy is honoured; Christmas is closed → the 24th.
-    expect(forced.dueDate.toISOString()).toBe('2025-12-24T23:59:00.000Z');
+    // Longer than the 28-day policy is honoured; the caller's date is not moved off Christmas.
+    expect(forced.dueDate.toISOString()).toBe('2025-12-25T23:59:00.000Z');
     expectEngineError(
       () =>
         checkOut(engine, {

@@ -79,8 +79,11 @@ export interface DueDateInput {
 }
 
 /**
- * Policy (or forced) date → capped at the patron's expiry (end of that day) → moved to the
- * previous open day of the lending library.
+ * Policy date → capped at the patron's expiry (end of that day) and the item's due-back date →
+ * moved to the previous open day of the lending library. A forced date (a client's desired due
+ * date: a lending check-out to a borrowing library's account) is the caller's, "not by Circulation
+ * policy configurations" (Tipasa's Alma integration notes, seed 000): capped the same way, never
+ * moved by the calendar — as Alma's loan PUT and NCIP DesiredDateDue keep the date given.
  */
 export function computeDueDate(db: Db, input: DueDateInput): Date {
   const today = toDay(input.now);
@@ -99,6 +102,7 @@ export function computeDueDate(db: Db, input: DueDateInput): Date {
   const expiry = endOfDay(input.patron.expiryDate);
   if (due.getTime() > expiry.getTime()) due = expiry;
   if (input.dueBackAt && due.getTime() > input.dueBackAt.getTime()) due = input.dueBackAt;
+  if (input.forced) return due;
   return moveOffClosedDays(due, today, loadCalendar(db, input.library.id));
 }
 

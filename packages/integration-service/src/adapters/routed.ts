@@ -9,6 +9,8 @@ import {
   type HoldInput,
   type IlsCapabilities,
   type IlsKind,
+  type ItemCirculation,
+  type ItemCirculationInput,
   type LendingHoldInput,
   type LocationInput,
   type PatronIllLoan,
@@ -21,7 +23,7 @@ import {
 import { basicPreflight, withNcipAuthentication } from './preflight.ts';
 
 /** The port's step methods: what a composite adapter routes. */
-export type StepMethod = Exclude<keyof CirculationSystem, 'ils' | 'capabilities' | 'findTemporaryItems' | 'patronLoans' | 'preflight'>;
+export type StepMethod = Exclude<keyof CirculationSystem, 'ils' | 'capabilities' | 'findTemporaryItems' | 'patronLoans' | 'preflight' | 'readItemCirculation'>;
 
 /**
  * An ILS spoken to in two protocols (NCIP for circulation, the vendor's REST or Web Services for
@@ -43,6 +45,16 @@ export abstract class RoutedSystem implements CirculationSystem {
     if (api?.patronLoans) return api.patronLoans(input);
     const ncip = this.route('lookupPatron');
     return ncip.patronLoans ? ncip.patronLoans(input) : Promise.resolve(configurationError(`${this.ils} cannot list a patron's loans here`));
+  }
+
+  /** The ILS sync's read: over the vendor API when there is one (it sees holds and due dates), else NCIP. */
+  readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    const api = this.companion();
+    if (api?.readItemCirculation) return api.readItemCirculation(input);
+    const ncip = this.route('lookupPatron');
+    return ncip.readItemCirculation
+      ? ncip.readItemCirculation(input)
+      : Promise.resolve(configurationError(`${this.ils} offers no way to read an item's circulation here`));
   }
 
   /** Both protocols must answer: the API's checks, with NCIP's answer folded into authentication. */

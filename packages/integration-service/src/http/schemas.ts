@@ -214,8 +214,35 @@ export const ownedRecordSchema = z
     description: 'An ILS record this request created or took over. Later steps act only on these (never touch what isn’t yours).',
   });
 
+export const ilsCirculationSchema = z
+  .object({
+    itemBarcode: z.string(),
+    state: z.string().openapi({
+      description:
+        'What the ILS sync last read: awaiting-pickup-check-in, hold-in-transit, hold-ready, on-loan, on-loan-elsewhere, checked-in, hold-expired, not-in-ils (unread: not read yet)',
+    }),
+    loanDueDate: z.string().optional().openapi({ description: "the loan's due date in the ILS" }),
+    lastFinding: z.string().optional(),
+    lastFindingKind: z.string().optional(),
+    nextAction: z.string().optional(),
+    needsIllStaff: z.boolean().openapi({ description: 'a finding ILL staff must look at (a circulation renewal, a desk check-in first, an expired hold)' }),
+    unseen: z.array(z.string()).optional().openapi({ description: "what the ILS's API could not show on the last read, and why" }),
+    lendingDueDateCap: z
+      .string()
+      .optional()
+      .openapi({ description: "lending: the due date the ILS gave, when it capped the request's (the account's expiry)" }),
+    readAt: z.string().optional(),
+  })
+  .openapi('IlsCirculation', { description: 'What circulation did, as the ILS sync read it through the ILS’s own API.' });
+export type IlsCirculationView = z.infer<typeof ilsCirculationSchema>;
+
 export const requestDetailSchema = requestSummarySchema
-  .extend({ history: z.array(historyEntrySchema), steps: z.array(stepViewSchema), ilsRecords: z.array(ownedRecordSchema) })
+  .extend({
+    history: z.array(historyEntrySchema),
+    steps: z.array(stepViewSchema),
+    ilsRecords: z.array(ownedRecordSchema),
+    ilsCirculation: ilsCirculationSchema.optional(),
+  })
   .openapi('Request');
 export type RequestDetail = z.infer<typeof requestDetailSchema>;
 

@@ -3,6 +3,7 @@ import type { AdapterRegistry, Clock, FetchLike } from '../adapters/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
 import type { Library } from '../store/libraries.ts';
+import type { IlsSync } from '../sync/sync.ts';
 
 /** Everything the HTTP app needs, injected: no module singletons, tests build their own. */
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   keyGracePeriodMs?: number;
   /** wakes the worker after a commit that queued ILS steps */
   onStepsQueued?: () => void;
+  /** the ILS sync, for "sync now" (absent in apps built without one: the route says so) */
+  ilsSync?: Pick<IlsSync, 'runLibrary'>;
 }
 
 /** Who called a route open to both kinds of key. */

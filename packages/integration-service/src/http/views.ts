@@ -1,3 +1,4 @@
+import type { ObservationRow } from '../sync/store.ts';
 import { attentionOf, currentLender, isActionable, isDone, mootReason, nextActionFor, offeredActions, ownedRecords, type StepOutcome } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterRegistry, adapterKey } from '../adapters/types.ts';
@@ -7,7 +8,7 @@ import type { StoredRequest } from '../store/requests.ts';
 import { stepRecord } from '../store/attention.ts';
 import type { HistoryRow } from '../store/schema.ts';
 import { capabilitiesOf } from '../workflow/requests.ts';
-import type { LibraryView, RequestDetail, RequestSummary, StepView } from './schemas.ts';
+import type { IlsCirculationView, LibraryView, RequestDetail, RequestSummary, StepView } from './schemas.ts';
 
 /** How stored things look on the API. Credentials are masked here, on the only way out. */
 export const maskedCredential = '********';
@@ -128,8 +129,24 @@ export function toRequestSummary(request: StoredRequest, library: Library, jobs:
   });
 }
 
-export function toRequestDetail(request: StoredRequest, library: Library, jobs: Job[], history: HistoryRow[]): RequestDetail {
+export function toIlsCirculation(row: ObservationRow): IlsCirculationView {
+  return defined({
+    itemBarcode: row.itemBarcode,
+    state: row.state,
+    loanDueDate: row.loanDueDate ?? undefined,
+    lastFinding: row.lastFinding ?? undefined,
+    lastFindingKind: row.lastFindingKind ?? undefined,
+    nextAction: row.nextAction ?? undefined,
+    needsIllStaff: row.needsIllStaff,
+    unseen: row.unseen ?? undefined,
+    lendingDueDateCap: row.lendingDueDateCap ?? undefined,
+    readAt: row.readAt?.toISOString(),
+  });
+}
+
+export function toRequestDetail(request: StoredRequest, library: Library, jobs: Job[], history: HistoryRow[], observation?: ObservationRow): RequestDetail {
   return {
+    ...(observation ? { ilsCirculation: toIlsCirculation(observation) } : {}),
     ...toRequestSummary(request, library, jobs),
     history: history.map((entry) =>
       defined({

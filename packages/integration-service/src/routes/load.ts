@@ -1,3 +1,4 @@
+import { observationOf } from '../sync/store.ts';
 import { ApiError } from '../http/errors.ts';
 import type { AppDeps } from '../http/types.ts';
 import { toRequestDetail } from '../http/views.ts';
@@ -13,5 +14,5 @@ export function requireOwnRequest(deps: AppDeps, library: Library, id: string): 
 }
 
 export function requestDetail(deps: AppDeps, library: Library, request: StoredRequest) {
-  return toRequestDetail(request, library, jobsOfRequest(deps.db, request.id), historyOf(deps.db, request.id));
+  return toRequestDetail(request, library, jobsOfRequest(deps.db, request.id), historyOf(deps.db, request.id), observationOf(deps.db, request.id));
 }

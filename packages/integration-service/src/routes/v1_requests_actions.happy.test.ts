@@ -29,7 +29,8 @@ describe('POST /v1/requests/{id}/{action} (happy)', () => {
     await h.ok(200, 'POST', `/v1/requests/${id}/send`, { body: { note: 'rush' } });
     await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
     const received = await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { body: { temporaryBarcode: 'OVR-1' } });
-    expect(received).toMatchObject({ status: 'received', temporaryBarcode: 'OVR-1', patronDueDate: '2025-04-09' });
+    // the strap date: the lender's 2025-04-30 less the 7-day return offset, longer than local policy
+    expect(received).toMatchObject({ status: 'received', temporaryBarcode: 'OVR-1', patronDueDate: '2025-04-23' });
     expect(received.steps.map((s: { key: string }) => s.key)).toContain(`${id}:create-temporary-item:OVR-1`);
     expect(received.history.map((e: { text: string }) => e.text)).toContain('Sent to lender (note: rush).');
     const renewed = await h.ok(200, 'POST', `/v1/requests/${id}/renewal-approved`, { body: { newDueDate: '2025-05-30' } });

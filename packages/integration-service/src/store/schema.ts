@@ -109,7 +109,7 @@ export const requests = sqliteTable(
   ],
 );
 
-export const historyKinds = ['created', 'action', 'note', 'pending', 'outcome', 'partner', 'staff'] as const;
+export const historyKinds = ['created', 'action', 'note', 'pending', 'outcome', 'partner', 'staff', 'ils'] as const;
 export type HistoryKind = (typeof historyKinds)[number];
 
 /** Append-only: rows are inserted, never updated or deleted (triggers in the migration enforce it). */
@@ -252,7 +252,48 @@ export const ilsRateBudgets = sqliteTable(
   (t) => [index('ils_rate_budgets_paused').on(t.pausedUntil)],
 );
 
-export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices, ilsRateBudgets };
+/**
+ * The ILS sync's memory per request: what it last read of the request's own ILS record (the
+ * temporary item, or the lent item's loan), what it noticed, and whether ILL staff must look.
+ * Kept here, not in memory, so a restart neither repeats a finding nor misses a change.
+ */
+export const ilsObservations = sqliteTable('ils_observations', {
+  requestId: text('request_id')
+    .primaryKey()
+    .references(() => requests.id),
+  libraryId: integer('library_id')
+    .notNull()
+    .references(() => libraries.id),
+  itemBarcode: text('item_barcode').notNull(),
+  /** core `IlsItemState` */
+  state: text('state').notNull(),
+  /** the loan's due date as the ILS has it */
+  loanDueDate: text('loan_due_date'),
+  /** the latest finding, and what to do about it */
+  lastFinding: text('last_finding'),
+  lastFindingKind: text('last_finding_kind'),
+  nextAction: text('next_action'),
+  needsIllStaff: integer('needs_ill_staff', { mode: 'boolean' }).notNull().default(false),
+  /** what the ILS's API could not show on the last read */
+  unseen: json<string[]>('unseen'),
+  /** lending: the due date the ILS gave the loan when it was not the request's (the expiry cap) */
+  lendingDueDateCap: text('lending_due_date_cap'),
+  readAt: instant('read_at'),
+  updatedAt: instant('updated_at').notNull(),
+});
+
+/** When each library's ILS sync runs next (the injected clock's time), and how its last run went. */
+export const ilsSyncRuns = sqliteTable('ils_sync_runs', {
+  libraryId: integer('library_id')
+    .primaryKey()
+    .references(() => libraries.id),
+  nextRunAt: instant('next_run_at').notNull(),
+  lastRunAt: instant('last_run_at'),
+  lastRead: integer('last_read').notNull().default(0),
+  lastError: text('last_error'),
+});
+
+export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices, ilsRateBudgets, ilsObservations, ilsSyncRuns };
 
 export type LibraryRow = typeof libraries.$inferSelect;
 export type RequestRow = typeof requests.$inferSelect;

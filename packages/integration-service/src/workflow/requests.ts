@@ -254,7 +254,7 @@ export function actionText(request: IllRequest, command: RequestCommand, origin:
   return origin.kind === 'partner' ? `From ${origin.symbol} (request ${origin.requestId}): ${text}` : text;
 }
 
-function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): void {
+export function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): void {
   const queued = new Map(enqueuePlan(tx, { requestId: request.id, libraryId: request.libraryId, planId, plan }, now).map((q) => [q.step.key, q]));
   for (const step of plan) {
     const entry = queued.get(step.key);

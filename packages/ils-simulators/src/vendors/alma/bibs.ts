@@ -5,6 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { changeDueDate, checkIn, checkOut, findLoan, listLoans } from '../../engine/circulation.ts';
+import { endOfDay } from '../../engine/calendar.ts';
 import {
   createBib,
   createHolding,
@@ -134,11 +135,27 @@ function itemFieldsFromBody(body: AlmaObject): ItemFields {
   };
   const policy = readCode(itemData, 'policy');
   if (policy !== undefined) fields.policy = policy;
+  fields.dueBackAt = dueBackDateOf(holdingData);
   const replacementCost = readCode(itemData, 'replacement_cost');
   if (replacementCost !== undefined && Number.isFinite(Number(replacementCost))) {
     fields.replacementCostCents = Math.round(Number(replacementCost) * 100);
   }
   return fields;
+}
+
+/**
+ * `holding_data.due_back_date` (xs:date, "2026-12-03Z"): the date the item is due back
+ * (developers.exlibrisgroup.com/alma/apis/docs/xsd/rest_item.xsd/, holding_data). Loans of the
+ * item end by then at the latest — how a borrowed item's lender date reaches a desk check-out — so
+ * the engine keeps it as the item's dueBackAt. A PUT replaces the object: absent clears it.
+ */
+function dueBackDateOf(holdingData: AlmaObject): Date | null {
+  const raw = readCode(holdingData, 'due_back_date');
+  if (raw === undefined || raw === '') return null;
+  const day = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$/.exec(raw.trim())?.[1];
+  if (!day || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
+    throw almaErrors.generalError(`Invalid due_back_date "${raw}": expected a date such as 2026-12-03Z.`);
+  return endOfDay(day);
 }
 
 function mapItemWriteError(error: unknown): never {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { days } from '../../testing.ts';
+import { days, testNow } from '../../testing.ts';
 import { almaSimulator, demo, holdingXml, temporaryBibXml } from './test-support.ts';
 
 const good = demo.patrons.good;
@@ -429,5 +429,38 @@ describe('Alma configuration lists', () => {
     expect(locations.body.location.map((location: { code: string }) => location.code)).toContain(demo.illLocation);
     const desks = await api.json('/conf/libraries/SCI/circ-desks');
     expect(desks.body.circ_desk[0].code).toBe(demo.circDesks.SCI);
+  });
+
+  it('keeps holding_data.due_back_date: a desk check-out ends by then, a later policy date is cut, a PUT without it clears it', async () => {
+    const api = almaSimulator();
+    const bib = await api.xml('/bibs', { method: 'POST', body: temporaryBibXml('Short loan', 'ILL-77') });
+    const mmsId = String(bib.body.mms_id);
+    const holding = await api.xml(`/bibs/${mmsId}/holdings`, { method: 'POST', body: holdingXml('MAIN', 'ILL') });
+    const holdingId = String(holding.body.holding_id);
+    const dueBack = new Date(new Date(testNow).getTime() + days(6)).toISOString().slice(0, 10);
+    const bad = await api.json(`/bibs/${mmsId}/holdings/${holdingId}/items`, {
+      method: 'POST',
+      body: { holding_data: { due_back_date: 'next tuesday' }, item_data: { barcode: '7701', policy: { value: 'ILL' } } },
+    });
+    expect(bad.status).toBe(400);
+    const item = await api.json(`/bibs/${mmsId}/holdings/${holdingId}/items`, {
+      method: 'POST',
+      body: { holding_data: { due_back_date: `${dueBack}Z` }, item_data: { barcode: '7701', policy: { value: 'ILL' } } },
+    });
+    expect(item.status).toBe(200);
+    expect(item.body.holding_data.due_back_date).toBe(`${dueBack}Z`);
+    const loan = await api.json(`/users/${good.primaryId}/loans?item_barcode=7701`, {
+      method: 'POST',
+      body: { circ_desk: { value: 'DEFAULT_CIRC_DESK' }, library: { value: 'MAIN' } },
+    });
+    expect(loan.status).toBe(200);
+    // The ILL policy gives weeks; the due-back date (or the open day before it) wins.
+    expect(String(loan.body.due_date).slice(0, 10) <= dueBack).toBe(true);
+    const pid = String(item.body.item_data.pid);
+    const path = `/bibs/${mmsId}/holdings/${holdingId}/items/${pid}`;
+    const current = (await api.json(path)).body;
+    delete current.holding_data.due_back_date;
+    const put = await api.json(path, { method: 'PUT', body: current });
+    expect(put.body.holding_data.due_back_date).toBeNull();
   });
 });

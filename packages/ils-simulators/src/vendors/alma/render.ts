@@ -4,6 +4,7 @@
  * in captured Alma responses.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import { toDay } from '../../engine/calendar.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { feeTransactionsOf } from '../../engine/fees.ts';
 import { placeInQueue } from '../../engine/holds.ts';
@@ -323,7 +324,7 @@ export function renderItem(ctx: AlmaContext, record: ItemRecord, options: ItemRe
       temp_call_number: '',
       temp_call_number_source: '',
       temp_policy: emptyCode(),
-      due_back_date: null,
+      due_back_date: item.dueBackAt ? `${toDay(item.dueBackAt)}Z` : null,
       link: `${ctx.baseUrl}/bibs/${mmsId}/holdings/${holdingId}`,
     },
     item_data: itemData,

@@ -32,6 +32,8 @@ import {
   findFreeBarcode,
   type TemporaryItemInput,
   otherRequestHolding,
+  type ItemCirculation,
+  type ItemCirculationInput,
 } from '@bookstrap/core';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
@@ -194,6 +196,55 @@ export class AlmaRestAdapter implements CirculationSystem {
   }
 
   // ---- CirculationSystem -----------------------------------------------------------------------
+
+  /**
+   * The ILS sync's read: the item (`process_type` LOAN / HOLDSHELF / TRANSIT), its active loan
+   * (`GET …/items/{pid}/loans`) and its requests (`GET …/items/{pid}/requests`: ON_HOLD_SHELF,
+   * IN_PROCESS on the way to pickup, NOT_STARTED waiting) — the Alma Bibs API's item, item-loan and
+   * item-request reads (developers.exlibrisgroup.com/alma/apis/bibs/). Reads only.
+   */
+  async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    const what = `reading the circulation of ${input.itemBarcode}`;
+    const item = await this.itemByBarcode(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return done({ exists: false, status: 'other' });
+    const process = item.value.item_data?.process_type;
+    const code = (process as Coded)?.value ?? undefined;
+    const status: ItemCirculation['status'] =
+      code === 'LOAN' ? 'on-loan' : code === 'HOLDSHELF' ? 'hold-shelf' : code === 'TRANSIT' ? 'in-transit' : code ? 'other' : 'on-shelf';
+    const loan = await this.activeLoanOf(item.value, what);
+    if ('failed' in loan) return loan.failed;
+    const reading: ItemCirculation = { exists: true, status };
+    let primary: string | undefined;
+    const isPatron = async (userId: string | undefined): Promise<boolean | { failed: FailedOutcome }> => {
+      if (!input.patronId || !userId) return false;
+      if (userId === input.patronId) return true;
+      if (primary === undefined) {
+        const found = await this.primaryIdOf(input.patronId, what);
+        if ('failed' in found) return found;
+        primary = found.found ? found.value : '';
+      }
+      return userId === primary;
+    };
+    if (loan.found) {
+      const to = input.patronId ? await isPatron(loan.value.user_id) : undefined;
+      if (typeof to === 'object') return to.failed;
+      reading.loan = { toPatron: to, dueDate: calendarDayOf(loan.value.due_date) };
+    }
+    if (input.patronId) {
+      const requests = await this.alma.call('GET', `${this.itemPath(item.value)}/requests`);
+      if (requests.status !== 200) return this.alma.failure(requests, what);
+      reading.holdForPatron = 'none';
+      for (const request of listOf<{ user_primary_id?: string; request_status?: string; request_type?: string }>(requests.body, 'user_request')) {
+        if (request.request_type !== undefined && request.request_type !== 'HOLD') continue;
+        const mine = await isPatron(request.user_primary_id);
+        if (typeof mine === 'object') return mine.failed;
+        if (!mine) continue;
+        reading.holdForPatron = request.request_status === 'ON_HOLD_SHELF' ? 'ready' : request.request_status === 'IN_PROCESS' ? 'in-transit' : 'pending';
+      }
+    }
+    return done(reading);
+  }
 
   async lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>> {
     const reply = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}`, {
@@ -428,10 +479,26 @@ export class AlmaRestAdapter implements CirculationSystem {
     });
     if (reply.status !== 200 && reply.status !== 201) return this.alma.failure(reply, what);
     const loan = reply.body as AlmaLoan;
-    // Alma applies its loan policy; a requested date is PUT on the loan afterwards.
-    const due = await this.setDueDate(loan, input.dueDate, what);
+    // Alma applies its loan policy; a requested date is PUT on the loan afterwards. A PUT due date
+    // is taken as given, so the account's expiry cap (SPEC §3 L2) is Bookstrap's to apply.
+    const wanted = await this.cappedAtExpiry(input.patronId, input.dueDate, what);
+    if ('failed' in wanted) return wanted.failed;
+    const due = await this.setDueDate(loan, wanted.dueDate, what);
     if (due.kind !== 'done') return due;
     return done({ loanId: loan.loan_id, dueDate: due.value.dueDate }, loan.loan_id);
+  }
+
+  /** A lending due date no later than the borrowing library account's `expiry_date`. */
+  private async cappedAtExpiry(
+    patronId: string,
+    dueDate: string | undefined,
+    what: string,
+  ): Promise<{ dueDate: string | undefined } | { failed: FailedOutcome }> {
+    if (dueDate === undefined) return { dueDate };
+    const reply = await this.alma.call('GET', `/users/${encodeURIComponent(patronId)}`, { query: { user_id_type: 'all_unique', view: 'brief' } });
+    if (reply.status !== 200) return { failed: this.alma.failure(reply, what) };
+    const expiry = calendarDayOf((reply.body as { expiry_date?: string }).expiry_date);
+    return { dueDate: expiry !== undefined && expiry < dueDate ? expiry : dueDate };
   }
 
   /** Puts a due date on a loan unless it already has it; no date wanted: the policy date stands. */

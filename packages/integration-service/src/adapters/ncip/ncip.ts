@@ -26,6 +26,8 @@ import {
   suggestAlternativeBarcode,
   type TemporaryItemInput,
   otherRequestHolding,
+  type ItemCirculation,
+  type ItemCirculationInput,
 } from '@bookstrap/core';
 import {
   type InitiationHeader,
@@ -268,6 +270,67 @@ export class NcipAdapter implements CirculationSystem {
    * RequestId is the ILL request ID). NCIP carries no item note, so an item answered without one
    * cannot be told from a normal library item and is left out.
    */
+  /**
+   * The ILS sync's read over NCIP: LookupItem (Circulation Status, Date Due, current borrower and
+   * requesters) and, when the item is on loan and the answer has no due date or names another
+   * identifier, LookupUser's LoanedItems for the patron asked about. NCIP shows no hold status of a
+   * requester: "Available For Pickup" (the NISO CirculationStatus scheme) is the ready hold, "In
+   * Transit Between Library Locations" with the patron among the requesters the hold in transit.
+   */
+  async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    if (!this.offers('LookupItem')) return this.unsupported('LookupItem', "read an item's circulation");
+    const what = `reading the circulation of ${input.itemBarcode}`;
+    const reply = await this.call({
+      service: 'LookupItem',
+      itemId: input.itemBarcode,
+      itemElementTypes: ['Circulation Status', 'Date Due'],
+      currentBorrowerDesired: true,
+      currentRequestersDesired: true,
+    });
+    if (!reply.ok) {
+      if (hasProblem(reply, /^unknown item$/i)) return done({ exists: false, status: 'other' });
+      return this.failed(reply, what);
+    }
+    const found = reply.response;
+    const circulation = found.item.circulationStatus ?? '';
+    const onLoan = onLoanOf(found) === true;
+    const status: ItemCirculation['status'] = onLoan
+      ? 'on-loan'
+      : /^available for pickup$/i.test(circulation)
+        ? 'hold-shelf'
+        : /^in transit/i.test(circulation)
+          ? 'in-transit'
+          : /^available on shelf$/i.test(circulation) || circulation === ''
+            ? 'on-shelf'
+            : 'other';
+    const reading: ItemCirculation = { exists: true, status };
+    const unseen: string[] = [];
+    if (onLoan) {
+      let toPatron: boolean | undefined = input.patronId ? found.itemTransaction?.currentBorrower === input.patronId || undefined : undefined;
+      let dueDate = dayOf(found.item.dateDue);
+      if (input.patronId && (toPatron === undefined || dueDate === undefined) && this.offers('LookupUser')) {
+        const user = await this.call({ service: 'LookupUser', userId: input.patronId, userElementTypes: [], loanedItemsDesired: true });
+        if (!user.ok) return this.failed(user, `${what} (the loans of ${input.patronId})`);
+        const loan = (user.response.loanedItems ?? []).find((l) => l.itemId === input.itemBarcode);
+        toPatron = loan !== undefined;
+        dueDate = dueDate ?? (loan ? dayOf(loan.dateDue) : undefined);
+      }
+      if (toPatron === undefined && input.patronId) unseen.push(`${this.ils}'s NCIP responder names the borrower in another form and offers no LookupUser`);
+      if (dueDate === undefined) unseen.push(`${this.ils}'s NCIP responder shows no due date (NCIP ${this.profile.version} LookupItem has no Date Due)`);
+      reading.loan = { toPatron, dueDate };
+    }
+    if (input.patronId) {
+      const requesters = found.itemTransaction?.currentRequesters;
+      // NCIP has no hold status: the item's status says which stage the (first) hold is at.
+      const waiting = requesters?.includes(input.patronId) ?? false;
+      if (status === 'hold-shelf') reading.holdForPatron = waiting || requesters === undefined ? 'ready' : 'none';
+      else if (status === 'in-transit') reading.holdForPatron = waiting ? 'in-transit' : 'none';
+      else if (!onLoan) reading.holdForPatron = waiting ? 'pending' : 'none';
+    }
+    if (unseen.length > 0) reading.unseen = unseen;
+    return done(reading);
+  }
+
   async patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {
     if (!this.offers('LookupUser')) return this.unsupported('LookupUser', "list a patron's loans");
     if (!this.offers('LookupItem')) return this.unsupported('LookupItem', "tell a patron's ILL temporary items from their other loans");

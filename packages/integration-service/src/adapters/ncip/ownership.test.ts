@@ -118,6 +118,25 @@ describe.each([
     expect((await system.checkOut({ requestId: '9300010', patronId: borrower, itemBarcode: barcode, dueDate: '2025-04-16' })).kind).toBe('already-done');
   });
 
+  it('the ILS sync reads the loan and whose it is, with LookupItem and LookupUser only', async () => {
+    const { system, services, rest } = ncipIls(ils, profile);
+    const barcode = lendable[7] as string;
+    expect(await system.readItemCirculation({ itemBarcode: barcode, patronId: borrower })).toMatchObject({
+      kind: 'done',
+      value: { exists: true, status: 'on-shelf', holdForPatron: 'none' },
+    });
+    expect((await system.checkOut({ requestId: '9300020', patronId: borrower, itemBarcode: barcode, dueDate: '2025-04-16' })).kind).toBe('done');
+    const before = services().length;
+    const lent = await system.readItemCirculation({ itemBarcode: barcode, patronId: borrower });
+    expect(lent).toMatchObject({ kind: 'done', value: { exists: true, status: 'on-loan', loan: { toPatron: true, dueDate: '2025-04-16' } } });
+    // the same loan, asked for another patron: not theirs
+    expect(await system.readItemCirculation({ itemBarcode: barcode, patronId: other })).toMatchObject({ value: { loan: { toPatron: false } } });
+    expect(await system.readItemCirculation({ itemBarcode: 'NO-SUCH-ITEM', patronId: borrower })).toMatchObject({ kind: 'done', value: { exists: false } });
+    // reads only, and the loan is as it was
+    expect(new Set(services().slice(before))).toEqual(new Set(['LookupItem', 'LookupUser']));
+    expect(await rest.probe.loan(barcode)).toEqual({ patronId: borrower, dueDate: '2025-04-16' });
+  });
+
   it('not on loan at all: check-in is already done, without a CheckInItem', async () => {
     const { system, services, rest } = ncipIls(ils, profile);
     const barcode = lendable[4] as string;

@@ -30,6 +30,8 @@ import {
   type TemporaryItemFound,
   type TemporaryItemInput,
   otherRequestHolding,
+  type ItemCirculation,
+  type ItemCirculationInput,
 } from '@bookstrap/core';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
@@ -180,6 +182,50 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       carriesRequestNote: this.isOurs(item, requestId),
       loanIsTo: charge ? (patronId) => this.chargedTo(charge, patronId, what) : undefined,
     };
+  }
+
+  /**
+   * The ILS sync's read over Web Services: one item read with its `currentLocation` (CHECKEDOUT,
+   * HOLDS, INTRANSIT: Symphony's circulation states), `circRecord` (the charge and its due date)
+   * and `holdRecordList` (PLACED, BEING_HELD on the hold shelf, TRANSIT), as ILSWS documents the
+   * catalog/item resource (SirsiDynix Web Services, catalog item `includeFields`). Reads only.
+   */
+  async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    const what = `reading the circulation of ${input.itemBarcode}`;
+    const item = await this.item(input.itemBarcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found) return done({ exists: false, status: 'other' });
+    const charge = this.charge(item.value);
+    const where = keyOf(item.value.fields.currentLocation);
+    const status: ItemCirculation['status'] = charge
+      ? 'on-loan'
+      : where === 'HOLDS'
+        ? 'hold-shelf'
+        : where === 'INTRANSIT'
+          ? 'in-transit'
+          : where === 'MISSING' || where === 'LOST'
+            ? 'other'
+            : 'on-shelf';
+    const reading: ItemCirculation = { exists: true, status };
+    if (charge) {
+      let toPatron: boolean | undefined;
+      if (input.patronId) {
+        const to = await this.chargedTo(charge, input.patronId, what);
+        if ('failed' in to) return to.failed;
+        toPatron = to.found && to.value;
+      }
+      reading.loan = { toPatron, dueDate: charge.dueDate };
+    }
+    if (input.patronId) {
+      const hold = recordList(item.value.fields.holdRecordList).find(
+        (h) =>
+          String(asRecord(h.fields.patron)?.fields.barcode ?? '') === input.patronId &&
+          ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(String(h.fields.status ?? '')),
+      );
+      const holdStatus = String(hold?.fields.status ?? '');
+      reading.holdForPatron = !hold ? 'none' : holdStatus === 'BEING_HELD' ? 'ready' : holdStatus === 'TRANSIT' ? 'in-transit' : 'pending';
+    }
+    return done(reading);
   }
 
   // ---- patrons ---------------------------------------------------------------------------------

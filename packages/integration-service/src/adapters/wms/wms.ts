@@ -1,5 +1,15 @@
-import type { CancelHoldInput, CirculationSystem, Connection, IlsCapabilities, SettingsProblem, StepOutcome, TemporaryItemFound } from '@bookstrap/core';
-import { configurationError, documentedCapabilities, needsStaff, retryable } from '@bookstrap/core';
+import type {
+  CancelHoldInput,
+  CirculationSystem,
+  Connection,
+  IlsCapabilities,
+  ItemCirculation,
+  ItemCirculationInput,
+  SettingsProblem,
+  StepOutcome,
+  TemporaryItemFound,
+} from '@bookstrap/core';
+import { configurationError, documentedCapabilities, done, needsStaff, retryable } from '@bookstrap/core';
 import { type InitiationHeader, type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems } from '../ncip/ncip.ts';
 import { judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
@@ -160,6 +170,66 @@ export class WmsAdapter implements CirculationSystem {
 
   placeLendingHold(...args: Parameters<CirculationSystem['placeLendingHold']>) {
     return this.ncip.placeLendingHold(...args);
+  }
+
+  /** A GET on the WMS circulation API (scope WMS_CIRCULATION): the parsed body, or why not. */
+  private async circulationGet(path: string, what: string): Promise<{ status: number; body: unknown } | { failed: StepOutcome<never> }> {
+    const token = await this.tokens.token(WMS_CIRCULATION_SCOPE);
+    if (!token.ok) return { failed: configurationError(`${what}: ${token.message}`) };
+    const reply = await send(this.context, {
+      method: 'GET',
+      url: `${this.options.circulationUrl}${path}`,
+      headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' },
+    });
+    if (reply.status === 401) this.tokens.invalidate(WMS_CIRCULATION_SCOPE);
+    if (reply.status === 200 || reply.status === 404) {
+      try {
+        return { status: reply.status, body: reply.text ? JSON.parse(reply.text) : {} };
+      } catch {
+        return { failed: retryable(`${what}: WMS answered HTTP ${reply.status} with a body that is not JSON`) };
+      }
+    }
+    const said = `${what}: WMS answered HTTP ${reply.status}`;
+    return { failed: reply.status === 429 || reply.status >= 500 || reply.status === 401 ? retryable(said) : needsStaff(said) };
+  }
+
+  /**
+   * The ILS sync's read over the WMS circulation API (what WorldShare Circulation staff see of an
+   * item): the item's status (ON_LOAN, ON_HOLD, IN_TRANSIT), its current loan and due date, and its
+   * holds (PENDING, IN_TRANSIT, READY_FOR_USE). WMS's NCIP offers no LookupItem, so NCIP alone
+   * could not see any of this. Reads only.
+   */
+  async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    const what = `reading the circulation of ${input.itemBarcode}`;
+    const barcode = encodeURIComponent(input.itemBarcode);
+    const item = await this.circulationGet(`/items/${barcode}`, what);
+    if ('failed' in item) return item.failed;
+    if (item.status === 404) return done({ exists: false, status: 'other' });
+    const body = item.body as { status?: string; currentLoan?: { patronBarcode?: string; dueDate?: string } | null };
+    const status: ItemCirculation['status'] =
+      body.status === 'ON_LOAN'
+        ? 'on-loan'
+        : body.status === 'ON_HOLD'
+          ? 'hold-shelf'
+          : body.status === 'IN_TRANSIT'
+            ? 'in-transit'
+            : body.status === 'AVAILABLE'
+              ? 'on-shelf'
+              : 'other';
+    const reading: ItemCirculation = { exists: true, status };
+    if (body.currentLoan) {
+      reading.loan = {
+        toPatron: input.patronId ? body.currentLoan.patronBarcode === input.patronId : undefined,
+        dueDate: typeof body.currentLoan.dueDate === 'string' ? body.currentLoan.dueDate.slice(0, 10) : undefined,
+      };
+    }
+    if (input.patronId) {
+      const holds = await this.circulationGet(`/items/${barcode}/holds`, what);
+      if ('failed' in holds) return holds.failed;
+      const hold = ((holds.body as { entries?: { status?: string; patronBarcode?: string }[] }).entries ?? []).find((h) => h.patronBarcode === input.patronId);
+      reading.holdForPatron = !hold ? 'none' : hold.status === 'READY_FOR_USE' ? 'ready' : hold.status === 'IN_TRANSIT' ? 'in-transit' : 'pending';
+    }
+    return done(reading);
   }
 
   /**

@@ -1,0 +1,24 @@
+import { demo } from '@bookstrap/ils-simulators';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from '../testutil/harness.ts';
+
+describe('POST /v1/ils-sync (security)', () => {
+  it('needs a library key', async () => {
+    const h = await useHarness();
+    expect((await h.request('POST', '/v1/ils-sync', { key: null })).status).toBe(401);
+    expect((await h.request('POST', '/v1/ils-sync', { key: 'nope' })).status).toBe(401);
+  });
+
+  it("reads only the calling library's requests, and never another library's", async () => {
+    const h = await useHarness();
+    const patron = demo.alma.patrons.good.primaryId;
+    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/send`);
+    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
+    await h.drain();
+    expect(await h.ok(200, 'POST', '/v1/ils-sync', { key: h.keys.PARTNR })).toMatchObject({ library: 'PARTNR', read: 0 });
+    expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).ilsCirculation).toBeUndefined();
+  });
+});
