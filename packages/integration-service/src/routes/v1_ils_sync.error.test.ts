@@ -6,14 +6,20 @@ describe('POST /v1/ils-sync (errors)', () => {
   it('an ILS that is down fails the reads, writes no finding, and the next run reads again', async () => {
     const h = await useHarness();
     const patron = demo.alma.patrons.good.primaryId;
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     await h.drain();
     await h.ok(200, 'POST', `/v1/requests/${id}/send`);
     await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
     await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
     await h.drain();
     const before = (await h.ok(200, 'GET', `/v1/requests/${id}`)).history.length;
-    await h.sim.app.request(`${almaHost}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ down: true }) });
+    await h.sim.app.request(`${almaHost}/_sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ down: true }),
+    });
     const report = await h.ok(200, 'POST', '/v1/ils-sync');
     expect(report).toMatchObject({ read: 0, noticed: 0, failed: [{ requestId: id, reason: expect.any(String) }] });
     const after = await h.ok(200, 'GET', `/v1/requests/${id}`);

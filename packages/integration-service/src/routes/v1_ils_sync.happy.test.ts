@@ -7,7 +7,9 @@ describe('POST /v1/ils-sync (happy)', () => {
   it("reads the library's own live requests and reports what it noticed", async () => {
     const h = await useHarness();
     const patron = demo.alma.patrons.good.primaryId;
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     await h.drain();
     await h.ok(200, 'POST', `/v1/requests/${id}/send`);
     await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });

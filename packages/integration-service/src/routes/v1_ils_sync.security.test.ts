@@ -12,7 +12,9 @@ describe('POST /v1/ils-sync (security)', () => {
   it("reads only the calling library's requests, and never another library's", async () => {
     const h = await useHarness();
     const patron = demo.alma.patrons.good.primaryId;
-    const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] } });
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
     await h.drain();
     await h.ok(200, 'POST', `/v1/requests/${id}/send`);
     await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });

@@ -293,7 +293,18 @@ export const ilsSyncRuns = sqliteTable('ils_sync_runs', {
   lastError: text('last_error'),
 });
 
-export const allTables = { libraries, apiKeys, requests, circulationHistory, outboxJobs, protocolLog, patronNotices, ilsRateBudgets, ilsObservations, ilsSyncRuns };
+export const allTables = {
+  libraries,
+  apiKeys,
+  requests,
+  circulationHistory,
+  outboxJobs,
+  protocolLog,
+  patronNotices,
+  ilsRateBudgets,
+  ilsObservations,
+  ilsSyncRuns,
+};
 
 export type LibraryRow = typeof libraries.$inferSelect;
 export type RequestRow = typeof requests.$inferSelect;
