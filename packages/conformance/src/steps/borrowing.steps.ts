@@ -238,3 +238,21 @@ When('the lender checks the item in', async function (this: IllWorld) {
 Then('the temporary item is no longer on loan', async function (this: IllWorld) {
   assert.equal(await this.driver.probe.loan(this.temporaryBarcode!), null);
 });
+
+/**
+ * After Returned the temporary item is gone (deleted), or, where the ILS keeps temporary items
+ * (WMS: Unavailable, with the request ID — the driver declares @delete-temporary-item
+ * unsupported), still there but off loan and with no hold left waiting on it.
+ */
+Then('the temporary item is cleaned up as the ILS does it', async function (this: IllWorld) {
+  const barcode = this.temporaryBarcode!;
+  const item = await this.driver.probe.item(barcode);
+  if (!this.driver.unsupported.includes('@delete-temporary-item')) {
+    assert.equal(item, null, `the ILS still has temporary item ${barcode}: ${JSON.stringify(item)}`);
+    return;
+  }
+  assert.ok(item, `the ILS no longer has temporary item ${barcode}, though it keeps temporary items`);
+  assert.equal(item.onLoan, false, `temporary item ${barcode} is still on loan`);
+  const waiting = (await this.driver.probe.holds(barcode)).filter((hold) => hold.status === 'pending' || hold.status === 'ready' || hold.status === 'in-transit');
+  assert.deepEqual(waiting, [], `holds still wait on the kept temporary item ${barcode}`);
+});

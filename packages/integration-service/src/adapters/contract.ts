@@ -73,6 +73,7 @@ export const contractCases = [
   'update due date',
   'check in twice',
   'check in after a desk check-in',
+  'check in a temporary item still on loan',
   'delete temporary item twice',
   'charge fee',
   'charge fee twice',
@@ -234,6 +235,29 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
       await deskCheckIn(barcode);
       expect(await probe.loan(barcode)).toBeNull();
       expect((await system.checkIn({ requestId: '9000012', itemBarcode: barcode })).kind).toBe('already-done');
+    });
+
+    // Returned straight to the ILL office (issue 13 §3): the temporary item is still on loan to the
+    // patron; the check-in on Returned closes that loan and the item is cleaned up, while the same
+    // patron's other loan, which is not the request's, stays exactly as it was.
+    test('check in a temporary item still on loan', async ({ system, fixture, probe }) => {
+      const barcode = 'CT-9000019';
+      await system.createTemporaryItem({ ...temporaryItem('9000019', barcode, fixture), patronId: fixture.patronId, pickupLocation: fixture.pickupLocation });
+      expect((await system.checkOut({ requestId: '9000019', patronId: fixture.patronId, itemBarcode: barcode })).kind).toBe('done');
+      const other = fixture.lendableBarcodes[10] as string;
+      expect((await system.checkOut({ requestId: '9000020', patronId: fixture.patronId, itemBarcode: other })).kind).toBe('done');
+      const otherLoan = await probe.loan(other);
+      expect((await probe.loan(barcode))?.patronId).toBe(fixture.patronId);
+
+      const owner = { kind: 'temporary-item' as const, requestId: '9000019', patronId: fixture.patronId };
+      expect((await system.checkIn({ requestId: '9000019', itemBarcode: barcode, owner })).kind).toBe('done');
+      expect(await probe.loan(barcode)).toBeNull();
+      if (system.capabilities.deleteTemporaryItem) {
+        expect((await system.deleteTemporaryItem({ requestId: '9000019', itemBarcode: barcode })).kind).toBe('done');
+        expect(await probe.countItems(barcode)).toBe(0);
+      }
+      expect(await probe.loan(other)).toEqual(otherLoan);
+      expect(otherLoan?.patronId).toBe(fixture.patronId);
     });
 
     test('delete temporary item twice', async ({ system, fixture, probe }) => {
