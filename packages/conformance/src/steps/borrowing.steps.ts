@@ -253,6 +253,8 @@ Then('the temporary item is cleaned up as the ILS does it', async function (this
   }
   assert.ok(item, `the ILS no longer has temporary item ${barcode}, though it keeps temporary items`);
   assert.equal(item.onLoan, false, `temporary item ${barcode} is still on loan`);
-  const waiting = (await this.driver.probe.holds(barcode)).filter((hold) => hold.status === 'pending' || hold.status === 'ready' || hold.status === 'in-transit');
+  const waiting = (await this.driver.probe.holds(barcode)).filter(
+    (hold) => hold.status === 'pending' || hold.status === 'ready' || hold.status === 'in-transit',
+  );
   assert.deepEqual(waiting, [], `holds still wait on the kept temporary item ${barcode}`);
 });
