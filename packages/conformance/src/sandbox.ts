@@ -10,7 +10,7 @@ import { UsageError } from './usage.ts';
  */
 export const sandboxSchema = z.strictObject({
   credentials: z.record(z.string(), z.string()).optional(),
-  patrons: z.strictObject({ good: z.string(), blocked: z.string(), unknown: z.string() }).optional(),
+  patrons: z.strictObject({ good: z.string(), blocked: z.string(), expired: z.string(), unknown: z.string() }).optional(),
   partnerSymbol: z.string().optional(),
   partnerAccount: z.string().optional(),
   defaultAccount: z.string().optional(),

@@ -42,8 +42,10 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
   if (outcome.kind === 'done' || outcome.kind === 'already-done') {
     const again = outcome.kind === 'already-done' ? ` (${outcome.reason})` : '';
     switch (planned.name) {
-      case 'lookup-patron':
-        return `Patron ${planned.input.patronId} verified in the circulation system${again}.`;
+      case 'lookup-patron': {
+        const shown = patronShown(outcome.value);
+        return `Patron ${planned.input.patronId} verified in the circulation system${again}${shown ? `: ${shown}` : ''}.`;
+      }
       case 'create-temporary-item':
         return outcome.kind === 'done'
           ? `Temporary item record ${ref ?? planned.input.barcode} successfully created.`
@@ -75,8 +77,10 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
   const why = outcome.reason + (outcome.kind === 'needs-staff' && outcome.suggestion ? `; suggestion: ${outcome.suggestion}` : '');
   const retry = outcome.kind === 'retryable' ? ' Will retry.' : '';
   switch (planned.name) {
-    case 'lookup-patron':
-      return `Patron ${planned.input.patronId} could not be verified (${why}).${retry}`;
+    case 'lookup-patron': {
+      const shown = outcome.kind === 'needs-staff' ? patronShown(outcome.found) : undefined;
+      return `Patron ${planned.input.patronId} could not be verified (${why}).${shown ? ` The circulation system shows: ${shown}.` : ''}${retry}`;
+    }
     case 'create-temporary-item':
       return `Temporary item record failed to create (${why}).${retry}`;
     case 'place-hold':
@@ -102,4 +106,17 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
 
 export function formatMoney(amount: number): string {
   return amount.toFixed(2);
+}
+
+/**
+ * The ILS patron as staff verify them at review (seed 000: patron name and barcode verification):
+ * "Ada Reader, active, expires 2028-03-12" (+ "blocks: …"); undefined when the lookup showed nothing.
+ */
+export function patronShown(value: Record<string, unknown> | undefined): string | undefined {
+  if (!value || typeof value.status !== 'string') return undefined;
+  const parts = [typeof value.name === 'string' && value.name ? value.name : undefined, value.status];
+  if (typeof value.expiryDate === 'string') parts.push(`${value.status === 'expired' ? 'expired' : 'expires'} ${value.expiryDate}`);
+  const blocks = Array.isArray(value.blocks) ? value.blocks.filter((b): b is string => typeof b === 'string') : [];
+  if (blocks.length) parts.push(`blocks: ${blocks.join(', ')}`);
+  return parts.filter((p): p is string => p !== undefined).join(', ');
 }

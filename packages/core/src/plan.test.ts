@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide, planOnCreate, type RequestCommand } from './decide.ts';
 import { documentedCapabilities, ilsKinds } from './ils.ts';
+import { outcomeText } from './history.ts';
 import { type IlsStep, idempotencyKey, runStep } from './plan.ts';
 import type { CirculationSystem } from './port.ts';
 import { aRequest, context, settingsWith } from './test-fixtures.ts';
@@ -212,7 +213,24 @@ describe('runStep', () => {
       system({ lookupPatron: async () => ({ kind: 'done', value: { patronId: 'P1', status: 'blocked', blocks: ['Owes fines'] } }) }),
       lookup,
     );
-    expect(outcome).toEqual({ kind: 'needs-staff', reason: 'patron P1 is blocked: Owes fines' });
+    expect(outcome).toEqual({
+      kind: 'needs-staff',
+      reason: 'patron P1 is blocked: Owes fines',
+      found: { patronId: 'P1', status: 'blocked', blocks: ['Owes fines'] },
+    });
+  });
+  it('keeps what the ILS showed of an expired patron, with the date the registration ran out', async () => {
+    const patron = { patronId: 'P2', name: 'Ada Reader', status: 'expired' as const, expiryDate: '2025-02-10' };
+    const outcome = await runStep(system({ lookupPatron: async () => ({ kind: 'done', value: patron }) }), lookup);
+    expect(outcome).toEqual({ kind: 'needs-staff', reason: 'patron P1 is expired (registration expired 2025-02-10)', found: patron });
+    expect(outcomeText(lookup, outcome)).toBe(
+      'Patron P1 could not be verified (patron P1 is expired (registration expired 2025-02-10)). The circulation system shows: Ada Reader, expired, expired 2025-02-10.',
+    );
+  });
+  it('says who the ILS shows for a verified patron', () => {
+    const value = { patronId: 'P1', name: 'Ada Reader', status: 'active', expiryDate: '2028-03-12', blocks: [] };
+    expect(outcomeText(lookup, { kind: 'done', value })).toBe('Patron P1 verified in the circulation system: Ada Reader, active, expires 2028-03-12.');
+    expect(outcomeText(lookup, { kind: 'done', value: {} })).toBe('Patron P1 verified in the circulation system.');
   });
   it('classifies a network failure as retryable and a bug as needs-staff', async () => {
     const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });

@@ -141,8 +141,15 @@ export async function runStep(system: CirculationSystem, planned: IlsStep): Prom
       case 'lookup-patron': {
         const outcome = await system.lookupPatron({ patronId: planned.input.patronId });
         if ((outcome.kind === 'done' || outcome.kind === 'already-done') && outcome.value && outcome.value.status !== 'active') {
-          const blocks = outcome.value.blocks?.length ? `: ${outcome.value.blocks.join(', ')}` : '';
-          return { kind: 'needs-staff', reason: `patron ${planned.input.patronId} is ${outcome.value.status}${blocks}` };
+          const patron = outcome.value;
+          const blocks = patron.blocks?.length ? `: ${patron.blocks.join(', ')}` : '';
+          const expired = patron.status === 'expired' && patron.expiryDate ? ` (registration expired ${patron.expiryDate})` : '';
+          // What the ILS showed is kept with the outcome: staff see name, expiry and blocks on the request.
+          return {
+            kind: 'needs-staff',
+            reason: `patron ${planned.input.patronId} is ${patron.status}${expired}${blocks}`,
+            found: patron as unknown as Record<string, unknown>,
+          };
         }
         return outcome as StepOutcome<Record<string, unknown>>;
       }

@@ -167,7 +167,12 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
       desk,
       probe,
       fixture: {
-        patrons: { good: alma.patrons.good.primaryId, blocked: alma.patrons.blocked.primaryId, unknown: 'no.such.patron' },
+        patrons: {
+          good: alma.patrons.good.primaryId,
+          blocked: alma.patrons.blocked.primaryId,
+          expired: alma.patrons.expired.primaryId,
+          unknown: 'no.such.patron',
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: alma.institutionalPatrons.PARTNR.primaryId,
         defaultAccount: alma.institutionalPatrons.default.primaryId,

@@ -191,7 +191,12 @@ export function millenniumDriver(): DriverFactory {
       desk,
       probe,
       fixture: {
-        patrons: { good: millennium.patrons.good.barcode, blocked: millennium.patrons.blocked.barcode, unknown: '23999999999999' },
+        patrons: {
+          good: millennium.patrons.good.barcode,
+          blocked: millennium.patrons.blocked.barcode,
+          expired: millennium.patrons.expired.barcode,
+          unknown: '23999999999999',
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: millennium.institutionalPatrons.PARTNR.barcode,
         defaultAccount: millennium.institutionalPatrons.default.barcode,

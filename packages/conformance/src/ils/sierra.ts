@@ -196,7 +196,12 @@ export function sierraDriver(): DriverFactory {
       desk,
       probe,
       fixture: {
-        patrons: { good: sierra.patrons.good.barcode, blocked: sierra.patrons.blocked.barcode, unknown: '22999999999999' },
+        patrons: {
+          good: sierra.patrons.good.barcode,
+          blocked: sierra.patrons.blocked.barcode,
+          expired: sierra.patrons.expired.barcode,
+          unknown: '22999999999999',
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: sierra.institutionalPatrons.PARTNR.barcode,
         defaultAccount: sierra.institutionalPatrons.default.barcode,

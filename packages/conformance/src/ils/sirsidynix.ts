@@ -216,7 +216,12 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
       desk,
       probe,
       fixture: {
-        patrons: { good: sirsi.patrons.good.barcode, blocked: sirsi.patrons.blocked.barcode, unknown: `${sirsi.patrons.good.barcode.slice(0, 2)}999999999999` },
+        patrons: {
+          good: sirsi.patrons.good.barcode,
+          blocked: sirsi.patrons.blocked.barcode,
+          expired: sirsi.patrons.expired.barcode,
+          unknown: `${sirsi.patrons.good.barcode.slice(0, 2)}999999999999`,
+        },
         partnerSymbol: 'PARTNR',
         partnerAccount: sirsi.institutionalPatrons.PARTNR.barcode,
         defaultAccount: sirsi.institutionalPatrons.default.barcode,

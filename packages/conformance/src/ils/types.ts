@@ -59,7 +59,8 @@ export interface IlsProbe {
 
 /** Demo identities the suite acts with; taken from the simulator seed, or given for a real ILS. */
 export interface IlsFixture {
-  patrons: { good: string; blocked: string; unknown: string };
+  /** expired: a patron whose registration has run out (no block of its own) */
+  patrons: { good: string; blocked: string; expired: string; unknown: string };
   /** the borrowing library symbol the lending library has an account mapped for */
   partnerSymbol: string;
   partnerAccount: string;

@@ -226,7 +226,7 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
     probe,
     wms: wmsDesk,
     fixture: {
-      patrons: { good: wms.patrons.good.barcode, blocked: wms.patrons.blocked.barcode, unknown: 'no-such-patron' },
+      patrons: { good: wms.patrons.good.barcode, blocked: wms.patrons.blocked.barcode, expired: wms.patrons.expired.barcode, unknown: 'no-such-patron' },
       partnerSymbol: 'PARTNR',
       partnerAccount: wms.institutionalPatrons.PARTNR.barcode,
       defaultAccount: wms.institutionalPatrons.default.barcode,

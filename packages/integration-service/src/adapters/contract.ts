@@ -14,6 +14,8 @@ export interface ContractFixture {
   unknownPatronId: string;
   /** a blocked patron */
   blockedPatronId: string;
+  /** a patron whose registration has expired (no block of its own) */
+  expiredPatronId: string;
   /** an institutional (borrowing library) account lent items are checked out to */
   accountId: string;
   /** on-shelf, loanable items; each test takes its own */
@@ -62,6 +64,7 @@ export const contractCases = [
   'patron lookup',
   'unknown patron',
   'blocked patron',
+  'expired patron',
   'create temporary item',
   'create temporary item twice',
   'barcode collision',
@@ -108,10 +111,22 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
     });
 
   describe(`CirculationSystem contract: ${name}`, () => {
+    // Patron verification at review (issue 13 §3): name, status, expiry and blocks as the ILS shows them.
     test('patron lookup', async ({ system, fixture }) => {
       const outcome = await system.lookupPatron({ patronId: fixture.patronId });
       expect(outcome.kind).toBe('done');
-      if (outcome.kind === 'done') expect(outcome.value).toMatchObject({ status: 'active' });
+      if (outcome.kind !== 'done') return;
+      expect(outcome.value).toMatchObject({ status: 'active', name: expect.stringMatching(/\S/), expiryDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect(outcome.value.expiryDate! > fixture.today).toBe(true);
+      expect(outcome.value.blocks ?? []).toEqual([]);
+    });
+
+    test('expired patron', async ({ system, fixture }) => {
+      const outcome = await system.lookupPatron({ patronId: fixture.expiredPatronId });
+      expect(outcome.kind).toBe('done');
+      if (outcome.kind !== 'done') return;
+      expect(outcome.value).toMatchObject({ status: 'expired', name: expect.stringMatching(/\S/) });
+      expect(outcome.value.expiryDate! < fixture.today).toBe(true);
     });
 
     test('unknown patron', async ({ system, fixture }) => {
@@ -122,7 +137,10 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
     test('blocked patron', async ({ system, fixture }) => {
       const outcome = await system.lookupPatron({ patronId: fixture.blockedPatronId });
       expect(outcome.kind).toBe('done');
-      if (outcome.kind === 'done') expect(outcome.value.status).toBe('blocked');
+      if (outcome.kind !== 'done') return;
+      expect(outcome.value.status).toBe('blocked');
+      expect(outcome.value.name).toMatch(/\S/);
+      expect(outcome.value.blocks?.length ?? 0).toBeGreaterThan(0);
     });
 
     test('create temporary item', async ({ system, fixture, probe }) => {

@@ -83,7 +83,9 @@ describe.each(['symphony', 'horizon'] as const)('%s demo library through the ser
       lenders: ['LENDA'],
     });
     await h.drain();
-    expect(await h.history(id)).toContain(`Patron ${patron} verified in the circulation system.`);
+    expect(await h.history(id)).toContainEqual(
+      expect.stringMatching(new RegExp(`^Patron ${patron} verified in the circulation system: .+, active, expires \\d{4}-\\d{2}-\\d{2}\\.$`)),
+    );
     await h.api('POST', `/v1/requests/${id}/send`);
     await h.api('POST', `/v1/requests/${id}/supplier-shipped`, { supplierItemBarcode: 'LENDA-1', lenderDueDate: '2025-04-01' });
     await h.api('POST', `/v1/requests/${id}/receive`);

@@ -100,6 +100,7 @@ async function subject(): Promise<ContractSubject & { sim: Simulator }> {
       patronId: millennium.patrons.good.barcode,
       unknownPatronId: '23999999999999',
       blockedPatronId: millennium.patrons.blocked.barcode,
+      expiredPatronId: millennium.patrons.expired.barcode,
       accountId: millennium.institutionalPatrons.PARTNR.barcode,
       lendableBarcodes: lendable,
       pickupLocation: 'main',
