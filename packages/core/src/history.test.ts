@@ -24,7 +24,7 @@ describe('circulation history wording', () => {
     expect(outcomeText(checkIn, { kind: 'already-done', reason: 'not on loan' })).toBe('Item B1 was already checked in (not on loan).');
   });
   it('has a distinct sentence for every step', () => {
-    expect(ilsStepNames.length).toBe(11);
+    expect(ilsStepNames.length).toBe(12);
   });
 });
 

@@ -15,6 +15,8 @@ export function pendingText(planned: IlsStep): string {
       return `Placing hold on ${planned.input.itemBarcode} for patron ${planned.input.patronId} at ${planned.input.pickupLocation}.`;
     case 'charge-fee':
       return `Charging ${formatMoney(planned.input.amount)} (${planned.input.feeType}) to patron ${planned.input.patronId}.`;
+    case 'remove-fee':
+      return `Removing the ${planned.input.feeType} charge of patron ${planned.input.patronId} (${planned.input.reason}).`;
     case 'check-out-to-borrowing-library':
       return `Checking out item ${planned.input.itemBarcode} to ${planned.input.patronId}.`;
     case 'update-due-date':
@@ -54,6 +56,8 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
         return `Hold placed for patron ${planned.input.patronId} on ${planned.input.itemBarcode}, pickup at ${planned.input.pickupLocation}${again}.`;
       case 'charge-fee':
         return `${formatMoney(planned.input.amount)} ${planned.input.feeType} charged to patron ${planned.input.patronId}${again}.`;
+      case 'remove-fee':
+        return `${planned.input.feeType} charge${ref ? ` ${ref}` : ''} of patron ${planned.input.patronId} removed${again}.`;
       case 'check-out-to-borrowing-library': {
         const due = typeof outcome.value?.dueDate === 'string' ? `, due ${outcome.value.dueDate}` : '';
         return `Item ${planned.input.itemBarcode} checked out of the circulation system to ${planned.input.patronId}${due}${again}.`;
@@ -87,6 +91,8 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
       return `Hold failed to place (${why}).${retry}`;
     case 'charge-fee':
       return `Fee failed to charge (${why}).${retry}`;
+    case 'remove-fee':
+      return `The ${planned.input.feeType} charge failed to be removed (${why}).${retry}`;
     case 'check-out-to-borrowing-library':
       return `Item ${planned.input.itemBarcode} failed to check out (${why}).${retry}`;
     case 'update-due-date':

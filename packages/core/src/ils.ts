@@ -11,6 +11,11 @@ export interface IlsCapabilities {
   feesOnShipped: boolean;
   /** Can charge fees at all (lost-item replacement and processing fees). */
   fees: boolean;
+  /**
+   * Can take back (waive) a fee Bookstrap charged, when the lost item comes back (seed 004: the
+   * office "will remove the charges"). Alma's fees API waives; the others' APIs cannot.
+   */
+  feeRemoval: boolean;
   /** Lending: place a hold on the requested item for the borrowing library (Horizon, Symphony). */
   lendingHold: boolean;
   /**
@@ -30,6 +35,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   alma: {
     feesOnShipped: true,
     fees: true,
+    feeRemoval: true,
     lendingHold: false,
     dueDateUpdate: 'direct',
     temporaryLocation: true,
@@ -39,6 +45,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   sierra: {
     feesOnShipped: false,
     fees: true,
+    feeRemoval: false,
     lendingHold: false,
     dueDateUpdate: 'renewal',
     temporaryLocation: true,
@@ -48,6 +55,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   millennium: {
     feesOnShipped: false,
     fees: false,
+    feeRemoval: false,
     lendingHold: false,
     dueDateUpdate: 'renewal',
     temporaryLocation: false,
@@ -57,6 +65,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   wms: {
     feesOnShipped: true,
     fees: true,
+    feeRemoval: false,
     lendingHold: false,
     dueDateUpdate: 'renewal',
     temporaryLocation: true,
@@ -66,6 +75,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   symphony: {
     feesOnShipped: false,
     fees: false,
+    feeRemoval: false,
     lendingHold: true,
     dueDateUpdate: 'renewal',
     temporaryLocation: true,
@@ -75,6 +85,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   horizon: {
     feesOnShipped: false,
     fees: false,
+    feeRemoval: false,
     lendingHold: true,
     dueDateUpdate: 'renewal',
     temporaryLocation: false,

@@ -125,7 +125,9 @@ describe('plan on renewal approved (B7)', () => {
 describe('plan on lost: two charges', () => {
   it('charges the replacement cost and the processing fee', () => {
     const settings = settingsWith({
-      borrowing: { lostItemCharges: { replacementCost: 80, processingFee: 15, replacementFeeType: 'LOST', processingFeeType: 'PROC' } },
+      borrowing: {
+        lostItemCharges: { replacementCost: 80, processingFee: 15, replacementFeeType: 'LOST', processingFeeType: 'PROC', removeWhenReturned: true },
+      },
     });
     const { plan } = planOf(aRequest('borrowing', 'overdue'), { action: 'mark-lost' }, context('alma', settings));
     expect(plan.map((s) => [s.name, s.input])).toEqual([
@@ -133,6 +135,39 @@ describe('plan on lost: two charges', () => {
       ['charge-fee', expect.objectContaining({ amount: 15, feeType: 'PROC' })],
     ]);
     expect(new Set(plan.map((s) => s.key)).size).toBe(2);
+  });
+});
+
+describe('the lost item comes back: its charges are taken back, no others', () => {
+  const lost = aRequest('borrowing', 'lost', { temporaryBarcode: '1000009' });
+  const charges = [
+    { key: '1000009:charge-fee:-:lost-replacement', patronId: 'P-1001', feeType: 'LOST', comment: 'Replacement cost of lost ILL item, request 1000009' },
+    { key: '1000009:charge-fee:-:lost-processing', patronId: 'P-1001', feeType: 'PROC', comment: 'Processing fee for lost ILL item, request 1000009' },
+  ];
+  it('checks the temporary item in, deletes it and removes each charge once its own charge step succeeded', () => {
+    const decision = planOf(lost, { action: 'lost-item-returned' }, { ...context('alma'), lostCharges: charges });
+    expect(decision.request.status).toBe('returned');
+    expect(names(decision.plan)).toEqual(['check-in', 'delete-temporary-item', 'remove-fee', 'remove-fee']);
+    const removals = decision.plan.filter((s) => s.name === 'remove-fee');
+    expect(removals.map((s) => [s.key, s.requires])).toEqual([
+      ['1000009:remove-fee:-:lost-replacement', ['1000009:charge-fee:-:lost-replacement']],
+      ['1000009:remove-fee:-:lost-processing', ['1000009:charge-fee:-:lost-processing']],
+    ]);
+    expect(removals[0]?.input).toMatchObject({ patronId: 'P-1001', chargeKey: charges[0]?.key, comment: charges[0]?.comment });
+    expect(removals[0]?.input).not.toHaveProperty('feeId'); // filled in by the service when the step runs
+  });
+  it('plans no removal when nothing was charged, or the library keeps the charges', () => {
+    expect(names(planOf(lost, { action: 'lost-item-returned' }, context('alma')).plan)).toEqual(['check-in', 'delete-temporary-item']);
+    const keep = settingsWith({ borrowing: { lostItemCharges: { replacementCost: 0, processingFee: 30, replacementFeeType: 'LOST', processingFeeType: 'PROC', removeWhenReturned: false } } });
+    expect(names(planOf(lost, { action: 'lost-item-returned' }, { ...context('alma', keep), lostCharges: charges }).plan)).not.toContain('remove-fee');
+  });
+  it('tells staff to remove the charges by hand where the ILS cannot take a fee back', () => {
+    const decision = planOf(lost, { action: 'lost-item-returned' }, { ...context('sierra'), lostCharges: charges });
+    expect(names(decision.plan)).toEqual(['check-in', 'delete-temporary-item']);
+    expect(decision.notes.join(' ')).toContain('remove its charges (LOST, PROC) for patron P-1001 in the ILS by hand');
+  });
+  it('is refused unless the request is lost', () => {
+    expect(decide(aRequest('borrowing', 'received'), { action: 'lost-item-returned' }, context()).ok).toBe(false);
   });
 });
 

@@ -9,6 +9,7 @@ import type {
   HoldInput,
   LendingHoldInput,
   LocationInput,
+  RemoveFeeInput,
   RestoreLocationInput,
   TemporaryItemInput,
 } from './port.ts';
@@ -28,6 +29,7 @@ export type IlsStep =
   | Planned<'create-temporary-item', TemporaryItemInput>
   | Planned<'place-hold', HoldInput>
   | Planned<'charge-fee', FeeInput>
+  | Planned<'remove-fee', RemoveFeeInput>
   | Planned<'check-out-to-borrowing-library', CheckOutInput>
   | Planned<'update-due-date', DueDateInput>
   | Planned<'check-in', CheckInInput>
@@ -42,6 +44,7 @@ export const ilsStepNames: readonly IlsStepName[] = [
   'create-temporary-item',
   'place-hold',
   'charge-fee',
+  'remove-fee',
   'check-out-to-borrowing-library',
   'update-due-date',
   'check-in',
@@ -106,6 +109,7 @@ function skipReason(planned: IlsStep, blockedBy: string, state: 'failed' | 'miss
     'check-out-to-borrowing-library': 'Bookstrap never checked the item out to the borrowing library',
     'move-to-temporary-location': 'Bookstrap never moved the item to the ILL temporary location',
     'check-in': 'the temporary item was not checked in',
+    'charge-fee': 'Bookstrap never charged that fee',
   };
   const cause = what[name ?? ''] ?? `step ${blockedBy} did not succeed`;
   const why = state === 'missing' ? `${cause} (that step was never planned)` : `${cause} (step ${blockedBy} did not succeed)`;
@@ -127,6 +131,8 @@ export function stepSupported(name: IlsStepName, capabilities: IlsCapabilities):
       return capabilities.deleteTemporaryItem;
     case 'charge-fee':
       return capabilities.fees || capabilities.feesOnShipped;
+    case 'remove-fee':
+      return capabilities.feeRemoval;
     case 'lookup-patron':
       return capabilities.patronLookup;
     default:
@@ -159,6 +165,9 @@ export async function runStep(system: CirculationSystem, planned: IlsStep): Prom
         return await system.placeHold(planned.input);
       case 'charge-fee':
         return await system.chargeFee(planned.input);
+      case 'remove-fee':
+        if (!system.removeFee) return { kind: 'configuration-error', reason: `the ${system.ils} adapter cannot take fees back` };
+        return await system.removeFee(planned.input);
       case 'check-out-to-borrowing-library':
         return await system.checkOut(planned.input);
       case 'update-due-date':

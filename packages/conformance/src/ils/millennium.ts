@@ -185,6 +185,9 @@ export function millenniumDriver(): DriverFactory {
         '@lending-hold',
         // Millennium deletes the temporary item (WMS is the one that keeps it).
         '@retain-temporary-item',
+        // Lost charges: Innovative's NCIP Responder offers no CreateUserFiscalTransaction and the
+        // Patron API is read-only (PATRONAPI …/dump), so no API can put a charge on the account.
+        '@lost-charges',
         // No temporary locations in Millennium, and no NCIP message to set one.
         '@temporary-location',
       ],

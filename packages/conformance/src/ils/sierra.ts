@@ -192,6 +192,10 @@ export function sierraDriver(): DriverFactory {
         '@lending-hold',
         // Sierra deletes the temporary item (WMS is the one that keeps it).
         '@retain-temporary-item',
+        // Sierra REST v6 charges (POST /patrons/{id}/fines/charge) and records payments
+        // (PUT /patrons/{id}/fines/payment), but documents no waive or removal of a charge: recording
+        // a payment would tell the bursar money came in. The office removes them in Sierra.
+        '@fee-removal',
       ],
       desk,
       probe,

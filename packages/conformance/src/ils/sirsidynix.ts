@@ -208,6 +208,9 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
       unsupported: [
         // Tipasa: charge patron on shipped is Alma and WMS only; no bill creation in either protocol.
         '@fees-on-shipped',
+        // Lost charges: neither Web Services nor their NCIP 1.0 responder document creating a
+        // bill (the ILSWS SDK only records payments on bills that exist), so none can be charged.
+        '@lost-charges',
         // Both delete temporary items; keeping them is WMS's behaviour.
         '@retain-temporary-item',
         // Horizon cannot move items to a temporary location (Symphony can, over Web Services).

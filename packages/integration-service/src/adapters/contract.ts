@@ -80,6 +80,7 @@ export const contractCases = [
   'delete temporary item twice',
   'charge fee',
   'charge fee twice',
+  'remove fee',
   'temporary location and back',
   'hold for an unknown patron',
   'ILS down',
@@ -306,6 +307,47 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
       expect((await system.chargeFee(fee)).kind).toBe('done');
       expect((await system.chargeFee(fee)).kind).toBe('already-done');
       expect((await probe.fees(fixture.patronId)).filter((f) => f.comment === fee.comment)).toHaveLength(1);
+    });
+
+    // The lost item came back (issue 13 §3): the request's own charge is waived by the id its charge
+    // recorded; a fee of the same patron, type and amount that is another request's stays.
+    test('remove fee', async ({ system, fixture, probe }) => {
+      const charge = (requestId: string) => ({
+        requestId,
+        patronId: fixture.patronId,
+        feeType: fixture.feeType,
+        amount: 30,
+        comment: `Processing fee for lost ILL item, request ${requestId}`,
+      });
+      const removal = (requestId: string, feeId: string | undefined) => ({
+        requestId,
+        patronId: fixture.patronId,
+        chargeKey: `${requestId}:charge-fee:-:lost-processing`,
+        feeType: fixture.feeType,
+        comment: charge(requestId).comment,
+        reason: 'the lost item came back',
+        feeId,
+      });
+      const mine = await system.chargeFee(charge('9000021'));
+      const theirs = await system.chargeFee(charge('9000022'));
+      if (!system.capabilities.feeRemoval) {
+        // declared, not faked: the step is never planned, and the adapter would not pretend
+        if (system.removeFee) expect((await system.removeFee(removal('9000021', 'x'))).kind).toBe('configuration-error');
+        return;
+      }
+      const feeId = mine.kind === 'done' ? mine.value.feeId : undefined;
+      const otherId = theirs.kind === 'done' ? theirs.value.feeId : undefined;
+      expect(feeId).toBeTruthy();
+      // the other request's fee id with this request's comment: not this request's, left alone
+      expect((await system.removeFee!(removal('9000021', otherId))).kind).toBe('needs-staff');
+      expect((await system.removeFee!(removal('9000021', undefined))).kind).toBe('needs-staff');
+      expect((await probe.fees(fixture.patronId)).filter((f) => f.amount === 30)).toHaveLength(2);
+
+      expect((await system.removeFee!(removal('9000021', feeId))).kind).toBe('done');
+      expect((await system.removeFee!(removal('9000021', feeId))).kind).toBe('already-done');
+      const left = await probe.fees(fixture.patronId);
+      expect(left.some((f) => f.comment === charge('9000021').comment)).toBe(false);
+      expect(left).toContainEqual({ amount: 30, feeType: fixture.feeType, comment: charge('9000022').comment });
     });
 
     test('temporary location and back', async ({ system, fixture, probe }) => {

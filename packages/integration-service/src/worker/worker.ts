@@ -6,7 +6,7 @@ import { type Logger, silentLogger } from '../logger.ts';
 import type { Db, ServiceDatabase } from '../store/database.ts';
 import { refreshAttention } from '../store/attention.ts';
 import { findLibraryById } from '../store/libraries.ts';
-import { loansHeldByOtherRequests } from '../store/loans.ts';
+import { feeIdCharged, loansHeldByOtherRequests } from '../store/loans.ts';
 import { storageFault } from '../store/faults.ts';
 import { claimNextJob, finishJob, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
@@ -97,6 +97,11 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /** What only the store knows and the adapter needs to be honest, read when the step runs. */
   function withStoreFacts(job: Job): IlsStep {
+    if (job.step.name === 'remove-fee') {
+      // The fee to take back is the one its charge step recorded, and no other.
+      const feeId = feeIdCharged(db, job.step.input.chargeKey);
+      return feeId === undefined ? job.step : { ...job.step, input: { ...job.step.input, feeId } };
+    }
     if (job.step.name !== 'check-out-to-borrowing-library') return job.step;
     const held = loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });
     return held.length === 0 ? job.step : { ...job.step, input: { ...job.step.input, heldForOtherRequests: held } };

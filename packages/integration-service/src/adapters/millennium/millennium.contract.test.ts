@@ -136,6 +136,7 @@ describe('Millennium over NCIP: declared gaps', () => {
     expect(millenniumNcipAdapter.capabilities).toEqual({
       feesOnShipped: false,
       fees: false,
+      feeRemoval: false,
       lendingHold: false,
       dueDateUpdate: 'renewal',
       temporaryLocation: false,

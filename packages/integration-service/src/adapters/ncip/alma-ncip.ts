@@ -36,6 +36,7 @@ export const almaNcipServices: readonly NcipService[] = [
 const overRest: ReadonlySet<StepMethod> = new Set<StepMethod>([
   'placeHold',
   'chargeFee',
+  'removeFee',
   'updateDueDate',
   'deleteTemporaryItem',
   'moveToTemporaryLocation',

@@ -89,6 +89,9 @@ export function ncipCapabilities(ils: IlsKind, services: readonly NcipService[])
   return {
     feesOnShipped: documented.feesOnShipped && offers(NEEDED.feesOnShipped),
     fees: documented.fees && offers(NEEDED.fees),
+    // No responder these ILSs ship takes a fiscal transaction back (NCIP 2.02 CreateUserFiscalTransaction
+    // only adds one); where a fee can be waived it is over the vendor's REST API (Alma).
+    feeRemoval: false,
     lendingHold: documented.lendingHold && offers(NEEDED.lendingHold),
     dueDateUpdate: documented.dueDateUpdate !== 'none' && services.includes('RenewItem') ? 'renewal' : 'none',
     temporaryLocation: false,
