@@ -23,7 +23,11 @@ export interface IlsCapabilities {
    * `renewal` renews the loan with a desired date (Sierra has no due-date endpoint), `none` cannot.
    */
   dueDateUpdate: 'direct' | 'renewal' | 'none';
-  /** Can move an item to a temporary (ILL) location and restore it. */
+  /**
+   * Can move an item to a temporary (ILL) location and restore it. Millennium and Horizon: not by
+   * a message (NCIP has none) but by their NCIP responder's own check-out location, which the
+   * adapter verifies through LookupItem (seed 000: "as configured when setting up integration").
+   */
   temporaryLocation: boolean;
   /** Can delete the temporary item after return (WMS keeps it, marked unavailable). */
   deleteTemporaryItem: boolean;
@@ -58,7 +62,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     feeRemoval: false,
     lendingHold: false,
     dueDateUpdate: 'renewal',
-    temporaryLocation: false,
+    temporaryLocation: true,
     deleteTemporaryItem: true,
     patronLookup: true,
   },
@@ -88,7 +92,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
     feeRemoval: false,
     lendingHold: true,
     dueDateUpdate: 'renewal',
-    temporaryLocation: false,
+    temporaryLocation: true,
     deleteTemporaryItem: true,
     patronLookup: true,
   },

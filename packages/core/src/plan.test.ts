@@ -158,7 +158,11 @@ describe('the lost item comes back: its charges are taken back, no others', () =
   });
   it('plans no removal when nothing was charged, or the library keeps the charges', () => {
     expect(names(planOf(lost, { action: 'lost-item-returned' }, context('alma')).plan)).toEqual(['check-in', 'delete-temporary-item']);
-    const keep = settingsWith({ borrowing: { lostItemCharges: { replacementCost: 0, processingFee: 30, replacementFeeType: 'LOST', processingFeeType: 'PROC', removeWhenReturned: false } } });
+    const keep = settingsWith({
+      borrowing: {
+        lostItemCharges: { replacementCost: 0, processingFee: 30, replacementFeeType: 'LOST', processingFeeType: 'PROC', removeWhenReturned: false },
+      },
+    });
     expect(names(planOf(lost, { action: 'lost-item-returned' }, { ...context('alma', keep), lostCharges: charges }).plan)).not.toContain('remove-fee');
   });
   it('tells staff to remove the charges by hand where the ILS cannot take a fee back', () => {
@@ -204,9 +208,9 @@ describe('plan on lending ship (L2) and check-in (L4)', () => {
   );
   it('does not move items on an ILS without temporary locations', () => {
     const settings = settingsWith({ lending: { illTemporaryLocation: 'ILLOUT' } });
-    expect(names(planOf(aRequest('lending', 'can-you-supply'), { action: 'ship' }, context('horizon', settings)).plan)).toEqual([
-      'check-out-to-borrowing-library',
-    ]);
+    // an adapter that declares none (WMS over its circ-ILL NCIP, Horizon over Web Services)
+    const without = { ...context('wms', settings), capabilities: { ...documentedCapabilities.wms, temporaryLocation: false } };
+    expect(names(planOf(aRequest('lending', 'can-you-supply'), { action: 'ship' }, without).plan)).toEqual(['check-out-to-borrowing-library']);
   });
 });
 

@@ -171,8 +171,14 @@ export function millenniumDriver(): DriverFactory {
       async location(barcode: string): Promise<LocationView> {
         const item = await lookupItem(barcode, ['Location']);
         if (!item) throw new Error(`Millennium has no item with barcode ${barcode}`);
-        // Millennium has no temporary locations (nor a message to set one).
-        return { permanentLocation: locationCode(item.item.locations?.[0]?.names) };
+        // LookupItem's Location elements: the Permanent one, and a Temporary one while the
+        // responder has the item in its ILL check-out location (NCIP 2.02 LocationType).
+        const of = (type: string) => item.item.locations?.find((l) => l.type.toLowerCase() === type);
+        const temporary = of('temporary');
+        return {
+          permanentLocation: locationCode((of('permanent') ?? item.item.locations?.[0])?.names),
+          temporaryLocation: temporary ? locationCode(temporary.names) : undefined,
+        };
       },
     };
 
@@ -188,8 +194,6 @@ export function millenniumDriver(): DriverFactory {
         // Lost charges: Innovative's NCIP Responder offers no CreateUserFiscalTransaction and the
         // Patron API is read-only (PATRONAPI …/dump), so no API can put a charge on the account.
         '@lost-charges',
-        // No temporary locations in Millennium, and no NCIP message to set one.
-        '@temporary-location',
       ],
       desk,
       probe,

@@ -213,8 +213,9 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
         '@lost-charges',
         // Both delete temporary items; keeping them is WMS's behaviour.
         '@retain-temporary-item',
-        // Horizon cannot move items to a temporary location (Symphony can, over Web Services).
-        ...(product === 'horizon' ? ['@temporary-location'] : []),
+        // Horizon Web Services cannot move an item; the ILL location of lent items is the NCIP
+        // server's own check-out setting, so only over NCIP does Horizon shelve them there.
+        ...(product === 'horizon' && protocol === 'rest' ? ['@temporary-location'] : []),
       ],
       desk,
       probe,
