@@ -25,6 +25,16 @@ Feature: Return to the lender and completion
     Then the circulation history says "already checked in"
     And no ILS step of the request needs attention
 
+  @returned-while-on-loan
+  Scenario: Returned straight to the ILL office while still on loan: the loan is closed and the temporary item cleaned up
+    Given an item of the ILS is on loan to a local patron at the desk
+    When ILL staff mark the request returned
+    Then the request is "returned"
+    And the temporary item is no longer on loan
+    And the temporary item is cleaned up as the ILS does it
+    And the local patron's loan is unchanged
+    And no ILS step of the request needs attention
+
   @retain-temporary-item
   Scenario: The ILS keeps the temporary item after return
     When ILL staff mark the request returned

@@ -23,6 +23,7 @@ export const sandboxSchema = z
           .string()
           .describe('A patron in good standing who may borrow and place holds, by the id the ILS API takes (Alma primary id, a barcode elsewhere).'),
         blocked: z.string().describe('A patron with a block, whom the ILS refuses to check out to.'),
+        expired: z.string().describe('A patron whose registration has run out (no block of its own): review must show the expiry.'),
         unknown: z.string().describe('An id that matches no patron.'),
         other: z.string().describe('A second patron in good standing: a corrected patron ID moves the hold from the good patron to this one.'),
       })

@@ -11,7 +11,7 @@ import { actionTable, allowedActions, currentLender, type IllRequest, missingAge
 /** What staff (or a partner library) asked for, with what that action carries. */
 export type RequestCommand =
   | { action: 'cancel'; reason?: string | undefined }
-  | { action: 'review' | 'request-renewal' | 'renewal-denied' | 'overdue' | 'mark-returned' | 'complete' }
+  | { action: 'review' | 'request-renewal' | 'renewal-denied' | 'overdue' | 'mark-returned' | 'lost-item-returned' | 'complete' }
   | { action: 'send' }
   | { action: 'supplier-shipped'; supplierItemBarcode?: string | undefined; lenderDueDate?: CalendarDate | undefined }
   | { action: 'supplier-unfilled'; reason?: string | undefined }
@@ -27,6 +27,19 @@ export interface DecisionContext {
   settings: IntegrationSettings;
   capabilities: IlsCapabilities;
   today: CalendarDate;
+  /**
+   * Store facts, read before deciding: the lost-item charge steps this request has planned (any
+   * state), so that when the item comes back exactly those fees — and no other — are taken back.
+   */
+  lostCharges?: readonly LostChargeStep[] | undefined;
+}
+
+export interface LostChargeStep {
+  /** the charge-fee step's idempotency key */
+  key: string;
+  patronId: string;
+  feeType: string;
+  comment: string;
 }
 
 export type RefusalCode = 'ACTION_NOT_ALLOWED' | 'PATRON_ID_REQUIRED' | 'INVALID_INPUT' | 'NOT_YET_AGED_OUT' | 'DUE_DATE_UNAVAILABLE';
@@ -233,22 +246,11 @@ export function decide(request: IllRequest, command: RequestCommand, ctx: Decisi
       }
       break;
     case 'mark-returned':
-      if (enabled && request.temporaryBarcode && borrowing.createItemOnReceived) {
-        const item = request.temporaryBarcode;
-        const created = prerequisite.temporaryItem(request.id, item);
-        const owner = { kind: 'temporary-item' as const, requestId: request.id, patronId: request.patronId };
-        if (borrowing.checkInItemOnReturned) plan.push(step('check-in', { requestId: request.id, itemBarcode: item, owner }, item, 'returned', [created]));
-        if (borrowing.checkInItemOnReturned && borrowing.deleteTemporaryItemOnReturn) {
-          if (ctx.capabilities.deleteTemporaryItem)
-            plan.push(
-              step('delete-temporary-item', { requestId: request.id, itemBarcode: item }, item, undefined, [
-                created,
-                prerequisite.borrowingCheckIn(request.id, item),
-              ]),
-            );
-          else notes.push(`Temporary item ${item} is kept in the ILS, marked unavailable, with the request ID for reference.`);
-        }
-      }
+      plan.push(...returnSteps(request, ctx, notes));
+      break;
+    case 'lost-item-returned':
+      plan.push(...returnSteps(request, ctx, notes));
+      plan.push(...lostChargeRemovals(request, ctx, notes));
       break;
     case 'mark-lost':
       if (enabled && request.patronId) {
@@ -406,6 +408,61 @@ export function temporaryItemSteps(request: IllRequest, barcode: string, ctx: De
     ),
   ];
   return plan.filter((s) => stepSupported(s.name, ctx.capabilities));
+}
+
+/** B8: the temporary item is checked in (closing the patron's loan if still on loan) and deleted, or kept. */
+function returnSteps(request: IllRequest, ctx: DecisionContext, notes: string[]): IlsStep[] {
+  const { borrowing, enabled } = ctx.settings;
+  if (!enabled || !request.temporaryBarcode || !borrowing.createItemOnReceived) return [];
+  const plan: IlsStep[] = [];
+  const item = request.temporaryBarcode;
+  const created = prerequisite.temporaryItem(request.id, item);
+  const owner = { kind: 'temporary-item' as const, requestId: request.id, patronId: request.patronId };
+  if (borrowing.checkInItemOnReturned) plan.push(step('check-in', { requestId: request.id, itemBarcode: item, owner }, item, 'returned', [created]));
+  if (borrowing.checkInItemOnReturned && borrowing.deleteTemporaryItemOnReturn) {
+    if (ctx.capabilities.deleteTemporaryItem)
+      plan.push(
+        step('delete-temporary-item', { requestId: request.id, itemBarcode: item }, item, undefined, [
+          created,
+          prerequisite.borrowingCheckIn(request.id, item),
+        ]),
+      );
+    else notes.push(`Temporary item ${item} is kept in the ILS, marked unavailable, with the request ID for reference.`);
+  }
+  return plan;
+}
+
+/**
+ * The lost item came back: the lost charges this request made are taken back, each only once
+ * its own charge step succeeded (a charge that failed or was skipped left nothing to remove),
+ * and only that fee (the ILS's id the charge recorded, verified by the adapter). Where the ILS's
+ * API cannot take a fee back, staff are told to, by name.
+ */
+function lostChargeRemovals(request: IllRequest, ctx: DecisionContext, notes: string[]): IlsStep[] {
+  const charges = ctx.lostCharges ?? [];
+  if (charges.length === 0 || !ctx.settings.borrowing.lostItemCharges.removeWhenReturned) return [];
+  if (!ctx.capabilities.feeRemoval) {
+    notes.push(
+      `The lost item came back: remove its charges (${charges.map((c) => c.feeType).join(', ')}) for patron ${charges[0]?.patronId} in the ILS by hand; its API cannot take a fee back.`,
+    );
+    return [];
+  }
+  return charges.map((charge) =>
+    step(
+      'remove-fee',
+      {
+        requestId: request.id,
+        patronId: charge.patronId,
+        chargeKey: charge.key,
+        feeType: charge.feeType,
+        comment: charge.comment,
+        reason: 'the lost item came back',
+      },
+      undefined,
+      charge.key.split(':').pop(),
+      [charge.key],
+    ),
+  );
 }
 
 /** L2: the lending hold (same key if placed at L1), the check-out to the borrowing library, the move to the ILL location. */

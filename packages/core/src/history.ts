@@ -15,6 +15,8 @@ export function pendingText(planned: IlsStep): string {
       return `Placing hold on ${planned.input.itemBarcode} for patron ${planned.input.patronId} at ${planned.input.pickupLocation}.`;
     case 'charge-fee':
       return `Charging ${formatMoney(planned.input.amount)} (${planned.input.feeType}) to patron ${planned.input.patronId}.`;
+    case 'remove-fee':
+      return `Removing the ${planned.input.feeType} charge of patron ${planned.input.patronId} (${planned.input.reason}).`;
     case 'check-out-to-borrowing-library':
       return `Checking out item ${planned.input.itemBarcode} to ${planned.input.patronId}.`;
     case 'update-due-date':
@@ -44,8 +46,10 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
   if (outcome.kind === 'done' || outcome.kind === 'already-done') {
     const again = outcome.kind === 'already-done' ? ` (${outcome.reason})` : '';
     switch (planned.name) {
-      case 'lookup-patron':
-        return `Patron ${planned.input.patronId} verified in the circulation system${again}.`;
+      case 'lookup-patron': {
+        const shown = patronShown(outcome.value);
+        return `Patron ${planned.input.patronId} verified in the circulation system${again}${shown ? `: ${shown}` : ''}.`;
+      }
       case 'create-temporary-item':
         return outcome.kind === 'done'
           ? `Temporary item record ${ref ?? planned.input.barcode} successfully created.`
@@ -54,6 +58,8 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
         return `Hold placed for patron ${planned.input.patronId} on ${planned.input.itemBarcode}, pickup at ${planned.input.pickupLocation}${again}.`;
       case 'charge-fee':
         return `${formatMoney(planned.input.amount)} ${planned.input.feeType} charged to patron ${planned.input.patronId}${again}.`;
+      case 'remove-fee':
+        return `${planned.input.feeType} charge${ref ? ` ${ref}` : ''} of patron ${planned.input.patronId} removed${again}.`;
       case 'check-out-to-borrowing-library': {
         const due = typeof outcome.value?.dueDate === 'string' ? `, due ${outcome.value.dueDate}` : '';
         return `Item ${planned.input.itemBarcode} checked out of the circulation system to ${planned.input.patronId}${due}${again}.`;
@@ -81,14 +87,18 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
   const why = outcome.reason + (outcome.kind === 'needs-staff' && outcome.suggestion ? `; suggestion: ${outcome.suggestion}` : '');
   const retry = outcome.kind === 'retryable' ? ' Will retry.' : '';
   switch (planned.name) {
-    case 'lookup-patron':
-      return `Patron ${planned.input.patronId} could not be verified (${why}).${retry}`;
+    case 'lookup-patron': {
+      const shown = outcome.kind === 'needs-staff' ? patronShown(outcome.found) : undefined;
+      return `Patron ${planned.input.patronId} could not be verified (${why}).${shown ? ` The circulation system shows: ${shown}.` : ''}${retry}`;
+    }
     case 'create-temporary-item':
       return `Temporary item record failed to create (${why}).${retry}`;
     case 'place-hold':
       return `Hold failed to place (${why}).${retry}`;
     case 'charge-fee':
       return `Fee failed to charge (${why}).${retry}`;
+    case 'remove-fee':
+      return `The ${planned.input.feeType} charge failed to be removed (${why}).${retry}`;
     case 'check-out-to-borrowing-library':
       return `Item ${planned.input.itemBarcode} failed to check out (${why}).${retry}`;
     case 'update-due-date':
@@ -110,4 +120,17 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
 
 export function formatMoney(amount: number): string {
   return amount.toFixed(2);
+}
+
+/**
+ * The ILS patron as staff verify them at review (seed 000: patron name and barcode verification):
+ * "Ada Reader, active, expires 2028-03-12" (+ "blocks: …"); undefined when the lookup showed nothing.
+ */
+export function patronShown(value: Record<string, unknown> | undefined): string | undefined {
+  if (!value || typeof value.status !== 'string') return undefined;
+  const parts = [typeof value.name === 'string' && value.name ? value.name : undefined, value.status];
+  if (typeof value.expiryDate === 'string') parts.push(`${value.status === 'expired' ? 'expired' : 'expires'} ${value.expiryDate}`);
+  const blocks = Array.isArray(value.blocks) ? value.blocks.filter((b): b is string => typeof b === 'string') : [];
+  if (blocks.length) parts.push(`blocks: ${blocks.join(', ')}`);
+  return parts.filter((p): p is string => p !== undefined).join(', ');
 }

@@ -11,6 +11,11 @@ export interface IlsCapabilities {
   feesOnShipped: boolean;
   /** Can charge fees at all (lost-item replacement and processing fees). */
   fees: boolean;
+  /**
+   * Can take back (waive) a fee Bookstrap charged, when the lost item comes back (seed 004: the
+   * office "will remove the charges"). Alma's fees API waives; the others' APIs cannot.
+   */
+  feeRemoval: boolean;
   /** Lending: place a hold on the requested item for the borrowing library (Horizon, Symphony). */
   lendingHold: boolean;
   /**
@@ -18,7 +23,11 @@ export interface IlsCapabilities {
    * `renewal` renews the loan with a desired date (Sierra has no due-date endpoint), `none` cannot.
    */
   dueDateUpdate: 'direct' | 'renewal' | 'none';
-  /** Can move an item to a temporary (ILL) location and restore it. */
+  /**
+   * Can move an item to a temporary (ILL) location and restore it. Millennium and Horizon: not by
+   * a message (NCIP has none) but by their NCIP responder's own check-out location, which the
+   * adapter verifies through LookupItem (seed 000: "as configured when setting up integration").
+   */
   temporaryLocation: boolean;
   /** Can delete the temporary item after return (WMS keeps it, marked unavailable). */
   deleteTemporaryItem: boolean;
@@ -37,6 +46,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   alma: {
     feesOnShipped: true,
     fees: true,
+    feeRemoval: true,
     lendingHold: false,
     dueDateUpdate: 'direct',
     temporaryLocation: true,
@@ -47,6 +57,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   sierra: {
     feesOnShipped: false,
     fees: true,
+    feeRemoval: false,
     lendingHold: false,
     dueDateUpdate: 'renewal',
     temporaryLocation: true,
@@ -57,9 +68,10 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   millennium: {
     feesOnShipped: false,
     fees: false,
+    feeRemoval: false,
     lendingHold: false,
     dueDateUpdate: 'renewal',
-    temporaryLocation: false,
+    temporaryLocation: true,
     deleteTemporaryItem: true,
     patronLookup: true,
     cancelHold: true,
@@ -67,6 +79,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   wms: {
     feesOnShipped: true,
     fees: true,
+    feeRemoval: false,
     lendingHold: false,
     dueDateUpdate: 'renewal',
     temporaryLocation: true,
@@ -77,6 +90,7 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   symphony: {
     feesOnShipped: false,
     fees: false,
+    feeRemoval: false,
     lendingHold: true,
     dueDateUpdate: 'renewal',
     temporaryLocation: true,
@@ -87,9 +101,10 @@ export const documentedCapabilities: Readonly<Record<IlsKind, IlsCapabilities>> 
   horizon: {
     feesOnShipped: false,
     fees: false,
+    feeRemoval: false,
     lendingHold: true,
     dueDateUpdate: 'renewal',
-    temporaryLocation: false,
+    temporaryLocation: true,
     deleteTemporaryItem: true,
     patronLookup: true,
     cancelHold: true,

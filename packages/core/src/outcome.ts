@@ -9,7 +9,8 @@ export type StepOutcome<T = Record<string, unknown>> =
   | { kind: 'done'; value: T; reference?: string }
   | { kind: 'already-done'; reason: string; value?: T; reference?: string }
   | { kind: 'retryable'; reason: string; retryAfterMs?: number }
-  | { kind: 'needs-staff'; reason: string; suggestion?: string }
+  /** `found`: what the ILS did show when it answered but staff must still act (a blocked patron) */
+  | { kind: 'needs-staff'; reason: string; suggestion?: string; found?: T }
   | { kind: 'configuration-error'; reason: string };
 
 export const done = <T>(value: T, reference?: string): StepOutcome<T> =>

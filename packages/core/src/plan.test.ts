@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide, planOnCreate, type RequestCommand } from './decide.ts';
 import { documentedCapabilities, ilsKinds } from './ils.ts';
+import { outcomeText } from './history.ts';
 import { type IlsStep, idempotencyKey, runStep } from './plan.ts';
 import type { CirculationSystem } from './port.ts';
 import { aRequest, context, settingsWith } from './test-fixtures.ts';
@@ -124,7 +125,9 @@ describe('plan on renewal approved (B7)', () => {
 describe('plan on lost: two charges', () => {
   it('charges the replacement cost and the processing fee', () => {
     const settings = settingsWith({
-      borrowing: { lostItemCharges: { replacementCost: 80, processingFee: 15, replacementFeeType: 'LOST', processingFeeType: 'PROC' } },
+      borrowing: {
+        lostItemCharges: { replacementCost: 80, processingFee: 15, replacementFeeType: 'LOST', processingFeeType: 'PROC', removeWhenReturned: true },
+      },
     });
     const { plan } = planOf(aRequest('borrowing', 'overdue'), { action: 'mark-lost' }, context('alma', settings));
     expect(plan.map((s) => [s.name, s.input])).toEqual([
@@ -132,6 +135,43 @@ describe('plan on lost: two charges', () => {
       ['charge-fee', expect.objectContaining({ amount: 15, feeType: 'PROC' })],
     ]);
     expect(new Set(plan.map((s) => s.key)).size).toBe(2);
+  });
+});
+
+describe('the lost item comes back: its charges are taken back, no others', () => {
+  const lost = aRequest('borrowing', 'lost', { temporaryBarcode: '1000009' });
+  const charges = [
+    { key: '1000009:charge-fee:-:lost-replacement', patronId: 'P-1001', feeType: 'LOST', comment: 'Replacement cost of lost ILL item, request 1000009' },
+    { key: '1000009:charge-fee:-:lost-processing', patronId: 'P-1001', feeType: 'PROC', comment: 'Processing fee for lost ILL item, request 1000009' },
+  ];
+  it('checks the temporary item in, deletes it and removes each charge once its own charge step succeeded', () => {
+    const decision = planOf(lost, { action: 'lost-item-returned' }, { ...context('alma'), lostCharges: charges });
+    expect(decision.request.status).toBe('returned');
+    expect(names(decision.plan)).toEqual(['check-in', 'delete-temporary-item', 'remove-fee', 'remove-fee']);
+    const removals = decision.plan.filter((s) => s.name === 'remove-fee');
+    expect(removals.map((s) => [s.key, s.requires])).toEqual([
+      ['1000009:remove-fee:-:lost-replacement', ['1000009:charge-fee:-:lost-replacement']],
+      ['1000009:remove-fee:-:lost-processing', ['1000009:charge-fee:-:lost-processing']],
+    ]);
+    expect(removals[0]?.input).toMatchObject({ patronId: 'P-1001', chargeKey: charges[0]?.key, comment: charges[0]?.comment });
+    expect(removals[0]?.input).not.toHaveProperty('feeId'); // filled in by the service when the step runs
+  });
+  it('plans no removal when nothing was charged, or the library keeps the charges', () => {
+    expect(names(planOf(lost, { action: 'lost-item-returned' }, context('alma')).plan)).toEqual(['check-in', 'delete-temporary-item']);
+    const keep = settingsWith({
+      borrowing: {
+        lostItemCharges: { replacementCost: 0, processingFee: 30, replacementFeeType: 'LOST', processingFeeType: 'PROC', removeWhenReturned: false },
+      },
+    });
+    expect(names(planOf(lost, { action: 'lost-item-returned' }, { ...context('alma', keep), lostCharges: charges }).plan)).not.toContain('remove-fee');
+  });
+  it('tells staff to remove the charges by hand where the ILS cannot take a fee back', () => {
+    const decision = planOf(lost, { action: 'lost-item-returned' }, { ...context('sierra'), lostCharges: charges });
+    expect(names(decision.plan)).toEqual(['check-in', 'delete-temporary-item']);
+    expect(decision.notes.join(' ')).toContain('remove its charges (LOST, PROC) for patron P-1001 in the ILS by hand');
+  });
+  it('is refused unless the request is lost', () => {
+    expect(decide(aRequest('borrowing', 'received'), { action: 'lost-item-returned' }, context()).ok).toBe(false);
   });
 });
 
@@ -168,9 +208,9 @@ describe('plan on lending ship (L2) and check-in (L4)', () => {
   );
   it('does not move items on an ILS without temporary locations', () => {
     const settings = settingsWith({ lending: { illTemporaryLocation: 'ILLOUT' } });
-    expect(names(planOf(aRequest('lending', 'can-you-supply'), { action: 'ship' }, context('horizon', settings)).plan)).toEqual([
-      'check-out-to-borrowing-library',
-    ]);
+    // an adapter that declares none (WMS over its circ-ILL NCIP, Horizon over Web Services)
+    const without = { ...context('wms', settings), capabilities: { ...documentedCapabilities.wms, temporaryLocation: false } };
+    expect(names(planOf(aRequest('lending', 'can-you-supply'), { action: 'ship' }, without).plan)).toEqual(['check-out-to-borrowing-library']);
   });
 });
 
@@ -212,7 +252,24 @@ describe('runStep', () => {
       system({ lookupPatron: async () => ({ kind: 'done', value: { patronId: 'P1', status: 'blocked', blocks: ['Owes fines'] } }) }),
       lookup,
     );
-    expect(outcome).toEqual({ kind: 'needs-staff', reason: 'patron P1 is blocked: Owes fines' });
+    expect(outcome).toEqual({
+      kind: 'needs-staff',
+      reason: 'patron P1 is blocked: Owes fines',
+      found: { patronId: 'P1', status: 'blocked', blocks: ['Owes fines'] },
+    });
+  });
+  it('keeps what the ILS showed of an expired patron, with the date the registration ran out', async () => {
+    const patron = { patronId: 'P2', name: 'Ada Reader', status: 'expired' as const, expiryDate: '2025-02-10' };
+    const outcome = await runStep(system({ lookupPatron: async () => ({ kind: 'done', value: patron }) }), lookup);
+    expect(outcome).toEqual({ kind: 'needs-staff', reason: 'patron P1 is expired (registration expired 2025-02-10)', found: patron });
+    expect(outcomeText(lookup, outcome)).toBe(
+      'Patron P1 could not be verified (patron P1 is expired (registration expired 2025-02-10)). The circulation system shows: Ada Reader, expired, expired 2025-02-10.',
+    );
+  });
+  it('says who the ILS shows for a verified patron', () => {
+    const value = { patronId: 'P1', name: 'Ada Reader', status: 'active', expiryDate: '2028-03-12', blocks: [] };
+    expect(outcomeText(lookup, { kind: 'done', value })).toBe('Patron P1 verified in the circulation system: Ada Reader, active, expires 2028-03-12.');
+    expect(outcomeText(lookup, { kind: 'done', value: {} })).toBe('Patron P1 verified in the circulation system.');
   });
   it('classifies a network failure as retryable and a bug as needs-staff', async () => {
     const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });

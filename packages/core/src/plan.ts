@@ -10,6 +10,7 @@ import type {
   HoldInput,
   LendingHoldInput,
   LocationInput,
+  RemoveFeeInput,
   RestoreLocationInput,
   TemporaryItemInput,
 } from './port.ts';
@@ -29,6 +30,7 @@ export type IlsStep =
   | Planned<'create-temporary-item', TemporaryItemInput>
   | Planned<'place-hold', HoldInput>
   | Planned<'charge-fee', FeeInput>
+  | Planned<'remove-fee', RemoveFeeInput>
   | Planned<'check-out-to-borrowing-library', CheckOutInput>
   | Planned<'update-due-date', DueDateInput>
   | Planned<'check-in', CheckInInput>
@@ -44,6 +46,7 @@ export const ilsStepNames: readonly IlsStepName[] = [
   'create-temporary-item',
   'place-hold',
   'charge-fee',
+  'remove-fee',
   'check-out-to-borrowing-library',
   'update-due-date',
   'check-in',
@@ -112,6 +115,7 @@ function skipReason(planned: IlsStep, blockedBy: string, state: 'failed' | 'miss
     'place-lending-hold': 'Bookstrap never placed the hold on the requested item',
     'place-hold': 'the hold was never placed',
     'cancel-hold': "the request's earlier hold is not known to be cancelled",
+    'charge-fee': 'Bookstrap never charged that fee',
   };
   const cause = what[name ?? ''] ?? `step ${blockedBy} did not succeed`;
   const why = state === 'missing' ? `${cause} (that step was never planned)` : `${cause} (step ${blockedBy} did not succeed)`;
@@ -133,6 +137,8 @@ export function stepSupported(name: IlsStepName, capabilities: IlsCapabilities):
       return capabilities.deleteTemporaryItem;
     case 'charge-fee':
       return capabilities.fees || capabilities.feesOnShipped;
+    case 'remove-fee':
+      return capabilities.feeRemoval;
     case 'lookup-patron':
       return capabilities.patronLookup;
     case 'cancel-hold':
@@ -149,8 +155,15 @@ export async function runStep(system: CirculationSystem, planned: IlsStep): Prom
       case 'lookup-patron': {
         const outcome = await system.lookupPatron({ patronId: planned.input.patronId });
         if ((outcome.kind === 'done' || outcome.kind === 'already-done') && outcome.value && outcome.value.status !== 'active') {
-          const blocks = outcome.value.blocks?.length ? `: ${outcome.value.blocks.join(', ')}` : '';
-          return { kind: 'needs-staff', reason: `patron ${planned.input.patronId} is ${outcome.value.status}${blocks}` };
+          const patron = outcome.value;
+          const blocks = patron.blocks?.length ? `: ${patron.blocks.join(', ')}` : '';
+          const expired = patron.status === 'expired' && patron.expiryDate ? ` (registration expired ${patron.expiryDate})` : '';
+          // What the ILS showed is kept with the outcome: staff see name, expiry and blocks on the request.
+          return {
+            kind: 'needs-staff',
+            reason: `patron ${planned.input.patronId} is ${patron.status}${expired}${blocks}`,
+            found: patron as unknown as Record<string, unknown>,
+          };
         }
         return outcome as StepOutcome<Record<string, unknown>>;
       }
@@ -160,6 +173,9 @@ export async function runStep(system: CirculationSystem, planned: IlsStep): Prom
         return await system.placeHold(planned.input);
       case 'charge-fee':
         return await system.chargeFee(planned.input);
+      case 'remove-fee':
+        if (!system.removeFee) return { kind: 'configuration-error', reason: `the ${system.ils} adapter cannot take fees back` };
+        return await system.removeFee(planned.input);
       case 'check-out-to-borrowing-library':
         return await system.checkOut(planned.input);
       case 'update-due-date':

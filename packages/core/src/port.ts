@@ -92,6 +92,23 @@ export interface FeeInput {
   itemBarcode?: string | undefined;
 }
 
+/**
+ * Take back (waive) a fee this request charged — only that one: `feeId` is the ILS's id the
+ * charge step recorded (filled in by the service when the step runs, never planned), and the
+ * adapter verifies through the ILS that the fee is that patron's and carries `comment` (which
+ * names the request) before it waives anything. A fee already waived or paid is left as it is.
+ */
+export interface RemoveFeeInput {
+  requestId: string;
+  patronId: string;
+  /** the idempotency key of the charge-fee step whose fee this is */
+  chargeKey: string;
+  feeType: string;
+  comment: string;
+  reason: string;
+  feeId?: string | undefined;
+}
+
 export interface CheckOutInput {
   requestId: string;
   /** the borrowing library's institutional account */
@@ -286,6 +303,8 @@ export interface CirculationSystem {
   createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>>;
   placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>>;
   chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>>;
+  /** Absent: the ILS's API cannot take a fee back (capability `feeRemoval` off). */
+  removeFee?(input: RemoveFeeInput): Promise<StepOutcome<{ feeId: string; status?: string }>>;
   checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: CalendarDate }>>;
   updateDueDate(input: DueDateInput): Promise<StepOutcome<{ dueDate: CalendarDate }>>;
   checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectionSchema, crossCheckSettings, defaultIntegrationSettings, parseIntegrationSettings } from './settings.ts';
-import { ilsKinds } from './ils.ts';
+import { documentedCapabilities, ilsKinds } from './ils.ts';
 import { settingsWith } from './test-fixtures.ts';
 
 describe('integration settings', () => {
@@ -82,7 +82,8 @@ describe('integration settings', () => {
     expect(crossCheckSettings('sierra', settingsWith({ lending: { borrowerIdentifiers: { map: { TULSA: '21000222' }, defaultId: '21000111' } } }))).toEqual([]);
   });
   it('refuses a temporary location on an ILS without one', () => {
-    expect(crossCheckSettings('horizon', settingsWith({ lending: { illTemporaryLocation: 'ILL' } })).map((p) => p.path)).toEqual([
+    const horizonWs = { ...documentedCapabilities.horizon, temporaryLocation: false };
+    expect(crossCheckSettings('horizon', settingsWith({ lending: { illTemporaryLocation: 'ILL' } }), undefined, horizonWs).map((p) => p.path)).toEqual([
       'lending.illTemporaryLocation',
     ]);
   });

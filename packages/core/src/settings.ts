@@ -89,8 +89,16 @@ export const borrowingSettingsSchema = z.strictObject({
       processingFee: money,
       replacementFeeType: z.string().default('LOSTITEMREPLACEMENTFEE'),
       processingFeeType: z.string().default('LOSTITEMPROCESSFEE'),
+      /** the lost item came back: take back the charges this request made (seed 004: the office removes them) */
+      removeWhenReturned: z.boolean().default(true),
     })
-    .default({ replacementCost: 0, processingFee: 0, replacementFeeType: 'LOSTITEMREPLACEMENTFEE', processingFeeType: 'LOSTITEMPROCESSFEE' }),
+    .default({
+      replacementCost: 0,
+      processingFee: 0,
+      replacementFeeType: 'LOSTITEMREPLACEMENTFEE',
+      processingFeeType: 'LOSTITEMPROCESSFEE',
+      removeWhenReturned: true,
+    }),
   updateDueDateOnRenewal: z.boolean().default(true),
   checkInItemOnReturned: z.boolean().default(true),
   deleteTemporaryItemOnReturn: z.boolean().default(true),

@@ -32,6 +32,7 @@ const expectedBorrowing: Record<string, Record<string, string>> = {
   overdue: { received: 'overdue', 'renewal-requested': 'overdue' },
   'mark-returned': { received: 'returned', 'renewal-requested': 'returned', recalled: 'returned', overdue: 'returned' },
   'mark-lost': { received: 'lost', 'renewal-requested': 'lost', recalled: 'lost', overdue: 'lost' },
+  'lost-item-returned': { lost: 'returned' },
   complete: { returned: 'complete' },
 };
 const copyBorrowing = new Set(['review', 'send', 'cancel', 'supplier-shipped', 'supplier-unfilled', 'receive']);

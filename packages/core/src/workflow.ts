@@ -69,6 +69,8 @@ export const borrowingActions = {
   overdue: { from: ['received', 'renewal-requested'], to: 'overdue', serviceTypes: loanOnly, label: 'Overdue' },
   'mark-returned': { from: onLoan, to: 'returned', serviceTypes: loanOnly, label: 'Returned to lender' },
   'mark-lost': { from: onLoan, to: 'lost', serviceTypes: loanOnly, label: 'Lost' },
+  /** the lost item turned up after all (seed 004): it goes back to the lender, its lost charges are taken back */
+  'lost-item-returned': { from: ['lost'], to: 'returned', serviceTypes: loanOnly, label: 'Lost item came back; returned to lender' },
   complete: { from: ['returned'], to: 'complete', serviceTypes: loanOnly, label: 'Complete (lender checked the item in)' },
 } as const satisfies Record<string, ActionRule<BorrowingStatus>>;
 

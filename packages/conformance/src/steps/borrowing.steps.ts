@@ -10,6 +10,7 @@ function patronOf(world: IllWorld, who: string): string | undefined {
   const patrons = world.driver.fixture.patrons;
   if (who === 'the good patron') return patrons.good;
   if (who === 'the blocked patron') return patrons.blocked;
+  if (who === 'the expired patron') return patrons.expired;
   if (who === 'an unknown patron') return patrons.unknown;
   throw new Error(`unknown patron phrase "${who}"`);
 }
@@ -31,9 +32,12 @@ async function ship(world: IllWorld, dueInDays = 40) {
   await world.act('supplier-shipped', { supplierItemBarcode: world.expand('SUP-{id}'), lenderDueDate: plusDays(today(), dueInDays) });
 }
 
-When(/^ILL staff create a loan request for (the good patron|the blocked patron|an unknown patron)$/, async function (this: IllWorld, who: string) {
-  await createBorrowing(this, 'loan', patronOf(this, who));
-});
+When(
+  /^ILL staff create a loan request for (the good patron|the blocked patron|the expired patron|an unknown patron)$/,
+  async function (this: IllWorld, who: string) {
+    await createBorrowing(this, 'loan', patronOf(this, who));
+  },
+);
 
 When('ILL staff create a loan request with no patron ID', async function (this: IllWorld) {
   await createBorrowing(this, 'loan', undefined);
@@ -237,4 +241,41 @@ When('the lender checks the item in', async function (this: IllWorld) {
 
 Then('the temporary item is no longer on loan', async function (this: IllWorld) {
   assert.equal(await this.driver.probe.loan(this.temporaryBarcode!), null);
+});
+
+/**
+ * After Returned the temporary item is gone (deleted), or, where the ILS keeps temporary items
+ * (WMS: Unavailable, with the request ID — the driver declares @delete-temporary-item
+ * unsupported), still there but off loan and with no hold left waiting on it.
+ */
+Then('the temporary item is cleaned up as the ILS does it', async function (this: IllWorld) {
+  const barcode = this.temporaryBarcode!;
+  const item = await this.driver.probe.item(barcode);
+  if (!this.driver.unsupported.includes('@delete-temporary-item')) {
+    assert.equal(item, null, `the ILS still has temporary item ${barcode}: ${JSON.stringify(item)}`);
+    return;
+  }
+  assert.ok(item, `the ILS no longer has temporary item ${barcode}, though it keeps temporary items`);
+  assert.equal(item.onLoan, false, `temporary item ${barcode} is still on loan`);
+  const waiting = (await this.driver.probe.holds(barcode)).filter(
+    (hold) => hold.status === 'pending' || hold.status === 'ready' || hold.status === 'in-transit',
+  );
+  assert.deepEqual(waiting, [], `holds still wait on the kept temporary item ${barcode}`);
+});
+
+/**
+ * Patron verification at review (issue 13 §3): the request shows the ILS patron as the adapter's
+ * lookup found them — name, status, expiry, blocks — once the ILS has answered.
+ */
+Then(/^the request shows the ILS patron as (active|blocked|expired)$/, async function (this: IllWorld, status: string) {
+  await this.settle();
+  const shown = this.request.patronVerification as { patronId: string; name?: string; status: string; expiryDate?: string; blocks: string[] } | undefined;
+  assert.ok(shown, `the request shows no ILS patron: ${JSON.stringify(this.request)}`);
+  assert.equal(shown.patronId, this.request.patronId);
+  assert.equal(shown.status, status);
+  assert.match(shown.name ?? '', /\S/, 'the ILS patron has no name on the request');
+  if (status === 'blocked') assert.ok(shown.blocks.length > 0, 'a blocked patron is shown without the ILS block');
+  else assert.deepEqual(shown.blocks, [], `blocks shown for a patron who has none: ${shown.blocks.join(', ')}`);
+  if (status === 'expired') assert.ok(shown.expiryDate && shown.expiryDate < today(), `expiry ${shown.expiryDate} is not in the past`);
+  if (status === 'active') assert.ok(shown.expiryDate && shown.expiryDate > today(), `expiry ${shown.expiryDate} is not in the future`);
 });

@@ -87,7 +87,7 @@ describe('fees', () => {
   });
   it('charges a lost item twice: replacement and processing', () => {
     const settings = settingsWith({
-      borrowing: { lostItemCharges: { replacementCost: 50, processingFee: 10, replacementFeeType: 'R', processingFeeType: 'P' } },
+      borrowing: { lostItemCharges: { replacementCost: 50, processingFee: 10, replacementFeeType: 'R', processingFeeType: 'P', removeWhenReturned: true } },
     }).borrowing;
     expect(lostItemCharges(settings, '1').map((c) => [c.kind, c.amount])).toEqual([
       ['lost-replacement', 50],

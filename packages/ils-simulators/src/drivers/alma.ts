@@ -183,6 +183,7 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
           blocked: alma.patrons.blocked.primaryId,
           unknown: 'no.such.patron',
           other: alma.otherPatrons[2]!.primaryId,
+          expired: alma.patrons.expired.primaryId,
         },
         partnerSymbol: 'PARTNR',
         partnerAccount: alma.institutionalPatrons.PARTNR.primaryId,

@@ -180,8 +180,14 @@ export function millenniumDriver(): DriverFactory {
       async location(barcode: string): Promise<LocationView> {
         const item = await lookupItem(barcode, ['Location']);
         if (!item) throw new Error(`Millennium has no item with barcode ${barcode}`);
-        // Millennium has no temporary locations (nor a message to set one).
-        return { permanentLocation: locationCode(item.item.locations?.[0]?.names) };
+        // LookupItem's Location elements: the Permanent one, and a Temporary one while the
+        // responder has the item in its ILL check-out location (NCIP 2.02 LocationType).
+        const of = (type: string) => item.item.locations?.find((l) => l.type.toLowerCase() === type);
+        const temporary = of('temporary');
+        return {
+          permanentLocation: locationCode((of('permanent') ?? item.item.locations?.[0])?.names),
+          temporaryLocation: temporary ? locationCode(temporary.names) : undefined,
+        };
       },
     };
 
@@ -194,8 +200,9 @@ export function millenniumDriver(): DriverFactory {
         '@lending-hold',
         // Millennium deletes the temporary item (WMS is the one that keeps it).
         '@retain-temporary-item',
-        // No temporary locations in Millennium, and no NCIP message to set one.
-        '@temporary-location',
+        // Lost charges: Innovative's NCIP Responder offers no CreateUserFiscalTransaction and the
+        // Patron API is read-only (PATRONAPI …/dump), so no API can put a charge on the account.
+        '@lost-charges',
       ],
       desk,
       probe,
@@ -205,6 +212,7 @@ export function millenniumDriver(): DriverFactory {
           blocked: millennium.patrons.blocked.barcode,
           unknown: '23999999999999',
           other: millennium.otherPatrons[2]!.barcode,
+          expired: millennium.patrons.expired.barcode,
         },
         partnerSymbol: 'PARTNR',
         partnerAccount: millennium.institutionalPatrons.PARTNR.barcode,

@@ -197,6 +197,10 @@ export function sierraDriver(): DriverFactory {
         // passes the temporary item's lender date), so circulation cannot be played lengthening
         // an ILL loan through it. The sync still reads renewals (the loan's due date) on Sierra.
         '@circulation-renewal',
+        // Sierra REST v6 charges (POST /patrons/{id}/fines/charge) and records payments
+        // (PUT /patrons/{id}/fines/payment), but documents no waive or removal of a charge: recording
+        // a payment would tell the bursar money came in. The office removes them in Sierra.
+        '@fee-removal',
       ],
       desk,
       probe,
@@ -206,6 +210,7 @@ export function sierraDriver(): DriverFactory {
           blocked: sierra.patrons.blocked.barcode,
           unknown: '22999999999999',
           other: sierra.otherPatrons[2]!.barcode,
+          expired: sierra.patrons.expired.barcode,
         },
         partnerSymbol: 'PARTNR',
         partnerAccount: sierra.institutionalPatrons.PARTNR.barcode,

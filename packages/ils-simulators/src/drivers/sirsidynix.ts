@@ -219,10 +219,14 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
       unsupported: [
         // Tipasa: charge patron on shipped is Alma and WMS only; no bill creation in either protocol.
         '@fees-on-shipped',
+        // Lost charges: neither Web Services nor their NCIP 1.0 responder document creating a
+        // bill (the ILSWS SDK only records payments on bills that exist), so none can be charged.
+        '@lost-charges',
         // Both delete temporary items; keeping them is WMS's behaviour.
         '@retain-temporary-item',
-        // Horizon cannot move items to a temporary location (Symphony can, over Web Services).
-        ...(product === 'horizon' ? ['@temporary-location'] : []),
+        // Horizon Web Services cannot move an item; the ILL location of lent items is the NCIP
+        // server's own check-out setting, so only over NCIP does Horizon shelve them there.
+        ...(product === 'horizon' && protocol === 'rest' ? ['@temporary-location'] : []),
       ],
       desk,
       probe,
@@ -232,6 +236,7 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
           blocked: sirsi.patrons.blocked.barcode,
           unknown: `${sirsi.patrons.good.barcode.slice(0, 2)}999999999999`,
           other: sirsi.otherPatrons[2]!.barcode,
+          expired: sirsi.patrons.expired.barcode,
         },
         partnerSymbol: 'PARTNR',
         partnerAccount: sirsi.institutionalPatrons.PARTNR.barcode,

@@ -65,8 +65,9 @@ export interface IlsProbe {
 
 /** Demo identities the suite acts with; taken from the simulator seed, or given for a real ILS. */
 export interface IlsFixture {
-  /** `other`: a second patron in good standing, to correct a request to */
-  patrons: { good: string; blocked: string; unknown: string; other: string };
+  /** expired: a patron whose registration has run out (no block of its own); `other`: a second
+   * patron in good standing, to correct a request to */
+  patrons: { good: string; blocked: string; expired: string; unknown: string; other: string };
   /** the borrowing library symbol the lending library has an account mapped for */
   partnerSymbol: string;
   partnerAccount: string;

@@ -220,6 +220,9 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       '@delete-temporary-item',
       // WMS has no documented API to move a lent item to a temporary location.
       '@temporary-location',
+      // WMS takes charges over NCIP CreateUserFiscalTransaction, which only adds a transaction; no
+      // documented WMS API waives or cancels one (staff do it in WMS Circulation's patron bills).
+      '@fee-removal',
       // WMS's NCIP offers no LookupItem or LookupUser (patrons are read over SCIM, which lists no
       // loans), so whose loan an item is on cannot be read before a check-in: a lent item the desk
       // took back and lent locally would be checked in. The other ownership scenarios hold.
@@ -232,7 +235,13 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
     probe,
     wms: wmsDesk,
     fixture: {
-      patrons: { good: wms.patrons.good.barcode, blocked: wms.patrons.blocked.barcode, unknown: 'no-such-patron', other: wms.otherPatrons[2]!.barcode },
+      patrons: {
+        good: wms.patrons.good.barcode,
+        blocked: wms.patrons.blocked.barcode,
+        expired: wms.patrons.expired.barcode,
+        unknown: 'no-such-patron',
+        other: wms.otherPatrons[2]!.barcode,
+      },
       partnerSymbol: 'PARTNR',
       partnerAccount: wms.institutionalPatrons.PARTNR.barcode,
       defaultAccount: wms.institutionalPatrons.default.barcode,

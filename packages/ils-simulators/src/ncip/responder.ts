@@ -74,6 +74,17 @@ export interface NcipResponderConfig {
   temporaryItems: { library: string; location: string; policy?: string; libraryUseOnlyPolicy?: string };
   /** Library (and desk) NCIP check-outs and check-ins happen at; also the default pickup library. */
   circulation: { library: string; desk?: string };
+  /**
+   * The responder's ILL check-out location: where an item checked out over NCIP to a borrowing
+   * library's account (a lent item; a local patron's loan stays put) is shelved while it is away, and restored from at CheckInItem.
+   * NCIP has no message that moves an item, so real integrations set this in the ILS's own NCIP
+   * responder configuration, per partner: Alma's resource-sharing partner parameters carry a
+   * "Check-Out-Item default location" (out of the box "Lending Resource Sharing Requests"),
+   * FOLIO mod-ncip keeps item locations per FromAgencyId (folio-org/mod-ncip, README "NCIP
+   * properties"), and Tipasa's seed 000 says the item "is moved to the ILL temporary location in
+   * your circulation system as configured when setting up integration". Absent: items stay put.
+   */
+  checkOutLocation?: { library: string; location: string };
   /** PickupLocation code → engine library code; codes not listed are taken as library codes. */
   pickupLocations?: Readonly<Record<string, string>>;
   /** CreateUserFiscalTransaction: fee owner and the fee type per FiscalTransactionType. */

@@ -243,6 +243,16 @@ function itemFields(ctx: ServiceContext, item: Item, asked: string[] | undefined
         ],
       },
     ];
+    // NCIP 2.02 LocationType "Temporary" (Location/LocationType in ncip_v2_02.xsd): where it sits for now.
+    if (item.inTempLocation && record.tempLibrary && record.tempLocation) {
+      fields.locations.push({
+        type: 'Temporary',
+        names: [
+          { level: 1, value: record.tempLibrary.name },
+          { level: 2, value: record.tempLocation.name },
+        ],
+      });
+    }
   }
   if (want('Date Due') && record.activeLoan) fields.dateDue = ncipDateTime(record.activeLoan.dueDate);
   return fields;
@@ -404,6 +414,16 @@ function checkOutItem(ctx: ServiceContext, request: CheckOutItemRequest): NcipSu
     ...(config.circulation.desk ? { deskCode: config.circulation.desk } : {}),
     ...(desired ? { dueDate: desired } : {}),
   });
+  // A lent item — checked out to a borrowing library's account — goes to the responder's ILL
+  // check-out location; a temporary item (already in the ILL location AcceptItem gave it) and a
+  // loan to a local patron stay where they are.
+  if (config.checkOutLocation && patron.institutionalSymbol !== null && !item.temporary && !item.inTempLocation) {
+    updateItem(engine, item.id, {
+      inTempLocation: true,
+      tempLibraryCode: config.checkOutLocation.library,
+      tempLocationCode: config.checkOutLocation.location,
+    });
+  }
   return {
     service: 'CheckOutItem',
     header: ctx.header,
@@ -452,6 +472,17 @@ function checkInItem(ctx: ServiceContext, request: CheckInItemRequest): NcipSucc
     ...(config.circulation.desk ? { deskCode: config.circulation.desk } : {}),
   });
   const borrower = result.returnedLoan ? requirePatronById(engine.db, result.returnedLoan.patronId) : undefined;
+  // Back from the ILL check-out location to its permanent one — only if it is in that location
+  // (a temporary location staff gave it for another reason is left alone).
+  const away = config.checkOutLocation ? describeItem(engine.db, result.item) : undefined;
+  if (
+    away &&
+    result.item.inTempLocation &&
+    away.tempLibrary?.code === config.checkOutLocation?.library &&
+    away.tempLocation?.code === config.checkOutLocation?.location
+  ) {
+    result.item = updateItem(engine, item.id, { inTempLocation: false });
+  }
   const destination = result.destinationLibrary.name;
   return {
     service: 'CheckInItem',

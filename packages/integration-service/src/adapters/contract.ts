@@ -14,6 +14,8 @@ export interface ContractFixture {
   unknownPatronId: string;
   /** a blocked patron */
   blockedPatronId: string;
+  /** a patron whose registration has expired (no block of its own) */
+  expiredPatronId: string;
   /** an institutional (borrowing library) account lent items are checked out to */
   accountId: string;
   /** on-shelf, loanable items; each test takes its own */
@@ -62,6 +64,7 @@ export const contractCases = [
   'patron lookup',
   'unknown patron',
   'blocked patron',
+  'expired patron',
   'create temporary item',
   'create temporary item twice',
   'barcode collision',
@@ -73,9 +76,11 @@ export const contractCases = [
   'update due date',
   'check in twice',
   'check in after a desk check-in',
+  'check in a temporary item still on loan',
   'delete temporary item twice',
   'charge fee',
   'charge fee twice',
+  'remove fee',
   'temporary location and back',
   'hold for an unknown patron',
   'ILS down',
@@ -109,10 +114,22 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
     });
 
   describe(`CirculationSystem contract: ${name}`, () => {
+    // Patron verification at review (issue 13 §3): name, status, expiry and blocks as the ILS shows them.
     test('patron lookup', async ({ system, fixture }) => {
       const outcome = await system.lookupPatron({ patronId: fixture.patronId });
       expect(outcome.kind).toBe('done');
-      if (outcome.kind === 'done') expect(outcome.value).toMatchObject({ status: 'active' });
+      if (outcome.kind !== 'done') return;
+      expect(outcome.value).toMatchObject({ status: 'active', name: expect.stringMatching(/\S/), expiryDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect(outcome.value.expiryDate! > fixture.today).toBe(true);
+      expect(outcome.value.blocks ?? []).toEqual([]);
+    });
+
+    test('expired patron', async ({ system, fixture }) => {
+      const outcome = await system.lookupPatron({ patronId: fixture.expiredPatronId });
+      expect(outcome.kind).toBe('done');
+      if (outcome.kind !== 'done') return;
+      expect(outcome.value).toMatchObject({ status: 'expired', name: expect.stringMatching(/\S/) });
+      expect(outcome.value.expiryDate! < fixture.today).toBe(true);
     });
 
     test('unknown patron', async ({ system, fixture }) => {
@@ -123,7 +140,10 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
     test('blocked patron', async ({ system, fixture }) => {
       const outcome = await system.lookupPatron({ patronId: fixture.blockedPatronId });
       expect(outcome.kind).toBe('done');
-      if (outcome.kind === 'done') expect(outcome.value.status).toBe('blocked');
+      if (outcome.kind !== 'done') return;
+      expect(outcome.value.status).toBe('blocked');
+      expect(outcome.value.name).toMatch(/\S/);
+      expect(outcome.value.blocks?.length ?? 0).toBeGreaterThan(0);
     });
 
     test('create temporary item', async ({ system, fixture, probe }) => {
@@ -238,6 +258,29 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
       expect((await system.checkIn({ requestId: '9000012', itemBarcode: barcode })).kind).toBe('already-done');
     });
 
+    // Returned straight to the ILL office (issue 13 §3): the temporary item is still on loan to the
+    // patron; the check-in on Returned closes that loan and the item is cleaned up, while the same
+    // patron's other loan, which is not the request's, stays exactly as it was.
+    test('check in a temporary item still on loan', async ({ system, fixture, probe }) => {
+      const barcode = 'CT-9000019';
+      await system.createTemporaryItem({ ...temporaryItem('9000019', barcode, fixture), patronId: fixture.patronId, pickupLocation: fixture.pickupLocation });
+      expect((await system.checkOut({ requestId: '9000019', patronId: fixture.patronId, itemBarcode: barcode })).kind).toBe('done');
+      const other = fixture.lendableBarcodes[10] as string;
+      expect((await system.checkOut({ requestId: '9000020', patronId: fixture.patronId, itemBarcode: other })).kind).toBe('done');
+      const otherLoan = await probe.loan(other);
+      expect((await probe.loan(barcode))?.patronId).toBe(fixture.patronId);
+
+      const owner = { kind: 'temporary-item' as const, requestId: '9000019', patronId: fixture.patronId };
+      expect((await system.checkIn({ requestId: '9000019', itemBarcode: barcode, owner })).kind).toBe('done');
+      expect(await probe.loan(barcode)).toBeNull();
+      if (system.capabilities.deleteTemporaryItem) {
+        expect((await system.deleteTemporaryItem({ requestId: '9000019', itemBarcode: barcode })).kind).toBe('done');
+        expect(await probe.countItems(barcode)).toBe(0);
+      }
+      expect(await probe.loan(other)).toEqual(otherLoan);
+      expect(otherLoan?.patronId).toBe(fixture.patronId);
+    });
+
     test('delete temporary item twice', async ({ system, fixture, probe }) => {
       await system.createTemporaryItem(temporaryItem('9000013', 'CT-9000013', fixture));
       expect((await system.deleteTemporaryItem({ requestId: '9000013', itemBarcode: 'CT-9000013' })).kind).toBe('done');
@@ -266,6 +309,47 @@ export function circulationSystemContract(name: string, setup: () => Promise<Con
       expect((await system.chargeFee(fee)).kind).toBe('done');
       expect((await system.chargeFee(fee)).kind).toBe('already-done');
       expect((await probe.fees(fixture.patronId)).filter((f) => f.comment === fee.comment)).toHaveLength(1);
+    });
+
+    // The lost item came back (issue 13 §3): the request's own charge is waived by the id its charge
+    // recorded; a fee of the same patron, type and amount that is another request's stays.
+    test('remove fee', async ({ system, fixture, probe }) => {
+      const charge = (requestId: string) => ({
+        requestId,
+        patronId: fixture.patronId,
+        feeType: fixture.feeType,
+        amount: 30,
+        comment: `Processing fee for lost ILL item, request ${requestId}`,
+      });
+      const removal = (requestId: string, feeId: string | undefined) => ({
+        requestId,
+        patronId: fixture.patronId,
+        chargeKey: `${requestId}:charge-fee:-:lost-processing`,
+        feeType: fixture.feeType,
+        comment: charge(requestId).comment,
+        reason: 'the lost item came back',
+        feeId,
+      });
+      const mine = await system.chargeFee(charge('9000021'));
+      const theirs = await system.chargeFee(charge('9000022'));
+      if (!system.capabilities.feeRemoval) {
+        // declared, not faked: the step is never planned, and the adapter would not pretend
+        if (system.removeFee) expect((await system.removeFee(removal('9000021', 'x'))).kind).toBe('configuration-error');
+        return;
+      }
+      const feeId = mine.kind === 'done' ? mine.value.feeId : undefined;
+      const otherId = theirs.kind === 'done' ? theirs.value.feeId : undefined;
+      expect(feeId).toBeTruthy();
+      // the other request's fee id with this request's comment: not this request's, left alone
+      expect((await system.removeFee!(removal('9000021', otherId))).kind).toBe('needs-staff');
+      expect((await system.removeFee!(removal('9000021', undefined))).kind).toBe('needs-staff');
+      expect((await probe.fees(fixture.patronId)).filter((f) => f.amount === 30)).toHaveLength(2);
+
+      expect((await system.removeFee!(removal('9000021', feeId))).kind).toBe('done');
+      expect((await system.removeFee!(removal('9000021', feeId))).kind).toBe('already-done');
+      const left = await probe.fees(fixture.patronId);
+      expect(left.some((f) => f.comment === charge('9000021').comment)).toBe(false);
+      expect(left).toContainEqual({ amount: 30, feeType: fixture.feeType, comment: charge('9000022').comment });
     });
 
     test('temporary location and back', async ({ system, fixture, probe }) => {

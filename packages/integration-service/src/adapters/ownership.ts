@@ -25,6 +25,8 @@ export const leftAlone = {
   temporaryItemLoan: (barcode: string, patronId: string) => `temporary item ${barcode} is on loan to another patron than ${patronId}; that loan was left alone`,
   loanOfAnotherRequest: (barcode: string, account: string, requestId: string) =>
     `item ${barcode} is already on loan to ${account}, but that loan is request ${requestId}'s, not this request's; it was left alone (check the item in for ${requestId} first, or resolve this step by hand)`,
+  notThisRequestsFee: (feeId: string, patronId: string, requestId: string) =>
+    `fee ${feeId} of patron ${patronId} is not the charge request ${requestId} made (its type or comment differ); it was left alone`,
   lentItemLoan: (barcode: string, borrowerPatronId: string) =>
     `item ${barcode} is on loan to another patron, not to ${borrowerPatronId}; Bookstrap did not make that loan, so it was left alone`,
 };

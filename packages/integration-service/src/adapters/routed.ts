@@ -17,6 +17,7 @@ import {
   type PatronSummary,
   type PreflightCheck,
   type PreflightInput,
+  type RemoveFeeInput,
   type StepOutcome,
   type TemporaryItemInput,
 } from '@bookstrap/core';
@@ -76,6 +77,10 @@ export abstract class RoutedSystem implements CirculationSystem {
   }
   chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
     return this.route('chargeFee').chargeFee(input);
+  }
+  removeFee(input: RemoveFeeInput): Promise<StepOutcome<{ feeId: string; status?: string }>> {
+    const system = this.route('removeFee');
+    return system.removeFee ? system.removeFee(input) : Promise.resolve(configurationError(`${this.ils} cannot take a fee back here`));
   }
   checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
     return this.route('checkOut').checkOut(input);

@@ -121,6 +121,22 @@ export const attentionSchema = z
   })
   .openapi('Attention');
 
+export const patronVerificationSchema = z
+  .object({
+    patronId: z.string(),
+    name: z.string().optional(),
+    status: z.enum(['active', 'blocked', 'expired']),
+    expiryDate: z.string().optional(),
+    blocks: z.array(z.string()),
+    patronType: z.string().optional(),
+    barcode: z.string().optional(),
+    checkedAt: z.string().openapi({ description: 'When the ILS was asked.' }),
+    stepKey: z.string(),
+  })
+  .openapi('PatronVerification', {
+    description: "The ILS patron as the adapter's patron lookup showed them, for staff to verify at review (name, status, expiry, blocks).",
+  });
+
 export const requestSummarySchema = z
   .object({
     id: z.string().openapi({ example: '1000017' }),
@@ -135,6 +151,7 @@ export const requestSummarySchema = z
     patronExpiry: z.string().optional(),
     patronName: z.string().optional(),
     patronEmail: z.string().optional(),
+    patronVerification: patronVerificationSchema.optional(),
     pickupLocation: z.string().optional(),
     inLibraryUseOnly: z.boolean(),
     lenders: z.array(z.string()),

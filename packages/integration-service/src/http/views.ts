@@ -78,6 +78,45 @@ export function toStepView(job: Job, jobs: Job[], request?: Pick<StoredRequest, 
 
 const defined = <T extends Record<string, unknown>>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
+/**
+ * The latest patron lookup's answer (issue 13 §3, seed 000's "patron name and barcode
+ * verification"): what the ILS showed — also for a blocked or expired patron, whose step waits for
+ * staff, and after staff resolved that step by hand. Undefined until the ILS has answered about
+ * the patron the request names now.
+ */
+export function patronVerificationOf(patronId: string | undefined, jobs: Job[]): RequestSummary['patronVerification'] {
+  const shown = (outcome: unknown): Record<string, unknown> | undefined => {
+    const o = outcome as { kind?: string; value?: unknown; found?: unknown; previous?: unknown } | undefined;
+    if (!o) return undefined;
+    const patron = (o.kind === 'done' || o.kind === 'already-done' ? o.value : o.kind === 'needs-staff' ? o.found : undefined) as
+      | Record<string, unknown>
+      | undefined;
+    if (patron && typeof patron.status === 'string') return patron;
+    return o.previous ? shown(o.previous) : undefined;
+  };
+  // Only the lookup of the patron the request names now (a corrected ID supersedes the old one's).
+  const lookups = jobs
+    .filter((job) => job.step.name === 'lookup-patron' && (job.step.input as { patronId?: string }).patronId === patronId)
+    .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.id - a.id);
+  for (const job of lookups) {
+    const patron = shown(job.lastOutcome);
+    if (!patron) continue;
+    const text = (key: string) => (typeof patron[key] === 'string' && patron[key] ? (patron[key] as string) : undefined);
+    return defined({
+      patronId: text('patronId') ?? (job.step.input as { patronId: string }).patronId,
+      name: text('name'),
+      status: patron.status as 'active' | 'blocked' | 'expired',
+      expiryDate: text('expiryDate'),
+      blocks: Array.isArray(patron.blocks) ? patron.blocks.filter((b): b is string => typeof b === 'string') : [],
+      patronType: text('patronType'),
+      barcode: text('barcode'),
+      checkedAt: job.updatedAt.toISOString(),
+      stepKey: job.key,
+    });
+  }
+  return undefined;
+}
+
 export function toRequestSummary(request: StoredRequest, library: Library, jobs: Job[]): RequestSummary {
   // The queue column says whether (it is what the list filters on); the steps say what to do.
   const found = request.needsAttention ? attentionOf(request, jobs.map(stepRecord)) : undefined;
@@ -106,6 +145,7 @@ export function toRequestSummary(request: StoredRequest, library: Library, jobs:
     patronExpiry: request.patronExpiry,
     patronName: request.patronName,
     patronEmail: request.patronEmail,
+    patronVerification: patronVerificationOf(request.patronId, jobs),
     pickupLocation: request.pickupLocation,
     inLibraryUseOnly: request.inLibraryUseOnly,
     lenders: request.lenders,

@@ -60,6 +60,7 @@ export const actionBodySchemas = {
     .openapi('RecallBody'),
   overdue: plain('OverdueBody'),
   'mark-returned': plain('MarkReturnedBody'),
+  'lost-item-returned': plain('LostItemReturnedBody'),
   'mark-lost': z
     .object({ replacementCost: z.number().finite().nonnegative().max(100_000).optional().openapi({ description: "The lender's replacement cost." }), note })
     .strict()

@@ -44,3 +44,11 @@ export function loansHeldByOtherRequests(db: Db, input: { libraryId: number; req
   }
   return held;
 }
+
+/** The ILS's id of the fee a charge-fee step recorded when it succeeded; undefined otherwise. */
+export function feeIdCharged(db: Db, chargeKey: string): string | undefined {
+  const job = db.select({ state: outboxJobs.state, outcome: outboxJobs.lastOutcome }).from(outboxJobs).where(eq(outboxJobs.idempotencyKey, chargeKey)).get();
+  if (job?.state !== 'succeeded' && job?.state !== 'resolved') return undefined;
+  const feeId = (job.outcome as { value?: { feeId?: unknown } } | null)?.value?.feeId;
+  return typeof feeId === 'string' && feeId !== '' ? feeId : undefined;
+}

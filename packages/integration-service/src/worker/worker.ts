@@ -26,7 +26,7 @@ import { type Logger, silentLogger } from '../logger.ts';
 import type { Db, ServiceDatabase } from '../store/database.ts';
 import { refreshAttention } from '../store/attention.ts';
 import { findLibraryById } from '../store/libraries.ts';
-import { loansHeldByOtherRequests } from '../store/loans.ts';
+import { feeIdCharged, loansHeldByOtherRequests } from '../store/loans.ts';
 import { storageFault } from '../store/faults.ts';
 import { claimNextJob, findJob, finishJob, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
@@ -186,6 +186,11 @@ export function createWorker(options: WorkerOptions): Worker {
         return { ...job.step, input: { ...job.step.input, itemId, ...(holdPlacedWithItem ? { holdPlacedWithItem } : {}) } };
       }
       return job.step;
+    }
+    if (job.step.name === 'remove-fee') {
+      // The fee to take back is the one its charge step recorded, and no other.
+      const feeId = feeIdCharged(db, job.step.input.chargeKey);
+      return feeId === undefined ? job.step : { ...job.step, input: { ...job.step.input, feeId } };
     }
     if (job.step.name !== 'check-out-to-borrowing-library') return job.step;
     const held = loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });

@@ -2,6 +2,7 @@ import {
   actionTable,
   currentLender,
   type DecisionContext,
+  type LostChargeStep,
   decide,
   documentedCapabilities,
   dueForAgeOut,
@@ -290,8 +291,22 @@ export function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: 
 
 type TransitionResult = { ok: true; request: StoredRequest } | { ok: false; error: TransitionRefused };
 
+/**
+ * The lost-item charge steps this request planned (any state): what a lost item that comes back
+ * may take back — those fees, never another (core `lostChargeRemovals`).
+ */
+function lostChargesOf(tx: Db, requestId: string): LostChargeStep[] {
+  return jobsOfRequest(tx, requestId).flatMap((job) =>
+    job.step.name === 'charge-fee' && /:lost-(replacement|processing)$/.test(job.key)
+      ? [{ key: job.key, patronId: job.step.input.patronId, feeType: job.step.input.feeType, comment: job.step.input.comment }]
+      : [],
+  );
+}
+
 export function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: StoredRequest, command: RequestCommand, origin: Origin): TransitionResult {
-  const result = decide(stored, command, decisionContext(deps, library));
+  const context = decisionContext(deps, library);
+  if (command.action === 'lost-item-returned') context.lostCharges = lostChargesOf(tx, stored.id);
+  const result = decide(stored, command, context);
   if (!result.ok) return result;
   const now = deps.clock.now();
   const { request: next, plan, notes, notices, withdrawNotices: moot } = result.decision;

@@ -18,6 +18,9 @@ export const horizonVendor: VendorDefinition<HorizonDemo> = {
     createSirsiDynixVendorApp(runtime, horizonDialect, horizonDemo, {
       profile: profiles.horizon,
       services: ['LookupUser', 'LookupItem', 'AcceptItem', 'CheckOutItem', 'CheckInItem', 'RenewItem', 'RequestItem', 'CancelRequestItem', 'DeleteItem'],
+      // Horizon Web Services document no item update, so the ILL location of lent items is the
+      // NCIP server's own setting, applied at CheckOutItem and undone at CheckInItem.
+      checkOutLocation: { library: horizonDemo.illLibrary, location: horizonDemo.illLocation },
     }),
   credentialsHelp: (baseUrl) => [
     `Horizon Web Services: ${baseUrl}${horizonDemo.basePath}  (x-sirs-clientID: ${horizonDemo.clientId}; staff login ${horizonDemo.staff.login} / ${horizonDemo.staff.password}); try`,

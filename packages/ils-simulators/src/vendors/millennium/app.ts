@@ -28,7 +28,7 @@ export function fromAgencyOf(xml: string): string | undefined {
 }
 
 export function createMillenniumApp(runtime: VendorRuntime, settings: MillenniumSettings): VendorApp {
-  const responderAt = (library: string) =>
+  const responderAt = (library: string, checkOutLocation?: { library: string; location: string }) =>
     createInnovativeNcipResponder(runtime, {
       profile: 'millennium',
       agencyId: settings.ncipAgencyId,
@@ -36,8 +36,11 @@ export function createMillenniumApp(runtime: VendorRuntime, settings: Millennium
       illLocation: 'ILL',
       illItemPolicy: 'ILL',
       libraryUseOnlyPolicy: 'LIBUSE',
+      ...(checkOutLocation ? { checkOutLocation } : {}),
     });
-  const illOffice = responderAt('MAIN');
+  // The ILL office's partner entry moves what it lends to the ILL location (NCIP has no message
+  // for it: the responder's own configuration does, as Tipasa's setup relies on).
+  const illOffice = responderAt('MAIN', { library: 'MAIN', location: 'ILL' });
   const partners = new Map(Object.entries(settings.ncipPartners ?? {}).map(([agency, library]) => [agency.toUpperCase(), responderAt(library)]));
 
   const app = new Hono();

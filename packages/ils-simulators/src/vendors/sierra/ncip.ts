@@ -34,6 +34,8 @@ export interface InnovativeNcipSettings {
   /** the item policy of temporary items AcceptItem marks "In Library Use Only" */
   libraryUseOnlyPolicy: string;
   profile: 'sierra' | 'millennium';
+  /** the ILL check-out location set in the responder for the ILL system (see NcipResponderConfig) */
+  checkOutLocation?: { library: string; location: string };
 }
 
 export function createInnovativeNcipResponder(
@@ -55,6 +57,7 @@ export function createInnovativeNcipResponder(
         libraryUseOnlyPolicy: settings.libraryUseOnlyPolicy,
       },
       circulation: { library: settings.illLibrary },
+      ...(settings.checkOutLocation ? { checkOutLocation: settings.checkOutLocation } : {}),
       pickupLocations: Object.fromEntries(sierraPickupLocations(runtime.dataset).map((pickup) => [pickup.code, pickup.library])),
       ids: {
         request: { format: (holdId) => String(toSierraId('hold', holdId)), parse: (requestId) => fromSierraId('hold', requestId) },

@@ -14,6 +14,8 @@ export interface SirsiDynixNcipSettings {
   profile: NcipProfile;
   /** services the product's NCIP server offers */
   services: readonly NcipService[];
+  /** the ILL check-out location set in the product's NCIP server (see NcipResponderConfig) */
+  checkOutLocation?: { library: string; location: string };
 }
 
 /** Catalogue keys arrive with or without the OPAC's letter prefix (`a123` or `123`). */
@@ -51,6 +53,7 @@ export function createSirsiDynixVendorApp(
         libraryUseOnlyPolicy: demo.itemTypes.libraryUseOnly,
       },
       circulation: { library: demo.illLibrary },
+      ...(ncip.checkOutLocation ? { checkOutLocation: ncip.checkOutLocation } : {}),
       ids: { bib: catalogueKey },
       // ReShare's NCIP 1 AcceptItem names the pickup branch as ToAgencyId (lib-ncip-client acceptItem.hbs).
       acceptItemAddressedToPickupLocation: true,

@@ -16,6 +16,7 @@ import {
   type LendingHoldInput,
   type LocationInput,
   type Ownership,
+  type RemoveFeeInput,
   type RestoreLocationInput,
   needsStaff,
   retryable,
@@ -450,6 +451,38 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (reply.status !== 200 && reply.status !== 201) return this.alma.failure(reply, what);
     const feeId = (reply.body as { id?: string } | undefined)?.id;
     return done(feeId === undefined ? {} : { feeId }, feeId);
+  }
+
+  /**
+   * Waives the fee this request charged (Alma Users API: `POST /users/{user_id}/fees/{fee_id}
+   * ?op=waive&amount=ALL&reason=…`, https://developers.exlibrisgroup.com/alma/apis/docs/users/
+   * UE9TVCAvYWxtYXdzL3YxL3VzZXJzL3t1c2VyX2lkfS9mZWVzL3tmZWVfaWR9/). Ownership first: the fee
+   * is read by the id its charge recorded, and must be this patron's and carry the request's own
+   * comment — any other fee (the patron's overdue fine, another request's charge) is left alone.
+   */
+  async removeFee(input: RemoveFeeInput): Promise<StepOutcome<{ feeId: string; status?: string }>> {
+    const what = `removing the ${input.feeType} charge of patron ${input.patronId}`;
+    if (!input.feeId) {
+      return needsStaff(
+        `the charge step recorded no Alma fee id, so which fee is this request's cannot be known; nothing was waived`,
+        `waive the ${input.feeType} charge "${input.comment}" of patron ${input.patronId} in Alma by hand`,
+      );
+    }
+    const path = `/users/${encodeURIComponent(input.patronId)}/fees/${encodeURIComponent(input.feeId)}`;
+    const read = await this.alma.call('GET', path, { query: { user_id_type: 'all_unique' } });
+    if (read.status !== 200) return this.alma.failure(read, what);
+    const fee = read.body as { id?: string; comment?: string; type?: Coded; status?: Coded; balance?: number };
+    if (fee.comment !== input.comment || codeOf(fee.type) !== input.feeType) {
+      return needsStaff(leftAlone.notThisRequestsFee(input.feeId, input.patronId, input.requestId));
+    }
+    const status = codeOf(fee.status);
+    if (status !== 'ACTIVE' || !(Number(fee.balance) > 0))
+      return alreadyDone(`the fee is ${status || 'settled'} in Alma`, { feeId: input.feeId, status }, input.feeId);
+    const waived = await this.alma.call('POST', path, {
+      query: { user_id_type: 'all_unique', op: 'waive', amount: 'ALL', reason: 'OTHER', comment: `${input.reason} (ILL request ${input.requestId})` },
+    });
+    if (waived.status !== 200) return this.alma.failure(waived, what);
+    return done({ feeId: input.feeId, status: codeOf((waived.body as { status?: Coded }).status) }, input.feeId);
   }
 
   async checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {

@@ -71,6 +71,7 @@ export const almaContractFixture: ContractFixture = {
   patronId: alma.patrons.good.primaryId,
   unknownPatronId: 'no.such.patron',
   blockedPatronId: alma.patrons.blocked.primaryId,
+  expiredPatronId: alma.patrons.expired.primaryId,
   accountId: alma.institutionalPatrons.PARTNR.primaryId,
   lendableBarcodes: alma.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode),
   pickupLocation: 'MAIN',

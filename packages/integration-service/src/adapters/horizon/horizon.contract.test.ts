@@ -17,14 +17,28 @@ const wsSubject = async () =>
   contractSubject('horizon', (context) => new SirsiDynixWsAdapter(horizonProduct, sirsiDynixOptions(wsConnection('horizon'), horizonWsPath), context));
 const ncipSubject = async () => contractSubject('horizon', (context) => horizonNcipAdapter.create(ncipConnection('horizon'), context));
 
-// Horizon: no bill creation over either protocol, no temporary locations (Tipasa's matrix).
+// Horizon: no bill creation over either protocol; no message moves an item (over NCIP the server
+// shelves what it lends at check-out, tested below).
 const gaps = ['charge fee', 'charge fee twice', 'temporary location and back'] as const;
 circulationSystemContract('Horizon Web Services (simulated)', wsSubject, { unsupported: [...gaps] });
 circulationSystemContract('Horizon NCIP 1.0 + Web Services (simulated)', ncipSubject, { unsupported: [...gaps] });
 
 describe('Horizon adapters: declared gaps and what differs from Symphony', () => {
-  it('declares no temporary location and no fees, and refuses them as configuration errors', async () => {
-    for (const subject of [await wsSubject(), await ncipSubject()]) {
+  it('over NCIP, the server shelves a lent item in the ILL location at check-out and back at check-in; the step verifies it', async () => {
+    const { system, fixture, probe } = await ncipSubject();
+    const barcode = fixture.lendableBarcodes[0] as string;
+    expect(system.capabilities.temporaryLocation).toBe(true);
+    expect((await system.moveToTemporaryLocation({ requestId: '1', itemBarcode: barcode, location: 'ILL' })).kind).toBe('needs-staff');
+    expect((await system.checkOut({ requestId: '1', patronId: fixture.accountId, itemBarcode: barcode })).kind).toBe('done');
+    expect(await probe.temporaryLocation(barcode)).toBe(horizon.illLocation);
+    expect((await system.moveToTemporaryLocation({ requestId: '1', itemBarcode: barcode, location: 'ILL' })).kind).toBe('done');
+    expect((await system.checkIn({ requestId: '1', itemBarcode: barcode })).kind).toBe('done');
+    expect(await probe.temporaryLocation(barcode)).toBeUndefined();
+    expect((await system.restorePermanentLocation({ requestId: '1', itemBarcode: barcode })).kind).toBe('done');
+  });
+
+  it('Web Services declare no temporary location and no fees, and refuse them as configuration errors', async () => {
+    for (const subject of [await wsSubject()]) {
       expect(subject.system.capabilities).toMatchObject({ fees: false, temporaryLocation: false, lendingHold: true, deleteTemporaryItem: true });
       const move = await subject.system.moveToTemporaryLocation({
         requestId: '1',
@@ -35,7 +49,7 @@ describe('Horizon adapters: declared gaps and what differs from Symphony', () =>
       expect(await subject.probe.temporaryLocation(subject.fixture.lendableBarcodes[0] as string)).toBeUndefined();
     }
     expect(horizonRestAdapter.capabilities).toMatchObject({ temporaryLocation: false, fees: false });
-    expect(horizonNcipAdapter.capabilities).toMatchObject({ temporaryLocation: false, lendingHold: true, dueDateUpdate: 'renewal' });
+    expect(horizonNcipAdapter.capabilities).toMatchObject({ temporaryLocation: true, lendingHold: true, dueDateUpdate: 'renewal' });
   });
 
   it('reads a blocked Horizon patron from the block list (Horizon shows no standing)', async () => {

@@ -9,7 +9,9 @@ import type { AdapterDefinition } from '../types.ts';
  * Relais, Tipasa — which also places the hold on a requested item for lending), the default row
  * (`horizon:ncip`); Horizon Web Services (Symphony's conventions, `/hzws/v1`), when configured,
  * read and set due dates there, and are a full adapter of their own (`horizon:rest`).
- * Horizon cannot move items to a temporary location, and no bill is created over either protocol.
+ * Horizon Web Services cannot move an item; the ILL temporary location of lent items is Horizon's
+ * NCIP server's own check-out location (verified over LookupItem, `horizon:ncip` only). No bill is
+ * created over either protocol.
  */
 export const horizonNcipServices: readonly NcipService[] = [
   'LookupUser',
@@ -26,7 +28,8 @@ export const horizonNcipServices: readonly NcipService[] = [
 export const horizonProduct: SirsiDynixProduct = {
   ils: 'horizon',
   name: 'Horizon',
-  capabilities: documentedCapabilities.horizon,
+  // what Web Services can do: no item update, so no temporary location over them
+  capabilities: { ...documentedCapabilities.horizon, temporaryLocation: false },
   standing: false,
 };
 

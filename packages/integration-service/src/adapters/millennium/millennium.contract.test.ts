@@ -100,6 +100,7 @@ async function subject(): Promise<ContractSubject & { sim: Simulator }> {
       patronId: millennium.patrons.good.barcode,
       unknownPatronId: '23999999999999',
       blockedPatronId: millennium.patrons.blocked.barcode,
+      expiredPatronId: millennium.patrons.expired.barcode,
       accountId: millennium.institutionalPatrons.PARTNR.barcode,
       lendableBarcodes: lendable,
       pickupLocation: 'main',
@@ -121,9 +122,10 @@ async function subject(): Promise<ContractSubject & { sim: Simulator }> {
 
 circulationSystemContract('Millennium NCIP (simulated)', subject, {
   unsupported: [
-    // Millennium's NCIP responder has no fiscal transactions, and Millennium no temporary locations.
+    // Millennium's NCIP responder has no fiscal transactions.
     'charge fee',
     'charge fee twice',
+    // No message moves an item: the responder shelves what it lends at check-out (tested below).
     'temporary location and back',
     // Lending holds: Horizon and Symphony only.
     'lending hold',
@@ -135,22 +137,41 @@ describe('Millennium over NCIP: declared gaps', () => {
     expect(millenniumNcipAdapter.capabilities).toEqual({
       feesOnShipped: false,
       fees: false,
+      feeRemoval: false,
       lendingHold: false,
       dueDateUpdate: 'renewal',
-      temporaryLocation: false,
+      // the responder's own ILL check-out location, verified over LookupItem
+      temporaryLocation: true,
       deleteTemporaryItem: true,
       patronLookup: true,
       cancelHold: true,
     });
   });
 
-  it('refuses fees and temporary locations as configuration errors, never a fake success', async () => {
+  it('refuses fees as a configuration error, never a fake success', async () => {
     const { system, fixture } = await subject();
     expect((await system.chargeFee({ requestId: '9300001', patronId: fixture.patronId, feeType: 'ILL', amount: 1, comment: 'x' })).kind).toBe(
       'configuration-error',
     );
-    expect((await system.moveToTemporaryLocation({ requestId: '9300001', itemBarcode: fixture.lendableBarcodes[0] as string, location: 'mill' })).kind).toBe(
-      'configuration-error',
-    );
+  });
+
+  it('a lent item is shelved in the ILL location by the responder at check-out and back at check-in; the step verifies, never fakes', async () => {
+    const { system, fixture } = await subject();
+    const barcode = fixture.lendableBarcodes[0] as string;
+    const move = { requestId: '9300002', itemBarcode: barcode, location: 'ILL' };
+    // not checked out: the responder has not moved it, and the step says so instead of pretending
+    expect(await system.moveToTemporaryLocation(move)).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('did not shelve it') });
+    expect((await system.checkOut({ requestId: '9300002', patronId: fixture.accountId, itemBarcode: barcode })).kind).toBe('done');
+    expect(await system.moveToTemporaryLocation(move)).toMatchObject({ kind: 'done', value: { temporaryLocation: expect.stringContaining('/') } });
+    expect(await system.restorePermanentLocation({ requestId: '9300002', itemBarcode: barcode })).toMatchObject({ kind: 'needs-staff' });
+    expect((await system.checkIn({ requestId: '9300002', itemBarcode: barcode })).kind).toBe('done');
+    expect((await system.restorePermanentLocation({ requestId: '9300002', itemBarcode: barcode })).kind).toBe('done');
+  });
+
+  it('a desk loan to a local patron is not moved to the ILL location', async () => {
+    const { system, fixture } = await subject();
+    const barcode = fixture.lendableBarcodes[1] as string;
+    expect((await system.checkOut({ requestId: '9300003', patronId: fixture.patronId, itemBarcode: barcode })).kind).toBe('done');
+    expect((await system.moveToTemporaryLocation({ requestId: '9300003', itemBarcode: barcode, location: 'ILL' })).kind).toBe('needs-staff');
   });
 });

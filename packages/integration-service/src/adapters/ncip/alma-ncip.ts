@@ -38,6 +38,7 @@ export const almaNcipServices: readonly NcipService[] = [
 const overRest: ReadonlySet<StepMethod> = new Set<StepMethod>([
   'placeHold',
   'chargeFee',
+  'removeFee',
   'updateDueDate',
   'deleteTemporaryItem',
   'moveToTemporaryLocation',

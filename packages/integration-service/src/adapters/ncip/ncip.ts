@@ -86,6 +86,13 @@ const NEEDED: Partial<Record<keyof IlsCapabilities, NcipService>> = {
   patronLookup: 'LookupUser',
 };
 
+/**
+ * ILSs whose lent items reach the ILL temporary location by their NCIP responder's own setting
+ * (the partner's check-out location, applied at CheckOutItem and undone at CheckInItem): their
+ * vendor APIs cannot move an item, and NCIP has no message for it. Verified through LookupItem.
+ */
+const locationByResponder: ReadonlySet<IlsKind> = new Set<IlsKind>(['millennium', 'horizon']);
+
 /** What an NCIP integration can do: the ILS's documented capabilities, limited to its services. */
 export function ncipCapabilities(ils: IlsKind, services: readonly NcipService[]): IlsCapabilities {
   const documented = documentedCapabilities[ils];
@@ -93,9 +100,12 @@ export function ncipCapabilities(ils: IlsKind, services: readonly NcipService[])
   return {
     feesOnShipped: documented.feesOnShipped && offers(NEEDED.feesOnShipped),
     fees: documented.fees && offers(NEEDED.fees),
+    // No responder these ILSs ship takes a fiscal transaction back (NCIP 2.02 CreateUserFiscalTransaction
+    // only adds one); where a fee can be waived it is over the vendor's REST API (Alma).
+    feeRemoval: false,
     lendingHold: documented.lendingHold && offers(NEEDED.lendingHold),
     dueDateUpdate: documented.dueDateUpdate !== 'none' && services.includes('RenewItem') ? 'renewal' : 'none',
-    temporaryLocation: false,
+    temporaryLocation: documented.temporaryLocation && locationByResponder.has(ils) && offers('LookupItem'),
     deleteTemporaryItem: documented.deleteTemporaryItem && offers(NEEDED.deleteTemporaryItem),
     patronLookup: documented.patronLookup && offers(NEEDED.patronLookup),
     // CancelRequestItem, with LookupUser's RequestedItems to check the hold first and RequestItem
@@ -542,13 +552,50 @@ export class NcipAdapter implements CirculationSystem {
     return this.failed(reply, `deleting temporary item ${input.itemBarcode}`);
   }
 
+  /** The Temporary location LookupItem shows for the item ("Main Library / Interlibrary Loan"), if any. */
+  private async temporaryLocationOf(barcode: string, what: string): Promise<{ at?: string } | { failed: StepOutcome<never> }> {
+    const reply = await this.call({ service: 'LookupItem', itemId: barcode, itemElementTypes: ['Location'] });
+    if (!reply.ok) return { failed: this.failed(reply, what) };
+    const temporary = reply.response.item.locations?.find((location) => location.type.toLowerCase() === 'temporary');
+    return temporary
+      ? {
+          at: [...temporary.names]
+            .sort((a, b) => a.level - b.level)
+            .map((n) => n.value)
+            .join(' / '),
+        }
+      : {};
+  }
+
+  /**
+   * NCIP has no message that moves an item: where the responder itself shelves what it lends
+   * (Millennium, Horizon — `locationByResponder`) this step checks, through LookupItem, that the
+   * check-out put the item in a temporary location; it changes nothing. Elsewhere it is refused.
+   */
   async moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
-    return configurationError(`NCIP has no service to move ${input.itemBarcode} to a temporary location; turn the setting off for an NCIP connection`);
+    if (!this.capabilities.temporaryLocation)
+      return configurationError(`NCIP has no service to move ${input.itemBarcode} to a temporary location; turn the setting off for an NCIP connection`);
+    const what = `checking that ${input.itemBarcode} is in the ILL temporary location`;
+    const found = await this.temporaryLocationOf(input.itemBarcode, what);
+    if ('failed' in found) return found.failed;
+    if (found.at) return done({ temporaryLocation: found.at, by: 'the NCIP responder at check-out' });
+    return needsStaff(
+      `${input.itemBarcode} was checked out but the ${this.ils} NCIP responder did not shelve it in an ILL temporary location (LookupItem shows none)`,
+      `set the ILL check-out location (${input.location}) in the ${this.ils} NCIP responder's configuration for this partner, then move the item by hand and resolve this step`,
+    );
   }
 
   async restorePermanentLocation(input: RestoreLocationInput): Promise<StepOutcome<Record<string, unknown>>> {
     // Nothing is changed over NCIP here, so there is no ownership (input.owner) to check.
-    return configurationError(`NCIP has no service to move ${input.itemBarcode} back to its permanent location`);
+    if (!this.capabilities.temporaryLocation) return configurationError(`NCIP has no service to move ${input.itemBarcode} back to its permanent location`);
+    const what = `checking that ${input.itemBarcode} is back in its permanent location`;
+    const found = await this.temporaryLocationOf(input.itemBarcode, what);
+    if ('failed' in found) return found.failed;
+    if (!found.at) return done({ by: 'the NCIP responder at check-in' });
+    return needsStaff(
+      `${input.itemBarcode} is still in temporary location ${found.at} after check-in; the ${this.ils} NCIP responder did not restore it`,
+      `move ${input.itemBarcode} back to its permanent location in ${this.ils} and resolve this step`,
+    );
   }
 
   async placeLendingHold(input: LendingHoldInput): Promise<StepOutcome<{ holdId?: string }>> {

@@ -26,7 +26,8 @@ describe('Sierra and Millennium library configuration', () => {
       body: body(millenniumDemoLibrary(demo.millennium, 'http://millennium.sim.test')),
     });
     expect(millennium.status).toBe(201);
-    expect(millennium.body.capabilities).toMatchObject({ dueDateUpdate: 'renewal', temporaryLocation: false, fees: false, deleteTemporaryItem: true });
+    // the ILL location of lent items: the NCIP responder's own check-out location, verified over LookupItem
+    expect(millennium.body.capabilities).toMatchObject({ dueDateUpdate: 'renewal', temporaryLocation: true, fees: false, deleteTemporaryItem: true });
   });
 
   it('refuses (400) a Sierra lending account named by anything but a barcode, and a missing default account', async () => {
@@ -67,7 +68,7 @@ describe('Sierra and Millennium library configuration', () => {
     );
   });
 
-  it('refuses (400) what Millennium cannot do: temporary locations, fees on shipped, a REST connection', async () => {
+  it('refuses (400) what Millennium cannot do: fees on shipped, a REST connection', async () => {
     const h = await useHarness({ registry: defaultAdapterRegistry, noLibraries: true });
     const library = millenniumDemoLibrary(demo.millennium, 'http://millennium.sim.test');
     const settings = await h.request('POST', '/v1/libraries', {
@@ -80,9 +81,7 @@ describe('Sierra and Millennium library configuration', () => {
       }),
     });
     expect(settings.status).toBe(400);
-    expect(settings.body.error.details.map((d: { path: string }) => d.path)).toEqual(
-      expect.arrayContaining(['settings.lending.illTemporaryLocation', 'settings.borrowing.chargePatronOnShipped']),
-    );
+    expect(settings.body.error.details.map((d: { path: string }) => d.path)).toEqual(['settings.borrowing.chargePatronOnShipped']);
     const rest = await h.request('POST', '/v1/libraries', {
       key: h.adminKey,
       body: body(library, { connection: { protocol: 'rest', baseUrl: 'http://millennium.sim.test' } }),

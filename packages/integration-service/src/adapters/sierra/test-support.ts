@@ -131,6 +131,7 @@ export function sierraContractSubject(
       patronId: sierra.patrons.good.barcode,
       unknownPatronId: '22999999999999',
       blockedPatronId: sierra.patrons.blocked.barcode,
+      expiredPatronId: sierra.patrons.expired.barcode,
       accountId: sierra.institutionalPatrons.PARTNR.barcode,
       lendableBarcodes: sierra.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode),
       pickupLocation: 'main',

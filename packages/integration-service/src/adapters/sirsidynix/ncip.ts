@@ -32,7 +32,9 @@ export interface SirsiDynixNcipSetup {
 }
 
 export function sirsiDynixNcipCapabilities(setup: SirsiDynixNcipSetup): IlsCapabilities {
-  return { ...ncipCapabilities(setup.product.ils, setup.services), temporaryLocation: setup.product.capabilities.temporaryLocation };
+  const ncip = ncipCapabilities(setup.product.ils, setup.services);
+  // Symphony moves items over Web Services; Horizon's NCIP server shelves lent items itself.
+  return { ...ncip, temporaryLocation: setup.product.capabilities.temporaryLocation || ncip.temporaryLocation };
 }
 
 export class SirsiDynixNcipAdapter extends RoutedSystem {
@@ -70,11 +72,11 @@ export class SirsiDynixNcipAdapter extends RoutedSystem {
   }
 
   override moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {
-    if (!this.capabilities.temporaryLocation) return this.ncip.moveToTemporaryLocation(input);
+    if (!this.setup.product.capabilities.temporaryLocation) return this.ncip.moveToTemporaryLocation(input);
     return this.ws ? this.ws.moveToTemporaryLocation(input) : Promise.resolve(this.needsWs(`move ${input.itemBarcode} to a temporary location`));
   }
   override restorePermanentLocation(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
-    if (!this.capabilities.temporaryLocation) return this.ncip.restorePermanentLocation(input);
+    if (!this.setup.product.capabilities.temporaryLocation) return this.ncip.restorePermanentLocation(input);
     return this.ws ? this.ws.restorePermanentLocation(input) : Promise.resolve(this.needsWs(`move ${input.itemBarcode} back to its permanent location`));
   }
 

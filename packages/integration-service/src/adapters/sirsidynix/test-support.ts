@@ -126,6 +126,7 @@ export function contractFixture(product: Product): ContractFixture {
     patronId: d.patrons.good.barcode,
     unknownPatronId: `${d.patrons.good.barcode.slice(0, 2)}999999999999`,
     blockedPatronId: d.patrons.blocked.barcode,
+    expiredPatronId: d.patrons.expired.barcode,
     accountId: d.institutionalPatrons.PARTNR.barcode,
     lendableBarcodes: d.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode),
     pickupLocation: 'MAIN',

@@ -31,6 +31,7 @@ async function wmsSubject(): Promise<
       patronId: wms.patrons.good.barcode,
       unknownPatronId: 'no-such-patron',
       blockedPatronId: wms.patrons.blocked.barcode,
+      expiredPatronId: wms.patrons.expired.barcode,
       accountId: wms.institutionalPatrons.PARTNR.barcode,
       lendableBarcodes: lendable,
       pickupLocation: mainBranch,

@@ -63,7 +63,9 @@ describe('a WMS library through the HTTP API', () => {
     });
     const id: string = created.id;
     await drain();
-    expect(await history(id)).toContain(`Patron ${patron} verified in the circulation system.`);
+    expect(await history(id)).toContainEqual(
+      expect.stringMatching(new RegExp(`^Patron ${patron} verified in the circulation system: .+, active, expires \\d{4}-\\d{2}-\\d{2}\\.$`)),
+    );
 
     await ok(200, 'POST', `/v1/requests/${id}/send`);
     // The lender grants until 2025-04-30: less the 7-day return offset, 2025-04-23; stricter than the 28-day rule.
