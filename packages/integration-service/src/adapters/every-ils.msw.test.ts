@@ -101,7 +101,8 @@ describe.each(vendors)('%s adapter over global fetch, the ILS behind msw', (vend
     await service.worker.runUntilIdle();
 
     const history = async (id: string) => ((await call('GET', `/v1/requests/${id}`, staffKey)).body.history as { text: string }[]).map((h) => h.text);
-    expect(await history(verified)).toContain(`Patron ${good} verified in the circulation system.`);
+    // the ILS's answer is named in the history: who it shows, and their standing
+    expect((await history(verified)).join('\n')).toMatch(new RegExp(`Patron ${good} verified in the circulation system: [^\\n]+, active`));
     expect((await history(refused)).join('\n')).toMatch(new RegExp(`Patron ${patrons[vendor].blocked} could not be verified`));
   });
 });
