@@ -29,6 +29,16 @@ describe('the app', () => {
     expect(doc.paths['/v1/requests/{id}'].get.responses['404'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
   });
 
+  it('points a newcomer at the console, the API reference and the OpenAPI document from /', async () => {
+    const h = await useHarness();
+    const root = await h.ok(200, 'GET', '/', { key: null });
+    expect(root).toMatchObject({ console: '/console', docs: '/docs', openapi: '/openapi.json' });
+    // without a session the console sends the newcomer to its sign-in page
+    const entry = await h.service.app.request('/console');
+    expect(entry.status).toBe(303);
+    expect(entry.headers.get('location')).toMatch(/^\/console\/sign-in/);
+  });
+
   it('serves the API reference page and its assets from the installed swagger-ui-dist (no CDN)', async () => {
     const h = await useHarness();
     const page = await h.service.app.request('/docs');

@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps): App {
   registerDocs(app);
   // The staff console: server-rendered pages over this same API (src/console/).
   registerConsole(app, deps);
-  app.get('/', (c) => c.json({ name: 'bookstrap-integration-service', docs: '/docs', openapi: '/openapi.json' }));
+  app.get('/', (c) => c.json({ name: 'bookstrap-integration-service', console: '/console', docs: '/docs', openapi: '/openapi.json' }));
   // Healthy means the database answers a write lock and a read; a fault is a 503 via onError.
   app.get('/health', (c) => {
     checkStorage(deps.db);
