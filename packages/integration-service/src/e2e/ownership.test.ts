@@ -121,26 +121,26 @@ describe('lending: ship of an item already on loan to someone else fails', () =>
   });
 });
 
+/** A lending request from PARTNR for the lendable item, shipped due `dueDate`, its check-out run. */
+async function shippedToPartner(h: Harness, dueDate: string): Promise<string> {
+  const { id } = await h.ok(201, 'POST', '/v1/requests', {
+    body: { role: 'lending', borrowingLibrary: 'PARTNR', title: lendable.title, itemBarcode: lendable.barcode },
+  });
+  await h.ok(200, 'POST', `/v1/requests/${id}/ship`, { body: { dueDate } });
+  await h.drain();
+  return id as string;
+}
+
 describe('lending: the same item shipped to the same library for a second request', () => {
   it('the loan is the first request’s: not "already done" for the second, its due date and check-in left alone', async () => {
     const h = await useHarness();
     const desk = almaDesk(h);
-    const lend = async () =>
-      (
-        await h.ok(201, 'POST', '/v1/requests', {
-          body: { role: 'lending', borrowingLibrary: 'PARTNR', title: lendable.title, itemBarcode: lendable.barcode },
-        })
-      ).id as string;
-    const first = await lend();
-    await h.ok(200, 'POST', `/v1/requests/${first}/ship`, { body: { dueDate: '2025-04-16' } });
-    await h.drain();
+    const first = await shippedToPartner(h, '2025-04-16');
     const firstLoan = await desk.loan(lendable.barcode);
     expect(firstLoan).toMatchObject({ patronId: partnerAccount, dueDate: '2025-04-16' });
 
     // A second request for the same copy (a duplicate the partner sent): its ship finds the first loan.
-    const second = await lend();
-    await h.ok(200, 'POST', `/v1/requests/${second}/ship`, { body: { dueDate: '2025-05-20' } });
-    await h.drain();
+    const second = await shippedToPartner(h, '2025-05-20');
     expect(await desk.loan(lendable.barcode)).toEqual(firstLoan);
     const request = await h.ok(200, 'GET', `/v1/requests/${second}`);
     expect(stepOf(request, 'check-out-to-borrowing-library')).toMatchObject({
@@ -163,19 +163,9 @@ describe('lending: the same item shipped to the same library for a second reques
   it("returned while its check-out waits for staff: the first request's loan keeps its due date and is not checked in", async () => {
     const h = await useHarness();
     const desk = almaDesk(h);
-    const lend = async () =>
-      (
-        await h.ok(201, 'POST', '/v1/requests', {
-          body: { role: 'lending', borrowingLibrary: 'PARTNR', title: lendable.title, itemBarcode: lendable.barcode },
-        })
-      ).id as string;
-    const first = await lend();
-    await h.ok(200, 'POST', `/v1/requests/${first}/ship`, { body: { dueDate: '2025-04-16' } });
-    await h.drain();
+    const first = await shippedToPartner(h, '2025-04-16');
     const firstLoan = await desk.loan(lendable.barcode);
-    const second = await lend();
-    await h.ok(200, 'POST', `/v1/requests/${second}/ship`, { body: { dueDate: '2025-05-20' } });
-    await h.drain();
+    const second = await shippedToPartner(h, '2025-05-20');
     await h.ok(200, 'POST', `/v1/requests/${second}/borrower-returned`);
     await h.ok(200, 'POST', `/v1/requests/${second}/check-in`);
     await h.drain();

@@ -1,19 +1,11 @@
-import { demo } from '@bookstrap/ils-simulators';
 import { describe, expect, it } from 'vitest';
 import { almaHost, useHarness } from '../testutil/harness.ts';
+import { receivedLoan } from '../testutil/received.ts';
 
 describe('POST /v1/ils-sync (errors)', () => {
   it('an ILS that is down fails the reads, writes no finding, and the next run reads again', async () => {
     const h = await useHarness();
-    const patron = demo.alma.patrons.good.primaryId;
-    const { id } = await h.ok(201, 'POST', '/v1/requests', {
-      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
-    });
-    await h.drain();
-    await h.ok(200, 'POST', `/v1/requests/${id}/send`);
-    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
-    await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
-    await h.drain();
+    const id = await receivedLoan(h);
     const before = (await h.ok(200, 'GET', `/v1/requests/${id}`)).history.length;
     await h.sim.app.request(`${almaHost}/_sim/faults`, {
       method: 'POST',

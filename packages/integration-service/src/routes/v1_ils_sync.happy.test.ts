@@ -1,20 +1,12 @@
-import { demo } from '@bookstrap/ils-simulators';
 import { describe, expect, it } from 'vitest';
 import { almaDesk } from '../testutil/alma-desk.ts';
 import { useHarness } from '../testutil/harness.ts';
+import { receivedLoan } from '../testutil/received.ts';
 
 describe('POST /v1/ils-sync (happy)', () => {
   it("reads the library's own live requests and reports what it noticed", async () => {
     const h = await useHarness();
-    const patron = demo.alma.patrons.good.primaryId;
-    const { id } = await h.ok(201, 'POST', '/v1/requests', {
-      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
-    });
-    await h.drain();
-    await h.ok(200, 'POST', `/v1/requests/${id}/send`);
-    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
-    await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
-    await h.drain();
+    const id = await receivedLoan(h);
     await almaDesk(h).checkIn(id, 'MAIN');
     const report = await h.ok(200, 'POST', '/v1/ils-sync');
     expect(report).toEqual({ library: 'TULSA', read: 1, noticed: 1, queued: 0, failed: [], nextRunAt: '2025-03-12T10:15:00.000Z' });

@@ -1,6 +1,6 @@
-import { demo } from '@bookstrap/ils-simulators';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testutil/harness.ts';
+import { receivedLoan } from '../testutil/received.ts';
 
 describe('POST /v1/ils-sync (security)', () => {
   it('needs a library key', async () => {
@@ -11,15 +11,7 @@ describe('POST /v1/ils-sync (security)', () => {
 
   it("reads only the calling library's requests, and never another library's", async () => {
     const h = await useHarness();
-    const patron = demo.alma.patrons.good.primaryId;
-    const { id } = await h.ok(201, 'POST', '/v1/requests', {
-      body: { role: 'borrowing', title: 'Dracula', patronId: patron, pickupLocation: 'MAIN', lenders: ['LENDA'] },
-    });
-    await h.drain();
-    await h.ok(200, 'POST', `/v1/requests/${id}/send`);
-    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { lenderDueDate: '2025-04-30' } });
-    await h.ok(200, 'POST', `/v1/requests/${id}/receive`);
-    await h.drain();
+    const id = await receivedLoan(h);
     expect(await h.ok(200, 'POST', '/v1/ils-sync', { key: h.keys.PARTNR })).toMatchObject({ library: 'PARTNR', read: 0 });
     expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).ilsCirculation).toBeUndefined();
   });
