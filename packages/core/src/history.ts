@@ -1,5 +1,6 @@
 import type { StepOutcome } from './outcome.ts';
 import type { IlsStep } from './plan.ts';
+import { temporaryItemIlsBarcode } from './records.ts';
 
 /**
  * Circulation-history wording: one human sentence per ILS step attempt, in the words
@@ -51,9 +52,16 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
         return `Patron ${planned.input.patronId} verified in the circulation system${again}${shown ? `: ${shown}` : ''}.`;
       }
       case 'create-temporary-item':
+      {
+        // The ILS made it under another barcode (the sent one is another item's): say which, since
+        // the strap and every later step use the ILS's.
+        const given = temporaryItemIlsBarcode(planned.input.barcode, outcome);
+        const shown = given ?? ref ?? planned.input.barcode;
+        const why = given ? ` (the ILS gave it barcode ${given}: ${planned.input.barcode} is another item's; the strap and later steps use ${given})` : '';
         return outcome.kind === 'done'
-          ? `Temporary item record ${ref ?? planned.input.barcode} successfully created.`
-          : `Temporary item record ${ref ?? planned.input.barcode} already existed${again}.`;
+          ? `Temporary item record ${shown} successfully created${why}.`
+          : `Temporary item record ${shown} already existed${why}${again}.`;
+      }
       case 'place-hold':
         return `Hold placed for patron ${planned.input.patronId} on ${planned.input.itemBarcode}, pickup at ${planned.input.pickupLocation}${again}.`;
       case 'charge-fee':

@@ -61,7 +61,10 @@ export interface SyncFinding {
 }
 
 export interface SyncTarget {
+  /** the barcode the request's steps were planned under (their idempotency keys name it) */
   itemBarcode: string;
+  /** the barcode the ILS has the item under, when the ILS gave it another (read this one) */
+  ilsBarcode?: string | undefined;
   /** whose loan and hold: the request's patron, or the borrowing library's account */
   patronId?: string | undefined;
   side: 'borrowing' | 'lending';
@@ -80,7 +83,8 @@ export function syncTarget(request: Pick<IllRequest, 'role' | 'status' | 'servic
   if (request.role === 'borrowing') {
     if (!borrowingLive.includes(request.status)) return undefined;
     const item = owned.find((r) => r.kind === 'temporary-item' && !r.released && r.barcode);
-    return item?.barcode ? { itemBarcode: item.barcode, patronId: request.patronId, side: 'borrowing' } : undefined;
+    if (!item?.barcode) return undefined;
+    return { itemBarcode: item.barcode, ...(item.ilsBarcode ? { ilsBarcode: item.ilsBarcode } : {}), patronId: request.patronId, side: 'borrowing' };
   }
   if (!lendingLive.includes(request.status)) return undefined;
   const loan = owned.find((r) => r.kind === 'loan' && !r.released && r.barcode);
@@ -150,7 +154,8 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
   const observation: IlsObservation = { state, ...(loanDueDate ? { loanDueDate } : {}) };
   const findings: SyncFinding[] = [];
   const plan: IlsStep[] = [];
-  const item = target.itemBarcode;
+  // said as the ILS has it; steps are planned (keyed) under the barcode they were planned with
+  const item = target.ilsBarcode ?? target.itemBarcode;
   const was = previous?.state;
   const strap = request.patronDueDate;
   const canSetDate = capabilities.dueDateUpdate !== 'none';
@@ -181,7 +186,7 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
         if (loanDueDate && strap && loanDueDate !== strap) {
           // The desk gave the ILS's own policy date: what seed 004's staff fix by hand.
           if (settings.borrowing.setStrapDateAtCheckOut && canSetDate) {
-            plan.push(strapDateStep(request, item, strap, `strap-at-check-out-${loanDueDate}`));
+            plan.push(strapDateStep(request, target.itemBarcode, strap, `strap-at-check-out-${loanDueDate}`));
             findings.push({
               kind: 'strap-date-set',
               text: `ILS: the check-out gave the ILS's own due date ${loanDueDate}, not the book strap's ${strap}; setting the loan to the strap date ${strap}.`,
@@ -201,7 +206,7 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
       // Still on loan: a later date than seen, not the strap date, is a renewal done in circulation.
       if (loanDueDate && previous?.loanDueDate && loanDueDate > previous.loanDueDate && loanDueDate !== strap) {
         const revert = settings.borrowing.revertCirculationRenewal && canSetDate && strap !== undefined;
-        if (revert) plan.push(strapDateStep(request, item, strap, `revert-circulation-renewal-${loanDueDate}`));
+        if (revert) plan.push(strapDateStep(request, target.itemBarcode, strap, `revert-circulation-renewal-${loanDueDate}`));
         findings.push({
           kind: 'circulation-renewal',
           text: `ILS: the loan of ${item} was renewed in circulation to ${loanDueDate}, not by the lender (strap date ${strap ?? 'none'}); the patron may get conflicting messages.${revert ? ` Putting the strap date ${strap} back.` : ''}`,

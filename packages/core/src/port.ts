@@ -300,7 +300,11 @@ export interface CirculationSystem {
   readonly ils: IlsKind;
   readonly capabilities: IlsCapabilities;
   lookupPatron(input: { patronId: string }): Promise<StepOutcome<PatronSummary>>;
-  createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>>;
+  /**
+   * `barcode`: the barcode the ILS made the item under, when it says so (a responder that makes a
+   * new barcode when the sent one is taken, as Koha does); later steps then act on that one.
+   */
+  createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string; barcode?: string }>>;
   placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>>;
   chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>>;
   /** Absent: the ILS's API cannot take a fee back (capability `feeRemoval` off). */

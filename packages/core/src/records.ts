@@ -12,6 +12,12 @@ export interface OwnedRecord {
   /** the step whose outcome made it the request's */
   stepKey: string;
   barcode?: string | undefined;
+  /**
+   * the barcode the ILS gave the temporary item when it is not the one sent (a responder that
+   * makes the item under a new barcode when the sent one is taken, as Koha does): the record the
+   * request owns is this one, and every read or step acts on it, never on the item under `barcode`
+   */
+  ilsBarcode?: string | undefined;
   patronId?: string | undefined;
   /** the ILS's own ID (item, hold, fee, loan) when the ILS gave one */
   ilsId?: string | undefined;
@@ -26,6 +32,16 @@ export interface SettledStep {
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * The barcode the ILS says it created the temporary item under, when it differs from the one the
+ * step sent; undefined when they agree or the outcome does not say.
+ */
+export function temporaryItemIlsBarcode(sent: string, outcome: SettledStep['outcome']): string | undefined {
+  if (!outcome || (outcome.kind !== 'done' && outcome.kind !== 'already-done')) return undefined;
+  const given = text(outcome.value?.barcode);
+  return given && given !== sent ? given : undefined;
+}
 
 function idOf(outcome: SettledStep['outcome'], field: string): string | undefined {
   if (!outcome || (outcome.kind !== 'done' && outcome.kind !== 'already-done')) return undefined;
@@ -49,7 +65,7 @@ export function ownedRecords(steps: readonly SettledStep[]): OwnedRecord[] {
     switch (step.name) {
       case 'create-temporary-item':
         record(
-          { kind: 'temporary-item', barcode: step.input.barcode, ilsId: idOf(outcome, 'itemId') },
+          { kind: 'temporary-item', barcode: step.input.barcode, ilsBarcode: temporaryItemIlsBarcode(step.input.barcode, outcome), ilsId: idOf(outcome, 'itemId') },
           releasedBy('delete-temporary-item', step.input.barcode),
         );
         break;

@@ -36,7 +36,8 @@ export function strapFacts(ctx: ConsoleContext, library: Library, request: Reque
   const strap = library.settings.borrowing.strap;
   return {
     requestId: request.id,
-    temporaryBarcode: request.temporaryBarcode ?? '',
+    // the barcode the ILS has the item under: what the desk scans (not always the one sent)
+    temporaryBarcode: request.temporaryBarcodeInIls ?? request.temporaryBarcode ?? '',
     title: request.title,
     author: request.author,
     patronName: request.patronName,

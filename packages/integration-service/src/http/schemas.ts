@@ -160,6 +160,10 @@ export const requestSummarySchema = z
     supplierItemBarcode: z.string().optional(),
     lenderDueDate: z.string().optional(),
     temporaryBarcode: z.string().optional(),
+    temporaryBarcodeInIls: z.string().optional().openapi({
+      description:
+        "The barcode the ILS gave the temporary item when it is not temporaryBarcode (a responder that makes the item under a new barcode when the sent one is taken, as Koha does). The strap and every later step use it.",
+    }),
     patronDueDate: z.string().optional(),
     itemBarcode: z.string().optional(),
     dueDate: z.string().optional(),
@@ -223,6 +227,10 @@ export const ownedRecordSchema = z
     kind: z.enum(['temporary-item', 'hold', 'fee', 'loan', 'lending-hold']),
     stepKey: z.string().openapi({ description: 'the step whose outcome made the record this request’s' }),
     barcode: z.string().optional(),
+    ilsBarcode: z
+      .string()
+      .optional()
+      .openapi({ description: 'the barcode the ILS gave the temporary item when it is not `barcode` (the sent one was taken): the record this request owns' }),
     patronId: z.string().optional(),
     ilsId: z.string().optional().openapi({ description: 'the ILS’s own ID for the record, when the ILS gave one' }),
     released: z.boolean().openapi({ description: 'given back by the request’s own step (temporary item deleted, lending loan checked in)' }),

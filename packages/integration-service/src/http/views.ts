@@ -1,5 +1,17 @@
 import type { ObservationRow } from '../sync/store.ts';
-import { attentionOf, currentLender, isActionable, isDone, mootReason, nextActionFor, offeredActions, ownedRecords, type StepOutcome } from '@bookstrap/core';
+import {
+  attentionOf,
+  currentLender,
+  isActionable,
+  isDone,
+  mootReason,
+  nextActionFor,
+  offeredActions,
+  ownedRecords,
+  prerequisite,
+  type StepOutcome,
+  temporaryItemIlsBarcode,
+} from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { type AdapterRegistry, adapterKey } from '../adapters/types.ts';
 import type { Library } from '../store/libraries.ts';
@@ -117,6 +129,13 @@ export function patronVerificationOf(patronId: string | undefined, jobs: Job[]):
   return undefined;
 }
 
+/** The barcode the ILS gave the request's temporary item, when not the one sent (see temporaryItemIlsBarcode). */
+function ilsBarcodeIn(requestId: string, sent: string, jobs: Job[]): string | undefined {
+  const created = jobs.find((job) => job.key === prerequisite.temporaryItem(requestId, sent));
+  if (!created || (created.state !== 'succeeded' && created.state !== 'resolved')) return undefined;
+  return temporaryItemIlsBarcode(sent, created.lastOutcome);
+}
+
 export function toRequestSummary(request: StoredRequest, library: Library, jobs: Job[]): RequestSummary {
   // The queue column says whether (it is what the list filters on); the steps say what to do.
   const found = request.needsAttention ? attentionOf(request, jobs.map(stepRecord)) : undefined;
@@ -154,6 +173,7 @@ export function toRequestSummary(request: StoredRequest, library: Library, jobs:
     supplierItemBarcode: request.supplierItemBarcode,
     lenderDueDate: request.lenderDueDate,
     temporaryBarcode: request.temporaryBarcode,
+    temporaryBarcodeInIls: request.temporaryBarcode ? ilsBarcodeIn(request.id, request.temporaryBarcode, jobs) : undefined,
     patronDueDate: request.patronDueDate,
     itemBarcode: request.itemBarcode,
     dueDate: request.dueDate,

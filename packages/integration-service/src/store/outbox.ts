@@ -1,4 +1,4 @@
-import { type IlsStep, type PrerequisiteState, readiness, type StepOutcome } from '@bookstrap/core';
+import { type IlsStep, type PrerequisiteState, prerequisite, readiness, type StepOutcome, temporaryItemIlsBarcode } from '@bookstrap/core';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
@@ -181,6 +181,18 @@ export function jobsOfRequests(db: Db, requestIds: string[]): Map<string, Job[]>
     byRequest.set(row.requestId, list);
   }
   return byRequest;
+}
+
+/**
+ * The barcode the ILS gave the request's temporary item when it is not `sent` (a responder that
+ * makes the item under a new barcode when the sent one is taken, as Koha does), read from the
+ * outcome of the step that created it; undefined otherwise (and for any item the request did not
+ * create). Every later step and the strap act on this barcode: the item under `sent` is another's.
+ */
+export function ilsBarcodeOfTemporaryItem(db: Db, requestId: string, sent: string): string | undefined {
+  const created = findJob(db, prerequisite.temporaryItem(requestId, sent));
+  if (!created || !isDoneState(created.state)) return undefined;
+  return temporaryItemIlsBarcode(sent, created.lastOutcome);
 }
 
 export function findJob(db: Db, key: string): Job | undefined {

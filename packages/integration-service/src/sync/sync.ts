@@ -138,7 +138,8 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
       current = requestId;
       let reading: StepOutcome<ItemCirculation>;
       try {
-        reading = await system.readItemCirculation({ itemBarcode: target.itemBarcode, patronId: target.patronId });
+        // The item the ILS made for the request, under the barcode it gave it (not always the one sent).
+        reading = await system.readItemCirculation({ itemBarcode: target.ilsBarcode ?? target.itemBarcode, patronId: target.patronId });
       } catch (error) {
         reading = classifyThrown(error);
       }
@@ -179,7 +180,7 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
             {
               requestId,
               libraryId: library.id,
-              itemBarcode: target.itemBarcode,
+              itemBarcode: target.ilsBarcode ?? target.itemBarcode,
               observation: noticed.observation,
               finding: last,
               unseen: value.unseen ?? [],

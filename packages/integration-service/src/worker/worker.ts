@@ -28,7 +28,7 @@ import { refreshAttention } from '../store/attention.ts';
 import { findLibraryById } from '../store/libraries.ts';
 import { feeIdCharged, loansHeldByOtherRequests } from '../store/loans.ts';
 import { storageFault } from '../store/faults.ts';
-import { claimNextJob, findJob, finishJob, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
+import { claimNextJob, findJob, finishJob, ilsBarcodeOfTemporaryItem, type Job, type JobResult, renewLease, settleDependents } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, setPatronExpiry } from '../store/requests.ts';
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from './backoff.ts';
@@ -168,8 +168,22 @@ export function createWorker(options: WorkerOptions): Worker {
     return [...budgetOfLibrary.entries()].filter(([, budget]) => paused.has(budget)).map(([id]) => id);
   }
 
+  /**
+   * The step as it acts in the ILS: a step planned on the request's temporary item acts on the
+   * barcode the ILS gave that item when it made it under another (Koha does, when the sent one is
+   * taken) — the item under the sent barcode is someone else's. Planned keys keep the sent one.
+   */
+  function underIlsBarcode(db: Db, job: Job): IlsStep {
+    if (job.step.name === 'create-temporary-item' || !('itemBarcode' in job.step.input)) return job.step;
+    const sent = job.step.input.itemBarcode;
+    if (typeof sent !== 'string' || sent === '') return job.step;
+    const given = ilsBarcodeOfTemporaryItem(db, job.requestId, sent);
+    return given ? ({ ...job.step, input: { ...job.step.input, itemBarcode: given } } as IlsStep) : job.step;
+  }
+
   /** What only the store knows and the adapter needs to be honest, read when the step runs. */
-  function withStoreFacts(job: Job): IlsStep {
+  function withStoreFacts(planned: Job): IlsStep {
+    const job: Job = { ...planned, step: underIlsBarcode(db, planned) };
     if (job.step.name === 'cancel-hold') return withRecordedHoldId(job.step);
     if (job.step.name === 'place-hold' && !job.step.input.itemId) {
       // The item the hold goes on was created by an earlier step, which said what the ILS calls it.
@@ -257,7 +271,7 @@ export function createWorker(options: WorkerOptions): Worker {
         }
         appendHistory(
           tx,
-          { requestId: job.requestId, kind: 'outcome', stepKey: job.key, outcome: result.outcome.kind, text: outcomeText(job.step, result.outcome) },
+          { requestId: job.requestId, kind: 'outcome', stepKey: job.key, outcome: result.outcome.kind, text: outcomeText(underIlsBarcode(tx, job), result.outcome) },
           now,
         );
         const patron = patronExpiryOf(job.step, result.outcome);

@@ -378,7 +378,7 @@ export class NcipAdapter implements CirculationSystem {
 
   // ---- borrowing -------------------------------------------------------------------------------
 
-  async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
+  async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string; barcode?: string }>> {
     if (!this.offers('AcceptItem')) return this.unsupported('AcceptItem', 'create temporary items');
     const what = `creating temporary item ${input.barcode}`;
     const reply = await this.call({
@@ -402,7 +402,7 @@ export class NcipAdapter implements CirculationSystem {
       // Some responders (Koha) make the item under another barcode when the one sent is taken and
       // say so in ItemId: that barcode is the record this request owns and later steps act on.
       const itemId = reply.response.itemId ?? input.barcode;
-      return done({ itemId, ...holdFor }, itemId);
+      return done({ itemId, ...(itemId !== input.barcode ? { barcode: itemId } : {}), ...holdFor }, itemId);
     }
     if (reply.kind === 'already-done')
       return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode, ...holdFor }, input.barcode);
