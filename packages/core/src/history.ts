@@ -51,8 +51,7 @@ export function outcomeText(planned: IlsStep, outcome: StepOutcome<Record<string
         const shown = patronShown(outcome.value);
         return `Patron ${planned.input.patronId} verified in the circulation system${again}${shown ? `: ${shown}` : ''}.`;
       }
-      case 'create-temporary-item':
-      {
+      case 'create-temporary-item': {
         // The ILS made it under another barcode (the sent one is another item's): say which, since
         // the strap and every later step use the ILS's.
         const given = temporaryItemIlsBarcode(planned.input.barcode, outcome);

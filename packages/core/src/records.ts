@@ -65,7 +65,12 @@ export function ownedRecords(steps: readonly SettledStep[]): OwnedRecord[] {
     switch (step.name) {
       case 'create-temporary-item':
         record(
-          { kind: 'temporary-item', barcode: step.input.barcode, ilsBarcode: temporaryItemIlsBarcode(step.input.barcode, outcome), ilsId: idOf(outcome, 'itemId') },
+          {
+            kind: 'temporary-item',
+            barcode: step.input.barcode,
+            ilsBarcode: temporaryItemIlsBarcode(step.input.barcode, outcome),
+            ilsId: idOf(outcome, 'itemId'),
+          },
           releasedBy('delete-temporary-item', step.input.barcode),
         );
         break;

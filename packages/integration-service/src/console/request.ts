@@ -202,7 +202,12 @@ ${definitionList([
   ['Current lender', request.currentLender],
   ['Borrowing library', request.borrowingLibrary],
   ['Supplier item barcode', request.supplierItemBarcode],
-  ['Temporary barcode', request.temporaryBarcodeInIls ? `${request.temporaryBarcodeInIls} (the ILS's; ${request.temporaryBarcode} was sent and is another item's)` : request.temporaryBarcode],
+  [
+    'Temporary barcode',
+    request.temporaryBarcodeInIls
+      ? `${request.temporaryBarcodeInIls} (the ILS's; ${request.temporaryBarcode} was sent and is another item's)`
+      : request.temporaryBarcode,
+  ],
   ['Item barcode', request.itemBarcode],
   ["Lender's due date", request.lenderDueDate],
   ["Patron's due date (strap)", request.patronDueDate],

@@ -162,7 +162,7 @@ export const requestSummarySchema = z
     temporaryBarcode: z.string().optional(),
     temporaryBarcodeInIls: z.string().optional().openapi({
       description:
-        "The barcode the ILS gave the temporary item when it is not temporaryBarcode (a responder that makes the item under a new barcode when the sent one is taken, as Koha does). The strap and every later step use it.",
+        'The barcode the ILS gave the temporary item when it is not temporaryBarcode (a responder that makes the item under a new barcode when the sent one is taken, as Koha does). The strap and every later step use it.',
     }),
     patronDueDate: z.string().optional(),
     itemBarcode: z.string().optional(),

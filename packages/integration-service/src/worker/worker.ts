@@ -271,7 +271,13 @@ export function createWorker(options: WorkerOptions): Worker {
         }
         appendHistory(
           tx,
-          { requestId: job.requestId, kind: 'outcome', stepKey: job.key, outcome: result.outcome.kind, text: outcomeText(underIlsBarcode(tx, job), result.outcome) },
+          {
+            requestId: job.requestId,
+            kind: 'outcome',
+            stepKey: job.key,
+            outcome: result.outcome.kind,
+            text: outcomeText(underIlsBarcode(tx, job), result.outcome),
+          },
           now,
         );
         const patron = patronExpiryOf(job.step, result.outcome);
