@@ -35,6 +35,17 @@ export function takeSandboxReport(): SandboxReport {
   return taken;
 }
 
+/** An ILS record a request owns, as GET /v1/requests/{id} shows it (`ilsRecords`). */
+interface OwnedHold {
+  kind: string;
+  stepKey: string;
+  barcode?: string;
+  ilsBarcode?: string;
+  patronId?: string;
+  ilsId?: string;
+  released: boolean;
+}
+
 const openHold = (status: string) => status === 'pending' || status === 'ready' || status === 'in-transit';
 const why = (outcome: StepOutcome<unknown>) => ('reason' in outcome ? outcome.reason : outcome.kind);
 
@@ -70,9 +81,38 @@ export async function cleanUp(world: IllWorld): Promise<SandboxReport> {
   const system = adapterOf(world);
   const watched = new Set<string>(world.made.items.keys());
 
+  // First the holds the run's own requests placed (before their items go): cancelled through the adapter, which first reads the
+  // hold back through the ILS (same id, item and patron) and so never cancels anyone else's.
+  if (system) {
+    for (const request of world.made.requests) {
+      const current = await world.staff.call('GET', `/v1/requests/${request.id}`);
+      const records = (current.status === 200 ? (current.body?.ilsRecords ?? []) : []) as OwnedHold[];
+      const temporary = records.find((r) => r.kind === 'temporary-item');
+      for (const hold of records.filter((r) => (r.kind === 'hold' || r.kind === 'lending-hold') && !r.released && r.barcode && r.patronId)) {
+        // a hold on the temporary item sits on the barcode the ILS gave it
+        const barcode = hold.barcode === temporary?.barcode ? (temporary?.ilsBarcode ?? hold.barcode!) : hold.barcode!;
+        watched.add(barcode);
+        const open = (await probe.holds(barcode)).filter((h) => openHold(h.status) && h.patronId === hold.patronId);
+        if (open.length === 0) continue;
+        const outcome = await system.cancelHold({
+          requestId: request.id,
+          patronId: hold.patronId!,
+          itemBarcode: barcode,
+          holdId: hold.ilsId,
+          placedBy: hold.stepKey,
+          reason: 'request-cancelled',
+        });
+        const still = (await probe.holds(barcode)).filter((h) => openHold(h.status) && h.patronId === hold.patronId);
+        if (still.length < open.length) cleaned.push(`cancelled hold on ${barcode} for ${hold.patronId} (request ${request.id})`);
+        else if (!succeeded(outcome)) failures.push(`cancelling the hold on ${barcode} for ${hold.patronId} (request ${request.id}) failed: ${why(outcome)}`);
+      }
+    }
+  }
+
   for (const request of world.made.requests.filter((r) => r.role === 'borrowing')) {
     const current = await world.staff.call('GET', `/v1/requests/${request.id}`);
-    const barcode: string | undefined = current.body?.temporaryBarcode ?? undefined;
+    // the barcode the ILS has the item under (not always the one sent)
+    const barcode: string | undefined = current.body?.temporaryBarcodeInIls ?? current.body?.temporaryBarcode ?? undefined;
     if (!barcode || world.made.items.has(barcode)) continue;
     const item = await probe.item(barcode);
     if (!item) continue; // never made, or the service already deleted it
@@ -110,7 +150,9 @@ export async function cleanUp(world: IllWorld): Promise<SandboxReport> {
 
   for (const barcode of watched) {
     for (const hold of (await probe.holds(barcode)).filter((h) => openHold(h.status)))
-      left.push(`hold (${hold.status}) on ${barcode} for ${hold.patronId} at ${hold.pickupLocation} — the kit cannot cancel holds; cancel it in the ILS`);
+      left.push(
+        `hold (${hold.status}) on ${barcode} for ${hold.patronId} at ${hold.pickupLocation} — not one the run's requests placed, or the ILS would not cancel it; cancel it in the ILS`,
+      );
   }
 
   for (const symbol of world.made.libraries) {
