@@ -15,6 +15,7 @@ export const wmsVendor: VendorDefinition<WmsDemo> = {
         [wmsDemo.ncipOnlyWskey]: { secret: wmsDemo.ncipOnlySecret, scopes: [wmsScopes.ncip] },
       },
       institutionId: wmsDemo.institutionId,
+      institutionName: wmsDemo.institutionName,
       branchIds: wmsBranchIds,
       illSettings: wmsDemo.illSettings,
       currency: wmsDemo.currency,
