@@ -82,8 +82,8 @@ export function wmsSimulator(options: Partial<SimulatorOptions> = {}) {
   };
 
   /** NCIP over HTTP with a bearer token (WMS_NCIP scope). */
-  const ncip = async (xml: string, init: { token?: string } = {}) => {
-    const response = await sim.app.request('/ncip', {
+  const ncip = async (xml: string, init: { token?: string; path?: string } = {}) => {
+    const response = await sim.app.request(init.path ?? '/ncip', {
       method: 'POST',
       headers: { Authorization: `Bearer ${init.token ?? (await staffToken())}`, 'Content-Type': 'application/xml' },
       body: xml,

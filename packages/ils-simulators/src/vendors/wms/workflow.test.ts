@@ -295,6 +295,58 @@ describe('WMS renewals the lender granted', () => {
   });
 });
 
+describe('WMS NCIP patron profile (/circ-patron): LookupUser without PII', () => {
+  const patronProfile = async <S extends NcipService>(api: Api, service: S, body: Body<S>) => {
+    const xml = buildRequest({ service, header, ...body } as unknown as NcipRequest, profiles.wms);
+    const response = await api.ncip(xml, { path: '/circ-patron' });
+    expect(response.status).toBe(200);
+    return { text: response.text, parsed: parseResponse(response.text, service, { profile: profiles.wms }) };
+  };
+
+  it("lists the patron's loans (with due dates) and requests (with their status), never a name or address", async () => {
+    const api = wmsSimulator();
+    await accept(api, '5101', { dateForReturn: '2025-06-30T23:59:00Z' });
+    const barcode = demo.lendableItems[0]?.barcode as string;
+    await checkOut(api, good.barcode, barcode, mainBranch);
+    const { parsed, text } = await patronProfile(api, 'LookupUser', {
+      userId: good.barcode,
+      userElementTypes: ['Name Information', 'User Address Information', 'Block Or Trap'],
+      loanedItemsDesired: true,
+      requestedItemsDesired: true,
+    });
+    if (!parsed.ok || parsed.response.service !== 'LookupUser') throw new Error(text);
+    expect(parsed.response.loanedItems?.map((l) => l.itemId)).toEqual([barcode]);
+    expect(parsed.response.loanedItems?.[0]?.dateDue).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(parsed.response.requestedItems).toEqual([expect.objectContaining({ itemId: '5101', requestStatusType: 'In Process' })]);
+    expect(parsed.response.user.name).toBeUndefined();
+    expect(parsed.response.user.addresses).toBeUndefined();
+    expect(text).not.toContain(good.lastName);
+    // Checked in at the pickup branch, the request is Available For Pickup.
+    await route(api, '5101', scienceBranch);
+    const after = await patronProfile(api, 'LookupUser', { userId: good.barcode, requestedItemsDesired: true });
+    if (!after.parsed.ok || after.parsed.response.service !== 'LookupUser') throw new Error(after.text);
+    expect(after.parsed.response.requestedItems?.[0]?.requestStatusType).toBe('Available For Pickup');
+  });
+
+  it('offers only the patron services: AcceptItem there is an Unsupported Service, and the staff endpoint still has no LookupUser', async () => {
+    const api = wmsSimulator();
+    const accepted = await patronProfile(api, 'AcceptItem', { requestId: '5102', userId: good.barcode, itemId: '5102', pickupLocation: scienceBranch });
+    expect(accepted.parsed.ok).toBe(false);
+    expect(accepted.text).toContain('Unsupported Service');
+    // Nothing was created.
+    expect((await api.desk('/items/5102')).status).toBe(404);
+    const staff = await ncip(api, 'LookupUser', { userId: good.barcode });
+    expect(staff.text).toContain('Unsupported Service');
+  });
+
+  it('wants an OCLC bearer with WMS_NCIP like the staff endpoint', async () => {
+    const api = wmsSimulator();
+    const xml = buildRequest({ service: 'LookupUser', header, userId: good.barcode } as NcipRequest, profiles.wms);
+    expect((await api.sim.app.request('/circ-patron', { method: 'POST', body: xml })).status).toBe(401);
+    expect((await api.ncip(xml, { path: '/circ-patron', token: await api.token('SCIM:read_user') })).status).toBe(403);
+  });
+});
+
 describe("WMS Circulation API: only OCLC's documented routes on /circ", () => {
   it('routes an item at check-in (POST /circ/items/route {itemId}) in the shape of OCLC\'s Item Routing answer', async () => {
     const api = wmsSimulator();
