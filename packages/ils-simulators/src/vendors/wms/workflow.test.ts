@@ -348,7 +348,7 @@ describe('WMS NCIP patron profile (/circ-patron): LookupUser without PII', () =>
 });
 
 describe("WMS Circulation API: only OCLC's documented routes on /circ", () => {
-  it('routes an item at check-in (POST /circ/items/route {itemId}) in the shape of OCLC\'s Item Routing answer', async () => {
+  it("routes an item at check-in (POST /circ/items/route {itemId}) in the shape of OCLC's Item Routing answer", async () => {
     const api = wmsSimulator();
     const barcode = demo.lendableItems[0]?.barcode as string;
     await checkOut(api, good.barcode, barcode, mainBranch);
