@@ -155,7 +155,7 @@ describe('WMS adapter: OCLC conventions', () => {
       pickupLocation: mainBranch,
     };
     expect((await system.createTemporaryItem(item)).kind).toBe('done');
-    const read = () => system.readItemCirculation({ itemBarcode: '9200010', patronId: fixture.patronId });
+    const read = () => system.readItemCirculation!({ itemBarcode: '9200010', patronId: fixture.patronId });
     expect(await read()).toMatchObject({ kind: 'done', value: { exists: true, holdForPatron: 'pending' } });
     await circulation.deskCheckIn('9200010');
     expect(await read()).toMatchObject({ kind: 'done', value: { status: 'hold-shelf', holdForPatron: 'ready' } });
@@ -174,7 +174,7 @@ describe('WMS adapter: OCLC conventions', () => {
 
   it('reads as a failure, never as "no loan", when the patron profile refuses the patron', async () => {
     const { system } = await wmsSubject();
-    const outcome = await system.readItemCirculation({ itemBarcode: '9200011', patronId: 'no-such-patron' });
+    const outcome = await system.readItemCirculation!({ itemBarcode: '9200011', patronId: 'no-such-patron' });
     expect(outcome.kind).toBe('needs-staff');
   });
 
