@@ -59,6 +59,11 @@ export interface NcipResponderConfig {
    * `problemType` is answered. Absent: any application profile is accepted.
    */
   applicationProfiles?: { codes: readonly string[]; problemType: string };
+  /**
+   * The vendor's own words for a Problem (personality `problemWording: vendor`); absent or
+   * undefined: NISO Appendix A's, as the shared responder writes them.
+   */
+  problemWords?: (problem: NcipProblem, service: NcipService | undefined) => NcipProblem | undefined;
   /** Services this ILS offers; others are answered "Unsupported Service". Default: all. */
   services?: readonly NcipService[];
   /** NCIP versions accepted; default the profile's. */
@@ -155,6 +160,20 @@ function profileFor(profile: NcipProfile, version: NcipVersion): NcipProfile {
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
+/** Problems about the message itself or the agency, which FOLIO's NCIP toolkit words the NISO way. */
+const MESSAGE_LEVEL =
+  /^(unsupported service|unknown agency|unknown partner|unknown version|invalid message syntax error|unknown application profile|agency authentication failed|user authentication failed)$/i;
+
+/** FOLIO mod-ncip's phrase per service (its Constants; beyond the two documented, stand-ins). */
+const FOLIO_PHRASES: Partial<Record<NcipService, string>> = { CheckOutItem: 'Problem performing checkout', AcceptItem: 'Problem performing AcceptItem' };
+
+/** A processing error as FOLIO mod-ncip words it: its own ProblemType, NISO's words kept in the detail. */
+function folioWords(problem: NcipProblem, service: NcipService | undefined): NcipProblem {
+  if (service === undefined || MESSAGE_LEVEL.test(problem.type)) return problem;
+  const type = FOLIO_PHRASES[service] ?? `Problem performing ${service}`;
+  return { ...problem, type, detail: problem.detail ? `${problem.type}: ${problem.detail}` : problem.type };
+}
+
 export function createNcipResponder(options: NcipResponderOptions): NcipResponder {
   const { profile, config } = options;
   const { engine } = options.runtime;
@@ -177,8 +196,19 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
     return header;
   };
 
-  const write = (given: NcipResponse, version: NcipVersion): string => {
+  /** The Problems in the words of the responder the personality names (control/personality.ts). */
+  const worded = (given: NcipResponse): NcipResponse => {
+    if (!isProblemResponse(given)) return given;
+    const wording = options.runtime.personality?.current().problemWording ?? defaultPersonality.problemWording;
+    if (wording === 'niso') return given;
+    const service = 'service' in given ? (given.service as NcipService | undefined) : undefined;
+    const reword = (p: NcipProblem) => (wording === 'folio' ? folioWords(p, service) : (config.problemWords?.(p, service) ?? p));
+    return { ...given, problems: given.problems.map(reword) };
+  };
+
+  const write = (original: NcipResponse, version: NcipVersion): string => {
     const wire = profileFor(profile, version);
+    const given = worded(original);
     const response = version === '1.0' && isProblemResponse(given) ? { ...given, problems: given.problems.map(ncip1ProblemElement) } : given;
     try {
       return buildResponse(response, wire);

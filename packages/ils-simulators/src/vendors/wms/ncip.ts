@@ -76,6 +76,10 @@ export function wmsNcipConfig(settings: WmsNcipSettings): NcipResponderConfig {
     },
     maxBytes: MAX_BYTES,
     responseHeaderAgencies: 'operating-agency',
+    // OCLC developer news (June 2020): CheckOutItem and RenewItem answer a blocked patron with
+    // ProblemType "UserBlocked" (no space) in the service's processing-error scheme.
+    problemWords: (problem, service) =>
+      (service === 'CheckOutItem' || service === 'RenewItem') && /^user blocked$/i.test(problem.type) ? { ...problem, type: 'UserBlocked' } : undefined,
   };
 }
 

@@ -172,6 +172,16 @@ describe('WMS adapter: OCLC conventions', () => {
     expect(paths).toContain('/circ-patron');
   });
 
+  it('a blocked patron at check-out: WMS answers "UserBlocked" (OCLC\'s spelling); the adapter says needs staff, nothing is lent', async () => {
+    const { system, fixture, sim, traffic } = await wmsSubject();
+    const circulation = wmsCirculationProbe(sim);
+    const barcode = fixture.lendableBarcodes[2] as string;
+    const outcome = await system.checkOut({ requestId: '9200012', itemBarcode: barcode, patronId: fixture.blockedPatronId, dueDate: '2025-04-16' });
+    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringMatching(/blocked/i) });
+    expect(traffic.some((t) => /<(?:\w+:)?ProblemType[^>]*>UserBlocked</.test(t.responseBody ?? ''))).toBe(true);
+    expect((await circulation.item(barcode))?.currentLoan).toBeNull();
+  });
+
   it('reads as a failure, never as "no loan", when the patron profile refuses the patron', async () => {
     const { system } = await wmsSubject();
     const outcome = await system.readItemCirculation!({ itemBarcode: '9200011', patronId: 'no-such-patron' });
