@@ -23,7 +23,9 @@
  *   `vendor`: the simulated responder's own (Alma: "Service is not known" for a service it does
  *   not offer, which the ILLiad Alma NCIP addon string-matches — reference/vendor-apis.md §1; WMS:
  *   "UserBlocked" for a blocked patron at check-out and renewal, OCLC developer news, June 2020;
- *   the others: NISO Appendix A, as their captured answers are);
+ *   Sierra and Millennium: Innovative's numeric 9016 "Unknown Item" and 9022 "Item is Not
+ *   Checked Out", as NYPL's checkin-request-service captures them; the others: NISO Appendix A,
+ *   as their captured answers are);
  *   `niso`: NISO Z39.83 Appendix A words on every simulator;
  *   `folio`: FOLIO mod-ncip's "Problem performing …" for every processing error (mod-ncip
  *   Constants: "Problem performing checkout", "Problem performing AcceptItem" — reference/

@@ -64,6 +64,12 @@ export interface NcipResponderConfig {
    * undefined: NISO Appendix A's, as the shared responder writes them.
    */
   problemWords?: (problem: NcipProblem, service: NcipService | undefined) => NcipProblem | undefined;
+  /**
+   * A message without InitiationHeader (NCIP 2 makes it optional) is served as addressed to this
+   * responder and answered without a ResponseHeader, as Innovative's responder answers NYPL's
+   * header-less CheckInItem (corpus nypl-checkin/). Default: "Needed Data Missing".
+   */
+  initiationHeaderOptional?: boolean;
   /** Services this ILS offers; others are answered "Unsupported Service". Default: all. */
   services?: readonly NcipService[];
   /** NCIP versions accepted; default the profile's. */
@@ -206,9 +212,9 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
     return { ...given, problems: given.problems.map(reword) };
   };
 
-  const write = (original: NcipResponse, version: NcipVersion): string => {
+  const write = (original: NcipResponse, version: NcipVersion, omitHeader = false): string => {
     const wire = profileFor(profile, version);
-    const given = worded(original);
+    const given = worded(omitHeader && 'header' in original ? ({ ...original, header: undefined } as unknown as NcipResponse) : original);
     const response = version === '1.0' && isProblemResponse(given) ? { ...given, problems: given.problems.map(ncip1ProblemElement) } : given;
     try {
       return buildResponse(response, wire);
@@ -273,9 +279,12 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
 
   const respond = (body: string | Uint8Array): string => {
     try {
-      const parsed = parseRequest(body, { maxBytes });
+      const assumed: InitiationHeader | undefined = config.initiationHeaderOptional ? { fromAgencyId: agencyId, toAgencyId: agencyId } : undefined;
+      const parsed = parseRequest(body, { maxBytes, ...(assumed ? { defaultHeader: assumed } : {}) });
       if (!parsed.ok) return problem(parsed.version ?? profile.version, parsed.service, parsed.header, [parsed.problem]);
       const { request, version } = parsed;
+      // Asked without a header: answered without one.
+      const headerless = assumed !== undefined && request.header === assumed;
       if (!versions.includes(version)) {
         return problem(profile.version, request.service, request.header, [
           { type: 'Unknown Version', detail: `This responder speaks NCIP ${versions.join(' and ')}, not ${version}.`, element: 'NCIPMessage' },
@@ -295,9 +304,9 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       }
       const personality = options.runtime.personality?.current() ?? defaultPersonality;
       try {
-        return write(runService({ engine, config, agencyId, header, personality, version }, request), version);
+        return write(runService({ engine, config, agencyId, header, personality, version }, request), version, headerless);
       } catch (error) {
-        if (error instanceof NcipRefusal) return problem(version, request.service, request.header, [error.problem]);
+        if (error instanceof NcipRefusal) return problem(version, request.service, headerless ? undefined : request.header, [error.problem]);
         if (isEngineError(error)) return problem(version, request.service, request.header, [problemFromEngine(error, request.service)]);
         return problem(version, request.service, request.header, [
           { type: 'Temporary Processing Failure', detail: error instanceof Error ? error.message : String(error) },

@@ -36,6 +36,7 @@ import {
   type NcipProfile,
   type NcipRequest,
   type NcipService,
+  normalisedProblemType,
   summarisePatron,
 } from '@bookstrap/ncip';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
@@ -118,7 +119,8 @@ type Failure = Extract<NcipReply<NcipService>, { ok: false }>;
 /** A request as the adapter writes it; the header comes from the connection. */
 type WithoutHeader = NcipRequest extends infer R ? (R extends NcipRequest ? Omit<R, 'header'> : never) : never;
 
-const hasProblem = (failure: Failure, pattern: RegExp) => failure.problems.some((p) => pattern.test(p.problemType));
+/** Whether a Problem says `pattern`, in NISO's words (Innovative's numeric codes read as the words they stand for). */
+const hasProblem = (failure: Failure, pattern: RegExp) => failure.problems.some((p) => pattern.test(normalisedProblemType(p.problemType)));
 
 /** NCIP CirculationStatus values for an item out on a loan (NISO scheme, and what ILSs write). */
 const ON_LOAN = /^(on loan|checked out|charged|overdue|recalled)$/i;
