@@ -8,6 +8,20 @@ import { WmsAdapter, wmsNcipAdapter, wmsOptions } from './wms.ts';
  * The shared adapter contract against the simulated WMS: OAuth + SCIM + NCIP in OCLC's flavour,
  * in-process through `fetch` as to the real OCLC hosts; the probe reads the WMS circulation API.
  */
+/** A borrowed item as the receive step hands it over: barcode = request id, the lender's date. */
+const receivedItem = (requestId: string, title: string, patronId: string) => ({
+  requestId,
+  barcode: requestId,
+  title,
+  note: `ILL request ${requestId} from LENDA`,
+  lendingLibrary: 'LENDA',
+  location: 'ILL',
+  inLibraryUseOnly: false,
+  dueDate: '2025-04-02',
+  patronId,
+  pickupLocation: mainBranch,
+});
+
 const lendable = wms.lendableItems.filter((item) => item.branchId === mainBranch).map((item) => item.barcode);
 
 async function wmsSubject(): Promise<
@@ -142,18 +156,7 @@ describe('WMS adapter: OCLC conventions', () => {
   it("reads an item's circulation for the sync through the NCIP patron profile only (LookupUser), never a simulator-only endpoint", async () => {
     const { system, fixture, sim, calls } = await wmsSubject();
     const circulation = wmsCirculationProbe(sim);
-    const item = {
-      requestId: '9200010',
-      barcode: '9200010',
-      title: 'Emma',
-      note: 'ILL request 9200010 from LENDA',
-      lendingLibrary: 'LENDA',
-      location: 'ILL',
-      inLibraryUseOnly: false,
-      dueDate: '2025-04-02',
-      patronId: fixture.patronId,
-      pickupLocation: mainBranch,
-    };
+    const item = receivedItem('9200010', 'Emma', fixture.patronId);
     expect((await system.createTemporaryItem(item)).kind).toBe('done');
     const read = () => system.readItemCirculation!({ itemBarcode: '9200010', patronId: fixture.patronId });
     expect(await read()).toMatchObject({ kind: 'done', value: { exists: true, holdForPatron: 'pending' } });
@@ -191,18 +194,7 @@ describe('WMS adapter: OCLC conventions', () => {
   it('keeps the temporary item after return: check-in leaves it Unavailable, delete is refused as configuration', async () => {
     const { system, fixture, sim } = await wmsSubject();
     const circulation = wmsCirculationProbe(sim);
-    const item = {
-      requestId: '9200003',
-      barcode: '9200003',
-      title: 'The Name of the Rose',
-      note: 'ILL request 9200003 from LENDA',
-      lendingLibrary: 'LENDA',
-      location: 'ILL',
-      inLibraryUseOnly: false,
-      dueDate: '2025-04-02',
-      patronId: fixture.patronId,
-      pickupLocation: mainBranch,
-    };
+    const item = receivedItem('9200003', 'The Name of the Rose', fixture.patronId);
     expect((await system.createTemporaryItem(item)).kind).toBe('done');
     expect(
       (

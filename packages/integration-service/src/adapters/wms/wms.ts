@@ -123,26 +123,14 @@ export class WmsAdapter implements CirculationSystem {
   ) {
     this.capabilities = capabilities;
     this.tokens = new WmsTokens({ tokenUrl: options.tokenUrl, wskey: options.wskey, secret: options.secret }, context);
-    this.ncip = new NcipAdapter(
-      {
-        ils: 'wms',
-        endpoint: { url: options.ncipUrl, profile: profiles.wms },
-        header: options.header,
-        services: wmsNcipServices,
-        capabilities,
-      },
-      { ...context, fetch: bearerFetch(context, this.tokens) },
-    );
-    this.patronProfile = new NcipAdapter(
-      {
-        ils: 'wms',
-        endpoint: { url: options.patronNcipUrl, profile: profiles.wms },
-        header: options.header,
-        services: wmsPatronNcipServices,
-        capabilities,
-      },
-      { ...context, fetch: bearerFetch(context, this.tokens) },
-    );
+    // The staff profile (circ-ILL) and the patron profile: the same WMS, the same bearer, other services.
+    const profile = (url: string, services: readonly NcipService[]) =>
+      new NcipAdapter(
+        { ils: 'wms', endpoint: { url, profile: profiles.wms }, header: options.header, services, capabilities },
+        { ...context, fetch: bearerFetch(context, this.tokens) },
+      );
+    this.ncip = profile(options.ncipUrl, wmsNcipServices);
+    this.patronProfile = profile(options.patronNcipUrl, wmsPatronNcipServices);
   }
 
   lookupPatron(input: { patronId: string }) {
