@@ -6,7 +6,8 @@ import { WmsAdapter, wmsNcipAdapter, wmsOptions } from './wms.ts';
 
 /**
  * The shared adapter contract against the simulated WMS: OAuth + SCIM + NCIP in OCLC's flavour,
- * in-process through `fetch` as to the real OCLC hosts; the probe reads the WMS circulation API.
+ * in-process through `fetch` as to the real OCLC hosts; the probe reads WMS's desk (`/_sim/desk`, the
+ * simulator's control plane), which the adapter never uses.
  */
 /** A borrowed item as the receive step hands it over: barcode = request id, the lender's date. */
 const receivedItem = (requestId: string, title: string, patronId: string) => ({
