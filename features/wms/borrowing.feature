@@ -4,7 +4,8 @@ Feature: WorldShare Circulation: borrowed items as OCLC and a WMS library descri
   The hold waits in Pending until circulation staff check the item in at the pickup branch; then it
   is Ready for use and WMS sends the pickup notice. At check-out WMS reverts the due date to the
   stricter of the lender's date and its own loan policy. After return the temporary item stays,
-  Unavailable, still showing the request ID. Staff who lose the strap find the item by title.
+  Unavailable, still showing the request ID. Staff who lose the strap find the item by title at the
+  desk; OCLC offers no API for that search, so the service answers it from its own records.
 
   Background:
     Given a borrowing library on the ILS with the default integration settings
@@ -64,5 +65,5 @@ Feature: WorldShare Circulation: borrowed items as OCLC and a WMS library descri
     And circulation staff check the temporary item in at the pickup location
     And circulation staff check the temporary item out to the good patron
     Then staff find the temporary item by its title among WMS temporary items
-    And staff find the temporary item by its title through the service
+    And staff find the temporary item by its title through the service, from the service's own records
     And staff find the temporary item among the good patron's checkouts

@@ -48,6 +48,7 @@ export {
   InvalidPortError,
   isStartupError,
   PortInUseError,
+  PortNotPermittedError,
   type RunningSimulator,
   type RunningSimulators,
   type Simulator,

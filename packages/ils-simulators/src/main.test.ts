@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { occupiedPort } from './testing.ts';
-import { DatabaseDirError, InvalidPortError, PortInUseError, startSimulators } from './simulator.ts';
+import { occupiedPort, unprivilegedCommand } from './testing.ts';
+import { DatabaseDirError, InvalidPortError, listenError, PortInUseError, PortNotPermittedError, startSimulators } from './simulator.ts';
 import { startLines, testPatrons } from './start-output.ts';
 import { vendorIds } from './vendors/types.ts';
 import { demo } from './index.ts';
@@ -43,6 +43,40 @@ describe('starting the simulators', () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`port ${busy.port} is in use: set ALMA_PORT=… to use another (0 = any free port)`);
   }, 60_000);
+});
+
+describe('a port this user may not open (EACCES)', () => {
+  it('is named with its variable, as a taken port is; other listen errors stay as they are', () => {
+    const denied = Object.assign(new Error('listen EACCES: permission denied 127.0.0.1:80'), { code: 'EACCES' });
+    const error = listenError(denied, 80, 'WMS_PORT');
+    expect(error).toBeInstanceOf(PortNotPermittedError);
+    expect(error.message).toBe(
+      'port 80 cannot be opened by this user (permission denied; ports below 1024 need root): set WMS_PORT=… to a port from 1024 up (0 = any free port)',
+    );
+    expect(listenError(Object.assign(new Error('in use'), { code: 'EADDRINUSE' }), 3001, 'ALMA_PORT')).toBeInstanceOf(PortInUseError);
+    const other = Object.assign(new Error('odd'), { code: 'EINVAL' });
+    expect(listenError(other, 3001, 'ALMA_PORT')).toBe(other);
+  });
+
+  const tsx = join(here, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+  const unprivileged = unprivilegedCommand(tsx, [join(here, 'main.ts')]);
+  it.runIf(unprivileged !== undefined)(
+    'main.ts prints one line naming the variable and exits 1 (ALMA_PORT=80, not root)',
+    () => {
+      const ports = Object.fromEntries(['SIERRA', 'MILLENNIUM', 'WMS', 'SYMPHONY', 'HORIZON'].map((v) => [`${v}_PORT`, '0']));
+      const run = spawnSync(unprivileged!.command, unprivileged!.args, {
+        encoding: 'utf8',
+        timeout: 60_000,
+        cwd: tmpdir(),
+        env: { ...process.env, ...ports, ALMA_PORT: '80', SIM_DB_DIR: '' },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toBe(
+        'port 80 cannot be opened by this user (permission denied; ports below 1024 need root): set ALMA_PORT=… to a port from 1024 up (0 = any free port)',
+      );
+    },
+    60_000,
+  );
 });
 
 describe('mistakes in the environment are one line each', () => {

@@ -202,7 +202,7 @@ const wms = (() => {
       expect(reply).toMatchObject({ ok: true });
     },
     async borrower(send) {
-      // WMS's NCIP has no LookupItem and the desk's circulation JSON is the simulator's own, so the
+      // WMS's NCIP has no LookupItem and the desk screens are the simulator's control plane, so the
       // loan is read from the control plane's state dump — through the same msw origin
       const { tables } = json(await send('GET', `${circ}/_sim/state`));
       const itemId = tables.items.find((row: { barcode: string }) => row.barcode === item)?.id;

@@ -72,6 +72,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   };
 
   const app = new Hono();
+  // The vendor's desk screens first: the control plane answers 404 for any other /_sim path.
+  if (vendorApp.desk) app.route('/_sim/desk', vendorApp.desk);
   app.route('/_sim', controlPlane({ vendor: vendor.id, engine, clock, faults, personality, reset }));
   // Faults sit in front of the vendor API only: the control plane must stay reachable.
   app.use('*', async (c, next) => {
@@ -135,6 +137,26 @@ export class PortInUseError extends Error {
   }
 }
 
+/** A port this user may not open (EACCES: below 1024 without root, or a policy): named, one line. */
+export class PortNotPermittedError extends Error {
+  readonly code = 'PORT_NOT_PERMITTED';
+  constructor(
+    readonly port: number,
+    readonly envVar: string,
+  ) {
+    super(
+      `port ${port} cannot be opened by this user (permission denied; ports below 1024 need root): set ${envVar}=… to a port from 1024 up (0 = any free port)`,
+    );
+  }
+}
+
+/** A failed listen as the one-line mistake it is (port taken, not permitted), else the error itself. */
+export function listenError(error: NodeJS.ErrnoException, port: number, envVar: string): Error {
+  if (error.code === 'EADDRINUSE') return new PortInUseError(port, envVar);
+  if (error.code === 'EACCES') return new PortNotPermittedError(port, envVar);
+  return error;
+}
+
 /** A port variable that is not a port number (`ALMA_PORT=abc`): named, one line. */
 export class InvalidPortError extends Error {
   readonly code = 'PORT_INVALID';
@@ -158,8 +180,8 @@ export class DatabaseDirError extends Error {
 }
 
 /** The mistakes in the environment `main.ts` reports as one line rather than a stack trace. */
-export function isStartupError(error: unknown): error is PortInUseError | InvalidPortError | DatabaseDirError {
-  return error instanceof PortInUseError || error instanceof InvalidPortError || error instanceof DatabaseDirError;
+export function isStartupError(error: unknown): error is PortInUseError | PortNotPermittedError | InvalidPortError | DatabaseDirError {
+  return error instanceof PortInUseError || error instanceof PortNotPermittedError || error instanceof InvalidPortError || error instanceof DatabaseDirError;
 }
 
 function portFor(vendor: VendorId, options: StartSimulatorsOptions): number {
@@ -217,9 +239,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       const port = portFor(vendor, options);
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const server = serve({ fetch: simulator.app.fetch, port, hostname: host }, () => resolve(server));
-        server.once('error', (error: NodeJS.ErrnoException) =>
-          reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, `${vendor.toUpperCase()}_PORT`) : error),
-        );
+        server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, `${vendor.toUpperCase()}_PORT`)));
       });
       servers.push(server);
       const actualPort = (server.address() as AddressInfo).port;

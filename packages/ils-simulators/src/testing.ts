@@ -1,4 +1,5 @@
 /** Helpers for tests in this package and others: a seeded engine on a movable fixed clock. */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll } from 'vitest';
 import { type AdjustableClock, adjustableClock, fixedClock } from './clock.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
@@ -43,4 +44,17 @@ export function occupiedPort(): { readonly port: number } {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   });
   return held;
+}
+
+/**
+ * How to run a command as a user who may not open ports below 1024, for "permission denied" tests:
+ * as it is when the tests already run unprivileged, through `setpriv` as `nobody` when they run as
+ * root (containers), undefined when neither is possible (the test is then skipped, and says why).
+ */
+export function unprivilegedCommand(command: string, args: string[]): { command: string; args: string[] } | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  if (uid !== 0) return { command, args };
+  const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']);
+  return probe.status === 0 ? { command: 'setpriv', args: ['--reuid=65534', '--regid=65534', '--clear-groups', command, ...args] } : undefined;
 }

@@ -16,7 +16,7 @@ import { createDemoLogger } from './demo-logger.ts';
 import { demoGuide } from './demo-guide.ts';
 import { startMailCatcher } from './notices/catcher.ts';
 import { smtpMailer } from './notices/mailer.ts';
-import { exitOnStartupError, PortInUseError, portFromEnv, startServer } from './server.ts';
+import { exitOnStartupError, listenError, portFromEnv, startServer } from './server.ts';
 import { createService } from './service.ts';
 import { createLibrary } from './workflow/libraries.ts';
 
@@ -43,7 +43,7 @@ const logger = createDemoLogger();
 // Patron notices go to a local mail catcher (nothing leaves the machine); each mail is saved as .eml.
 const mailDir = resolve(dirname(dbPath), 'mail');
 const catcher = await startMailCatcher({ port: mailPort, dir: mailDir }).catch((error: NodeJS.ErrnoException) =>
-  exitOnStartupError(error.code === 'EADDRINUSE' ? new PortInUseError(mailPort, 'MAIL_PORT') : error),
+  exitOnStartupError(listenError(error, mailPort, 'MAIL_PORT')),
 );
 const service = createService({
   dbPath,

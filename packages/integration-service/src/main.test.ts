@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { occupiedPort } from '@bookstrap/ils-simulators/testing';
+import { occupiedPort, unprivilegedCommand } from '@bookstrap/ils-simulators/testing';
+import { listenError, PortInUseError, PortNotPermittedError } from './server.ts';
 
 /** A taken port is a one-line message naming the variable and exit 1, for `start` and `demo` alike. */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,6 +58,57 @@ describe('a port variable that is not a number', () => {
     const run = start('demo.ts', { ...simulatorPorts, PORT: '0', MAIL_PORT: '0', WMS_PORT: '70000' });
     expect(run).toEqual({ status: 1, stderr: 'WMS_PORT=70000 is not a port: give 0-65535 (0 = any free port)' });
   }, 120_000);
+});
+
+describe('a port this user may not open (EACCES, e.g. PORT=80 without root)', () => {
+  it('becomes one line naming the variable; other listen errors are left as they are', () => {
+    const denied = Object.assign(new Error('listen EACCES: permission denied 127.0.0.1:80'), { code: 'EACCES' });
+    const error = listenError(denied, 80, 'PORT');
+    expect(error).toBeInstanceOf(PortNotPermittedError);
+    expect(error.message).toBe('port 80 cannot be opened by this user (permission denied; ports below 1024 need root): set PORT=… to a port from 1024 up');
+    expect(listenError(Object.assign(new Error('in use'), { code: 'EADDRINUSE' }), 3000, 'PORT')).toBeInstanceOf(PortInUseError);
+    const other = Object.assign(new Error('odd'), { code: 'EINVAL' });
+    expect(listenError(other, 3000, 'PORT')).toBe(other);
+  });
+
+  // The user who cannot open port 80 must be able to write the database: a folder anyone may write.
+  const open = mkdtempSync(join(tmpdir(), 'service-eacces-'));
+  chmodSync(open, 0o777);
+  afterAll(() => rmSync(open, { recursive: true, force: true }));
+  const run = (script: string, env: Record<string, string>) => {
+    const unprivileged = unprivilegedCommand(tsx, [join(here, script)]);
+    if (!unprivileged) throw new Error('no unprivileged user');
+    const result = spawnSync(unprivileged.command, unprivileged.args, {
+      encoding: 'utf8',
+      timeout: 60_000,
+      cwd: open,
+      env: { ...process.env, BOOKSTRAP_DB: join(open, `${script}.sqlite`), LOG_LEVEL: 'silent', ...env },
+    });
+    return { status: result.status, stderr: result.stderr.trim() };
+  };
+  const canDropPrivileges = unprivilegedCommand(tsx, []) !== undefined;
+
+  it.runIf(canDropPrivileges)(
+    'main.ts names PORT',
+    () => {
+      expect(run('main.ts', { PORT: '80', BOOKSTRAP_ADMIN_KEY: 'a-long-enough-admin-key' })).toEqual({
+        status: 1,
+        stderr: 'port 80 cannot be opened by this user (permission denied; ports below 1024 need root): set PORT=… to a port from 1024 up',
+      });
+    },
+    60_000,
+  );
+
+  it.runIf(canDropPrivileges)(
+    'demo.ts names MAIL_PORT',
+    () => {
+      expect(run('demo.ts', { ...simulatorPorts, PORT: '0', MAIL_PORT: '25' })).toEqual({
+        status: 1,
+        stderr: 'port 25 cannot be opened by this user (permission denied; ports below 1024 need root): set MAIL_PORT=… to a port from 1024 up',
+      });
+    },
+    60_000,
+  );
 });
 
 describe('pnpm start (demo.ts) as a newcomer sees it', () => {

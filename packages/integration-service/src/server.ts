@@ -13,6 +13,24 @@ export class PortInUseError extends Error {
   }
 }
 
+/** A port this user may not open (EACCES: below 1024 without root, or a policy): named, one line. */
+export class PortNotPermittedError extends Error {
+  readonly code = 'PORT_NOT_PERMITTED';
+  constructor(
+    readonly port: number,
+    readonly envVar: string,
+  ) {
+    super(`port ${port} cannot be opened by this user (permission denied; ports below 1024 need root): set ${envVar}=… to a port from 1024 up`);
+  }
+}
+
+/** A failed listen as the one-line mistake it is (port taken, not permitted), else the error itself. */
+export function listenError(error: NodeJS.ErrnoException, port: number, envVar: string): Error {
+  if (error.code === 'EADDRINUSE') return new PortInUseError(port, envVar);
+  if (error.code === 'EACCES') return new PortNotPermittedError(port, envVar);
+  return error;
+}
+
 /** A port variable that is not a port number (`PORT=abc`): named, one line. */
 export class InvalidPortError extends Error {
   readonly code = 'PORT_INVALID';
@@ -34,7 +52,7 @@ export function portFromEnv(env: Record<string, string | undefined>, envVar: str
 }
 
 /** The user's mistakes at start-up, this package's and the simulators' alike (demo.ts starts both). */
-const startupErrorCodes = new Set(['PORT_IN_USE', 'PORT_INVALID', 'DB_DIR_UNUSABLE']);
+const startupErrorCodes = new Set(['PORT_IN_USE', 'PORT_NOT_PERMITTED', 'PORT_INVALID', 'DB_DIR_UNUSABLE']);
 
 /** True for this package's and the simulators' port errors alike (demo.ts starts both). */
 export function isPortInUse(error: unknown): error is Error {
@@ -45,7 +63,7 @@ export function isStartupError(error: unknown): error is Error {
   return error instanceof Error && startupErrorCodes.has(String((error as { code?: unknown }).code));
 }
 
-/** Prints a start-up mistake (port taken or not a number, unusable folder) as one line and exits 1; anything else is rethrown with its stack. */
+/** Prints a start-up mistake (port taken, not permitted or not a number, unusable folder) as one line and exits 1; anything else is rethrown with its stack. */
 export function exitOnStartupError(error: unknown): never {
   if (!isStartupError(error)) throw error;
   console.error(error.message);
@@ -59,7 +77,7 @@ export const exitIfPortInUse = exitOnStartupError;
 export async function startServer(app: App, port: number, envVar = 'PORT'): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));
-    started.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, envVar) : error));
+    started.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, envVar)));
   });
   const actual = (server.address() as AddressInfo).port;
   return {

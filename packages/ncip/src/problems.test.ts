@@ -6,6 +6,7 @@ import {
   PROBLEM_RULES,
   classifyProblem,
   classifyProblems,
+  normalisedProblemType,
   problemScheme,
 } from './problems.ts';
 import type { NcipProblem, NcipService } from './types.ts';
@@ -101,6 +102,17 @@ describe('PROBLEM_RULES', () => {
     expect(
       classifyProblem({ type: 'Item Not Checked Out', element: 'UniqueItemId/ItemIdentifierValue', value: 'Item not on loan.' }, 'CheckInItem').message,
     ).toBe('Item was already checked in at the ILS; nothing to do. (UniqueItemId/ItemIdentifierValue "Item not on loan.")');
+  });
+});
+
+describe("Innovative's numeric ProblemTypes (NYPL checkin-request-service captures)", () => {
+  it('9022 on CheckInItem is already done; 9016 is an unknown item (already done on check-in, staff elsewhere)', () => {
+    expect(classifyProblem({ type: '9022', detail: 'Item is Not Checked Out' }, 'CheckInItem')).toMatchObject({ kind: 'already-done', problemType: '9022' });
+    expect(classifyProblem({ type: '9016', detail: 'Unknown Item' }, 'CheckInItem').kind).toBe('already-done');
+    expect(classifyProblem({ type: '9016', detail: 'Unknown Item' }, 'CheckOutItem')).toMatchObject({ kind: 'needs-staff', rule: 'unknown-item' });
+    expect(normalisedProblemType(' 9016 ')).toBe('Unknown Item');
+    // An unknown numeric code is not guessed at: a person looks.
+    expect(classifyProblem({ type: '5000' }, 'CheckInItem')).toMatchObject({ kind: 'needs-staff', rule: undefined });
   });
 });
 

@@ -222,9 +222,23 @@ function withDetail(sentence: string, p: NcipProblem): string {
 }
 
 /** Classifies one Problem for the given service. Unknown problem types need a person to look. */
+/**
+ * Innovative's NCIP Responder (Sierra, Millennium) writes numeric ProblemTypes with the words in
+ * ProblemDetail, as NYPL's checkin-request-service captures them (tests/Stubs/checkinItem404Response.xml:
+ * 9016 "Unknown Item"; checkinItem208Response.xml: 9022 "Item is Not Checked Out"; its NCIPClient maps
+ * 9022 → already checked in, 9016 → not found). mod-rs also counts 9022 as checked in.
+ */
+export const INNOVATIVE_PROBLEM_CODES: Readonly<Record<string, string>> = { '9016': 'Unknown Item', '9022': 'Item Not Checked Out' };
+
+/** A ProblemType in NISO's words: vendor codes (Innovative's 9016, 9022) become the words they stand for. */
+export function normalisedProblemType(type: string): string {
+  const trimmed = type.trim();
+  return INNOVATIVE_PROBLEM_CODES[trimmed] ?? trimmed;
+}
+
 export function classifyProblem(problem: NcipProblem, service?: NcipService): ClassifiedProblem {
   const c: Ctx = { service, p: problem };
-  const type = problem.type.trim();
+  const type = normalisedProblemType(problem.type);
   const rule = PROBLEM_RULES.find(
     (r) =>
       (!r.services || (service !== undefined && r.services.includes(service))) &&
@@ -233,7 +247,7 @@ export function classifyProblem(problem: NcipProblem, service?: NcipService): Cl
   const base = rule ? rule.say(c) : `The ILS reported a problem: ${type || 'unspecified'}.`;
   return {
     kind: rule ? rule.kind : 'needs-staff',
-    problemType: type,
+    problemType: problem.type.trim(),
     detail: problem.detail,
     element: problem.element,
     value: problem.value,

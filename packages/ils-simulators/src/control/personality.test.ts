@@ -69,6 +69,7 @@ describe('responder personalities', () => {
     expect(personalityFromEnv('sierra', defaultPersonality, { SIM_PERSONALITY_SIERRA: 'checkInNotOnLoan=success, duplicateBarcode=new-barcode' })).toEqual({
       checkInNotOnLoan: 'success',
       duplicateBarcode: 'new-barcode',
+      problemWording: 'vendor',
     });
     expect(() => personalityFromEnv('wms', defaultPersonality, { SIM_PERSONALITY_WMS: 'duplicateBarcode=silently' })).toThrow(/SIM_PERSONALITY_WMS/);
     expect(() => personalityFromEnv('wms', defaultPersonality, { SIM_PERSONALITY_WMS: '{nope' })).toThrow(/SIM_PERSONALITY_WMS/);
@@ -150,5 +151,49 @@ describe('responder personalities', () => {
       const unknown = await ncip(api)(checkIn('NO-SUCH-ITEM'));
       expect(!unknown.ok && unknown.error.problems?.[0]).toMatchObject({ problemType: 'Unknown Item' });
     });
+  });
+});
+
+describe('problemWording: whose words an NCIP Problem is in', () => {
+  const checkOutBlocked: NcipRequest = {
+    service: 'CheckOutItem',
+    header,
+    userId: demo.patrons.blocked.barcode,
+    itemId: demo.lendableItems[1]?.barcode as string,
+  };
+
+  it('vendor (Alma, default): a service Alma does not offer is "Service is not known"; a blocked patron is NISO\'s "User Blocked"', async () => {
+    const api = almaSimulator({ env: {} });
+    const deleted = await ncip(api)({ service: 'DeleteItem', header, itemId: demo.lendableItems[0]?.barcode as string });
+    expect(!deleted.ok && deleted.error.problems?.[0]).toMatchObject({ problemType: 'Service is not known' });
+    const blocked = await ncip(api)(checkOutBlocked);
+    expect(!blocked.ok && blocked.error.problems?.[0]).toMatchObject({ problemType: 'User Blocked' });
+  });
+
+  it('niso: Appendix A words ("Unsupported Service")', async () => {
+    const api = almaSimulator({ env: {}, personality: { problemWording: 'niso' } });
+    const deleted = await ncip(api)({ service: 'DeleteItem', header, itemId: demo.lendableItems[0]?.barcode as string });
+    expect(!deleted.ok && deleted.error.problems?.[0]).toMatchObject({ problemType: 'Unsupported Service' });
+  });
+
+  it('folio: "Problem performing checkout" with NISO\'s words kept in the detail; message-level Problems stay NISO\'s; nothing is lent', async () => {
+    const api = almaSimulator({ env: {}, personality: { problemWording: 'folio' } });
+    const blocked = await ncip(api)(checkOutBlocked);
+    expect(!blocked.ok && blocked.error.problems?.[0]).toMatchObject({
+      problemType: 'Problem performing checkout',
+      detail: expect.stringMatching(/^User Blocked: /),
+    });
+    const loans = await api.json(`/users/${demo.patrons.blocked.primaryId}/loans`);
+    expect(loans.body.total_record_count ?? 0).toBe(0);
+    const deleted = await ncip(api)({ service: 'DeleteItem', header, itemId: demo.lendableItems[0]?.barcode as string });
+    expect(!deleted.ok && deleted.error.problems?.[0]).toMatchObject({ problemType: 'Unsupported Service' });
+  });
+
+  it('an unknown wording is refused by name and changes nothing', async () => {
+    const api = almaSimulator({ env: {} });
+    const refused = await control(api, 'PUT', { problemWording: 'koha' });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('problemWording');
+    expect((await control(api, 'GET')).body.personality.problemWording).toBe('vendor');
   });
 });

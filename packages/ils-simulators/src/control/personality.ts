@@ -19,6 +19,17 @@
  *   ncipOneCheckinItemXmlErrorResponseExample.xml); ReShare counts it as done (mod-rs PR-1550);
  *   `success`: answered as done and nothing changes (FOLIO: mod-ncip checks in by barcode through
  *   mod-circulation, which accepts an item that is not on loan).
+ * - the words of an NCIP Problem —
+ *   `vendor`: the simulated responder's own (Alma: "Service is not known" for a service it does
+ *   not offer, which the ILLiad Alma NCIP addon string-matches — reference/vendor-apis.md §1; WMS:
+ *   "UserBlocked" for a blocked patron at check-out and renewal, OCLC developer news, June 2020;
+ *   Sierra and Millennium: Innovative's numeric 9016 "Unknown Item" and 9022 "Item is Not
+ *   Checked Out", as NYPL's checkin-request-service captures them; the others: NISO Appendix A,
+ *   as their captured answers are);
+ *   `niso`: NISO Z39.83 Appendix A words on every simulator;
+ *   `folio`: FOLIO mod-ncip's "Problem performing …" for every processing error (mod-ncip
+ *   Constants: "Problem performing checkout", "Problem performing AcceptItem" — reference/
+ *   reshare-ncip.md §5.3; the other services' phrases are stand-ins in the same pattern).
  */
 import { z } from 'zod';
 
@@ -28,13 +39,15 @@ export const personalitySchema = z
     duplicateBarcode: z.enum(['duplicate-item', 'new-barcode', 'rollback']),
     /** CheckInItem of an item that is not on loan (and would route nothing). */
     checkInNotOnLoan: z.enum(['problem', 'success']),
+    /** Whose words an NCIP Problem is in. */
+    problemWording: z.enum(['vendor', 'niso', 'folio']),
   })
   .strict();
 
 export type Personality = z.infer<typeof personalitySchema>;
 
 /** What the six simulated vendors do unless told otherwise. */
-export const defaultPersonality: Personality = { duplicateBarcode: 'duplicate-item', checkInNotOnLoan: 'problem' };
+export const defaultPersonality: Personality = { duplicateBarcode: 'duplicate-item', checkInNotOnLoan: 'problem', problemWording: 'vendor' };
 
 export class PersonalityStore {
   private value: Personality;

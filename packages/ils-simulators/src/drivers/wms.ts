@@ -3,10 +3,10 @@ import { annualDates } from './dates.ts';
 import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDriver, TemporaryItemView } from './types.ts';
 
 /**
- * OCLC WorldShare Management Services, through WMS's own APIs only: an OAuth client-credentials
- * token (WSKey and secret), then the WMS circulation JSON endpoints for what desk staff do
- * (check in = route, check out, change due date) and see (item details, holds, checkouts, bills,
- * Discover Items for temporary items). The library under test talks NCIP + SCIM to the same WMS.
+ * OCLC WorldShare Management Services: what desk staff do (check in at a branch, check out, change
+ * a due date) and see (item details, holds, checkouts, bills, Discover Items for temporary items)
+ * through the simulator's desk (`/_sim/desk`, control plane — OCLC has no API for these screens).
+ * The library under test talks NCIP (staff and patron profiles) + SCIM to the same WMS.
  */
 // biome-ignore lint/suspicious/noExplicitAny: WMS bodies are read field by field
 type Json = Record<string, any>;
@@ -31,51 +31,31 @@ export interface WmsDriver extends IlsDriver {
   wms: WmsDesk;
 }
 
-const CIRC_SCOPE = 'WMS_CIRCULATION';
-
-class WmsApi {
-  private token?: { value: string; expiresAt: number };
-
+/**
+ * The WorldShare Circulation desk: what staff do and see in WMS's screens. OCLC publishes no API
+ * for these (its WMS Circulation API routes items, counts in-house uses, lists pull lists), so
+ * against the simulator they are its control plane, `/_sim/desk`. No vendor auth: a person at the
+ * desk, not an integration. The library under test never uses them.
+ */
+class WmsDeskApi {
   constructor(
     private readonly origin: string,
-    private readonly wskey: string,
-    private readonly secret: string,
     private readonly fetch: DriverFetch = globalThis.fetch,
   ) {}
 
-  private async bearer(): Promise<string> {
-    if (this.token && this.token.expiresAt - 60_000 > Date.now()) return this.token.value;
-    const basic = Buffer.from(`${this.wskey}:${this.secret}`).toString('base64');
-    const response = await this.fetch(`${this.origin}/token?grant_type=client_credentials&scope=${encodeURIComponent(CIRC_SCOPE)}`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
-    });
-    const body = (await response.json()) as Json;
-    if (response.status !== 200) throw new Error(`WMS token → ${response.status} ${JSON.stringify(body)}`);
-    this.token = { value: String(body.access_token), expiresAt: Date.now() + Number(body.expires_in ?? 1199) * 1000 };
-    return this.token.value;
-  }
-
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-    for (let attempt = 0; ; attempt += 1) {
-      const response = await this.fetch(`${this.origin}/circ${path}`, {
-        method,
-        headers: { authorization: `Bearer ${await this.bearer()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      // A token the simulator forgot (reset) or that expired: fetch a new one once.
-      if (response.status === 401 && attempt === 0) {
-        this.token = undefined;
-        continue;
-      }
-      return { status: response.status, json: text ? (JSON.parse(text) as Json) : {} };
-    }
+    const response = await this.fetch(`${this.origin}/_sim/desk${path}`, {
+      method,
+      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? (JSON.parse(text) as Json) : {} };
   }
 
   async ok(method: string, path: string, body?: unknown): Promise<Json> {
     const { status, json } = await this.call(method, path, body);
-    if (status >= 300) throw new Error(`WMS ${method} ${path} → ${status} ${json.message ?? ''} ${json.detail ?? JSON.stringify(json)}`);
+    if (status >= 300) throw new Error(`WMS desk ${method} ${path} → ${status} ${json.message ?? ''} ${json.detail ?? JSON.stringify(json)}`);
     return json;
   }
 
@@ -103,7 +83,7 @@ const day = (instant: unknown) => String(instant ?? '').slice(0, 10);
 export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
   const wskey = target.credentials?.clientKey ?? wms.wskey;
   const secret = target.credentials?.clientSecret ?? wms.secret;
-  const api = new WmsApi(target.origin, wskey, secret, target.fetch);
+  const api = new WmsDeskApi(target.origin, target.fetch);
   const home = wms.branches.find((b) => b.code === 'MAIN') ?? wms.branches[0];
   const other = wms.branches.find((b) => b.branchId !== home?.branchId) ?? home;
   if (!home || !other) throw new Error('the WMS demo has no branches');
@@ -115,7 +95,7 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       const item = await api.item(barcode);
       if (!item) throw new Error(`WMS has no item with barcode ${barcode}`);
       const branchId = at === 'elsewhere' ? other.branchId : at === 'home' ? item.branch.branchId : home.branchId;
-      await api.ok('POST', '/items/route', { itemBarcode: barcode, branchId });
+      await api.ok('POST', '/check-in', { itemBarcode: barcode, branchId });
     },
     async checkOut(barcode: string, patronId: string) {
       const loan = await api.ok('POST', `/patrons/${encodeURIComponent(patronId)}/checkouts`, { itemBarcode: barcode, branchId: home.branchId });

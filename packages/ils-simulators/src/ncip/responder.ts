@@ -59,6 +59,17 @@ export interface NcipResponderConfig {
    * `problemType` is answered. Absent: any application profile is accepted.
    */
   applicationProfiles?: { codes: readonly string[]; problemType: string };
+  /**
+   * The vendor's own words for a Problem (personality `problemWording: vendor`); absent or
+   * undefined: NISO Appendix A's, as the shared responder writes them.
+   */
+  problemWords?: (problem: NcipProblem, service: NcipService | undefined) => NcipProblem | undefined;
+  /**
+   * A message without InitiationHeader (NCIP 2 makes it optional) is served as addressed to this
+   * responder and answered without a ResponseHeader, as Innovative's responder answers NYPL's
+   * header-less CheckInItem (corpus nypl-checkin/). Default: "Needed Data Missing".
+   */
+  initiationHeaderOptional?: boolean;
   /** Services this ILS offers; others are answered "Unsupported Service". Default: all. */
   services?: readonly NcipService[];
   /** NCIP versions accepted; default the profile's. */
@@ -155,6 +166,20 @@ function profileFor(profile: NcipProfile, version: NcipVersion): NcipProfile {
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
+/** Problems about the message itself or the agency, which FOLIO's NCIP toolkit words the NISO way. */
+const MESSAGE_LEVEL =
+  /^(unsupported service|unknown agency|unknown partner|unknown version|invalid message syntax error|unknown application profile|agency authentication failed|user authentication failed)$/i;
+
+/** FOLIO mod-ncip's phrase per service (its Constants; beyond the two documented, stand-ins). */
+const FOLIO_PHRASES: Partial<Record<NcipService, string>> = { CheckOutItem: 'Problem performing checkout', AcceptItem: 'Problem performing AcceptItem' };
+
+/** A processing error as FOLIO mod-ncip words it: its own ProblemType, NISO's words kept in the detail. */
+function folioWords(problem: NcipProblem, service: NcipService | undefined): NcipProblem {
+  if (service === undefined || MESSAGE_LEVEL.test(problem.type)) return problem;
+  const type = FOLIO_PHRASES[service] ?? `Problem performing ${service}`;
+  return { ...problem, type, detail: problem.detail ? `${problem.type}: ${problem.detail}` : problem.type };
+}
+
 export function createNcipResponder(options: NcipResponderOptions): NcipResponder {
   const { profile, config } = options;
   const { engine } = options.runtime;
@@ -177,8 +202,19 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
     return header;
   };
 
-  const write = (given: NcipResponse, version: NcipVersion): string => {
+  /** The Problems in the words of the responder the personality names (control/personality.ts). */
+  const worded = (given: NcipResponse): NcipResponse => {
+    if (!isProblemResponse(given)) return given;
+    const wording = options.runtime.personality?.current().problemWording ?? defaultPersonality.problemWording;
+    if (wording === 'niso') return given;
+    const service = 'service' in given ? (given.service as NcipService | undefined) : undefined;
+    const reword = (p: NcipProblem) => (wording === 'folio' ? folioWords(p, service) : (config.problemWords?.(p, service) ?? p));
+    return { ...given, problems: given.problems.map(reword) };
+  };
+
+  const write = (original: NcipResponse, version: NcipVersion, omitHeader = false): string => {
     const wire = profileFor(profile, version);
+    const given = worded(omitHeader && 'header' in original ? ({ ...original, header: undefined } as unknown as NcipResponse) : original);
     const response = version === '1.0' && isProblemResponse(given) ? { ...given, problems: given.problems.map(ncip1ProblemElement) } : given;
     try {
       return buildResponse(response, wire);
@@ -243,9 +279,12 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
 
   const respond = (body: string | Uint8Array): string => {
     try {
-      const parsed = parseRequest(body, { maxBytes });
+      const assumed: InitiationHeader | undefined = config.initiationHeaderOptional ? { fromAgencyId: agencyId, toAgencyId: agencyId } : undefined;
+      const parsed = parseRequest(body, { maxBytes, ...(assumed ? { defaultHeader: assumed } : {}) });
       if (!parsed.ok) return problem(parsed.version ?? profile.version, parsed.service, parsed.header, [parsed.problem]);
       const { request, version } = parsed;
+      // Asked without a header: answered without one.
+      const headerless = assumed !== undefined && request.header === assumed;
       if (!versions.includes(version)) {
         return problem(profile.version, request.service, request.header, [
           { type: 'Unknown Version', detail: `This responder speaks NCIP ${versions.join(' and ')}, not ${version}.`, element: 'NCIPMessage' },
@@ -265,9 +304,9 @@ export function createNcipResponder(options: NcipResponderOptions): NcipResponde
       }
       const personality = options.runtime.personality?.current() ?? defaultPersonality;
       try {
-        return write(runService({ engine, config, agencyId, header, personality, version }, request), version);
+        return write(runService({ engine, config, agencyId, header, personality, version }, request), version, headerless);
       } catch (error) {
-        if (error instanceof NcipRefusal) return problem(version, request.service, request.header, [error.problem]);
+        if (error instanceof NcipRefusal) return problem(version, request.service, headerless ? undefined : request.header, [error.problem]);
         if (isEngineError(error)) return problem(version, request.service, request.header, [problemFromEngine(error, request.service)]);
         return problem(version, request.service, request.header, [
           { type: 'Temporary Processing Failure', detail: error instanceof Error ? error.message : String(error) },

@@ -42,6 +42,11 @@ export interface InjectedFault {
 export interface VendorApp {
   /** The vendor API; it defines its own base path (e.g. `/almaws/v1`). */
   app: Hono;
+  /**
+   * What staff do and see at the vendor's own screens where the vendor offers no API for it (WMS's
+   * circulation desk): control plane, mounted at `/_sim/desk`, never part of the vendor API.
+   */
+  desk?: Hono;
   renderFault(c: Context, fault: InjectedFault): Response;
   /** Forgets per-run state (rate windows, quotas, sessions) on a simulator reset. */
   reset(): void;

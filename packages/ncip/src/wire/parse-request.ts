@@ -43,6 +43,12 @@ export type ParseRequestResult =
 export interface ParseRequestOptions {
   /** Refuse bodies larger than this many bytes (default 1 MiB). */
   maxBytes?: number;
+  /**
+   * The header to assume when a message has no InitiationHeader (NCIP 2 makes it optional;
+   * Innovative's responder answers NYPL's header-less CheckInItem). Absent: a missing header is
+   * "Needed Data Missing".
+   */
+  defaultHeader?: InitiationHeader;
 }
 
 class Missing extends Error {
@@ -258,7 +264,7 @@ export function parseRequest(body: string | Uint8Array, options: ParseRequestOpt
     return reject('unsupported-service', 'Unsupported Service', `${name} is not a service this responder offers.`, { element: name, version });
   }
   const service = name;
-  const header = readInitiationHeader(serviceNode);
+  const header = readInitiationHeader(serviceNode) ?? options.defaultHeader;
   try {
     if (!header) throw new Missing('InitiationHeader');
     if (header.fromAgencyId === '') throw new Missing('FromAgencyId');

@@ -423,9 +423,12 @@ export function registerBibRoutes(app: Hono, runtime: AlmaRuntime): void {
     const target = new URL(
       `${apiBase(c)}/bibs/${toAlmaId('bib', item.bibId)}/holdings/${toAlmaId('holding', item.holdingId)}/items/${toAlmaId('item', item.id)}`,
     );
-    // Keep the client's other parameters (apikey, format, view, expand) so the redirect is usable.
+    // The Location never carries the API key: php-alma-client (Items::fromBarcode, corpus
+    // php-alma-client/) sends `apikey` in the query and matches the Location against
+    // bibs/…/holdings/…/items/… anchored at the end, as in the EU Location its source quotes.
+    // Other parameters (format, view, expand) are kept (a stand-in: no capture shows them).
     for (const [name, value] of new URL(c.req.url).searchParams) {
-      if (name !== 'item_barcode') target.searchParams.append(name, value);
+      if (name !== 'item_barcode' && name !== 'apikey') target.searchParams.append(name, value);
     }
     return c.redirect(target.toString(), 302);
   });

@@ -105,13 +105,16 @@ describe('Alma NCIP responder at /view/NCIPServlet', () => {
     expect(await lookup(header)).toMatchObject({ ok: true, response: { userId: demo.patrons.good.barcode } });
   });
 
-  it('offers only the services of Alma’s NCIP profile: DeleteItem and fiscal transactions are Unsupported Service', async () => {
+  it('offers only the services of Alma’s NCIP profile: DeleteItem and fiscal transactions are "Service is not known"', async () => {
     const api = almaSimulator();
     const { send } = ncip(api);
+    // Alma's words, which the ILLiad Alma NCIP addon string-matches (reference/vendor-apis.md §1).
     expect(await send({ service: 'DeleteItem', header, itemId: '1' })).toMatchObject({
       ok: false,
-      error: { problems: [{ problemType: 'Unsupported Service' }] },
+      error: { problems: [{ problemType: 'Service is not known' }] },
     });
+    // With NISO's words selected (personality problemWording: niso), Appendix A's.
+    api.sim.personality.update({ problemWording: 'niso' });
     const fee = await send({
       service: 'CreateUserFiscalTransaction',
       header,

@@ -24,13 +24,16 @@ export interface AlmaNcipSettings {
   partnerAccounts?: { byPartner: Readonly<Record<string, string>>; bySymbol: Readonly<Record<string, string>> };
 }
 
-export function createAlmaNcipResponder(runtime: Pick<VendorRuntime, 'engine'>, settings: AlmaNcipSettings): NcipResponder {
+export function createAlmaNcipResponder(runtime: Pick<VendorRuntime, 'engine' | 'personality'>, settings: AlmaNcipSettings): NcipResponder {
   return createNcipResponder({
     profile: profiles.alma,
     runtime,
     config: {
       agencyIds: [settings.institutionCode],
       applicationProfiles: { codes: settings.partnerCodes, problemType: 'Unknown partner' },
+      // A service Alma's responder does not offer is "Service is not known": the words the ILLiad
+      // Alma NCIP addon matches on (reference/vendor-apis.md §1).
+      problemWords: (problem) => (/^unsupported service$/i.test(problem.type) ? { ...problem, type: 'Service is not known' } : undefined),
       services: ['LookupUser', 'AcceptItem', 'RequestItem', 'CheckOutItem', 'CheckInItem', 'CancelRequestItem', 'RenewItem'],
       versions: ['2.02', '1.0'],
       // Alma finds users by any unique identifier (user_id_type=all_unique).

@@ -7,7 +7,7 @@
  * through the REST API). RequestItem's bib id is the bare record number (ReShare drops the `.b`
  * and the check digit; the ncip profile's normaliser does that on the way out).
  */
-import { profiles } from '@bookstrap/ncip';
+import { type NcipProblem, profiles } from '@bookstrap/ncip';
 import { createNcipResponder, type NcipResponder } from '../../ncip/responder.ts';
 import type { DemoDataset } from '../../seed.ts';
 import type { VendorRuntime } from '../types.ts';
@@ -38,8 +38,20 @@ export interface InnovativeNcipSettings {
   checkOutLocation?: { library: string; location: string };
 }
 
+/**
+ * Innovative's words for a Problem (personality `problemWording: vendor`): a numeric ProblemType
+ * and the words in ProblemDetail, as NYPL's checkin-request-service captures Sierra's answers
+ * (tests/Stubs: 9016 "Unknown Item", 9022 "Item is Not Checked Out"; corpus nypl-checkin/). Other
+ * Problems keep NISO's words: no capture shows their codes (NYPL also maps a 5000, meaning unknown).
+ */
+export function innovativeProblemWords(problem: NcipProblem): NcipProblem | undefined {
+  if (/^unknown item$/i.test(problem.type)) return { ...problem, type: '9016', detail: 'Unknown Item' };
+  if (/^item not checked out$/i.test(problem.type)) return { ...problem, type: '9022', detail: 'Item is Not Checked Out' };
+  return undefined;
+}
+
 export function createInnovativeNcipResponder(
-  runtime: Pick<VendorRuntime, 'engine'> & { dataset: DemoDataset },
+  runtime: Pick<VendorRuntime, 'engine' | 'personality'> & { dataset: DemoDataset },
   settings: InnovativeNcipSettings,
 ): NcipResponder {
   return createNcipResponder({
@@ -50,6 +62,9 @@ export function createInnovativeNcipResponder(
       services: innovativeNcipServices,
       versions: ['2.02'],
       userIdentifier: 'barcode',
+      problemWords: innovativeProblemWords,
+      // NYPL's checkin-request-service sends CheckInItem with no InitiationHeader and Sierra answers it.
+      initiationHeaderOptional: true,
       temporaryItems: {
         library: settings.illLibrary,
         location: settings.illLocation,

@@ -1,6 +1,7 @@
 /**
  * The WMS façade: OCLC's OAuth token service, the IDM SCIM patron API, the NCIP staff endpoint in
- * OCLC's circ-ILL profile, and the WMS circulation JSON endpoints — one origin standing in for
+ * OCLC's circ-ILL profile and its patron profile, OCLC's documented WMS Circulation API routes, and
+ * the staff desk (control plane, `/_sim/desk`) — one origin standing in for
  * oauth.oclc.org, {institution}.share.worldcat.org and circ.sd00.worldcat.org.
  */
 import { type Context, Hono } from 'hono';
@@ -16,6 +17,7 @@ import { registerScimRoutes, scimBase, scimError } from './scim.ts';
 export interface WmsSettings {
   wskeys: Record<string, { secret: string; scopes: WmsScope[] }>;
   institutionId: string;
+  institutionName: string;
   /** engine library code → branch registry id */
   branchIds: Readonly<Record<string, string>>;
   illSettings: WmsIllSettings;
@@ -40,7 +42,14 @@ export function createWmsApp(runtime: VendorRuntime, settings: WmsSettings): Ven
     wmsScopes.readUser,
   );
   registerNcipRoute(app, runtime, oauth, rules, { institutionId: settings.institutionId, branchIds: settings.branchIds, illSettings: settings.illSettings });
-  registerCirculationRoutes(app, engine, oauth, { institutionId: settings.institutionId, currency: settings.currency, scope: wmsScopes.circulation, rules });
+  const desk = registerCirculationRoutes(app, engine, oauth, {
+    institutionId: settings.institutionId,
+    institutionName: settings.institutionName,
+    homeBranchId: settings.illSettings.temporaryItemHomeBranch,
+    currency: settings.currency,
+    scope: wmsScopes.circulation,
+    rules,
+  });
 
   app.onError((error, c) => {
     const rendered = pathOf(c).startsWith(circBase) ? renderCirculationError(c, error) : undefined;
@@ -51,6 +60,7 @@ export function createWmsApp(runtime: VendorRuntime, settings: WmsSettings): Ven
 
   return {
     app,
+    desk,
     renderFault(c: Context, fault: InjectedFault) {
       const status = fault.kind === 'down' ? 503 : fault.kind === 'rate_limited' ? 429 : fault.status;
       // Each OCLC service fails in its own format; the SCIM body is the one captured from WMS.

@@ -44,9 +44,11 @@ describe('WMS OAuth token service', () => {
   it('expires tokens on the simulated clock', async () => {
     const api = wmsSimulator();
     const token = await api.token();
-    expect((await api.circ('/ill-settings', { token })).status).toBe(200);
+    // An unknown item: the token is accepted and the routing answers 404 Item not found.
+    const route = () => api.circ('/items/route', { token, method: 'POST', body: { itemId: 'NOPE' } });
+    expect((await route()).body).toMatchObject({ code: 404, message: 'Item not found' });
     await api.control('/clock', { method: 'POST', body: { advanceMs: 1200 * 1000 } });
-    const expired = await api.circ('/ill-settings', { token });
+    const expired = await route();
     expect(expired.status).toBe(401);
     expect(expired.body.message).toContain('expired');
   });
@@ -54,9 +56,9 @@ describe('WMS OAuth token service', () => {
   it('wants the service scope on every call: a token without WMS_CIRCULATION gets 403 from /circ', async () => {
     const api = wmsSimulator();
     const ncipOnly = await api.token('WMS_NCIP');
-    const refused = await api.circ('/ill-settings', { token: ncipOnly });
+    const refused = await api.circ('/items/route', { token: ncipOnly, method: 'POST', body: { itemId: demo.lendableItems[0]?.barcode } });
     expect(refused.status).toBe(403);
-    expect((await api.sim.app.request('/circ/ill-settings')).status).toBe(401);
+    expect((await api.sim.app.request('/circ/items/route', { method: 'POST' })).status).toBe(401);
   });
 });
 

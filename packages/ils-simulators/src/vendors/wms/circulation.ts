@@ -1,12 +1,18 @@
 /**
- * The WMS circulation JSON endpoints circulation staff's tools and the conformance desk/probe use,
- * simulated from the outline of OCLC's WMS Circulation OpenAPI (item routing at check-in,
- * check-out, holds, patron circulation info, bills, "Discover Items" for temporary items, in-house
- * use). Paths and fields are plausible, not copied; see README.md in this folder. Everything sits
- * behind an OCLC bearer token with the WMS_CIRCULATION scope.
+ * WMS circulation over HTTP, in two parts kept apart on purpose:
+ *
+ * - `/circ/…`: only what OCLC documents in its WMS Circulation API — `POST /circ/items/route`
+ *   (developer.api.oclc.org/docs/wms-circulation/openapi.yaml, "Item Routing") and
+ *   `POST /circ/items/{identifier}/routings/usages` ("Non Loan Return - Soft Checkout",
+ *   platform.worldcat.org/api-explorer/apis/WMSCirculation), behind an OCLC bearer token with the
+ *   WMS_CIRCULATION scope. Every other `/circ` path answers 404 "Unsupported endpoint".
+ * - `/_sim/desk/…`: the WorldShare Circulation staff screens (Item Details, Holds, Check Out,
+ *   Change Due Date, Bills, Discover Items, notifications, ILL Settings) that OCLC offers no API for.
+ *   They are the simulator's control plane — what a person at the desk does and sees — so nothing
+ *   mistakes them for OCLC's API, and no integration may depend on them. No vendor auth.
  */
 import { and, asc, desc, eq, like, or } from 'drizzle-orm';
-import type { Context, Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { toDay } from '../../engine/calendar.ts';
 import { changeDueDate, checkIn, checkOut, recordInHouseUse } from '../../engine/circulation.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -23,6 +29,9 @@ export const circBase = '/circ';
 
 export interface CirculationSettings {
   institutionId: string;
+  institutionName: string;
+  /** the temporary item home branch's registry id: where staff route items unless told otherwise */
+  homeBranchId: string;
   currency: string;
   scope: string;
   rules: WmsRules;
@@ -50,7 +59,9 @@ export function holdStatusCode(status: Hold['status']): string {
   }
 }
 
-export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: OclcOAuth, settings: CirculationSettings): void {
+/** Registers OCLC's documented `/circ` routes on `app` and returns the desk (mounted at `/_sim/desk`). */
+export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: OclcOAuth, settings: CirculationSettings): Hono {
+  const desk = new Hono();
   const { rules } = settings;
   const db = engine.db;
   const branch = (library: Library) => ({ branchId: rules.branchIdOf(library.code), branchName: library.name });
@@ -151,12 +162,12 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     };
   };
 
-  app.use(`${circBase}/*`, oauth.require(settings.scope, renderCirculationAuthFailure));
+  // ---- the desk (control plane, mounted at /_sim/desk): WorldShare Circulation screens ----------
 
-  app.get(`${circBase}/ill-settings`, (c) => c.json(rules.illSettings()));
+  desk.get(`/ill-settings`, (c) => c.json(rules.illSettings()));
 
   // "Discover Items" with the Temporary Items data type: staff search temporary items by title or author.
-  app.get(`${circBase}/items`, (c) => {
+  desk.get(`/items`, (c) => {
     const q = (c.req.query('q') ?? '').trim();
     const temporaryOnly = (c.req.query('itemType') ?? 'TEMPORARY').toUpperCase() === 'TEMPORARY';
     if (q === '') throw new WmsError(400, 'Invalid request', 'q (title or author words) is required');
@@ -171,16 +182,17 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     return c.json({ totalResults: rows.length, entries: rows.map((row) => renderItem(row.item)) });
   });
 
-  app.get(`${circBase}/items/:barcode`, (c) => c.json(renderItem(requireItem(c.req.param('barcode')))));
+  desk.get(`/items/:barcode`, (c) => c.json(renderItem(requireItem(c.req.param('barcode')))));
 
-  app.get(`${circBase}/items/:barcode/holds`, (c) => {
+  desk.get(`/items/:barcode/holds`, (c) => {
     const item = requireItem(c.req.param('barcode'));
     const state = c.req.query('state') === 'all' ? 'all' : 'active';
     return c.json({ entries: listHolds(engine, { itemId: item.id, state }).map(renderHold) });
   });
 
-  // Check in: WMS routes the item (hold shelf, transit, reshelve) and tells staff what to do.
-  app.post(`${circBase}/items/route`, async (c) => {
+  // Check In at a branch's desk: WMS routes the item (hold shelf, transit, reshelve) and tells staff
+  // what to do — the Check In screen, with the branch the staff member works at.
+  desk.post(`/check-in`, async (c) => {
     const body = await readJson(c);
     const barcode = typeof body.itemBarcode === 'string' ? body.itemBarcode : '';
     const item = requireItem(barcode);
@@ -210,24 +222,7 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     });
   });
 
-  // "Non Loan Return": an in-house use (library-use-only ILL items are used this way, never loaned).
-  app.post(`${circBase}/items/:barcode/routings/usages`, async (c) => {
-    const body = await readJson(c);
-    const item = requireItem(c.req.param('barcode'));
-    const library = requireLibraryByBranch(body.branchId);
-    const use = recordInHouseUse(engine, { itemId: item.id, libraryCode: library.code });
-    return c.json(
-      {
-        itemBarcode: item.barcode,
-        branch: branch(library),
-        recordedDate: iso(use.recordedAt),
-        patronBarcode: use.patronId === null ? null : patronBarcode(use.patronId),
-      },
-      201,
-    );
-  });
-
-  app.get(`${circBase}/patrons/:barcode`, (c) => {
+  desk.get(`/patrons/:barcode`, (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const standing = patronStanding(db, patron, engine.clock.now());
     const active = db
@@ -253,7 +248,7 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     });
   });
 
-  app.get(`${circBase}/patrons/:barcode/checkouts`, (c) => {
+  desk.get(`/patrons/:barcode/checkouts`, (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const active = db
       .select()
@@ -265,7 +260,7 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
   });
 
   // Check out at the desk ("Assist Patrons" → item barcode). WMS sets the due date itself.
-  app.post(`${circBase}/patrons/:barcode/checkouts`, async (c) => {
+  desk.post(`/patrons/:barcode/checkouts`, async (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const body = await readJson(c);
     const item = requireItem(typeof body.itemBarcode === 'string' ? body.itemBarcode : '');
@@ -276,7 +271,7 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
   });
 
   // "Change Due Date" on a checkout (staff match the date on the book strap).
-  app.put(`${circBase}/patrons/:barcode/checkouts/:itemBarcode`, async (c) => {
+  desk.put(`/patrons/:barcode/checkouts/:itemBarcode`, async (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const item = requireItem(c.req.param('itemBarcode'));
     const body = await readJson(c);
@@ -291,13 +286,13 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     return c.json(renderLoan(changeDueDate(engine, loan.id, dueDate)));
   });
 
-  app.get(`${circBase}/patrons/:barcode/holds`, (c) => {
+  desk.get(`/patrons/:barcode/holds`, (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const state = c.req.query('state') === 'all' ? 'all' : 'active';
     return c.json({ entries: listHolds(engine, { patronId: patron.id, state }).map(renderHold) });
   });
 
-  app.get(`${circBase}/patrons/:barcode/fines`, (c) => {
+  desk.get(`/patrons/:barcode/fines`, (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const fees = listFees(engine, { patronId: patron.id });
     return c.json({
@@ -320,7 +315,7 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
   });
 
   // Hold Pickup Notifications WMS generated for the patron (what the patron's e-mail would say).
-  app.get(`${circBase}/patrons/:barcode/notifications`, (c) => {
+  desk.get(`/patrons/:barcode/notifications`, (c) => {
     const patron = requirePatronByBarcode(c.req.param('barcode'));
     const notices = db.select().from(pickupNotices).where(eq(pickupNotices.patronId, patron.id)).orderBy(asc(pickupNotices.id)).all();
     return c.json({
@@ -335,7 +330,63 @@ export function registerCirculationRoutes(app: Hono, engine: Engine, oauth: Oclc
     });
   });
 
+  desk.onError((error, c) => {
+    const rendered = renderCirculationError(c, error);
+    if (rendered) return rendered;
+    throw error;
+  });
+  desk.all('*', (c) => wmsErrorResponse(c, new WmsError(404, 'No desk operation', `${c.req.method} ${new URL(c.req.url).pathname}`)));
+
+  // ---- OCLC's documented WMS Circulation API ------------------------------------------------------
+
+  app.use(`${circBase}/*`, oauth.require(settings.scope, renderCirculationAuthFailure));
+
+  // Item Routing (developer.api.oclc.org/docs/wms-circulation/openapi.yaml, POST /circ/items/route):
+  // the request names the item (`itemId`, required); the answer carries the routing reason (its
+  // code and the date routed) and the routed item (a `ref`, the owning institution, piece
+  // designation, call number). Stand-ins, no OCLC source: `itemId` is read as the item's barcode;
+  // the routing branch is the temporary item home branch (OCLC takes it from the staff principal)
+  // unless `branchId` names another; reason codes other than OCLC's example SCHEDULED.
+  app.post(`${circBase}/items/route`, async (c) => {
+    const body = await readJson(c);
+    if (typeof body.itemId !== 'string' || body.itemId === '') throw new WmsError(400, 'Invalid request', 'itemId is required');
+    const item = requireItem(body.itemId);
+    const library = requireLibraryByBranch(body.branchId ?? settings.homeBranchId);
+    const result = rules.checkIn(() => checkIn(engine, { itemId: item.id, libraryCode: library.code }));
+    const after = requireItem(body.itemId);
+    const record = describeItem(db, after);
+    return c.json({
+      reason: { reasonCode: rules.routeReason(result), dateRouted: iso(engine.clock.now()) },
+      item: {
+        ref: `${new URL(c.req.url).origin}${circBase}/items/${encodeURIComponent(after.barcode)}`,
+        ownerInstitution: { institutionId: Number(settings.institutionId), institutionName: settings.institutionName },
+        pieceDesignation: after.barcode,
+        callNumber: record.holding.callNumber,
+      },
+    });
+  });
+
+  // "Non Loan Return - Soft Checkout" (OCLC WMS Circulation API: POST /circ/items/{identifier}/routings/usages,
+  // "count in-house usage on an item"): library-use-only ILL items are used this way, never loaned.
+  // Stand-in, no OCLC source: the body's `branchId` names where the use happened.
+  app.post(`${circBase}/items/:barcode/routings/usages`, async (c) => {
+    const body = await readJson(c);
+    const item = requireItem(c.req.param('barcode'));
+    const library = requireLibraryByBranch(body.branchId);
+    const use = recordInHouseUse(engine, { itemId: item.id, libraryCode: library.code });
+    return c.json(
+      {
+        itemBarcode: item.barcode,
+        branch: branch(library),
+        recordedDate: iso(use.recordedAt),
+        patronBarcode: use.patronId === null ? null : patronBarcode(use.patronId),
+      },
+      201,
+    );
+  });
+
   app.all(`${circBase}/*`, (c) => wmsErrorResponse(c, new WmsError(404, 'Unsupported endpoint', `${c.req.method} ${new URL(c.req.url).pathname}`)));
+  return desk;
 }
 
 /** Errors thrown inside the routes: WMS errors as they are, engine refusals mapped. */

@@ -80,6 +80,8 @@ export function describeWmsDemo(dataset: DemoDataset) {
       ncip: '/ncip',
       scimSearch: '/idaas/scim/v2/Users/.search',
       circulation: '/circ',
+      patronNcip: '/circ-patron',
+      desk: '/_sim/desk',
     },
     /** WSKey with every scope the integration needs. */
     wskey: 'wms-demo-wskey',

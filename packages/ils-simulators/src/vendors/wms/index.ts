@@ -15,6 +15,7 @@ export const wmsVendor: VendorDefinition<WmsDemo> = {
         [wmsDemo.ncipOnlyWskey]: { secret: wmsDemo.ncipOnlySecret, scopes: [wmsScopes.ncip] },
       },
       institutionId: wmsDemo.institutionId,
+      institutionName: wmsDemo.institutionName,
       branchIds: wmsBranchIds,
       illSettings: wmsDemo.illSettings,
       currency: wmsDemo.currency,
@@ -23,7 +24,8 @@ export const wmsVendor: VendorDefinition<WmsDemo> = {
   credentialsHelp: (baseUrl) => [
     `OAuth: POST ${baseUrl}/token?grant_type=client_credentials&scope=WMS_NCIP%20SCIM:read_user%20WMS_CIRCULATION  (Basic ${wmsDemo.wskey}:${wmsDemo.secret})`,
     `  NCIP: POST ${baseUrl}/ncip (Bearer, WMS_NCIP; agency ${wmsDemo.institutionId}); SCIM: POST ${baseUrl}/idaas/scim/v2/Users/.search (Bearer, SCIM:read_user)`,
-    `  circulation JSON: ${baseUrl}/circ/… (Bearer, WMS_CIRCULATION); good patron barcode ${wmsDemo.patrons.good.barcode}`,
+    `  NCIP patron profile: POST ${baseUrl}/circ-patron (Bearer, WMS_NCIP); item routing: POST ${baseUrl}/circ/items/route (Bearer, WMS_CIRCULATION)`,
+    `  desk (control plane, not OCLC API): ${baseUrl}/_sim/desk/…; good patron barcode ${wmsDemo.patrons.good.barcode}`,
   ],
 };
 

@@ -7,6 +7,10 @@
  *   are branch registry ids; users and items are identified by barcode;
  * - LookupUser is not on this endpoint (patrons are read over SCIM) and temporary items are never
  *   deleted: both answer "Unsupported Service";
+ * - the patron profile (`POST /circ-patron`, reference/vendor-apis.md §4: RenewItem, RequestItem,
+ *   UpdateRequestItem, CancelRequestItem, LookupUser — "no PII") answers LookupUser with the
+ *   user's loans and requests and BlockOrTrap (OCLC developer news, June 2020), never a name or
+ *   address; UpdateRequestItem is not modelled (packages/ncip has no such message);
  * - Problems come back as a bare `NCIPMessage/Problem`, not inside the service's response
  *   (lib-ncip-client notes WMS does so);
  * - CheckInItem routing instructions use OCLC's literals ("Request:<id>", "Re-shelve",
@@ -40,6 +44,11 @@ export const wmsNcipServices: readonly NcipService[] = [
   'CreateUserFiscalTransaction',
 ];
 
+/** Services of the patron profile (`/circ-patron`) the simulator offers. */
+export const wmsPatronNcipServices: readonly NcipService[] = ['LookupUser', 'RenewItem', 'RequestItem', 'CancelRequestItem'];
+
+export const WMS_PATRON_NCIP_PATH = '/circ-patron';
+
 const MAX_BYTES = 1024 * 1024;
 
 export function wmsNcipConfig(settings: WmsNcipSettings): NcipResponderConfig {
@@ -67,6 +76,10 @@ export function wmsNcipConfig(settings: WmsNcipSettings): NcipResponderConfig {
     },
     maxBytes: MAX_BYTES,
     responseHeaderAgencies: 'operating-agency',
+    // OCLC developer news (June 2020): CheckOutItem and RenewItem answer a blocked patron with
+    // ProblemType "UserBlocked" (no space) in the service's processing-error scheme.
+    problemWords: (problem, service) =>
+      (service === 'CheckOutItem' || service === 'RenewItem') && /^user blocked$/i.test(problem.type) ? { ...problem, type: 'UserBlocked' } : undefined,
   };
 }
 
@@ -84,6 +97,20 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
   const responder = createNcipResponder({ profile, runtime, config: wmsNcipConfig(settings) });
   const { engine } = runtime;
 
+  /** WMS answers a Problem as a bare `NCIPMessage/Problem`, not inside the service's response. */
+  const bareProblems = (answer: string, body: string): string => {
+    const request = parseRequest(body, { maxBytes: MAX_BYTES });
+    const result = parseResponse(answer, request.ok ? request.request.service : undefined, { profile });
+    if (result.ok) return answer;
+    const problems: NcipProblem[] = (result.error.problems ?? []).map((p) => ({
+      type: p.problemType,
+      ...(p.detail !== undefined ? { detail: p.detail } : {}),
+      ...(p.element !== undefined ? { element: p.element } : {}),
+      ...(p.value !== undefined ? { value: p.value } : {}),
+    }));
+    return problems.length > 0 ? buildResponse({ problems }, profile) : answer;
+  };
+
   /** What WMS does around the shared responder, for one exchange. */
   const exchange = (body: string): string => {
     const request = parseRequest(body, { maxBytes: MAX_BYTES });
@@ -95,15 +122,7 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
     const answer = responder.respond(body);
     const service = request.ok ? request.request.service : undefined;
     const result = parseResponse(answer, service, { profile });
-    if (!result.ok) {
-      const problems: NcipProblem[] = (result.error.problems ?? []).map((p) => ({
-        type: p.problemType,
-        ...(p.detail !== undefined ? { detail: p.detail } : {}),
-        ...(p.element !== undefined ? { element: p.element } : {}),
-        ...(p.value !== undefined ? { value: p.value } : {}),
-      }));
-      return problems.length > 0 ? buildResponse({ problems }, profile) : answer;
-    }
+    if (!result.ok) return bareProblems(answer, body);
     if (!request.ok) return answer;
     const sent = request.request;
     if (sent.service === 'CheckOutItem' && sent.requestId !== undefined) {
@@ -156,19 +175,36 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
     return answer;
   };
 
-  app.post('/ncip', oauth.require(wmsScopes.ncip, renderNcipAuthFailure), async (c) => {
-    const declared = Number(c.req.header('content-length'));
-    const raw = Number.isFinite(declared) && declared > MAX_BYTES ? undefined : new Uint8Array(await c.req.arrayBuffer());
-    const body = raw === undefined || raw.byteLength > MAX_BYTES ? undefined : new TextDecoder().decode(raw);
-    const answer =
-      body === undefined
-        ? buildResponse(
-            { problems: [{ type: 'Invalid Message Syntax Error', detail: `Message is larger than ${MAX_BYTES} bytes.`, element: 'NCIPMessage' }] },
-            profile,
-          )
-        : exchange(body);
-    // NCIP Problems travel with HTTP 200.
-    return new Response(answer, { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+  /** The HTTP side both profiles share: bearer, size limit, Problems with HTTP 200. */
+  const serve = (path: string, answerOf: (body: string) => string) => {
+    app.post(path, oauth.require(wmsScopes.ncip, renderNcipAuthFailure), async (c) => {
+      const declared = Number(c.req.header('content-length'));
+      const raw = Number.isFinite(declared) && declared > MAX_BYTES ? undefined : new Uint8Array(await c.req.arrayBuffer());
+      const body = raw === undefined || raw.byteLength > MAX_BYTES ? undefined : new TextDecoder().decode(raw);
+      const answer =
+        body === undefined
+          ? buildResponse(
+              { problems: [{ type: 'Invalid Message Syntax Error', detail: `Message is larger than ${MAX_BYTES} bytes.`, element: 'NCIPMessage' }] },
+              profile,
+            )
+          : answerOf(body);
+      // NCIP Problems travel with HTTP 200.
+      return new Response(answer, { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+    });
+    app.all(path, (c) => c.json(oclcErrorBody(405, 'Method Not Allowed', `NCIP messages are POSTed to ${path}`), 405));
+  };
+  serve('/ncip', exchange);
+
+  // The patron profile: the same WMS behind it, fewer services, no PII in LookupUser. Scope:
+  // WMS_NCIP (a stand-in: OCLC's public notes do not name the patron profile's scope).
+  const patronResponder = createNcipResponder({ profile, runtime, config: { ...wmsNcipConfig(settings), services: wmsPatronNcipServices } });
+  serve(WMS_PATRON_NCIP_PATH, (body) => {
+    const answer = bareProblems(patronResponder.respond(body), body);
+    const request = parseRequest(body, { maxBytes: MAX_BYTES });
+    if (!request.ok || request.request.service !== 'LookupUser') return answer;
+    const result = parseResponse(answer, 'LookupUser', { profile });
+    if (!result.ok || result.response.service !== 'LookupUser') return answer;
+    const { name: _name, addresses: _addresses, dateOfBirth: _born, ...withoutPii } = result.response.user;
+    return buildResponse({ ...result.response, user: withoutPii }, profile);
   });
-  app.all('/ncip', (c) => c.json(oclcErrorBody(405, 'Method Not Allowed', 'NCIP messages are POSTed to /ncip'), 405));
 }

@@ -43,7 +43,17 @@ export function wmsSimulator(options: Partial<SimulatorOptions> = {}) {
     return cached;
   };
 
-  /** The circulation JSON API with a full-scope token. */
+  /** The desk (control plane, no vendor auth): what staff do and see in WorldShare Circulation. */
+  const desk = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+    const response = await sim.app.request(`/_sim/desk${path}`, {
+      method: init.method ?? 'GET',
+      headers: { Accept: 'application/json', ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    return parse(response);
+  };
+
+  /** OCLC's documented WMS Circulation API (`/circ/…`) with a full-scope token. */
   const circ = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
     const response = await sim.app.request(`/circ${path}`, {
       method: init.method ?? 'GET',
@@ -72,8 +82,8 @@ export function wmsSimulator(options: Partial<SimulatorOptions> = {}) {
   };
 
   /** NCIP over HTTP with a bearer token (WMS_NCIP scope). */
-  const ncip = async (xml: string, init: { token?: string } = {}) => {
-    const response = await sim.app.request('/ncip', {
+  const ncip = async (xml: string, init: { token?: string; path?: string } = {}) => {
+    const response = await sim.app.request(init.path ?? '/ncip', {
       method: 'POST',
       headers: { Authorization: `Bearer ${init.token ?? (await staffToken())}`, 'Content-Type': 'application/xml' },
       body: xml,
@@ -88,7 +98,7 @@ export function wmsSimulator(options: Partial<SimulatorOptions> = {}) {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
 
-  return { sim, token, circ, scimSearch, ncip, control, parse };
+  return { sim, token, circ, desk, scimSearch, ncip, control, parse };
 }
 
 export const mainBranch = demo.branches.find((branch) => branch.code === 'MAIN')?.branchId as string;

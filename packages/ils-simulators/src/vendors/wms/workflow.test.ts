@@ -35,15 +35,15 @@ async function accept(api: Api, requestId: string, options: { dateForReturn?: st
   return result;
 }
 
-const route = (api: Api, itemBarcode: string, branchId: string) => api.circ('/items/route', { method: 'POST', body: { itemBarcode, branchId } });
+const route = (api: Api, itemBarcode: string, branchId: string) => api.desk('/check-in', { method: 'POST', body: { itemBarcode, branchId } });
 const checkOut = (api: Api, patron: string, itemBarcode: string, branchId = scienceBranch) =>
-  api.circ(`/patrons/${patron}/checkouts`, { method: 'POST', body: { itemBarcode, branchId } });
+  api.desk(`/patrons/${patron}/checkouts`, { method: 'POST', body: { itemBarcode, branchId } });
 
 describe('WMS borrowing: temporary item and hold', () => {
   it('creates the temporary item in the ILL settings location with the request id, and an item-level hold in Pending', async () => {
     const api = wmsSimulator();
     await accept(api, '5001');
-    const item = (await api.circ('/items/5001')).body;
+    const item = (await api.desk('/items/5001')).body;
     expect(item).toMatchObject({
       barcode: '5001',
       title: 'The Name of the Rose',
@@ -54,7 +54,7 @@ describe('WMS borrowing: temporary item and hold', () => {
       shelvingLocation: demo.illSettings.temporaryShelvingLocation,
       illRequest: { requestId: '5001', lendingInstitution: 'Partner University Library' },
     });
-    const holds = (await api.circ('/items/5001/holds')).body.entries;
+    const holds = (await api.desk('/items/5001/holds')).body.entries;
     expect(holds).toEqual([
       expect.objectContaining({
         patronBarcode: good.barcode,
@@ -65,7 +65,7 @@ describe('WMS borrowing: temporary item and hold', () => {
       }),
     ]);
     // The patron's Holds tab shows the ILL request too.
-    expect((await api.circ(`/patrons/${good.barcode}/holds`)).body.entries.map((h: { illRequestId: string }) => h.illRequestId)).toContain('5001');
+    expect((await api.desk(`/patrons/${good.barcode}/holds`)).body.entries.map((h: { illRequestId: string }) => h.illRequestId)).toContain('5001');
   });
 
   it('makes the hold Ready for use only when checked in at the pickup branch, and sends the pickup notice then', async () => {
@@ -79,7 +79,7 @@ describe('WMS borrowing: temporary item and hold', () => {
       pickupNotificationSent: false,
     });
     expect(elsewhere.item.status).toBe('IN_TRANSIT');
-    expect((await api.circ(`/patrons/${good.barcode}/notifications`)).body.entries).toEqual([]);
+    expect((await api.desk(`/patrons/${good.barcode}/notifications`)).body.entries).toEqual([]);
 
     const atPickup = (await route(api, '5002', scienceBranch)).body;
     expect(atPickup).toMatchObject({
@@ -88,7 +88,7 @@ describe('WMS borrowing: temporary item and hold', () => {
       pickupNotificationSent: true,
       holdReceipt: { patronBarcode: good.barcode },
     });
-    const notices = (await api.circ(`/patrons/${good.barcode}/notifications`)).body.entries;
+    const notices = (await api.desk(`/patrons/${good.barcode}/notifications`)).body.entries;
     expect(notices).toEqual([
       expect.objectContaining({ type: 'HOLD_PICKUP', itemBarcode: '5002', pickupBranch: expect.objectContaining({ branchId: scienceBranch }) }),
     ]);
@@ -112,12 +112,12 @@ describe('WMS check-out: the stricter of the lender due date and WMS policy', ()
     const loan = (await checkOut(api, good.barcode, '5004')).body;
     // 28-day loan rule for the patron's category: 2025-04-09, a Wednesday the Science Library is open.
     expect(loan).toMatchObject({ dueDate: '2025-04-09T23:59:00Z', dueDateSource: 'LOAN_POLICY', illDueDate: '2025-06-30' });
-    expect((await api.circ('/items/5004')).body.illRequest.illDueDate).toBe('2025-06-30');
+    expect((await api.desk('/items/5004')).body.illRequest.illDueDate).toBe('2025-06-30');
 
-    const changed = await api.circ(`/patrons/${good.barcode}/checkouts/5004`, { method: 'PUT', body: { dueDate: '2025-06-30' } });
+    const changed = await api.desk(`/patrons/${good.barcode}/checkouts/5004`, { method: 'PUT', body: { dueDate: '2025-06-30' } });
     expect(changed.status).toBe(200);
     expect(changed.body.dueDate).toBe('2025-06-30T23:59:00Z');
-    expect((await api.circ(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([
+    expect((await api.desk(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([
       expect.objectContaining({ itemBarcode: '5004', dueDate: '2025-06-30T23:59:00Z' }),
     ]);
   });
@@ -130,7 +130,7 @@ describe('WMS check-out: the stricter of the lender due date and WMS policy', ()
     expect(refused.body).toMatchObject({ code: 409, message: 'Item is for in-library use only' });
     const use = await api.circ(`/items/${barcode}/routings/usages`, { method: 'POST', body: { branchId: mainBranch } });
     expect(use.status).toBe(201);
-    expect((await api.circ(`/items/${barcode}`)).body).toMatchObject({ inLibraryUseOnly: true, currentLoan: null });
+    expect((await api.desk(`/items/${barcode}`)).body).toMatchObject({ inLibraryUseOnly: true, currentLoan: null });
   });
 });
 
@@ -142,7 +142,7 @@ describe('WMS after return: the temporary item is kept', () => {
     await checkOut(api, good.barcode, '5006');
     const checkIn = await ncip(api, 'CheckInItem', { itemId: '5006' });
     expect(checkIn.parsed).toMatchObject({ ok: true, response: { routing: { instructions: 'Withdrawn' } } });
-    const item = (await api.circ('/items/5006')).body;
+    const item = (await api.desk('/items/5006')).body;
     expect(item).toMatchObject({
       status: 'UNAVAILABLE',
       temporaryItem: true,
@@ -153,7 +153,7 @@ describe('WMS after return: the temporary item is kept', () => {
     // WMS has no way to delete it over NCIP.
     const deleted = await ncip(api, 'DeleteItem', { itemId: '5006' });
     expect(deleted.parsed).toMatchObject({ ok: false, error: { problems: [expect.objectContaining({ problemType: 'Unsupported Service' })] } });
-    expect((await api.circ('/items/5006')).status).toBe(200);
+    expect((await api.desk('/items/5006')).status).toBe(200);
   });
 
   it('returned at another branch it goes in transit home first; at home staff are prompted to update the ILL request', async () => {
@@ -177,15 +177,15 @@ describe('WMS after return: the temporary item is kept', () => {
     await accept(api, '5008', { title: 'Il nome della rosa' });
     await route(api, '5008', scienceBranch);
     await checkOut(api, good.barcode, '5008');
-    const byTitle = (await api.circ(`/items?q=${encodeURIComponent('nome della')}`)).body;
+    const byTitle = (await api.desk(`/items?q=${encodeURIComponent('nome della')}`)).body;
     expect(byTitle).toMatchObject({
       totalResults: 1,
       entries: [expect.objectContaining({ barcode: '5008', illRequest: expect.objectContaining({ requestId: '5008' }) })],
     });
-    expect((await api.circ('/items?q=Eco')).body.entries.map((e: { barcode: string }) => e.barcode)).toEqual(['5008']);
+    expect((await api.desk('/items?q=Eco')).body.entries.map((e: { barcode: string }) => e.barcode)).toEqual(['5008']);
     // Real items are not "temporary items".
-    expect((await api.circ(`/items?q=${encodeURIComponent(demo.lendableItems[0]?.title ?? '')}`)).body.totalResults).toBe(0);
-    expect((await api.circ(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([
+    expect((await api.desk(`/items?q=${encodeURIComponent(demo.lendableItems[0]?.title ?? '')}`)).body.totalResults).toBe(0);
+    expect((await api.desk(`/patrons/${good.barcode}/checkouts`)).body.entries).toEqual([
       expect.objectContaining({ itemBarcode: '5008', temporaryItem: true, illRequestId: '5008' }),
     ]);
   });
@@ -198,14 +198,14 @@ describe('WMS lending: check-out to the borrowing institution', () => {
     const item = demo.lendableItems[0]?.barcode as string;
     const out = await ncip(api, 'CheckOutItem', { userId: account.barcode, itemId: item, requestId: '7001', desiredDateDue: '2025-04-11T23:59:00Z' });
     expect(out.parsed).toMatchObject({ ok: true, response: { dateDue: '2025-04-11T23:59:00Z' } });
-    expect((await api.circ(`/items/${item}`)).body).toMatchObject({
+    expect((await api.desk(`/items/${item}`)).body).toMatchObject({
       status: 'ON_LOAN',
       illRequest: { requestId: '7001', borrowingInstitution: 'PARTNR' },
       currentLoan: { patronBarcode: account.barcode, dueDate: '2025-04-11T23:59:00Z' },
     });
     const back = await ncip(api, 'CheckInItem', { itemId: item });
     expect(back.parsed).toMatchObject({ ok: true, response: { routing: { instructions: 'Re-shelve' } } });
-    expect((await api.circ(`/items/${item}`)).body).toMatchObject({ status: 'AVAILABLE', illRequest: null });
+    expect((await api.desk(`/items/${item}`)).body).toMatchObject({ status: 'AVAILABLE', illRequest: null });
   });
 
   it('caps the due date at the account expiry', async () => {
@@ -276,7 +276,7 @@ describe('WMS NCIP conventions', () => {
     expect(accepted.text).toContain('WMS Circ');
     const { results } = await validateNcip2([accepted.text, checkIn.text, fee.text]);
     expect(results.map((r) => r.errors)).toEqual([[], [], []]);
-    const fines = (await api.circ(`/patrons/${good.barcode}/fines`)).body;
+    const fines = (await api.desk(`/patrons/${good.barcode}/fines`)).body;
     expect(fines.entries).toEqual([
       expect.objectContaining({ type: 'ILL-fee', amount: { value: 7.5, currency: 'USD' }, note: 'ILL fee for request 5009', status: 'OUTSTANDING' }),
     ]);
@@ -291,14 +291,107 @@ describe('WMS renewals the lender granted', () => {
     await checkOut(api, good.barcode, '5010');
     const renewed = await ncip(api, 'RenewItem', { userId: good.barcode, itemId: '5010', desiredDateDue: '2025-04-30T23:59:00Z' });
     expect(renewed.parsed).toMatchObject({ ok: true, response: { dateDue: '2025-04-30T23:59:00Z' } });
-    expect((await api.circ('/items/5010')).body).toMatchObject({ currentLoan: { dueDate: '2025-04-30T23:59:00Z' }, illRequest: { illDueDate: '2025-04-30' } });
+    expect((await api.desk('/items/5010')).body).toMatchObject({ currentLoan: { dueDate: '2025-04-30T23:59:00Z' }, illRequest: { illDueDate: '2025-04-30' } });
   });
 });
 
-describe('WMS circulation API: settings, errors, faults', () => {
+describe('WMS NCIP patron profile (/circ-patron): LookupUser without PII', () => {
+  const patronProfile = async <S extends NcipService>(api: Api, service: S, body: Body<S>) => {
+    const xml = buildRequest({ service, header, ...body } as unknown as NcipRequest, profiles.wms);
+    const response = await api.ncip(xml, { path: '/circ-patron' });
+    expect(response.status).toBe(200);
+    return { text: response.text, parsed: parseResponse(response.text, service, { profile: profiles.wms }) };
+  };
+
+  it("lists the patron's loans (with due dates) and requests (with their status), never a name or address", async () => {
+    const api = wmsSimulator();
+    await accept(api, '5101', { dateForReturn: '2025-06-30T23:59:00Z' });
+    const barcode = demo.lendableItems[0]?.barcode as string;
+    await checkOut(api, good.barcode, barcode, mainBranch);
+    const { parsed, text } = await patronProfile(api, 'LookupUser', {
+      userId: good.barcode,
+      userElementTypes: ['Name Information', 'User Address Information', 'Block Or Trap'],
+      loanedItemsDesired: true,
+      requestedItemsDesired: true,
+    });
+    if (!parsed.ok || parsed.response.service !== 'LookupUser') throw new Error(text);
+    expect(parsed.response.loanedItems?.map((l) => l.itemId)).toEqual([barcode]);
+    expect(parsed.response.loanedItems?.[0]?.dateDue).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(parsed.response.requestedItems).toEqual([expect.objectContaining({ itemId: '5101', requestStatusType: 'In Process' })]);
+    expect(parsed.response.user.name).toBeUndefined();
+    expect(parsed.response.user.addresses).toBeUndefined();
+    expect(text).not.toContain(good.lastName);
+    // Checked in at the pickup branch, the request is Available For Pickup.
+    await route(api, '5101', scienceBranch);
+    const after = await patronProfile(api, 'LookupUser', { userId: good.barcode, requestedItemsDesired: true });
+    if (!after.parsed.ok || after.parsed.response.service !== 'LookupUser') throw new Error(after.text);
+    expect(after.parsed.response.requestedItems?.[0]?.requestStatusType).toBe('Available For Pickup');
+  });
+
+  it('offers only the patron services: AcceptItem there is an Unsupported Service, and the staff endpoint still has no LookupUser', async () => {
+    const api = wmsSimulator();
+    const accepted = await patronProfile(api, 'AcceptItem', { requestId: '5102', userId: good.barcode, itemId: '5102', pickupLocation: scienceBranch });
+    expect(accepted.parsed.ok).toBe(false);
+    expect(accepted.text).toContain('Unsupported Service');
+    // Nothing was created.
+    expect((await api.desk('/items/5102')).status).toBe(404);
+    const staff = await ncip(api, 'LookupUser', { userId: good.barcode });
+    expect(staff.text).toContain('Unsupported Service');
+  });
+
+  it('wants an OCLC bearer with WMS_NCIP like the staff endpoint', async () => {
+    const api = wmsSimulator();
+    const xml = buildRequest({ service: 'LookupUser', header, userId: good.barcode } as NcipRequest, profiles.wms);
+    expect((await api.sim.app.request('/circ-patron', { method: 'POST', body: xml })).status).toBe(401);
+    expect((await api.ncip(xml, { path: '/circ-patron', token: await api.token('SCIM:read_user') })).status).toBe(403);
+  });
+});
+
+describe("WMS Circulation API: only OCLC's documented routes on /circ", () => {
+  it("routes an item at check-in (POST /circ/items/route {itemId}) in the shape of OCLC's Item Routing answer", async () => {
+    const api = wmsSimulator();
+    const barcode = demo.lendableItems[0]?.barcode as string;
+    await checkOut(api, good.barcode, barcode, mainBranch);
+    const routed = await api.circ('/items/route', { method: 'POST', body: { itemId: barcode } });
+    expect(routed.status).toBe(200);
+    expect(routed.body).toEqual({
+      reason: { reasonCode: 'RESHELVE', dateRouted: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+      item: {
+        ref: expect.stringMatching(new RegExp(`/circ/items/${barcode}$`)),
+        ownerInstitution: { institutionId: Number(demo.institutionId), institutionName: demo.institutionName },
+        pieceDesignation: barcode,
+        callNumber: expect.any(String),
+      },
+    });
+    // The check-in happened: the loan is gone, as the desk sees it.
+    expect((await api.desk(`/items/${barcode}`)).body).toMatchObject({ status: 'AVAILABLE', currentLoan: null });
+  });
+
+  it('refuses a routing without itemId, or for an unknown item, and changes nothing', async () => {
+    const api = wmsSimulator();
+    const barcode = demo.lendableItems[0]?.barcode as string;
+    await checkOut(api, good.barcode, barcode, mainBranch);
+    expect((await api.circ('/items/route', { method: 'POST', body: { itemBarcode: barcode } })).body).toEqual({
+      code: 400,
+      message: 'Invalid request',
+      detail: 'itemId is required',
+    });
+    expect((await api.circ('/items/route', { method: 'POST', body: { itemId: 'NOPE' } })).status).toBe(404);
+    expect((await api.desk(`/items/${barcode}`)).body).toMatchObject({ status: 'ON_LOAN' });
+  });
+
+  it('has none of the desk screens: item details, holds, checkouts and bills are not OCLC API', async () => {
+    const api = wmsSimulator();
+    for (const path of ['/ill-settings', `/items/${demo.lendableItems[0]?.barcode}`, `/patrons/${good.barcode}/checkouts`, `/patrons/${good.barcode}/fines`]) {
+      expect((await api.circ(path)).body, path).toMatchObject({ code: 404, message: 'Unsupported endpoint' });
+    }
+  });
+});
+
+describe('WMS circulation desk (/_sim/desk): settings, errors, faults', () => {
   it('publishes the ILL settings: temporary item home branch and locations, borrowing institution accounts, the ILL fee policy', async () => {
     const api = wmsSimulator();
-    const settings = (await api.circ('/ill-settings')).body;
+    const settings = (await api.desk('/ill-settings')).body;
     expect(settings).toMatchObject({
       temporaryItemHomeBranch: mainBranch,
       temporaryHoldingLocation: 'ILL',
@@ -310,11 +403,13 @@ describe('WMS circulation API: settings, errors, faults', () => {
 
   it("answers unknown items, patrons, branches and paths in OCLC's error shape", async () => {
     const api = wmsSimulator();
-    expect((await api.circ('/items/NOPE')).body).toEqual({ code: 404, message: 'Item not found', detail: 'No item with barcode NOPE' });
-    expect((await api.circ('/patrons/NOPE/checkouts')).status).toBe(404);
+    expect((await api.desk('/items/NOPE')).body).toEqual({ code: 404, message: 'Item not found', detail: 'No item with barcode NOPE' });
+    expect((await api.desk('/patrons/NOPE/checkouts')).status).toBe(404);
     const badBranch = await route(api, demo.lendableItems[0]?.barcode as string, '999999');
     expect(badBranch.body).toMatchObject({ code: 400, message: 'Unknown branch' });
+    // OCLC documents the pull list, but the simulator does not model it: an unsupported endpoint.
     expect((await api.circ('/pulllist/129479')).body).toMatchObject({ code: 404, message: 'Unsupported endpoint' });
+    expect((await api.desk('/no-such-screen')).body).toMatchObject({ code: 404, message: 'No desk operation' });
     const blocked = await checkOut(api, demo.patrons.blocked.barcode, demo.lendableItems[3]?.barcode as string, mainBranch);
     expect(blocked.body).toMatchObject({ code: 409, message: 'Patron is blocked' });
   });
@@ -327,8 +422,10 @@ describe('WMS circulation API: settings, errors, faults', () => {
     expect(down.status).toBe(503);
     expect(down.text).toContain('Service Temporarily Unavailable');
     await api.control('/faults', { method: 'POST', body: { failNext: 1, errorStatus: 500 } });
-    const failing = await api.circ('/ill-settings', { token });
+    const failing = await api.circ('/items/route', { token, method: 'POST', body: { itemId: demo.lendableItems[0]?.barcode } });
     expect(failing.body).toMatchObject({ code: 500, message: 'Unable to handle the request' });
-    expect((await api.circ('/ill-settings', { token })).status).toBe(200);
+    // Faults stand in front of the vendor API only: the desk (control plane) still answers.
+    await api.control('/faults', { method: 'POST', body: { down: true } });
+    expect((await api.desk('/ill-settings')).status).toBe(200);
   });
 });

@@ -36,6 +36,7 @@ import {
   type NcipProfile,
   type NcipRequest,
   type NcipService,
+  normalisedProblemType,
   summarisePatron,
 } from '@bookstrap/ncip';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
@@ -118,7 +119,8 @@ type Failure = Extract<NcipReply<NcipService>, { ok: false }>;
 /** A request as the adapter writes it; the header comes from the connection. */
 type WithoutHeader = NcipRequest extends infer R ? (R extends NcipRequest ? Omit<R, 'header'> : never) : never;
 
-const hasProblem = (failure: Failure, pattern: RegExp) => failure.problems.some((p) => pattern.test(p.problemType));
+/** Whether a Problem says `pattern`, in NISO's words (Innovative's numeric codes read as the words they stand for). */
+const hasProblem = (failure: Failure, pattern: RegExp) => failure.problems.some((p) => pattern.test(normalisedProblemType(p.problemType)));
 
 /** NCIP CirculationStatus values for an item out on a loan (NISO scheme, and what ILSs write). */
 const ON_LOAN = /^(on loan|checked out|charged|overdue|recalled)$/i;
@@ -288,6 +290,7 @@ export class NcipAdapter implements CirculationSystem {
    * Transit Between Library Locations" with the patron among the requesters the hold in transit.
    */
   async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    if (!this.offers('LookupItem') && this.offers('LookupUser') && input.patronId) return this.readFromPatron(input, input.patronId);
     if (!this.offers('LookupItem')) return this.unsupported('LookupItem', "read an item's circulation");
     const what = `reading the circulation of ${input.itemBarcode}`;
     const reply = await this.call({
@@ -338,6 +341,31 @@ export class NcipAdapter implements CirculationSystem {
       else if (!onLoan) reading.holdForPatron = waiting ? 'pending' : 'none';
     }
     if (unseen.length > 0) reading.unseen = unseen;
+    return done(reading);
+  }
+
+  /**
+   * The sync's read on a responder with LookupUser but no LookupItem (WMS's patron profile): the
+   * patron's LoanedItems (the loan and its DateDue) and RequestedItems (RequestStatusType
+   * "Available For Pickup" is the ready hold, anything else still waiting). What it cannot see is
+   * said in `unseen`: whether the item exists at all, a loan to someone else, a hold in transit.
+   */
+  private async readFromPatron(input: ItemCirculationInput, patronId: string): Promise<StepOutcome<ItemCirculation>> {
+    const what = `reading the circulation of ${input.itemBarcode} (the loans and requests of ${patronId})`;
+    const reply = await this.call({ service: 'LookupUser', userId: patronId, userElementTypes: [], loanedItemsDesired: true, requestedItemsDesired: true });
+    if (!reply.ok) return this.failed(reply, what);
+    const loan = (reply.response.loanedItems ?? []).find((l) => l.itemId === input.itemBarcode);
+    const request = (reply.response.requestedItems ?? []).find((r) => r.itemId === input.itemBarcode);
+    const ready = request !== undefined && /^available for pickup$/i.test(request.requestStatusType);
+    const reading: ItemCirculation = {
+      exists: true,
+      status: loan ? 'on-loan' : ready ? 'hold-shelf' : 'other',
+      unseen: [
+        `${this.ils}'s NCIP offers no LookupItem: whether item ${input.itemBarcode} still exists, a loan to anyone but ${patronId} and a hold in transit are not shown`,
+      ],
+    };
+    if (loan) reading.loan = { toPatron: true, dueDate: dayOf(loan.dateDue) };
+    else reading.holdForPatron = request ? (ready ? 'ready' : 'pending') : 'none';
     return done(reading);
   }
 
@@ -643,7 +671,7 @@ export class NcipAdapter implements CirculationSystem {
     return this.cancelRequest(input, verdict.hold);
   }
 
-  /** CancelRequestItem for a hold already checked to be the request's (WMS checks it over its circulation API). */
+  /** CancelRequestItem for a hold already checked to be the request's. */
   async cancelRequest(input: CancelHoldInput, hold: SeenHold): Promise<StepOutcome<Record<string, unknown>>> {
     if (!this.offers('CancelRequestItem')) return this.unsupported('CancelRequestItem', `cancel the hold on ${input.itemBarcode}`);
     const what = `cancelling the hold on ${input.itemBarcode} for patron ${input.patronId}`;

@@ -5,7 +5,7 @@ import { profiles } from '@bookstrap/ncip';
 import { describe, expect, it } from 'vitest';
 import type { AdapterContext } from '../types.ts';
 import { NcipAdapter, ncipOptionsOf } from './ncip.ts';
-import { alma, almaRestProbe, almaSim, host } from './test-support.ts';
+import { alma, almaNcipConnection, almaRestProbe, almaSim, host } from './test-support.ts';
 
 /**
  * The generic NCIP adapter against each responder personality the simulators offer
@@ -77,5 +77,40 @@ describe('NCIP adapter against responder personalities', () => {
     expect(['done', 'already-done']).toContain(outcome.kind);
     expect(await rest.probe.itemLocation(taken)).toBe(locationBefore);
     expect(await rest.probe.loan(taken)).toBeNull();
+  });
+});
+
+describe("the responders' own words for a Problem (personality problemWording), classified per vendor", () => {
+  const blocked = alma.patrons.blocked.primaryId;
+  const lendable = alma.lendableItems.filter((item) => item.library === 'MAIN').map((item) => item.barcode);
+
+  it.each(['vendor', 'niso', 'folio'] as const)(
+    '%s: a check-out to a blocked patron needs staff (never retried), and nothing is lent',
+    async (problemWording) => {
+      const { system, rest } = ilsWith({ problemWording });
+      const barcode = lendable[1] as string;
+      const outcome = await system.checkOut({ requestId: '9300010', itemBarcode: barcode, patronId: blocked, dueDate: '2025-04-16' });
+      expect(outcome.kind).toBe('needs-staff');
+      // The ILS's words reach staff: FOLIO's own phrase, or NISO's.
+      expect(outcome).toMatchObject({ reason: expect.stringMatching(problemWording === 'folio' ? /Problem performing checkout/ : /blocked/i) });
+      expect(await rest.probe.loan(barcode)).toBeNull();
+    },
+  );
+
+  it.each(['vendor', 'niso', 'folio'] as const)('%s: an unknown barcode at check-out needs staff, not a retry', async (problemWording) => {
+    const { system } = ilsWith({ problemWording });
+    const outcome = await system.checkOut({ requestId: '9300011', itemBarcode: 'NO-SUCH-ITEM', patronId: alma.patrons.good.primaryId, dueDate: '2025-04-16' });
+    expect(outcome.kind).toBe('needs-staff');
+  });
+
+  it('Alma: a service its responder does not offer is "Service is not known", a configuration error (turn the step off), nothing deleted', async () => {
+    const { sim, context } = almaSim();
+    const rest = almaRestProbe(sim);
+    // An adapter configured as if Alma's NCIP had DeleteItem: Alma's own words must still stop it cleanly.
+    const system = new NcipAdapter(ncipOptionsOf(almaNcipConnection, profiles.alma, ['LookupUser', 'AcceptItem', 'DeleteItem']), context);
+    const barcode = lendable[2] as string;
+    const outcome = await system.deleteTemporaryItem({ requestId: '9300012', itemBarcode: barcode });
+    expect(outcome).toMatchObject({ kind: 'configuration-error', reason: expect.stringContaining('does not offer this NCIP service') });
+    expect(await rest.probe.countItems(barcode)).toBe(1);
   });
 });

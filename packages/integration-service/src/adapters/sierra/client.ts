@@ -41,6 +41,12 @@ export const recordNotFound = 107;
 export const multipleRecords = 133;
 /** A circulation refusal; `specificCode` says which. */
 export const xcircError = 132;
+/**
+ * 503s that no retry cures (reference/vendor-apis.md §2, Sierra's ErrorCode list): 117 the API is
+ * disabled, 118 the key's access tier does not include the resource. Someone must change Sierra's
+ * API settings or the key's roles.
+ */
+export const apiNotAvailableToKey: ReadonlySet<number> = new Set([117, 118]);
 
 function readError(body: unknown): SierraErrorCode | undefined {
   const e = body as Partial<SierraErrorCode> | undefined;
@@ -167,8 +173,9 @@ export class SierraClient {
 
   /**
    * The outcome a failed call means. XCirc refusals (132, HTTP 500) are circulation saying no:
-   * staff. Other server trouble and rate limits are retryable; refused credentials or roles and
-   * a missing endpoint are configuration errors; not found and bad input need staff.
+   * staff. Other server trouble and rate limits are retryable; refused credentials or roles, an
+   * API closed to the key (117/118, HTTP 503) and a missing endpoint are configuration errors;
+   * not found and bad input need staff.
    */
   failure(reply: SierraReply, what: string): FailedOutcome {
     const said = this.said(reply);
@@ -181,6 +188,11 @@ export class SierraClient {
     }
     if (reply.status === 401 || reply.status === 403) {
       return configurationError(`Sierra refused the API key while ${what} (${said}); check the client key, secret and its roles`) as FailedOutcome;
+    }
+    if (code !== undefined && apiNotAvailableToKey.has(code)) {
+      return configurationError(
+        `Sierra's API is not open to this key while ${what} (${said}); enable the API or add the resource to the key's access tier in Sierra's API settings`,
+      ) as FailedOutcome;
     }
     if (reply.status >= 500) return retryable(`Sierra is unavailable while ${what} (${said})`) as FailedOutcome;
     if (reply.status === 404 && code !== recordNotFound) {

@@ -76,3 +76,22 @@ describe('Sierra in NCIP mode: which protocol each step speaks', () => {
     expect(sierraNcipAdapter.checkConnection?.(sierraNcipConnection)).toEqual([]);
   });
 });
+
+describe("Innovative's numeric Problem codes (9016, 9022, as NYPL's captures show them)", () => {
+  it('a check-in of an item on the shelf (9022) is already done; the item stays as it was', async () => {
+    const { system, probe, traffic } = await subject();
+    const barcode = sierra.lendableItems[0]!.barcode;
+    const before = await probe.loan(barcode);
+    expect(await system.checkIn({ requestId: '9400001', itemBarcode: barcode })).toMatchObject({ kind: 'already-done' });
+    expect(traffic.some((t) => /<(?:\w+:)?ProblemType[^>]*>9022</.test(t.responseBody ?? ''))).toBe(true);
+    expect(await probe.loan(barcode)).toEqual(before);
+  });
+
+  it("the sync's read of an unknown barcode (9016) says the item is gone, not a failure", async () => {
+    const { system } = await subject();
+    expect(await system.readItemCirculation!({ itemBarcode: 'NO-SUCH-ITEM', patronId: sierra.patrons.good.barcode })).toMatchObject({
+      kind: 'done',
+      value: { exists: false },
+    });
+  });
+});

@@ -1,4 +1,4 @@
-/** Test helpers: the simulated WMS in-process, an adapter context that keeps the traffic, a WMS circulation probe. */
+/** Test helpers: the simulated WMS in-process, an adapter context that keeps the traffic, a WMS desk probe. */
 import type { Connection } from '@bookstrap/core';
 import { demo, type Simulator } from '@bookstrap/ils-simulators';
 import type { ContractProbe } from '../contract.ts';
@@ -25,30 +25,23 @@ export function wmsConnection(overrides: Partial<Connection['credentials']> = {}
   };
 }
 
-/** Reads ILS state through the WMS circulation API only, as the conformance probe does. */
+/**
+ * Reads ILS state as WMS staff see it, through the simulator's desk (`/_sim/desk`, control plane:
+ * OCLC has no API for item details, holds or bills), as the conformance probe does. Never what the
+ * adapter under test uses.
+ */
 export function wmsCirculationProbe(sim: Simulator) {
-  let token: string | undefined;
-  const bearer = async () => {
-    if (token) return token;
-    const basic = Buffer.from(`${wms.wskey}:${wms.secret}`).toString('base64');
-    const response = await sim.app.request(`${host}/token?grant_type=client_credentials&scope=WMS_CIRCULATION`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}` },
-    });
-    token = ((await response.json()) as { access_token: string }).access_token;
-    return token;
-  };
   // biome-ignore lint/suspicious/noExplicitAny: WMS bodies are asserted field by field
-  const circ = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const response = await sim.app.request(`${host}/circ${path}`, {
+  const desk = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const response = await sim.app.request(`${host}/_sim/desk${path}`, {
       method,
-      headers: { authorization: `Bearer ${await bearer()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: response.status, body: await response.json() };
   };
   const item = async (barcode: string) => {
-    const found = await circ('GET', `/items/${encodeURIComponent(barcode)}`);
+    const found = await desk('GET', `/items/${encodeURIComponent(barcode)}`);
     return found.status === 200 ? found.body : undefined;
   };
   const probe: ContractProbe = {
@@ -56,7 +49,7 @@ export function wmsCirculationProbe(sim: Simulator) {
     itemNotes: async (barcode) => (await item(barcode))?.notes.join(' | '),
     itemLocation: async (barcode) => (await item(barcode))?.holdingLocation,
     holds: async (barcode) => {
-      const list = await circ('GET', `/items/${encodeURIComponent(barcode)}/holds`);
+      const list = await desk('GET', `/items/${encodeURIComponent(barcode)}/holds`);
       return (list.body.entries ?? []).map((h: { patronBarcode: string; pickupBranch: { branchId: string } }) => ({
         patronId: h.patronBarcode,
         pickupLocation: h.pickupBranch.branchId,
@@ -67,7 +60,7 @@ export function wmsCirculationProbe(sim: Simulator) {
       return found?.currentLoan ? { patronId: found.currentLoan.patronBarcode, dueDate: String(found.currentLoan.dueDate).slice(0, 10) } : null;
     },
     fees: async (patronId) => {
-      const list = await circ('GET', `/patrons/${encodeURIComponent(patronId)}/fines`);
+      const list = await desk('GET', `/patrons/${encodeURIComponent(patronId)}/fines`);
       return (list.body.entries ?? [])
         .filter((f: { status: string }) => f.status === 'OUTSTANDING')
         .map((f: { amount: { value: number }; type: string; note: string }) => ({ amount: f.amount.value, feeType: f.type, comment: f.note }));
@@ -78,10 +71,10 @@ export function wmsCirculationProbe(sim: Simulator) {
     await sim.app.request(`${host}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   };
   const deskCheckIn = async (barcode: string) => {
-    const routed = await circ('POST', '/items/route', { itemBarcode: barcode, branchId: mainBranch });
+    const routed = await desk('POST', '/check-in', { itemBarcode: barcode, branchId: mainBranch });
     if (routed.status !== 200) throw new Error(`desk check-in of ${barcode}: ${routed.status} ${JSON.stringify(routed.body)}`);
   };
-  return { probe, circ, item, faults, deskCheckIn };
+  return { probe, desk, item, faults, deskCheckIn };
 }
 
 export { type Recorded, testNow };

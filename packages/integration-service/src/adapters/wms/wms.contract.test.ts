@@ -6,8 +6,23 @@ import { WmsAdapter, wmsNcipAdapter, wmsOptions } from './wms.ts';
 
 /**
  * The shared adapter contract against the simulated WMS: OAuth + SCIM + NCIP in OCLC's flavour,
- * in-process through `fetch` as to the real OCLC hosts; the probe reads the WMS circulation API.
+ * in-process through `fetch` as to the real OCLC hosts; the probe reads WMS's desk (`/_sim/desk`, the
+ * simulator's control plane), which the adapter never uses.
  */
+/** A borrowed item as the receive step hands it over: barcode = request id, the lender's date. */
+const receivedItem = (requestId: string, title: string, patronId: string) => ({
+  requestId,
+  barcode: requestId,
+  title,
+  note: `ILL request ${requestId} from LENDA`,
+  lendingLibrary: 'LENDA',
+  location: 'ILL',
+  inLibraryUseOnly: false,
+  dueDate: '2025-04-02',
+  patronId,
+  pickupLocation: mainBranch,
+});
+
 const lendable = wms.lendableItems.filter((item) => item.branchId === mainBranch).map((item) => item.barcode);
 
 async function wmsSubject(): Promise<
@@ -139,21 +154,48 @@ describe('WMS adapter: OCLC conventions', () => {
     expect(await probe.loan(barcode)).toEqual({ patronId: fixture.accountId, dueDate: fixture.laterDueDate });
   });
 
+  it("reads an item's circulation for the sync through the NCIP patron profile only (LookupUser), never a simulator-only endpoint", async () => {
+    const { system, fixture, sim, calls } = await wmsSubject();
+    const circulation = wmsCirculationProbe(sim);
+    const item = receivedItem('9200010', 'Emma', fixture.patronId);
+    expect((await system.createTemporaryItem(item)).kind).toBe('done');
+    const read = () => system.readItemCirculation!({ itemBarcode: '9200010', patronId: fixture.patronId });
+    expect(await read()).toMatchObject({ kind: 'done', value: { exists: true, holdForPatron: 'pending' } });
+    await circulation.deskCheckIn('9200010');
+    expect(await read()).toMatchObject({ kind: 'done', value: { status: 'hold-shelf', holdForPatron: 'ready' } });
+    await circulation.desk('POST', `/patrons/${fixture.patronId}/checkouts`, { itemBarcode: '9200010', branchId: mainBranch });
+    expect(await read()).toMatchObject({ kind: 'done', value: { status: 'on-loan', loan: { toPatron: true, dueDate: '2025-04-02' } } });
+    await circulation.deskCheckIn('9200010');
+    const back = await read();
+    expect(back).toMatchObject({ kind: 'done', value: { exists: true, status: 'other', holdForPatron: 'none' } });
+    // What LookupUser cannot show is said, not guessed.
+    expect((back as { value: { unseen: string[] } }).value.unseen).toEqual([expect.stringContaining('no LookupItem')]);
+    // Every read went to OCLC's documented patron profile; nothing touched /circ or the control plane.
+    const paths = calls.map((call) => call.split(' ')[1] ?? '');
+    expect(paths.filter((p) => p.startsWith('/_sim') || p.startsWith('/circ/'))).toEqual([]);
+    expect(paths).toContain('/circ-patron');
+  });
+
+  it('a blocked patron at check-out: WMS answers "UserBlocked" (OCLC\'s spelling); the adapter says needs staff, nothing is lent', async () => {
+    const { system, fixture, sim, traffic } = await wmsSubject();
+    const circulation = wmsCirculationProbe(sim);
+    const barcode = fixture.lendableBarcodes[2] as string;
+    const outcome = await system.checkOut({ requestId: '9200012', itemBarcode: barcode, patronId: fixture.blockedPatronId, dueDate: '2025-04-16' });
+    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringMatching(/blocked/i) });
+    expect(traffic.some((t) => /<(?:\w+:)?ProblemType[^>]*>UserBlocked</.test(t.responseBody ?? ''))).toBe(true);
+    expect((await circulation.item(barcode))?.currentLoan).toBeNull();
+  });
+
+  it('reads as a failure, never as "no loan", when the patron profile refuses the patron', async () => {
+    const { system } = await wmsSubject();
+    const outcome = await system.readItemCirculation!({ itemBarcode: '9200011', patronId: 'no-such-patron' });
+    expect(outcome.kind).toBe('needs-staff');
+  });
+
   it('keeps the temporary item after return: check-in leaves it Unavailable, delete is refused as configuration', async () => {
     const { system, fixture, sim } = await wmsSubject();
     const circulation = wmsCirculationProbe(sim);
-    const item = {
-      requestId: '9200003',
-      barcode: '9200003',
-      title: 'The Name of the Rose',
-      note: 'ILL request 9200003 from LENDA',
-      lendingLibrary: 'LENDA',
-      location: 'ILL',
-      inLibraryUseOnly: false,
-      dueDate: '2025-04-02',
-      patronId: fixture.patronId,
-      pickupLocation: mainBranch,
-    };
+    const item = receivedItem('9200003', 'The Name of the Rose', fixture.patronId);
     expect((await system.createTemporaryItem(item)).kind).toBe('done');
     expect(
       (
@@ -167,7 +209,7 @@ describe('WMS adapter: OCLC conventions', () => {
       ).kind,
     ).toBe('already-done');
     await circulation.deskCheckIn('9200003');
-    const loan = await circulation.circ('POST', `/patrons/${fixture.patronId}/checkouts`, { itemBarcode: '9200003', branchId: mainBranch });
+    const loan = await circulation.desk('POST', `/patrons/${fixture.patronId}/checkouts`, { itemBarcode: '9200003', branchId: mainBranch });
     // The lender's date (DateForReturn) is stricter than the 28-day policy.
     expect(loan.body).toMatchObject({ dueDate: '2025-04-02T23:59:59Z', dueDateSource: 'ILL_DUE_DATE' });
     expect(await system.checkIn({ requestId: '9200003', itemBarcode: '9200003' })).toMatchObject({ kind: 'done', value: { routing: 'Withdrawn' } });

@@ -7,13 +7,10 @@ import type {
   ItemCirculationInput,
   SettingsProblem,
   StepOutcome,
-  TemporaryItemFound,
 } from '@bookstrap/core';
-import { configurationError, documentedCapabilities, done, needsStaff, retryable } from '@bookstrap/core';
+import { configurationError, documentedCapabilities } from '@bookstrap/core';
 import { type InitiationHeader, type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems } from '../ncip/ncip.ts';
-import { judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
-import { send } from '../http.ts';
 import type { AdapterContext, AdapterDefinition, FetchLike } from '../types.ts';
 import { WmsTokens } from './oauth.ts';
 import { lookupWmsPatron } from './scim.ts';
@@ -30,13 +27,15 @@ import { lookupWmsPatron } from './scim.ts';
  * - fees on shipped go as CreateUserFiscalTransaction; due-date changes as RenewItem with
  *   DesiredDateDue; WMS keeps temporary items after return, so there is no delete.
  *
+ * - the sync's read and the hold check before a cancel use the NCIP patron profile's LookupUser
+ *   (`/circ-patron` beside `ncipUrl`), the only place OCLC offers a patron's loans and requests.
+ *
  * Endpoints: `ncipUrl` (real: https://circ.sd00.worldcat.org/ncip). `baseUrl`, when set, is the one
  * host that also answers `/token` and `/idaas/scim/v2/Users/.search` (a simulator, a proxy);
  * otherwise the real hosts are used: https://oauth.oclc.org/token and
  * https://{institution registry id}.share.worldcat.org/idaas/scim/v2/Users/.search.
  */
 export const WMS_NCIP_SCOPE = 'WMS_NCIP';
-export const WMS_CIRCULATION_SCOPE = 'WMS_CIRCULATION';
 
 /** What WMS's circ-ILL NCIP endpoint offers: no LookupUser (SCIM instead), no DeleteItem (items are kept). */
 export const wmsNcipServices: readonly NcipService[] = [
@@ -49,6 +48,13 @@ export const wmsNcipServices: readonly NcipService[] = [
   'CreateUserFiscalTransaction',
 ];
 
+/**
+ * WMS's NCIP patron profile (`/circ-patron`, reference/vendor-apis.md §4): RenewItem, RequestItem,
+ * UpdateRequestItem, CancelRequestItem, LookupUser — no PII. Bookstrap uses its LookupUser (a
+ * patron's loans and requests) and CancelRequestItem.
+ */
+export const wmsPatronNcipServices: readonly NcipService[] = ['LookupUser', 'RenewItem', 'RequestItem', 'CancelRequestItem'];
+
 /** Tipasa's matrix for WMS, minus temporary locations (neither NCIP nor a documented WMS API moves items). */
 export const wmsCapabilities: IlsCapabilities = { ...documentedCapabilities.wms, temporaryLocation: false };
 
@@ -56,8 +62,8 @@ export interface WmsConnectionOptions {
   ncipUrl: string;
   tokenUrl: string;
   scimSearchUrl: string;
-  /** WMS circulation API root, for "Discover Items" among temporary items (strap recovery) */
-  circulationUrl: string;
+  /** the NCIP patron profile (real: https://circ.sd00.worldcat.org/circ-patron) */
+  patronNcipUrl: string;
   wskey: string;
   secret: string;
   header: InitiationHeader;
@@ -67,11 +73,13 @@ export function wmsOptions(connection: Connection): WmsConnectionOptions {
   const base = connection.baseUrl?.replace(/\/+$/, '');
   const registryId = connection.ncip?.toAgencyId ?? connection.institutionCode ?? '';
   const institution = connection.institutionCode ?? registryId;
+  const ncipUrl = connection.ncipUrl ?? 'https://circ.sd00.worldcat.org/ncip';
   return {
-    ncipUrl: connection.ncipUrl ?? 'https://circ.sd00.worldcat.org/ncip',
+    ncipUrl,
     tokenUrl: base ? `${base}/token` : 'https://oauth.oclc.org/token',
     scimSearchUrl: base ? `${base}/idaas/scim/v2/Users/.search` : `https://${institution}.share.worldcat.org/idaas/scim/v2/Users/.search`,
-    circulationUrl: base ? `${base}/circ` : 'https://circ.sd00.worldcat.org/circ',
+    // The patron profile sits beside the staff endpoint on the same host.
+    patronNcipUrl: new URL('/circ-patron', ncipUrl).toString(),
     wskey: connection.credentials.clientKey ?? '',
     secret: connection.credentials.clientSecret ?? '',
     // OCLC: the registry id of the library acting, and of the one addressed (the same institution).
@@ -106,6 +114,7 @@ export class WmsAdapter implements CirculationSystem {
   readonly capabilities: IlsCapabilities;
   private readonly tokens: WmsTokens;
   private readonly ncip: NcipAdapter;
+  private readonly patronProfile: NcipAdapter;
 
   constructor(
     private readonly options: WmsConnectionOptions,
@@ -114,16 +123,14 @@ export class WmsAdapter implements CirculationSystem {
   ) {
     this.capabilities = capabilities;
     this.tokens = new WmsTokens({ tokenUrl: options.tokenUrl, wskey: options.wskey, secret: options.secret }, context);
-    this.ncip = new NcipAdapter(
-      {
-        ils: 'wms',
-        endpoint: { url: options.ncipUrl, profile: profiles.wms },
-        header: options.header,
-        services: wmsNcipServices,
-        capabilities,
-      },
-      { ...context, fetch: bearerFetch(context, this.tokens) },
-    );
+    // The staff profile (circ-ILL) and the patron profile: the same WMS, the same bearer, other services.
+    const profile = (url: string, services: readonly NcipService[]) =>
+      new NcipAdapter(
+        { ils: 'wms', endpoint: { url, profile: profiles.wms }, header: options.header, services, capabilities },
+        { ...context, fetch: bearerFetch(context, this.tokens) },
+      );
+    this.ncip = profile(options.ncipUrl, wmsNcipServices);
+    this.patronProfile = profile(options.patronNcipUrl, wmsPatronNcipServices);
   }
 
   lookupPatron(input: { patronId: string }) {
@@ -172,124 +179,24 @@ export class WmsAdapter implements CirculationSystem {
     return this.ncip.placeLendingHold(...args);
   }
 
-  /** A GET on the WMS circulation API (scope WMS_CIRCULATION): the parsed body, or why not. */
-  private async circulationGet(path: string, what: string): Promise<{ status: number; body: unknown } | { failed: StepOutcome<never> }> {
-    const token = await this.tokens.token(WMS_CIRCULATION_SCOPE);
-    if (!token.ok) return { failed: configurationError(`${what}: ${token.message}`) };
-    const reply = await send(this.context, {
-      method: 'GET',
-      url: `${this.options.circulationUrl}${path}`,
-      headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' },
-    });
-    if (reply.status === 401) this.tokens.invalidate(WMS_CIRCULATION_SCOPE);
-    if (reply.status === 200 || reply.status === 404) {
-      try {
-        return { status: reply.status, body: reply.text ? JSON.parse(reply.text) : {} };
-      } catch {
-        return { failed: retryable(`${what}: WMS answered HTTP ${reply.status} with a body that is not JSON`) };
-      }
-    }
-    const said = `${what}: WMS answered HTTP ${reply.status}`;
-    return { failed: reply.status === 429 || reply.status >= 500 || reply.status === 401 ? retryable(said) : needsStaff(said) };
+  /**
+   * The ILS sync's read. OCLC documents no item look-up for WMS (its NCIP staff profile has no
+   * LookupItem; its WMS Circulation API routes items and lists pull lists), so the read is the
+   * patron profile's LookupUser: the patron's loans (due date) and requests (status). What that
+   * cannot show is listed in the reading's `unseen`.
+   */
+  readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
+    return this.patronProfile.readItemCirculation(input);
   }
 
   /**
-   * The ILS sync's read over the WMS circulation API (what WorldShare Circulation staff see of an
-   * item): the item's status (ON_LOAN, ON_HOLD, IN_TRANSIT), its current loan and due date, and its
-   * holds (PENDING, IN_TRANSIT, READY_FOR_USE). WMS's NCIP offers no LookupItem, so NCIP alone
-   * could not see any of this. Reads only.
+   * The request's own hold, cancelled only while it is still the request's: the patron profile's
+   * LookupUser lists the patron's requests (RequestId, ItemId), then CancelRequestItem on it —
+   * both documented for the patron profile (reference/vendor-apis.md §4), unlike anything on the
+   * staff profile, which has no LookupUser.
    */
-  async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
-    const what = `reading the circulation of ${input.itemBarcode}`;
-    const barcode = encodeURIComponent(input.itemBarcode);
-    const item = await this.circulationGet(`/items/${barcode}`, what);
-    if ('failed' in item) return item.failed;
-    if (item.status === 404) return done({ exists: false, status: 'other' });
-    const body = item.body as { status?: string; currentLoan?: { patronBarcode?: string; dueDate?: string } | null };
-    const status: ItemCirculation['status'] =
-      body.status === 'ON_LOAN'
-        ? 'on-loan'
-        : body.status === 'ON_HOLD'
-          ? 'hold-shelf'
-          : body.status === 'IN_TRANSIT'
-            ? 'in-transit'
-            : body.status === 'AVAILABLE'
-              ? 'on-shelf'
-              : 'other';
-    const reading: ItemCirculation = { exists: true, status };
-    if (body.currentLoan) {
-      reading.loan = {
-        toPatron: input.patronId ? body.currentLoan.patronBarcode === input.patronId : undefined,
-        dueDate: typeof body.currentLoan.dueDate === 'string' ? body.currentLoan.dueDate.slice(0, 10) : undefined,
-      };
-    }
-    if (input.patronId) {
-      const holds = await this.circulationGet(`/items/${barcode}/holds`, what);
-      if ('failed' in holds) return holds.failed;
-      const hold = ((holds.body as { entries?: { status?: string; patronBarcode?: string }[] }).entries ?? []).find((h) => h.patronBarcode === input.patronId);
-      reading.holdForPatron = !hold ? 'none' : hold.status === 'READY_FOR_USE' ? 'ready' : hold.status === 'IN_TRANSIT' ? 'in-transit' : 'pending';
-    }
-    return done(reading);
-  }
-
-  /**
-   * WMS's staff NCIP profile has CancelRequestItem but no LookupUser (reference/vendor-apis.md:
-   * LookupUser is on the patron profile only), so the hold is read back over the WMS circulation
-   * API — the patron's active holds, with hold ID, item and note — and cancelled over NCIP only
-   * while it is still the request's.
-   */
-  async cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
-    const what = `cancelling the hold on ${input.itemBarcode} for patron ${input.patronId}`;
-    const token = await this.tokens.token(WMS_CIRCULATION_SCOPE);
-    if (!token.ok) return configurationError(`WMS refused the circulation token while ${what}: ${token.message}`);
-    const url = `${this.options.circulationUrl}/patrons/${encodeURIComponent(input.patronId)}/holds`;
-    const reply = await send(this.context, { method: 'GET', url, headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' } });
-    if (reply.status === 401) this.tokens.invalidate(WMS_CIRCULATION_SCOPE);
-    if (reply.status === 429 || reply.status >= 500) return retryable(`WMS is unavailable while ${what} (HTTP ${reply.status})`);
-    if (reply.status === 401 || reply.status === 403) return configurationError(`WMS refused the circulation API while ${what} (HTTP ${reply.status})`);
-    if (reply.status !== 200) return needsStaff(`WMS refused ${what} (HTTP ${reply.status}: ${reply.text.slice(0, 200)})`);
-    const body = JSON.parse(reply.text) as {
-      entries?: { holdId?: string; itemBarcode?: string | null; patronBarcode?: string; status?: string; note?: string | null }[];
-    };
-    const held: SeenHold[] = (body.entries ?? []).map((h) => ({
-      id: String(h.holdId ?? ''),
-      itemBarcode: h.itemBarcode ?? undefined,
-      patronId: h.patronBarcode,
-      active: true,
-      comment: h.note ?? undefined,
-    }));
-    const verdict = input.holdId
-      ? judgeRecordedHold(
-          input,
-          held.find((h) => h.id === input.holdId),
-          'WMS',
-        )
-      : judgeUnrecordedHold(input, held, 'WMS', false);
-    if (verdict.kind === 'stop') return verdict.outcome;
-    return this.ncip.cancelRequest(input, verdict.hold);
-  }
-
-  /**
-   * Recovery without the strap, as WMS staff do it: Discover Items with the Temporary Items data
-   * type, by title (WMS circulation API, scope WMS_CIRCULATION). Throws when WMS cannot answer;
-   * the service then falls back to its own records.
-   */
-  async findTemporaryItems(query: { title: string }): Promise<TemporaryItemFound[]> {
-    const token = await this.tokens.token(WMS_CIRCULATION_SCOPE);
-    if (!token.ok) throw new Error(token.message);
-    const url = `${this.options.circulationUrl}/items?q=${encodeURIComponent(query.title)}&itemType=TEMPORARY`;
-    const reply = await send(this.context, { method: 'GET', url, headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' } });
-    if (reply.status === 401) this.tokens.invalidate(WMS_CIRCULATION_SCOPE);
-    if (reply.status !== 200) throw new Error(`WMS Discover Items answered HTTP ${reply.status}`);
-    const body = JSON.parse(reply.text) as { entries?: { barcode?: string; title?: string; notes?: string[]; illRequest?: { requestId?: string } | null }[] };
-    return (body.entries ?? [])
-      .filter((entry) => typeof entry.barcode === 'string')
-      .map((entry) => ({
-        barcode: entry.barcode as string,
-        title: entry.title ?? '',
-        ...(entry.illRequest?.requestId ? { requestId: entry.illRequest.requestId } : {}),
-        ...(entry.notes?.length ? { note: entry.notes.join(' | ') } : {}),
-      }));
+  cancelHold(input: CancelHoldInput): Promise<StepOutcome<Record<string, unknown>>> {
+    return this.patronProfile.cancelHold(input);
   }
 }
 
