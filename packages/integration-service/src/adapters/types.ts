@@ -16,8 +16,11 @@ export interface AdapterContext {
   clock: Clock;
   /** receives every exchange, secrets already masked */
   record(exchange: Omit<ProtocolExchange, 'requestId' | 'stepKey' | 'libraryId'>): void;
-  /** waits for the library's rate limit before each call */
-  throttle(): Promise<void>;
+  /**
+   * waits for the library's rate limit before each call; what it resolves to, when a function,
+   * is called once the call has its answer (the limiter then counts the call from its end)
+   */
+  throttle(): Promise<void | (() => void)>;
   /** tells the rate limiter the ILS pushed back (429), so the library's other calls slow down too */
   backOff(ms: number): void;
   /** the ILS reported how much of its daily quota is left (Alma's `X-Exl-Api-Remaining`) */
