@@ -10,6 +10,7 @@ import {
 } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { budgetKeyOf, governanceOf } from '../adapters/governance.ts';
+import { sharedTokensFor } from '../adapters/shared-tokens.ts';
 import type { AdapterContext, AdapterDefinition, AdapterRegistry, Clock, FetchLike } from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
@@ -99,6 +100,8 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
       clock,
       record: (exchange) => appendProtocolLog(db, { ...exchange, requestId: requestId(), stepKey: syncStepKey, libraryId: library.id }),
       throttle: () => limiter.take(key, rate),
+      // the worker's tokens: the sync logs in no more than the steps do
+      sharedTokens: sharedTokensFor(db, library.connection, clock),
       backOff: (ms) => limiter.backOff(key, ms),
     };
   }
