@@ -24,5 +24,5 @@ if (report.violations.length > 0) {
   process.exit(1);
 }
 console.log(
-  `OK: ${report.requests.created} requests on ${report.database}, ${report.requests.lost} lost, ${report.requests.duplicated} duplicated, ${report.ils.duplicates.length} duplicated ILS records, Alma refused ${report.alma.refusedPerSecond} over ${report.alma.perSecond}/s (peak ${report.alma.peakPerSecond}/s) in ${report.seconds} s`,
+  `OK: ${report.requests.created} requests on ${report.database}, ${report.requests.lost} lost, ${report.requests.duplicated} duplicated, ${report.ils.duplicates.length} duplicated ILS records, Alma refused ${report.alma.refusedPerSecond} over ${report.alma.perSecond}/s (peak ${report.alma.peakPerSecond}/s), periodic work taken over from the killed ${report.periodic.firstHolder} by ${report.periodic.takenOverBy} after ${report.periodic.takeoverSeconds} s, in ${report.seconds} s`,
 );

@@ -1,10 +1,11 @@
 import { networkInterfaces } from 'node:os';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import type { App } from './http/types.ts';
 import { hostFromEnv, InvalidHostError, isStartupError, startServer } from './server.ts';
 
 /** HOST: loopback unless the operator says otherwise (README: the API keys are then the only protection). */
-const app = new Hono().get('/health', (c) => c.json({ status: 'ok' }));
+const app = new Hono().get('/health', (c) => c.json({ status: 'ok' })) as unknown as App;
 
 /** This machine's first non-loopback IPv4 address, if it has one. */
 const outward = Object.values(networkInterfaces())

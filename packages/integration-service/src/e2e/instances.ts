@@ -21,6 +21,10 @@ export interface Instance {
   pid: number;
   /** ILS steps this instance finished (its "ILS step done" / "not done" log lines) */
   steps: { done: number; notDone: number };
+  /** the periodic tasks this instance holds now, by its log ("this instance runs it now" / "lease lost") */
+  holding: Set<string>;
+  /** when (ms) it took each periodic task */
+  took: { task: string; at: number }[];
   /** the process's last lines of output, for a failure's report */
   tail: string[];
   /** kill -9: no shutdown, leases left to run out */
@@ -43,6 +47,8 @@ export async function startInstance(name: string, env: Record<string, string>, s
     if (tail.length > 30) tail.shift();
   };
   const steps = { done: 0, notDone: 0 };
+  const holding = new Set<string>();
+  const took: { task: string; at: number }[] = [];
   let alive = true;
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
@@ -53,9 +59,9 @@ export async function startInstance(name: string, env: Record<string, string>, s
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${startTimeoutMs} ms:\n${tail.join('\n')}`)), startTimeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      let entry: { msg?: string; url?: string } | undefined;
+      let entry: { msg?: string; url?: string; task?: string } | undefined;
       try {
-        entry = JSON.parse(line) as { msg?: string; url?: string };
+        entry = JSON.parse(line) as { msg?: string; url?: string; task?: string };
       } catch {
         keep(line);
         return;
@@ -63,6 +69,11 @@ export async function startInstance(name: string, env: Record<string, string>, s
       if (entry.msg === 'ILS step done') steps.done += 1;
       else if (entry.msg === 'ILS step not done') steps.notDone += 1;
       else keep(line);
+      if (entry.msg === 'periodic work: this instance runs it now' && entry.task) {
+        holding.add(entry.task);
+        took.push({ task: entry.task, at: Date.now() });
+      }
+      if (entry.msg === 'periodic work: lease lost to another instance' && entry.task) holding.delete(entry.task);
       if (entry.msg === 'Bookstrap integration service listening' && entry.url) {
         clearTimeout(timer);
         resolve(entry.url);
@@ -79,16 +90,21 @@ export async function startInstance(name: string, env: Record<string, string>, s
     url,
     pid: child.pid!,
     steps,
+    holding,
+    took,
     tail,
     exited,
     alive: () => alive,
     async kill() {
       if (alive) child.kill('SIGKILL');
       await exited;
+      holding.clear();
     },
     async stop() {
       if (alive) child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      holding.clear();
+      return code;
     },
   };
 }

@@ -18,6 +18,14 @@ function expectClean(report: MultiInstanceReport, workflows: number) {
   expect(report.alma.refusedPerSecond).toBe(0);
   expect(report.alma.peakPerSecond).toBeLessThanOrEqual(report.alma.perSecond);
   expect(report.alma.admitted).toBeGreaterThan(workflows * 2);
+  // the instance killed while holding the periodic work: another took it over once its leases ran
+  // out (5 s here, BOOKSTRAP_LEASE_MS) — within seconds, allowing for a loaded machine — and one holds it at the end
+  expect(report.periodic.killedHolder).toBe(true);
+  expect(report.periodic.takenOverBy).not.toBe('');
+  expect(report.periodic.takenOverBy).not.toBe(report.periodic.firstHolder);
+  expect(report.periodic.takeoverSeconds).toBeGreaterThanOrEqual(3);
+  expect(report.periodic.takeoverSeconds).toBeLessThan(30);
+  expect(report.periodic.holdersAtEnd).toHaveLength(1);
   // every instance did real work; the killed and the stopped one before they went
   for (const instance of report.instances) expect(instance.stepsDone, instance.name).toBeGreaterThan(0);
 }

@@ -47,6 +47,11 @@ export interface MultiInstanceReport {
     lendingLoans: { expected: number; found: number; leftAfterReturn: number };
   };
   alma: { perSecond: number; admitted: number; refusedPerSecond: number; peakPerSecond: number };
+  /**
+   * The periodic work (sweeps, ILS sync, notices): who held it, the instance killed while holding
+   * it, who took over and how long after the kill, and who holds it at the end (one instance).
+   */
+  periodic: { firstHolder: string; killedHolder: boolean; takenOverBy: string; takeoverSeconds: number; holdersAtEnd: string[] };
   /** answers the test's clients got from an instance that was killed or stopping (retried elsewhere) */
   clientRetries: number;
   violations: string[];
@@ -71,7 +76,12 @@ class Balancer {
     return this.instances.filter((instance) => instance.alive());
   }
 
-  async send(method: string, path: string, key: string, body?: unknown): Promise<Answer> {
+  /**
+   * `once`: the request must not be sent twice (a create). A refused connection is retried on the
+   * next instance (nothing was sent); a connection lost after sending throws, and the caller
+   * finds out whether it was done — as a load balancer does not replay a POST it already forwarded.
+   */
+  async send(method: string, path: string, key: string, body?: unknown, options: { once?: boolean } = {}): Promise<Answer> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const live = this.live();
       if (live.length === 0) throw new Error('no instance left');
@@ -90,7 +100,9 @@ class Balancer {
         }
         const text = await response.text();
         return { status: response.status, body: text ? JSON.parse(text) : undefined };
-      } catch {
+      } catch (error) {
+        const refused = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+        if (options.once && !refused) throw error;
         // The instance died under the request (or is gone): another one answers.
         this.retries += 1;
         await sleep(50);
@@ -174,10 +186,9 @@ export async function runMultiInstance(options: MultiInstanceOptions = {}): Prom
     /** Creates the request once, even when the instance died with the answer on its way (found by its unique title). */
     const create = async (workflow: Workflow, body: Record<string, unknown>) => {
       for (let attempt = 0; attempt < 5; attempt += 1) {
-        const before = lb.retries;
-        const answer = await lb.send('POST', '/v1/requests', workflow.key, body).catch(() => undefined);
-        if (answer?.status === 201 && lb.retries === before) return answer.body.id as string;
-        // Retried or unanswered: did an earlier try get through?
+        const answer = await lb.send('POST', '/v1/requests', workflow.key, body, { once: true }).catch(() => undefined);
+        if (answer?.status === 201) return answer.body.id as string;
+        // Unanswered (the instance died with the request in flight): did it get through?
         const found = await lb.send('GET', `/v1/requests?title=${encodeURIComponent(workflow.title)}&limit=5`, workflow.key);
         const mine = (found.body?.requests ?? []) as { id: string; title: string }[];
         const exact = mine.filter((r) => r.title === workflow.title);
@@ -241,6 +252,7 @@ export async function runMultiInstance(options: MultiInstanceOptions = {}): Prom
 
     // ---- the run: clients drive the workflows; faults, a kill -9 and a stop happen along the way
     let done = 0;
+    const fates = new Map<Instance, string>();
     const total = workflows.length;
     const queue = [...workflows];
     const fault = (url: string, body: Record<string, unknown>) =>
@@ -263,9 +275,17 @@ export async function runMultiInstance(options: MultiInstanceOptions = {}): Prom
       await sleep(3_000);
       await fault(sierraUrl, {});
     });
+    // kill -9 the instance that holds the periodic work: another must take it over when its leases run out
+    let firstHolder = '';
+    let killedAt = 0;
     at(0.35, async () => {
-      const victim = instances[1]!;
-      log(`${done}/${total}: kill -9 ${victim.name} (pid ${victim.pid}, ${victim.steps.done} steps done so far)`);
+      const victim = instances.find((i) => i.holding.has('ils-sync')) ?? instances[1]!;
+      firstHolder = victim.name;
+      log(
+        `${done}/${total}: kill -9 ${victim.name} (pid ${victim.pid}, ${victim.steps.done} steps done so far, holding ${[...victim.holding].join(', ') || 'no periodic work'})`,
+      );
+      fates.set(victim, 'killed -9');
+      killedAt = Date.now();
       await victim.kill();
     });
     at(0.5, async () => {
@@ -275,7 +295,10 @@ export async function runMultiInstance(options: MultiInstanceOptions = {}): Prom
       await fault(almaUrl, {});
     });
     at(0.65, async () => {
-      const stopping = instances[2]!;
+      // one of the two left, not the one that took the periodic work over (the survivor runs it to the end)
+      const left = instances.filter((i) => i.alive());
+      const stopping = left.find((i) => !i.holding.has('ils-sync')) ?? left[left.length - 1]!;
+      fates.set(stopping, 'stopped (SIGTERM)');
       log(`${done}/${total}: SIGTERM ${stopping.name} (pid ${stopping.pid}, ${stopping.steps.done} steps done so far)`);
       const code = await stopping.stop();
       log(`${stopping.name} exited ${code}`);
@@ -411,15 +434,32 @@ export async function runMultiInstance(options: MultiInstanceOptions = {}): Prom
     const governance = ((await (await fetch(`${almaUrl}/_sim/governance`)).json()) as { governance: MultiInstanceReport['alma'] }).governance;
     if (governance.refusedPerSecond > 0) violations.push(`Alma refused ${governance.refusedPerSecond} call(s) over its per-second threshold`);
 
-    const fates = ['ran to the end', 'killed -9', 'stopped (SIGTERM)'];
+    // ---- the periodic work: taken over from the killed holder, one holder at the end
+    const takeover = instances
+      .filter((i) => i.name !== firstHolder)
+      .flatMap((i) => i.took.filter((t) => t.task === 'ils-sync' && t.at >= killedAt).map((t) => ({ name: i.name, at: t.at })))
+      .sort((a, b) => a.at - b.at)[0];
+    const holdersAtEnd = instances.filter((i) => i.alive() && i.holding.size > 0).map((i) => `${i.name}: ${[...i.holding].sort().join(', ')}`);
+    const killedHolder = instances.find((i) => i.name === firstHolder)?.took.some((t) => t.task === 'ils-sync') ?? false;
+    if (!killedHolder) violations.push(`the killed instance ${firstHolder} did not hold the periodic work`);
+    if (!takeover) violations.push('nobody took the periodic work over from the killed instance');
+    if (holdersAtEnd.length !== 1) violations.push(`periodic work held at the end by ${holdersAtEnd.length} instances: ${holdersAtEnd.join('; ')}`);
+
     return {
       database: databaseName,
-      instances: instances.map((instance, i) => ({
+      instances: instances.map((instance) => ({
         name: instance.name,
-        fate: fates[i]!,
+        fate: fates.get(instance) ?? 'ran to the end',
         stepsDone: instance.steps.done,
         stepsNotDone: instance.steps.notDone,
       })),
+      periodic: {
+        firstHolder,
+        killedHolder,
+        takenOverBy: takeover?.name ?? '',
+        takeoverSeconds: takeover ? Math.round((takeover.at - killedAt) / 100) / 10 : Number.NaN,
+        holdersAtEnd,
+      },
       workflows: { borrowing, lending: lendingCount },
       requests: {
         created: created.length,
