@@ -134,3 +134,48 @@ describe('what main.ts prints', () => {
     expect(testPatrons('millennium').good.pin).toBe(demo.millennium.patrons.good.pin);
   });
 });
+
+describe('HOST', () => {
+  it('main.ts listens on the address HOST names (loopback unless set)', async (context) => {
+    const { networkInterfaces } = await import('node:os');
+    const outward = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+    if (!outward) context.skip('this machine has no address besides loopback');
+    const { spawn } = await import('node:child_process');
+    const tsx = join(here, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+    const ports = Object.fromEntries(vendorIds.map((vendor) => [`${vendor.toUpperCase()}_PORT`, '0']));
+    const port = async (host: string | undefined) => {
+      const child = spawn(tsx, [join(here, 'main.ts')], {
+        env: { ...process.env, ...ports, ...(host ? { HOST: host } : { HOST: '' }) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const found = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no simulator URL printed: ${output}`)), 60_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /Alma simulator on http:\/\/[^:]+:(\d+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+      });
+      return { port: found, stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
+    };
+    const open = await port('0.0.0.0');
+    try {
+      expect((await fetch(`http://${outward}:${open.port}/_sim/health`)).status).toBe(200);
+    } finally {
+      await open.stop();
+    }
+    const loopback = await port(undefined);
+    try {
+      expect((await fetch(`http://127.0.0.1:${loopback.port}/_sim/health`)).status).toBe(200);
+      await expect(fetch(`http://${outward}:${loopback.port}/_sim/health`)).rejects.toThrow();
+    } finally {
+      await loopback.stop();
+    }
+  }, 150_000);
+});

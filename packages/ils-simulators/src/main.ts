@@ -5,7 +5,9 @@
 import { isStartupError, startSimulators } from './simulator.ts';
 import { startLines } from './start-output.ts';
 
-const running = await startSimulators({ dbDir: process.env.SIM_DB_DIR }).catch((error: unknown) => {
+// HOST: the address to listen on (loopback unless set: the simulators' control plane has no authentication)
+const host = process.env.HOST?.trim() || undefined;
+const running = await startSimulators({ dbDir: process.env.SIM_DB_DIR, ...(host ? { host } : {}) }).catch((error: unknown) => {
   // a taken port, a bad port number or a database folder that cannot be made are the user's to
   // fix: one line naming the variable, no stack
   if (!isStartupError(error)) throw error;

@@ -74,7 +74,18 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const app = new Hono();
   // The vendor's desk screens first: the control plane answers 404 for any other /_sim path.
   if (vendorApp.desk) app.route('/_sim/desk', vendorApp.desk);
-  app.route('/_sim', controlPlane({ vendor: vendor.id, engine, clock, faults, personality, reset }));
+  app.route(
+    '/_sim',
+    controlPlane({
+      vendor: vendor.id,
+      engine,
+      clock,
+      faults,
+      personality,
+      reset,
+      ...(vendorApp.governance ? { governance: vendorApp.governance } : {}),
+    }),
+  );
   // Faults sit in front of the vendor API only: the control plane must stay reachable.
   app.use('*', async (c, next) => {
     if (new URL(c.req.url).pathname.startsWith('/_sim')) return next();

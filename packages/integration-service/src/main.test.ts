@@ -148,3 +148,21 @@ describe('pnpm start (demo.ts) as a newcomer sees it', () => {
     expect(stderr).not.toMatch(/^\{"level"/m);
   }, 90_000);
 });
+
+describe('HOST and the database in the environment', () => {
+  it('main.ts names a bad HOST, another database scheme, and a Postgres URL it cannot use yet, in one line each', () => {
+    const key = { BOOKSTRAP_ADMIN_KEY: 'a-long-enough-admin-key' };
+    expect(start('main.ts', { ...key, HOST: 'http://0.0.0.0' })).toEqual({
+      status: 1,
+      stderr: 'HOST=http://0.0.0.0 is not an address to listen on: give an IP address (0.0.0.0, ::, 10.0.0.5) or a host name',
+    });
+    expect(start('main.ts', { ...key, BOOKSTRAP_DATABASE_URL: 'mysql://root:pw@db/x' })).toEqual({
+      status: 1,
+      stderr: 'BOOKSTRAP_DATABASE_URL=mysql://…@db/x: give postgres://…, file:… or sqlite:… (a path)',
+    });
+    expect(start('main.ts', { ...key, BOOKSTRAP_DATABASE_URL: 'postgres://db/bookstrap' })).toEqual({
+      status: 1,
+      stderr: 'BOOKSTRAP_DATABASE_URL names a Postgres database; this build stores in SQLite only (BOOKSTRAP_DB=path, or file:path).',
+    });
+  }, 120_000);
+});

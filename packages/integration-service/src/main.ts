@@ -1,32 +1,43 @@
 import { keyConfigFromEnv } from './config.ts';
 import { createLogger } from './logger.ts';
 import { smtpMailer } from './notices/mailer.ts';
-import { exitOnStartupError, portFromEnv, startServer } from './server.ts';
+import { exitOnStartupError, hostFromEnv, portFromEnv, startServer } from './server.ts';
+import { databaseLocation } from './store/database-url.ts';
 import { createService } from './service.ts';
 
 /**
  * `pnpm start` in this package: the service alone, against real ILSs. BOOKSTRAP_ADMIN_KEY or
- * BOOKSTRAP_ADMIN_KEYS and BOOKSTRAP_KEY_GRACE_HOURS (see config.ts), PORT (3000), BOOKSTRAP_DB
- * (./data/bookstrap.sqlite), LOG_LEVEL, BOOKSTRAP_SMTP_URL and BOOKSTRAP_MAIL_FROM (patron notices by mail).
+ * BOOKSTRAP_ADMIN_KEYS and BOOKSTRAP_KEY_GRACE_HOURS (see config.ts), PORT (3000), HOST (127.0.0.1),
+ * BOOKSTRAP_DATABASE_URL or BOOKSTRAP_DB (./data/bookstrap.sqlite; store/database-url.ts),
+ * BOOKSTRAP_LEASE_MS (how soon another instance takes over a dead one's work), LOG_LEVEL,
+ * BOOKSTRAP_SMTP_URL and BOOKSTRAP_MAIL_FROM (patron notices by mail).
  */
 const keys = keyConfigFromEnv(process.env);
 if (!keys.ok) {
   console.error(keys.message);
   process.exit(1);
 }
-// a bad PORT is reported before anything starts
-const port = (() => {
+// a bad PORT, HOST or database URL is reported before anything starts
+const { port, host, database } = (() => {
   try {
-    return portFromEnv(process.env, 'PORT', 3000);
+    return { port: portFromEnv(process.env, 'PORT', 3000), host: hostFromEnv(process.env), database: databaseLocation(process.env) };
   } catch (error) {
     return exitOnStartupError(error);
   }
 })();
+if (database.dialect !== 'sqlite') {
+  console.error('BOOKSTRAP_DATABASE_URL names a Postgres database; this build stores in SQLite only (BOOKSTRAP_DB=path, or file:path).');
+  process.exit(1);
+}
+// BOOKSTRAP_LEASE_MS: the worker's step leases and the periodic work's leases (default 15 s / 10 s)
+const leaseMs = Number(process.env.BOOKSTRAP_LEASE_MS) > 0 ? Number(process.env.BOOKSTRAP_LEASE_MS) : undefined;
 const logger = createLogger();
 // Patron notices are mailed when a transport is configured: BOOKSTRAP_SMTP_URL (smtp://host:port,
 // smtps://user:pass@host:465) and BOOKSTRAP_MAIL_FROM; otherwise they wait in GET /v1/notices.
 const smtpUrl = process.env.BOOKSTRAP_SMTP_URL;
 const service = createService({
+  dbPath: database.path,
+  ...(leaseMs ? { worker: { leaseMs }, periodic: { leaseMs } } : {}),
   adminKey: keys.config.adminKeys,
   keyGracePeriodMs: keys.config.keyGracePeriodMs,
   // BOOKSTRAP_PROTOCOL_LOG_DAYS: how long the raw ILS traffic is kept (default 30 days)
@@ -35,7 +46,7 @@ const service = createService({
   ...(smtpUrl ? { mail: { mailer: smtpMailer(smtpUrl), from: process.env.BOOKSTRAP_MAIL_FROM ?? 'ill@localhost' } } : {}),
 });
 service.start();
-const server = await startServer(service.app, port).catch(exitOnStartupError);
+const server = await startServer(service.app, port, 'PORT', host).catch(exitOnStartupError);
 logger.info({ url: server.url }, 'Bookstrap integration service listening');
 
 const shutdown = async () => {

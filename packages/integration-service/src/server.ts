@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { App } from './http/types.ts';
 
@@ -52,7 +52,7 @@ export function portFromEnv(env: Record<string, string | undefined>, envVar: str
 }
 
 /** The user's mistakes at start-up, this package's and the simulators' alike (demo.ts starts both). */
-const startupErrorCodes = new Set(['PORT_IN_USE', 'PORT_NOT_PERMITTED', 'PORT_INVALID', 'DB_DIR_UNUSABLE']);
+const startupErrorCodes = new Set(['PORT_IN_USE', 'PORT_NOT_PERMITTED', 'PORT_INVALID', 'DB_DIR_UNUSABLE', 'DATABASE_URL_INVALID', 'HOST_INVALID']);
 
 /** True for this package's and the simulators' port errors alike (demo.ts starts both). */
 export function isPortInUse(error: unknown): error is Error {
@@ -73,15 +73,36 @@ export function exitOnStartupError(error: unknown): never {
 /** The same, kept for callers of the earlier name. */
 export const exitIfPortInUse = exitOnStartupError;
 
-/** Serves the app on loopback only; port 0 picks a free port. */
-export async function startServer(app: App, port: number, envVar = 'PORT'): Promise<{ url: string; port: number; close(): Promise<void> }> {
+/** `HOST=` something that is not a host name or an IP address: named, one line. */
+export class InvalidHostError extends Error {
+  readonly code = 'HOST_INVALID';
+  constructor(readonly value: string) {
+    super(`HOST=${value} is not an address to listen on: give an IP address (0.0.0.0, ::, 10.0.0.5) or a host name`);
+  }
+}
+
+/**
+ * The address to listen on: `HOST`, loopback (127.0.0.1) when unset. Anything else exposes the
+ * API beyond this machine, where the API keys are its only protection (see the README).
+ */
+export function hostFromEnv(env: Record<string, string | undefined>): string {
+  const value = env.HOST?.trim();
+  if (!value) return '127.0.0.1';
+  if (isIP(value) || /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(value)) return value;
+  throw new InvalidHostError(env.HOST ?? '');
+}
+
+/** Serves the app on `host` (loopback by default); port 0 picks a free port. */
+export async function startServer(app: App, port: number, envVar = 'PORT', host = '127.0.0.1'): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));
+    const started = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(started));
     started.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, envVar)));
   });
   const actual = (server.address() as AddressInfo).port;
+  // A wildcard address is reached on loopback from here; an IPv6 literal needs brackets in a URL.
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : isIP(host) === 6 ? `[${host}]` : host;
   return {
-    url: `http://127.0.0.1:${actual}`,
+    url: `http://${shown}:${actual}`,
     port: actual,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

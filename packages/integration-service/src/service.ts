@@ -14,6 +14,7 @@ import { createNoticeSender, type NoticeSender } from './notices/sender.ts';
 import { createIlsSync, type IlsSync } from './sync/sync.ts';
 import { writeObservation } from './sync/store.ts';
 import { RateLimiter } from './worker/rate-limit.ts';
+import { createPeriodicWork, type PeriodicTask, type PeriodicWork } from './worker/periodic.ts';
 import { createWorker, type Worker, type WorkerOptions } from './worker/worker.ts';
 import { appendHistory } from './store/requests.ts';
 
@@ -40,6 +41,11 @@ export interface ServiceOptions {
   mail?: { mailer: Mailer; from: string; intervalMs?: number };
   /** how often (real time) the ILS sync looks at its schedule; each library's interval is on the clock */
   ilsSyncPollMs?: number;
+  /**
+   * The periodic work's leases (worker/periodic.ts): several instances on one database run each
+   * periodic task on one of them; `leaseMs` is how soon another takes over from a dead one.
+   */
+  periodic?: { leaseMs?: number; checkMs?: number; owner?: string; now?: () => number };
 }
 
 export interface Service {
@@ -49,8 +55,10 @@ export interface Service {
   ilsSync: IlsSync;
   /** present when the service mails patron notices itself */
   notices?: NoticeSender | undefined;
-  /** starts the worker and the daily sweeps (the server and the demo call this) */
+  /** starts the worker and the periodic work (the server and the demo call this) */
   start(): void;
+  /** the sweeps, the ILS sync's schedule and the notice sender, run by one instance at a time */
+  periodic: PeriodicWork;
   /** runs the daily sweeps now: returns the requests aged out */
   sweep(): string[];
   database: OpenedDatabase;
@@ -66,8 +74,9 @@ export function createService(options: ServiceOptions): Service {
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? defaultAdapterRegistry;
   const logger = options.logger ?? silentLogger;
-  // One rate budget per library, shared by the worker's steps and the ILS sync's reads.
-  const limiter = options.worker?.limiter ?? new RateLimiter();
+  // One rate budget per institution, shared by the worker's steps and the ILS sync's reads, and
+  // (through ils_rate_budgets) by every instance on this database.
+  const limiter = options.worker?.limiter ?? RateLimiter.forDatabase(database.sqlite);
   const worker = createWorker({
     limiter,
     db: database.db,
@@ -143,32 +152,42 @@ export function createService(options: ServiceOptions): Service {
       })
     : undefined;
   const retentionDays = options.protocolLogRetentionDays ?? defaultProtocolLogRetentionDays;
+  const pruneLog = () => pruneProtocolLog(database.db, new Date(clock.now().getTime() - retentionDays * 24 * 60 * 60_000));
+  const ageOut = () => ageOutMissing({ db: database.db, clock, registry });
   const sweep = () => {
-    pruneProtocolLog(database.db, new Date(clock.now().getTime() - retentionDays * 24 * 60 * 60_000));
-    return ageOutMissing({ db: database.db, clock, registry });
+    pruneLog();
+    return ageOut();
   };
-  let sweepTimer: NodeJS.Timeout | undefined;
+  // Each periodic task runs on one instance at a time (a lease each); hourly is plenty for rules
+  // counted in days.
+  const hourMs = 60 * 60_000;
+  const tasks: PeriodicTask[] = [
+    { name: 'age-out-sweep', intervalMs: hourMs, run: ageOut },
+    { name: 'protocol-log-retention', intervalMs: hourMs, run: pruneLog },
+    { name: 'ils-sync', intervalMs: options.ilsSyncPollMs ?? 30_000, run: () => ilsSync.runDue() },
+    ...(notices ? [{ name: 'notice-sender', intervalMs: options.mail?.intervalMs ?? 15_000, run: () => notices.runOnce() }] : []),
+  ];
+  const periodic = createPeriodicWork({ db: database.db, tasks, logger, ...options.periodic });
+  let started = false;
   return {
     app,
     worker,
     ilsSync,
     notices,
+    periodic,
     database,
     clock,
     registry,
     start() {
       worker.start();
-      notices?.start();
-      ilsSync.start();
-      if (sweepTimer) return;
-      sweep();
-      // Hourly is plenty for a rule counted in days; unref so it never keeps a process alive.
-      sweepTimer = setInterval(sweep, 60 * 60_000);
-      sweepTimer.unref();
+      if (started) return;
+      started = true;
+      periodic.start();
     },
     sweep,
     close: async () => {
-      if (sweepTimer) clearInterval(sweepTimer);
+      // First: the leases are given up once the runs in flight end, so another instance takes over at once.
+      await periodic.stop();
       await ilsSync.stop();
       await worker.stop();
       await notices?.stop();

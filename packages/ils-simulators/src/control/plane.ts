@@ -19,6 +19,8 @@ export interface ControlPlaneTarget {
   faults: FaultController;
   personality?: PersonalityStore;
   reset(): void;
+  /** the vendor gateway's counts (Alma's per-second threshold), when it has one */
+  governance?: () => Record<string, unknown>;
 }
 
 const clockSchema = z.union([
@@ -67,6 +69,9 @@ export function controlPlane(target: ControlPlaneTarget): Hono {
   });
 
   app.delete('/faults', (c) => c.json({ faults: target.faults.clear() }));
+
+  // Calls the gateway let through and refused since the last reset, and the most in any one second.
+  app.get('/governance', (c) => c.json({ vendor: target.vendor, governance: target.governance?.() ?? null }));
 
   app.get('/state', (c) =>
     c.json({

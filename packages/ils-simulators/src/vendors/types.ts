@@ -50,6 +50,8 @@ export interface VendorApp {
   renderFault(c: Context, fault: InjectedFault): Response;
   /** Forgets per-run state (rate windows, quotas, sessions) on a simulator reset. */
   reset(): void;
+  /** What the vendor's API gateway counted (Alma's thresholds), for GET /_sim/governance. */
+  governance?(): Record<string, unknown>;
 }
 
 export interface VendorDefinition<Demo = unknown> {

@@ -49,7 +49,15 @@ export function shortRetryMs(headers: Headers, text: string): number | undefined
 }
 
 async function sendOnce(context: AdapterContext, request: HttpRequest): Promise<HttpResponse> {
-  await context.throttle();
+  const settle = await context.throttle();
+  try {
+    return await sendThrottled(context, request);
+  } finally {
+    if (typeof settle === 'function') settle();
+  }
+}
+
+async function sendThrottled(context: AdapterContext, request: HttpRequest): Promise<HttpResponse> {
   const started = Date.now();
   const at = context.clock.now();
   const logged = {

@@ -16,8 +16,11 @@ export interface AdapterContext {
   clock: Clock;
   /** receives every exchange, secrets already masked */
   record(exchange: Omit<ProtocolExchange, 'requestId' | 'stepKey' | 'libraryId'>): void;
-  /** waits for the library's rate limit before each call */
-  throttle(): Promise<void>;
+  /**
+   * waits for the library's rate limit before each call; what it resolves to, when a function,
+   * is called once the call has its answer (the limiter then counts the call from its end)
+   */
+  throttle(): Promise<void | (() => void)>;
   /** tells the rate limiter the ILS pushed back (429), so the library's other calls slow down too */
   backOff(ms: number): void;
   /** the ILS reported how much of its daily quota is left (Alma's `X-Exl-Api-Remaining`) */
@@ -29,11 +32,24 @@ export interface AdapterContext {
    */
   sessions?: SessionCache;
   /**
+   * The same tokens shared with every instance on the database (adapters/shared-tokens.ts): read
+   * before logging in, written after, dropped on a 401. Absent: the session cache only.
+   */
+  sharedTokens?: SharedTokens;
+  /**
    * The step has never run before (its first claim, no earlier outcome): no earlier run can have
    * left records in the ILS, so an adapter may skip the lookups that only find a crashed run's
    * records and go straight to the protocol minimum. Absent or false: look first.
    */
   firstRun?: boolean;
+}
+
+/** A vendor token kept for every instance; `expiresAt` on the adapter's clock (ms). */
+export interface SharedTokens {
+  read(name: string): { value: string; expiresAt: number } | undefined;
+  write(name: string, value: string, expiresAt: number): void;
+  /** the ILS refused `value`: forgotten for everyone, unless another instance has replaced it already */
+  drop(name: string, value: string): void;
 }
 
 /** Per-connection credentials cache: one per library and connection, shared by the jobs that use it. */

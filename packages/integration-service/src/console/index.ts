@@ -21,7 +21,7 @@ import { registerStrap } from './strap.ts';
  * The staff console at /console: server-rendered pages over the same API (called in-process with
  * the session's key, so authorization and validation are the API's own), one file per page.
  */
-export function registerConsole(api: App, deps: AppDeps, sessions: SessionStore = new SessionStore()): void {
+export function registerConsole(api: App, deps: AppDeps, sessions: SessionStore = new SessionStore(deps.db)): void {
   const app: ConsoleApp = new Hono<ConsoleEnv>();
   const ctx: ConsoleContext = { api, deps, sessions };
 

@@ -3,13 +3,25 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { isAdminKey } from '../http/auth.ts';
 import type { AppDeps } from '../http/types.ts';
+import {
+  deleteConsoleSession,
+  deleteExpiredConsoleSessions,
+  findConsoleSession,
+  insertConsoleSession,
+  touchConsoleSession,
+} from '../store/console-sessions.ts';
+import type { Db } from '../store/database.ts';
 import { type Library, libraryForApiKey } from '../store/libraries.ts';
+import { digestOf, open, seal } from '../store/sealed.ts';
 
 /**
  * Console sessions. The browser holds only a random session token (HttpOnly, SameSite=Strict,
  * path /console); the key it was opened with stays on the server, and is checked again on every
  * request, so a rotated-out or revoked key ends its sessions at once — the same authorization as
- * the API. Sessions live in memory: a restart signs staff out, which loses nothing.
+ * the API. Sessions live in the store (console_sessions), so every instance behind a load
+ * balancer knows them: a row holds the token's digest, never the token, and the key and the CSRF
+ * token sealed with the token itself (store/sealed.ts) — a copy of the database opens nobody's
+ * session and shows nobody's key. Sign-out deletes the row; an idle session expires.
  */
 export const sessionCookie = 'bookstrap_console';
 /** the sign-in form's own CSRF token (there is no session yet to hold one) */
@@ -27,6 +39,10 @@ export interface ConsoleSession {
 export type Signed = { session: ConsoleSession; kind: 'library'; library: Library } | { session: ConsoleSession; kind: 'admin' };
 
 const idleMs = 8 * 60 * 60_000; // a working day at the desk
+/** `last_seen` is written at most this often: a write per page view would make every read a write lock */
+const touchEveryMs = 60_000;
+const sealPurpose = 'console session';
+const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
 
 export const newToken = () => randomBytes(32).toString('base64url');
 
@@ -37,32 +53,39 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
 }
 
 export class SessionStore {
-  private readonly sessions = new Map<string, ConsoleSession>();
+  constructor(private readonly db: Db) {}
 
   open(kind: ConsoleSession['kind'], key: string, now: Date): ConsoleSession {
-    this.sweep(now);
+    deleteExpiredConsoleSessions(this.db, now.getTime());
     const session = { token: newToken(), csrf: newToken(), kind, key, lastSeen: now.getTime() };
-    this.sessions.set(session.token, session);
+    insertConsoleSession(this.db, {
+      tokenHash: digestOf(session.token),
+      kind,
+      sealed: seal(session.token, sealPurpose, JSON.stringify({ key, csrf: session.csrf })),
+      lastSeen: session.lastSeen,
+      expiresAt: session.lastSeen + idleMs,
+    });
     return session;
   }
 
   find(token: string | undefined, now: Date): ConsoleSession | undefined {
-    const session = token ? this.sessions.get(token) : undefined;
-    if (!session) return undefined;
-    if (now.getTime() - session.lastSeen > idleMs) {
-      this.sessions.delete(session.token);
+    if (!token || !tokenPattern.test(token)) return undefined;
+    const tokenHash = digestOf(token);
+    const row = findConsoleSession(this.db, tokenHash);
+    if (!row) return undefined;
+    if (row.expiresAt <= now.getTime()) {
+      deleteConsoleSession(this.db, tokenHash);
       return undefined;
     }
-    session.lastSeen = now.getTime();
-    return session;
+    const opened = open(token, sealPurpose, row.sealed);
+    const held = opened ? (JSON.parse(opened) as { key?: unknown; csrf?: unknown }) : undefined;
+    if (typeof held?.key !== 'string' || typeof held.csrf !== 'string') return undefined;
+    if (now.getTime() - row.lastSeen >= touchEveryMs) touchConsoleSession(this.db, tokenHash, now.getTime(), now.getTime() + idleMs);
+    return { token, csrf: held.csrf, kind: row.kind, key: held.key, lastSeen: now.getTime() };
   }
 
   close(token: string | undefined): void {
-    if (token) this.sessions.delete(token);
-  }
-
-  private sweep(now: Date): void {
-    for (const [token, session] of this.sessions) if (now.getTime() - session.lastSeen > idleMs) this.sessions.delete(token);
+    if (token && tokenPattern.test(token)) deleteConsoleSession(this.db, digestOf(token));
   }
 }
 

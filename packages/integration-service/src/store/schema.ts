@@ -293,6 +293,50 @@ export const ilsSyncRuns = sqliteTable('ils_sync_runs', {
   lastError: text('last_error'),
 });
 
+/**
+ * Periodic work that must run on one service instance at a time (the age-out sweep, the ILS
+ * sync, the notice sender, protocol-log retention; worker/periodic.ts): who holds each, until
+ * when (wall-clock ms). Taken and renewed with one compare-and-set statement (store/leases.ts);
+ * a holder that dies stops renewing and another instance takes over when the lease runs out.
+ */
+export const serviceLeases = sqliteTable('service_leases', {
+  name: text('name').primaryKey(),
+  owner: text('owner').notNull(),
+  leaseUntil: integer('lease_until').notNull(),
+});
+
+/**
+ * Console sign-in sessions, in the store so every instance behind a load balancer knows them
+ * (console/session.ts). Only the token's hash is kept; the key the session was opened with and
+ * its CSRF token are sealed with a key derived from the token, which only the browser holds.
+ */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    kind: text('kind', { enum: ['library', 'admin'] }).notNull(),
+    sealed: text('sealed').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+    /** idle expiry (ms): moved on as the session is used */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_expiry').on(t.expiresAt)],
+);
+
+/**
+ * Vendor tokens and sessions (a Sierra token, OCLC access tokens, a SirsiDynix staff session)
+ * shared by every instance on this database, so each library logs in once, not once per process
+ * (adapters/shared-tokens.ts). Sealed with a key derived from the connection's own credentials;
+ * never logged.
+ */
+export const vendorTokens = sqliteTable('vendor_tokens', {
+  cacheKey: text('cache_key').primaryKey(),
+  sealed: text('sealed').notNull(),
+  /** ms; an expired row is never used */
+  expiresAt: integer('expires_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
 export const allTables = {
   libraries,
   apiKeys,
@@ -304,6 +348,9 @@ export const allTables = {
   ilsRateBudgets,
   ilsObservations,
   ilsSyncRuns,
+  serviceLeases,
+  consoleSessions,
+  vendorTokens,
 };
 
 export type LibraryRow = typeof libraries.$inferSelect;

@@ -9,7 +9,9 @@ import {
   syncTarget,
 } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
-import type { AdapterContext, AdapterRegistry, Clock, FetchLike } from '../adapters/types.ts';
+import { budgetKeyOf, governanceOf } from '../adapters/governance.ts';
+import { sharedTokensFor } from '../adapters/shared-tokens.ts';
+import type { AdapterContext, AdapterDefinition, AdapterRegistry, Clock, FetchLike } from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
 import { findLibraryById, type Library } from '../store/libraries.ts';
@@ -88,14 +90,18 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
   // One run per library at a time: a slow ILS must not have two syncs racing on its requests.
   const running = new Map<number, Promise<IlsSyncReport>>();
 
-  function context(library: Library, requestId: () => string | undefined, rate: number): AdapterContext {
-    const key = String(library.id);
+  function context(library: Library, requestId: () => string | undefined, definition: AdapterDefinition): AdapterContext {
+    // The worker's budget key and governance: an institution's reads and steps spend one allowance.
+    const key = budgetKeyOf(library.connection);
+    const rate = governanceOf(definition, library.connection);
     return {
       fetch: fetchImpl,
       timeoutMs,
       clock,
       record: (exchange) => appendProtocolLog(db, { ...exchange, requestId: requestId(), stepKey: syncStepKey, libraryId: library.id }),
       throttle: () => limiter.take(key, rate),
+      // the worker's tokens: the sync logs in no more than the steps do
+      sharedTokens: sharedTokensFor(db, library.connection, clock),
       backOff: (ms) => limiter.backOff(key, ms),
     };
   }
@@ -119,11 +125,11 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
     let current: string | undefined;
     const system = definition.create(
       library.connection,
-      context(library, () => current, definition.ratePerSecond),
+      context(library, () => current, definition),
     );
     if (!system.readItemCirculation)
       return finish(`${library.connection.ils} over ${library.connection.protocol}: the ILS's API cannot show an item's circulation`);
-    if (limiter.pausedKeys().includes(String(library.id))) return finish('the ILS asked for a pause (rate limit); the next run tries again');
+    if (limiter.pausedKeys().includes(budgetKeyOf(library.connection))) return finish('the ILS asked for a pause (rate limit); the next run tries again');
 
     const ids = liveRequestIds(db, library.id, liveStatuses);
     const jobs = jobsOfRequests(db, ids);

@@ -134,6 +134,70 @@ describe('rate limiter (the ILS governance budget)', () => {
     expect(retryAfterMs(null)).toBeUndefined();
   });
 
+  it('counts a call from when its answer came: a call slow on its way (it reached the ILS late) still fills the ILS’s second', async () => {
+    const time = fakeTime(0);
+    const limiter = new RateLimiter(time);
+    /** when each call reached the ILS (where the gateway counts it) */
+    const arrivals: number[] = [];
+    const slow = await limiter.take('alma:X', 3);
+    const quick = [await limiter.take('alma:X', 3), await limiter.take('alma:X', 3)];
+    time.advance(10);
+    for (const settle of quick) settle();
+    arrivals.push(5, 5);
+    // the first call reached the ILS only at 900 ms (a busy process), answered at 950
+    time.advance(940);
+    slow();
+    arrivals.push(900);
+    for (let i = 0; i < 3; i += 1) {
+      const settle = await limiter.take('alma:X', 3);
+      arrivals.push(time.now() + 4);
+      time.advance(8);
+      settle();
+    }
+    // counted from their sending only, three more would have gone at 1 021 ms, four in the ILS's second from 900
+    expect(worstSecond(arrivals)).toBeLessThanOrEqual(3);
+    expect(arrivals.slice(3)).toEqual([1035, 1043, 1975]);
+  });
+
+  it('property: with calls that reach the ILS any time before their answer, no second of the ILS ever holds more than the allowance', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ toIls: fc.integer({ min: 0, max: 400 }), back: fc.integer({ min: 0, max: 50 }), gap: fc.integer({ min: 0, max: 60 }) }), {
+          minLength: 10,
+          maxLength: 60,
+        }),
+        async (calls) => {
+          const time = fakeTime(0);
+          const limiter = new RateLimiter(time);
+          const arrivals: number[] = [];
+          /** answers still to come: when, and the settle to call then */
+          const pending: { at: number; settle: () => void }[] = [];
+          const answerUpTo = (now: number) => {
+            pending.sort((a, b) => a.at - b.at);
+            while (pending.length > 0 && pending[0]!.at <= now) pending.shift()!.settle();
+          };
+          for (const call of calls) {
+            time.advance(call.gap);
+            answerUpTo(time.now());
+            // the limiter sleeps on the fake clock: answers due meanwhile arrive first
+            const before = time.now();
+            let settle = await limiter.take('alma:X', 5);
+            if (time.now() > before) {
+              // asked again after the answers that came in while it waited
+              settle();
+              answerUpTo(time.now());
+              settle = await limiter.take('alma:X', 5);
+            }
+            arrivals.push(time.now() + call.toIls);
+            pending.push({ at: time.now() + call.toIls + call.back, settle });
+          }
+          expect(worstSecond(arrivals)).toBeLessThanOrEqual(5);
+        },
+      ),
+      { seed: 16, numRuns: 80 },
+    );
+  });
+
   it('shares one budget between limiters (workers, processes) on the same database', async () => {
     const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp(`${(globalThis.process?.env.TMPDIR ?? '/tmp').replace(/\/$/, '')}/budget-`));
     const path = `${dir}/shared.sqlite`;

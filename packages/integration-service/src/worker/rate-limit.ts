@@ -207,14 +207,36 @@ export class RateLimiter {
    * `maxWaitMs`, a longer wait (a daily quota spent, a long Retry-After) rejects with
    * `BudgetPausedError` instead of holding the caller for hours.
    */
-  async take(key: string, governance: number | Governance, options: { maxWaitMs?: number } = {}): Promise<void> {
+  async take(key: string, governance: number | Governance, options: { maxWaitMs?: number } = {}): Promise<Settle> {
     const rules = typeof governance === 'number' ? { perSecond: governance } : governance;
     for (;;) {
-      const wait = this.store.update(key, (state) => this.admit(state, rules, this.now()));
-      if (wait <= 0) return;
+      const admittedAt = this.now();
+      const wait = this.store.update(key, (state) => this.admit(state, rules, admittedAt));
+      if (wait <= 0) return () => this.settle(key, admittedAt);
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new BudgetPausedError(key, wait);
       await this.sleep(wait);
     }
+  }
+
+  /**
+   * The call admitted at `admittedAt` has its answer: from now on it counts in the window from
+   * when it ended, not when it was sent. The ILS counted it somewhere in between (when it
+   * arrived), so a call that was slow on its way — a busy process, a loaded network, several
+   * instances each sending — is still counted for as long as the ILS may count it, and no
+   * second of the ILS's ever holds more than the allowance however late calls arrive.
+   */
+  private settle(key: string, admittedAt: number): void {
+    const endedAt = this.now();
+    if (endedAt <= admittedAt) return;
+    this.store.update(key, (state) => {
+      // Only the call-by-call log knows single calls (large allowances are estimated).
+      if (state.allowance === null || state.allowance > exactUpTo) return;
+      const at = state.recent.indexOf(admittedAt);
+      if (at >= 0) state.recent.splice(at, 1);
+      let insert = state.recent.length;
+      while (insert > 0 && (state.recent[insert - 1] as number) > endedAt) insert -= 1;
+      state.recent.splice(insert, 0, endedAt);
+    });
   }
 
   /** The ILS said "too many requests": nothing goes to this budget for `ms`, and the allowance halves. */
@@ -265,6 +287,9 @@ export class RateLimiter {
     return this.store.update(key, (state) => structuredClone(state));
   }
 }
+
+/** Called when the admitted call has its answer (or failed): see `RateLimiter.settle`. */
+export type Settle = () => void;
 
 /** The budget is paused for longer than the caller will wait (named like a timeout: the call never went out). */
 export class BudgetPausedError extends Error {

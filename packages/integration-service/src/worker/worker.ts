@@ -13,6 +13,7 @@ import {
 } from '@bookstrap/core';
 import { adapterFor } from '../adapters/registry.ts';
 import { budgetKeyOf, governanceOf } from '../adapters/governance.ts';
+import { sharedTokensFor } from '../adapters/shared-tokens.ts';
 import {
   type AdapterContext,
   type AdapterDefinition,
@@ -142,6 +143,8 @@ export function createWorker(options: WorkerOptions): Worker {
       backOff: (ms) => limiter.backOff(budget, ms),
       quotaRemaining: (remaining) => limiter.noteRemaining(budget, remaining),
       sessions: sessionsFor(job.libraryId, connection),
+      // and through the store, with every other instance on this database
+      sharedTokens: sharedTokensFor(db, connection, clock),
       // attempts counts claims (a run that died counts too); a staff retry keeps the last outcome
       firstRun: job.attempts === 1 && job.lastOutcome === undefined,
     };

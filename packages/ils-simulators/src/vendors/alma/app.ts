@@ -116,5 +116,6 @@ export function createAlmaApp(runtime: VendorRuntime, settings: AlmaSettings): V
       return almaErrorResponse(c, new AlmaError('GENERAL_ERROR', 'An injected fault: the request was not processed.', fault.status));
     },
     reset: () => governance.reset(),
+    governance: () => ({ ...governance.stats() }),
   };
 }

@@ -25,10 +25,25 @@ export function apiKeyOf(authorization: string | undefined, query: string | unde
   return match?.[1] ?? query ?? undefined;
 }
 
+/**
+ * What the gateway counted since the last reset (GET /_sim/governance): a test running several
+ * service instances proves with it that together they never went over the per-second threshold.
+ */
+export interface GovernanceStats {
+  perSecond: number;
+  /** calls let through */
+  admitted: number;
+  /** calls refused with PER_SECOND_THRESHOLD */
+  refusedPerSecond: number;
+  /** the most calls let through within any one second (the gateway's own sliding window) */
+  peakPerSecond: number;
+}
+
 export class Governance {
   private window: number[] = [];
   private day = '';
   private used = 0;
+  private counted = { admitted: 0, refusedPerSecond: 0, peakPerSecond: 0 };
 
   constructor(private readonly options: GovernanceOptions) {}
 
@@ -36,6 +51,11 @@ export class Governance {
     this.window = [];
     this.day = '';
     this.used = 0;
+    this.counted = { admitted: 0, refusedPerSecond: 0, peakPerSecond: 0 };
+  }
+
+  stats(): GovernanceStats {
+    return { perSecond: this.options.perSecond, ...this.counted };
   }
 
   /** Counts one call; returns the refusal, if any, and the quota left. */
@@ -48,11 +68,14 @@ export class Governance {
       this.used = 0;
     }
     if (this.window.length >= this.options.perSecond) {
+      this.counted.refusedPerSecond += 1;
       return { refusal: almaErrors.perSecondThreshold(), remaining: Math.max(0, this.options.daily - this.used) };
     }
     if (this.used >= this.options.daily) return { refusal: almaErrors.dailyThreshold(), remaining: 0 };
     this.window.push(now);
     this.used += 1;
+    this.counted.admitted += 1;
+    this.counted.peakPerSecond = Math.max(this.counted.peakPerSecond, this.window.length);
     return { remaining: this.options.daily - this.used };
   }
 

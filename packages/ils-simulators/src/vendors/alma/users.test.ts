@@ -145,6 +145,28 @@ describe('Alma gateway: API keys and thresholds', () => {
     expect(refused.body.errorList.error[0]).toMatchObject({ errorCode: 'PER_SECOND_THRESHOLD' });
   });
 
+  it('counts what the gateway let through and refused, and the most calls in one second (GET /_sim/governance)', async () => {
+    const { sim, json } = almaSimulator({ limits: { perSecond: 3 } });
+    const governance = async () => ((await (await sim.app.request('/_sim/governance')).json()) as { governance: Record<string, number> }).governance;
+    expect(await governance()).toEqual({ perSecond: 3, admitted: 0, refusedPerSecond: 0, peakPerSecond: 0 });
+    await json(`/users/${good.primaryId}`);
+    await json(`/users/${good.primaryId}`);
+    expect(await governance()).toEqual({ perSecond: 3, admitted: 2, refusedPerSecond: 0, peakPerSecond: 2 });
+    for (let n = 0; n < 3; n += 1) await json(`/users/${good.primaryId}`);
+    expect(await governance()).toEqual({ perSecond: 3, admitted: 3, refusedPerSecond: 2, peakPerSecond: 3 });
+    // an injected fault is answered before the gateway: not its count
+    await sim.app.request('/_sim/faults', { method: 'POST', body: JSON.stringify({ failNext: 1 }) });
+    expect((await json(`/users/${good.primaryId}`)).status).toBe(500);
+    expect(await governance()).toEqual({ perSecond: 3, admitted: 3, refusedPerSecond: 2, peakPerSecond: 3 });
+    await sim.app.request('/_sim/reset', { method: 'POST' });
+    expect(await governance()).toEqual({ perSecond: 3, admitted: 0, refusedPerSecond: 0, peakPerSecond: 0 });
+    // a vendor without a gateway says so
+    const { createSimulator } = await import('../../simulator.ts');
+    const sierra = createSimulator({ vendor: 'sierra' });
+    expect(await (await sierra.app.request('/_sim/governance')).json()).toEqual({ vendor: 'sierra', governance: null });
+    sierra.close();
+  });
+
   it('answers unknown API paths with the error envelope', async () => {
     const { json } = almaSimulator();
     const response = await json('/no/such/api');

@@ -61,7 +61,20 @@ async function exchangeOnce<R extends NcipRequest>(
   request: R,
   xml: string,
 ): Promise<{ status: number; headers: Headers; text: string; result: NcipReply<R['service']> }> {
-  await context.throttle();
+  const settle = await context.throttle();
+  try {
+    return await exchangeThrottled(endpoint, context, request, xml);
+  } finally {
+    if (typeof settle === 'function') settle();
+  }
+}
+
+async function exchangeThrottled<R extends NcipRequest>(
+  endpoint: NcipEndpoint,
+  context: AdapterContext,
+  request: R,
+  xml: string,
+): Promise<{ status: number; headers: Headers; text: string; result: NcipReply<R['service']> }> {
   const started = Date.now();
   const headers = { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml, text/xml', ...endpoint.headers };
   const logged = {

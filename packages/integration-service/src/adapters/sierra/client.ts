@@ -71,12 +71,15 @@ interface TokenSlot {
 
 export class SierraClient {
   private readonly slot: TokenSlot;
+  /** the token's name in the cache shared by every instance */
+  private readonly sharedName: string;
 
   constructor(
     readonly options: SierraConnectionOptions,
     private readonly context: AdapterContext,
   ) {
-    this.slot = sessionSlot<TokenSlot>(context, `sierra-token:${options.baseUrl}`, () => ({}));
+    this.sharedName = `sierra-token:${options.baseUrl}`;
+    this.slot = sessionSlot<TokenSlot>(context, this.sharedName, () => ({}));
   }
 
   private get token() {
@@ -89,6 +92,12 @@ export class SierraClient {
 
   /** One token request at a time per library: steps running together wait for the same grant. */
   private grant(): Promise<{ ok: true; value: string } | { ok: false; reply: SierraReply }> {
+    // Another instance may hold a good token already: used instead of asking Sierra for one.
+    const shared = this.context.sharedTokens?.read(this.sharedName);
+    if (shared && shared.expiresAt > this.context.clock.now().getTime()) {
+      this.token = shared;
+      return Promise.resolve({ ok: true, value: shared.value });
+    }
     if (!this.slot.pending) {
       this.slot.pending = this.fetchToken().finally(() => {
         this.slot.pending = undefined;
@@ -118,6 +127,7 @@ export class SierraClient {
     const lifetime = typeof grant.expires_in === 'number' ? grant.expires_in : 3600;
     // A minute's margin: a token that dies in flight costs a retry.
     this.token = { value: grant.access_token, expiresAt: this.context.clock.now().getTime() + (lifetime - 60) * 1000 };
+    this.context.sharedTokens?.write(this.sharedName, this.token.value, this.token.expiresAt);
     return { ok: true, value: grant.access_token };
   }
 
@@ -156,6 +166,8 @@ export class SierraClient {
       const reply = this.reply(response.status, response.headers, response.text);
       if (response.status === 401 && attempt === 0) {
         this.token = undefined;
+        // Refused for everyone: the next grant reads what another instance may have put there since.
+        this.context.sharedTokens?.drop(this.sharedName, fresh.value);
         continue;
       }
       return reply;

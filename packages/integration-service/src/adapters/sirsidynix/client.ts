@@ -76,6 +76,9 @@ export function readSirsiReply(status: number, text: string): SirsiReply {
   return reply;
 }
 
+/** How long a shared staff session is offered to other instances after its login. */
+const sharedSessionMs = 30 * 60_000;
+
 export class SirsiDynixClient {
   /** the staff session, kept per library across jobs (logged in again when it idles out) */
   private readonly session: { token?: string | undefined };
@@ -89,11 +92,15 @@ export class SirsiDynixClient {
     this.session.token = token;
   }
 
+  /** the session's name in the cache shared by every instance */
+  private readonly sharedName: string;
+
   constructor(
     readonly options: SirsiDynixConnectionOptions,
     context: AdapterContext,
   ) {
-    this.session = sessionSlot(context, `sirsidynix-session:${options.baseUrl}:${options.login}`, () => ({}));
+    this.sharedName = `sirsidynix-session:${options.baseUrl}:${options.login}`;
+    this.session = sessionSlot(context, this.sharedName, () => ({}));
     // The override code travels in SD-Prompt-Return: the protocol log keeps the prompt type only.
     this.context = {
       ...context,
@@ -139,6 +146,10 @@ export class SirsiDynixClient {
     const token = isObject(reply.body) && typeof reply.body.sessionToken === 'string' ? reply.body.sessionToken : undefined;
     if (response.status !== 200 || !token) return { ok: false, reply };
     this.sessionToken = token;
+    // Web Services do not say how long a session lives (it idles out on the server's setting):
+    // shared for half an hour from the login; one that idled out sooner answers sessionTimedOut
+    // and is replaced for everyone.
+    this.context.sharedTokens?.write(this.sharedName, token, this.context.clock.now().getTime() + sharedSessionMs);
     return { ok: true };
   }
 
@@ -161,6 +172,10 @@ export class SirsiDynixClient {
   private async authenticated(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions, overrides: string[]): Promise<SirsiReply> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       if (!this.sessionToken) {
+        const shared = this.context.sharedTokens?.read(this.sharedName);
+        if (shared && shared.expiresAt > this.context.clock.now().getTime()) this.sessionToken = shared.value;
+      }
+      if (!this.sessionToken) {
         const login = await this.login();
         if (!login.ok) return login.reply;
       }
@@ -176,6 +191,7 @@ export class SirsiDynixClient {
       const reply = readSirsiReply(response.status, response.text);
       if (!reply.messages.some((m) => m.code === 'sessionTimedOut')) return reply;
       // Sessions idle out: log in again once and repeat the call.
+      this.context.sharedTokens?.drop(this.sharedName, this.sessionToken as string);
       this.sessionToken = undefined;
     }
     return readSirsiReply(401, JSON.stringify({ messageList: [{ code: 'sessionTimedOut', message: 'The session timed out again right after logging in.' }] }));

@@ -34,11 +34,22 @@ export class WmsTokens {
     this.cache = sessionSlot(context, `wms-tokens:${settings.tokenUrl}:${settings.wskey}`, () => new Map<string, CachedToken>());
   }
 
+  /** The scope's name in the token cache shared by every instance. */
+  private sharedName(scope: string): string {
+    return `wms-token:${this.settings.tokenUrl}:${this.settings.wskey}:${scope}`;
+  }
+
   /** A bearer token for `scope` (space-separated OCLC scopes), from the cache when still good. */
   async token(scope: string): Promise<TokenResult> {
     const now = this.context.clock.now().getTime();
     const cached = this.cache.get(scope);
     if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) return { ok: true, accessToken: cached.accessToken };
+    // Another instance's token for the scope, while it has its margin left.
+    const shared = this.context.sharedTokens?.read(this.sharedName(scope));
+    if (shared && shared.expiresAt - EXPIRY_MARGIN_MS > now) {
+      this.cache.set(scope, { accessToken: shared.value, expiresAt: shared.expiresAt });
+      return { ok: true, accessToken: shared.value };
+    }
     const url = new URL(this.settings.tokenUrl);
     url.searchParams.set('grant_type', 'client_credentials');
     url.searchParams.set('scope', scope);
@@ -50,6 +61,7 @@ export class WmsTokens {
       const absolute = typeof body.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
       const expiresAt = typeof body.expires_in === 'number' ? now + body.expires_in * 1000 : Number.isNaN(absolute) ? now + 20 * 60_000 : absolute;
       this.cache.set(scope, { accessToken: body.access_token, expiresAt });
+      this.context.sharedTokens?.write(this.sharedName(scope), body.access_token, expiresAt);
       return { ok: true, accessToken: body.access_token };
     }
     const said = [body.message, body.detail].filter((part) => typeof part === 'string').join(': ') || reply.text.slice(0, 200);
@@ -63,7 +75,9 @@ export class WmsTokens {
 
   /** Forget a token the service no longer accepts. */
   invalidate(scope: string): void {
+    const refused = this.cache.get(scope);
     this.cache.delete(scope);
+    if (refused) this.context.sharedTokens?.drop(this.sharedName(scope), refused.accessToken);
   }
 }
 
