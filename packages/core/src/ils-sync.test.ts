@@ -42,7 +42,7 @@ describe('borrowing findings', () => {
   it('only reports the ILS date when the library keeps it, or the ILS cannot change dates', () => {
     const kept = notice(onLoan('2026-12-13'), { state: 'hold-ready' }, { settings: settingsWith({ borrowing: { setStrapDateAtCheckOut: false } }) });
     expect(kept.plan).toEqual([]);
-    expect(kept.findings[1]).toMatchObject({ kind: 'strap-date-set', needsIllStaff: true });
+    expect(kept.findings[1]).toMatchObject({ kind: 'policy-due-date', needsIllStaff: true });
     const none = notice(onLoan('2026-12-13'), { state: 'hold-ready' }, { capabilities: { ...documentedCapabilities.alma, dueDateUpdate: 'none' } });
     expect(none.plan).toEqual([]);
   });

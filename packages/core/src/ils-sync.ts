@@ -41,6 +41,8 @@ export const syncFindingKinds = [
   'hold-ready',
   'picked-up',
   'strap-date-set',
+  /** the desk gave the ILS's policy date and Bookstrap may not (or cannot) put the strap date back */
+  'policy-due-date',
   'hold-expired',
   'circulation-renewal',
   'checked-in-at-desk',
@@ -189,7 +191,7 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
             });
           } else {
             findings.push({
-              kind: 'strap-date-set',
+              kind: 'policy-due-date',
               text: `ILS: the check-out gave the ILS's own due date ${loanDueDate}, not the book strap's ${strap}; ${canSetDate ? 'the library does not let Bookstrap change it' : 'this ILS offers no way to change a due date'}.`,
               needsIllStaff: true,
               nextAction: `Change the loan's due date in the ILS to ${strap}.`,
