@@ -41,7 +41,8 @@ export const isActionable = (state: StepState) => state === 'needs-staff' || sta
 // ---- moot steps -------------------------------------------------------------------------------
 
 /** Once the loan is over, nothing is left to create, hold, lend or re-date for it. */
-const loanOver: readonly RequestStatus[] = [...terminalStatuses, 'returned', 'returned-but-missing'];
+/** (lost: the loan is over unless the item comes back, and then it is returned: nothing new is made for it either way) */
+const loanOver: readonly RequestStatus[] = [...terminalStatuses, 'lost', 'returned', 'returned-but-missing'];
 
 /**
  * The steps that lose their point when the request ends. Clean-up steps (check-in, delete,
