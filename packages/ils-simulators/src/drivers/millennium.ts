@@ -203,6 +203,10 @@ export function millenniumDriver(): DriverFactory {
         // Lost charges: Innovative's NCIP Responder offers no CreateUserFiscalTransaction and the
         // Patron API is read-only (PATRONAPI …/dump), so no API can put a charge on the account.
         '@lost-charges',
+        // Millennium is NCIP only: AcceptItem items go where Innovative's NCIP responder is configured
+        // to put them (no source documents it honouring AcceptItem's ItemOptionalFields/Location), and
+        // no Millennium API (the Patron API is read-only) can move one after. Sierra does it over REST.
+        '@shelving-location',
       ],
       desk,
       probe,

@@ -193,6 +193,7 @@ export function sierraDriver(): DriverFactory {
         '@lending-hold',
         // Sierra deletes the temporary item (WMS is the one that keeps it).
         '@retain-temporary-item',
+        // (@shelving-location runs: AcceptItem makes the item, Sierra REST shelves it, PUT /v6/items/{id} location)
         // Sierra REST v6 cannot set a due date (renewals only, under the loan rule, which never
         // passes the temporary item's lender date), so circulation cannot be played lengthening
         // an ILL loan through it. The sync still reads renewals (the loan's due date) on Sierra.
@@ -205,6 +206,7 @@ export function sierraDriver(): DriverFactory {
       desk,
       probe,
       fixture: {
+        shelvingLocation: sierra.locations.find((l) => l.library === 'MAIN' && l.location === 'RSHOLD')?.code,
         patrons: {
           good: sierra.patrons.good.barcode,
           blocked: sierra.patrons.blocked.barcode,

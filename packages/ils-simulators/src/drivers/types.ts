@@ -78,6 +78,11 @@ export interface IlsFixture {
   pickupLocation: string;
   /** another pickup location the ILS has (a pickup corrected after the hold moves there) */
   otherPickupLocation: string;
+  /**
+   * an ILL shelving location the ILS has besides the ILL location, for temporary items
+   * (`borrowing.shelvingLocation`); absent where @shelving-location is declared unsupported
+   */
+  shelvingLocation?: string | undefined;
   /** closed weekdays/dates of the library calendar, so expected due dates skip them too */
   calendar: { closedWeekdays: number[]; closedDates: string[] };
 }

@@ -31,6 +31,8 @@ import {
   otherRequestHolding,
   type ItemCirculation,
   type ItemCirculationInput,
+  retryable,
+  shelfOf,
 } from '@bookstrap/core';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
@@ -291,7 +293,7 @@ export class SierraRestAdapter implements CirculationSystem {
     const item = await this.sierra.call('POST', '/items', {
       json: {
         bibIds: [Number(bibId)],
-        location: input.location,
+        location: shelfOf(input),
         barcodes: [input.barcode],
         ...(itemType !== undefined ? { itemType } : {}),
         varFields: notes.map((content) => ({ fieldTag: 'x', content })),
@@ -486,6 +488,22 @@ export class SierraRestAdapter implements CirculationSystem {
     const bibId = item.value.bibIds?.[0];
     const bib = bibId ? await this.sierra.call('DELETE', `/bibs/${bibId}`) : undefined;
     return done({ itemId: item.value.id, bibDeleted: bib?.status === 204 });
+  }
+
+  /**
+   * Shelves a temporary item the NCIP responder made (AcceptItem carries no location it honours)
+   * at the library's shelving location: Sierra has one location per item, set with
+   * `PUT /v6/items/{id}` ItemPatch `{location}` (vendor-apis.md, Sierra "Temp location").
+   */
+  async shelveTemporaryItem(barcode: string, location: string): Promise<StepOutcome<{ location: string }>> {
+    const what = `shelving temporary item ${barcode} at location ${location}`;
+    const item = await this.itemByBarcode(barcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found || !item.value.id) return retryable(`Sierra does not show temporary item ${barcode} yet`);
+    if (item.value.location?.code === location) return alreadyDone(`already at location ${location}`, { location });
+    const reply = await this.sierra.call('PUT', `/items/${item.value.id}`, { json: { location } });
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    return done({ location });
   }
 
   /**
