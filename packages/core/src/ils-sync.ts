@@ -206,7 +206,7 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
         if (revert) plan.push(strapDateStep(request, item, strap, `revert-circulation-renewal-${loanDueDate}`));
         findings.push({
           kind: 'circulation-renewal',
-          text: `ILS: the loan of ${item} was renewed in circulation to ${loanDueDate}, not by the lender (strap date ${strap ?? 'none'}); the patron may get conflicting messages.${revert ? ` Putting the strap date ${strap} back.` : ''}`,
+          text: `ILS: the loan of ${item} was renewed in circulation to ${loanDueDate}, not by the lender (strap date ${strap ?? 'none'})${reading.loan?.renewals !== undefined ? `; the ILS counts ${reading.loan.renewals} renewal${reading.loan.renewals === 1 ? '' : 's'}` : ''}; the patron may get conflicting messages.${revert ? ` Putting the strap date ${strap} back.` : ''}`,
           needsIllStaff: true,
           nextAction: revert
             ? 'Tell the patron the due date is the book strap’s.'

@@ -282,6 +282,8 @@ export interface ItemCirculation {
         /** the loan is to the patron asked about; undefined: the ILS does not say */
         toPatron?: boolean | undefined;
         dueDate?: CalendarDate | undefined;
+        /** how many times the loan was renewed, where the ILS counts them (Sierra checkout `numberOfRenewals`) */
+        renewals?: number | undefined;
       }
     | undefined;
   /** the asked patron's hold on the item: waiting, ready on the hold shelf, in transit to pickup, none */

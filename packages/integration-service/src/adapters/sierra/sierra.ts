@@ -66,6 +66,7 @@ interface SierraCheckout {
   patron?: string;
   item?: string;
   dueDate?: string;
+  numberOfRenewals?: number;
 }
 
 interface SierraHold {
@@ -144,7 +145,7 @@ export class SierraRestAdapter implements CirculationSystem {
   }
 
   private async activeCheckout(item: SierraItem, what: string): Promise<Found<SierraCheckout>> {
-    const reply = await this.sierra.call('GET', `/items/${item.id}/checkouts`, { query: { fields: 'id,patron,item,dueDate' } });
+    const reply = await this.sierra.call('GET', `/items/${item.id}/checkouts`, { query: { fields: 'id,patron,item,dueDate,numberOfRenewals' } });
     if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
     const [first] = ((reply.body as { entries?: SierraCheckout[] } | undefined)?.entries ?? []) as SierraCheckout[];
     return first ? { found: true, value: first } : { found: false };
@@ -212,6 +213,8 @@ export class SierraRestAdapter implements CirculationSystem {
       reading.loan = {
         toPatron: input.patronId ? loan.found && patronRecord !== undefined && idOfLink(loan.value.patron) === patronRecord : undefined,
         dueDate: calendarDayOf(loan.found ? loan.value.dueDate : item.value.status?.duedate),
+        // GET /v6/items/{id}/checkouts numberOfRenewals (only when asked for: vendor-apis.md, Sierra Checkouts)
+        ...(loan.found && typeof loan.value.numberOfRenewals === 'number' ? { renewals: loan.value.numberOfRenewals } : {}),
       };
     }
     if (patronRecord !== undefined) {
