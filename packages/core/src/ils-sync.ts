@@ -100,7 +100,10 @@ function borrowingState(reading: ItemCirculation, previous: IlsObservation | und
     case 'pending':
       return 'awaiting-pickup-check-in';
     case 'none':
-      // The patron's hold is gone and nothing is on loan: after the hold shelf, it lapsed.
+      // The patron's hold is gone and nothing is on loan. If the ILS's loan history shows the
+      // patron had it, it was picked up and returned at the desk between two reads; otherwise,
+      // after the hold shelf, it lapsed.
+      if (reading.lastLoanToPatron === true) return 'checked-in';
       return previous?.state === 'hold-ready' || previous?.state === 'hold-expired' ? 'hold-expired' : 'checked-in';
     default:
       // No hold view (the API shows none): the item's status is all there is.
@@ -224,7 +227,20 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
       });
       break;
     case 'checked-in':
-      if (was === 'on-loan' || was === 'on-loan-elsewhere' || was === undefined || was === 'awaiting-pickup-check-in') {
+      if (reading.lastLoanToPatron === true && (was === 'hold-ready' || was === 'hold-in-transit' || was === 'awaiting-pickup-check-in' || was === undefined)) {
+        // Picked up and returned before the next read: the loan itself was never seen.
+        findings.push({
+          kind: 'picked-up',
+          text: `ILS: item ${item} was checked out to patron ${request.patronId ?? ''} at the desk and returned before the sync read it again (the ILS's loan history shows the patron had it).`,
+          needsIllStaff: false,
+        });
+        findings.push({
+          kind: 'checked-in-at-desk',
+          text: `ILS: item ${item} was picked up and returned at a circulation desk before ILL marked it returned; the ILS already has it back.`,
+          needsIllStaff: true,
+          nextAction: 'Mark the request returned and send the item back to the lender.',
+        });
+      } else if (was === 'on-loan' || was === 'on-loan-elsewhere' || was === undefined || was === 'awaiting-pickup-check-in') {
         findings.push({
           kind: 'checked-in-at-desk',
           text: `ILS: item ${item} was checked in at a circulation desk before ILL marked it returned; the ILS already has it back.`,
@@ -236,7 +252,10 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
     case 'hold-expired':
       findings.push({
         kind: 'hold-expired',
-        text: `ILS: the hold on ${item} expired; the patron did not pick it up.`,
+        text:
+          reading.lastLoanToPatron === false
+            ? `ILS: the hold on ${item} expired; the patron did not pick it up.`
+            : `ILS: the hold on ${item} is gone and the item is not on loan: it expired on the hold shelf, unless the patron picked it up and returned it between two reads (the ILS's API shows no loan history to tell).`,
         needsIllStaff: true,
         nextAction: 'Contact the patron, or mark the request returned and send the item back to the lender.',
       });

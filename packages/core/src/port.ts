@@ -286,6 +286,12 @@ export interface ItemCirculation {
         renewals?: number | undefined;
       }
     | undefined;
+  /**
+   * The item's last (ended) loan was to the asked patron: the ILS's loan history, where its API
+   * shows one (WMS item details `lastIssuedTo`). Undefined: the API does not say. With no hold and
+   * no loan it tells a pickup and return at the desk between two reads from an expired hold.
+   */
+  lastLoanToPatron?: boolean | undefined;
   /** the asked patron's hold on the item: waiting, ready on the hold shelf, in transit to pickup, none */
   holdForPatron?: 'pending' | 'ready' | 'in-transit' | 'none' | undefined;
   /** what this read cannot see through the vendor's API, and why */

@@ -181,6 +181,10 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
         // default location" (its partner parameters; /work/shared/reference/ill-workflow.md §1.1):
         // no message sets it, so the library sets its shelving location on the partner in Alma.
         ...(protocol === 'ncip' ? ['@shelving-location'] : []),
+        // Neither Alma's REST API (item loans list the current loan only; a user's requests in
+        // history say HISTORY, not fulfilled or expired) nor NCIP shows who had an item last, so a
+        // pickup and return between two syncs reads like an expired hold (and is said to be either).
+        '@loan-history',
       ],
       desk,
       probe,

@@ -207,6 +207,9 @@ export function millenniumDriver(): DriverFactory {
         // to put them (no source documents it honouring AcceptItem's ItemOptionalFields/Location), and
         // no Millennium API (the Patron API is read-only) can move one after. Sierra does it over REST.
         '@shelving-location',
+        // NCIP LookupItem shows the current loan only; the Patron API dumps the patron, not an item's
+        // history: a pickup and return between two syncs is not told apart from an expired hold.
+        '@loan-history',
       ],
       desk,
       probe,

@@ -216,6 +216,10 @@ export function sierraDriver(): DriverFactory {
         '@lending-hold',
         // Sierra deletes the temporary item (WMS is the one that keeps it).
         '@retain-temporary-item',
+        // Sierra REST v6 lists current checkouts only (GET /items/{id}/checkouts, vendor-apis.md);
+        // a patron's reading history exists only for patrons who opted in, so no item's last loan can
+        // be relied on: a pickup and return between two syncs is not told apart from an expired hold.
+        '@loan-history',
         // (@shelving-location runs: AcceptItem makes the item, Sierra REST shelves it, PUT /v6/items/{id} location)
         // Sierra REST v6 charges (POST /patrons/{id}/fines/charge) and records payments
         // (PUT /patrons/{id}/fines/payment), but documents no waive or removal of a charge: recording

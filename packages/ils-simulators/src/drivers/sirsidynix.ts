@@ -232,6 +232,9 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
         // location do: /work/shared/reference/ill-workflow.md §1.1, §2.4); no SirsiDynix source
         // documents AcceptItem's ItemOptionalFields/Location being honoured.
         ...(protocol === 'ncip' ? ['@shelving-location'] : []),
+        // No loan history of an item in what vendor-apis.md documents of Web Services (circRecord is
+        // the current charge) or their NCIP: a pickup and return between two syncs is not told apart.
+        '@loan-history',
       ],
       desk,
       probe,

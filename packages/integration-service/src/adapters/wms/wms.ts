@@ -196,7 +196,7 @@ export class WmsAdapter implements CirculationSystem {
   /**
    * The ILS sync's read over the WMS circulation API (what WorldShare Circulation staff see of an
    * item): the item's status (ON_LOAN, ON_HOLD, IN_TRANSIT), its current loan and due date, and its
-   * holds (PENDING, IN_TRANSIT, READY_FOR_USE). WMS's NCIP offers no LookupItem, so NCIP alone
+   * holds (PENDING, IN_TRANSIT, READY_FOR_USE), and who it was last issued to. WMS's NCIP offers no LookupItem, so NCIP alone
    * could not see any of this. Reads only.
    */
   async readItemCirculation(input: ItemCirculationInput): Promise<StepOutcome<ItemCirculation>> {
@@ -205,7 +205,7 @@ export class WmsAdapter implements CirculationSystem {
     const item = await this.circulationGet(`/items/${barcode}`, what);
     if ('failed' in item) return item.failed;
     if (item.status === 404) return done({ exists: false, status: 'other' });
-    const body = item.body as { status?: string; currentLoan?: { patronBarcode?: string; dueDate?: string } | null };
+    const body = item.body as { status?: string; currentLoan?: { patronBarcode?: string; dueDate?: string } | null; lastIssuedTo?: string | null };
     const status: ItemCirculation['status'] =
       body.status === 'ON_LOAN'
         ? 'on-loan'
@@ -223,6 +223,9 @@ export class WmsAdapter implements CirculationSystem {
         dueDate: typeof body.currentLoan.dueDate === 'string' ? body.currentLoan.dueDate.slice(0, 10) : undefined,
       };
     }
+    // Item details show who had the item last ("last issued to"): with no loan and no hold, whether
+    // the patron picked it up and returned it between two reads, or let the hold expire.
+    if (input.patronId && !body.currentLoan && 'lastIssuedTo' in body) reading.lastLoanToPatron = body.lastIssuedTo === input.patronId;
     if (input.patronId) {
       const holds = await this.circulationGet(`/items/${barcode}/holds`, what);
       if ('failed' in holds) return holds.failed;
