@@ -24,6 +24,18 @@ Feature: The ILS sync sees what circulation did first (borrowing)
     And the circulation history says "was checked out to patron"
     And nothing is flagged for ILL staff
 
+  @ils-pickup-checkout @loan-history
+  Scenario: Picked up and returned at the desk between two syncs: recorded as such, not as an expired hold
+    Given a loan request for the good patron has been received with a lender due date in 30 days
+    And circulation staff check the temporary item in at the pickup location
+    And the ILS sync runs
+    When circulation staff check the temporary item out to the good patron
+    And circulation staff take the return at the desk
+    And the ILS sync runs
+    Then the request shows the ILS state "checked-in"
+    And the request flags "checked-in-at-desk" for ILL staff
+    And the circulation history says "returned before the sync read it again"
+
   @ils-first-checkin
   Scenario: The item checked in at a desk before ILL marked it returned: the request says the ILS has it back
     Given a loan request for the good patron has been received with a lender due date in 30 days
@@ -53,6 +65,7 @@ Feature: The ILS sync sees what circulation did first (borrowing)
   @circulation-renewal
   Scenario: A renewal done in circulation, not by the lender, is flagged for ILL staff and left alone
     Given a loan request for the good patron has been received with a lender due date in 20 days
+    And the ILS's loan rules let the desk renew the temporary item
     And circulation staff check the temporary item in at the pickup location
     And circulation staff check the temporary item out to the good patron
     And the ILS sync runs
@@ -61,11 +74,15 @@ Feature: The ILS sync sees what circulation did first (borrowing)
     Then the request flags "circulation-renewal" for ILL staff
     And the circulation history says "renewed in circulation"
     And the patron's loan is due on the date circulation gave it
+    When ILL staff resolve the ILS finding
+    Then the needs-attention queue is empty
+    And the patron's loan is due on the date circulation gave it
 
   @circulation-renewal
   Scenario: A circulation renewal is put back to the strap date when the library says so
     Given the library puts loans renewed in circulation back to the strap date
     And a loan request for the good patron has been received with a lender due date in 20 days
+    And the ILS's loan rules let the desk renew the temporary item
     And circulation staff check the temporary item in at the pickup location
     And circulation staff check the temporary item out to the good patron
     And the ILS sync runs

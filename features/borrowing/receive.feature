@@ -18,6 +18,14 @@ Feature: Receiving the borrowed item
     And the circulation history says "successfully created"
     And the circulation history says "Hold placed"
 
+  @shelving-location
+  Scenario: The temporary item is shelved at the library's ILL shelving location
+    Given the library shelves temporary items at its ILL shelving location
+    And a loan request for the good patron is in transit
+    When ILL staff mark the request received
+    Then the temporary item is at the ILL shelving location, not the ILL location
+    And the ILS has a hold on the temporary item for the good patron at the pickup location
+
   Scenario: The supplier's barcode becomes the temporary barcode
     Given the library takes temporary barcodes from the supplier's item barcode
     And a loan request for the good patron is in transit

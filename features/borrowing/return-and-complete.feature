@@ -35,6 +35,15 @@ Feature: Return to the lender and completion
     And the local patron's loan is unchanged
     And no ILS step of the request needs attention
 
+  @returned-while-on-loan
+  Scenario: Returned while on loan, the temporary item kept: the check-in itself closes the patron's loan
+    Given the library keeps temporary items after return
+    When ILL staff mark the request returned
+    Then the request is "returned"
+    And the temporary item is no longer on loan
+    And the ILS still has a temporary item with the request ID as barcode
+    And no ILS step of the request needs attention
+
   @retain-temporary-item
   Scenario: The ILS keeps the temporary item after return
     When ILL staff mark the request returned

@@ -34,6 +34,9 @@ describe('the conformance suite has teeth', () => {
       expect.arrayContaining([
         "Shipping checks the item out to the borrowing library's account with the due date",
         'An approved renewal updates the ILS due date',
+        // @strap-due-date, @lender-due-date
+        "A longer lender date is the patron's: the ILS's own policy date at the desk is put back to the strap date",
+        "The lent item is due on the request's date, even when the library is closed that day",
       ]),
     );
   }, 240_000);
@@ -47,4 +50,58 @@ describe('the conformance suite has teeth', () => {
       ]),
     );
   }, 240_000);
+
+  // Issue 13's tags: each fails against the adapter broken where the tag looks, and names the scenarios.
+  const issue13: [string, string, string[]][] = [
+    [
+      'the sync reads each item once and never sees the desk again',
+      'frozen-sync',
+      [
+        "The sync follows the pickup check-in and the check-out, with the ILS's due date",
+        'The item checked in at a desk before ILL marked it returned: the request says the ILS has it back',
+        'The hold expired on the hold shelf: the patron did not pick the item up',
+        'A renewal done in circulation, not by the lender, is flagged for ILL staff and left alone',
+        'A circulation renewal is put back to the strap date when the library says so',
+        'The lent item checked in at a desk before ILL completed the request',
+      ],
+    ],
+    [
+      'the adapter says it checked the item in but never does',
+      'skip-check-in',
+      ["Returned while on loan, the temporary item kept: the check-in itself closes the patron's loan"],
+    ],
+    [
+      'the patron lookup calls every patron active',
+      'trust-every-patron',
+      [
+        'Staff verify the patron at review: name, status and expiry as the ILS shows them',
+        "A blocked patron is shown with the ILS's block, and the request waits for staff",
+        'An expired patron is shown expired, and the request waits for staff',
+        'A patron the ILS says is blocked is never sent on automatically',
+      ],
+    ],
+    [
+      'the adapter says it charged but never does',
+      'skip-charge',
+      [
+        'A lost item is charged twice: the replacement cost and the processing fee',
+        "The lender's replacement cost replaces the library's default",
+        "The lost item comes back: its two charges are taken back, another request's stay",
+      ],
+    ],
+    ['the adapter says it moved the lent item but never does', 'skip-temporary-location', ['The lent item moves to the ILL temporary location and back']],
+    [
+      'the temporary item is made at the ILL location whatever the shelving location',
+      'ignore-shelving-location',
+      ["The temporary item is shelved at the library's ILL shelving location"],
+    ],
+  ];
+  it.each(issue13)(
+    'fails and names the scenarios when %s',
+    (_what, sabotage, scenarios) => {
+      const { failed } = runSabotaged(sabotage);
+      expect(failed).toEqual(expect.arrayContaining(scenarios));
+    },
+    240_000,
+  );
 });

@@ -42,7 +42,7 @@ describe('borrowing findings', () => {
   it('only reports the ILS date when the library keeps it, or the ILS cannot change dates', () => {
     const kept = notice(onLoan('2026-12-13'), { state: 'hold-ready' }, { settings: settingsWith({ borrowing: { setStrapDateAtCheckOut: false } }) });
     expect(kept.plan).toEqual([]);
-    expect(kept.findings[1]).toMatchObject({ kind: 'strap-date-set', needsIllStaff: true });
+    expect(kept.findings[1]).toMatchObject({ kind: 'policy-due-date', needsIllStaff: true });
     const none = notice(onLoan('2026-12-13'), { state: 'hold-ready' }, { capabilities: { ...documentedCapabilities.alma, dueDateUpdate: 'none' } });
     expect(none.plan).toEqual([]);
   });
@@ -67,6 +67,36 @@ describe('borrowing findings', () => {
     const lapsed = notice({ exists: true, status: 'in-transit', holdForPatron: 'none' }, { state: 'hold-ready' });
     expect(lapsed.findings).toMatchObject([{ kind: 'hold-expired' }]);
     expect(lapsed.observation.state).toBe('hold-expired');
+  });
+  it('tells a pickup and return between two reads from an expired hold by the loan history, where the ILS shows one', () => {
+    const gone: ItemCirculation = { exists: true, status: 'on-shelf', holdForPatron: 'none' };
+    const returned = notice({ ...gone, lastLoanToPatron: true }, { state: 'hold-ready' });
+    expect(returned.observation.state).toBe('checked-in');
+    expect(returned.findings.map((f) => [f.kind, f.needsIllStaff])).toEqual([
+      ['picked-up', false],
+      ['checked-in-at-desk', true],
+    ]);
+    expect(returned.findings[0]?.text).toContain('returned before the sync read it again');
+    const expired = notice({ ...gone, lastLoanToPatron: false }, { state: 'hold-ready' });
+    expect(expired.findings).toMatchObject([{ kind: 'hold-expired', text: 'ILS: the hold on 1000009 expired; the patron did not pick it up.' }]);
+    // no loan history in the API: said as it is, not claimed
+    const unknown = notice(gone, { state: 'hold-ready' });
+    expect(unknown.findings).toMatchObject([{ kind: 'hold-expired', text: expect.stringContaining('shows no loan history to tell') }]);
+    fc.assert(
+      fc.property(
+        fc.constantFrom<IlsObservation['state']>('hold-ready', 'hold-in-transit', 'awaiting-pickup-check-in'),
+        fc.constantFrom<ItemCirculation['status']>('on-shelf', 'in-transit', 'other'),
+        (was, status) => {
+          const out = notice({ exists: true, status, holdForPatron: 'none', lastLoanToPatron: true }, { state: was });
+          expect(out.observation.state).toBe('checked-in');
+          expect(out.findings.map((f) => f.kind)).not.toContain('hold-expired');
+          expect(out.findings.map((f) => f.kind)).toContain('checked-in-at-desk');
+          // read again, nothing new
+          expect(notice({ exists: true, status, holdForPatron: 'none', lastLoanToPatron: true }, out.observation).findings).toEqual([]);
+        },
+      ),
+      { seed: 13_003, numRuns: 50 },
+    );
   });
   it('leaves a loan to another patron alone', () => {
     const other = notice(onLoan('2026-12-13', false), { state: 'hold-ready' });

@@ -41,6 +41,8 @@ export const syncFindingKinds = [
   'hold-ready',
   'picked-up',
   'strap-date-set',
+  /** the desk gave the ILS's policy date and Bookstrap may not (or cannot) put the strap date back */
+  'policy-due-date',
   'hold-expired',
   'circulation-renewal',
   'checked-in-at-desk',
@@ -102,7 +104,10 @@ function borrowingState(reading: ItemCirculation, previous: IlsObservation | und
     case 'pending':
       return 'awaiting-pickup-check-in';
     case 'none':
-      // The patron's hold is gone and nothing is on loan: after the hold shelf, it lapsed.
+      // The patron's hold is gone and nothing is on loan. If the ILS's loan history shows the
+      // patron had it, it was picked up and returned at the desk between two reads; otherwise,
+      // after the hold shelf, it lapsed.
+      if (reading.lastLoanToPatron === true) return 'checked-in';
       return previous?.state === 'hold-ready' || previous?.state === 'hold-expired' ? 'hold-expired' : 'checked-in';
     default:
       // No hold view (the API shows none): the item's status is all there is.
@@ -194,7 +199,7 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
             });
           } else {
             findings.push({
-              kind: 'strap-date-set',
+              kind: 'policy-due-date',
               text: `ILS: the check-out gave the ILS's own due date ${loanDueDate}, not the book strap's ${strap}; ${canSetDate ? 'the library does not let Bookstrap change it' : 'this ILS offers no way to change a due date'}.`,
               needsIllStaff: true,
               nextAction: `Change the loan's due date in the ILS to ${strap}.`,
@@ -209,7 +214,7 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
         if (revert) plan.push(strapDateStep(request, target.itemBarcode, strap, `revert-circulation-renewal-${loanDueDate}`));
         findings.push({
           kind: 'circulation-renewal',
-          text: `ILS: the loan of ${item} was renewed in circulation to ${loanDueDate}, not by the lender (strap date ${strap ?? 'none'}); the patron may get conflicting messages.${revert ? ` Putting the strap date ${strap} back.` : ''}`,
+          text: `ILS: the loan of ${item} was renewed in circulation to ${loanDueDate}, not by the lender (strap date ${strap ?? 'none'})${reading.loan?.renewals !== undefined ? `; the ILS counts ${reading.loan.renewals} renewal${reading.loan.renewals === 1 ? '' : 's'}` : ''}; the patron may get conflicting messages.${revert ? ` Putting the strap date ${strap} back.` : ''}`,
           needsIllStaff: true,
           nextAction: revert
             ? 'Tell the patron the due date is the book strap’s.'
@@ -227,7 +232,20 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
       });
       break;
     case 'checked-in':
-      if (was === 'on-loan' || was === 'on-loan-elsewhere' || was === undefined || was === 'awaiting-pickup-check-in') {
+      if (reading.lastLoanToPatron === true && (was === 'hold-ready' || was === 'hold-in-transit' || was === 'awaiting-pickup-check-in' || was === undefined)) {
+        // Picked up and returned before the next read: the loan itself was never seen.
+        findings.push({
+          kind: 'picked-up',
+          text: `ILS: item ${item} was checked out to patron ${request.patronId ?? ''} at the desk and returned before the sync read it again (the ILS's loan history shows the patron had it).`,
+          needsIllStaff: false,
+        });
+        findings.push({
+          kind: 'checked-in-at-desk',
+          text: `ILS: item ${item} was picked up and returned at a circulation desk before ILL marked it returned; the ILS already has it back.`,
+          needsIllStaff: true,
+          nextAction: 'Mark the request returned and send the item back to the lender.',
+        });
+      } else if (was === 'on-loan' || was === 'on-loan-elsewhere' || was === undefined || was === 'awaiting-pickup-check-in') {
         findings.push({
           kind: 'checked-in-at-desk',
           text: `ILS: item ${item} was checked in at a circulation desk before ILL marked it returned; the ILS already has it back.`,
@@ -239,7 +257,10 @@ function noticeBorrowing({ request, target, previous, reading, settings, capabil
     case 'hold-expired':
       findings.push({
         kind: 'hold-expired',
-        text: `ILS: the hold on ${item} expired; the patron did not pick it up.`,
+        text:
+          reading.lastLoanToPatron === false
+            ? `ILS: the hold on ${item} expired; the patron did not pick it up.`
+            : `ILS: the hold on ${item} is gone and the item is not on loan: it expired on the hold shelf, unless the patron picked it up and returned it between two reads (the ILS's API shows no loan history to tell).`,
         needsIllStaff: true,
         nextAction: 'Contact the patron, or mark the request returned and send the item back to the lender.',
       });

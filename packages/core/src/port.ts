@@ -27,7 +27,7 @@ export interface TemporaryItemInput {
   /** shown on the ILS item: request ID and the lending library, so staff can find the request */
   note: string;
   lendingLibrary: string;
-  /** ILL holding location and shelving location of temporary items */
+  /** ILL holding location and shelving location of temporary items (see `shelfOf`) */
   location: string;
   shelvingLocation?: string | undefined;
   /** the patron due date the ILS should apply at check-out (the strap date by default; see `DueDateRule`) */
@@ -282,8 +282,16 @@ export interface ItemCirculation {
         /** the loan is to the patron asked about; undefined: the ILS does not say */
         toPatron?: boolean | undefined;
         dueDate?: CalendarDate | undefined;
+        /** how many times the loan was renewed, where the ILS counts them (Sierra checkout `numberOfRenewals`) */
+        renewals?: number | undefined;
       }
     | undefined;
+  /**
+   * The item's last (ended) loan was to the asked patron: the ILS's loan history, where its API
+   * shows one (WMS item details `lastIssuedTo`). Undefined: the API does not say. With no hold and
+   * no loan it tells a pickup and return at the desk between two reads from an expired hold.
+   */
+  lastLoanToPatron?: boolean | undefined;
   /** the asked patron's hold on the item: waiting, ready on the hold shelf, in transit to pickup, none */
   holdForPatron?: 'pending' | 'ready' | 'in-transit' | 'none' | undefined;
   /** what this read cannot see through the vendor's API, and why */
@@ -333,3 +341,13 @@ export interface CirculationSystem {
   /** the connection check; read-only. Absent: the service checks what `lookupPatron` can. */
   preflight?(input: PreflightInput): Promise<PreflightCheck[]>;
 }
+
+/**
+ * The location code a temporary item is shelved at, where the ILS gives an item one location
+ * field: Alma's item `location` within its library (vendor-apis.md: holding 852 $b library $c
+ * location, item `location{value}`), Sierra's item `location` code (Sierra has no library/location
+ * hierarchy), SirsiDynix Web Services' item `homeLocation` (vendor-apis.md: POST /catalog/bib
+ * itemList homeLocation). The library's shelving location is that field when set; otherwise the
+ * ILL location is. (Over NCIP the responder's own configuration shelves AcceptItem items.)
+ */
+export const shelfOf = (input: Pick<TemporaryItemInput, 'location' | 'shelvingLocation'>): string => input.shelvingLocation ?? input.location;

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { decide, offeredActions } from './decide.ts';
 import { idempotencyKey } from './plan.ts';
-import { attentionOf, mootSteps, nextActionFor, type ReplanContext, replan, resolveRefusal, type StepRecord, suggestedBarcodeOf } from './repair.ts';
+import {
+  attentionOf,
+  findingAttention,
+  findingAttentionReasons,
+  findingOutlives,
+  mootSteps,
+  nextActionFor,
+  type ReplanContext,
+  replan,
+  resolveRefusal,
+  type StepRecord,
+  suggestedBarcodeOf,
+} from './repair.ts';
 import { aRequest, context, settingsWith } from './test-fixtures.ts';
 import type { IllRequest } from './workflow.ts';
 
@@ -358,6 +370,31 @@ describe('needs attention', () => {
     expect(resolveRefusal({ status: 'complete' }, steps[1]!, 'resolved')).toMatch(/moot/);
     expect(resolveRefusal({ status: 'received' }, { ...steps[1]!, state: 'running' }, 'skipped')).toMatch(/running now/);
     expect(resolveRefusal({ status: 'received' }, { ...steps[1]!, state: 'skipped' }, 'skipped')).toMatch(/already skipped/);
+  });
+
+  it('an ILS finding that needs staff is in the queue with its kind as the reason, after any step to act on', () => {
+    const renewal = { kind: 'circulation-renewal', text: 'ILS: the loan of 1000009 was renewed in circulation to 2026-12-30', nextAction: 'Ask the lender.' };
+    const { steps } = received(['succeeded', 'succeeded']);
+    expect(attentionOf({ status: 'received' }, steps, renewal)).toEqual({
+      reason: 'circulation-renewal',
+      finding: 'circulation-renewal',
+      detail: renewal.text,
+      nextAction: 'Ask the lender.',
+    });
+    // a step a person must act on blocks the ILS: it comes first
+    const stuck = received(['succeeded', 'needs-staff']).steps;
+    expect(attentionOf({ status: 'received' }, stuck, renewal)).toMatchObject({ reason: 'ils-refused', stepKey: '1000009:place-hold:1000009' });
+    for (const kind of findingAttentionReasons) expect(findingAttention({ kind, text: 't' })?.reason).toBe(kind);
+    // findings that need nobody never enter the queue
+    for (const kind of ['hold-ready', 'picked-up', 'strap-date-set', 'hold-in-transit', 'returned-at-desk'])
+      expect(attentionOf({ status: 'received' }, steps, { kind, text: 't' })).toBeUndefined();
+    expect(findingAttention({ kind: 'hold-expired', text: 't' })?.nextAction).toMatch(/mark the finding resolved/);
+  });
+
+  it('a finding outlives nothing but its own status: the request moving on takes it out of the queue', () => {
+    expect(findingOutlives('received', 'received')).toBe(true);
+    expect(findingOutlives('received', 'returned')).toBe(false);
+    expect(findingOutlives('shipped', 'complete')).toBe(false);
   });
 
   it('reads the barcode out of a suggestion', () => {

@@ -1,5 +1,6 @@
 import { type DecisionContext, shipSteps, temporaryItemSteps } from './decide.ts';
 import { pendingText } from './history.ts';
+import type { SyncFindingKind } from './ils-sync.ts';
 import type { HoldInput } from './port.ts';
 import { type IlsStep, type IlsStepName, idempotencyKey, prerequisite, step, stepSupported } from './plan.ts';
 import { isBarcodeSafe } from './policies/barcode.ts';
@@ -40,7 +41,8 @@ export const isActionable = (state: StepState) => state === 'needs-staff' || sta
 // ---- moot steps -------------------------------------------------------------------------------
 
 /** Once the loan is over, nothing is left to create, hold, lend or re-date for it. */
-const loanOver: readonly RequestStatus[] = [...terminalStatuses, 'returned', 'returned-but-missing'];
+/** (lost: the loan is over unless the item comes back, and then it is returned: nothing new is made for it either way) */
+const loanOver: readonly RequestStatus[] = [...terminalStatuses, 'lost', 'returned', 'returned-but-missing'];
 
 /**
  * The steps that lose their point when the request ends. Clean-up steps (check-in, delete,
@@ -74,13 +76,30 @@ export function mootSteps(request: Pick<IllRequest, 'status'>, steps: readonly S
 // ---- needs attention ---------------------------------------------------------------------------
 
 /** Why a request is in the needs-attention queue: a short key, countable per library. */
-export const attentionReasons = ['barcode-in-use', 'patron-problem', 'not-ours', 'ils-unreachable', 'configuration', 'ils-refused'] as const;
+export const stepAttentionReasons = ['barcode-in-use', 'patron-problem', 'not-ours', 'ils-unreachable', 'configuration', 'ils-refused'] as const;
+/**
+ * What the ILS sync noticed at the desk that ILL staff must deal with (a renewal done in
+ * circulation, an expired hold, a desk check-in first…): the finding's own kind is the reason.
+ */
+export const findingAttentionReasons = [
+  'circulation-renewal',
+  'policy-due-date',
+  'hold-expired',
+  'checked-in-at-desk',
+  'lent-item-checked-in',
+  'loan-elsewhere',
+  'item-gone',
+] as const satisfies readonly SyncFindingKind[];
+export const attentionReasons = [...stepAttentionReasons, ...findingAttentionReasons] as const;
 export type AttentionReason = (typeof attentionReasons)[number];
 
 export interface Attention {
   reason: AttentionReason;
-  stepKey: string;
-  step: IlsStepName;
+  /** the step to act on; absent when the ILS sync's finding is what waits for staff */
+  stepKey?: string | undefined;
+  step?: IlsStepName | undefined;
+  /** the ILS sync's finding staff must act on (its kind is the reason) */
+  finding?: SyncFindingKind | undefined;
   /** what the ILS (or the worker) said */
   detail: string;
   /** what to do next, in a librarian's words */
@@ -92,7 +111,7 @@ export function suggestedBarcodeOf(suggestion: string | undefined): string | und
   return suggestion ? /use barcode (\S+?)\.?$/i.exec(suggestion)?.[1] : undefined;
 }
 
-function reasonOf(record: StepRecord): AttentionReason {
+function reasonOf(record: StepRecord): (typeof stepAttentionReasons)[number] {
   const detail = record.outcome?.reason ?? '';
   if (record.state === 'configuration-error') return 'configuration';
   if (record.step.name === 'create-temporary-item' && /already used/i.test(detail)) return 'barcode-in-use';
@@ -140,11 +159,41 @@ export function nextActionFor(record: StepRecord): string {
  * The request's place in the needs-attention queue: the first step a person must act on, unless
  * the request's end made it moot. Undefined: nobody has anything to do.
  */
-export function attentionOf(request: Pick<IllRequest, 'status'>, steps: readonly StepRecord[]): Attention | undefined {
+export function attentionOf(request: Pick<IllRequest, 'status'>, steps: readonly StepRecord[], finding?: OpenFinding): Attention | undefined {
   const first = steps.find((s) => isActionable(s.state) && !mootReason(s.step, request.status));
-  if (!first) return undefined;
+  if (!first) return finding ? findingAttention(finding) : undefined;
   return { reason: reasonOf(first), stepKey: first.key, step: first.step.name, detail: first.outcome?.reason ?? first.state, nextAction: nextActionFor(first) };
 }
+
+/** The ILS sync's last finding, while ILL staff must still act on it (the store keeps it). */
+export interface OpenFinding {
+  kind: string;
+  text: string;
+  nextAction?: string | undefined;
+}
+
+const isFindingReason = (kind: string): kind is (typeof findingAttentionReasons)[number] => (findingAttentionReasons as readonly string[]).includes(kind);
+
+/**
+ * A finding in the queue: a step to act on comes first (it blocks the ILS), so this is the
+ * request's attention only when no step waits. A finding of a kind that never needs staff (a
+ * hold ready, a pickup) puts nothing in the queue.
+ */
+export function findingAttention(finding: OpenFinding): Attention | undefined {
+  if (!isFindingReason(finding.kind)) return undefined;
+  return {
+    reason: finding.kind,
+    finding: finding.kind,
+    detail: finding.text,
+    nextAction: finding.nextAction ?? 'Look at what circulation did in the ILS, then mark the finding resolved.',
+  };
+}
+
+/**
+ * A finding stays in the queue until staff resolve it or the request moves on: any change of
+ * status (marked returned, completed, checked in…) is ILL acting on what the desk did.
+ */
+export const findingOutlives = (before: RequestStatus, after: RequestStatus): boolean => before === after;
 
 /** Resolve (done by hand) makes sense for a step not done, not running, and still needed. */
 export function resolveRefusal(request: Pick<IllRequest, 'status'>, record: StepRecord, verb: 'resolved' | 'skipped' | 'retried'): string | undefined {

@@ -104,6 +104,12 @@ export const borrowingSettingsSchema = z.strictObject({
   deleteTemporaryItemOnReturn: z.boolean().default(true),
   /** ILL holding location of temporary items, and the shelving location within it */
   illLocation: locationCode.default('ILL'),
+  /**
+   * Where temporary items are shelved, when not the ILL location itself: the item's one location
+   * field over Alma REST, Sierra (REST, also after NCIP AcceptItem) and SirsiDynix Web Services
+   * (core `shelfOf`). Over Alma, Symphony, Horizon and Millennium NCIP and on WMS the responder's
+   * own configuration shelves AcceptItem items (Alma partner, WMS ILL Settings).
+   */
   shelvingLocation: locationCode.optional(),
   /** the ILS item policy of temporary items, and of library-use-only ones (omitted: the ILS default) */
   temporaryItemPolicy: locationCode.optional(),

@@ -100,7 +100,11 @@ export type LendingAction = keyof typeof lendingActions;
 export type RequestAction = BorrowingAction | LendingAction;
 
 export const initialStatus = { borrowing: 'new-for-review', lending: 'can-you-supply' } as const;
-export const terminalStatuses: readonly RequestStatus[] = ['complete', 'cancelled', 'unfilled', 'lost', 'closed-missing'];
+/**
+ * Statuses no action leaves. `lost` is not one: a lost item that comes back (seed 004's lost
+ * charges are "removable when the item comes back") is still received as returned.
+ */
+export const terminalStatuses: readonly RequestStatus[] = ['complete', 'cancelled', 'unfilled', 'closed-missing'];
 /** a returned-but-missing lending request ages out after this many days */
 export const missingAgeOutDays = 180;
 

@@ -283,6 +283,9 @@ export function buildDemoDataset(profile: DemoProfile): DemoDataset {
           { code: 'STACKS', name: 'Main Stacks', type: 'shelving' },
           { code: 'REF', name: 'Reference', type: 'shelving' },
           { code: 'ILL', name: 'Interlibrary Loan Office', type: 'ill' },
+          // the resource-sharing hold shelf: where a library may shelve ILL temporary items
+          // (Bookstrap's `borrowing.shelvingLocation`; WMS ILL Settings' "shelving location")
+          { code: 'RSHOLD', name: 'Resource Sharing Hold Shelf', type: 'ill' },
         ],
         circulationDesks: [
           { code: 'DEFAULT_CIRC_DESK', name: 'Main Circulation Desk' },

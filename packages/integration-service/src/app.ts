@@ -23,6 +23,7 @@ import { registerV1RequestsList } from './routes/v1_requests_list.ts';
 import { registerV1RequestsProtocolLog } from './routes/v1_requests_protocol_log.ts';
 import { registerV1RequestsStepsRetry } from './routes/v1_requests_steps_retry.ts';
 import { registerV1RequestsStepsSettle } from './routes/v1_requests_steps_settle.ts';
+import { registerV1RequestsFindingResolve } from './routes/v1_requests_finding_resolve.ts';
 import { registerV1Notices } from './routes/v1_notices.ts';
 import { registerV1TemporaryItemsSearch } from './routes/v1_temporary_items_search.ts';
 import { checkStorage } from './store/health.ts';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): App {
   registerV1RequestsCorrect(app, deps);
   registerV1RequestsActions(app, deps);
   registerV1RequestsStepsRetry(app, deps);
+  registerV1RequestsFindingResolve(app, deps);
   registerV1RequestsStepsSettle(app, deps);
   registerV1RequestsProtocolLog(app, deps);
   registerV1TemporaryItemsSearch(app, deps);

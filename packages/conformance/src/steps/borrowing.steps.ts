@@ -137,6 +137,23 @@ Then('the temporary item is in the ILL location', async function (this: IllWorld
   assert.equal(item.location, settings.borrowing.illLocation);
 });
 
+Given('the library shelves temporary items at its ILL shelving location', async function (this: IllWorld) {
+  const shelf = this.driver.fixture.shelvingLocation;
+  assert.ok(shelf, `${this.driver.ils} names no ILL shelving location (declare @shelving-location unsupported instead)`);
+  await this.patchSettings({ borrowing: { shelvingLocation: shelf } });
+});
+
+Then('the temporary item is at the ILL shelving location, not the ILL location', async function (this: IllWorld) {
+  const item = (await this.driver.probe.item(this.temporaryBarcode!))!;
+  const settings = this.driver.libraryConfig('borrowing').settings as { borrowing: { illLocation: string } };
+  assert.notEqual(
+    this.driver.fixture.shelvingLocation,
+    settings.borrowing.illLocation,
+    'the fixture must name a shelving location other than the ILL location',
+  );
+  assert.equal(item.location, this.driver.fixture.shelvingLocation);
+});
+
 Then('the temporary item is marked for library use only', async function (this: IllWorld) {
   const item = (await this.driver.probe.item(this.temporaryBarcode!))!;
   assert.equal(item.libraryUseOnly, true);

@@ -23,6 +23,10 @@ Given('the library does not create items on received', async function (this: Ill
   await this.patchSettings({ borrowing: { createItemOnReceived: false } });
 });
 
+Given('the library keeps temporary items after return', async function (this: IllWorld) {
+  await this.patchSettings({ borrowing: { deleteTemporaryItemOnReturn: false } });
+});
+
 Given('patron verification is off', async function (this: IllWorld) {
   await this.patchSettings({ borrowing: { verifyPatronOnRequest: false } });
 });

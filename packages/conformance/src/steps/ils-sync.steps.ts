@@ -16,6 +16,7 @@ const ilsOf = async (world: IllWorld) => {
   return request.ilsCirculation as {
     state: string;
     loanDueDate?: string;
+    lastFinding?: string;
     lastFindingKind?: string;
     nextAction?: string;
     needsIllStaff: boolean;
@@ -54,13 +55,31 @@ Then("the request shows the due date of the patron's loan in the ILS", async fun
   assert.ok(ils.loanDueDate === undefined || ils.loanDueDate <= loan.dueDate, JSON.stringify(ils));
 });
 
+/** The request's place in the needs-attention queue (issue 12's queue), as staff list it. */
+async function queued(world: IllWorld): Promise<{ reason?: string; finding?: string } | undefined> {
+  const { requests } = await world.staff.ok('GET', '/v1/requests?needsAttention=true&limit=100');
+  const mine = requests.find((r: { id: string }) => r.id === world.requestId);
+  return mine ? (mine.attention ?? {}) : undefined;
+}
+
+When('ILL staff resolve the ILS finding', async function (this: IllWorld) {
+  this.request = await this.staff.ok('POST', `/v1/requests/${this.requestId}/ils-finding/resolve`, {
+    note: 'Asked the lender for a renewal',
+    staff: 'conformance',
+  });
+  assert.equal(this.request.needsAttention, false, JSON.stringify(this.request.attention));
+});
+
 Then('nothing is flagged for ILL staff', async function (this: IllWorld) {
   assert.equal((await ilsOf(this)).needsIllStaff, false);
+  assert.equal(await queued(this), undefined, 'the request is in the needs-attention queue');
 });
 
 Then('the request flags {string} for ILL staff', async function (this: IllWorld, kind: string) {
   const ils = await ilsOf(this);
   assert.deepEqual({ kind: ils.lastFindingKind, flagged: ils.needsIllStaff }, { kind, flagged: true }, `history:\n${this.history().join('\n')}`);
+  // A finding staff must act on puts the request in the needs-attention queue, with its kind as the reason.
+  assert.deepEqual(await queued(this), { reason: kind, finding: kind, detail: ils.lastFinding, nextAction: ils.nextAction });
 });
 
 Then('the request offers {string} as the next action', async function (this: IllWorld, words: string) {
@@ -82,6 +101,12 @@ Then('the history says the strap date was put back exactly when the desk gave an
   // Most ILSs give their own loan policy date at the desk (WMS, Alma, …); SirsiDynix staff charge
   // the item until the date the ILL office wrote on it. Either way the history tells the truth.
   assert.equal(said, desk !== request.patronDueDate, `desk gave ${desk}, strap ${request.patronDueDate}; history:\n${this.history().join('\n')}`);
+});
+
+Given("the ILS's loan rules let the desk renew the temporary item", async function (this: IllWorld) {
+  // Only where the vendor API renews by the loan rule alone (Sierra); elsewhere the desk's
+  // renewal is a staff date change that no rule stops.
+  await this.driver.desk.makeRenewable?.(this.temporaryBarcode!);
 });
 
 When("circulation staff renew the patron's loan at the desk for {int} more days", async function (this: IllWorld, days: number) {

@@ -174,10 +174,22 @@ export function almaDriver(protocol: 'rest' | 'ncip'): DriverFactory {
       ils: protocol === 'rest' ? 'alma' : 'alma-ncip',
       // The lender's (strap) date reaches a desk check-out as the item's holding_data.due_back_date
       // over REST, as AcceptItem's DateForReturn over NCIP.
-      unsupported: ['@lending-hold', '@retain-temporary-item'],
+      unsupported: [
+        '@lending-hold',
+        '@retain-temporary-item',
+        // Over NCIP, Alma shelves AcceptItem items at the resource-sharing partner's "Accept Item
+        // default location" (its partner parameters; /work/shared/reference/ill-workflow.md §1.1):
+        // no message sets it, so the library sets its shelving location on the partner in Alma.
+        ...(protocol === 'ncip' ? ['@shelving-location'] : []),
+        // Neither Alma's REST API (item loans list the current loan only; a user's requests in
+        // history say HISTORY, not fulfilled or expired) nor NCIP shows who had an item last, so a
+        // pickup and return between two syncs reads like an expired hold (and is said to be either).
+        '@loan-history',
+      ],
       desk,
       probe,
       fixture: {
+        ...(protocol === 'rest' ? { shelvingLocation: 'RSHOLD' } : {}),
         patrons: {
           good: alma.patrons.good.primaryId,
           blocked: alma.patrons.blocked.primaryId,

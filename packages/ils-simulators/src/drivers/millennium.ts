@@ -203,6 +203,13 @@ export function millenniumDriver(): DriverFactory {
         // Lost charges: Innovative's NCIP Responder offers no CreateUserFiscalTransaction and the
         // Patron API is read-only (PATRONAPI …/dump), so no API can put a charge on the account.
         '@lost-charges',
+        // Millennium is NCIP only: AcceptItem items go where Innovative's NCIP responder is configured
+        // to put them (no source documents it honouring AcceptItem's ItemOptionalFields/Location), and
+        // no Millennium API (the Patron API is read-only) can move one after. Sierra does it over REST.
+        '@shelving-location',
+        // NCIP LookupItem shows the current loan only; the Patron API dumps the patron, not an item's
+        // history: a pickup and return between two syncs is not told apart from an expired hold.
+        '@loan-history',
       ],
       desk,
       probe,

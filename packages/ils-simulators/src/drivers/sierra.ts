@@ -121,6 +121,29 @@ export function sierraDriver(): DriverFactory {
         const loan = await api.ok('GET', `/patrons/checkouts/${last(checkout.link)}`);
         return { dueDate: String(loan.dueDate).slice(0, 10) };
       },
+      /**
+       * A renewal at the desk: Sierra renews a checkout by its renewal rule
+       * (`POST /v6/patrons/checkouts/{id}/renewal`, vendor-apis.md); no date can be asked for, so
+       * the date the step wants is not sent. Resolves to the date Sierra gave.
+       */
+      /**
+       * The seed's ILL item type renews only through the lender; a library whose ILL items the desk
+       * may renew gives them a type like BOOK (28 days, 2 renewals): ItemPatch `itemType` over
+       * `PUT /v6/items/{id}` (vendor-apis.md, Sierra "Temp item" ItemPatch).
+       */
+      async makeRenewable(barcode: string) {
+        const item = await api.requireItem(barcode);
+        await api.ok('PUT', `/items/${item.id}`, { itemType: sierra.itemTypes.BOOK });
+      },
+      async renew(barcode: string, patronBarcode: string) {
+        const item = await api.requireItem(barcode);
+        const checkout = (await api.ok('GET', `/items/${item.id}/checkouts`)).entries?.[0];
+        if (!checkout) throw new Error(`Sierra: ${barcode} is not on loan`);
+        const holder = await api.patronBarcode(checkout.patron);
+        if (holder !== patronBarcode) throw new Error(`Sierra: ${barcode} is on loan to ${holder}, not ${patronBarcode}`);
+        const renewed = await api.ok('POST', `/patrons/checkouts/${last(checkout.id)}/renewal`);
+        return { dueDate: String(renewed.dueDate).slice(0, 10) };
+      },
     };
 
     const probe = {
@@ -193,10 +216,11 @@ export function sierraDriver(): DriverFactory {
         '@lending-hold',
         // Sierra deletes the temporary item (WMS is the one that keeps it).
         '@retain-temporary-item',
-        // Sierra REST v6 cannot set a due date (renewals only, under the loan rule, which never
-        // passes the temporary item's lender date), so circulation cannot be played lengthening
-        // an ILL loan through it. The sync still reads renewals (the loan's due date) on Sierra.
-        '@circulation-renewal',
+        // Sierra REST v6 lists current checkouts only (GET /items/{id}/checkouts, vendor-apis.md);
+        // a patron's reading history exists only for patrons who opted in, so no item's last loan can
+        // be relied on: a pickup and return between two syncs is not told apart from an expired hold.
+        '@loan-history',
+        // (@shelving-location runs: AcceptItem makes the item, Sierra REST shelves it, PUT /v6/items/{id} location)
         // Sierra REST v6 charges (POST /patrons/{id}/fines/charge) and records payments
         // (PUT /patrons/{id}/fines/payment), but documents no waive or removal of a charge: recording
         // a payment would tell the bursar money came in. The office removes them in Sierra.
@@ -205,6 +229,7 @@ export function sierraDriver(): DriverFactory {
       desk,
       probe,
       fixture: {
+        shelvingLocation: sierra.locations.find((l) => l.library === 'MAIN' && l.location === 'RSHOLD')?.code,
         patrons: {
           good: sierra.patrons.good.barcode,
           blocked: sierra.patrons.blocked.barcode,

@@ -227,10 +227,19 @@ export function sirsiDynixDriver(product: SirsiProduct, protocol: 'ncip' | 'rest
         // Horizon Web Services cannot move an item; the ILL location of lent items is the NCIP
         // server's own check-out setting, so only over NCIP does Horizon shelve them there.
         ...(product === 'horizon' && protocol === 'rest' ? ['@temporary-location'] : []),
+        // Over NCIP the responder creates AcceptItem items where its own configuration says (as
+        // Alma's partner "Accept Item default location" and FOLIO mod-ncip's per-agency item
+        // location do: /work/shared/reference/ill-workflow.md §1.1, §2.4); no SirsiDynix source
+        // documents AcceptItem's ItemOptionalFields/Location being honoured.
+        ...(protocol === 'ncip' ? ['@shelving-location'] : []),
+        // No loan history of an item in what vendor-apis.md documents of Web Services (circRecord is
+        // the current charge) or their NCIP: a pickup and return between two syncs is not told apart.
+        '@loan-history',
       ],
       desk,
       probe,
       fixture: {
+        ...(protocol === 'rest' ? { shelvingLocation: 'RSHOLD' } : {}),
         patrons: {
           good: sirsi.patrons.good.barcode,
           blocked: sirsi.patrons.blocked.barcode,

@@ -51,6 +51,12 @@ export interface IlsDesk {
    * vendor API offers staff no way to, and @circulation-renewal is declared unsupported.
    */
   renew?(barcode: string, patronId: string, dueDate: string): Promise<{ dueDate: string }>;
+  /**
+   * Where the vendor API renews only by the loan rule (Sierra's checkout renewal), give the item
+   * a type whose rule lets the desk renew it, as the library's cataloguer would. Absent: the
+   * desk's renewal is a staff date change no rule stops.
+   */
+  makeRenewable?(barcode: string): Promise<void>;
 }
 
 export interface IlsProbe {
@@ -78,6 +84,11 @@ export interface IlsFixture {
   pickupLocation: string;
   /** another pickup location the ILS has (a pickup corrected after the hold moves there) */
   otherPickupLocation: string;
+  /**
+   * an ILL shelving location the ILS has besides the ILL location, for temporary items
+   * (`borrowing.shelvingLocation`); absent where @shelving-location is declared unsupported
+   */
+  shelvingLocation?: string | undefined;
   /** closed weekdays/dates of the library calendar, so expected due dates skip them too */
   calendar: { closedWeekdays: number[]; closedDates: string[] };
 }

@@ -200,6 +200,10 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       '@delete-temporary-item',
       // WMS has no documented API to move a lent item to a temporary location.
       '@temporary-location',
+      // WMS makes the temporary item itself from WMS Circulation › ILL Settings ("temporary item
+      // holding location + shelving location": /work/shared/reference/ill-workflow.md §1.1); no
+      // message sets it, so the library sets its shelving location there.
+      '@shelving-location',
       // WMS takes charges over NCIP CreateUserFiscalTransaction, which only adds a transaction; no
       // documented WMS API waives or cancels one (staff do it in WMS Circulation's patron bills).
       '@fee-removal',

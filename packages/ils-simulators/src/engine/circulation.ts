@@ -377,7 +377,17 @@ export function renewalRefusal(db: Db, loan: Loan, now: Date): string | undefine
   return undefined;
 }
 
-export function renewLoan(engine: Engine, loanId: number): Loan {
+export interface RenewOptions {
+  /**
+   * Whether the item's dueBackAt (the lender's date an ILL system gave it) caps the renewal. Alma
+   * keeps it on the item (`due_back_date`) and every loan honours it; Sierra items have no such
+   * field (the item object is id, bibIds, location, status, barcode, … — vendor-apis.md §Sierra),
+   * so a renewal at a Sierra desk follows the loan rule alone.
+   */
+  capAtDueBack?: boolean;
+}
+
+export function renewLoan(engine: Engine, loanId: number, options: RenewOptions = {}): Loan {
   return engine.db.transaction((tx) => {
     const now = engine.clock.now();
     const loan = requireActiveLoan(tx, loanId);
@@ -392,7 +402,7 @@ export function renewLoan(engine: Engine, loanId: number): Loan {
       library: libraryById(tx, loan.libraryId),
       now,
       periodDays: rule.renewalDays,
-      dueBackAt: item.dueBackAt,
+      dueBackAt: options.capAtDueBack === false ? null : item.dueBackAt,
     });
     if (dueDate.getTime() <= loan.dueDate.getTime()) {
       const reason = 'the new due date would not be later than the current one';

@@ -1,7 +1,8 @@
 import type { RequestRole } from '@bookstrap/core';
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { html } from 'hono/html';
-import { toRequestSummary } from '../http/views.ts';
+import { openFinding, toRequestSummary } from '../http/views.ts';
+import { observationsOf } from '../sync/store.ts';
 import type { Library } from '../store/libraries.ts';
 import { jobsOfRequests } from '../store/outbox.ts';
 import { type RequestFilter, listRequests } from '../store/requests.ts';
@@ -138,7 +139,11 @@ export function registerQueues(app: ConsoleApp, ctx: ConsoleContext): void {
       db,
       requests.map((r) => r.id),
     );
-    const rows = requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? []));
+    const observations = observationsOf(
+      db,
+      requests.map((r) => r.id),
+    );
+    const rows = requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [], openFinding(observations.get(r.id))));
     const link = (key: string, extra: Record<string, string> = {}) => `/console/queues?${new URLSearchParams({ queue: key, ...extra }).toString()}`;
     const tabs = (role: RequestRole) =>
       html`<ul class="tabs">${queues

@@ -114,11 +114,33 @@ ${postForm(signed, `${base}/skip`, html`<input type="hidden" name="stepKey" valu
   })}</tbody></table>`;
 }
 
+/** What the ILS sync last saw at the desk; a finding that waits for staff can be resolved here. */
+function circulationFinding(signed: Signed, request: RequestDetail): Html {
+  const seen = request.ilsCirculation;
+  if (!seen?.lastFinding) return html``;
+  const open = seen.needsIllStaff;
+  return html`<h2>What circulation did</h2>
+<p class="${open ? 'state-needs-staff' : 'muted'}" dir="auto">${seen.lastFinding}${seen.nextAction && open ? html`<br><em>${seen.nextAction}</em>` : ''}</p>
+${
+  open
+    ? postForm(
+        signed,
+        `/console/requests/${request.id}/ils-finding/resolve`,
+        html`<label for="finding-note">Note (required)</label><input type="text" id="finding-note" name="note" required maxlength="1000">
+<label for="finding-staff">Your initials</label><input type="text" id="finding-staff" name="staff" maxlength="100" size="6">
+<button type="submit">Resolved: dealt with</button>`,
+        'class="inline"',
+      )
+    : ''
+}`;
+}
+
 /** The part of the page that follows the worker: status, history, steps and the ILS records. */
 export function liveRegion(signed: Signed, request: RequestDetail): Html {
   const busy = request.pendingSteps > 0;
   return html`<section id="live" data-live="/console/requests/${request.id}/live" data-busy="${busy ? 'true' : 'false'}" aria-live="polite" aria-busy="false">
 <p>Status: <strong>${statusLabel(request.status)}</strong>${busy ? html` · <span class="state-pending">${request.pendingSteps} ILS step${request.pendingSteps === 1 ? '' : 's'} in progress</span>` : ''}${request.attention ? html` · <span class="state-needs-staff">Needs attention: ${request.attention.nextAction}</span>` : ''}</p>
+${circulationFinding(signed, request)}
 <h2>Circulation history</h2>
 ${historyTable(request)}
 <h2>ILS steps</h2>
@@ -270,6 +292,18 @@ ${await protocolLog(ctx, signed, request.id)}`,
       return back(c, id, 'ok', verb === 'retry' ? `Step ${stepKey} queued to run again.` : `Step ${stepKey} ${verb === 'resolve' ? 'resolved' : 'skipped'}.`);
     });
   }
+
+  app.post('/requests/:id/ils-finding/resolve', async (c) => {
+    const session = librarySession(c);
+    if (!session) return libraryOnly(c);
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]));
+    const body = { note: field(values, 'note') ?? '', ...(field(values, 'staff') ? { staff: field(values, 'staff') } : {}) };
+    const answer = await callApi(ctx, session.signed, 'POST', `/v1/requests/${encodeURIComponent(id)}/ils-finding/resolve`, body);
+    if (answer.status !== 200) return back(c, id, 'error', errorText(answer));
+    return back(c, id, 'ok', 'The ILS finding is resolved; the request left the needs-attention queue.');
+  });
 
   app.post('/requests/:id/correct', async (c) => {
     const session = librarySession(c);

@@ -114,8 +114,12 @@ export const attentionSchema = z
   .object({
     reason: z.enum(attentionReasons).openapi({ description: 'Why the request waits for a person (countable: `GET /v1/requests/attention-counts`).' }),
     nextAction: z.string().openapi({ description: 'What to do next, in a librarian’s words.' }),
-    stepKey: z.string().openapi({ description: 'The step to act on.' }),
-    step: z.string(),
+    stepKey: z.string().optional().openapi({ description: 'The step to act on (absent when an ILS finding is what waits).' }),
+    step: z.string().optional(),
+    finding: z
+      .string()
+      .optional()
+      .openapi({ description: 'The ILS sync’s finding to act on (`ilsCirculation`); resolve it with `POST /v1/requests/{id}/ils-finding/resolve`.' }),
     detail: z.string().openapi({ description: 'What the ILS said.' }),
     suggestion: z.string().optional(),
   })

@@ -2,6 +2,7 @@ import type { ObservationRow } from '../sync/store.ts';
 import {
   attentionOf,
   currentLender,
+  type OpenFinding,
   isActionable,
   isDone,
   mootReason,
@@ -136,18 +137,23 @@ function ilsBarcodeIn(requestId: string, sent: string, jobs: Job[]): string | un
   return temporaryItemIlsBarcode(sent, created.lastOutcome);
 }
 
-export function toRequestSummary(request: StoredRequest, library: Library, jobs: Job[]): RequestSummary {
+/** The sync's finding on the row, while it waits for staff. */
+export function openFinding(row: ObservationRow | undefined): OpenFinding | undefined {
+  if (!row?.needsIllStaff || !row.lastFindingKind || !row.lastFinding) return undefined;
+  return { kind: row.lastFindingKind, text: row.lastFinding, nextAction: row.nextAction ?? undefined };
+}
+
+export function toRequestSummary(request: StoredRequest, library: Library, jobs: Job[], finding?: OpenFinding): RequestSummary {
   // The queue column says whether (it is what the list filters on); the steps say what to do.
-  const found = request.needsAttention ? attentionOf(request, jobs.map(stepRecord)) : undefined;
-  const suggestion = found ? jobs.find((job) => job.key === found.stepKey)?.lastOutcome : undefined;
+  const found = request.needsAttention ? attentionOf(request, jobs.map(stepRecord), finding) : undefined;
+  const suggestion = found?.stepKey ? jobs.find((job) => job.key === found.stepKey)?.lastOutcome : undefined;
   const attention = found
     ? defined({ ...found, suggestion: suggestion?.kind === 'needs-staff' ? suggestion.suggestion : undefined })
     : request.needsAttention
       ? {
           reason: (request.attentionReason ?? 'ils-refused') as NonNullable<RequestSummary['attention']>['reason'],
           nextAction: 'Open the request and look at its ILS steps.',
-          stepKey: request.attentionStepKey ?? '',
-          step: '',
+          stepKey: request.attentionStepKey ?? undefined,
           detail: '',
         }
       : undefined;
@@ -207,7 +213,7 @@ export function toIlsCirculation(row: ObservationRow): IlsCirculationView {
 export function toRequestDetail(request: StoredRequest, library: Library, jobs: Job[], history: HistoryRow[], observation?: ObservationRow): RequestDetail {
   return {
     ...(observation ? { ilsCirculation: toIlsCirculation(observation) } : {}),
-    ...toRequestSummary(request, library, jobs),
+    ...toRequestSummary(request, library, jobs, openFinding(observation)),
     history: history.map((entry) =>
       defined({
         at: entry.at.toISOString(),

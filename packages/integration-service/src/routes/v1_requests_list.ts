@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrorResponses } from '../http/errors.ts';
 import { pagingQuerySchema, requestListSchema, statusSchema } from '../http/schemas.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { toRequestSummary } from '../http/views.ts';
+import { openFinding, toRequestSummary } from '../http/views.ts';
+import { observationsOf } from '../sync/store.ts';
 import { jobsOfRequests } from '../store/outbox.ts';
 import { listRequests, seqOfCursor } from '../store/requests.ts';
 
@@ -79,9 +80,13 @@ export function registerV1RequestsList(app: App, deps: AppDeps) {
       deps.db,
       requests.map((r) => r.id),
     );
+    const observations = observationsOf(
+      deps.db,
+      requests.map((r) => r.id),
+    );
     return c.json(
       {
-        requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [])),
+        requests: requests.map((r) => toRequestSummary(r, library, jobs.get(r.id) ?? [], openFinding(observations.get(r.id)))),
         total,
         totalCapped,
         limit: query.limit,

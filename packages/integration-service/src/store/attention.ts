@@ -1,13 +1,15 @@
-import { type Attention, attentionOf, mootSteps, type RequestStatus, type StepRecord, skippedText } from '@bookstrap/core';
+import { type Attention, attentionOf, mootSteps, type OpenFinding, type RequestStatus, type StepRecord, skippedText } from '@bookstrap/core';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type Job, jobsOfRequest, settleDependents, settleJobByStaff } from './outbox.ts';
 import { appendHistory } from './requests.ts';
-import { requests } from './schema.ts';
+import { ilsObservations, requests } from './schema.ts';
 
 /**
  * The needs-attention queue, kept on the request row (an indexed column) by the same transaction
- * that changes any of its steps: a request is in it exactly while a person must act on a step.
+ * that changes any of its steps or the ILS sync's finding: a request is in it exactly while a
+ * person must act on a step, or on what the sync saw circulation do (a renewal at the desk, an
+ * expired hold, a desk check-in first).
  */
 export function stepRecord(job: Job): StepRecord {
   const outcome = job.lastOutcome as StepRecord['outcome'] | undefined;
@@ -39,12 +41,38 @@ export function refreshAttention(tx: Db, requestId: string, now: Date): Attentio
     }
   }
   if (moot.length > 0) jobs = jobsOfRequest(tx, requestId);
-  const attention = attentionOf({ status }, jobs.map(stepRecord));
+  const attention = attentionOf({ status }, jobs.map(stepRecord), openFindingOf(tx, requestId));
   tx.update(requests)
     .set({ needsAttention: attention !== undefined, attentionReason: attention?.reason ?? null, attentionStepKey: attention?.stepKey ?? null })
     .where(eq(requests.id, requestId))
     .run();
   return attention;
+}
+
+/** The ILS sync's last finding, while ILL staff must still act on it. */
+export function openFindingOf(tx: Db, requestId: string): OpenFinding | undefined {
+  const row = tx
+    .select({
+      kind: ilsObservations.lastFindingKind,
+      text: ilsObservations.lastFinding,
+      nextAction: ilsObservations.nextAction,
+      open: ilsObservations.needsIllStaff,
+    })
+    .from(ilsObservations)
+    .where(eq(ilsObservations.requestId, requestId))
+    .get();
+  if (!row?.open || !row.kind || !row.text) return undefined;
+  return { kind: row.kind, text: row.text, nextAction: row.nextAction ?? undefined };
+}
+
+/** The finding no longer waits for staff (resolved, or the request moved on); the row keeps what was seen. */
+export function closeFinding(tx: Db, requestId: string, now: Date): boolean {
+  const closed = tx
+    .update(ilsObservations)
+    .set({ needsIllStaff: false, updatedAt: now })
+    .where(and(eq(ilsObservations.requestId, requestId), eq(ilsObservations.needsIllStaff, true)))
+    .run();
+  return closed.changes > 0;
 }
 
 /** How many requests wait for a person, by reason; per library (or every library, for the admin). */

@@ -15,6 +15,7 @@ import type { AdapterContext, AdapterDefinition, AdapterRegistry, Clock, FetchLi
 import { type Logger, silentLogger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
 import { findLibraryById, type Library } from '../store/libraries.ts';
+import { refreshAttention } from '../store/attention.ts';
 import { jobsOfRequests } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, findRequest } from '../store/requests.ts';
@@ -199,6 +200,9 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
             report.queued += noticed.plan.length;
             queued = true;
           }
+          // A finding staff must act on puts the request in the needs-attention queue (and a
+          // later one that needs nobody takes it out), in this transaction.
+          if (noticed.findings.length > 0) refreshAttention(tx, requestId, now);
         },
         { behavior: 'immediate' },
       );

@@ -56,7 +56,13 @@ export function preflightInputOf(config: LibraryConfig): PreflightInput {
     testPatronId: settings.preflight.testPatronId,
     testItemBarcode: settings.preflight.testItemBarcode,
     pickupLocations: [...new Set(config.pickupLocations.filter((p) => p.active).map((p) => p.ilsLocationCode))],
-    illLocations: [...new Set([settings.borrowing.illLocation, ...(settings.lending.illTemporaryLocation ? [settings.lending.illTemporaryLocation] : [])])],
+    illLocations: [
+      ...new Set([
+        settings.borrowing.illLocation,
+        ...(settings.borrowing.shelvingLocation ? [settings.borrowing.shelvingLocation] : []),
+        ...(settings.lending.illTemporaryLocation ? [settings.lending.illTemporaryLocation] : []),
+      ]),
+    ],
   };
 }
 

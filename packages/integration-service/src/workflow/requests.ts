@@ -6,6 +6,7 @@ import {
   decide,
   documentedCapabilities,
   dueForAgeOut,
+  findingOutlives,
   fromDate,
   type IlsCapabilities,
   type IllRequest,
@@ -31,7 +32,7 @@ import type { AdapterRegistry, Clock } from '../adapters/types.ts';
 import { ApiError, type ErrorCode } from '../http/errors.ts';
 import type { Db, ServiceDatabase } from '../store/database.ts';
 import { findLibraryById, findLibraryBySymbol, type Library } from '../store/libraries.ts';
-import { refreshAttention, stepRecord } from '../store/attention.ts';
+import { closeFinding, openFindingOf, refreshAttention, stepRecord } from '../store/attention.ts';
 import {
   type DependentChange,
   enqueuePlan,
@@ -325,6 +326,9 @@ export function transition(tx: Db, deps: WorkflowDeps, library: Library, stored:
   if (reachedLender) saved = askLender(tx, deps, library, saved);
 
   if (origin.kind === 'staff') deliverToPartner(tx, deps, library, stored, saved, command);
+  // The request moved on: what the ILS sync saw at the desk has been acted on.
+  if (!findingOutlives(stored.status, saved.status) && closeFinding(tx, stored.id, now))
+    appendHistory(tx, { requestId: stored.id, kind: 'note', text: `The ILS finding no longer needs staff: the request is now ${saved.status}.` }, now);
   // The request's end may make steps moot; the queue column follows in this transaction.
   refreshAttention(tx, stored.id, now);
   return { ok: true, request: saved };
@@ -575,6 +579,31 @@ export function settleStepByStaff(
   );
   deps.onStepsQueued?.();
   return saved;
+}
+
+/**
+ * Staff dealt with what the ILS sync saw at the desk (asked the lender for the renewal, called
+ * the patron about the expired hold…): the finding leaves the needs-attention queue, with who and
+ * why in the circulation history. The ILS is not touched.
+ */
+export function resolveFinding(deps: WorkflowDeps, library: Library, requestId: string, input: StaffNote): StoredRequest {
+  return deps.db.transaction(
+    (tx) => {
+      if (!findLibraryRequest(tx, library.id, requestId)) throw new ApiError('NOT_FOUND', `No request ${requestId}`);
+      const open = openFindingOf(tx, requestId);
+      if (!open) throw new ApiError('FINDING_NOT_OPEN', `Request ${requestId} has no ILS finding waiting for staff; there is nothing to resolve`);
+      const now = deps.clock.now();
+      closeFinding(tx, requestId, now);
+      appendHistory(
+        tx,
+        { requestId, kind: 'staff', text: `Resolved by ${by(input.staff)}: ${open.text.replace(/^ILS: /, '')} Note: ${input.note.trim()}` },
+        now,
+      );
+      refreshAttention(tx, requestId, now);
+      return findRequest(tx, requestId) as StoredRequest;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export interface CorrectionInput extends Correction, StaffNote {}

@@ -158,7 +158,10 @@ export function registerPatronRoutes(app: Hono, world: SierraWorld): void {
     const engineId = fromSierraId('checkout', recordParam(c, 'checkoutId'));
     const loan = engineId === undefined ? undefined : findLoan(engine, engineId);
     if (loan?.status !== 'active') throw sierraErrors.recordNotFound();
-    const renewed = engineCall(() => renewLoan(engine, loan.id));
+    // A desk renewal: the renewal rule's date from today. Sierra items carry no "due back" date an
+    // ILL system could pin (the NCIP DateForReturn set the check-out only), so it can run past the
+    // lender's date: seed 004's "conflicting messaging" that the ILS sync flags.
+    const renewed = engineCall(() => renewLoan(engine, loan.id, { capAtDueBack: false }));
     return c.json(renderCheckout(world, apiBase(c), renewed));
   });
 

@@ -35,6 +35,7 @@ import {
   otherRequestHolding,
   type ItemCirculation,
   type ItemCirculationInput,
+  shelfOf,
 } from '@bookstrap/core';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
@@ -316,7 +317,7 @@ export class AlmaRestAdapter implements CirculationSystem {
     options: { undoOnBarcodeTaken: boolean },
   ): Promise<StepOutcome<{ itemId: string }> | typeof barcodeTaken> {
     const marker = `(BOOKSTRAP)${input.requestId}-${input.barcode}`;
-    const location = input.location;
+    const location = shelfOf(input);
     let mmsId: string | undefined;
     let holdingId: string | undefined;
     if (!options.undoOnBarcodeTaken) {

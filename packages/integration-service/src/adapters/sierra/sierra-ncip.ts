@@ -1,4 +1,12 @@
-import { type CirculationSystem, type Connection, documentedCapabilities, type IlsCapabilities, type SettingsProblem } from '@bookstrap/core';
+import {
+  type CirculationSystem,
+  type Connection,
+  documentedCapabilities,
+  type IlsCapabilities,
+  type SettingsProblem,
+  type StepOutcome,
+  type TemporaryItemInput,
+} from '@bookstrap/core';
 import { type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems, ncipOptionsOf } from '../ncip/ncip.ts';
 import { RoutedSystem, type StepMethod } from '../routed.ts';
@@ -51,6 +59,19 @@ export class SierraNcipAdapter extends RoutedSystem {
 
   protected route(step: StepMethod): CirculationSystem {
     return overRest.has(step) ? this.rest : this.ncip;
+  }
+
+  /**
+   * AcceptItem makes the temporary item where the responder's configuration says; the library's
+   * shelving location, when set, is then given over Sierra REST (one location per item). A
+   * refusal there is the step's outcome: retried, AcceptItem answers "already done".
+   */
+  override async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
+    const created = await this.ncip.createTemporaryItem(input);
+    if (!input.shelvingLocation || (created.kind !== 'done' && created.kind !== 'already-done')) return created;
+    const shelved = await this.rest.shelveTemporaryItem(input.barcode, input.shelvingLocation);
+    if (shelved.kind !== 'done' && shelved.kind !== 'already-done') return shelved.kind === 'needs-staff' ? { ...shelved, found: undefined } : shelved;
+    return created;
   }
 }
 

@@ -94,6 +94,25 @@ describe('Sierra REST adapter: what Sierra cannot do, said plainly', () => {
     expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('TOO MANY RENEWALS') });
   });
 
+  it("the sync reads a renewal done at the desk: the checkout's later dueDate and its numberOfRenewals", async () => {
+    const { system, fixture, context, rest } = await sierraSubject();
+    const barcode = fixture.lendableBarcodes[14] as string;
+    // a patron's loan of a regular item (BOOK: 28 days, 2 renewals)
+    await system.checkOut({ requestId: '9100014', patronId: fixture.patronId, itemBarcode: barcode });
+    const before = await system.readItemCirculation!({ itemBarcode: barcode, patronId: fixture.patronId });
+    expect(before).toMatchObject({ kind: 'done', value: { status: 'on-loan', loan: { toPatron: true, renewals: 0 } } });
+    const due = before.kind === 'done' ? before.value?.loan?.dueDate : undefined;
+    (context.clock as unknown as { advance(ms: number): void }).advance(3 * 86_400_000);
+    const item = (await rest.get(`/items?barcode=${barcode}&fields=id`)).body.entries[0];
+    const checkout = (await rest.get(`/items/${item.id}/checkouts`)).body.entries[0];
+    expect((await rest.call('POST', `/patrons/checkouts/${String(checkout.id).split('/').pop()}/renewal`)).status).toBe(200);
+    const after = await system.readItemCirculation!({ itemBarcode: barcode, patronId: fixture.patronId });
+    expect(after).toMatchObject({ kind: 'done', value: { status: 'on-loan', loan: { toPatron: true, renewals: 1 } } });
+    const renewed = after.kind === 'done' ? after.value?.loan?.dueDate : undefined;
+    expect(renewed && due && renewed > due).toBe(true);
+    expect(renewed).toBe((await rest.probe.loan(barcode))?.dueDate);
+  });
+
   it('finds the hold it placed (204, no id) in the patron hold list', async () => {
     const { system, fixture, rest } = await sierraSubject();
     await system.createTemporaryItem({

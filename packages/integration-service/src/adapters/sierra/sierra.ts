@@ -31,6 +31,8 @@ import {
   otherRequestHolding,
   type ItemCirculation,
   type ItemCirculationInput,
+  retryable,
+  shelfOf,
 } from '@bookstrap/core';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
@@ -64,6 +66,7 @@ interface SierraCheckout {
   patron?: string;
   item?: string;
   dueDate?: string;
+  numberOfRenewals?: number;
 }
 
 interface SierraHold {
@@ -142,7 +145,7 @@ export class SierraRestAdapter implements CirculationSystem {
   }
 
   private async activeCheckout(item: SierraItem, what: string): Promise<Found<SierraCheckout>> {
-    const reply = await this.sierra.call('GET', `/items/${item.id}/checkouts`, { query: { fields: 'id,patron,item,dueDate' } });
+    const reply = await this.sierra.call('GET', `/items/${item.id}/checkouts`, { query: { fields: 'id,patron,item,dueDate,numberOfRenewals' } });
     if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
     const [first] = ((reply.body as { entries?: SierraCheckout[] } | undefined)?.entries ?? []) as SierraCheckout[];
     return first ? { found: true, value: first } : { found: false };
@@ -210,6 +213,8 @@ export class SierraRestAdapter implements CirculationSystem {
       reading.loan = {
         toPatron: input.patronId ? loan.found && patronRecord !== undefined && idOfLink(loan.value.patron) === patronRecord : undefined,
         dueDate: calendarDayOf(loan.found ? loan.value.dueDate : item.value.status?.duedate),
+        // GET /v6/items/{id}/checkouts numberOfRenewals (only when asked for: vendor-apis.md, Sierra Checkouts)
+        ...(loan.found && typeof loan.value.numberOfRenewals === 'number' ? { renewals: loan.value.numberOfRenewals } : {}),
       };
     }
     if (patronRecord !== undefined) {
@@ -291,7 +296,7 @@ export class SierraRestAdapter implements CirculationSystem {
     const item = await this.sierra.call('POST', '/items', {
       json: {
         bibIds: [Number(bibId)],
-        location: input.location,
+        location: shelfOf(input),
         barcodes: [input.barcode],
         ...(itemType !== undefined ? { itemType } : {}),
         varFields: notes.map((content) => ({ fieldTag: 'x', content })),
@@ -486,6 +491,22 @@ export class SierraRestAdapter implements CirculationSystem {
     const bibId = item.value.bibIds?.[0];
     const bib = bibId ? await this.sierra.call('DELETE', `/bibs/${bibId}`) : undefined;
     return done({ itemId: item.value.id, bibDeleted: bib?.status === 204 });
+  }
+
+  /**
+   * Shelves a temporary item the NCIP responder made (AcceptItem carries no location it honours)
+   * at the library's shelving location: Sierra has one location per item, set with
+   * `PUT /v6/items/{id}` ItemPatch `{location}` (vendor-apis.md, Sierra "Temp location").
+   */
+  async shelveTemporaryItem(barcode: string, location: string): Promise<StepOutcome<{ location: string }>> {
+    const what = `shelving temporary item ${barcode} at location ${location}`;
+    const item = await this.itemByBarcode(barcode, what);
+    if ('failed' in item) return item.failed;
+    if (!item.found || !item.value.id) return retryable(`Sierra does not show temporary item ${barcode} yet`);
+    if (item.value.location?.code === location) return alreadyDone(`already at location ${location}`, { location });
+    const reply = await this.sierra.call('PUT', `/items/${item.value.id}`, { json: { location } });
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    return done({ location });
   }
 
   /**

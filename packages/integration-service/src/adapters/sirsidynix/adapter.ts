@@ -32,6 +32,7 @@ import {
   otherRequestHolding,
   type ItemCirculation,
   type ItemCirculationInput,
+  shelfOf,
 } from '@bookstrap/core';
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
@@ -305,7 +306,7 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
               '@resource': '/catalog/item',
               barcode: input.barcode,
               itemType: { '@resource': '/policy/itemType', '@key': input.itemPolicy ?? 'ILL' },
-              homeLocation: { '@resource': '/policy/location', '@key': input.location },
+              homeLocation: { '@resource': '/policy/location', '@key': shelfOf(input) },
               customInformation: [
                 // Circulation staff see the circ note at the desk; the staff notes say whose it is.
                 note('CIRCNOTE', input.note),
