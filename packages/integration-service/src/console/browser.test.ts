@@ -289,6 +289,34 @@ describe('the staff console in Chromium', () => {
       expect(await page.locator('h1').textContent()).toBeTruthy();
       await shot(page, name);
     }
+    // the library's own staff change its settings: the API's message next to the field, then a good value
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Return-in-person text (printed on every strap)').fill('y'.repeat(700));
+    await page.getByLabel('Check the ILS connection before saving (recommended)').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    const returnText = page.getByLabel('Return-in-person text (printed on every strap)');
+    expect(await returnText.getAttribute('aria-invalid')).toBe('true');
+    const fieldError = page.locator(`#${await returnText.getAttribute('aria-describedby')}`);
+    expect(await fieldError.isVisible()).toBe(true);
+    expect(await fieldError.textContent()).toMatch(/600/);
+    // next to the field: right below it, not somewhere else on the page
+    const [fieldBox, errorBox] = [await returnText.boundingBox(), await fieldError.boundingBox()];
+    expect(errorBox!.y - (fieldBox!.y + fieldBox!.height)).toBeLessThan(40);
+    await shot(page, '13b-settings-invalid-field');
+    await returnText.fill('Return to the Tulsa desk IN PERSON, please.');
+    await page.getByLabel('Check the ILS connection before saving (recommended)').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    expect(await page.getByRole('status').textContent()).toContain('Settings saved.');
+    expect((await h.ok(200, 'GET', '/v1/libraries/TULSA', { key: h.adminKey })).settings.borrowing.strap.returnInPersonText).toBe(
+      'Return to the Tulsa desk IN PERSON, please.',
+    );
+    await page.getByRole('button', { name: 'Check the connection now' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    expect(await page.locator('main').textContent()).toMatch(/Connection check: (passed|failed)/);
+    await shot(page, '13c-settings-preflight');
+
     // the keyboard: the first Tab reaches "Skip to content", Enter moves focus to the page itself
     await page.goto(`${server.url}/console/queues`);
     await page.keyboard.press('Tab');

@@ -164,6 +164,8 @@ dl.facts div { border-bottom:1px solid #ddd; padding:4px 0; } dt { font-weight:6
 .state-pending, .state-running, .state-failed-retryable, .kind-pending { color:var(--warn); font-weight:600; }
 .panel { background:var(--panel); padding:10px 14px; border-radius:6px; margin:.6em 0; }
 .problems { color:var(--bad); }
+.field-error { color:var(--bad); font-weight:600; margin:.2em 0 .6em; overflow-wrap:anywhere; }
+[aria-invalid="true"] { border-color:var(--bad) !important; }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; background:var(--panel); padding:8px; font-size:.85em; max-height:24em; overflow:auto; }
 .muted { color:var(--muted); }
 .pager { display:flex; gap:16px; margin:1em 0; }
