@@ -7,7 +7,7 @@ import { consoleClient } from './testing/client.ts';
  * settings only, the API's validation messages next to the field they are about, the connection
  * preflight, and a CSRF token on every change.
  */
-const unescape = (text: string) =>
+const decodeEntities = (text: string) =>
   text
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -71,9 +71,9 @@ describe('library settings by the library’s own staff', () => {
       new RegExp(
         `<(?:textarea|select) id="${id}"[^>]*aria-invalid="true" aria-describedby="${id}-error"[^>]*>[^<]*</(?:textarea|select)>\\s*<p class="field-error" id="${id}-error">([^<]*)</p>`,
       ).exec(answer.text)?.[1];
-    expect(unescape(next('returnInPersonText') ?? '(no message next to the field)')).toBe(messageOf('settings.borrowing.strap.returnInPersonText'));
+    expect(decodeEntities(next('returnInPersonText') ?? '(no message next to the field)')).toBe(messageOf('settings.borrowing.strap.returnInPersonText'));
     // a setting with no field of its own is named next to the JSON patch
-    expect(unescape(next('advanced') ?? '(no message next to the patch)')).toBe(
+    expect(decodeEntities(next('advanced') ?? '(no message next to the patch)')).toBe(
       `settings.borrowing.localLoanDayz: ${messageOf('settings.borrowing.localLoanDayz')}`,
     );
     // the other fields are not marked

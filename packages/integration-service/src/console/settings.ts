@@ -40,7 +40,7 @@ function fieldErrorsOf(answer: ApiAnswer<ErrorAnswer>): FieldErrors {
   for (const detail of details) {
     const field = FIELD_OF_PATH[detail.path ?? ''] ?? 'advanced';
     const message = field === 'advanced' ? `${detail.path || '(settings)'}: ${detail.message}` : String(detail.message);
-    (errors[field] ??= []).push(message);
+    errors[field] = [...(errors[field] ?? []), message];
   }
   return errors;
 }
