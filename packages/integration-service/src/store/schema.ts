@@ -104,6 +104,9 @@ export const requests = sqliteTable(
     index('requests_library_role').on(t.libraryId, t.role),
     index('requests_library_patron').on(t.libraryId, t.patronId),
     index('requests_library_needs_attention').on(t.libraryId, t.needsAttention),
+    // the console's search box: a barcode scanned at the desk, temporary or the lender's (issue 15)
+    index('requests_library_temporary_barcode').on(t.libraryId, t.temporaryBarcode),
+    index('requests_library_supplier_barcode').on(t.libraryId, t.supplierItemBarcode),
     // the hourly sweep (age-out of missing items) looks for one status across libraries
     index('requests_status').on(t.status),
   ],
