@@ -171,7 +171,7 @@ ${extra.problems ?? ''}
 ${extra.report ? preflightReport(extra.report) : ''}
 <h2>Settings</h2>
 ${settingsForm(signed, view, extra.values ?? defaults(view), extra.errors)}
-<details><summary>Current settings (JSON, credentials masked)</summary><pre>${JSON.stringify({ connection: view.connection, settings: view.settings }, null, 2)}</pre></details>`,
+<details><summary>Current settings (JSON, credentials masked)</summary><pre tabindex="0">${JSON.stringify({ connection: view.connection, settings: view.settings }, null, 2)}</pre></details>`,
     extra.status ?? 200,
   );
 }

@@ -158,6 +158,7 @@ export async function slipPdf(facts: SlipFacts): Promise<Buffer> {
 
 function strapHtml(signed: Signed, facts: StrapFacts) {
   return html`<div class="no-print actions"><button type="button" data-print>Print</button> <a class="button secondary" href="/console/requests/${facts.requestId}/strap.pdf">PDF</a> <a href="/console/requests/${facts.requestId}">Back to the request</a></div>
+<h1 class="visually-hidden">Book strap for request ${facts.requestId}</h1>
 <article class="strap" aria-label="Book strap for request ${facts.requestId}">
 <img class="strap-barcode" src="/console/requests/${facts.requestId}/barcode.png" alt="Code 128 barcode ${facts.temporaryBarcode}">
 <dl>
