@@ -201,6 +201,7 @@ export function listRequests(db: Db, filter: RequestFilter): RequestPage {
     if (exact.length > 0 || term.length < 2) return listRequests(db, { ...rest, requestIds: within ? exact.filter((id) => within.includes(id)) : exact });
     return listRequests(db, { ...rest, title: term });
   }
+  if (filter.requestIds) return listByIds(db, filter);
   const base = conditionsOf(filter);
   const statuses = filter.status?.length ? [...new Set(filter.status)] : undefined;
   const where = and(...base, ...(statuses ? [inArray(requests.status, statuses)] : []));
@@ -239,6 +240,47 @@ export function listRequests(db: Db, filter: RequestFilter): RequestPage {
     totalCapped: counted > maxCountedTotal,
     ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
     ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
+  };
+}
+
+/**
+ * A page among known request IDs (a search's matches; at most a thousand): looked up by the ID's
+ * unique index and ordered here. Asking SQLite for them in sequence order would make it walk a
+ * status index in that order instead, testing every request of the status against the set.
+ */
+function listByIds(db: Db, filter: RequestFilter): RequestPage {
+  const ids = [...new Set(filter.requestIds)].slice(0, maxCountedTotal + 1);
+  const statuses = filter.status?.length ? filter.status : undefined;
+  const matched = ids.length
+    ? db
+        .select()
+        .from(requests)
+        .where(and(...conditionsOf({ ...filter, requestIds: ids }), ...(statuses ? [inArray(requests.status, statuses)] : [])))
+        .all()
+        .sort((a, b) => b.seq - a.seq)
+    : [];
+  const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
+  const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
+  let start = filter.offset;
+  let end = start + filter.limit;
+  if (before !== undefined) {
+    start = matched.findIndex((row) => row.seq < before);
+    if (start < 0) start = matched.length;
+    end = start + filter.limit;
+  } else if (after !== undefined) {
+    end = matched.findIndex((row) => row.seq <= after);
+    if (end < 0) end = matched.length;
+    start = Math.max(0, end - filter.limit);
+  }
+  const page = matched.slice(start, end);
+  const first = page[0];
+  const last = page[page.length - 1];
+  return {
+    requests: page.map(toStoredRequest),
+    total: Math.min(matched.length, maxCountedTotal),
+    totalCapped: matched.length > maxCountedTotal,
+    ...(end < matched.length && last ? { nextCursor: cursorOf(last.seq) } : {}),
+    ...((before !== undefined || after !== undefined) && start > 0 && first ? { prevCursor: cursorOf(first.seq) } : {}),
   };
 }
 
