@@ -6,6 +6,7 @@ import { almaDemoLibraries, demoAdminKey } from '../src/demo-libraries.ts';
 import { createService, type Service } from '../src/service.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { claimNextJob } from '../src/store/outbox.ts';
+import { loadQueue, queues } from '../src/console/queues.ts';
 import { listRequests } from '../src/store/requests.ts';
 import { bulkRequests, insertBareLibrary } from '../src/testutil/bulk.ts';
 import { createLibrary } from '../src/workflow/libraries.ts';
@@ -17,7 +18,8 @@ import { createLibrary } from '../src/workflow/libraries.ts';
  *   × (the simulated vendor latency + a bare Hono route's round trip on this machine).
  * - P2 N receives at Alma's real governance (25 calls/s) vs calls ÷ 25; 429s counted.
  * - P3 ILS steps per second, service + worker + simulator in one process, limits lifted.
- * - P5 1 M requests seeded in bulk: list / filter p99, claim time, RSS.
+ * - P5 1 M requests seeded in bulk: list / filter p99, claim time, RSS, and the console's queue
+ *   page (13 capped counts + one page: keyset, back, search) as its route loads it.
  * P4 (the conformance matrix) is `pnpm conformance`, timed by the shell.
  *
  * Env: RUNS (default 3), LATENCY_MS (P1, default 20), P2_RECEIVES (default 100), P5_REQUESTS
@@ -193,10 +195,21 @@ async function p5() {
       bulkRequests(sqlite, { libraryId: library, requests: Math.min(100_000, total - start + 1), startSeq: start, jobsPerRequest: 1 });
     bulkRequests(sqlite, { libraryId: library, requests: 100, startSeq: total + 1, jobsPerRequest: 2, pendingEvery: 1 });
     console.log(`P5 seeded ${total} requests (+ jobs) in ${f((performance.now() - seeded) / 1000)} s`);
+    // temporary barcodes on one received request in a thousand, as receive would set them
+    sqlite.prepare(`update requests set temporary_barcode = 'TB-' || seq where status = 'received' and seq % 1000 < 7`).run();
+    const scanned = (
+      sqlite.prepare(`select temporary_barcode as barcode from requests where temporary_barcode is not null order by seq desc limit 1 offset 100`).get() as {
+        barcode: string;
+      }
+    ).barcode;
+    const queueOf = (key: string) => queues.find((q) => q.key === key)!;
+    let closedDeep: string | undefined;
+    for (let i = 0; i < 200; i += 1)
+      closedDeep = loadQueue(db, library, queueOf('borrowing-closed'), closedDeep ? { cursor: closedDeep } : {}).listed.nextCursor ?? closedDeep;
     const deep = listRequests(db, { libraryId: library, limit: 50, offset: 0 });
     let cursor = deep.nextCursor;
     for (let i = 0; i < 200 && cursor; i += 1) cursor = listRequests(db, { libraryId: library, limit: 50, offset: 0, cursor }).nextCursor;
-    const cases: [string, () => unknown][] = [
+    const cases: [string, () => unknown, number?][] = [
       ['newest 50', () => listRequests(db, { libraryId: library, limit: 50, offset: 0 })],
       ['status filter', () => listRequests(db, { libraryId: library, status: ['received'], limit: 50, offset: 0 })],
       ['two statuses', () => listRequests(db, { libraryId: library, status: ['received', 'sent'], limit: 50, offset: 0 })],
@@ -207,10 +220,24 @@ async function p5() {
       ['deep page (cursor, 10,000 in)', () => listRequests(db, { libraryId: library, limit: 50, offset: 0, cursor })],
       ['single GET', () => sqlite.prepare('select * from requests where id = ?').get(`R${Math.floor(total / 2)}`)],
       ['claim', () => claimNextJob(db, { owner: 'bench', now: new Date(Date.UTC(2025, 2, 13)), leaseMs: 60_000 })],
+      // the console's queue page (issue 15): all 13 queue counts (capped at 1,000) + the page, as the route loads them
+      ['console queue: counts + Sent', () => loadQueue(db, library, queueOf('borrowing-sent'))],
+      ['console queue: counts + Received / In Use (4 statuses)', () => loadQueue(db, library, queueOf('borrowing-received'))],
+      ['console queue: counts + Closed, 200 pages in', () => loadQueue(db, library, queueOf('borrowing-closed'), { cursor: closedDeep })],
+      ['console queue: counts + Closed, a page back', () => loadQueue(db, library, queueOf('borrowing-closed'), { newer: closedDeep })],
+      ['console queue: counts + search by temporary barcode', () => loadQueue(db, library, queueOf('borrowing-received'), { q: scanned })],
+      ['console queue: counts + search by patron', () => loadQueue(db, library, queueOf('borrowing-received'), { q: 'patron-42' })],
+      ['console queue: counts + search by title (common)', () => loadQueue(db, library, queueOf('borrowing-closed'), { q: 'Walden' })],
+      // nothing matches exactly and the title part is in no row: the whole queue is scanned (no full-text index yet)
+      [
+        'console queue: counts + search matching nothing (title scan of Received)',
+        () => loadQueue(db, library, queueOf('borrowing-received'), { q: 'no such thing' }),
+        20,
+      ],
     ];
-    for (const [name, run] of cases) {
+    for (const [name, run, iterations = 200] of cases) {
       const times: number[] = [];
-      for (let i = 0; i < 200; i += 1) {
+      for (let i = 0; i < iterations; i += 1) {
         const started = performance.now();
         run();
         times.push(performance.now() - started);

@@ -63,10 +63,16 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/v1/libraries', requireAdmin(deps));
-  // A library's own key may manage its keys (the route checks the symbol); the rest is admin only.
+  // A library's own key may manage its keys, read its configuration, change its integration
+  // settings and run its connection check (each route checks the symbol and what may change);
+  // creating and listing libraries is admin only.
   const admin = requireAdmin(deps);
   const adminOrLibrary = requireAdminOrLibrary(deps);
-  app.use('/v1/libraries/*', (c, next) => (/^\/v1\/libraries\/[^/]+\/keys(\/|$)/.test(c.req.path) ? adminOrLibrary(c, next) : admin(c, next)));
+  const ownLibraryRoute = (method: string, path: string) =>
+    /^\/v1\/libraries\/[^/]+\/keys(\/|$)/.test(path) ||
+    (/^\/v1\/libraries\/[^/]+\/?$/.test(path) && (method === 'GET' || method === 'PATCH')) ||
+    (/^\/v1\/libraries\/[^/]+\/check\/?$/.test(path) && method === 'POST');
+  app.use('/v1/libraries/*', (c, next) => (ownLibraryRoute(c.req.method, c.req.path) ? adminOrLibrary(c, next) : admin(c, next)));
   app.use('/v1/requests', requireLibrary(deps));
   const libraryKey = requireLibrary(deps);
   app.use('/v1/requests/*', (c, next) =>
@@ -111,7 +117,11 @@ export function createApp(deps: AppDeps): App {
         'Interlibrary loan ↔ ILS circulation. Libraries (admin key) and their ILL requests (library key): every workflow action is an endpoint; the ILS steps it triggers run in the background and are reported in the request’s circulation history.',
     },
     tags: [
-      { name: 'libraries', description: 'Tenants: ILS connection and integration settings (admin key).' },
+      {
+        name: 'libraries',
+        description:
+          "Tenants: ILS connection and integration settings (admin key; a library's own key reads its configuration, changes its settings and runs its connection check).",
+      },
       { name: 'keys', description: "A library's API keys: list, rotate (old key kept for a grace period), revoke (admin key, or the library's own)." },
       { name: 'requests', description: 'Borrowing and lending requests (library key).' },
       { name: 'notices', description: 'Patron notices queued for the library’s mailer (library key).' },

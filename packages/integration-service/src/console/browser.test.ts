@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { demo } from '@bookstrap/ils-simulators';
 import type { Browser, Page } from 'playwright-core';
@@ -33,6 +35,8 @@ async function fresh(): Promise<void> {
   server = await startServer(h.service.app, 0);
 }
 afterAll(async () => {
+  // the accessibility check of every page beside its screenshot, for the test report
+  writeFileSync(join(screenshotsDir, 'axe.json'), `${JSON.stringify(Object.fromEntries(axeFindings), null, 2)}\n`);
   await server?.close();
   await h?.close();
 });
@@ -48,8 +52,32 @@ async function assertLabelled(page: Page): Promise<void> {
   expect(unlabelled, page.url()).toEqual([]);
 }
 
+// axe-core from node_modules, evaluated in the page (the console's CSP admits only its own
+// scripts, and a test must not loosen it): WCAG 2.1 A and AA plus axe's best practices
+// (landmarks, one main, headings in order)
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeFindings = new Map<string, string[]>();
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+async function assertAccessible(page: Page, name: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] })
+    .then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`)) as AxeViolation[];
+  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  axeFindings.set(name, found);
+  expect(found, `axe on ${name} (${page.url()})`).toEqual([]);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await assertLabelled(page);
+  await assertAccessible(page, name);
   await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
 }
 
@@ -62,6 +90,10 @@ async function signedIn(key: string): Promise<Page> {
   });
   await page.goto(`${server.url}/console`);
   expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+  if (!shotsTaken.has('sign-in')) {
+    shotsTaken.add('sign-in');
+    await shot(page, '00-sign-in');
+  }
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForLoadState('domcontentloaded');
@@ -289,6 +321,34 @@ describe('the staff console in Chromium', () => {
       expect(await page.locator('h1').textContent()).toBeTruthy();
       await shot(page, name);
     }
+    // the library's own staff change its settings: the API's message next to the field, then a good value
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Return-in-person text (printed on every strap)').fill('y'.repeat(700));
+    await page.getByLabel('Check the ILS connection before saving (recommended)').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    const returnText = page.getByLabel('Return-in-person text (printed on every strap)');
+    expect(await returnText.getAttribute('aria-invalid')).toBe('true');
+    const fieldError = page.locator(`#${await returnText.getAttribute('aria-describedby')}`);
+    expect(await fieldError.isVisible()).toBe(true);
+    expect(await fieldError.textContent()).toMatch(/600/);
+    // next to the field: right below it, not somewhere else on the page
+    const [fieldBox, errorBox] = [await returnText.boundingBox(), await fieldError.boundingBox()];
+    expect(errorBox!.y - (fieldBox!.y + fieldBox!.height)).toBeLessThan(40);
+    await shot(page, '13b-settings-invalid-field');
+    await returnText.fill('Return to the Tulsa desk IN PERSON, please.');
+    await page.getByLabel('Check the ILS connection before saving (recommended)').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    expect(await page.getByRole('status').textContent()).toContain('Settings saved.');
+    expect((await h.ok(200, 'GET', '/v1/libraries/TULSA', { key: h.adminKey })).settings.borrowing.strap.returnInPersonText).toBe(
+      'Return to the Tulsa desk IN PERSON, please.',
+    );
+    await page.getByRole('button', { name: 'Check the connection now' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    expect(await page.locator('main').textContent()).toMatch(/Connection check: (passed|failed)/);
+    await shot(page, '13c-settings-preflight');
+
     // the keyboard: the first Tab reaches "Skip to content", Enter moves focus to the page itself
     await page.goto(`${server.url}/console/queues`);
     await page.keyboard.press('Tab');
@@ -320,6 +380,13 @@ describe('the staff console in Chromium', () => {
     for (const expected of ['Persuasion', 'PARTNR-0042', '2025-05-15', 'TULSA']) expect(await slip.textContent()).toContain(expected);
     await shot(lender, '19-lending-shipping-slip');
     await lender.context().close();
+
+    // a refused page is a console page too: the library's staff on another library's settings
+    const staff = await signedIn(h.keys.TULSA);
+    const refused = await staff.goto(`${server.url}/console/admin/libraries/PARTNR`);
+    expect(refused?.status()).toBe(403);
+    await shot(staff, '14b-refused');
+    await staff.context().close();
 
     const admin = await signedIn(h.adminKey);
     expect(await admin.locator('h1').textContent()).toContain('Libraries');

@@ -164,8 +164,11 @@ dl.facts div { border-bottom:1px solid #ddd; padding:4px 0; } dt { font-weight:6
 .state-pending, .state-running, .state-failed-retryable, .kind-pending { color:var(--warn); font-weight:600; }
 .panel { background:var(--panel); padding:10px 14px; border-radius:6px; margin:.6em 0; }
 .problems { color:var(--bad); }
+.field-error { color:var(--bad); font-weight:600; margin:.2em 0 .6em; overflow-wrap:anywhere; }
+[aria-invalid="true"] { border-color:var(--bad) !important; }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; background:var(--panel); padding:8px; font-size:.85em; max-height:24em; overflow:auto; }
 .muted { color:var(--muted); }
+.visually-hidden { position:absolute; width:1px; height:1px; padding:0; margin:-1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; border:0; }
 .pager { display:flex; gap:16px; margin:1em 0; }
 .strap, .slip { width:3.5in; min-height:8in; border:1px solid #000; padding:.2in; margin:1em 0; background:#fff; color:#000; font-size:12pt; }
 .slip { width:6in; min-height:auto; }

@@ -17,7 +17,7 @@ export function registerNotices(app: ConsoleApp, ctx: ConsoleContext): void {
       { title: 'Notices', signed: session.signed, nav: 'notices', flash: answer.status === 200 ? flashOf(c) : { kind: 'error', text: errorText(answer) } },
       html`<h1>Patron notices</h1>
 <ul class="tabs">${states.map((s) => html`<li><a href="/console/notices?state=${s}" ${s === state ? html`aria-current="page"` : ''}>${s}</a></li>`)}</ul>
-<table><thead><tr><th scope="col">Request</th><th scope="col">Kind</th><th scope="col">Patron</th><th scope="col">Due</th><th scope="col">Text</th><th scope="col"></th></tr></thead>
+<table><thead><tr><th scope="col">Request</th><th scope="col">Kind</th><th scope="col">Patron</th><th scope="col">Due</th><th scope="col">Text</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>${notices.map(
         (n) => html`<tr><td><a href="/console/requests/${n.requestId}">${n.requestId}</a></td><td>${n.kind}</td><td>${n.patronId}</td><td>${n.dueAt}</td>
 <td dir="auto">${n.subject ? html`<strong>${n.subject}</strong><br>` : ''}${n.text}${n.lastDeliveryError ? html`<br><span class="problems">Last delivery failed: ${n.lastDeliveryError}</span>` : ''}</td>

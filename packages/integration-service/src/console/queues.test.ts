@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Harness, useHarness } from '../testutil/harness.ts';
 import { findLibraryBySymbol } from '../store/libraries.ts';
-import { pageIds, queues } from './queues.ts';
+import { listRequests } from '../store/requests.ts';
+import { bulkRequests } from '../testutil/bulk.ts';
+import { queues } from './queues.ts';
 
 /**
  * The console's queues: keyset pages that cover a queue exactly once in order, forwards and
@@ -70,27 +72,77 @@ describe('console queues', () => {
     expect(idsOnPage((await get(newer)).text)).toEqual(idsOnPage((await get(pages[1]!)).text));
   });
 
-  it('keyset pages partition any queue for any page size (property)', async () => {
+  it('keyset pages partition any queue for any page size, older and back (property)', async () => {
     const h = await useHarness();
-    for (let n = 0; n < 23; n += 1)
-      await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: `Book ${n}`, patronId: 'P1', pickupLocation: 'MAIN', lenders: ['LENDA'] } });
-    const library = findLibraryBySymbol(h.service.database.db, 'TULSA')!;
-    const all = pageIds(h.service.database.db, { libraryId: library.id, role: 'borrowing' }, {}, 1000).ids;
+    // requests in several statuses, so a multi-status queue merges its statuses' index walks
+    for (let n = 0; n < 23; n += 1) {
+      const { id } = await h.ok(201, 'POST', '/v1/requests', {
+        body: { role: 'borrowing', title: `Book ${n}`, patronId: 'P1', pickupLocation: 'MAIN', lenders: ['LENDA'] },
+      });
+      if (n % 3 === 1) await h.ok(200, 'POST', `/v1/requests/${id}/send`);
+      else if (n % 5 === 2) await h.ok(200, 'POST', `/v1/requests/${id}/cancel`);
+    }
+    const { db, sqlite } = h.service.database;
+    const library = findLibraryBySymbol(db, 'TULSA')!;
+    const statusSets = [undefined, ['sent'], ['new-for-review', 'sent'], ['new-for-review', 'reviewed', 'sent', 'cancelled']];
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), (size) => {
-        const collected: string[] = [];
-        let cursor: number | undefined;
-        for (;;) {
-          const page = pageIds(h.service.database.db, { libraryId: library.id, role: 'borrowing' }, { before: cursor }, size);
-          collected.push(...page.ids);
-          if (!page.hasOlder) break;
-          cursor = page.seqs[page.seqs.length - 1];
+      // byIds: a search's matches (an ID set, looked up by ID and ordered in memory), every other request
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.constantFrom(...statusSets), fc.boolean(), (size, status, byIds) => {
+        // the oracle: plain SQL, newest first
+        const rows = sqlite
+          .prepare(
+            `select id, seq from requests where library_id = ? and role = 'borrowing' ${status ? `and status in (${status.map(() => '?').join(',')})` : ''} order by seq desc`,
+          )
+          .all(library.id, ...(status ?? [])) as { id: string; seq: number }[];
+        const chosen = byIds ? rows.filter((r) => r.seq % 2 === 0).map((r) => r.id) : undefined;
+        const all = rows.map((r) => r.id).filter((id) => !chosen || chosen.includes(id));
+        const filter = {
+          libraryId: library.id,
+          role: 'borrowing' as const,
+          ...(status ? { status } : {}),
+          ...(chosen ? { requestIds: [...chosen].reverse() } : {}),
+          limit: size,
+          offset: 0,
+        };
+        const pages: string[][] = [];
+        const cursors: (string | undefined)[] = [];
+        let cursor: string | undefined;
+        for (let guard = 0; guard < 100; guard += 1) {
+          const page = listRequests(db, { ...filter, ...(cursor ? { cursor } : {}) });
+          expect(page.total).toBe(all.length);
+          pages.push(page.requests.map((r) => r.id));
+          cursors.push(page.prevCursor);
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
         }
-        expect(collected).toEqual(all);
+        expect(pages.flat()).toEqual(all);
+        expect(cursors[0]).toBeUndefined();
+        // back from the last page: each Newer is exactly the page before it
+        for (let n = pages.length - 1; n > 0; n -= 1) {
+          const back = listRequests(db, { ...filter, newerThan: cursors[n]! });
+          expect(back.requests.map((r) => r.id)).toEqual(pages[n - 1]);
+          expect(back.prevCursor === undefined).toBe(n - 1 === 0);
+        }
       }),
-      { seed: 15, numRuns: 30 },
+      { seed: 15, numRuns: 60 },
     );
-    expect(all).toHaveLength(23);
+  });
+
+  it('counts a queue up to 1,000 and shows more as "1,000+", never walking the library', async () => {
+    const h = await useHarness();
+    const { sqlite, db } = h.service.database;
+    const library = findLibraryBySymbol(db, 'TULSA')!;
+    bulkRequests(sqlite, { libraryId: library.id, requests: 1_200, startSeq: 100_000, jobsPerRequest: 0, statuses: ['sent'] });
+    const page = listRequests(db, { libraryId: library.id, status: ['sent'], limit: 0, offset: 0 });
+    expect(page).toMatchObject({ total: 1_000, totalCapped: true });
+    const get = await signedInPage(h);
+    const sent = (await get('/console/queues?queue=borrowing-sent')).text;
+    // a third of bulk rows are lending: 800 of the 1,200 are borrowing, counted exactly
+    expect(sent).toMatch(/Sent <span class="count" aria-label="800 requests">800<\/span>/);
+    bulkRequests(sqlite, { libraryId: library.id, requests: 600, startSeq: 200_000, jobsPerRequest: 0, statuses: ['sent'] });
+    const more = (await get('/console/queues?queue=borrowing-sent')).text;
+    expect(more).toMatch(/Sent <span class="count" aria-label="1,000\+ requests">1,000\+<\/span>/);
+    expect(more).toContain('1,000+ requests');
   });
 
   it('finds a request by its ID, its title, its patron or a barcode, and only in this library', async () => {

@@ -145,7 +145,7 @@ ${circulationFinding(signed, request)}
 ${historyTable(request)}
 <h2>ILS steps</h2>
 ${stepRows(signed, request)}
-${request.ilsRecords && Object.keys(request.ilsRecords).length ? html`<h2>ILS records this request owns</h2><pre>${JSON.stringify(request.ilsRecords, null, 2)}</pre>` : ''}
+${request.ilsRecords && Object.keys(request.ilsRecords).length ? html`<h2>ILS records this request owns</h2><pre tabindex="0">${JSON.stringify(request.ilsRecords, null, 2)}</pre>` : ''}
 </section>`;
 }
 
@@ -180,12 +180,12 @@ ${exchanges.map(
   ) => html`<div class="panel"><p><strong>${x.method} ${x.url}</strong> → ${x.status ?? x.error ?? 'no answer'} <span class="muted">${x.at}${x.durationMs !== undefined ? ` · ${x.durationMs} ms` : ''}${x.stepKey ? ` · ${x.stepKey}` : ''}</span></p>
 ${
   x.requestHeaders
-    ? html`<pre>${Object.entries(x.requestHeaders as Record<string, string>)
+    ? html`<pre tabindex="0">${Object.entries(x.requestHeaders as Record<string, string>)
         .map(([k, v]) => `${k}: ${v}`)
         .join('\n')}</pre>`
     : ''
 }
-${x.requestBody ? html`<pre>${cut(x.requestBody)}</pre>` : ''}${x.responseBody ? html`<pre>${cut(x.responseBody)}</pre>` : ''}</div>`,
+${x.requestBody ? html`<pre tabindex="0">${cut(x.requestBody)}</pre>` : ''}${x.responseBody ? html`<pre tabindex="0">${cut(x.responseBody)}</pre>` : ''}</div>`,
 )}</details>`;
 }
 

@@ -1,5 +1,4 @@
 import { html } from 'hono/html';
-import { toLibraryView } from '../http/views.ts';
 import {
   adminOnly,
   type ApiAnswer,
@@ -18,17 +17,43 @@ import type { LibraryView } from '../http/schemas.ts';
 import type { PreflightReport } from '@bookstrap/core';
 
 /**
- * Library settings. A library's staff see their settings; changing them, and the connection
- * preflight, take the admin key (the API's rule: /v1/libraries/* is admin only). Every change goes
- * through PATCH /v1/libraries/{symbol}, so the messages are the API's validation, naming the field.
+ * Library settings. A library's staff change their own library's integration settings and run
+ * its connection preflight; the admin any library's. Every change goes through
+ * PATCH /v1/libraries/{symbol} with the session's own key, so who may change what (a library key:
+ * its own `settings`, nothing of another library) and the validation messages are the API's; a
+ * message about one field is shown next to that field.
  */
 type ErrorAnswer = { error?: { message?: string; details?: { path?: string; message?: string }[] | PreflightReport } };
+
+/** Which form control an API path is about; anything else is about the JSON patch. */
+const FIELD_OF_PATH: Record<string, keyof FormValues> = {
+  'settings.borrowing.strap.returnInPersonText': 'returnInPersonText',
+  'settings.borrowing.strap.libraryUseOnlyText': 'libraryUseOnlyText',
+  'settings.borrowing.temporaryBarcodeSource': 'temporaryBarcodeSource',
+};
+type FieldErrors = Partial<Record<keyof FormValues, string[]>>;
+
+function fieldErrorsOf(answer: ApiAnswer<ErrorAnswer>): FieldErrors {
+  const details = answer.body?.error?.details;
+  const errors: FieldErrors = {};
+  if (!Array.isArray(details)) return errors;
+  for (const detail of details) {
+    const field = FIELD_OF_PATH[detail.path ?? ''] ?? 'advanced';
+    const message = field === 'advanced' ? `${detail.path || '(settings)'}: ${detail.message}` : String(detail.message);
+    errors[field] = [...(errors[field] ?? []), message];
+  }
+  return errors;
+}
 
 function problemsOf(answer: ApiAnswer<ErrorAnswer>): Html {
   const error = answer.body?.error;
   const details = error?.details;
+  // each field's own message is next to it; the summary links there
   const list = Array.isArray(details)
-    ? details.map((d) => html`<li><strong>${d.path || '(settings)'}</strong>: ${d.message}</li>`)
+    ? details.map((d) => {
+        const field = FIELD_OF_PATH[d.path ?? ''] ?? 'advanced';
+        return html`<li><a href="#${field}">${d.path || '(settings)'}</a>: ${d.message}</li>`;
+      })
     : details && Array.isArray(details.checks)
       ? details.checks.filter((check) => !check.ok).map((check) => html`<li><strong>${check.name}</strong>: ${check.detail}</li>`)
       : [];
@@ -52,33 +77,51 @@ interface FormValues {
   check: boolean;
 }
 
-function settingsForm(signed: Signed, view: LibraryView, values: FormValues): Html {
+/** A control's error, right after it, and the attributes that tie the two together for a screen reader. */
+function fieldError(errors: FieldErrors, name: keyof FormValues): { attributes: Html | string; message: Html | string } {
+  const messages = errors[name];
+  if (!messages?.length) return { attributes: '', message: '' };
+  return {
+    attributes: html`aria-invalid="true" aria-describedby="${name}-error"`,
+    message: html`<p class="field-error" id="${name}-error">${messages.join(' ')}</p>`,
+  };
+}
+
+function settingsForm(signed: Signed, view: LibraryView, values: FormValues, errors: FieldErrors = {}): Html {
   const symbol = encodeURIComponent(view.symbol);
+  const returnText = fieldError(errors, 'returnInPersonText');
+  const flapText = fieldError(errors, 'libraryUseOnlyText');
+  const source = fieldError(errors, 'temporaryBarcodeSource');
+  const advanced = fieldError(errors, 'advanced');
   return html`${postForm(
     signed,
-    `/console/admin/libraries/${symbol}/settings`,
+    `/console/libraries/${symbol}/settings`,
     html`<fieldset><legend>Book strap</legend>
 <label for="returnInPersonText">Return-in-person text (printed on every strap)</label>
-<textarea id="returnInPersonText" name="returnInPersonText" maxlength="2000" required>${values.returnInPersonText}</textarea>
+<textarea id="returnInPersonText" name="returnInPersonText" maxlength="2000" required ${returnText.attributes}>${values.returnInPersonText}</textarea>
+${returnText.message}
 <label for="libraryUseOnlyText">In-library-use-only flap text</label>
-<textarea id="libraryUseOnlyText" name="libraryUseOnlyText" maxlength="2000" required>${values.libraryUseOnlyText}</textarea>
+<textarea id="libraryUseOnlyText" name="libraryUseOnlyText" maxlength="2000" required ${flapText.attributes}>${values.libraryUseOnlyText}</textarea>
+${flapText.message}
 </fieldset>
 <fieldset><legend>Receiving</legend>
 <label for="temporaryBarcodeSource">Temporary barcode pre-filled from</label>
-<select id="temporaryBarcodeSource" name="temporaryBarcodeSource">
+<select id="temporaryBarcodeSource" name="temporaryBarcodeSource" ${source.attributes}>
 <option value="request-id" ${values.temporaryBarcodeSource === 'request-id' ? html`selected` : ''}>the request ID (recommended)</option>
 <option value="supplier-barcode" ${values.temporaryBarcodeSource === 'supplier-barcode' ? html`selected` : ''}>the lender's item barcode</option>
 </select>
+${source.message}
 </fieldset>
 <fieldset><legend>All integration settings (JSON, merged into the current ones)</legend>
 <label for="advanced">Settings patch</label>
-<textarea id="advanced" name="advanced" spellcheck="false" rows="10">${values.advanced}</textarea>
+<textarea id="advanced" name="advanced" spellcheck="false" rows="10" ${advanced.attributes}>${values.advanced}</textarea>
+${advanced.message}
 </fieldset>
 <label><input type="checkbox" name="check" value="true" ${values.check ? html`checked` : ''}> Check the ILS connection before saving (recommended)</label>
 <p><button type="submit">Save settings</button></p>`,
     'class="panel"',
   )}
-${postForm(signed, `/console/admin/libraries/${symbol}/check`, html`<button type="submit" class="secondary">Check the connection now</button>`)}`;
+${postForm(signed, `/console/libraries/${symbol}/check`, html`<button type="submit" class="secondary">Check the connection now</button>`)}`;
 }
 
 function summary(view: LibraryView): Html {
@@ -102,52 +145,53 @@ const defaults = (view: LibraryView): FormValues => ({
   check: true,
 });
 
-async function adminLibraryPage(ctx: ConsoleContext, c: ConsoleCtx, extra: { values?: FormValues; problems?: Html; report?: any; status?: 200 | 422 } = {}) {
+interface PageExtra {
+  values?: FormValues;
+  errors?: FieldErrors;
+  problems?: Html;
+  report?: PreflightReport;
+  status?: 200 | 422;
+}
+
+/** The settings page of one library, as the admin or as its own staff see it. */
+async function libraryPage(ctx: ConsoleContext, c: ConsoleCtx, symbol: string, extra: PageExtra = {}) {
   const signed = c.get('signed');
-  const symbol = c.req.param('symbol') ?? '';
   const answer = await callApi(ctx, signed, 'GET', `/v1/libraries/${encodeURIComponent(symbol)}`);
+  if (answer.status === 403) return problemPage(c, signed, 403, 'Not your library', errorText(answer));
   if (answer.status !== 200) return problemPage(c, signed, 404, 'No such library', errorText(answer));
-  const view = answer.body;
+  const view = answer.body as LibraryView;
+  const own = signed.kind === 'library';
   return page(
     c,
-    { title: `Settings of ${view.symbol}`, signed, nav: 'admin', flash: flashOf(c) },
-    html`<h1>${view.name} (${view.symbol})</h1>
+    { title: own ? 'Settings' : `Settings of ${view.symbol}`, signed, nav: own ? 'settings' : 'admin', flash: flashOf(c) },
+    html`<h1>${own ? html`Settings of ${view.name}` : html`${view.name} (${view.symbol})`}</h1>
+${own ? html`<p class="muted">The library's name, its ILS connection and credentials, and its pickup locations are changed by the service's administrator.</p>` : ''}
 ${summary(view)}
 ${extra.problems ?? ''}
 ${extra.report ? preflightReport(extra.report) : ''}
 <h2>Settings</h2>
-${settingsForm(signed, view, extra.values ?? defaults(view))}
-<details><summary>Current settings (JSON)</summary><pre>${JSON.stringify(view.settings, null, 2)}</pre></details>`,
+${settingsForm(signed, view, extra.values ?? defaults(view), extra.errors)}
+<details><summary>Current settings (JSON, credentials masked)</summary><pre tabindex="0">${JSON.stringify({ connection: view.connection, settings: view.settings }, null, 2)}</pre></details>`,
     extra.status ?? 200,
   );
 }
 
+/** Where a library's settings page is for this session. */
+const settingsPath = (c: ConsoleCtx, symbol: string) =>
+  c.get('signed').kind === 'library' ? '/console/settings' : `/console/admin/libraries/${encodeURIComponent(symbol)}`;
+
 export function registerSettings(app: ConsoleApp, ctx: ConsoleContext): void {
   app.get('/settings', (c) => {
     const session = librarySession(c);
-    if (!session) return libraryOnly(c);
-    const view = toLibraryView(session.library, ctx.deps.registry);
-    return page(
-      c,
-      { title: 'Settings', signed: session.signed, nav: 'settings' },
-      html`<h1>Settings of ${view.name}</h1>
-<p class="muted">Changing settings and checking the ILS connection take the admin key (sign in as an administrator).</p>
-${summary(view)}
-<h2>Book strap</h2>
-${definitionList([
-  ['Return-in-person text', view.settings.borrowing.strap.returnInPersonText],
-  ['In-library-use-only flap', view.settings.borrowing.strap.libraryUseOnlyText],
-  ['Temporary barcode from', view.settings.borrowing.temporaryBarcodeSource],
-])}
-<details><summary>All settings (JSON, credentials masked)</summary><pre>${JSON.stringify({ connection: view.connection, settings: view.settings }, null, 2)}</pre></details>`,
-    );
+    if (!session) return c.redirect('/console/admin', 303);
+    return libraryPage(ctx, c, session.library.symbol);
   });
 
-  app.get('/admin/libraries/:symbol', (c) => (c.get('signed').kind === 'admin' ? adminLibraryPage(ctx, c) : adminOnly(c)));
+  app.get('/admin/libraries/:symbol', (c) => (c.get('signed').kind === 'admin' ? libraryPage(ctx, c, c.req.param('symbol')) : adminOnly(c)));
 
-  app.post('/admin/libraries/:symbol/settings', async (c) => {
+  app.post('/libraries/:symbol/settings', async (c) => {
     const signed = c.get('signed');
-    if (signed.kind !== 'admin') return adminOnly(c);
+    const symbol = c.req.param('symbol');
     const form = await c.req.parseBody();
     const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
     const values: FormValues = {
@@ -164,8 +208,9 @@ ${definitionList([
         throw new Error('it must be a JSON object, e.g. {"borrowing": {"localLoanDays": 21}}');
       advanced = parsed as Record<string, unknown>;
     } catch (error) {
-      const problems = html`<div class="flash error" role="alert"><p>The settings patch is not valid JSON: ${error instanceof Error ? error.message : String(error)}</p></div>`;
-      return adminLibraryPage(ctx, c, { values, problems, status: 422 });
+      const message = `The settings patch is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+      const problems = html`<div class="flash error" role="alert"><p><a href="#advanced">${message}</a></p></div>`;
+      return libraryPage(ctx, c, symbol, { values, errors: { advanced: [message] }, problems, status: 422 });
     }
     const borrowing = (advanced.borrowing && typeof advanced.borrowing === 'object' ? advanced.borrowing : {}) as Record<string, unknown>;
     const settings = {
@@ -176,17 +221,20 @@ ${definitionList([
         strap: { ...((borrowing.strap as object) ?? {}), returnInPersonText: values.returnInPersonText, libraryUseOnlyText: values.libraryUseOnlyText },
       },
     };
-    const symbol = encodeURIComponent(c.req.param('symbol'));
-    const answer = await callApi(ctx, signed, 'PATCH', `/v1/libraries/${symbol}?check=${values.check ? 'true' : 'false'}`, { settings });
-    if (answer.status !== 200) return adminLibraryPage(ctx, c, { values, problems: problemsOf(answer), status: 422 });
-    return c.redirect(`/console/admin/libraries/${symbol}?ok=${encodeURIComponent('Settings saved.')}`, 303);
+    const answer = await callApi(ctx, signed, 'PATCH', `/v1/libraries/${encodeURIComponent(symbol)}?check=${values.check ? 'true' : 'false'}`, { settings });
+    // another library's settings: the API's refusal, nothing changed
+    if (answer.status === 403) return problemPage(c, signed, 403, 'Not your library', errorText(answer));
+    if (answer.status === 404) return problemPage(c, signed, 404, 'No such library', errorText(answer));
+    if (answer.status !== 200) return libraryPage(ctx, c, symbol, { values, errors: fieldErrorsOf(answer), problems: problemsOf(answer), status: 422 });
+    return c.redirect(`${settingsPath(c, symbol)}?ok=${encodeURIComponent('Settings saved.')}`, 303);
   });
 
-  app.post('/admin/libraries/:symbol/check', async (c) => {
+  app.post('/libraries/:symbol/check', async (c) => {
     const signed = c.get('signed');
-    if (signed.kind !== 'admin') return adminOnly(c);
-    const answer = await callApi(ctx, signed, 'POST', `/v1/libraries/${encodeURIComponent(c.req.param('symbol'))}/check`);
-    if (answer.status !== 200) return adminLibraryPage(ctx, c, { problems: problemsOf(answer), status: 422 });
-    return adminLibraryPage(ctx, c, { report: answer.body });
+    const symbol = c.req.param('symbol');
+    const answer = await callApi(ctx, signed, 'POST', `/v1/libraries/${encodeURIComponent(symbol)}/check`);
+    if (answer.status === 403) return problemPage(c, signed, 403, 'Not your library', errorText(answer));
+    if (answer.status !== 200) return libraryPage(ctx, c, symbol, { problems: problemsOf(answer), status: 422 });
+    return libraryPage(ctx, c, symbol, { report: answer.body });
   });
 }

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import bwipjs from 'bwip-js';
 import { html } from 'hono/html';
 import PDFDocument from 'pdfkit';
 import { findLibraryBySymbol, type Library } from '../store/libraries.ts';
 import { type ConsoleApp, type ConsoleContext, type ConsoleCtx, callApi, libraryOnly, librarySession, problemPage } from './context.ts';
 import { page } from './layout.ts';
+import { drawText, registerStrapFonts } from './strap-text.ts';
 import type { Signed } from './session.ts';
 import type { RequestDetail } from '../http/schemas.ts';
 
@@ -66,76 +66,61 @@ export function barcodePng(text: string): Promise<Buffer> {
   });
 }
 
-// A Unicode font when the system has one (titles and names are not all Latin); else Helvetica,
-// whose WinAnsi encoding cannot show other scripts, so those characters become "?".
-const unicodeFont = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf'].find((f) =>
-  existsSync(f),
-);
-const unicodeBold = ['/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'].find((f) =>
-  existsSync(f),
-);
-const winAnsiOnly = (text: string) => (unicodeFont ? text : text.replace(/[^\x20-\x7e\u00a0-\u00ff\n]/g, '?'));
-
-function pdfBuffer(build: (doc: PDFKit.PDFDocument, fonts: { regular: string; bold: string }) => void, size: [number, number], title: string): Promise<Buffer> {
+function pdfBuffer(build: (doc: PDFKit.PDFDocument) => void, size: [number, number], title: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size, margin: 18, info: { Title: title, Producer: 'Bookstrap', Creator: 'Bookstrap console' } });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    const fonts = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
-    if (unicodeFont) {
-      doc.registerFont('strap', unicodeFont);
-      fonts.regular = 'strap';
-    }
-    if (unicodeBold) {
-      doc.registerFont('strap-bold', unicodeBold);
-      fonts.bold = 'strap-bold';
-    }
-    build(doc, fonts);
+    registerStrapFonts(doc);
+    build(doc);
     doc.end();
   });
 }
+
+/** A labelled value: the label in small capitals, the value in the script it is written in (strap-text.ts). */
+function field(doc: PDFKit.PDFDocument, width: number, sizes: { label: number; value: number }, label: string, value: string | undefined, maxLines = 3) {
+  if (!value) return;
+  drawText(doc, label.toUpperCase(), { x: 18, width, size: sizes.label, bold: true });
+  drawText(doc, value, { x: 18, width, size: sizes.value, maxLines });
+  doc.moveDown(0.3);
+}
+
+// A title gets up to eight lines on the strap: a 500-character title ends with an ellipsis
+// rather than pushing the return text and the flap off the strip.
+const TITLE_LINES = 8;
 
 /** The strap as a PDF: a long narrow strip (3.5 × 11 in), barcode first. */
 export async function strapPdf(facts: StrapFacts): Promise<Buffer> {
   const png = await barcodePng(facts.temporaryBarcode);
   return pdfBuffer(
-    (doc, fonts) => {
+    (doc) => {
       const width = doc.page.width - 36;
       doc.image(png, 18, 18, { fit: [width, 90], align: 'center' });
       doc.y = 116;
-      const line = (label: string, value: string | undefined) => {
-        if (!value) return;
-        doc.font(fonts.bold).fontSize(8).text(label.toUpperCase(), { width });
-        doc.font(fonts.regular).fontSize(11).text(winAnsiOnly(value), { width });
-        doc.moveDown(0.3);
-      };
-      line('Due date', facts.patronDueDate ?? 'see the circulation desk');
-      line('Request ID', facts.requestId);
-      line('Title', facts.title.length > 300 ? `${facts.title.slice(0, 300)}…` : facts.title);
-      line('Patron', [facts.patronName, facts.patronId ? `(${facts.patronId})` : ''].filter(Boolean).join(' '));
-      line('Pickup location', facts.pickupLocation);
-      line('Lending library', facts.lendingLibrary);
+      const sizes = { label: 8, value: 11 };
+      field(doc, width, sizes, 'Due date', facts.patronDueDate ?? 'see the circulation desk');
+      field(doc, width, sizes, 'Request ID', facts.requestId);
+      field(doc, width, sizes, 'Title', facts.title, TITLE_LINES);
+      field(doc, width, sizes, 'Patron', [facts.patronName, facts.patronId ? `(${facts.patronId})` : ''].filter(Boolean).join(' '));
+      field(doc, width, sizes, 'Pickup location', facts.pickupLocation);
+      field(doc, width, sizes, 'Lending library', facts.lendingLibrary);
       doc.moveDown(0.5);
-      doc.font(fonts.bold).fontSize(10).text(winAnsiOnly(facts.returnInPersonText), { width });
+      drawText(doc, facts.returnInPersonText, { x: 18, width, size: 10, bold: true, maxLines: 6 });
       if (facts.libraryUseOnly) {
         doc.moveDown(0.8);
         const top = doc.y;
-        doc
-          .font(fonts.bold)
-          .fontSize(10)
-          .text(winAnsiOnly(facts.libraryUseOnly), 26, top + 8, { width: width - 16 });
+        doc.y = top + 8;
+        drawText(doc, facts.libraryUseOnly, { x: 26, width: width - 16, size: 10, bold: true, maxLines: 6 });
         doc
           .dash(4, { space: 3 })
-          .rect(18, top, width, doc.y - top + 8)
+          .rect(18, top, width, doc.y - top + 4)
           .stroke()
           .undash();
       }
-      doc
-        .font(fonts.regular)
-        .fontSize(8)
-        .text(winAnsiOnly(facts.borrowingLibraryName), 18, doc.page.height - 40, { width, align: 'center' });
+      doc.y = doc.page.height - 40;
+      drawText(doc, facts.borrowingLibraryName, { x: 18, width, size: 8, align: 'center', maxLines: 1 });
     },
     [252, 792],
     `Book strap ${facts.requestId}`,
@@ -154,23 +139,18 @@ export interface SlipFacts {
 export async function slipPdf(facts: SlipFacts): Promise<Buffer> {
   const png = facts.itemBarcode ? await barcodePng(facts.itemBarcode) : undefined;
   return pdfBuffer(
-    (doc, fonts) => {
+    (doc) => {
       const width = doc.page.width - 36;
-      doc.font(fonts.bold).fontSize(16).text('Interlibrary loan — shipping slip', { width });
+      drawText(doc, 'Interlibrary loan — shipping slip', { x: 18, width, size: 16, bold: true });
       doc.moveDown(0.5);
-      const line = (label: string, value: string | undefined) => {
-        if (!value) return;
-        doc.font(fonts.bold).fontSize(9).text(label.toUpperCase(), { width });
-        doc.font(fonts.regular).fontSize(12).text(winAnsiOnly(value), { width });
-        doc.moveDown(0.3);
-      };
-      line('Ship to', facts.shipTo);
-      line('From', facts.from);
-      line('Request ID', facts.requestId);
-      line('Title', facts.title.length > 300 ? `${facts.title.slice(0, 300)}…` : facts.title);
-      line('Item barcode', facts.itemBarcode);
-      line('Due date', facts.dueDate ?? 'the lending library’s loan policy applies');
-      if (png) doc.image(png, { fit: [220, 80] });
+      const sizes = { label: 9, value: 12 };
+      field(doc, width, sizes, 'Ship to', facts.shipTo, 2);
+      field(doc, width, sizes, 'From', facts.from, 2);
+      field(doc, width, sizes, 'Request ID', facts.requestId);
+      field(doc, width, sizes, 'Title', facts.title, 2);
+      field(doc, width, sizes, 'Item barcode', facts.itemBarcode);
+      field(doc, width, sizes, 'Due date', facts.dueDate ?? 'the lending library’s loan policy applies');
+      if (png) doc.image(png, 18, doc.y, { fit: [220, 80] });
     },
     [432, 288],
     `Shipping slip ${facts.requestId}`,
@@ -179,6 +159,7 @@ export async function slipPdf(facts: SlipFacts): Promise<Buffer> {
 
 function strapHtml(signed: Signed, facts: StrapFacts) {
   return html`<div class="no-print actions"><button type="button" data-print>Print</button> <a class="button secondary" href="/console/requests/${facts.requestId}/strap.pdf">PDF</a> <a href="/console/requests/${facts.requestId}">Back to the request</a></div>
+<h1 class="visually-hidden">Book strap for request ${facts.requestId}</h1>
 <article class="strap" aria-label="Book strap for request ${facts.requestId}">
 <img class="strap-barcode" src="/console/requests/${facts.requestId}/barcode.png" alt="Code 128 barcode ${facts.temporaryBarcode}">
 <dl>

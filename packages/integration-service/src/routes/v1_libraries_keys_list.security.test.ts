@@ -13,7 +13,8 @@ describe('GET /v1/libraries/{symbol}/keys (security)', () => {
     const [row] = h.service.database.sqlite.prepare('select key_hash from api_keys where prefix = ?').all(h.keys.TULSA.slice(0, 8)) as { key_hash: string }[];
     expect(body).not.toContain(h.keys.TULSA);
     expect(body).not.toContain(row!.key_hash);
-    // a library key still cannot reach the rest of the library's configuration
-    expect((await h.request('GET', '/v1/libraries/TULSA', { key: h.keys.TULSA })).status).toBe(403);
+    // a library key reads its own configuration (credentials masked), but not the list of libraries
+    expect((await h.request('GET', '/v1/libraries/TULSA', { key: h.keys.TULSA })).status).toBe(200);
+    expect((await h.request('GET', '/v1/libraries', { key: h.keys.TULSA })).status).toBe(403);
   });
 });

@@ -4,7 +4,7 @@ import { ApiError, commonErrorResponses, errorBodySchema } from '../http/errors.
 import { borrowerIdentifiersSchema, checkQuerySchema, libraryViewSchema, preflightReportSchema, symbolSchema } from '../http/schemas.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { toLibraryView } from '../http/views.ts';
-import { findLibraryBySymbol } from '../store/libraries.ts';
+import { ownLibrary } from '../http/keys.ts';
 import { patchedConfig, patchLibrary } from '../workflow/libraries.ts';
 import { runPreflight } from '../workflow/preflight.ts';
 
@@ -28,6 +28,7 @@ export const route = createRoute({
   tags: ['libraries'],
   summary: "Change a library's configuration",
   description:
+    "The admin key changes any library; a library's own key changes its own `settings` (anything else is a 403 naming the field). " +
     'A change to the connection, settings or pickup locations runs the connection check against the configuration as it would be: a failed check is a 422 `CONNECTION_CHECK_FAILED` with the report in `details`, and nothing changes — unless `?check=false`. A name-only change asks the ILS nothing.',
   security: [{ bearerAuth: [] }],
   request: {
@@ -53,8 +54,20 @@ export function registerV1LibrariesUpdate(app: App, deps: AppDeps) {
     const { symbol } = c.req.valid('param');
     const { check } = c.req.valid('query');
     const patch = c.req.valid('json');
-    const current = findLibraryBySymbol(deps.db, symbol);
-    if (!current) throw new ApiError('NOT_FOUND', `No library ${symbol}`);
+    const caller = c.get('caller');
+    const current = ownLibrary(deps.db, caller, symbol, "A library key changes only its own library's settings");
+    if (caller.kind === 'library') {
+      // the library's staff tune their own integration; who the library is, where its ILS is and
+      // the keys to it, its pickup locations and borrower accounts stay with the administrator
+      const adminOnly = (['name', 'connection', 'pickupLocations', 'borrowerIdentifiers'] as const).filter((field) => patch[field] !== undefined);
+      if (adminOnly.length > 0) {
+        throw new ApiError(
+          'FORBIDDEN',
+          `A library key changes only settings; ${adminOnly.join(', ')} take the admin key`,
+          adminOnly.map((path) => ({ path, message: 'needs the admin key' })),
+        );
+      }
+    }
     const touchesIls = patch.connection !== undefined || patch.settings !== undefined || patch.pickupLocations !== undefined;
     let report: Awaited<ReturnType<typeof runPreflight>> | undefined;
     if (check && touchesIls) {

@@ -1,6 +1,6 @@
 import type { IllRequest, RequestRole, RequestStatus } from '@bookstrap/core';
 import { requestIdFromSequence } from '@bookstrap/core';
-import { and, asc, desc, eq, inArray, like, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
 
@@ -137,10 +137,18 @@ export interface RequestFilter {
   /** only requests whose ILS steps need (true) or do not need (false) attention */
   needsAttention?: boolean | undefined;
   requestIds?: string[] | undefined;
+  /**
+   * One box for what staff have in hand (the console's search): exactly a request ID, a patron
+   * ID or a barcode (temporary, the lender's, the item's) — each an index look-up — or, when
+   * nothing matches exactly, part of the title (2+ characters; a scan, stopped by the page size).
+   */
+  search?: string | undefined;
   limit: number;
   offset: number;
-  /** keyset paging: the page after this cursor (from `nextCursor`); `offset` is then ignored */
+  /** keyset paging: the page after (older than) this cursor (from `nextCursor`); `offset` is then ignored */
   cursor?: string | undefined;
+  /** keyset paging back: the page just before (newer than) this cursor (from `prevCursor`) */
+  newerThan?: string | undefined;
 }
 
 /** Counted up to here (1,000: "1,000+" in a list header); beyond, `total` says "at least" (`totalCapped`), so a count never walks a whole library. */
@@ -151,8 +159,10 @@ export interface RequestPage {
   total: number;
   /** the library has more than `maxCountedTotal` such requests: `total` is that cap */
   totalCapped: boolean;
-  /** the cursor of the next page; absent on the last */
+  /** the cursor of the next (older) page; absent on the last */
   nextCursor?: string | undefined;
+  /** the cursor of the page before (newer); absent on the first (only with `cursor` or `newerThan`) */
+  prevCursor?: string | undefined;
 }
 
 /** A cursor is the last request's sequence, opaque to clients. */
@@ -163,39 +173,145 @@ export function seqOfCursor(cursor: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/**
- * A page of a library's requests, newest first (by sequence: stable, unique). Each filter has an
- * index whose entries are already in that order, so a page reads only its rows (keyset with
- * `cursor`; `offset` for older clients, which pays for the rows it skips).
- */
-export function listRequests(db: Db, filter: RequestFilter): RequestPage {
+function conditionsOf(filter: RequestFilter): SQL[] {
   const conditions: SQL[] = [eq(requests.libraryId, filter.libraryId)];
   if (filter.role) conditions.push(eq(requests.role, filter.role));
-  if (filter.status?.length) conditions.push(inArray(requests.status, filter.status));
   if (filter.title) conditions.push(like(requests.title, `%${filter.title.replace(/[%_]/g, '')}%`));
   if (filter.patronId) conditions.push(eq(requests.patronId, filter.patronId));
   // The queue column is maintained with every step change (store/attention.ts), and indexed.
   if (filter.needsAttention !== undefined) conditions.push(eq(requests.needsAttention, filter.needsAttention));
   if (filter.requestIds) conditions.push(inArray(requests.id, filter.requestIds.length ? filter.requestIds : ['']));
-  const where = and(...conditions);
+  return conditions;
+}
+
+/**
+ * A page of a library's requests, newest first (by sequence: stable, unique). Each filter has an
+ * index whose entries are already in that order (an index entry ends with the rowid, = seq), so a
+ * page reads only its rows: keyset with `cursor` (older) and `newerThan` (back); `offset` for
+ * older clients, which pays for the rows it skips. Several statuses are read one status at a
+ * time, each in index order, and merged — `status IN (…) ORDER BY seq` would sort every match.
+ * Counts stop at `maxCountedTotal`.
+ */
+export function listRequests(db: Db, filter: RequestFilter): RequestPage {
+  if (filter.search !== undefined) {
+    const { search, ...rest } = filter;
+    const exact = exactMatches(db, filter.libraryId, search);
+    const term = search.replace(/[%_]/g, '');
+    const within = rest.requestIds;
+    if (exact.length > 0 || term.length < 2) return listRequests(db, { ...rest, requestIds: within ? exact.filter((id) => within.includes(id)) : exact });
+    return listRequests(db, { ...rest, title: term });
+  }
+  if (filter.requestIds) return listByIds(db, filter);
+  const base = conditionsOf(filter);
+  const statuses = filter.status?.length ? [...new Set(filter.status)] : undefined;
+  const where = and(...base, ...(statuses ? [inArray(requests.status, statuses)] : []));
   const counted = db.get<{ n: number }>(sql`select count(*) as n from (select 1 from ${requests} where ${where} limit ${maxCountedTotal + 1})`)?.n ?? 0;
-  const after = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
-  const paged = after !== undefined ? and(where, lt(requests.seq, after)) : where;
-  const query = db
-    .select()
-    .from(requests)
-    .where(paged)
-    .orderBy(desc(requests.seq))
-    .limit(filter.limit + 1);
-  const rows = (after !== undefined || filter.offset === 0 ? query : query.offset(filter.offset)).all();
+  const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
+  const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
+  const keyset = before !== undefined ? lt(requests.seq, before) : after !== undefined ? gt(requests.seq, after) : undefined;
+  const newer = after !== undefined;
+  const take = filter.limit + 1;
+  const read = (status: string | undefined, offset: number) => {
+    const query = db
+      .select()
+      .from(requests)
+      .where(and(...base, ...(status !== undefined ? [eq(requests.status, status)] : []), ...(keyset ? [keyset] : [])))
+      .orderBy(newer ? asc(requests.seq) : desc(requests.seq))
+      .limit(take);
+    return (offset > 0 ? query.offset(offset) : query).all();
+  };
+  const offset = keyset ? 0 : filter.offset;
+  let rows: RequestRow[];
+  if (!statuses || statuses.length === 1) rows = read(statuses?.[0], offset);
+  else {
+    // each status's first (offset + limit + 1) rows, merged: the page is among them
+    const per = statuses.flatMap((status) => readFirst(db, base, status, keyset, newer, offset + take));
+    per.sort((a, b) => (newer ? a.seq - b.seq : b.seq - a.seq));
+    rows = per.slice(offset, offset + take);
+  }
+  const more = rows.length > filter.limit;
   const page = rows.slice(0, filter.limit);
+  if (newer) page.reverse();
+  const first = page[0];
   const last = page[page.length - 1];
   return {
     requests: page.map(toStoredRequest),
     total: Math.min(counted, maxCountedTotal),
     totalCapped: counted > maxCountedTotal,
-    ...(rows.length > filter.limit && last ? { nextCursor: cursorOf(last.seq) } : {}),
+    ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
+    ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
   };
+}
+
+/**
+ * A page among known request IDs (a search's matches; at most a thousand): looked up by the ID's
+ * unique index and ordered here. Asking SQLite for them in sequence order would make it walk a
+ * status index in that order instead, testing every request of the status against the set.
+ */
+function listByIds(db: Db, filter: RequestFilter): RequestPage {
+  const ids = [...new Set(filter.requestIds)].slice(0, maxCountedTotal + 1);
+  const statuses = filter.status?.length ? filter.status : undefined;
+  const matched = ids.length
+    ? db
+        .select()
+        .from(requests)
+        .where(and(...conditionsOf({ ...filter, requestIds: ids }), ...(statuses ? [inArray(requests.status, statuses)] : [])))
+        .all()
+        .sort((a, b) => b.seq - a.seq)
+    : [];
+  const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
+  const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
+  let start = filter.offset;
+  let end = start + filter.limit;
+  if (before !== undefined) {
+    start = matched.findIndex((row) => row.seq < before);
+    if (start < 0) start = matched.length;
+    end = start + filter.limit;
+  } else if (after !== undefined) {
+    end = matched.findIndex((row) => row.seq <= after);
+    if (end < 0) end = matched.length;
+    start = Math.max(0, end - filter.limit);
+  }
+  const page = matched.slice(start, end);
+  const first = page[0];
+  const last = page[page.length - 1];
+  return {
+    requests: page.map(toStoredRequest),
+    total: Math.min(matched.length, maxCountedTotal),
+    totalCapped: matched.length > maxCountedTotal,
+    ...(end < matched.length && last ? { nextCursor: cursorOf(last.seq) } : {}),
+    ...((before !== undefined || after !== undefined) && start > 0 && first ? { prevCursor: cursorOf(first.seq) } : {}),
+  };
+}
+
+/** What the desk has in hand, by index: a request ID, a patron ID, a temporary, lender's or item barcode. */
+function exactMatches(db: Db, libraryId: number, q: string): string[] {
+  const mine = (condition: SQL) => and(eq(requests.libraryId, libraryId), condition)!;
+  return db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(
+      or(
+        mine(eq(requests.id, q)),
+        mine(eq(requests.patronId, q)),
+        mine(eq(requests.temporaryBarcode, q)),
+        mine(eq(requests.supplierItemBarcode, q)),
+        mine(eq(requests.itemBarcode, q)),
+      ),
+    )
+    .limit(maxCountedTotal + 1)
+    .all()
+    .map((row) => row.id);
+}
+
+function readFirst(db: Db, base: SQL[], status: string, keyset: SQL | undefined, newer: boolean, n: number): RequestRow[] {
+  return db
+    .select()
+    .from(requests)
+    .where(and(...base, eq(requests.status, status), ...(keyset ? [keyset] : [])))
+    .orderBy(newer ? asc(requests.seq) : desc(requests.seq))
+    .limit(n)
+    .all();
 }
 
 // ---- circulation history (append-only) -------------------------------------------------------

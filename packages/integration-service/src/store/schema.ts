@@ -104,6 +104,12 @@ export const requests = sqliteTable(
     index('requests_library_role').on(t.libraryId, t.role),
     index('requests_library_patron').on(t.libraryId, t.patronId),
     index('requests_library_needs_attention').on(t.libraryId, t.needsAttention),
+    // The console's queues (issue 15): one role's requests in one status, newest first, with no
+    // sort and no walk through the role's other statuses (a queue whose status is empty costs
+    // nothing); its search box: a barcode scanned at the desk, temporary or the lender's.
+    index('requests_library_role_status').on(t.libraryId, t.role, t.status),
+    index('requests_library_temporary_barcode').on(t.libraryId, t.temporaryBarcode),
+    index('requests_library_supplier_barcode').on(t.libraryId, t.supplierItemBarcode),
     // the hourly sweep (age-out of missing items) looks for one status across libraries
     index('requests_status').on(t.status),
   ],

@@ -43,6 +43,63 @@ export async function pdfText(pdf: Uint8Array): Promise<string> {
   return parts.join(' ').replace(/\s+/g, ' ');
 }
 
+export interface PdfTextItem {
+  /** the text as pdf.js extracts it: in logical order, right-to-left runs marked dir 'rtl' */
+  str: string;
+  dir: string;
+  x: number;
+  y: number;
+  width: number;
+}
+
+/**
+ * The text of a one-page PDF as lines (top to bottom), each with its items left to right, and
+ * the page's size. `visual` is what the eye reads left to right: pdf.js turns each right-to-left
+ * item back into logical order, so it is reversed again here.
+ */
+export async function pdfLines(pdf: Uint8Array): Promise<{ pages: number; width: number; lines: Array<{ y: number; items: PdfTextItem[]; visual: string }> }> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, disableFontFace: true, isEvalSupported: false }).promise;
+  const page = await document.getPage(1);
+  const [, , width] = page.view as number[];
+  const byY = new Map<number, PdfTextItem[]>();
+  for (const item of (await page.getTextContent()).items) {
+    if (!('str' in item) || item.str === '') continue;
+    const y = Math.round(item.transform[5] as number);
+    const items = byY.get(y) ?? [];
+    items.push({ str: item.str, dir: item.dir, x: item.transform[4] as number, y, width: item.width });
+    byY.set(y, items);
+  }
+  const pages = document.numPages;
+  await document.destroy();
+  const lines = [...byY.entries()]
+    .sort(([a], [b]) => b - a)
+    .map(([y, items]) => {
+      items.sort((a, b) => a.x - b.x);
+      const visual = items.map((item) => (item.dir === 'rtl' ? [...item.str].reverse().join('') : item.str)).join('');
+      return { y, items, visual };
+    });
+  return { pages, width: width!, lines };
+}
+
+/** Every glyph the PDF draws, in drawing order: its character code (the glyph in the font) and the text it stands for. */
+export async function pdfGlyphs(pdf: Uint8Array): Promise<Array<{ code: number; unicode: string }>> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, disableFontFace: true, isEvalSupported: false }).promise;
+  const glyphs: Array<{ code: number; unicode: string }> = [];
+  for (let n = 1; n <= document.numPages; n += 1) {
+    const operators = await (await document.getPage(n)).getOperatorList();
+    operators.fnArray.forEach((fn, i) => {
+      if (fn !== pdfjs.OPS.showText) return;
+      for (const glyph of operators.argsArray[i][0] as Array<{ originalCharCode?: number; unicode?: string } | number>) {
+        if (typeof glyph === 'object' && glyph.originalCharCode !== undefined) glyphs.push({ code: glyph.originalCharCode, unicode: glyph.unicode ?? '' });
+      }
+    });
+  }
+  await document.destroy();
+  return glyphs;
+}
+
 /** Decodes a Code 128 barcode from RGBA pixels with ZXing. */
 export function decodeCode128(rgba: Uint8Array, width: number, height: number): string {
   const luminance = new Uint8ClampedArray(width * height);
