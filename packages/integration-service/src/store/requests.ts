@@ -251,11 +251,22 @@ export function listRequests(db: Db, filter: RequestFilter): RequestPage {
 function listByIds(db: Db, filter: RequestFilter): RequestPage {
   const ids = [...new Set(filter.requestIds)].slice(0, maxCountedTotal + 1);
   const statuses = filter.status?.length ? filter.status : undefined;
-  const matched = ids.length
+  // by ID alone first (the unique index), then the rest by rowid: given the ID set together with
+  // the other conditions, SQLite prefers the (library, role, status) index and walks it
+  const seqs = ids.length
+    ? db
+        .select({ seq: requests.seq })
+        .from(requests)
+        .where(inArray(requests.id, ids))
+        .all()
+        .map((row) => row.seq)
+    : [];
+  const { requestIds: _, ...rest } = filter;
+  const matched = seqs.length
     ? db
         .select()
         .from(requests)
-        .where(and(...conditionsOf({ ...filter, requestIds: ids }), ...(statuses ? [inArray(requests.status, statuses)] : [])))
+        .where(and(inArray(requests.seq, seqs), ...conditionsOf(rest), ...(statuses ? [inArray(requests.status, statuses)] : [])))
         .all()
         .sort((a, b) => b.seq - a.seq)
     : [];
