@@ -214,6 +214,10 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       // WMS's circ-ILL NCIP endpoint offers no LookupUser, so a patron's loans cannot be listed
       // through it: the service answers by-patron recovery "bookstrap-only" with that reason.
       '@patron-loans',
+      // OCLC's patron-profile LookupUser lists a patron's current loans only, with no loan history,
+      // and the staff profile answers no LookupItem: a pickup and return between two syncs leaves
+      // nothing to read, so the sync can only say the hold is gone (worded as possibly expired).
+      '@loan-history',
     ],
     desk,
     probe,
