@@ -1,3 +1,4 @@
+import { idempotencyKeyRetentionMs, pruneIdempotencyKeys } from './store/idempotency.ts';
 import { defaultProtocolLogRetentionDays, pruneProtocolLog } from './store/protocol-log.ts';
 import type { AdapterRegistry, Clock, FetchLike } from './adapters/types.ts';
 import { defaultAdapterRegistry } from './adapters/registry.ts';
@@ -152,7 +153,10 @@ export function createService(options: ServiceOptions): Service {
       })
     : undefined;
   const retentionDays = options.protocolLogRetentionDays ?? defaultProtocolLogRetentionDays;
-  const pruneLog = () => pruneProtocolLog(database.db, new Date(clock.now().getTime() - retentionDays * 24 * 60 * 60_000));
+  const pruneLog = () => {
+    pruneIdempotencyKeys(database.db, new Date(clock.now().getTime() - idempotencyKeyRetentionMs));
+    return pruneProtocolLog(database.db, new Date(clock.now().getTime() - retentionDays * 24 * 60 * 60_000));
+  };
   const ageOut = () => ageOutMissing({ db: database.db, clock, registry });
   const sweep = () => {
     pruneLog();

@@ -27,6 +27,8 @@ export const errorStatus = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with another payload is a 422
+  IDEMPOTENCY_KEY_REUSED: 422,
   PATRON_ID_REQUIRED: 422,
   DUE_DATE_UNAVAILABLE: 422,
   CONNECTION_CHECK_FAILED: 422,

@@ -1,6 +1,6 @@
 import { noticeKinds, type StepState, stepStates } from '@bookstrap/core';
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The service's own state. Requests and their circulation history are the ILL record; outbox
@@ -365,3 +365,23 @@ export type HistoryRow = typeof circulationHistory.$inferSelect;
 export type JobRow = typeof outboxJobs.$inferSelect;
 export type ProtocolLogRow = typeof protocolLog.$inferSelect;
 export type PatronNoticeRow = typeof patronNotices.$inferSelect;
+
+/**
+ * `Idempotency-Key`s of request creations (POST /v1/requests), per library, kept 24 hours as
+ * Stripe keeps them: an ILL system that retries a create after a timeout gets the request it
+ * already made, never a second one. Written in the creating transaction (store/idempotency.ts).
+ */
+export const requestIdempotencyKeys = sqliteTable(
+  'request_idempotency_keys',
+  {
+    libraryId: integer('library_id')
+      .notNull()
+      .references(() => libraries.id),
+    key: text('key').notNull(),
+    /** sha-256 of the validated body: the same key with another body is refused, not replayed */
+    bodyHash: text('body_hash').notNull(),
+    requestId: text('request_id').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.libraryId, t.key] }), index('request_idempotency_keys_created').on(t.createdAt)],
+);

@@ -150,7 +150,7 @@ export async function useHarness(options: HarnessOptions = {}): Promise<Harness>
 /** Every row of every table: "nothing changed" is this, before and after. */
 export function snapshot(h: Harness): string {
   const sqlite = h.service.database.sqlite;
-  const tables = ['libraries', 'api_keys', 'requests', 'circulation_history', 'outbox_jobs', 'protocol_log'];
+  const tables = ['libraries', 'api_keys', 'requests', 'circulation_history', 'outbox_jobs', 'protocol_log', 'request_idempotency_keys'];
   // A key's last use is bookkeeping written by authentication itself, not a change the call made.
   const select = (table: string) => (table === 'api_keys' ? 'select *, null as last_used_at from api_keys order by 1' : `select * from ${table} order by 1`);
   return JSON.stringify(Object.fromEntries(tables.map((table) => [table, sqlite.prepare(select(table)).all()])));

@@ -47,6 +47,7 @@ import {
 import { eq } from 'drizzle-orm';
 import { noticeName } from '../notices/names.ts';
 import { automateOnCreate } from './automation.ts';
+import { rememberCreate, rememberedCreate } from '../store/idempotency.ts';
 import { queueNotice, withdrawNotices } from '../store/notices.ts';
 import { requests as requestsTable } from '../store/schema.ts';
 import { appendHistory, findLibraryRequest, findRequest, insertRequest, nextRequestId, type StoredRequest, saveRequest } from '../store/requests.ts';
@@ -163,72 +164,123 @@ function insertNewRequest(
   return stored;
 }
 
-export function createBorrowingRequest(deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): StoredRequest {
-  const pickupLocation = resolvePickupLocation(library, input.pickupLocation);
-  const stored = deps.db.transaction(
+/** An `Idempotency-Key` and the fingerprint of the body it came with (store/idempotency.ts). */
+export interface CreateOnce {
+  key: string;
+  bodyHash: string;
+}
+
+export interface CreateOutcome {
+  request: StoredRequest;
+  /** the key was seen before with this body: the request it made then, nothing written now */
+  replayed: boolean;
+}
+
+/**
+ * A create under an idempotency key, in the create's own (immediate, so write-locked) transaction:
+ * a key seen before answers the request it made, the same key with another body is refused, and a
+ * new key is written with the request, so a key never names a request that does not exist.
+ */
+function once(tx: Db, deps: WorkflowDeps, library: Library, key: CreateOnce | undefined, create: () => StoredRequest): CreateOutcome {
+  if (key) {
+    const seen = rememberedCreate(tx, library.id, key.key);
+    if (seen) {
+      if (seen.bodyHash !== key.bodyHash) {
+        throw new ApiError(
+          'IDEMPOTENCY_KEY_REUSED',
+          `Idempotency-Key "${key.key}" was used for another request body (it made ${seen.requestId}); use a new key for a new request.`,
+          { requestId: seen.requestId },
+        );
+      }
+      return { request: findRequest(tx, seen.requestId) as StoredRequest, replayed: true };
+    }
+  }
+  const request = create();
+  if (key) rememberCreate(tx, library.id, key.key, key.bodyHash, request.id, deps.clock.now());
+  return { request, replayed: false };
+}
+
+export function createRequestOnce(
+  deps: WorkflowDeps,
+  library: Library,
+  input: ({ role: 'borrowing' } & NewBorrowingRequest) | ({ role: 'lending' } & NewLendingRequest),
+  key?: CreateOnce,
+): CreateOutcome {
+  const outcome = deps.db.transaction(
     (tx) =>
-      automateOnCreate(
-        tx,
-        deps,
-        library,
-        insertNewRequest(
-          tx,
-          deps,
-          library,
-          {
-            role: 'borrowing',
-            serviceType: input.serviceType,
-            status: initialStatus.borrowing,
-            title: input.title,
-            author: input.author,
-            isbn: input.isbn,
-            patronId: input.patronId,
-            patronName: input.patronName,
-            patronEmail: input.patronEmail,
-            pickupLocation,
-            inLibraryUseOnly: input.inLibraryUseOnly,
-            lenders: input.lenders,
-            lenderIndex: 0,
-            renewals: 0,
-          },
-          `Borrowing ${input.serviceType} request created${input.patronId ? ` for patron ${input.patronId}` : ' (no patron ID yet)'}: "${input.title}"${
-            input.lenders.length ? `, lenders ${input.lenders.join(', ')}` : ''
-          }.`,
-        ),
-      ),
+      once(tx, deps, library, key, () => (input.role === 'borrowing' ? borrowingCreate(tx, deps, library, input) : lendingCreate(tx, deps, library, input))),
     { behavior: 'immediate' },
   );
+  if (!outcome.replayed) deps.onStepsQueued?.();
+  return outcome;
+}
+
+export function createBorrowingRequest(deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): StoredRequest {
+  const stored = deps.db.transaction((tx) => borrowingCreate(tx, deps, library, input), { behavior: 'immediate' });
   deps.onStepsQueued?.();
   return stored;
 }
 
-export function createLendingRequest(deps: WorkflowDeps, library: Library, input: NewLendingRequest): StoredRequest {
-  const stored = deps.db.transaction(
-    (tx) =>
-      insertNewRequest(
-        tx,
-        deps,
-        library,
-        {
-          role: 'lending',
-          serviceType: input.serviceType,
-          status: initialStatus.lending,
-          title: input.title,
-          author: input.author,
-          isbn: input.isbn,
-          itemBarcode: input.itemBarcode,
-          borrowingLibrary: input.borrowingLibrary,
-          inLibraryUseOnly: input.inLibraryUseOnly,
-          lenders: [],
-          lenderIndex: 0,
-          renewals: 0,
-        },
-        `Lending ${input.serviceType} request from ${input.borrowingLibrary}: can you supply "${input.title}"${input.itemBarcode ? ` (item ${input.itemBarcode})` : ''}?`,
-      ),
-    { behavior: 'immediate' },
+function borrowingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): StoredRequest {
+  const pickupLocation = resolvePickupLocation(library, input.pickupLocation);
+  return automateOnCreate(
+    tx,
+    deps,
+    library,
+    insertNewRequest(
+      tx,
+      deps,
+      library,
+      {
+        role: 'borrowing',
+        serviceType: input.serviceType,
+        status: initialStatus.borrowing,
+        title: input.title,
+        author: input.author,
+        isbn: input.isbn,
+        patronId: input.patronId,
+        patronName: input.patronName,
+        patronEmail: input.patronEmail,
+        pickupLocation,
+        inLibraryUseOnly: input.inLibraryUseOnly,
+        lenders: input.lenders,
+        lenderIndex: 0,
+        renewals: 0,
+      },
+      `Borrowing ${input.serviceType} request created${input.patronId ? ` for patron ${input.patronId}` : ' (no patron ID yet)'}: "${input.title}"${
+        input.lenders.length ? `, lenders ${input.lenders.join(', ')}` : ''
+      }.`,
+    ),
   );
+}
+
+export function createLendingRequest(deps: WorkflowDeps, library: Library, input: NewLendingRequest): StoredRequest {
+  const stored = deps.db.transaction((tx) => lendingCreate(tx, deps, library, input), { behavior: 'immediate' });
   deps.onStepsQueued?.();
   return stored;
+}
+
+function lendingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewLendingRequest): StoredRequest {
+  return insertNewRequest(
+    tx,
+    deps,
+    library,
+    {
+      role: 'lending',
+      serviceType: input.serviceType,
+      status: initialStatus.lending,
+      title: input.title,
+      author: input.author,
+      isbn: input.isbn,
+      itemBarcode: input.itemBarcode,
+      borrowingLibrary: input.borrowingLibrary,
+      inLibraryUseOnly: input.inLibraryUseOnly,
+      lenders: [],
+      lenderIndex: 0,
+      renewals: 0,
+    },
+    `Lending ${input.serviceType} request from ${input.borrowingLibrary}: can you supply "${input.title}"${input.itemBarcode ? ` (item ${input.itemBarcode})` : ''}?`,
+  );
 }
 
 // ---- actions ---------------------------------------------------------------------------------
