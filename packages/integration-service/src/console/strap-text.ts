@@ -15,8 +15,9 @@ import * as fontkit from 'fontkit';
  *    and reverse it itself (Arabic joining forms come from the font's GSUB through fontkit),
  *    pre-reversed (and mirrored) when it will not;
  *  - glyphs come from Noto Sans in installed @fontsource packages (Latin, Greek, Cyrillic,
- *    Vietnamese; Noto Sans Hebrew; Amiri for Arabic), picked per character by cmap coverage, so
- *    the strap prints the same on any machine, offline. A character no font has prints as U+FFFD;
+ *    Vietnamese; Noto Sans Hebrew; Amiri for Arabic; Noto Sans SC and KR for Han, kana and Hangul),
+ *    picked per character by cmap coverage, so the strap prints the same on any machine,
+ *    offline. A character no font has prints as U+FFFD;
  *  - lines wrap at spaces (a word longer than the line breaks between graphemes) and a value
  *    longer than its line budget ends with an ellipsis, in the paragraph's own direction.
  */
@@ -63,9 +64,70 @@ function faces(weight: 400 | 700): Face[] {
   return chain;
 }
 
-/** Registers every face with a document (pdfkit parses a face only when it is first used). */
+/**
+ * Chinese, Japanese and Korean titles are common in ILL (East Asian collections lend widely).
+ * Fontsource ships Noto Sans SC (Han and kana) and Noto Sans KR (Hangul) as ~100 unicode-range
+ * subsets of a few hundred glyphs each; each package's unicode.json says which subset holds a
+ * code point, so only the subsets a strap's text needs are read, once per process.
+ */
+const CJK_FAMILIES = ['noto-sans-sc', 'noto-sans-kr'] as const;
+type CjkRanges = Array<[from: number, to: number, subset: string]>;
+const cjkRanges = new Map<string, CjkRanges>();
+function rangesOf(family: string): CjkRanges {
+  let ranges = cjkRanges.get(family);
+  if (!ranges) {
+    const table = JSON.parse(readFileSync(require.resolve(`@fontsource/${family}/unicode.json`), 'utf8')) as Record<string, string>;
+    ranges = [];
+    for (const [key, list] of Object.entries(table)) {
+      const subset = key.replace(/^\[|\]$/g, '');
+      for (const range of list.split(',')) {
+        const [from, to] = range.trim().replace(/^U\+/i, '').split('-');
+        ranges.push([Number.parseInt(from!, 16), Number.parseInt(to ?? from!, 16), subset]);
+      }
+    }
+    cjkRanges.set(family, ranges);
+  }
+  return ranges;
+}
+
+const cjkLoaded = new Map<string, Face>();
+function cjkFace(cp: number, weight: 400 | 700): Face | undefined {
+  if (cp < 0x2e80) return undefined; // below CJK radicals the static chain has every script we print
+  for (const family of CJK_FAMILIES) {
+    const subset = rangesOf(family).find(([from, to]) => cp >= from && cp <= to)?.[2];
+    if (subset === undefined) continue;
+    const name = `${family}-${subset}-${weight}`;
+    let face = cjkLoaded.get(name);
+    if (!face) {
+      const data = readFileSync(require.resolve(`@fontsource/${family}/files/${family}-${subset}-${weight}-normal.woff`));
+      face = { name, data, font: fontkit.create(data) as fontkit.Font };
+      cjkLoaded.set(name, face);
+    }
+    if (face.font.hasGlyphForCodePoint(cp)) return face;
+  }
+  return undefined;
+}
+
+// which faces each document knows: the CJK subsets are registered the first time a value uses them
+const registered = new WeakMap<PDFKit.PDFDocument, Set<string>>();
+function use(doc: PDFKit.PDFDocument, face: Face): PDFKit.PDFDocument {
+  let names = registered.get(doc);
+  if (!names) registered.set(doc, (names = new Set()));
+  if (!names.has(face.name)) {
+    doc.registerFont(face.name, face.data);
+    names.add(face.name);
+  }
+  return doc.font(face.name);
+}
+
+/** Registers the static faces with a document (pdfkit parses a face only when it is first used). */
 export function registerStrapFonts(doc: PDFKit.PDFDocument): void {
-  for (const face of [...faces(400), ...faces(700)]) doc.registerFont(face.name, face.data);
+  const names = new Set<string>();
+  for (const face of [...faces(400), ...faces(700)]) {
+    doc.registerFont(face.name, face.data);
+    names.add(face.name);
+  }
+  registered.set(doc, names);
 }
 
 // Bidi controls and marks steer the algorithm but draw nothing (UAX #9 rule X9 removes them).
@@ -110,7 +172,7 @@ function prepare(raw: string, weight: 400 | 700): Prepared {
     let shown = ch;
     if (BIDI_CONTROL.test(ch)) shown = '';
     else if (previous && (MARK.test(ch) || ch === ' ') && previous.font.hasGlyphForCodePoint(cp)) chosen = previous;
-    else chosen = chain.find((f) => f.font.hasGlyphForCodePoint(cp));
+    else chosen = chain.find((f) => f.font.hasGlyphForCodePoint(cp)) ?? cjkFace(cp, weight);
     if (!chosen && shown) {
       if (FORMAT.test(ch))
         shown = ''; // an invisible joiner no font has: nothing to draw
@@ -152,7 +214,7 @@ export interface TextOptions {
 export function drawText(doc: PDFKit.PDFDocument, value: string, options: TextOptions): void {
   const weight = options.bold ? 700 : 400;
   const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
-  const measure = (text: string, face: Face) => doc.font(face.name).fontSize(options.size).widthOfString(text, { features: [] });
+  const measure = (text: string, face: Face) => use(doc, face).fontSize(options.size).widthOfString(text, { features: [] });
   let prepared = prepare(value, weight);
   const logicalWidth = (p: Prepared, start: number, end: number) => {
     let width = 0;
@@ -194,7 +256,7 @@ export function drawText(doc: PDFKit.PDFDocument, value: string, options: TextOp
     else if (prepared.rtl) x += options.width - total;
     const baseline = doc.y + options.size;
     for (const run of runs) {
-      doc.font(run.face.name).fontSize(options.size).text(run.text, x, baseline, { lineBreak: false, baseline: 'alphabetic', features: [] });
+      use(doc, run.face).fontSize(options.size).text(run.text, x, baseline, { lineBreak: false, baseline: 'alphabetic', features: [] });
       x += run.width;
     }
     doc.y = baseline - options.size + lineHeight;

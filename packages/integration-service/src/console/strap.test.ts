@@ -202,13 +202,31 @@ describe('hostile titles on the PDF strap', () => {
 
   it('prints a title through the console from the API as it was sent, and characters no font has as U+FFFD, not dropped', async () => {
     const h = await useHarness();
-    const title = 'שירה \u202Dעברית\u202C 漢';
+    // U+13000 (an Egyptian hieroglyph) is in no font the strap carries
+    const title = 'שירה \u202Dעברית\u202C \u{13000}';
     const id = await received(h, { title });
     const client = await consoleClient(h, h.keys.TULSA);
     const { lines } = await pdfLines((await client.get(`/console/requests/${id}/strap.pdf`)).bytes);
     const [line] = linesOf(lines, 'TITLE');
-    // the left-to-right override (U+202D) makes עברית, and the Han character after it, one
-    // left-to-right run; the Han character has no glyph here and keeps its place as U+FFFD
+    // the left-to-right override (U+202D) makes עברית, and the character after it, one
+    // left-to-right run; the hieroglyph has no glyph here and keeps its place as U+FFFD
     expect(line!.visual.replace(/\s/g, '')).toBe(`עברית\ufffd${reversed('שירה')}`);
+  });
+
+  it.each([
+    ['Chinese', '红楼梦 (Dream of the Red Chamber) 第一卷', '林黛玉'],
+    ['Japanese', 'ハリー・ポッターと賢者の石', '山田 太郎'],
+    ['Korean', '한국어 문법 연구', '김민수'],
+  ])('prints a %s title and patron name in their own characters (Noto Sans SC / KR subsets, read as text)', async (_script, title, patronName) => {
+    const h = await useHarness();
+    const id = await received(h, { title, patronName });
+    const client = await consoleClient(h, h.keys.TULSA);
+    const pdf = (await client.get(`/console/requests/${id}/strap.pdf`)).bytes;
+    const { lines } = await pdfLines(pdf);
+    const text = lines.map((line) => line.visual).join('\n');
+    expect(text).not.toContain('\ufffd');
+    expect(text.replace(/\s/g, '')).toContain(`TITLE${title.replace(/\s/g, '')}`);
+    expect(text.replace(/\s/g, '')).toContain(patronName.replace(/\s/g, ''));
+    expect(await decodePdfBarcode(pdf)).toMatch(/\S/);
   });
 });

@@ -53,7 +53,7 @@ export interface Harness {
     options?: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<ApiResponse<T>>;
   /** `request` that fails the test unless the status is as expected */
-  ok<T = any>(status: number, method: string, path: string, options?: { key?: string | null; body?: unknown }): Promise<T>;
+  ok<T = any>(status: number, method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<T>;
   /** reads the ILS through the Alma API, as the conformance probe does */
   alma<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   /** runs every due ILS step */
