@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { borrowingStatuses, lendingStatuses } from '@bookstrap/core';
 import { describe, expect, it } from 'vitest';
 import { type Harness, useHarness } from '../testutil/harness.ts';
 import { findLibraryBySymbol } from '../store/libraries.ts';
@@ -178,5 +179,22 @@ describe('console queues', () => {
       'Needs attention',
       'Closed',
     ]);
+  });
+});
+
+describe('queue definitions', () => {
+  it.each([
+    ['borrowing', borrowingStatuses],
+    ['lending', lendingStatuses],
+  ] as const)('every %s status is in exactly one of its queues (none dropped, none counted twice)', (role, statuses) => {
+    for (const status of statuses) {
+      const holding = queues.filter((q) => q.role === role && q.statuses?.includes(status)).map((q) => q.key);
+      expect(holding, status).toHaveLength(1);
+    }
+  });
+
+  it('a lost loan is in its own queue, not under Closed (lost is not terminal: it can come back)', () => {
+    expect(queues.find((q) => q.statuses?.includes('lost'))?.key).toBe('borrowing-lost');
+    expect(queues.find((q) => q.key === 'borrowing-closed')?.statuses).not.toContain('lost');
   });
 });

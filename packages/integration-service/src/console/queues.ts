@@ -28,8 +28,11 @@ export const queues: Queue[] = [
   { key: 'borrowing-in-transit', role: 'borrowing', label: 'In Transit', statuses: ['in-transit'] },
   { key: 'borrowing-received', role: 'borrowing', label: 'Received / In Use', statuses: ['received', 'renewal-requested', 'recalled', 'overdue'] },
   { key: 'borrowing-returned', role: 'borrowing', label: 'Returned', statuses: ['returned'] },
+  // Lost is not closed: seed 004's lost item is billed and can still come back (the charges are
+  // then removed), so ILL staff keep it in view until it is returned or written off.
+  { key: 'borrowing-lost', role: 'borrowing', label: 'Lost', statuses: ['lost'] },
   { key: 'borrowing-attention', role: 'borrowing', label: 'Needs attention', needsAttention: true },
-  { key: 'borrowing-closed', role: 'borrowing', label: 'Closed', statuses: ['complete', 'cancelled', 'unfilled', 'lost'] },
+  { key: 'borrowing-closed', role: 'borrowing', label: 'Closed', statuses: ['complete', 'cancelled', 'unfilled'] },
   { key: 'lending-supply', role: 'lending', label: 'Can you Supply?', statuses: ['can-you-supply'] },
   { key: 'lending-shipped', role: 'lending', label: 'Shipped', statuses: ['shipped', 'renewal-requested', 'recalled', 'overdue'] },
   { key: 'lending-returned', role: 'lending', label: 'Returned', statuses: ['returned'] },
