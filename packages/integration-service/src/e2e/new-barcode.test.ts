@@ -9,6 +9,8 @@ import { createTargetHarness, type TargetHarness } from '../testutil/ils-target.
  * on the barcode the ILS gave — asserted through the vendor's API, the other item included.
  */
 const ncipTargets = ['alma-ncip', 'wms', 'symphony', 'horizon', 'sierra', 'millennium'];
+/** the targets whose "Duplicate Request" names the item the RequestId was accepted as */
+const namesTheItem = ['alma-ncip', 'wms', 'sierra', 'millennium'];
 
 let open: TargetHarness | undefined;
 afterEach(async () => {
@@ -16,8 +18,8 @@ afterEach(async () => {
   open = undefined;
 });
 
-async function withNewBarcodePersonality(target: string): Promise<TargetHarness> {
-  const t = await createTargetHarness(target, 'KOHAISH');
+async function withNewBarcodePersonality(target: string, options: Parameters<typeof createTargetHarness>[2] = {}): Promise<TargetHarness> {
+  const t = await createTargetHarness(target, 'KOHAISH', options);
   open = t;
   const response = await t.fetch(`${t.origin}/_sim/personality`, {
     method: 'PUT',
@@ -88,5 +90,73 @@ describe.each(ncipTargets)('%s: the ILS made the temporary item under another ba
     const after = ((await h.ok(200, 'GET', `/v1/requests/${id}`, { key })).history as { text: string }[]).map((e) => e.text);
     expect(after).toContain(`Item ${given} checked in.`);
     expect(after.join('\n')).not.toContain(`Item ${theirs} checked in`);
+  });
+});
+
+describe.each(ncipTargets)('%s: the answer to AcceptItem is lost after the ILS made the item under another barcode', (target) => {
+  it('the retried step finds the ILS’s barcode (not the one it sent) and the other patron’s item stays untouched', async () => {
+    // The connection drops after the responder committed (a timeout, a reset): the worker retries
+    // the step, the responder answers "Duplicate Request" for the RequestId, and the request must
+    // still end up owning the item the ILS made, never the other patron's under the sent barcode.
+    let lost = 0;
+    const t = await withNewBarcodePersonality(target, {
+      interceptFetch: (fetch) => async (input, init) => {
+        const response = await fetch(input, init);
+        const body = typeof init?.body === 'string' ? init.body : '';
+        if (lost === 0 && body.includes('AcceptItem')) {
+          lost += 1;
+          throw new TypeError('fetch failed');
+        }
+        return response;
+      },
+    });
+    const { h, driver, key } = t;
+    const { probe, fixture } = driver;
+    const theirs = t.theirs.barcode;
+    const theirLoanBefore = await probe.loan(theirs);
+    const theirHoldsBefore = await probe.holds(theirs);
+    const theirItemBefore = await probe.item(theirs);
+
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      key,
+      body: { role: 'borrowing', title: 'Silas Marner', patronId: fixture.patrons.good, pickupLocation: fixture.pickupLocation, lenders: ['LENDA'] },
+    });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/send`, { key });
+    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { key, body: { lenderDueDate: '2025-04-30' } });
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { key, body: { temporaryBarcode: theirs } });
+    await h.drain();
+    expect(lost).toBe(1);
+    for (let i = 0; i < 10; i += 1) {
+      h.clock.advance(10 * 60_000);
+      await h.drain();
+    }
+
+    const received = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
+    const create = (received.steps as { name: string; state: string; lastOutcome?: { reason?: string } }[]).find((s) => s.name === 'create-temporary-item');
+    if (namesTheItem.includes(target)) {
+      // NCIP 2 responders say which item the RequestId was accepted as (ProblemDetail)
+      const given: string = received.temporaryBarcodeInIls;
+      expect(given).toBeTruthy();
+      expect(given).not.toBe(theirs);
+      expect(create?.state).toBe('succeeded');
+      expect((await probe.item(given))?.notes).toContain(id);
+      expect(received.ilsRecords).toContainEqual(expect.objectContaining({ kind: 'temporary-item', barcode: theirs, ilsBarcode: given }));
+      expect(await probe.countItems(given)).toBe(1);
+    } else {
+      // NCIP 1's ProcessingError has no detail: LookupItem shows the sent barcode is another
+      // patron's loan, so the step stops for staff instead of claiming it
+      expect(create?.state).toBe('needs-staff');
+      expect(create?.lastOutcome?.reason).toContain(`the item under barcode ${theirs} is not this request's`);
+      expect(received.temporaryBarcodeInIls).toBeUndefined();
+    }
+    expect(await probe.loan(theirs)).toEqual(theirLoanBefore);
+    expect(await probe.holds(theirs)).toEqual(theirHoldsBefore);
+    expect(await probe.item(theirs)).toEqual(theirItemBefore);
+
+    await h.ok(200, 'POST', `/v1/requests/${id}/mark-returned`, { key });
+    await h.drain();
+    expect(await probe.loan(theirs)).toEqual(theirLoanBefore);
+    expect(await probe.countItems(theirs)).toBe(1);
   });
 });

@@ -31,6 +31,8 @@ export interface HarnessOptions {
   registry?: AdapterRegistry;
   /** the service mails patron notices through this (tests: a local SMTP catcher) */
   mail?: ServiceOptions['mail'];
+  /** wraps the service's transport to the ILS (e.g. to lose an answer after the ILS acted) */
+  interceptFetch?: (fetch: FetchLike) => FetchLike;
 }
 
 export interface ApiResponse<T = any> {
@@ -65,10 +67,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const clock = options.clock ?? adjustableClock(fixedClock(testNow));
   // The test's own probe calls share Alma's per-second budget: lifted unless a test is about it.
   const sim = options.sim ?? createSimulator({ vendor: 'alma', clock, limits: { perSecond: options.almaPerSecond ?? 100_000 } });
-  const fetch: FetchLike = async (input, init) => {
+  const direct: FetchLike = async (input, init) => {
     if (!input.startsWith(options.host ?? almaHost)) throw new TypeError('fetch failed');
     return sim.app.request(input, init);
   };
+  const fetch = options.interceptFetch ? options.interceptFetch(direct) : direct;
   const service = createService({
     dbPath: options.dbPath ?? ':memory:',
     adminKey: demoAdminKey,

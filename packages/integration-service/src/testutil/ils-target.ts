@@ -4,7 +4,7 @@ import type { DriverFetch, IlsDriver } from '@bookstrap/ils-simulators/drivers/t
 import { defaultAdapterRegistry } from '../adapters/registry.ts';
 import type { AdapterRegistry } from '../adapters/types.ts';
 import { type ChaosDesk, chaosDeskFor } from './desks/index.ts';
-import { createHarness, type Harness, testNow } from './harness.ts';
+import { createHarness, type Harness, type HarnessOptions, testNow } from './harness.ts';
 
 /**
  * A service connected to one conformance target (an ILS spoken to one way: `alma`, `alma-ncip`,
@@ -43,14 +43,14 @@ const registry: AdapterRegistry = Object.fromEntries(
   Object.entries(defaultAdapterRegistry).map(([key, adapter]) => [key, { ...adapter, ratePerSecond: 10_000 }]),
 );
 
-export async function createTargetHarness(target: string, symbol = 'CHAOS'): Promise<TargetHarness> {
+export async function createTargetHarness(target: string, symbol = 'CHAOS', options: Pick<HarnessOptions, 'interceptFetch'> = {}): Promise<TargetHarness> {
   const definition = targets[target];
   if (!definition) throw new Error(`unknown target "${target}" (known: ${targetNames.join(', ')})`);
   const vendor = definition.vendor;
   const origin = `http://${vendor}.sim.test`;
   const clock = adjustableClock(fixedClock(testNow));
   const sim = createSimulator({ vendor, clock, limits: { perSecond: 100_000 } });
-  const h = await createHarness({ sim, clock, host: origin, registry, noLibraries: true });
+  const h = await createHarness({ sim, clock, host: origin, registry, noLibraries: true, ...options });
   // The vendor clients follow redirects (Alma's item-by-barcode answers 302), as fetch does.
   const simFetch: DriverFetch = async (url, init) => {
     const response = await sim.app.request(url, init);

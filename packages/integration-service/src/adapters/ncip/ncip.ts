@@ -432,8 +432,7 @@ export class NcipAdapter implements CirculationSystem {
       const itemId = reply.response.itemId ?? input.barcode;
       return done({ itemId, ...(itemId !== input.barcode ? { barcode: itemId } : {}), ...holdFor }, itemId);
     }
-    if (reply.kind === 'already-done')
-      return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode, ...holdFor }, input.barcode);
+    if (reply.kind === 'already-done') return this.acceptedEarlier(input, reply, holdFor);
     if (hasProblem(reply, /^(duplicate item|non-unique item)$/i)) {
       // Never overwrite: the responder names a free barcode when it can, else the core suggests one.
       const named = reply.problems
@@ -443,6 +442,40 @@ export class NcipAdapter implements CirculationSystem {
       return needsStaff(`barcode ${input.barcode} is already used by another item in the ILS — ${reply.message}`, `use barcode ${suggestion}`);
     }
     return this.failed(reply, what);
+  }
+
+  /**
+   * "Duplicate Request": an earlier run of this step was accepted, and its answer never reached us
+   * (a timeout, a crash). A responder that makes the item under another barcode when the sent one
+   * is taken (Koha) may have done so then, so the sent barcode is not assumed to be ours: the
+   * barcode the refusal names is taken, else LookupItem tells whether the item under the sent
+   * barcode is this request's; one that is another request's or on loan to someone is never
+   * claimed — staff are asked to find the request's item instead.
+   */
+  private async acceptedEarlier(
+    input: TemporaryItemInput,
+    reply: Failure,
+    holdFor: { holdPlacedFor?: { patronId: string; pickupLocation: string } },
+  ): Promise<StepOutcome<{ itemId: string; barcode?: string }>> {
+    const earlier = `request ${input.requestId} was already accepted`;
+    const named = reply.problems.map((p) => /accepted as item\s+(\S+?)\.?$/i.exec(p.detail ?? '')?.[1]).find((barcode): barcode is string => Boolean(barcode));
+    if (named && named !== input.barcode) {
+      return alreadyDone(`${earlier} as item ${named} (the ILS gave it that barcode)`, { itemId: named, barcode: named, ...holdFor }, named);
+    }
+    if (!named && this.offers('LookupItem')) {
+      const found = await this.itemForOwnership(input.barcode, `checking which item ${earlier} as`);
+      if ('failed' in found) return found.failed;
+      const item = found.found;
+      const otherRequest = item?.requestId !== undefined && item.requestId !== input.requestId;
+      const onLoan = item?.itemTransaction?.currentBorrower !== undefined;
+      if (found.unknown || otherRequest || onLoan) {
+        return needsStaff(
+          `${earlier}, but the item under barcode ${input.barcode} is not this request's (${found.unknown ? 'no such item' : otherRequest ? `it is request ${item?.requestId}'s` : 'it is on loan'}): the ILS made this request's item under another barcode`,
+          `find the temporary item for request ${input.requestId} in the ILS and correct the temporary barcode to the one it has`,
+        );
+      }
+    }
+    return alreadyDone(`item ${input.barcode} was already accepted for request ${input.requestId}`, { itemId: input.barcode, ...holdFor }, input.barcode);
   }
 
   async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
