@@ -54,6 +54,8 @@ export interface MultiInstanceReport {
   periodic: { firstHolder: string; killedHolder: boolean; takenOverBy: string; takeoverSeconds: number; holdersAtEnd: string[] };
   /** answers the test's clients got from an instance that was killed or stopping (retried elsewhere) */
   clientRetries: number;
+  /** creates whose answer was lost and that were sent again under their Idempotency-Key */
+  replayedCreates: number;
   violations: string[];
   seconds: number;
 }
@@ -81,7 +83,7 @@ class Balancer {
    * next instance (nothing was sent); a connection lost after sending throws, and the caller
    * finds out whether it was done — as a load balancer does not replay a POST it already forwarded.
    */
-  async send(method: string, path: string, key: string, body?: unknown, options: { once?: boolean } = {}): Promise<Answer> {
+  async send(method: string, path: string, key: string, body?: unknown, options: { once?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const live = this.live();
       if (live.length === 0) throw new Error('no instance left');
@@ -89,7 +91,7 @@ class Balancer {
       try {
         const response = await fetch(`${instance.url}${path}`, {
           method,
-          headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(30_000),
         });
@@ -183,17 +185,19 @@ export async function runMultiInstance(options: MultiInstanceOptions = {}): Prom
       });
     }
 
-    /** Creates the request once, even when the instance died with the answer on its way (found by its unique title). */
+    /**
+     * Creates the request once, even when the instance died with the answer on its way: the ILL
+     * system's retry carries the same Idempotency-Key, so whichever instance gets it answers the
+     * request the first one made (the end-of-run count by title checks no create was doubled).
+     */
+    let replayedCreates = 0;
     const create = async (workflow: Workflow, body: Record<string, unknown>) => {
+      const headers = { 'idempotency-key': `multi-instance-${workflow.title.replaceAll(' ', '-')}` };
       for (let attempt = 0; attempt < 5; attempt += 1) {
-        const answer = await lb.send('POST', '/v1/requests', workflow.key, body, { once: true }).catch(() => undefined);
+        const answer = await lb.send('POST', '/v1/requests', workflow.key, body, { once: true, headers }).catch(() => undefined);
         if (answer?.status === 201) return answer.body.id as string;
-        // Unanswered (the instance died with the request in flight): did it get through?
-        const found = await lb.send('GET', `/v1/requests?title=${encodeURIComponent(workflow.title)}&limit=5`, workflow.key);
-        const mine = (found.body?.requests ?? []) as { id: string; title: string }[];
-        const exact = mine.filter((r) => r.title === workflow.title);
-        if (exact.length > 0) return exact[0]!.id;
-        if (answer && answer.status !== 201) throw new Error(`create ${workflow.title}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        if (answer) throw new Error(`create ${workflow.title}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        replayedCreates += 1;
       }
       throw new Error(`create ${workflow.title}: no instance created it`);
     };
@@ -476,6 +480,8 @@ export async function runMultiInstance(options: MultiInstanceOptions = {}): Prom
       },
       alma: governance,
       clientRetries: lb.retries,
+      /** creates whose answer was lost and that were sent again under their Idempotency-Key */
+      replayedCreates,
       violations: [...violations, ...(unsettled.length > 0 ? [`${unsettled.length} request(s) never settled`] : [])],
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
