@@ -80,6 +80,12 @@ interface SierraHold {
 
 type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedOutcome };
 
+/** `createRecords` on the short way met a refusal: take the long way (look-ups first). */
+const barcodeTaken = Symbol('barcode taken');
+
+/** Sierra said no to the request itself (bad input, a duplicate, record not found), not "later". */
+const refused = (status: number) => status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429;
+
 /** "ILL request 1000017 from LENDA": how the item says whose it is (the core writes the note). */
 const requestMarker = (requestId: string) => new RegExp(`\\bILL request ${requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
 /** The varField note that remembers where a lent item belongs while it sits elsewhere. */
@@ -167,10 +173,14 @@ export class SierraRestAdapter implements CirculationSystem {
     };
   }
 
-  /** With an owner, the item's current checkout is read (only when its status shows one) and checked. */
+  /**
+   * With an owner, the item's current checkout is read (only when its status shows one, and only
+   * for a lent item: a temporary item is the request's by its note, whoever it is on loan to) and checked.
+   */
   private async ownerProblem(item: SierraItem, input: { requestId: string; owner?: Ownership | undefined }, what: string): Promise<FailedOutcome | undefined> {
     if (!input.owner) return undefined;
-    const loan = item.status?.duedate ? await this.activeCheckout(item, what) : ({ found: false } as const);
+    const whose = item.status?.duedate && input.owner.kind !== 'temporary-item';
+    const loan = whose ? await this.activeCheckout(item, what) : ({ found: false } as const);
     if ('failed' in loan) return loan.failed;
     return ownershipProblem(input.owner, this.held(item, loan.found ? loan.value : undefined, input.requestId, what), false);
   }
@@ -262,11 +272,20 @@ export class SierraRestAdapter implements CirculationSystem {
       barcode: patron.barcodes?.[0] ?? input.patronId,
       // Sierra's ptype, a number (automation rules match it as text)
       ...(patron.patronType !== undefined ? { patronType: String(patron.patronType) } : {}),
+      // holds are placed on the patron record (`/patrons/{id}/holds/requests`): the hold step uses it
+      ...(found.value.id !== undefined ? { ilsPatronId: String(found.value.id) } : {}),
     });
   }
 
   async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
     const what = `creating temporary item ${input.barcode}`;
+    // A step's first run: no earlier run can have left an item, so the protocol minimum (bib, item:
+    // two calls) goes first; Sierra refusing the item (its barcode taken, most likely) sends us the
+    // long way, which looks the barcode up and says whose it is.
+    if (this.context.firstRun) {
+      const created = await this.createRecords(input, what, { barcodeTakenOnRefusal: true });
+      if (created !== barcodeTaken) return created;
+    }
     const existing = await this.itemByBarcode(input.barcode, what);
     if ('failed' in existing) return existing.failed;
     if (existing.found) {
@@ -277,6 +296,20 @@ export class SierraRestAdapter implements CirculationSystem {
       const suggestion = await this.freeBarcodeLike(input.barcode);
       return needsStaff(`barcode ${input.barcode} is already used by another item in Sierra`, suggestion ? `use barcode ${suggestion}` : undefined);
     }
+    const created = await this.createRecords(input, what, { barcodeTakenOnRefusal: false });
+    return created === barcodeTaken ? needsStaff(`barcode ${input.barcode} is already used by another item in Sierra`) : created;
+  }
+
+  /**
+   * A suppressed brief bib, then the item on it. A refused item takes its bib away again, so a
+   * refusal leaves nothing behind; with `barcodeTakenOnRefusal` a client refusal (4xx but 429) is
+   * answered `barcodeTaken` for the caller to look the barcode up.
+   */
+  private async createRecords(
+    input: TemporaryItemInput,
+    what: string,
+    options: { barcodeTakenOnRefusal: boolean },
+  ): Promise<StepOutcome<{ itemId: string }> | typeof barcodeTaken> {
     // BCODE3 "n" keeps the brief bib out of the public catalogue.
     const bib = await this.sierra.call('POST', '/bibs', {
       json: { titles: [input.title], ...(input.author ? { authors: [input.author] } : {}), fixedFields: { '31': { label: 'BCODE3', value: 'n' } } },
@@ -293,22 +326,32 @@ export class SierraRestAdapter implements CirculationSystem {
       ...(input.dueDate ? [`Return to lender by ${input.dueDate}`] : []),
       ...(input.inLibraryUseOnly ? ['Library use only'] : []),
     ];
-    const item = await this.sierra.call('POST', '/items', {
-      json: {
-        bibIds: [Number(bibId)],
-        location: shelfOf(input),
-        barcodes: [input.barcode],
-        ...(itemType !== undefined ? { itemType } : {}),
-        varFields: notes.map((content) => ({ fieldTag: 'x', content })),
-        // The message (varField m) pops up at check-out and check-in.
-        messages: [input.note],
-      },
-    });
+    const item = await this.sierra
+      .call('POST', '/items', {
+        json: {
+          bibIds: [Number(bibId)],
+          location: shelfOf(input),
+          barcodes: [input.barcode],
+          ...(itemType !== undefined ? { itemType } : {}),
+          varFields: notes.map((content) => ({ fieldTag: 'x', content })),
+          // The message (varField m) pops up at check-out and check-in.
+          messages: [input.note],
+        },
+      })
+      .catch(async (error: unknown) => {
+        // No answer: whether Sierra made the item is unknown, and a bib nobody can find again (the
+        // API searches no bib by a marker) would stay behind. It goes unless it has the item now:
+        // Sierra refuses to delete a bib with items attached, so a made item keeps its bib.
+        await this.sierra.call('DELETE', `/bibs/${bibId}`).catch(() => undefined);
+        throw error;
+      });
     const itemId = idOfLink((item.body as { link?: string } | undefined)?.link);
     if (item.status !== 200 || !itemId) {
       // No orphan bib on a refusal.
       await this.sierra.call('DELETE', `/bibs/${bibId}`);
-      return item.status === 200 ? needsStaff(`Sierra created item ${input.barcode} but returned no link`) : this.sierra.failure(item, what);
+      if (item.status === 200) return needsStaff(`Sierra created item ${input.barcode} but returned no link`);
+      if (options.barcodeTakenOnRefusal && refused(item.status)) return barcodeTaken;
+      return this.sierra.failure(item, what);
     }
     return done({ itemId }, input.barcode);
   }
@@ -331,6 +374,17 @@ export class SierraRestAdapter implements CirculationSystem {
 
   async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     const what = `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    // A step's first run: the hold goes straight in (one call) on the records the request's earlier
+    // steps named — the patron's record from its look-up, the item from its creation. Sierra refuses
+    // a second hold of a patron on an item, so a refusal is read the long way, which looks first.
+    if (this.context.firstRun && input.itemId) {
+      const patron = input.ilsPatronId ? { id: input.ilsPatronId } : await this.patronId(input.patronId, what);
+      if ('failed' in patron) return patron.failed;
+      const reply = await this.requestHold(patron.id, input.itemId, input);
+      // 204 and no id: the hold is found again by its note when it is cancelled (cancelHold).
+      if (reply.status === 204 || reply.status === 200) return done({});
+      if (!refused(reply.status)) return this.sierra.failure(reply, what);
+    }
     const patron = await this.patronId(input.patronId, what);
     if ('failed' in patron) return patron.failed;
     const item = await this.itemByBarcode(input.itemBarcode, what);
@@ -342,7 +396,18 @@ export class SierraRestAdapter implements CirculationSystem {
     if ('failed' in existing) return existing.failed;
     if (existing.found) return alreadyDone('the patron already has this hold', { holdId: idOfLink(existing.value.id) }, idOfLink(existing.value.id));
 
-    const reply = await this.sierra.call('POST', `/patrons/${patron.id}/holds/requests`, {
+    const reply = await this.requestHold(patron.id, itemId, input);
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    // 204 and no id: read it back from the patron's holds, as DCB does.
+    const placed = await this.holdOn(patron.id, itemId, what);
+    if ('failed' in placed) return placed.failed;
+    const holdId = placed.found ? idOfLink(placed.value.id) : undefined;
+    return done(holdId === undefined ? {} : { holdId }, holdId);
+  }
+
+  /** `POST /patrons/{id}/holds/requests`: an item-level hold whose note names the request. */
+  private requestHold(patronRecord: string, itemId: string, input: HoldInput) {
+    return this.sierra.call('POST', `/patrons/${patronRecord}/holds/requests`, {
       json: {
         recordType: 'i',
         recordNumber: Number(itemId),
@@ -350,12 +415,6 @@ export class SierraRestAdapter implements CirculationSystem {
         note: `ILL request ${input.requestId}${input.inLibraryUseOnly ? ' (library use only)' : ''}`,
       },
     });
-    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
-    // 204 and no id: read it back from the patron's holds, as DCB does.
-    const placed = await this.holdOn(patron.id, itemId, what);
-    if ('failed' in placed) return placed.failed;
-    const holdId = placed.found ? idOfLink(placed.value.id) : undefined;
-    return done(holdId === undefined ? {} : { holdId }, holdId);
   }
 
   async chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
@@ -394,15 +453,18 @@ export class SierraRestAdapter implements CirculationSystem {
 
   async checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
     const what = `checking out ${input.itemBarcode} to ${input.patronId}`;
-    const patron = await this.patronId(input.patronId, what);
-    if ('failed' in patron) return patron.failed;
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
 
-    const current = await this.activeCheckout(item.value, what);
+    // An item on loan shows its due date in its status: only then is the checkout (and whose it
+    // is, by the account's record) read. Never skipped on a first run: the item may be on loan for
+    // another request or patron, and a second check-out would act on their loan.
+    const current = item.value.status?.duedate ? await this.activeCheckout(item.value, what) : ({ found: false } as const);
     if ('failed' in current) return current.failed;
     if (current.found) {
+      const patron = await this.patronId(input.patronId, what);
+      if ('failed' in patron) return patron.failed;
       if (idOfLink(current.value.patron) !== patron.id) return needsStaff(`item ${input.itemBarcode} is already on loan to another patron`);
       const dueDate = calendarDayOf(current.value.dueDate);
       const loanId = idOfLink(current.value.id);
@@ -455,9 +517,8 @@ export class SierraRestAdapter implements CirculationSystem {
     if (!item.value.status?.duedate) return alreadyDone('already checked in (not on loan in Sierra)', { status: item.value.status?.code ?? '' });
     const reply = await this.sierra.call('DELETE', `/items/checkouts/${encodeURIComponent(input.itemBarcode)}`);
     if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
-    const after = await this.itemByBarcode(input.itemBarcode, what);
-    const status = 'found' in after && after.found ? after.value.status : undefined;
-    return done({ status: status?.code ?? '', display: status?.display ?? '' });
+    // No read-back: the 204 is the check-in; where Sierra routes the item next is its own business.
+    return done({});
   }
 
   /** Holds still waiting on an item (Sierra keeps no filled ones): every patron's holds, filtered. */
