@@ -37,7 +37,17 @@ import {
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
-import { calendarDayOf, type FailedOutcome, idOfLink, multipleRecords, recordNotFound, SierraClient, type SierraConnectionOptions } from './client.ts';
+import {
+  calendarDayOf,
+  type FailedOutcome,
+  idOfLink,
+  multipleRecords,
+  recordNotFound,
+  SierraClient,
+  type SierraConnectionOptions,
+  type SierraReply,
+  xcircError,
+} from './client.ts';
 
 /**
  * Sierra through its REST API (`/iii/sierra-api/v6`), as DCB's Sierra client does it: temporary
@@ -83,8 +93,13 @@ type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedO
 /** `createRecords` on the short way met a refusal: take the long way (look-ups first). */
 const barcodeTaken = Symbol('barcode taken');
 
-/** Sierra said no to the request itself (bad input, a duplicate, record not found), not "later". */
-const refused = (status: number) => status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429;
+/**
+ * Sierra said no to the request itself, not "later": bad input, a barcode in use, a record not
+ * found (4xx but refused credentials and rate limits), or circulation refusing (XCirc 132 comes
+ * as HTTP 500: "Request denied - already on hold for or checked out to you").
+ */
+const refused = (reply: SierraReply) =>
+  reply.error?.code === xcircError || (reply.status >= 400 && reply.status < 500 && reply.status !== 401 && reply.status !== 403 && reply.status !== 429);
 
 /** "ILL request 1000017 from LENDA": how the item says whose it is (the core writes the note). */
 const requestMarker = (requestId: string) => new RegExp(`\\bILL request ${requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
@@ -350,7 +365,7 @@ export class SierraRestAdapter implements CirculationSystem {
       // No orphan bib on a refusal.
       await this.sierra.call('DELETE', `/bibs/${bibId}`);
       if (item.status === 200) return needsStaff(`Sierra created item ${input.barcode} but returned no link`);
-      if (options.barcodeTakenOnRefusal && refused(item.status)) return barcodeTaken;
+      if (options.barcodeTakenOnRefusal && refused(item)) return barcodeTaken;
       return this.sierra.failure(item, what);
     }
     return done({ itemId }, input.barcode);
@@ -383,7 +398,7 @@ export class SierraRestAdapter implements CirculationSystem {
       const reply = await this.requestHold(patron.id, input.itemId, input);
       // 204 and no id: the hold is found again by its note when it is cancelled (cancelHold).
       if (reply.status === 204 || reply.status === 200) return done({});
-      if (!refused(reply.status)) return this.sierra.failure(reply, what);
+      if (!refused(reply)) return this.sierra.failure(reply, what);
     }
     const patron = await this.patronId(input.patronId, what);
     if ('failed' in patron) return patron.failed;
