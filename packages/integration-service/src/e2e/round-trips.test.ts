@@ -1,9 +1,11 @@
-import { demo } from '@bookstrap/ils-simulators';
-import { describe, expect, it } from 'vitest';
+import { adjustableClock, createSimulator, demo, fixedClock } from '@bookstrap/ils-simulators';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { almaRestAdapter } from '../adapters/alma/alma.ts';
 import { almaNcipAdapter } from '../adapters/ncip/alma-ncip.ts';
 import type { AdapterRegistry } from '../adapters/types.ts';
-import { almaNcipDemoLibrary } from '../demo-libraries.ts';
+import { sierraRestAdapter } from '../adapters/sierra/sierra.ts';
+import { almaNcipDemoLibrary, sierraDemoLibrary, sirsiDynixDemoLibrary } from '../demo-libraries.ts';
+import { symphonyRestAdapter } from '../adapters/symphony/symphony.ts';
 import { protocolLog } from '../store/schema.ts';
 import { almaDesk } from '../testutil/alma-desk.ts';
 import { almaHost, type Harness, useHarness } from '../testutil/harness.ts';
@@ -42,7 +44,7 @@ function callsOf(h: Harness, id: string, step: string): string[] {
     .filter((row) => row.stepKey?.startsWith(`${id}:${step}`))
     .map(
       (row) =>
-        `${row.method} ${new URL(row.url).pathname.replace('/almaws/v1', '')}${row.body?.includes('<AcceptItem>') ? ' AcceptItem' : ''}${row.body?.includes('<RequestItem>') ? ' RequestItem' : ''}`,
+        `${row.method} ${new URL(row.url).pathname.replace(/^\/(almaws\/v1|iii\/sierra-api\/v6|symws)/, '')}${row.body?.includes('<AcceptItem>') ? ' AcceptItem' : ''}${row.body?.includes('<RequestItem>') ? ' RequestItem' : ''}`,
     );
 }
 
@@ -117,5 +119,58 @@ describe('round trips per step, at the protocol minimum', () => {
     expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /view/NCIPServlet AcceptItem']);
     expect(callsOf(h, id, 'place-hold')).toEqual([]);
     expect(await almaDesk(h).holds(id)).toEqual([{ patronId: patron, status: expect.any(String), pickup: 'MAIN' }]);
+  });
+
+  /** A Sierra REST or Symphony Web Services library on its simulator, through the service. */
+  async function vendorHarness(vendor: 'sierra' | 'symphony') {
+    const host = `http://${vendor}.sim.test`;
+    const clock = adjustableClock(fixedClock('2025-03-12T10:00:00.000Z'));
+    const sim = createSimulator({ vendor, clock });
+    onTestFinished(() => sim.close());
+    const h = await useHarness({
+      sim,
+      host,
+      clock,
+      noLibraries: true,
+      registry: { 'sierra:rest': { ...sierraRestAdapter, ratePerSecond: 10_000 }, 'symphony:rest': { ...symphonyRestAdapter, ratePerSecond: 10_000 } },
+    });
+    const demoLibrary = vendor === 'sierra' ? sierraDemoLibrary(demo.sierra, host) : sirsiDynixDemoLibrary(demo.symphony, host);
+    const { ncipUrl: _url, ncip: _ncip, ...connection } = demoLibrary.connection;
+    const library = { ...demoLibrary, connection: { ...connection, protocol: 'rest' as const } };
+    createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
+    return { h, key: library.apiKey };
+  }
+
+  async function receivedAt(h: Harness, key: string, patronId: string, pickupLocation: string): Promise<string> {
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      key,
+      body: { role: 'borrowing', title: 'Dracula', patronId, pickupLocation, lenders: ['LENDA'] },
+    });
+    await h.ok(200, 'POST', `/v1/requests/${id}/send`, { key });
+    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { key });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { key });
+    await h.drain();
+    return id;
+  }
+
+  it("Sierra REST receive: bib, item, hold on the patron record the request's look-up found — three calls", async () => {
+    const { h, key } = await vendorHarness('sierra');
+    const patronId = demo.sierra.patrons.good.barcode;
+    const id = await receivedAt(h, key, patronId, 'MAIN');
+    expect(callsOf(h, id, 'lookup-patron')).toEqual(['POST /token', 'GET /patrons/find']);
+    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /bibs', 'POST /items']);
+    expect(callsOf(h, id, 'place-hold')).toEqual([expect.stringMatching(/^POST \/patrons\/\d+\/holds\/requests$/)]);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
+    expect(request.status).toBe('received');
+  });
+
+  it('Symphony Web Services receive: one title POST, one placeHold — two calls', async () => {
+    const { h, key } = await vendorHarness('symphony');
+    const id = await receivedAt(h, key, demo.symphony.patrons.good.barcode, 'MAIN');
+    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /catalog/bib']);
+    expect(callsOf(h, id, 'place-hold')).toEqual(['POST /circulation/holdRecord/placeHold']);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
+    expect(request.status).toBe('received');
   });
 });
