@@ -175,3 +175,17 @@ describe('Sierra REST receive: round trips', () => {
     expect((await s.rest.get(bibDeleted!.replace(`DELETE ${v6}`, ''))).status).toBe(404);
   });
 });
+
+describe('Sierra REST manual charge: round trips', () => {
+  it("first run: patron, charge, the fee's id read back — no look for an earlier charge; a later run finds its own and charges nothing", async () => {
+    const s = subject();
+    await s.run(true).lookupPatron({ patronId: patron });
+    const fee = { requestId: '9700010', patronId: patron, feeType: sierra.manualChargeType, amount: 4, comment: 'ILL fee for request 9700010' };
+    const first = await s.counted(() => s.run(true).chargeFee(fee));
+    expect(first.result).toMatchObject({ kind: 'done', value: { feeId: expect.stringMatching(/^\d+$/) } });
+    expect(first.calls).toEqual([`GET ${v6}/patrons/find`, expect.stringMatching(/^POST .*\/fines\/charge$/), expect.stringMatching(/^GET .*\/fines$/)]);
+    const again = await s.run(false).chargeFee(fee);
+    expect(again).toMatchObject({ kind: 'already-done', value: { feeId: first.result.kind === 'done' ? first.result.value.feeId : '' } });
+    expect((await s.probe.fees(patron)).filter((f) => f.comment === fee.comment)).toHaveLength(1);
+  });
+});

@@ -24,11 +24,13 @@ const unsupported = [
 circulationSystemContract('Sierra REST (simulated)', sierraSubject, { unsupported: [...unsupported] });
 
 // Every step as on its first run (issue 14: the protocol minimum, look-ups only after a refusal):
-// the same contract, repeats included — a repeat's refusal must still end already-done.
+// the same contract, repeats included — a repeat's refusal must still end already-done. Not the
+// repeated charge: Sierra refuses no second manual charge, so only a later run (which a repeat
+// is, never a first) finds the first one — tested below with the worker's flag as it is.
 circulationSystemContract(
   'Sierra REST (simulated), each call as a first run',
   async () => sierraContractSubject((context) => new SierraRestAdapter(sierraOptions(sierraRestConnection), { ...context, firstRun: true })),
-  { unsupported: [...unsupported] },
+  { unsupported: [...unsupported, 'charge fee twice'] },
 );
 
 describe('Sierra REST adapter: what Sierra cannot do, said plainly', () => {

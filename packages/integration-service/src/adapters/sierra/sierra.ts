@@ -446,9 +446,13 @@ export class SierraRestAdapter implements CirculationSystem {
       );
       return same ? { found: true, value: same } : { found: false };
     };
-    const earlier = await findSame();
-    if ('failed' in earlier) return earlier.failed;
-    if (earlier.found) return alreadyDone('this fee was already charged', { feeId: idOfLink(earlier.value.id) }, idOfLink(earlier.value.id));
+    // Only a later run can find its own earlier charge (a first run has none to find: the charge
+    // goes straight in); the list is read after the charge either way, for the fee's id.
+    if (!this.context.firstRun) {
+      const earlier = await findSame();
+      if ('failed' in earlier) return earlier.failed;
+      if (earlier.found) return alreadyDone('this fee was already charged', { feeId: idOfLink(earlier.value.id) }, idOfLink(earlier.value.id));
+    }
     // Sierra's API creates manual charges only; the fee type travels in the reason (the core's comment names it).
     const reply = await this.sierra.call('POST', `/patrons/${patron.id}/fines/charge`, { json: { amount: input.amount, reason } });
     if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
