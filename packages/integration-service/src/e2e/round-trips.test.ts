@@ -4,6 +4,7 @@ import { almaRestAdapter } from '../adapters/alma/alma.ts';
 import { almaNcipAdapter } from '../adapters/ncip/alma-ncip.ts';
 import type { AdapterRegistry } from '../adapters/types.ts';
 import { sierraRestAdapter } from '../adapters/sierra/sierra.ts';
+import { sierraRestProbe } from '../adapters/sierra/test-support.ts';
 import { almaNcipDemoLibrary, sierraDemoLibrary, sirsiDynixDemoLibrary } from '../demo-libraries.ts';
 import { symphonyRestAdapter } from '../adapters/symphony/symphony.ts';
 import { protocolLog } from '../store/schema.ts';
@@ -172,5 +173,29 @@ describe('round trips per step, at the protocol minimum', () => {
     expect(callsOf(h, id, 'place-hold')).toEqual(['POST /circulation/holdRecord/placeHold']);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
     expect(request.status).toBe('received');
+  });
+
+  it("Sierra REST: a patron corrected before the receive gets the hold on the corrected patron's record, from that patron's own look-up", async () => {
+    const { h, key } = await vendorHarness('sierra');
+    const first = demo.sierra.otherPatrons[1]!;
+    const corrected = demo.sierra.patrons.good;
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      key,
+      body: { role: 'borrowing', title: 'Dracula', patronId: first.barcode, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
+    await h.drain();
+    await h.ok(200, 'PATCH', `/v1/requests/${id}`, { key, body: { patronId: corrected.barcode, note: 'typo at the desk' } });
+    await h.ok(200, 'POST', `/v1/requests/${id}/send`, { key });
+    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { key });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { key });
+    await h.drain();
+    // both look-ups ran; the hold went on the corrected patron's record, found by its own look-up
+    expect(callsOf(h, id, `lookup-patron:${first.barcode}`)).toContain('GET /patrons/find');
+    expect(callsOf(h, id, `lookup-patron:${corrected.barcode}`)).toContain('GET /patrons/find');
+    expect(callsOf(h, id, 'place-hold')).toEqual([`POST /patrons/${corrected.id}/holds/requests`]);
+    expect(corrected.id).not.toBe(first.id);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
+    expect(await sierraRestProbe(h.sim).probe.holds(request.temporaryBarcode)).toEqual([{ patronId: corrected.barcode, pickupLocation: 'main' }]);
   });
 });

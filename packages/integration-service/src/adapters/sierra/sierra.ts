@@ -59,6 +59,10 @@ import {
  * date, so a check-out whose loan rules give another date than the lender's, and a due-date
  * change (a renewal, whose date Sierra's renewal rules decide), end `needs-staff` naming both
  * dates when Sierra's date is not the one wanted. Patrons are named by barcode (varField `b`).
+ *
+ * A step's first run (`AdapterContext.firstRun`) goes straight to the protocol minimum — a receive
+ * is bib, item and hold, the hold on the patron record the request's look-up found — and reads
+ * the long way (barcode, the patron's holds) only on later runs or after a refusal.
  */
 
 interface SierraItem {

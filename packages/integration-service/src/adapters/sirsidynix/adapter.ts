@@ -67,7 +67,10 @@ import {
  *   placeLendingHold    placeHold for the borrowing library's account
  *   chargeFee           no documented bill creation: configuration error, capability off
  *
- * Every step looks first, so a retry finds its own work (`already-done`) instead of repeating it.
+ * Every step looks first, so a retry finds its own work (`already-done`) instead of repeating it —
+ * except on a step's first run (`AdapterContext.firstRun`), when no earlier run can have left
+ * anything: the title POST and the placeHold then go straight in (a receive is two calls), and a
+ * refusal is read the long way.
  */
 export interface SirsiDynixProduct {
   ils: 'symphony' | 'horizon';
