@@ -176,6 +176,18 @@ describe('Sierra REST receive: round trips', () => {
   });
 });
 
+describe('Sierra REST receive: a refusal that is not about the barcode', () => {
+  it('keeps its refusal, takes the bib away and tries nothing twice (a location Sierra does not know)', async () => {
+    const s = subject();
+    await s.run(true).lookupPatron({ patronId: patron });
+    const refused = await s.counted(() => s.run(true).createTemporaryItem({ ...item('9700011'), location: 'nowhere' }));
+    expect(refused.result).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('location nowhere') });
+    expect(refused.calls).toEqual([`POST ${v6}/bibs`, `POST ${v6}/items`, expect.stringMatching(/^DELETE .*\/bibs\/\d+$/), `GET ${v6}/items`]);
+    expect((await s.rest.get(refused.calls[2]!.replace(`DELETE ${v6}`, ''))).status).toBe(404);
+    expect(await s.probe.countItems('TMP9700011')).toBe(0);
+  });
+});
+
 describe('Sierra REST manual charge: round trips', () => {
   it("first run: patron, charge, the fee's id read back — no look for an earlier charge; a later run finds its own and charges nothing", async () => {
     const s = subject();

@@ -94,8 +94,10 @@ interface SierraHold {
 
 type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedOutcome };
 
-/** `createRecords` on the short way met a refusal: take the long way (look-ups first). */
-const barcodeTaken = Symbol('barcode taken');
+/** `createRecords` on the short way met a refusal (its bib already taken away): take the long way. */
+class RefusedItem {
+  constructor(readonly reply: SierraReply) {}
+}
 
 /**
  * Sierra said no to the request itself, not "later": bad input, a barcode in use, a record not
@@ -301,9 +303,11 @@ export class SierraRestAdapter implements CirculationSystem {
     // A step's first run: no earlier run can have left an item, so the protocol minimum (bib, item:
     // two calls) goes first; Sierra refusing the item (its barcode taken, most likely) sends us the
     // long way, which looks the barcode up and says whose it is.
+    let refusal: SierraReply | undefined;
     if (this.context.firstRun) {
       const created = await this.createRecords(input, what, { barcodeTakenOnRefusal: true });
-      if (created !== barcodeTaken) return created;
+      if (!(created instanceof RefusedItem)) return created;
+      refusal = created.reply;
     }
     const existing = await this.itemByBarcode(input.barcode, what);
     if ('failed' in existing) return existing.failed;
@@ -315,20 +319,22 @@ export class SierraRestAdapter implements CirculationSystem {
       const suggestion = await this.freeBarcodeLike(input.barcode);
       return needsStaff(`barcode ${input.barcode} is already used by another item in Sierra`, suggestion ? `use barcode ${suggestion}` : undefined);
     }
+    // refused on the short way, and the barcode is free: the refusal was about something else
+    if (refusal) return this.sierra.failure(refusal, what);
     const created = await this.createRecords(input, what, { barcodeTakenOnRefusal: false });
-    return created === barcodeTaken ? needsStaff(`barcode ${input.barcode} is already used by another item in Sierra`) : created;
+    return created instanceof RefusedItem ? this.sierra.failure(created.reply, what) : created;
   }
 
   /**
    * A suppressed brief bib, then the item on it. A refused item takes its bib away again, so a
-   * refusal leaves nothing behind; with `barcodeTakenOnRefusal` a client refusal (4xx but 429) is
-   * answered `barcodeTaken` for the caller to look the barcode up.
+   * refusal leaves nothing behind; with `barcodeTakenOnRefusal` a refusal (see `refused`) is
+   * answered `RefusedItem` for the caller to look the barcode up.
    */
   private async createRecords(
     input: TemporaryItemInput,
     what: string,
     options: { barcodeTakenOnRefusal: boolean },
-  ): Promise<StepOutcome<{ itemId: string }> | typeof barcodeTaken> {
+  ): Promise<StepOutcome<{ itemId: string }> | RefusedItem> {
     // BCODE3 "n" keeps the brief bib out of the public catalogue.
     const bib = await this.sierra.call('POST', '/bibs', {
       json: { titles: [input.title], ...(input.author ? { authors: [input.author] } : {}), fixedFields: { '31': { label: 'BCODE3', value: 'n' } } },
@@ -369,7 +375,7 @@ export class SierraRestAdapter implements CirculationSystem {
       // No orphan bib on a refusal.
       await this.sierra.call('DELETE', `/bibs/${bibId}`);
       if (item.status === 200) return needsStaff(`Sierra created item ${input.barcode} but returned no link`);
-      if (options.barcodeTakenOnRefusal && refused(item)) return barcodeTaken;
+      if (options.barcodeTakenOnRefusal && refused(item)) return new RefusedItem(item);
       return this.sierra.failure(item, what);
     }
     return done({ itemId }, input.barcode);
