@@ -5,7 +5,8 @@ import { almaNcipAdapter } from '../adapters/ncip/alma-ncip.ts';
 import type { AdapterRegistry } from '../adapters/types.ts';
 import { sierraRestAdapter } from '../adapters/sierra/sierra.ts';
 import { sierraRestProbe } from '../adapters/sierra/test-support.ts';
-import { almaNcipDemoLibrary, sierraDemoLibrary, sirsiDynixDemoLibrary } from '../demo-libraries.ts';
+import { defaultAdapterRegistry } from '../adapters/registry.ts';
+import { almaNcipDemoLibrary, millenniumDemoLibrary, sierraDemoLibrary, sirsiDynixDemoLibrary, wmsDemoLibraries } from '../demo-libraries.ts';
 import { symphonyRestAdapter } from '../adapters/symphony/symphony.ts';
 import { protocolLog } from '../store/schema.ts';
 import { almaDesk } from '../testutil/alma-desk.ts';
@@ -14,10 +15,12 @@ import { createLibrary } from '../workflow/libraries.ts';
 import { createWorker } from '../worker/worker.ts';
 
 /**
- * Each step at the protocol's minimum (issue 14), counted at the simulator: receiving a borrowed
- * item (create the temporary item, place the patron's hold) costs Alma REST four calls — bib,
- * holding, item, request — and NCIP one AcceptItem, which places the hold too. The lookups that
- * protect against a crashed earlier run happen only when there was one.
+ * Each step at the protocol's minimum (issue 14), counted at the simulator through the service:
+ * receiving a borrowed item (create the temporary item, place the patron's hold) costs Alma REST
+ * four calls — bib, holding, item, request —, Sierra REST three — bib, item, hold on the patron
+ * record the request's look-up found —, SirsiDynix Web Services two — the title POST, placeHold —
+ * and every NCIP set-up one AcceptItem, which places the hold too. The lookups that protect
+ * against a crashed earlier run happen only when there was one.
  */
 const patron = demo.alma.patrons.good.primaryId;
 const registry: AdapterRegistry = {
@@ -45,7 +48,7 @@ function callsOf(h: Harness, id: string, step: string): string[] {
     .filter((row) => row.stepKey?.startsWith(`${id}:${step}`))
     .map(
       (row) =>
-        `${row.method} ${new URL(row.url).pathname.replace(/^\/(almaws\/v1|iii\/sierra-api\/v6|symws)/, '')}${row.body?.includes('<AcceptItem>') ? ' AcceptItem' : ''}${row.body?.includes('<RequestItem>') ? ' RequestItem' : ''}`,
+        `${row.method} ${new URL(row.url).pathname.replace(/^\/(almaws\/v1|iii\/sierra-api\/v6|symws)/, '')}${/<(?:\w+:)?AcceptItem\b/.test(row.body ?? '') ? ' AcceptItem' : ''}${/<(?:\w+:)?RequestItem\b/.test(row.body ?? '') ? ' RequestItem' : ''}`,
     );
 }
 
@@ -122,8 +125,8 @@ describe('round trips per step, at the protocol minimum', () => {
     expect(await almaDesk(h).holds(id)).toEqual([{ patronId: patron, status: expect.any(String), pickup: 'MAIN' }]);
   });
 
-  /** A Sierra REST or Symphony Web Services library on its simulator, through the service. */
-  async function vendorHarness(vendor: 'sierra' | 'symphony') {
+  /** A vendor's demo library on its simulator, through the service: REST / Web Services, or its NCIP set-up. */
+  async function vendorHarness(vendor: 'sierra' | 'symphony' | 'horizon' | 'wms' | 'millennium', protocol: 'rest' | 'ncip' = 'rest') {
     const host = `http://${vendor}.sim.test`;
     const clock = adjustableClock(fixedClock('2025-03-12T10:00:00.000Z'));
     const sim = createSimulator({ vendor, clock });
@@ -133,11 +136,22 @@ describe('round trips per step, at the protocol minimum', () => {
       host,
       clock,
       noLibraries: true,
-      registry: { 'sierra:rest': { ...sierraRestAdapter, ratePerSecond: 10_000 }, 'symphony:rest': { ...symphonyRestAdapter, ratePerSecond: 10_000 } },
+      registry: {
+        ...defaultAdapterRegistry,
+        'sierra:rest': { ...sierraRestAdapter, ratePerSecond: 10_000 },
+        'symphony:rest': { ...symphonyRestAdapter, ratePerSecond: 10_000 },
+      },
     });
-    const demoLibrary = vendor === 'sierra' ? sierraDemoLibrary(demo.sierra, host) : sirsiDynixDemoLibrary(demo.symphony, host);
+    const demoLibrary =
+      vendor === 'sierra'
+        ? sierraDemoLibrary(demo.sierra, host)
+        : vendor === 'wms'
+          ? wmsDemoLibraries(demo.wms, host)[0]!
+          : vendor === 'millennium'
+            ? millenniumDemoLibrary(demo.millennium, host)
+            : sirsiDynixDemoLibrary(demo[vendor], host);
     const { ncipUrl: _url, ncip: _ncip, ...connection } = demoLibrary.connection;
-    const library = { ...demoLibrary, connection: { ...connection, protocol: 'rest' as const } };
+    const library = protocol === 'ncip' ? demoLibrary : { ...demoLibrary, connection: { ...connection, protocol: 'rest' as const } };
     createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
     return { h, key: library.apiKey };
   }
@@ -197,5 +211,13 @@ describe('round trips per step, at the protocol minimum', () => {
     expect(corrected.id).not.toBe(first.id);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
     expect(await sierraRestProbe(h.sim).probe.holds(request.temporaryBarcode)).toEqual([{ patronId: corrected.barcode, pickupLocation: 'main' }]);
+  });
+
+  it.each(['sierra', 'symphony', 'horizon', 'wms', 'millennium'] as const)('%s NCIP receive: one AcceptItem, no RequestItem after it', async (vendor) => {
+    const { h, key } = await vendorHarness(vendor, 'ncip');
+    const patronId = demo[vendor].patrons.good.barcode;
+    const id = await receivedAt(h, key, patronId, vendor === 'wms' ? demo.wms.branches.find((b) => b.code === 'MAIN')!.branchId : 'MAIN');
+    expect(callsOf(h, id, 'create-temporary-item')).toEqual([expect.stringMatching(/^POST \S+ AcceptItem$/)]);
+    expect(callsOf(h, id, 'place-hold')).toEqual([]);
   });
 });
