@@ -17,6 +17,12 @@ export interface PatronSummary {
   barcode?: string | undefined;
   /** the ILS's patron type/group code (Alma user group, Sierra ptype, Symphony/Horizon profile), when it shows one */
   patronType?: string | undefined;
+  /**
+   * The ILS's own record ID of the patron, where its API names patrons by record and not by the ID
+   * Bookstrap holds (Sierra's patron record number behind a barcode): a later step of the request
+   * may use it instead of looking the patron up again (see `HoldInput.ilsPatronId`).
+   */
+  ilsPatronId?: string | undefined;
 }
 
 export interface TemporaryItemInput {
@@ -61,6 +67,12 @@ export interface HoldInput {
    * RequestedActionType); the adapter need not ask again.
    */
   holdPlacedWithItem?: boolean | undefined;
+  /**
+   * The ILS's record ID of `patronId`, from this request's patron look-up (the service adds it as
+   * the step runs, from that step's recorded outcome); an adapter may use it instead of looking the
+   * patron up, and looks up after all when the ILS no longer knows the record.
+   */
+  ilsPatronId?: string | undefined;
 }
 
 /**

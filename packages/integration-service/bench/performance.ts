@@ -2,7 +2,17 @@ import { createSimulator, demo } from '@bookstrap/ils-simulators';
 import { Hono } from 'hono';
 import { almaRestAdapter } from '../src/adapters/alma/alma.ts';
 import type { AdapterRegistry, FetchLike } from '../src/adapters/types.ts';
-import { almaDemoLibraries, demoAdminKey } from '../src/demo-libraries.ts';
+import { defaultAdapterRegistry } from '../src/adapters/registry.ts';
+import {
+  almaDemoLibraries,
+  almaNcipDemoLibrary,
+  type DemoLibrary,
+  demoAdminKey,
+  millenniumDemoLibrary,
+  sierraDemoLibrary,
+  sirsiDynixDemoLibrary,
+  wmsDemoLibraries,
+} from '../src/demo-libraries.ts';
 import { createService, type Service } from '../src/service.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { claimNextJob } from '../src/store/outbox.ts';
@@ -14,8 +24,10 @@ import { createLibrary } from '../src/workflow/libraries.ts';
 /**
  * `pnpm bench` (issue 14): every figure as a ratio to a floor or goal measured in the same run.
  *
- * - P1 receive (temporary item + hold) on Alma REST vs the floor: the protocol minimum (4 calls)
- *   × (the simulated vendor latency + a bare Hono route's round trip on this machine).
+ * - P1 receive (temporary item + hold) on every adapter (Alma REST and NCIP, Sierra REST and NCIP,
+ *   Symphony and Horizon Web Services and NCIP, WMS, Millennium): calls per receive vs the
+ *   protocol's minimum, and time vs the floor: the minimum × (the simulated vendor latency + a bare
+ *   Hono route's round trip on this machine). `P1_TARGETS` (comma list of names) runs some only.
  * - P2 N receives at Alma's real governance (25 calls/s) vs calls ÷ 25; 429s counted.
  * - P3 ILS steps per second, service + worker + simulator in one process, limits lifted.
  * - P5 1 M requests seeded in bulk: list / filter p99, claim time, RSS, and the console's queue
@@ -100,26 +112,186 @@ async function shipped(b: Bench, title: string): Promise<string> {
   return id;
 }
 
-async function p1(loopbackMs: number) {
-  const b = await bench({ perSecond: 100_000, registry: { 'alma:rest': almaRestAdapter }, latencyMs });
+/**
+ * One adapter's library on its own simulator, through the service, for P1. `minimum` is the
+ * fewest ILS calls its protocol allows for a receive (temporary item + the patron's item-level
+ * hold), with the session or token the library's earlier jobs left.
+ */
+interface P1Target {
+  name: string;
+  vendor: 'alma' | 'sierra' | 'symphony' | 'horizon' | 'wms' | 'millennium';
+  registry: AdapterRegistry;
+  library: (host: string) => DemoLibrary;
+  patron: string;
+  minimum: number;
+  why: string;
+}
+
+/** The NCIP demo library spoken to over the vendor's REST / Web Services API only. */
+const restOnly = (library: DemoLibrary): DemoLibrary => {
+  const { ncipUrl: _url, ncip: _ncip, ...connection } = library.connection;
+  return { ...library, connection: { ...connection, protocol: 'rest' } };
+};
+const unpaced = (key: keyof typeof defaultAdapterRegistry): AdapterRegistry => {
+  const definition = defaultAdapterRegistry[key];
+  if (!definition) throw new Error(`no adapter ${key}`);
+  return { [key]: { ...definition, ratePerSecond: Number.POSITIVE_INFINITY } };
+};
+
+const p1Targets: P1Target[] = [
+  {
+    name: 'Alma REST',
+    vendor: 'alma',
+    registry: unpaced('alma:rest'),
+    library: (url) => almaDemoLibraries(demo.alma, url)[0]!,
+    patron,
+    minimum: 4,
+    why: 'bib, holding, item, user request',
+  },
+  {
+    name: 'Alma NCIP',
+    vendor: 'alma',
+    registry: unpaced('alma:ncip'),
+    library: (url) => almaNcipDemoLibrary(demo.alma, url),
+    patron,
+    minimum: 1,
+    why: 'AcceptItem with the hold',
+  },
+  {
+    name: 'Sierra REST',
+    vendor: 'sierra',
+    registry: unpaced('sierra:rest'),
+    library: (url) => restOnly(sierraDemoLibrary(demo.sierra, url)),
+    patron: demo.sierra.patrons.good.barcode,
+    minimum: 3,
+    why: "bib, item, hold on the patron record (known from the request's look-up)",
+  },
+  {
+    name: 'Sierra NCIP',
+    vendor: 'sierra',
+    registry: unpaced('sierra:ncip'),
+    library: (url) => sierraDemoLibrary(demo.sierra, url),
+    patron: demo.sierra.patrons.good.barcode,
+    minimum: 1,
+    why: 'AcceptItem with the hold',
+  },
+  {
+    name: 'Symphony WS',
+    vendor: 'symphony',
+    registry: unpaced('symphony:rest'),
+    library: (url) => restOnly(sirsiDynixDemoLibrary(demo.symphony, url)),
+    patron: demo.symphony.patrons.good.barcode,
+    minimum: 2,
+    why: 'title+call+item in one POST, placeHold',
+  },
+  {
+    name: 'Symphony NCIP',
+    vendor: 'symphony',
+    registry: unpaced('symphony:ncip'),
+    library: (url) => sirsiDynixDemoLibrary(demo.symphony, url),
+    patron: demo.symphony.patrons.good.barcode,
+    minimum: 1,
+    why: 'AcceptItem with the hold',
+  },
+  {
+    name: 'Horizon WS',
+    vendor: 'horizon',
+    registry: unpaced('horizon:rest'),
+    library: (url) => restOnly(sirsiDynixDemoLibrary(demo.horizon, url)),
+    patron: demo.horizon.patrons.good.barcode,
+    minimum: 2,
+    why: 'title+call+item in one POST, placeHold',
+  },
+  {
+    name: 'Horizon NCIP',
+    vendor: 'horizon',
+    registry: unpaced('horizon:ncip'),
+    library: (url) => sirsiDynixDemoLibrary(demo.horizon, url),
+    patron: demo.horizon.patrons.good.barcode,
+    minimum: 1,
+    why: 'AcceptItem with the hold',
+  },
+  {
+    name: 'WMS NCIP',
+    vendor: 'wms',
+    registry: unpaced('wms:ncip'),
+    library: (url) => wmsDemoLibraries(demo.wms, url)[0]!,
+    patron: demo.wms.patrons.good.barcode,
+    minimum: 1,
+    why: 'AcceptItem with the hold',
+  },
+  {
+    name: 'Millennium NCIP',
+    vendor: 'millennium',
+    registry: unpaced('millennium:ncip'),
+    library: (url) => millenniumDemoLibrary(demo.millennium, url),
+    patron: demo.millennium.patrons.good.barcode,
+    minimum: 1,
+    why: 'AcceptItem with the hold',
+  },
+];
+
+async function p1Target(target: P1Target, loopbackMs: number): Promise<string> {
+  const sim = createSimulator({ vendor: target.vendor });
+  const calls: string[] = [];
+  const fetch: FetchLike = async (input, init) => {
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const ncip = /<(?:ns\d*:)?(AcceptItem|RequestItem|LookupUser|LookupItem|CheckOutItem|CheckInItem)\b/.exec(body)?.[1];
+    calls.push(`${init?.method ?? 'GET'} ${new URL(input).pathname}${ncip ? ` ${ncip}` : ''}`);
+    if (latencyMs) await sleep(latencyMs);
+    return sim.app.request(input, init);
+  };
+  const service = createService({ dbPath: ':memory:', adminKey: demoAdminKey, fetch, registry: target.registry, worker: { pollMs: 5 } });
   try {
+    const library = target.library(`http://${target.vendor}.bench.test`);
+    createLibrary({ db: service.database.db, clock: service.clock, registry: target.registry }, library, library.apiKey);
+    const api = async (method: string, path: string, body?: unknown) => {
+      const response = await service.app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${library.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      if (!response.ok) throw new Error(`${target.name}: ${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<{ id: string; status?: string }>;
+    };
+    const pickupLocation = library.pickupLocations[0]?.code ?? 'MAIN';
     const times: number[] = [];
     const perReceive: number[] = [];
+    let listed: string[] = [];
     for (let i = 0; i < runs * 5; i += 1) {
-      const id = await shipped(b, `P1 ${i}`);
-      await b.service.worker.runUntilIdle();
-      await b.call('POST', `/v1/requests/${id}/receive`);
-      const before = b.calls();
+      const { id } = await api('POST', '/v1/requests', { role: 'borrowing', title: `P1 ${i}`, patronId: target.patron, pickupLocation, lenders: ['LENDA'] });
+      await api('POST', `/v1/requests/${id}/send`);
+      await api('POST', `/v1/requests/${id}/supplier-shipped`);
+      await service.worker.runUntilIdle();
+      await api('POST', `/v1/requests/${id}/receive`);
+      const before = calls.length;
       const started = performance.now();
-      await b.service.worker.runUntilIdle();
+      await service.worker.runUntilIdle();
       times.push(performance.now() - started);
-      perReceive.push(b.calls() - before);
+      perReceive.push(calls.length - before);
+      if (i === 0) listed = calls.slice(before);
+      const received = await api('GET', `/v1/requests/${id}`);
+      if (received.status !== 'received') throw new Error(`${target.name}: request ${id} is ${received.status} after receive`);
     }
-    const floor = 4 * (latencyMs + loopbackMs);
-    report(`P1 Alma REST receive (${latencyMs} ms vendor latency)`, times, 'ms', floor);
-    console.log(`P1 calls per receive: ${median(perReceive)} (protocol minimum 4); goal ≤ 1.10 × floor + 10 ms = ${f(floor * 1.1 + 10)} ms`);
+    const floor = target.minimum * (latencyMs + loopbackMs);
+    const line = `${target.name}: ${median(perReceive)} calls per receive (protocol minimum ${target.minimum}: ${target.why}); time min ${f(min(times))} ms, median ${f(median(times))} ms = ${f(min(times) / floor)}× / ${f(median(times) / floor)}× floor (${f(floor)} ms)`;
+    console.log(`P1 ${line}`);
+    console.log(`P1   ${target.name} calls: ${listed.join(', ')}`);
+    return line;
   } finally {
-    await b.close();
+    await service.close();
+    sim.close();
+  }
+}
+
+async function p1(loopbackMs: number) {
+  const wanted = process.env.P1_TARGETS?.split(',').map((name) => name.trim().toLowerCase());
+  console.log(
+    `P1 receive (temporary item + hold) per adapter, ${latencyMs} ms vendor latency, ${runs * 5} receives each; floor = minimum calls × (latency + loopback)`,
+  );
+  for (const target of p1Targets) {
+    if (wanted && !wanted.includes(target.name.toLowerCase())) continue;
+    await p1Target(target, loopbackMs);
   }
 }
 

@@ -1,9 +1,13 @@
-import { demo } from '@bookstrap/ils-simulators';
-import { describe, expect, it } from 'vitest';
+import { adjustableClock, createSimulator, demo, fixedClock } from '@bookstrap/ils-simulators';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { almaRestAdapter } from '../adapters/alma/alma.ts';
 import { almaNcipAdapter } from '../adapters/ncip/alma-ncip.ts';
 import type { AdapterRegistry } from '../adapters/types.ts';
-import { almaNcipDemoLibrary } from '../demo-libraries.ts';
+import { sierraRestAdapter } from '../adapters/sierra/sierra.ts';
+import { sierraRestProbe } from '../adapters/sierra/test-support.ts';
+import { defaultAdapterRegistry } from '../adapters/registry.ts';
+import { almaNcipDemoLibrary, millenniumDemoLibrary, sierraDemoLibrary, sirsiDynixDemoLibrary, wmsDemoLibraries } from '../demo-libraries.ts';
+import { symphonyRestAdapter } from '../adapters/symphony/symphony.ts';
 import { protocolLog } from '../store/schema.ts';
 import { almaDesk } from '../testutil/alma-desk.ts';
 import { almaHost, type Harness, useHarness } from '../testutil/harness.ts';
@@ -11,10 +15,12 @@ import { createLibrary } from '../workflow/libraries.ts';
 import { createWorker } from '../worker/worker.ts';
 
 /**
- * Each step at the protocol's minimum (issue 14), counted at the simulator: receiving a borrowed
- * item (create the temporary item, place the patron's hold) costs Alma REST four calls — bib,
- * holding, item, request — and NCIP one AcceptItem, which places the hold too. The lookups that
- * protect against a crashed earlier run happen only when there was one.
+ * Each step at the protocol's minimum (issue 14), counted at the simulator through the service:
+ * receiving a borrowed item (create the temporary item, place the patron's hold) costs Alma REST
+ * four calls — bib, holding, item, request —, Sierra REST three — bib, item, hold on the patron
+ * record the request's look-up found —, SirsiDynix Web Services two — the title POST, placeHold —
+ * and every NCIP set-up one AcceptItem, which places the hold too. The lookups that protect
+ * against a crashed earlier run happen only when there was one.
  */
 const patron = demo.alma.patrons.good.primaryId;
 const registry: AdapterRegistry = {
@@ -42,7 +48,7 @@ function callsOf(h: Harness, id: string, step: string): string[] {
     .filter((row) => row.stepKey?.startsWith(`${id}:${step}`))
     .map(
       (row) =>
-        `${row.method} ${new URL(row.url).pathname.replace('/almaws/v1', '')}${row.body?.includes('<AcceptItem>') ? ' AcceptItem' : ''}${row.body?.includes('<RequestItem>') ? ' RequestItem' : ''}`,
+        `${row.method} ${new URL(row.url).pathname.replace(/^\/(almaws\/v1|iii\/sierra-api\/v6|symws)/, '')}${/<(?:\w+:)?AcceptItem\b/.test(row.body ?? '') ? ' AcceptItem' : ''}${/<(?:\w+:)?RequestItem\b/.test(row.body ?? '') ? ' RequestItem' : ''}`,
     );
 }
 
@@ -117,5 +123,101 @@ describe('round trips per step, at the protocol minimum', () => {
     expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /view/NCIPServlet AcceptItem']);
     expect(callsOf(h, id, 'place-hold')).toEqual([]);
     expect(await almaDesk(h).holds(id)).toEqual([{ patronId: patron, status: expect.any(String), pickup: 'MAIN' }]);
+  });
+
+  /** A vendor's demo library on its simulator, through the service: REST / Web Services, or its NCIP set-up. */
+  async function vendorHarness(vendor: 'sierra' | 'symphony' | 'horizon' | 'wms' | 'millennium', protocol: 'rest' | 'ncip' = 'rest') {
+    const host = `http://${vendor}.sim.test`;
+    const clock = adjustableClock(fixedClock('2025-03-12T10:00:00.000Z'));
+    const sim = createSimulator({ vendor, clock });
+    onTestFinished(() => sim.close());
+    const h = await useHarness({
+      sim,
+      host,
+      clock,
+      noLibraries: true,
+      registry: {
+        ...defaultAdapterRegistry,
+        'sierra:rest': { ...sierraRestAdapter, ratePerSecond: 10_000 },
+        'symphony:rest': { ...symphonyRestAdapter, ratePerSecond: 10_000 },
+      },
+    });
+    const demoLibrary =
+      vendor === 'sierra'
+        ? sierraDemoLibrary(demo.sierra, host)
+        : vendor === 'wms'
+          ? wmsDemoLibraries(demo.wms, host)[0]!
+          : vendor === 'millennium'
+            ? millenniumDemoLibrary(demo.millennium, host)
+            : sirsiDynixDemoLibrary(demo[vendor], host);
+    const { ncipUrl: _url, ncip: _ncip, ...connection } = demoLibrary.connection;
+    const library = protocol === 'ncip' ? demoLibrary : { ...demoLibrary, connection: { ...connection, protocol: 'rest' as const } };
+    createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
+    return { h, key: library.apiKey };
+  }
+
+  async function receivedAt(h: Harness, key: string, patronId: string, pickupLocation: string): Promise<string> {
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      key,
+      body: { role: 'borrowing', title: 'Dracula', patronId, pickupLocation, lenders: ['LENDA'] },
+    });
+    await h.ok(200, 'POST', `/v1/requests/${id}/send`, { key });
+    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { key });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { key });
+    await h.drain();
+    return id;
+  }
+
+  it("Sierra REST receive: bib, item, hold on the patron record the request's look-up found — three calls", async () => {
+    const { h, key } = await vendorHarness('sierra');
+    const patronId = demo.sierra.patrons.good.barcode;
+    const id = await receivedAt(h, key, patronId, 'MAIN');
+    expect(callsOf(h, id, 'lookup-patron')).toEqual(['POST /token', 'GET /patrons/find']);
+    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /bibs', 'POST /items']);
+    expect(callsOf(h, id, 'place-hold')).toEqual([expect.stringMatching(/^POST \/patrons\/\d+\/holds\/requests$/)]);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
+    expect(request.status).toBe('received');
+  });
+
+  it('Symphony Web Services receive: one title POST, one placeHold — two calls', async () => {
+    const { h, key } = await vendorHarness('symphony');
+    const id = await receivedAt(h, key, demo.symphony.patrons.good.barcode, 'MAIN');
+    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /catalog/bib']);
+    expect(callsOf(h, id, 'place-hold')).toEqual(['POST /circulation/holdRecord/placeHold']);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
+    expect(request.status).toBe('received');
+  });
+
+  it("Sierra REST: a patron corrected before the receive gets the hold on the corrected patron's record, from that patron's own look-up", async () => {
+    const { h, key } = await vendorHarness('sierra');
+    const first = demo.sierra.otherPatrons[1]!;
+    const corrected = demo.sierra.patrons.good;
+    const { id } = await h.ok(201, 'POST', '/v1/requests', {
+      key,
+      body: { role: 'borrowing', title: 'Dracula', patronId: first.barcode, pickupLocation: 'MAIN', lenders: ['LENDA'] },
+    });
+    await h.drain();
+    await h.ok(200, 'PATCH', `/v1/requests/${id}`, { key, body: { patronId: corrected.barcode, note: 'typo at the desk' } });
+    await h.ok(200, 'POST', `/v1/requests/${id}/send`, { key });
+    await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { key });
+    await h.drain();
+    await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { key });
+    await h.drain();
+    // both look-ups ran; the hold went on the corrected patron's record, found by its own look-up
+    expect(callsOf(h, id, `lookup-patron:${first.barcode}`)).toContain('GET /patrons/find');
+    expect(callsOf(h, id, `lookup-patron:${corrected.barcode}`)).toContain('GET /patrons/find');
+    expect(callsOf(h, id, 'place-hold')).toEqual([`POST /patrons/${corrected.id}/holds/requests`]);
+    expect(corrected.id).not.toBe(first.id);
+    const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
+    expect(await sierraRestProbe(h.sim).probe.holds(request.temporaryBarcode)).toEqual([{ patronId: corrected.barcode, pickupLocation: 'main' }]);
+  });
+
+  it.each(['sierra', 'symphony', 'horizon', 'wms', 'millennium'] as const)('%s NCIP receive: one AcceptItem, no RequestItem after it', async (vendor) => {
+    const { h, key } = await vendorHarness(vendor, 'ncip');
+    const patronId = demo[vendor].patrons.good.barcode;
+    const id = await receivedAt(h, key, patronId, vendor === 'wms' ? demo.wms.branches.find((b) => b.code === 'MAIN')!.branchId : 'MAIN');
+    expect(callsOf(h, id, 'create-temporary-item')).toEqual([expect.stringMatching(/^POST \S+ AcceptItem$/)]);
+    expect(callsOf(h, id, 'place-hold')).toEqual([]);
   });
 });

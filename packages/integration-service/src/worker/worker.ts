@@ -3,6 +3,7 @@ import {
   type Connection,
   configurationError,
   type IlsStep,
+  idempotencyKey,
   needsStaff,
   retryable,
   outcomeText,
@@ -188,22 +189,7 @@ export function createWorker(options: WorkerOptions): Worker {
   function withStoreFacts(planned: Job): IlsStep {
     const job: Job = { ...planned, step: underIlsBarcode(db, planned) };
     if (job.step.name === 'cancel-hold') return withRecordedHoldId(job.step);
-    if (job.step.name === 'place-hold' && !job.step.input.itemId) {
-      // The item the hold goes on was created by an earlier step, which said what the ILS calls it.
-      for (const key of job.step.requires ?? []) {
-        const created = findJob(db, key);
-        const outcome = created?.step.name === 'create-temporary-item' ? created.lastOutcome : undefined;
-        const value = outcome && (outcome.kind === 'done' || outcome.kind === 'already-done') ? outcome.value : undefined;
-        const itemId = value?.itemId;
-        if (typeof itemId !== 'string' || itemId === '') continue;
-        // A hold the creating step placed counts only for this patron at this pickup location (a
-        // correction may have changed either since).
-        const heldFor = value?.holdPlacedFor as { patronId?: unknown; pickupLocation?: unknown } | undefined;
-        const holdPlacedWithItem = heldFor?.patronId === job.step.input.patronId && heldFor?.pickupLocation === job.step.input.pickupLocation;
-        return { ...job.step, input: { ...job.step.input, itemId, ...(holdPlacedWithItem ? { holdPlacedWithItem } : {}) } };
-      }
-      return job.step;
-    }
+    if (job.step.name === 'place-hold') return withPatronRecord(withCreatedItem(job.step));
     if (job.step.name === 'remove-fee') {
       // The fee to take back is the one its charge step recorded, and no other.
       const feeId = feeIdCharged(db, job.step.input.chargeKey);
@@ -212,6 +198,38 @@ export function createWorker(options: WorkerOptions): Worker {
     if (job.step.name !== 'check-out-to-borrowing-library') return job.step;
     const held = loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });
     return held.length === 0 ? job.step : { ...job.step, input: { ...job.step.input, heldForOtherRequests: held } };
+  }
+
+  /** The item the hold goes on was created by an earlier step, which said what the ILS calls it. */
+  function withCreatedItem(planned: Extract<IlsStep, { name: 'place-hold' }>): Extract<IlsStep, { name: 'place-hold' }> {
+    if (planned.input.itemId) return planned;
+    for (const key of planned.requires ?? []) {
+      const created = findJob(db, key);
+      const outcome = created?.step.name === 'create-temporary-item' ? created.lastOutcome : undefined;
+      const value = outcome && (outcome.kind === 'done' || outcome.kind === 'already-done') ? outcome.value : undefined;
+      const itemId = value?.itemId;
+      if (typeof itemId !== 'string' || itemId === '') continue;
+      // A hold the creating step placed counts only for this patron at this pickup location (a
+      // correction may have changed either since).
+      const heldFor = value?.holdPlacedFor as { patronId?: unknown; pickupLocation?: unknown } | undefined;
+      const holdPlacedWithItem = heldFor?.patronId === planned.input.patronId && heldFor?.pickupLocation === planned.input.pickupLocation;
+      return { ...planned, input: { ...planned.input, itemId, ...(holdPlacedWithItem ? { holdPlacedWithItem } : {}) } };
+    }
+    return planned;
+  }
+
+  /**
+   * The patron's record in the ILS, as this request's look-up of the same patron ID found it
+   * (Sierra names patrons by record number, not barcode): the hold need not look the patron up
+   * again. Only that patron ID's own look-up counts — a corrected patron has its own.
+   */
+  function withPatronRecord(planned: Extract<IlsStep, { name: 'place-hold' }>): Extract<IlsStep, { name: 'place-hold' }> {
+    if (planned.input.ilsPatronId) return planned;
+    const looked = findJob(db, idempotencyKey(planned.input.requestId, 'lookup-patron', planned.input.patronId));
+    const outcome = looked?.step.name === 'lookup-patron' ? looked.lastOutcome : undefined;
+    const value = outcome && (outcome.kind === 'done' || outcome.kind === 'already-done') ? outcome.value : undefined;
+    const ilsPatronId = value?.ilsPatronId;
+    return typeof ilsPatronId === 'string' && ilsPatronId !== '' ? { ...planned, input: { ...planned.input, ilsPatronId } } : planned;
   }
 
   /**

@@ -22,6 +22,16 @@ const ncipSubject = async () => contractSubject('horizon', (context) => horizonN
 const gaps = ['charge fee', 'charge fee twice', 'temporary location and back'] as const;
 circulationSystemContract('Horizon Web Services (simulated)', wsSubject, { unsupported: [...gaps] });
 circulationSystemContract('Horizon NCIP 1.0 + Web Services (simulated)', ncipSubject, { unsupported: [...gaps] });
+// Every Web Services step as on its first run (issue 14; see the Symphony contract test).
+circulationSystemContract(
+  'Horizon Web Services (simulated), each call as a first run',
+  async () =>
+    contractSubject(
+      'horizon',
+      (context) => new SirsiDynixWsAdapter(horizonProduct, sirsiDynixOptions(wsConnection('horizon'), horizonWsPath), { ...context, firstRun: true }),
+    ),
+  { unsupported: [...gaps] },
+);
 
 describe('Horizon adapters: declared gaps and what differs from Symphony', () => {
   it('over NCIP, the server shelves a lent item in the ILL location at check-out and back at check-in; the step verifies it', async () => {

@@ -37,7 +37,17 @@ import {
 import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext, AdapterDefinition } from '../types.ts';
-import { calendarDayOf, type FailedOutcome, idOfLink, multipleRecords, recordNotFound, SierraClient, type SierraConnectionOptions } from './client.ts';
+import {
+  calendarDayOf,
+  type FailedOutcome,
+  idOfLink,
+  multipleRecords,
+  recordNotFound,
+  SierraClient,
+  type SierraConnectionOptions,
+  type SierraReply,
+  xcircError,
+} from './client.ts';
 
 /**
  * Sierra through its REST API (`/iii/sierra-api/v6`), as DCB's Sierra client does it: temporary
@@ -49,6 +59,10 @@ import { calendarDayOf, type FailedOutcome, idOfLink, multipleRecords, recordNot
  * date, so a check-out whose loan rules give another date than the lender's, and a due-date
  * change (a renewal, whose date Sierra's renewal rules decide), end `needs-staff` naming both
  * dates when Sierra's date is not the one wanted. Patrons are named by barcode (varField `b`).
+ *
+ * A step's first run (`AdapterContext.firstRun`) goes straight to the protocol minimum — a receive
+ * is bib, item and hold, the hold on the patron record the request's look-up found — and reads
+ * the long way (barcode, the patron's holds) only on later runs or after a refusal.
  */
 
 interface SierraItem {
@@ -79,6 +93,19 @@ interface SierraHold {
 }
 
 type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedOutcome };
+
+/** `createRecords` on the short way met a refusal (its bib already taken away): take the long way. */
+class RefusedItem {
+  constructor(readonly reply: SierraReply) {}
+}
+
+/**
+ * Sierra said no to the request itself, not "later": bad input, a barcode in use, a record not
+ * found (4xx but refused credentials and rate limits), or circulation refusing (XCirc 132 comes
+ * as HTTP 500: "Request denied - already on hold for or checked out to you").
+ */
+const refused = (reply: SierraReply) =>
+  reply.error?.code === xcircError || (reply.status >= 400 && reply.status < 500 && reply.status !== 401 && reply.status !== 403 && reply.status !== 429);
 
 /** "ILL request 1000017 from LENDA": how the item says whose it is (the core writes the note). */
 const requestMarker = (requestId: string) => new RegExp(`\\bILL request ${requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
@@ -167,10 +194,14 @@ export class SierraRestAdapter implements CirculationSystem {
     };
   }
 
-  /** With an owner, the item's current checkout is read (only when its status shows one) and checked. */
+  /**
+   * With an owner, the item's current checkout is read (only when its status shows one, and only
+   * for a lent item: a temporary item is the request's by its note, whoever it is on loan to) and checked.
+   */
   private async ownerProblem(item: SierraItem, input: { requestId: string; owner?: Ownership | undefined }, what: string): Promise<FailedOutcome | undefined> {
     if (!input.owner) return undefined;
-    const loan = item.status?.duedate ? await this.activeCheckout(item, what) : ({ found: false } as const);
+    const whose = item.status?.duedate && input.owner.kind !== 'temporary-item';
+    const loan = whose ? await this.activeCheckout(item, what) : ({ found: false } as const);
     if ('failed' in loan) return loan.failed;
     return ownershipProblem(input.owner, this.held(item, loan.found ? loan.value : undefined, input.requestId, what), false);
   }
@@ -262,11 +293,22 @@ export class SierraRestAdapter implements CirculationSystem {
       barcode: patron.barcodes?.[0] ?? input.patronId,
       // Sierra's ptype, a number (automation rules match it as text)
       ...(patron.patronType !== undefined ? { patronType: String(patron.patronType) } : {}),
+      // holds are placed on the patron record (`/patrons/{id}/holds/requests`): the hold step uses it
+      ...(found.value.id !== undefined ? { ilsPatronId: String(found.value.id) } : {}),
     });
   }
 
   async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
     const what = `creating temporary item ${input.barcode}`;
+    // A step's first run: no earlier run can have left an item, so the protocol minimum (bib, item:
+    // two calls) goes first; Sierra refusing the item (its barcode taken, most likely) sends us the
+    // long way, which looks the barcode up and says whose it is.
+    let refusal: SierraReply | undefined;
+    if (this.context.firstRun) {
+      const created = await this.createRecords(input, what, { barcodeTakenOnRefusal: true });
+      if (!(created instanceof RefusedItem)) return created;
+      refusal = created.reply;
+    }
     const existing = await this.itemByBarcode(input.barcode, what);
     if ('failed' in existing) return existing.failed;
     if (existing.found) {
@@ -277,6 +319,22 @@ export class SierraRestAdapter implements CirculationSystem {
       const suggestion = await this.freeBarcodeLike(input.barcode);
       return needsStaff(`barcode ${input.barcode} is already used by another item in Sierra`, suggestion ? `use barcode ${suggestion}` : undefined);
     }
+    // refused on the short way, and the barcode is free: the refusal was about something else
+    if (refusal) return this.sierra.failure(refusal, what);
+    const created = await this.createRecords(input, what, { barcodeTakenOnRefusal: false });
+    return created instanceof RefusedItem ? this.sierra.failure(created.reply, what) : created;
+  }
+
+  /**
+   * A suppressed brief bib, then the item on it. A refused item takes its bib away again, so a
+   * refusal leaves nothing behind; with `barcodeTakenOnRefusal` a refusal (see `refused`) is
+   * answered `RefusedItem` for the caller to look the barcode up.
+   */
+  private async createRecords(
+    input: TemporaryItemInput,
+    what: string,
+    options: { barcodeTakenOnRefusal: boolean },
+  ): Promise<StepOutcome<{ itemId: string }> | RefusedItem> {
     // BCODE3 "n" keeps the brief bib out of the public catalogue.
     const bib = await this.sierra.call('POST', '/bibs', {
       json: { titles: [input.title], ...(input.author ? { authors: [input.author] } : {}), fixedFields: { '31': { label: 'BCODE3', value: 'n' } } },
@@ -293,22 +351,32 @@ export class SierraRestAdapter implements CirculationSystem {
       ...(input.dueDate ? [`Return to lender by ${input.dueDate}`] : []),
       ...(input.inLibraryUseOnly ? ['Library use only'] : []),
     ];
-    const item = await this.sierra.call('POST', '/items', {
-      json: {
-        bibIds: [Number(bibId)],
-        location: shelfOf(input),
-        barcodes: [input.barcode],
-        ...(itemType !== undefined ? { itemType } : {}),
-        varFields: notes.map((content) => ({ fieldTag: 'x', content })),
-        // The message (varField m) pops up at check-out and check-in.
-        messages: [input.note],
-      },
-    });
+    const item = await this.sierra
+      .call('POST', '/items', {
+        json: {
+          bibIds: [Number(bibId)],
+          location: shelfOf(input),
+          barcodes: [input.barcode],
+          ...(itemType !== undefined ? { itemType } : {}),
+          varFields: notes.map((content) => ({ fieldTag: 'x', content })),
+          // The message (varField m) pops up at check-out and check-in.
+          messages: [input.note],
+        },
+      })
+      .catch(async (error: unknown) => {
+        // No answer: whether Sierra made the item is unknown, and a bib nobody can find again (the
+        // API searches no bib by a marker) would stay behind. It goes unless it has the item now:
+        // Sierra refuses to delete a bib with items attached, so a made item keeps its bib.
+        await this.sierra.call('DELETE', `/bibs/${bibId}`).catch(() => undefined);
+        throw error;
+      });
     const itemId = idOfLink((item.body as { link?: string } | undefined)?.link);
     if (item.status !== 200 || !itemId) {
       // No orphan bib on a refusal.
       await this.sierra.call('DELETE', `/bibs/${bibId}`);
-      return item.status === 200 ? needsStaff(`Sierra created item ${input.barcode} but returned no link`) : this.sierra.failure(item, what);
+      if (item.status === 200) return needsStaff(`Sierra created item ${input.barcode} but returned no link`);
+      if (options.barcodeTakenOnRefusal && refused(item)) return new RefusedItem(item);
+      return this.sierra.failure(item, what);
     }
     return done({ itemId }, input.barcode);
   }
@@ -331,6 +399,17 @@ export class SierraRestAdapter implements CirculationSystem {
 
   async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     const what = `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`;
+    // A step's first run: the hold goes straight in (one call) on the records the request's earlier
+    // steps named — the patron's record from its look-up, the item from its creation. Sierra refuses
+    // a second hold of a patron on an item, so a refusal is read the long way, which looks first.
+    if (this.context.firstRun && input.itemId) {
+      const patron = input.ilsPatronId ? { id: input.ilsPatronId } : await this.patronId(input.patronId, what);
+      if ('failed' in patron) return patron.failed;
+      const reply = await this.requestHold(patron.id, input.itemId, input);
+      // 204 and no id: the hold is found again by its note when it is cancelled (cancelHold).
+      if (reply.status === 204 || reply.status === 200) return done({});
+      if (!refused(reply)) return this.sierra.failure(reply, what);
+    }
     const patron = await this.patronId(input.patronId, what);
     if ('failed' in patron) return patron.failed;
     const item = await this.itemByBarcode(input.itemBarcode, what);
@@ -342,7 +421,18 @@ export class SierraRestAdapter implements CirculationSystem {
     if ('failed' in existing) return existing.failed;
     if (existing.found) return alreadyDone('the patron already has this hold', { holdId: idOfLink(existing.value.id) }, idOfLink(existing.value.id));
 
-    const reply = await this.sierra.call('POST', `/patrons/${patron.id}/holds/requests`, {
+    const reply = await this.requestHold(patron.id, itemId, input);
+    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
+    // 204 and no id: read it back from the patron's holds, as DCB does.
+    const placed = await this.holdOn(patron.id, itemId, what);
+    if ('failed' in placed) return placed.failed;
+    const holdId = placed.found ? idOfLink(placed.value.id) : undefined;
+    return done(holdId === undefined ? {} : { holdId }, holdId);
+  }
+
+  /** `POST /patrons/{id}/holds/requests`: an item-level hold whose note names the request. */
+  private requestHold(patronRecord: string, itemId: string, input: HoldInput) {
+    return this.sierra.call('POST', `/patrons/${patronRecord}/holds/requests`, {
       json: {
         recordType: 'i',
         recordNumber: Number(itemId),
@@ -350,12 +440,6 @@ export class SierraRestAdapter implements CirculationSystem {
         note: `ILL request ${input.requestId}${input.inLibraryUseOnly ? ' (library use only)' : ''}`,
       },
     });
-    if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
-    // 204 and no id: read it back from the patron's holds, as DCB does.
-    const placed = await this.holdOn(patron.id, itemId, what);
-    if ('failed' in placed) return placed.failed;
-    const holdId = placed.found ? idOfLink(placed.value.id) : undefined;
-    return done(holdId === undefined ? {} : { holdId }, holdId);
   }
 
   async chargeFee(input: FeeInput): Promise<StepOutcome<{ feeId?: string }>> {
@@ -372,9 +456,13 @@ export class SierraRestAdapter implements CirculationSystem {
       );
       return same ? { found: true, value: same } : { found: false };
     };
-    const earlier = await findSame();
-    if ('failed' in earlier) return earlier.failed;
-    if (earlier.found) return alreadyDone('this fee was already charged', { feeId: idOfLink(earlier.value.id) }, idOfLink(earlier.value.id));
+    // Only a later run can find its own earlier charge (a first run has none to find: the charge
+    // goes straight in); the list is read after the charge either way, for the fee's id.
+    if (!this.context.firstRun) {
+      const earlier = await findSame();
+      if ('failed' in earlier) return earlier.failed;
+      if (earlier.found) return alreadyDone('this fee was already charged', { feeId: idOfLink(earlier.value.id) }, idOfLink(earlier.value.id));
+    }
     // Sierra's API creates manual charges only; the fee type travels in the reason (the core's comment names it).
     const reply = await this.sierra.call('POST', `/patrons/${patron.id}/fines/charge`, { json: { amount: input.amount, reason } });
     if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
@@ -394,15 +482,18 @@ export class SierraRestAdapter implements CirculationSystem {
 
   async checkOut(input: CheckOutInput): Promise<StepOutcome<{ loanId?: string; dueDate?: string }>> {
     const what = `checking out ${input.itemBarcode} to ${input.patronId}`;
-    const patron = await this.patronId(input.patronId, what);
-    if ('failed' in patron) return patron.failed;
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra`);
 
-    const current = await this.activeCheckout(item.value, what);
+    // An item on loan shows its due date in its status: only then is the checkout (and whose it
+    // is, by the account's record) read. Never skipped on a first run: the item may be on loan for
+    // another request or patron, and a second check-out would act on their loan.
+    const current = item.value.status?.duedate ? await this.activeCheckout(item.value, what) : ({ found: false } as const);
     if ('failed' in current) return current.failed;
     if (current.found) {
+      const patron = await this.patronId(input.patronId, what);
+      if ('failed' in patron) return patron.failed;
       if (idOfLink(current.value.patron) !== patron.id) return needsStaff(`item ${input.itemBarcode} is already on loan to another patron`);
       const dueDate = calendarDayOf(current.value.dueDate);
       const loanId = idOfLink(current.value.id);
@@ -455,9 +546,8 @@ export class SierraRestAdapter implements CirculationSystem {
     if (!item.value.status?.duedate) return alreadyDone('already checked in (not on loan in Sierra)', { status: item.value.status?.code ?? '' });
     const reply = await this.sierra.call('DELETE', `/items/checkouts/${encodeURIComponent(input.itemBarcode)}`);
     if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
-    const after = await this.itemByBarcode(input.itemBarcode, what);
-    const status = 'found' in after && after.found ? after.value.status : undefined;
-    return done({ status: status?.code ?? '', display: status?.display ?? '' });
+    // No read-back: the 204 is the check-in; where Sierra routes the item next is its own business.
+    return done({});
   }
 
   /** Holds still waiting on an item (Sierra keeps no filled ones): every patron's holds, filtered. */

@@ -46,6 +46,7 @@ import {
   SirsiDynixClient,
   type SirsiDynixConnectionOptions,
   type SirsiRecord,
+  type SirsiReply,
   wireDueDate,
 } from './client.ts';
 
@@ -66,7 +67,10 @@ import {
  *   placeLendingHold    placeHold for the borrowing library's account
  *   chargeFee           no documented bill creation: configuration error, capability off
  *
- * Every step looks first, so a retry finds its own work (`already-done`) instead of repeating it.
+ * Every step looks first, so a retry finds its own work (`already-done`) instead of repeating it —
+ * except on a step's first run (`AdapterContext.firstRun`), when no earlier run can have left
+ * anything: the title POST and the placeHold then go straight in (a receive is two calls), and a
+ * refusal is read the long way.
  */
 export interface SirsiDynixProduct {
   ils: 'symphony' | 'horizon';
@@ -80,6 +84,12 @@ export interface SirsiDynixProduct {
 const requestMarker = (requestId: string) => new RegExp(`\\bILL request ${requestId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
 
 type Found<T> = { found: true; value: T } | { found: false } | { failed: FailedOutcome };
+
+/**
+ * The ILS said no to the request itself (a taken barcode, a hold the user has, a prompt), not
+ * "later": 4xx but a dead session, refused credentials or a rate limit.
+ */
+const refused = (reply: SirsiReply) => reply.status >= 400 && reply.status < 500 && reply.status !== 401 && reply.status !== 403 && reply.status !== 429;
 
 /** Notes of an item as `{type, data}` from `customInformation{itemExtendedInformation,data}`. */
 function notesOf(item: SirsiRecord): { type: string; data: string }[] {
@@ -261,6 +271,17 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
 
   async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
     const what = `creating temporary item ${input.barcode}`;
+    // A step's first run: no earlier run can have left the item, so the one POST that makes title,
+    // call number and item together goes first (the protocol minimum). Web Services check the whole
+    // record before writing any of it, so a refusal (the barcode taken, most likely) leaves nothing:
+    // the long way then looks the barcode up and says whose it is.
+    let refusal: SirsiReply | undefined;
+    if (this.context.firstRun) {
+      const reply = await this.client.call('POST', '/catalog/bib', { json: this.titleRecord(input) });
+      if (reply.status === 200 || reply.status === 201) return this.created(reply, input);
+      if (!refused(reply)) return this.client.failure(reply, what);
+      refusal = reply;
+    }
     const existing = await this.item(input.barcode, what);
     if ('failed' in existing) return existing.failed;
     if (existing.found) {
@@ -274,6 +295,20 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
         suggestion ? `use barcode ${suggestion}` : undefined,
       );
     }
+    // refused on the short way, and the barcode is free: the refusal was about something else
+    if (refusal) return this.client.failure(refusal, what);
+    const reply = await this.client.call('POST', '/catalog/bib', { json: this.titleRecord(input) });
+    if (reply.status !== 200 && reply.status !== 201) return this.client.failure(reply, what);
+    return this.created(reply, input);
+  }
+
+  private created(reply: SirsiReply, input: TemporaryItemInput): StepOutcome<{ itemId: string }> {
+    const key = asRecord(reply.body)?.key ?? (reply.body as { '@key'?: string } | undefined)?.['@key'] ?? '';
+    return done({ itemId: key }, input.barcode);
+  }
+
+  /** The shadowed title with its call number and the item, as one `/catalog/bib` record. */
+  private titleRecord(input: TemporaryItemInput) {
     const note = (type: 'STAFF' | 'CIRCNOTE' | 'PUBLIC', data: string) => ({
       '@resource': '/catalog/item/customInformation',
       itemExtendedInformation: { '@resource': '/policy/itemExtendedInformation', '@key': type },
@@ -320,10 +355,7 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
         },
       ],
     };
-    const reply = await this.client.call('POST', '/catalog/bib', { json: title });
-    if (reply.status !== 200 && reply.status !== 201) return this.client.failure(reply, what);
-    const key = asRecord(reply.body)?.key ?? (reply.body as { '@key'?: string } | undefined)?.['@key'] ?? '';
-    return done({ itemId: key }, input.barcode);
+    return title;
   }
 
   /** There is no "next free barcode" call: ask the ILS about the core's suggestions. */
@@ -335,12 +367,35 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
   }
 
   private async hold(barcode: string, patronId: string, pickupLibrary: string, comment: string, what: string): Promise<StepOutcome<{ holdId?: string }>> {
+    // A step's first run: the hold goes straight in (one call, by item and patron barcode). Web
+    // Services refuse a second hold of a user on an item, so a refusal is read the long way: the
+    // item's holds show whether it is this patron's hold already; if not, the refusal stands.
+    let refusal: SirsiReply | undefined;
+    if (this.context.firstRun) {
+      const reply = await this.placeHoldCall(barcode, patronId, pickupLibrary, comment);
+      if (reply.status === 200) return this.placed(reply);
+      if (!refused(reply)) return this.client.failure(reply, what);
+      refusal = reply;
+    }
     const item = await this.item(barcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${barcode} in ${this.product.name} to place the hold on`);
     const mine = this.activeHolds(item.value).find((hold) => hold.patronBarcode === patronId);
     if (mine) return alreadyDone('the patron already has this hold', { holdId: mine.key }, mine.key);
-    const reply = await this.client.call('POST', '/circulation/holdRecord/placeHold', {
+    if (refusal) return this.client.failure(refusal, what);
+    const reply = await this.placeHoldCall(barcode, patronId, pickupLibrary, comment);
+    if (reply.status !== 200) return this.client.failure(reply, what);
+    return this.placed(reply);
+  }
+
+  private placed(reply: SirsiReply): StepOutcome<{ holdId?: string }> {
+    const holdId = keyOf((reply.body as { holdRecord?: unknown } | undefined)?.holdRecord);
+    return done(holdId ? { holdId } : {}, holdId);
+  }
+
+  /** `POST /circulation/holdRecord/placeHold`: a COPY hold on the item for the patron. */
+  private placeHoldCall(barcode: string, patronId: string, pickupLibrary: string, comment: string): Promise<SirsiReply> {
+    return this.client.call('POST', '/circulation/holdRecord/placeHold', {
       query: { includeFields: 'holdRecord{status}' },
       workingLibrary: true,
       json: {
@@ -354,9 +409,6 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
         comment: comment.slice(0, 50),
       },
     });
-    if (reply.status !== 200) return this.client.failure(reply, what);
-    const holdId = keyOf((reply.body as { holdRecord?: unknown } | undefined)?.holdRecord);
-    return done(holdId ? { holdId } : {}, holdId);
   }
 
   placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {

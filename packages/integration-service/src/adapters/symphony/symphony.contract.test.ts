@@ -19,6 +19,17 @@ const ncipSubject = async () => contractSubject('symphony', (context) => new Sir
 // Symphony Web Services document no bill creation, and its NCIP server no fiscal messages.
 circulationSystemContract('Symphony Web Services (simulated)', wsSubject, { unsupported: ['charge fee', 'charge fee twice'] });
 circulationSystemContract('Symphony NCIP 1.0 + Web Services (simulated)', ncipSubject, { unsupported: ['charge fee', 'charge fee twice'] });
+// Every Web Services step as on its first run (issue 14: the protocol minimum, look-ups only after
+// a refusal): the same contract, repeats included — a repeat's refusal must still end already-done.
+circulationSystemContract(
+  'Symphony Web Services (simulated), each call as a first run',
+  async () =>
+    contractSubject(
+      'symphony',
+      (context) => new SirsiDynixWsAdapter(symphonyProduct, sirsiDynixOptions(wsConnection('symphony'), symphonyWsPath), { ...context, firstRun: true }),
+    ),
+  { unsupported: ['charge fee', 'charge fee twice'] },
+);
 
 describe('Symphony adapters: declared gaps, prompts and sessions', () => {
   it('declares fees unsupported and refuses them as configuration errors, never a fake success', async () => {
