@@ -4,11 +4,12 @@ import type {
   Connection,
   IlsCapabilities,
   ItemCirculation,
+  PatronIllLoan,
   ItemCirculationInput,
   SettingsProblem,
   StepOutcome,
 } from '@bookstrap/core';
-import { configurationError, documentedCapabilities } from '@bookstrap/core';
+import { configurationError, documentedCapabilities, done } from '@bookstrap/core';
 import { type InitiationHeader, type NcipService, profiles } from '@bookstrap/ncip';
 import { NcipAdapter, ncipConnectionProblems } from '../ncip/ncip.ts';
 import type { AdapterContext, AdapterDefinition, FetchLike } from '../types.ts';
@@ -129,7 +130,19 @@ export class WmsAdapter implements CirculationSystem {
         { ils: 'wms', endpoint: { url, profile: profiles.wms }, header: options.header, services, capabilities },
         { ...context, fetch: bearerFetch(context, this.tokens) },
       );
-    this.ncip = profile(options.ncipUrl, wmsNcipServices);
+    // The staff profile's steps check ownership with the patron profile's LookupUser (a patron's
+    // loans): it is the only WMS read of whose loan an item is on.
+    this.ncip = new NcipAdapter(
+      {
+        ils: 'wms',
+        endpoint: { url: options.ncipUrl, profile: profiles.wms },
+        lookupUserEndpoint: { url: options.patronNcipUrl, profile: profiles.wms },
+        header: options.header,
+        services: [...wmsNcipServices, 'LookupUser'],
+        capabilities,
+      },
+      { ...context, fetch: bearerFetch(context, this.tokens) },
+    );
     this.patronProfile = profile(options.patronNcipUrl, wmsPatronNcipServices);
   }
 
@@ -153,12 +166,39 @@ export class WmsAdapter implements CirculationSystem {
     return this.ncip.checkOut(...args);
   }
 
+  /**
+   * RenewItem on the staff profile. With an owner the loan is checked first against the patron
+   * profile's LookupUser: a lent item must be among the borrowing library account's loans, a
+   * temporary item among the request's patron's (else staff decide; nothing is renewed).
+   */
   updateDueDate(...args: Parameters<CirculationSystem['updateDueDate']>) {
     return this.ncip.updateDueDate(...args);
   }
 
+  /**
+   * CheckInItem on the staff profile, after the ownership check through the patron profile's
+   * LookupUser. A lent item is checked in only while it is among the borrowing library account's
+   * loans: WMS offers no item look-up (no LookupItem, no documented item API), so an item not
+   * there may be back on the shelf or on loan to a local patron, and it is left for staff. A
+   * temporary item (its barcode made unique by AcceptItem) is checked in whatever loan it is on.
+   */
   checkIn(...args: Parameters<CirculationSystem['checkIn']>) {
     return this.ncip.checkIn(...args);
+  }
+
+  /**
+   * Strap recovery by patron: the patron profile's LookupUser lists the patron's current loans
+   * (NCIP LoanedItem: ItemId, DateDue, Title). NCIP's LoanedItem carries no request ID and WMS
+   * offers no item look-up that would show one, so a loan is reported under the request ID its
+   * barcode is — OCLC's recommended temporary barcode ("use request id as item barcode",
+   * reference/vendor-apis.md §4, Bookstrap's default). The service keeps only loans that are one
+   * of its requests' created temporary items; a temporary item under another barcode is not found
+   * this way (the by-title search still finds it in Bookstrap's records).
+   */
+  async patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {
+    const loans = await this.patronProfile.loanedItems(input.patronId);
+    if ('failed' in loans) return loans.failed;
+    return done(loans.loans.map((loan) => ({ requestId: loan.barcode, ...loan })));
   }
 
   async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
