@@ -6,7 +6,9 @@ import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDr
  * OCLC WorldShare Management Services: what desk staff do (check in at a branch, check out, change
  * a due date) and see (item details, holds, checkouts, bills, Discover Items for temporary items)
  * through the simulator's desk (`/_sim/desk`, control plane — OCLC has no API for these screens).
- * The library under test talks NCIP (staff and patron profiles) + SCIM to the same WMS.
+ * The library under test talks NCIP (staff and patron profiles) + SCIM to the same WMS; whose loan
+ * an item is on (ownership checks, by-patron recovery) it reads from the patron profile's
+ * LookupUser, for the account or patron the token was obtained for.
  */
 // biome-ignore lint/suspicious/noExplicitAny: WMS bodies are read field by field
 type Json = Record<string, any>;

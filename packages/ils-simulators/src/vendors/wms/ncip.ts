@@ -8,8 +8,9 @@
  * - LookupUser is not on this endpoint (patrons are read over SCIM) and temporary items are never
  *   deleted: both answer "Unsupported Service";
  * - the patron profile (`POST /circ-patron`, reference/vendor-apis.md §4: RenewItem, RequestItem,
- *   UpdateRequestItem, CancelRequestItem, LookupUser — "no PII") answers LookupUser with the
- *   user's loans and requests and BlockOrTrap (OCLC developer news, June 2020), never a name or
+ *   UpdateRequestItem, CancelRequestItem, LookupUser — "no PII") acts for the user the token
+ *   was obtained for (OCLC developer news, April 2019) and answers LookupUser with that user's
+ *   loans and requests and BlockOrTrap (OCLC developer news, June 2020), never a name or
  *   address; UpdateRequestItem is not modelled (packages/ncip has no such message);
  * - Problems come back as a bare `NCIPMessage/Problem`, not inside the service's response
  *   (lib-ncip-client notes WMS does so);

@@ -28,8 +28,12 @@ import { lookupWmsPatron, searchWmsPatron } from './scim.ts';
  * - fees on shipped go as CreateUserFiscalTransaction; due-date changes as RenewItem with
  *   DesiredDateDue; WMS keeps temporary items after return, so there is no delete.
  *
- * - the sync's read and the hold check before a cancel use the NCIP patron profile's LookupUser
- *   (`/circ-patron` beside `ncipUrl`), the only place OCLC offers a patron's loans and requests.
+ * - the NCIP patron profile's LookupUser (`/circ-patron` beside `ncipUrl`), the only place OCLC
+ *   offers a patron's loans and requests, serves the sync's read, the hold check before a cancel,
+ *   the ownership check before a lending or borrowing check-in or renewal, and by-patron strap
+ *   recovery. That profile acts for the user the access token was obtained for (OCLC developer
+ *   news, April 2019), so its messages go with a token for the patron or account they name: the
+ *   client-credentials grant with principalID/principalIDNS, the SCIM user's id and namespace.
  *
  * Endpoints: `ncipUrl` (real: https://circ.sd00.worldcat.org/ncip). `baseUrl`, when set, is the one
  * host that also answers `/token` and `/idaas/scim/v2/Users/.search` (a simulator, a proxy);
@@ -38,7 +42,7 @@ import { lookupWmsPatron, searchWmsPatron } from './scim.ts';
  */
 export const WMS_NCIP_SCOPE = 'WMS_NCIP';
 
-/** What WMS's circ-ILL NCIP endpoint offers: no LookupUser (SCIM instead), no DeleteItem (items are kept). */
+/** What WMS's circ-ILL NCIP endpoint offers: no LookupUser (SCIM and the patron profile instead), no DeleteItem (items are kept). */
 export const wmsNcipServices: readonly NcipService[] = [
   'AcceptItem',
   'CheckOutItem',
