@@ -161,6 +161,16 @@ function crossChecked(deps: AppDeps, library: Library, loans: PatronIllLoan[]): 
   return loans.flatMap((loan) => {
     const request = byId.get(loan.requestId);
     if (!request || request.temporaryBarcode !== loan.barcode) return [];
-    return [compact({ barcode: loan.barcode, title: loan.title, requestId: loan.requestId, status: request.status, dueDate: loan.dueDate, source: 'ils' })];
+    // NCIP's LoanedItem Title is optional (WMS may leave it out): the request's title then.
+    return [
+      compact({
+        barcode: loan.barcode,
+        title: loan.title || request.title,
+        requestId: loan.requestId,
+        status: request.status,
+        dueDate: loan.dueDate,
+        source: 'ils',
+      }),
+    ];
   });
 }

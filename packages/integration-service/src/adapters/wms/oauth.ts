@@ -78,6 +78,8 @@ export class WmsTokens {
       // expires_in is relative, so our clock and OCLC's need not agree; expires_at is the fallback.
       const absolute = typeof body.expires_at === 'string' ? Date.parse(body.expires_at) : Number.NaN;
       const expiresAt = typeof body.expires_in === 'number' ? now + body.expires_in * 1000 : Number.isNaN(absolute) ? now + 20 * 60_000 : absolute;
+      // Patron tokens (one per patron the patron profile is asked about) would pile up: expired ones go.
+      if (this.cache.size > 1_000) for (const [name, held] of this.cache) if (held.expiresAt <= now) this.cache.delete(name);
       this.cache.set(key, { accessToken: body.access_token, expiresAt });
       this.context.sharedTokens?.write(this.sharedName(key), body.access_token, expiresAt);
       return { ok: true, accessToken: body.access_token };

@@ -131,6 +131,8 @@ function bearerFetch(
  * user-level authentication: principal ids are looked up in WorldShare IDM), found by the patron
  * barcode the message names, and kept per library: an IDM user id does not change.
  */
+const MAX_KNOWN_PRINCIPALS = 5_000;
+
 function patronPrincipals(context: AdapterContext, tokens: WmsTokens, scimSearchUrl: string) {
   const known = sessionSlot(context, `wms-principals:${scimSearchUrl}`, () => new Map<string, WmsPrincipal>());
   const answer = (status: number, message: string) =>
@@ -156,6 +158,8 @@ function patronPrincipals(context: AdapterContext, tokens: WmsTokens, scimSearch
       return { answer: new Response(unknown, { status: 200, headers: { 'content-type': 'application/xml' } }) };
     }
     const principal = { id: found.patron.id, namespace: found.patron.principalNamespace };
+    // Bounded: the oldest patron is forgotten first (looked up again when needed).
+    if (known.size >= MAX_KNOWN_PRINCIPALS) known.delete(known.keys().next().value as string);
     known.set(patronId, principal);
     return { principal };
   };
