@@ -21,7 +21,7 @@ Feature: Lending due dates and what circulation did first (lending)
     And the request reports the due date the ILS capped the loan at
     And the circulation history says "Due date capped by the ILS"
 
-  @ils-first-checkin
+  @ils-first-checkin @ils-item-status
   Scenario: The lent item checked in at a desk before ILL completed the request
     When ILL staff ship the item due in 28 days
     And the ILS sync runs

@@ -44,6 +44,7 @@ Feature: Lending: ship, return and check in
     And the item is not on loan in the ILS
     And the circulation history says "checked in"
 
+  @ils-item-status
   Scenario: Circulation checked the item in before ILL did
     Given a lending request from the partner library for an available item
     And ILL staff ship the item due in 30 days

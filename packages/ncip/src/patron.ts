@@ -4,6 +4,8 @@ import type { LookupUserResponse, PersonName, UserPrivilege } from './types.ts';
 export interface PatronSummary {
   /** The identifier the ILS returned for the patron (NCIP UserId; WMS: the SCIM user id). */
   id: string;
+  /** WMS: the IDM namespace of the user (SCIM persona `oclcNamespace`); with `id`, the principal an OCLC token can be obtained for. */
+  principalNamespace?: string;
   barcode?: string;
   /** WMS: the SCIM externalId patron lookups search on. */
   externalId?: string;

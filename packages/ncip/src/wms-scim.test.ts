@@ -38,6 +38,8 @@ describe('parseWmsScimPatron', () => {
         homeLibrary: '128963',
         expiryDate: '2030-09-07T00:00:00Z',
         expired: false,
+        // persona oclcNamespace: with the id, the principal an OCLC token is obtained for
+        principalNamespace: 'urn:oclc:platform:1799',
       },
     });
   });

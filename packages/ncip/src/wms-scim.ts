@@ -104,6 +104,7 @@ export function parseWmsScimPatron(json: unknown, now: Date = new Date()): Patro
     profile: str(circ.borrowerCategory),
     homeLibrary: str(circ.homeBranch),
     expiryDate: str(persona.oclcExpirationDate),
+    principalNamespace: str(persona.oclcNamespace),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (patron as unknown as Json)[k] = v;
   if (patron.expiryDate) patron.expired = Date.parse(patron.expiryDate) < now.getTime();

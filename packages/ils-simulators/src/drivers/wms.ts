@@ -6,7 +6,9 @@ import type { DriverFactory, DriverFetch, DriverTarget, FeeView, HoldView, IlsDr
  * OCLC WorldShare Management Services: what desk staff do (check in at a branch, check out, change
  * a due date) and see (item details, holds, checkouts, bills, Discover Items for temporary items)
  * through the simulator's desk (`/_sim/desk`, control plane — OCLC has no API for these screens).
- * The library under test talks NCIP (staff and patron profiles) + SCIM to the same WMS.
+ * The library under test talks NCIP (staff and patron profiles) + SCIM to the same WMS; whose loan
+ * an item is on (ownership checks, by-patron recovery) it reads from the patron profile's
+ * LookupUser, for the account or patron the token was obtained for.
  */
 // biome-ignore lint/suspicious/noExplicitAny: WMS bodies are read field by field
 type Json = Record<string, any>;
@@ -207,13 +209,11 @@ export const wmsDriver: DriverFactory = (target: DriverTarget): WmsDriver => {
       // WMS takes charges over NCIP CreateUserFiscalTransaction, which only adds a transaction; no
       // documented WMS API waives or cancels one (staff do it in WMS Circulation's patron bills).
       '@fee-removal',
-      // WMS's NCIP offers no LookupItem or LookupUser (patrons are read over SCIM, which lists no
-      // loans), so whose loan an item is on cannot be read before a check-in: a lent item the desk
-      // took back and lent locally would be checked in. The other ownership scenarios hold.
-      '@ils-ownership-check',
-      // WMS's circ-ILL NCIP endpoint offers no LookupUser, so a patron's loans cannot be listed
-      // through it: the service answers by-patron recovery "bookstrap-only" with that reason.
-      '@patron-loans',
+      // WMS shows whose loan an item is on only through the patron profile's LookupUser (the
+      // borrowing library account's loans; OCLC documents no item look-up). A lent item no longer
+      // on that account's loans may be back on the shelf or lent to a local patron, so the
+      // check-in leaves it for staff instead of counting it as already checked in.
+      '@ils-item-status',
       // OCLC's patron-profile LookupUser lists a patron's current loans only, with no loan history,
       // and the staff profile answers no LookupItem: a pickup and return between two syncs leaves
       // nothing to read, so the sync can only say the hold is gone (worded as possibly expired).

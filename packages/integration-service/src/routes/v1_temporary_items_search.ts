@@ -149,15 +149,28 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
 /**
  * The ILS's word (the item carries Bookstrap's request ID) checked against ours: a borrowing
  * request of this library with that temporary barcode. A marked item no request of this library
- * made (another library's, a deleted request's) is not this library's to show.
+ * made (another library's, a deleted request's) is not this library's to show, nor is an item
+ * under the request's barcode when the create step did not make it (a collision).
  */
 function crossChecked(deps: AppDeps, library: Library, loans: PatronIllLoan[]): Found[] {
   const ids = [...new Set(loans.map((loan) => loan.requestId))];
   const requests = listRequests(deps.db, { libraryId: library.id, role: 'borrowing', requestIds: ids, limit: ids.length || 1, offset: 0 }).requests;
-  const byId = new Map(requests.map((request) => [request.id, request]));
+  // Only temporary items really created under the barcode: an ILS that names a loan by its barcode
+  // alone (WMS) would otherwise show a library item whose barcode collided with the request's.
+  const byId = new Map(withCreatedItem(deps, requests).map((request) => [request.id, request]));
   return loans.flatMap((loan) => {
     const request = byId.get(loan.requestId);
     if (!request || request.temporaryBarcode !== loan.barcode) return [];
-    return [compact({ barcode: loan.barcode, title: loan.title, requestId: loan.requestId, status: request.status, dueDate: loan.dueDate, source: 'ils' })];
+    // NCIP's LoanedItem Title is optional (WMS may leave it out): the request's title then.
+    return [
+      compact({
+        barcode: loan.barcode,
+        title: loan.title || request.title,
+        requestId: loan.requestId,
+        status: request.status,
+        dueDate: loan.dueDate,
+        source: 'ils',
+      }),
+    ];
   });
 }

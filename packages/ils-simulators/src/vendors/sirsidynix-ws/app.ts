@@ -29,7 +29,7 @@ import { searchPatrons } from '../../engine/patrons.ts';
 import { bibs, type Item, type Loan, type MarcRecord, type Patron } from '../../engine/schema.ts';
 import type { InjectedFault, VendorApp, VendorRuntime } from '../types.ts';
 import type { SirsiDynixDialect } from './dialect.ts';
-import { fromEngineError, type PromptType, SirsiError, SirsiPrompt, sirsiErrors } from './errors.ts';
+import { fromEngineError, legacyFault, type PromptType, renderLegacyFault, SirsiError, SirsiPrompt, sirsiErrors } from './errors.ts';
 import { parseItemKey, parseNumericKey } from './keys.ts';
 import {
   bibRecord,
@@ -743,6 +743,13 @@ export function createSirsiDynixApp(runtime: VendorRuntime, dialect: SirsiDynixD
         : isEngineError(error)
           ? fromEngineError(error)
           : sirsiErrors.internal(error instanceof Error ? error.message : String(error));
+    if (new URL(c.req.url).pathname.startsWith(`${base}/rest/`)) {
+      // The legacy calls answer the SDK's fault, not ROA's messageList.
+      const wantsJson = /^true$/iu.test(c.req.query('json') ?? '') || /json/iu.test(c.req.header('accept') ?? '');
+      const fault = legacyFault(known);
+      const { body, contentType } = renderLegacyFault(fault, wantsJson);
+      return c.body(body, fault.status, { 'Content-Type': contentType });
+    }
     return c.json({ messageList: known.messageList }, known.status as 400);
   });
 

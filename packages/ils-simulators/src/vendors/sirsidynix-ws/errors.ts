@@ -125,3 +125,38 @@ export function fromEngineError(error: EngineError): SirsiError {
       return sirsiErrors.badRequest(error.message);
   }
 }
+
+/**
+ * The legacy `/rest/…` calls' fault (SirsiDynix Symphony Web Services SDK 3.x, "Handling faults"):
+ * not the ROA `messageList` but a fault with a Java exception `code` and a `string`, with HTTP 500
+ * ("typically HTTP 500"). The SDK's REST example is XML:
+ * `<Fault xmlns="http://schemas.sirsidynix.com/rest"><code>com.sirsidynix.symws.service.exceptions.SecurityServiceException.unableToLogin</code><string>Unable to log in.</string></Fault>`;
+ * asked for JSON the same fault comes as `{"faultResponse": {"code", "string"}}` (the key UVA's
+ * ils_connector reads, `response.dig('faultResponse', 'code')` in app/models/sirsi_base.rb).
+ * **Stand-ins:** every code but `unableToLogin` (the SDK's example) is the ROA code under the same
+ * exception class, and its string the ROA message.
+ */
+export interface LegacyFault {
+  status: 500;
+  code: string;
+  string: string;
+}
+
+const LEGACY_EXCEPTIONS = 'com.sirsidynix.symws.service.exceptions';
+
+export function legacyFault(known: SirsiError): LegacyFault {
+  const first = known.messageList[0] ?? { code: 'internalError', message: 'An internal error occurred.' };
+  if (first.code === 'unableToLogin') return { status: 500, code: `${LEGACY_EXCEPTIONS}.SecurityServiceException.unableToLogin`, string: 'Unable to log in.' };
+  return { status: 500, code: `${LEGACY_EXCEPTIONS}.SecurityServiceException.${first.code}`, string: first.message };
+}
+
+const xmlText = (value: string) => value.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
+
+/** The fault in the representation the caller asked for: JSON (`json=true` or an Accept naming JSON) or the SDK's XML. */
+export function renderLegacyFault(fault: LegacyFault, wantsJson: boolean): { body: string; contentType: string } {
+  if (wantsJson) return { body: JSON.stringify({ faultResponse: { code: fault.code, string: fault.string } }), contentType: 'application/json;charset=UTF-8' };
+  return {
+    body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Fault xmlns="http://schemas.sirsidynix.com/rest"><code>${xmlText(fault.code)}</code><string>${xmlText(fault.string)}</string></Fault>`,
+    contentType: 'text/xml;charset=UTF-8',
+  };
+}

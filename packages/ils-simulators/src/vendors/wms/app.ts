@@ -12,7 +12,7 @@ import { WmsError, wmsErrorResponse } from './errors.ts';
 import { registerNcipRoute } from './ncip.ts';
 import { OclcOAuth } from './oauth.ts';
 import { type WmsIllSettings, WmsRules } from './rules.ts';
-import { registerScimRoutes, scimBase, scimError } from './scim.ts';
+import { patronOfPrincipal, registerScimRoutes, scimBase, scimError } from './scim.ts';
 
 export interface WmsSettings {
   wskeys: Record<string, { secret: string; scopes: WmsScope[] }>;
@@ -29,7 +29,13 @@ const pathOf = (c: Context) => new URL(c.req.url).pathname;
 
 export function createWmsApp(runtime: VendorRuntime, settings: WmsSettings): VendorApp {
   const { engine, clock } = runtime;
-  const oauth = new OclcOAuth({ wskeys: settings.wskeys, institutionId: settings.institutionId, lifetimeSeconds: settings.tokenLifetimeSeconds, clock });
+  const oauth = new OclcOAuth({
+    wskeys: settings.wskeys,
+    institutionId: settings.institutionId,
+    lifetimeSeconds: settings.tokenLifetimeSeconds,
+    clock,
+    knowsPrincipal: (id, namespace) => patronOfPrincipal(engine, id, namespace, settings.institutionId) !== undefined,
+  });
   const rules = new WmsRules(engine, settings.branchIds, settings.illSettings);
 
   const app = new Hono();
@@ -41,7 +47,12 @@ export function createWmsApp(runtime: VendorRuntime, settings: WmsSettings): Ven
     { institutionId: settings.institutionId, homeBranchId: settings.illSettings.temporaryItemHomeBranch },
     wmsScopes.readUser,
   );
-  registerNcipRoute(app, runtime, oauth, rules, { institutionId: settings.institutionId, branchIds: settings.branchIds, illSettings: settings.illSettings });
+  registerNcipRoute(app, runtime, oauth, rules, {
+    institutionId: settings.institutionId,
+    branchIds: settings.branchIds,
+    illSettings: settings.illSettings,
+    userOfPrincipal: (principal) => patronOfPrincipal(engine, principal.id, principal.namespace, settings.institutionId),
+  });
   const desk = registerCirculationRoutes(app, engine, oauth, {
     institutionId: settings.institutionId,
     institutionName: settings.institutionName,

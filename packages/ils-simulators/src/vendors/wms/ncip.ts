@@ -8,8 +8,9 @@
  * - LookupUser is not on this endpoint (patrons are read over SCIM) and temporary items are never
  *   deleted: both answer "Unsupported Service";
  * - the patron profile (`POST /circ-patron`, reference/vendor-apis.md §4: RenewItem, RequestItem,
- *   UpdateRequestItem, CancelRequestItem, LookupUser — "no PII") answers LookupUser with the
- *   user's loans and requests and BlockOrTrap (OCLC developer news, June 2020), never a name or
+ *   UpdateRequestItem, CancelRequestItem, LookupUser — "no PII") acts for the user the token
+ *   was obtained for (OCLC developer news, April 2019) and answers LookupUser with that user's
+ *   loans and requests and BlockOrTrap (OCLC developer news, June 2020), never a name or
  *   address; UpdateRequestItem is not modelled (packages/ncip has no such message);
  * - Problems come back as a bare `NCIPMessage/Problem`, not inside the service's response
  *   (lib-ncip-client notes WMS does so);
@@ -18,10 +19,20 @@
  * - a lent item checked out with a RequestId shows that request and the borrowing institution
  *   until it comes back.
  */
-import { type CheckInItemResponse, type NcipProblem, type NcipService, buildResponse, parseRequest, parseResponse, profiles } from '@bookstrap/ncip';
+import {
+  buildRequest,
+  buildResponse,
+  type CheckInItemResponse,
+  type NcipProblem,
+  type NcipService,
+  parseRequest,
+  parseResponse,
+  profiles,
+} from '@bookstrap/ncip';
 import type { Context, Hono } from 'hono';
 import { activeHoldsForItem, activeLoanForItem, describeItem, findItemByBarcode, findPatron, requirePatronById } from '../../engine/lookup.ts';
 import { createNcipResponder, type NcipResponderConfig } from '../../ncip/index.ts';
+import type { Patron } from '../../engine/schema.ts';
 import type { VendorRuntime } from '../types.ts';
 import { wmsScopes } from './demo.ts';
 import { type BearerFailure, describeBearerFailure, oclcErrorBody, type OclcOAuth } from './oauth.ts';
@@ -31,6 +42,8 @@ export interface WmsNcipSettings {
   institutionId: string;
   branchIds: Readonly<Record<string, string>>;
   illSettings: WmsIllSettings;
+  /** The patron an access token was obtained for (its principal), for the patron profile. */
+  userOfPrincipal: (principal: { id: string; namespace: string }) => Patron | undefined;
 }
 
 /** Services of the circ-ILL staff profile the simulator offers (see README for the assumptions). */
@@ -176,7 +189,7 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
   };
 
   /** The HTTP side both profiles share: bearer, size limit, Problems with HTTP 200. */
-  const serve = (path: string, answerOf: (body: string) => string) => {
+  const serve = (path: string, answerOf: (body: string, c: Context) => string) => {
     app.post(path, oauth.require(wmsScopes.ncip, renderNcipAuthFailure), async (c) => {
       const declared = Number(c.req.header('content-length'));
       const raw = Number.isFinite(declared) && declared > MAX_BYTES ? undefined : new Uint8Array(await c.req.arrayBuffer());
@@ -187,7 +200,7 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
               { problems: [{ type: 'Invalid Message Syntax Error', detail: `Message is larger than ${MAX_BYTES} bytes.`, element: 'NCIPMessage' }] },
               profile,
             )
-          : answerOf(body);
+          : answerOf(body, c);
       // NCIP Problems travel with HTTP 200.
       return new Response(answer, { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
     });
@@ -195,12 +208,38 @@ export function registerNcipRoute(app: Hono, runtime: VendorRuntime, oauth: Oclc
   };
   serve('/ncip', exchange);
 
-  // The patron profile: the same WMS behind it, fewer services, no PII in LookupUser. Scope:
-  // WMS_NCIP (a stand-in: OCLC's public notes do not name the patron profile's scope).
+  // The patron profile: the same WMS behind it, fewer services, no PII in LookupUser, and always
+  // for the user the access token was obtained for. OCLC developer news, April 2019 ("Change to
+  // OCLC OAuth Server"): "The user for whom token was obtained is the user associated with the
+  // NCIP request"; "the UserIdentifierValue field in the NCIP Messages can be blank or a
+  // placeholder such as 'user'. The API will fill in the appropriate information based on the
+  // Access Token". API Explorer, WMS NCIP Patron Profile (OPAC): "designed to support user self
+  // service", a user renews and requests "for themselves". So the token's user replaces whatever
+  // UserId the message names. Scope: WMS_NCIP (a stand-in: OCLC's public notes do not name it).
   const patronResponder = createNcipResponder({ profile, runtime, config: { ...wmsNcipConfig(settings), services: wmsPatronNcipServices } });
-  serve(WMS_PATRON_NCIP_PATH, (body) => {
-    const answer = bareProblems(patronResponder.respond(body), body);
+  serve(WMS_PATRON_NCIP_PATH, (body, c) => {
+    const checked = oauth.check(c.req.header('authorization'), wmsScopes.ncip);
+    const principal = checked.ok ? checked.token.principal : undefined;
+    const user = principal ? settings.userOfPrincipal(principal) : undefined;
     const request = parseRequest(body, { maxBytes: MAX_BYTES });
+    if (!user?.barcode) {
+      // **Stand-in:** OCLC does not publish what an application token (no user) gets here; the
+      // simulator answers NISO's "User Authentication Failed" and changes nothing.
+      return buildResponse(
+        {
+          problems: [
+            {
+              type: 'User Authentication Failed',
+              detail: 'The access token was not obtained for a user: the patron profile acts for the user the token stands for.',
+              element: 'UserId',
+            },
+          ],
+        },
+        profile,
+      );
+    }
+    const asUser = request.ok && 'userId' in request.request ? buildRequest({ ...request.request, userId: user.barcode }, profile) : body;
+    const answer = bareProblems(patronResponder.respond(asUser), asUser);
     if (!request.ok || request.request.service !== 'LookupUser') return answer;
     const result = parseResponse(answer, 'LookupUser', { profile });
     if (!result.ok || result.response.service !== 'LookupUser') return answer;

@@ -20,6 +20,8 @@ export interface AccessToken {
   wskey: string;
   scopes: string[];
   expiresAt: Date;
+  /** The user the token was obtained for (principalID/principalIDNS on the grant), if any. */
+  principal?: { id: string; namespace: string };
 }
 
 export interface OAuthOptions {
@@ -27,6 +29,8 @@ export interface OAuthOptions {
   institutionId: string;
   lifetimeSeconds: number;
   clock: Clock;
+  /** Whether principalID/principalIDNS name a user of the institution in IDM (the SCIM users). */
+  knowsPrincipal?: (id: string, namespace: string) => boolean;
 }
 
 /** How a bearer check failed; each service renders it in its own error format. */
@@ -83,6 +87,21 @@ export class OclcOAuth {
     if (refused.length > 0) {
       return oclcError(c, 403, 'invalid_scope', `WSKey '${credentials.key}' is not licensed for: ${refused.join(' ')}`);
     }
+    // A token for a user: the client-credentials grant with principalID and principalIDNS, as
+    // bookops-worldcat sends them to oauth.oclc.org/token (BookOps-CAT/bookops-worldcat
+    // bookops_worldcat/authorize.py `_payload`); OCLC's user-level authentication page names
+    // the pair as how a client identifies a user. Both or neither. **Stand-in:** the wording
+    // of the refusal of an unknown principal (OCLC publishes none).
+    const principalId = param('principalID');
+    const principalIdns = param('principalIDNS');
+    let principal: AccessToken['principal'];
+    if (principalId || principalIdns) {
+      if (!principalId || !principalIdns) return oclcError(c, 400, 'invalid_request', 'principalID and principalIDNS go together');
+      if (!this.options.knowsPrincipal?.(principalId, principalIdns)) {
+        return oclcError(c, 401, 'invalid_principal', `principal ${principalId} is not a user of ${principalIdns}`);
+      }
+      principal = { id: principalId, namespace: principalIdns };
+    }
     const now = this.options.clock.now();
     this.issued += 1;
     const token: AccessToken = {
@@ -90,6 +109,7 @@ export class OclcOAuth {
       wskey: credentials.key,
       scopes: requested,
       expiresAt: new Date(now.getTime() + this.options.lifetimeSeconds * 1000),
+      ...(principal ? { principal } : {}),
     };
     this.tokens.set(token.token, token);
     return c.json({
@@ -102,6 +122,8 @@ export class OclcOAuth {
         .replace(/\.\d{3}Z$/u, 'Z'),
       scope: requested.join(' '),
       contextInstitutionId: this.options.institutionId,
+      // Empty even for a user's token: OCLC took them out of the answer in April 2019 (developer
+      // news, "Change to OCLC OAuth Server"); the token still stands for that user.
       principalID: '',
       principalIDNS: '',
     });

@@ -161,3 +161,15 @@ function tryPatron(engine: Engine, id: number): Patron | undefined {
     return undefined;
   }
 }
+
+/**
+ * The IDM user a principal names: the SCIM user's `id` (persona `oclcPPID`) in the institution's
+ * namespace (persona `oclcNamespace`), as scimUser writes them.
+ */
+export function patronOfPrincipal(engine: Engine, principalId: string, namespace: string, institutionId: string): Patron | undefined {
+  if (namespace !== `urn:oclc:platform:${institutionId}`) return undefined;
+  const match = /^0c1c0000-5c1d-4e00-8a00-(\d{12})$/u.exec(principalId);
+  if (!match?.[1]) return undefined;
+  const patron = tryPatron(engine, Number(match[1]));
+  return patron && wmsScimId(patron.id) === principalId ? patron : undefined;
+}

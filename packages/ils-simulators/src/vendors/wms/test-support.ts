@@ -91,6 +91,22 @@ export function wmsSimulator(options: Partial<SimulatorOptions> = {}) {
     return parse(response);
   };
 
+  /**
+   * A WMS_NCIP token for one patron (the patron profile's user): the SCIM user's id and namespace
+   * as principalID and principalIDNS on the client-credentials grant.
+   */
+  const userToken = async (barcode: string) => {
+    const found = await scimSearch(barcode);
+    const user = found.body.Resources?.[0];
+    if (!user) throw new Error(`no SCIM user ${barcode}`);
+    const namespace = user['urn:mace:oclc.org:eidm:schema:persona:persona:20180305'].oclcNamespace;
+    const query = new URLSearchParams({ grant_type: 'client_credentials', scope: 'WMS_NCIP', principalID: user.id, principalIDNS: namespace });
+    const response = await sim.app.request(`/token?${query}`, { method: 'POST', headers: { Authorization: basic(demo.wskey, demo.secret) } });
+    const { status, body } = await parse(response);
+    if (status !== 200) throw new Error(`token: ${status} ${JSON.stringify(body)}`);
+    return String(body.access_token);
+  };
+
   const control = (path: string, init: { method?: string; body?: unknown } = {}) =>
     sim.app.request(`/_sim${path}`, {
       method: init.method ?? 'GET',
@@ -98,7 +114,7 @@ export function wmsSimulator(options: Partial<SimulatorOptions> = {}) {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
 
-  return { sim, token, circ, desk, scimSearch, ncip, control, parse };
+  return { sim, token, userToken, circ, desk, scimSearch, ncip, control, parse };
 }
 
 export const mainBranch = demo.branches.find((branch) => branch.code === 'MAIN')?.branchId as string;

@@ -296,9 +296,10 @@ describe('WMS renewals the lender granted', () => {
 });
 
 describe('WMS NCIP patron profile (/circ-patron): LookupUser without PII', () => {
-  const patronProfile = async <S extends NcipService>(api: Api, service: S, body: Body<S>) => {
+  /** A patron-profile message with a token obtained for `as` (the patron the message names, unless said). */
+  const patronProfile = async <S extends NcipService>(api: Api, service: S, body: Body<S>, as = (body as { userId?: string }).userId ?? good.barcode) => {
     const xml = buildRequest({ service, header, ...body } as unknown as NcipRequest, profiles.wms);
-    const response = await api.ncip(xml, { path: '/circ-patron' });
+    const response = await api.ncip(xml, { path: '/circ-patron', token: await api.userToken(as) });
     expect(response.status).toBe(200);
     return { text: response.text, parsed: parseResponse(response.text, service, { profile: profiles.wms }) };
   };
@@ -337,6 +338,45 @@ describe('WMS NCIP patron profile (/circ-patron): LookupUser without PII', () =>
     expect((await api.desk('/items/5102')).status).toBe(404);
     const staff = await ncip(api, 'LookupUser', { userId: good.barcode });
     expect(staff.text).toContain('Unsupported Service');
+  });
+
+  it("acts for the user the token was obtained for (OCLC, April 2019): the token's user replaces the UserId the message names", async () => {
+    const api = wmsSimulator();
+    const barcode = demo.lendableItems[0]?.barcode as string;
+    await checkOut(api, good.barcode, barcode, mainBranch);
+    // The message names another patron (or OCLC's placeholder "user"): the answer is the good patron's account.
+    for (const named of [demo.patrons.blocked.barcode, 'user']) {
+      const { parsed, text } = await patronProfile(api, 'LookupUser', { userId: named, loanedItemsDesired: true }, good.barcode);
+      if (!parsed.ok || parsed.response.service !== 'LookupUser') throw new Error(text);
+      expect(parsed.response.userId).toBe(good.barcode);
+      expect(parsed.response.loanedItems?.map((l) => l.itemId)).toEqual([barcode]);
+    }
+  });
+
+  it('answers an application token (no user) "User Authentication Failed" and changes nothing; a token for an unknown principal is refused', async () => {
+    const api = wmsSimulator();
+    await accept(api, '5103', { dateForReturn: '2025-06-30T23:59:00Z' });
+    const before = await (await api.control('/state')).text();
+    for (const service of ['LookupUser', 'CancelRequestItem'] as const) {
+      const xml = buildRequest(
+        {
+          service,
+          header,
+          userId: good.barcode,
+          ...(service === 'CancelRequestItem' ? { requestId: '5103', requestType: 'Hold' } : {}),
+        } as unknown as NcipRequest,
+        profiles.wms,
+      );
+      const response = await api.ncip(xml, { path: '/circ-patron', token: await api.token('WMS_NCIP') });
+      expect(response.status).toBe(200);
+      expect(response.text).toContain('User Authentication Failed');
+    }
+    expect(await (await api.control('/state')).text()).toBe(before);
+    const refused = await api.sim.app.request(
+      `/token?grant_type=client_credentials&scope=WMS_NCIP&principalID=0c1c0000-5c1d-4e00-8a00-999999999999&principalIDNS=urn:oclc:platform:${demo.institutionId}`,
+      { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${demo.wskey}:${demo.secret}`).toString('base64')}` } },
+    );
+    expect(refused.status).toBe(401);
   });
 
   it('wants an OCLC bearer with WMS_NCIP like the staff endpoint', async () => {

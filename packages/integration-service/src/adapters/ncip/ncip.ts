@@ -77,6 +77,12 @@ export interface NcipAdapterOptions {
   /** what this ILS's responder offers (default: all services packages/ncip knows) */
   services?: readonly NcipService[];
   capabilities?: IlsCapabilities;
+  /**
+   * Where LookupUser is answered when it is not `endpoint` (WMS: the staff profile has none, the
+   * patron profile `/circ-patron` lists a patron's loans and requests). List 'LookupUser' in
+   * `services` too: the ownership checks and loan reads then go there, everything else to `endpoint`.
+   */
+  lookupUserEndpoint?: NcipEndpoint;
 }
 
 const NEEDED: Partial<Record<keyof IlsCapabilities, NcipService>> = {
@@ -167,7 +173,8 @@ export class NcipAdapter implements CirculationSystem {
   }
 
   private call<R extends WithoutHeader>(request: R): Promise<NcipReply<R['service']>> {
-    return ncipCall(this.options.endpoint, this.context, { ...request, header: this.options.header } as NcipRequest) as Promise<NcipReply<R['service']>>;
+    const endpoint = request.service === 'LookupUser' ? (this.options.lookupUserEndpoint ?? this.options.endpoint) : this.options.endpoint;
+    return ncipCall(endpoint, this.context, { ...request, header: this.options.header } as NcipRequest) as Promise<NcipReply<R['service']>>;
   }
 
   /** A failed exchange as an outcome, in the words the history shows. */
@@ -226,8 +233,10 @@ export class NcipAdapter implements CirculationSystem {
    * description ("ILL request <id>" stays invisible), so when no RequestId comes back the temporary
    * item is recognised by its loan to the request's patron. What stays unverifiable is taken as
    * ours: a temporary item not on loan (or on no loan the responder shows), a step without the
-   * patron, and everything on a responder with neither LookupItem nor LookupUser (WMS's circ-ILL
-   * endpoint) — the steps then run as they did before ownership. A temporary item's barcode was
+   * patron, and everything on a responder with neither LookupItem nor LookupUser — the steps then
+   * run as they did before ownership. With LookupUser only (WMS: the patron profile's), a lent item
+   * not among the account's loans is left alone, as nothing shows whether the desk checked it in
+   * or lent it to someone else. A temporary item's barcode was
    * made unique by AcceptItem; a lent item on a loan not to the borrowing library is never touched.
    */
   private async notOurs(barcode: string, owner: Ownership, found: LookupItemResponse | undefined, checkPatron: boolean, what: string): Promise<Verdict> {
@@ -266,7 +275,7 @@ export class NcipAdapter implements CirculationSystem {
       reason:
         onLoan === true
           ? leftAlone.lentItemLoan(barcode, owner.borrowerPatronId)
-          : `item ${barcode} is not on loan to ${owner.borrowerPatronId}, and ${this.ils}'s NCIP responder does not say whether another patron has it; it was left alone`,
+          : `item ${barcode} is not on loan to ${owner.borrowerPatronId}, and ${this.ils}'s NCIP responder does not say whether it is back on the shelf or on loan to another patron; it was left alone (if the desk checked it in, resolve this step)`,
     };
   }
 
@@ -367,6 +376,14 @@ export class NcipAdapter implements CirculationSystem {
     if (loan) reading.loan = { toPatron: true, dueDate: dayOf(loan.dateDue) };
     else reading.holdForPatron = request ? (ready ? 'ready' : 'pending') : 'none';
     return done(reading);
+  }
+
+  /** LookupUser's LoanedItems for a patron: barcode, title and due date of each current loan. */
+  async loanedItems(patronId: string): Promise<{ loans: Omit<PatronIllLoan, 'requestId'>[] } | { failed: StepOutcome<never> }> {
+    if (!this.offers('LookupUser')) return { failed: this.unsupported('LookupUser', "list a patron's loans") };
+    const reply = await this.call({ service: 'LookupUser', userId: patronId, userElementTypes: [], loanedItemsDesired: true });
+    if (!reply.ok) return { failed: this.failed(reply, `listing the loans of patron ${patronId}`) };
+    return { loans: (reply.response.loanedItems ?? []).map((loan) => ({ barcode: loan.itemId, title: loan.title ?? '', dueDate: dayOf(loan.dateDue) })) };
   }
 
   async patronLoans(input: { patronId: string }): Promise<StepOutcome<PatronIllLoan[]>> {

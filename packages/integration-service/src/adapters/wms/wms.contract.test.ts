@@ -186,6 +186,44 @@ describe('WMS adapter: OCLC conventions', () => {
     expect((await circulation.item(barcode))?.currentLoan).toBeNull();
   });
 
+  it("asks the patron profile with a token obtained for that patron (principalID: the SCIM user), one look-up per patron; staff messages keep the application's token", async () => {
+    const { sim, context } = wmsSim();
+    const urls: string[] = [];
+    const bearers = new Map<string, string>();
+    const recording: AdapterContext = {
+      ...context,
+      fetch: async (input, init) => {
+        urls.push(input);
+        const response = await context.fetch(input, init);
+        const path = new URL(input).pathname;
+        if (path !== '/token') bearers.set(path, new Headers(init?.headers).get('authorization') ?? '');
+        return response;
+      },
+    };
+    const system = new WmsAdapter(wmsOptions(wmsConnection()), recording);
+    const account = wms.institutionalPatrons.PARTNR.barcode;
+    const barcode = lendable[6] as string;
+    expect((await system.checkOut({ requestId: '9200020', patronId: account, itemBarcode: barcode, dueDate: '2025-04-16' })).kind).toBe('done');
+    const owner = { kind: 'lent-item' as const, requestId: '9200020', borrowerPatronId: account };
+    expect((await system.updateDueDate({ requestId: '9200020', patronId: account, itemBarcode: barcode, dueDate: '2025-04-30', owner })).kind).toBe('done');
+    expect((await system.checkIn({ requestId: '9200020', itemBarcode: barcode, owner })).kind).toBe('done');
+    const scim = (await (
+      await sim.app.request(`${host}/idaas/scim/v2/Users/.search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await staffBearer(sim)}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `External_ID eq "${account}"` }),
+      })
+    ).json()) as { Resources: { id: string }[] };
+    const tokenUrls = urls.filter((u) => new URL(u).pathname === '/token').map((u) => new URL(u).searchParams);
+    expect(
+      tokenUrls.filter((q) => q.get('principalID') === scim.Resources[0]?.id && q.get('principalIDNS') === `urn:oclc:platform:${wms.institutionId}`),
+    ).toHaveLength(1);
+    // Two ownership reads of the account's loans, one SCIM search for its principal.
+    expect(urls.filter((u) => u.endsWith('/circ-patron'))).toHaveLength(2);
+    expect(urls.filter((u) => u.endsWith('/Users/.search'))).toHaveLength(1);
+    expect(bearers.get('/circ-patron')).not.toBe(bearers.get('/ncip'));
+  });
+
   it('reads as a failure, never as "no loan", when the patron profile refuses the patron', async () => {
     const { system } = await wmsSubject();
     const outcome = await system.readItemCirculation!({ itemBarcode: '9200011', patronId: 'no-such-patron' });
@@ -264,3 +302,12 @@ describe('WMS adapter: OCLC conventions', () => {
     });
   });
 });
+
+/** An application token from the simulated token service (for reading SCIM in a test). */
+async function staffBearer(sim: ReturnType<typeof wmsSim>['sim']): Promise<string> {
+  const response = await sim.app.request(`${host}/token?grant_type=client_credentials&scope=SCIM:read_user`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${wms.wskey}:${wms.secret}`).toString('base64')}` },
+  });
+  return String(((await response.json()) as { access_token: string }).access_token);
+}

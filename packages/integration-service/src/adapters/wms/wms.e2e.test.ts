@@ -144,8 +144,8 @@ describe('a WMS library through the HTTP API', () => {
     });
   });
 
-  it("by patron, says WMS cannot be asked for the patron's loans (bookstrap-only) and shows the service's own record", async () => {
-    const { ok, drain } = await wmsService();
+  it("by patron, lists the patron's current loans from the patron profile's LookupUser: the temporary item, never a library item", async () => {
+    const { ok, drain, sim, circulation } = await wmsService();
     const { id } = await ok(201, 'POST', '/v1/requests', {
       role: 'borrowing',
       title: 'Emma',
@@ -155,13 +155,65 @@ describe('a WMS library through the HTTP API', () => {
     });
     for (const action of ['send', 'supplier-shipped', 'receive']) await ok(200, 'POST', `/v1/requests/${id}/${action}`, {});
     await drain();
+    await circulation.deskCheckIn(id);
+    const own = await circulation.desk('POST', `/patrons/${patron}/checkouts`, { itemBarcode: id, branchId: mainBranch });
+    const library = wms.lendableItems.find((i) => i.branchId === mainBranch)?.barcode as string;
+    expect((await circulation.desk('POST', `/patrons/${patron}/checkouts`, { itemBarcode: library, branchId: mainBranch })).status).toBe(201);
+    const before = JSON.stringify(await (await sim.app.request(`${host}/_sim/state`)).json());
     const found = await ok(200, 'GET', `/v1/temporary-items?patronId=${encodeURIComponent(patron)}`);
     expect(found).toEqual({
-      ilsSearched: false,
-      source: 'bookstrap-only',
-      reason: expect.stringContaining("cannot list a patron's loans"),
-      items: [{ barcode: id, title: 'Emma', requestId: id, status: 'received', source: 'service' }],
+      ilsSearched: true,
+      source: 'ils',
+      items: [{ barcode: id, title: 'Emma', requestId: id, status: 'received', dueDate: String(own.body.dueDate).slice(0, 10), source: 'ils' }],
     });
+    // Only read: the library item's loan and everything else in WMS are as they were.
+    expect(JSON.stringify(await (await sim.app.request(`${host}/_sim/state`)).json())).toBe(before);
+    expect(await circulation.item(library)).toMatchObject({ currentLoan: { patronBarcode: patron } });
+  });
+
+  it('lending: an item the desk took back and lent to a local patron is left alone at check-in (its loan read from the account over the patron profile)', async () => {
+    const { ok, drain, history, circulation } = await wmsService();
+    const item = wms.lendableItems.find((i) => i.branchId === mainBranch)?.barcode as string;
+    const local = wms.otherPatrons[2]?.barcode as string;
+    const { id } = await ok(201, 'POST', '/v1/requests', { role: 'lending', borrowingLibrary: 'TULSA', title: 'x', itemBarcode: item });
+    await ok(200, 'POST', `/v1/requests/${id}/ship`, { dueDate: '2025-04-16' });
+    await drain();
+    await circulation.deskCheckIn(item);
+    const lent = await circulation.desk('POST', `/patrons/${local}/checkouts`, { itemBarcode: item, branchId: mainBranch });
+    expect(lent.status).toBe(201);
+    await ok(200, 'POST', `/v1/requests/${id}/borrower-returned`);
+    await ok(200, 'POST', `/v1/requests/${id}/check-in`);
+    await drain();
+    // The local patron's loan is exactly as the desk made it.
+    expect(await circulation.item(item)).toMatchObject({ status: 'ON_LOAN', currentLoan: { patronBarcode: local, dueDate: lent.body.dueDate } });
+    const request = await ok(200, 'GET', `/v1/requests/${id}`);
+    expect(request.needsAttention).toBe(true);
+    expect(request.attention).toMatchObject({ step: 'check-in', reason: 'not-ours' });
+    expect((await history(id)).some((line) => line.includes(`not on loan to ${wms.institutionalPatrons.TULSA.barcode}`) && /left alone/.test(line))).toBe(true);
+  });
+
+  it('lending: the item still on loan to the account is checked in; one checked in at the desk first is left for staff to resolve', async () => {
+    const { ok, drain, circulation } = await wmsService();
+    const [first, second] = wms.lendableItems.filter((i) => i.branchId === mainBranch).map((i) => i.barcode);
+    const ship = async (itemBarcode: string) => {
+      const { id } = await ok(201, 'POST', '/v1/requests', { role: 'lending', borrowingLibrary: 'TULSA', title: 'x', itemBarcode });
+      await ok(200, 'POST', `/v1/requests/${id}/ship`, { dueDate: '2025-04-16' });
+      return id as string;
+    };
+    const kept = await ship(first as string);
+    const back = await ship(second as string);
+    await drain();
+    await circulation.deskCheckIn(second as string);
+    for (const id of [kept, back]) {
+      await ok(200, 'POST', `/v1/requests/${id}/borrower-returned`);
+      await ok(200, 'POST', `/v1/requests/${id}/check-in`);
+    }
+    await drain();
+    expect(await circulation.item(first as string)).toMatchObject({ status: 'AVAILABLE', currentLoan: null });
+    expect((await ok(200, 'GET', `/v1/requests/${kept}`)).needsAttention).toBe(false);
+    // WMS shows no item look-up: "not on the account's loans" may be a local patron's loan, so staff decide.
+    expect((await ok(200, 'GET', `/v1/requests/${back}`)).attention).toMatchObject({ step: 'check-in', reason: 'not-ours' });
+    expect(await circulation.item(second as string)).toMatchObject({ currentLoan: null });
   });
 
   it('checks the connection: a SCIM patron look-up for authentication and the test patron, the rest declared skipped', async () => {
