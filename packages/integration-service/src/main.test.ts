@@ -14,7 +14,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'service-main-'));
 const busy = occupiedPort();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const simulatorPorts = Object.fromEntries(['ALMA', 'SIERRA', 'MILLENNIUM', 'WMS', 'SYMPHONY', 'HORIZON'].map((v) => [`${v}_PORT`, '0']));
+// every other listener on a free port (the mail catcher too: a demo running on this machine holds 2525)
+const simulatorPorts = Object.fromEntries(['ALMA', 'SIERRA', 'MILLENNIUM', 'WMS', 'SYMPHONY', 'HORIZON', 'MAIL'].map((v) => [`${v}_PORT`, '0']));
 
 function start(script: string, env: Record<string, string>) {
   const run = spawnSync(tsx, [join(here, script)], {

@@ -112,7 +112,10 @@ function cjkFace(cp: number, weight: 400 | 700): Face | undefined {
 const registered = new WeakMap<PDFKit.PDFDocument, Set<string>>();
 function use(doc: PDFKit.PDFDocument, face: Face): PDFKit.PDFDocument {
   let names = registered.get(doc);
-  if (!names) registered.set(doc, (names = new Set()));
+  if (!names) {
+    names = new Set();
+    registered.set(doc, names);
+  }
   if (!names.has(face.name)) {
     doc.registerFont(face.name, face.data);
     names.add(face.name);
