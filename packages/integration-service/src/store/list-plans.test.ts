@@ -5,7 +5,7 @@ import { bulkRequests, insertBareLibrary } from '../testutil/bulk.ts';
 import { planProblems, recordStatements } from '../testutil/query-plans.ts';
 import { attentionCounts } from './attention.ts';
 import { openDatabase } from './database.ts';
-import { findLibraryRequest, findRequest, listRequests, maxCountedTotal, type RequestFilter } from './requests.ts';
+import { findLibraryRequest, findRequest, listRequests, maxCountedTotal, maxTitleCandidates, type RequestFilter } from './requests.ts';
 
 /**
  * Every list the API and the console offer, at a size where a scan or a sort would show: each
@@ -153,6 +153,28 @@ describe('list plans at scale', () => {
       expect(titled('zuleika')).toEqual([]);
       // FTS5's own check: the index holds exactly the stored titles
       expect(() => db.run(sql`insert into requests_title_fts (requests_title_fts, rank) values ('integrity-check', 1)`)).not.toThrow();
+    } finally {
+      close();
+    }
+  });
+
+  it('a common title in a big filter it rarely meets: every match listed, the count "at least" after its budget', () => {
+    const { db, sqlite, library, close } = seeded();
+    try {
+      // 10,500 titles hold "Common"; 3 of them are borrowing requests (two too old for the count's budget)
+      sqlite.exec(`delete from outbox_jobs; delete from requests`);
+      bulkRequests(sqlite, { libraryId: library, requests: maxTitleCandidates + 2_000, jobsPerRequest: 0 });
+      sqlite.exec(`update requests set title = 'Common ' || seq, role = 'lending' where seq <= ${maxTitleCandidates + 500}`);
+      sqlite.exec(`update requests set role = 'borrowing' where seq in (1, 2, ${maxTitleCandidates})`);
+      sqlite.exec(`update requests set title = 'Other ' || seq, role = 'borrowing' where seq > ${maxTitleCandidates + 500}`);
+      const page = listRequests(db, { libraryId: library, role: 'borrowing', title: 'common', limit: 50, offset: 0 });
+      expect(page.requests.map((r) => r.id)).toEqual([`R${maxTitleCandidates}`, 'R2', 'R1']);
+      expect(page).toMatchObject({ total: 3, totalCapped: true });
+      // within the budget the count is exact
+      expect(listRequests(db, { libraryId: library, role: 'borrowing', title: 'other 55', limit: 50, offset: 0 })).toMatchObject({
+        total: 100,
+        totalCapped: false,
+      });
     } finally {
       close();
     }

@@ -203,7 +203,10 @@ export const maxCountedTotal = 1_000;
 export interface RequestPage {
   requests: StoredRequest[];
   total: number;
-  /** the library has more than `maxCountedTotal` such requests: `total` is that cap */
+  /**
+   * `total` is "at least": the library has more than `maxCountedTotal` such requests (`total` is
+   * that cap), or a title search in a big filter stopped counting at `maxTitleCandidates` titles
+   */
   totalCapped: boolean;
   /** the cursor of the next (older) page; absent on the last */
   nextCursor?: string | undefined;
@@ -296,20 +299,62 @@ function rowsStatement(db: Db, shape: Shape) {
   });
 }
 
-/** How many requests the shape has, stopping at the cap + 1. */
+/**
+ * A title search in a big filter counts at most this many of the title's index entries (newest
+ * first): a common word in a filter it rarely meets would otherwise walk every title holding it
+ * to reach the count cap. Beyond, `total` is "at least" (`totalCapped`).
+ */
+export const maxTitleCandidates = 4_000;
+
+/** How many requests the shape has, stopping at the cap + 1 (a title walk: or at `maxTitleCandidates` entries). */
 function countStatement(db: Db, shape: Shape) {
   const counted = { ...shape, keyset: 'none', offset: false } as const;
   return cached(db, keyOf('count', counted), () => {
-    const where = and(...conditionsOfShape(counted));
-    const inner =
-      counted.title === 'walk'
-        ? db.select({ one: sql`1` }).from(titleIndex).crossJoin(requests).where(where)
-        : db.select({ one: sql`1` }).from(requests).where(where);
-    return db
-      .select({ n: sql<number>`count(*)` })
-      .from(inner.limit(maxCountedTotal + 1).as('counted'))
-      .prepare();
+    const count = (inner: { limit(n: number): { as(alias: 'counted'): Parameters<ReturnType<Db['select']>['from']>[0] } }) =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(inner.limit(maxCountedTotal + 1).as('counted'))
+        .prepare();
+    if (counted.title !== 'walk')
+      return count(
+        db
+          .select({ one: sql`1` })
+          .from(requests)
+          .where(and(...conditionsOfShape(counted))),
+      );
+    const candidates = db
+      .select({ rowid: titleIndex.rowid })
+      .from(titleIndex)
+      .where(sql`${titleIndex} match ${ph('match')}`)
+      .orderBy(desc(titleIndex.rowid))
+      .limit(maxTitleCandidates)
+      .as('candidates');
+    return count(
+      db
+        .select({ one: sql`1` })
+        .from(candidates)
+        .crossJoin(requests)
+        .where(and(eq(requests.seq, candidates.rowid), ...conditionsOfShape({ ...counted, title: 'none' }))),
+    );
   });
+}
+
+/** The title index has more than `maxTitleCandidates` entries for the text. */
+function titleCandidatesBeyondBudget(db: Db, match: string): boolean {
+  const statement = cached(db, 'title-candidates', () =>
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(
+        db
+          .select({ one: sql`1` })
+          .from(titleIndex)
+          .where(sql`${titleIndex} match ${ph('match')}`)
+          .limit(maxTitleCandidates + 1)
+          .as('candidates'),
+      )
+      .prepare(),
+  );
+  return (statement.get({ match })?.n ?? 0) > maxTitleCandidates;
 }
 
 /**
@@ -365,6 +410,8 @@ export function listRequests(db: Db, filter: RequestFilter): RequestPage {
     shape.title = inFilter <= maxCountedTotal ? 'probe' : 'walk';
   }
   const counted = countStatement(db, shape).get(params)?.n ?? 0;
+  // a title walk that stopped at its budget counted only part: what it found is a lower bound
+  const partial = shape.title === 'walk' && counted <= maxCountedTotal && titleCandidatesBeyondBudget(db, params.match as string);
   const take = filter.limit + 1;
   let rows: RequestRow[] = [];
   if (filter.limit > 0) {
@@ -384,8 +431,9 @@ export function listRequests(db: Db, filter: RequestFilter): RequestPage {
   const last = page[page.length - 1];
   return {
     requests: page.map(toStoredRequest),
-    total: Math.min(counted, maxCountedTotal),
-    totalCapped: counted > maxCountedTotal,
+    // (a partial count still says at least what the page shows)
+    total: Math.min(partial ? Math.max(counted, page.length) : counted, maxCountedTotal),
+    totalCapped: counted > maxCountedTotal || partial,
     ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
     ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
   };
