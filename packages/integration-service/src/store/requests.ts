@@ -3,6 +3,7 @@ import { requestIdFromSequence } from '@bookstrap/core';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database.ts';
+import { cached, jsonValues, ph } from './prepared.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
@@ -113,31 +114,6 @@ export function saveRequest(db: Db, request: IllRequest, now: Date, partnerReque
 export function setPatronExpiry(db: Db, requestId: string, patronExpiry: string, now: Date): void {
   db.update(requests).set({ patronExpiry, updatedAt: now }).where(eq(requests.id, requestId)).run();
 }
-
-// ---- prepared statements ----------------------------------------------------------------------
-
-/**
- * The hot paths (a request by ID, the lists and their counts) prepare each statement shape once
- * per database handle and reuse it: drizzle's `.prepare()` keeps the better-sqlite3 statement,
- * so a call binds values instead of building and compiling SQL again. Keyed by the handle given
- * (a transaction is its own handle, and its statements go with it).
- */
-const statementCache = new WeakMap<object, Map<string, unknown>>();
-function cached<T>(db: Db, key: string, build: () => T): T {
-  let statements = statementCache.get(db);
-  if (!statements) {
-    statements = new Map();
-    statementCache.set(db, statements);
-  }
-  let statement = statements.get(key) as T | undefined;
-  if (statement === undefined) {
-    statement = build();
-    statements.set(key, statement);
-  }
-  return statement;
-}
-
-const ph = (name: string) => sql.placeholder(name);
 
 export function findRequest(db: Db, id: string): StoredRequest | undefined {
   const row = cached(db, 'find', () =>
@@ -454,7 +430,7 @@ function listByIds(db: Db, filter: RequestFilter): RequestPage {
         db
           .select()
           .from(requests)
-          .where(inArray(requests.id, sql`(select value from json_each(${ph('ids')}))`))
+          .where(inArray(requests.id, jsonValues('ids')))
           .prepare(),
       ).all({ ids: JSON.stringify(ids) })
     : [];
