@@ -45,6 +45,7 @@ describe('list plans at scale', () => {
         ['patron', () => listRequests(db, { ...base, patronId: 'patron-7' })],
         ['needsAttention', () => listRequests(db, { ...base, needsAttention: true })],
         ['not needsAttention', () => listRequests(db, { ...base, needsAttention: false })],
+        ['role + needsAttention', () => listRequests(db, { ...base, role: 'lending', needsAttention: true })],
         ['offset', () => listRequests(db, { ...base, offset: 100 })],
         ['cursor deep page', () => listRequests(db, { ...base, cursor: deep })],
         ['page back', () => listRequests(db, { ...base, newerThan: deep })],

@@ -341,7 +341,7 @@ function titleCandidatesBeyondBudget(db: Db, match: string): boolean {
  * time, each in index order, and merged — `status IN (…) ORDER BY seq` would sort every match.
  * A title part goes through the trigram index: a filter of at most the count cap is walked and
  * each of its requests looked up there; a bigger one is read in the index's order instead.
- * Counts stop at `maxCountedTotal`. `scale.test.ts` checks every shape's plan.
+ * Counts stop at `maxCountedTotal`. `list-plans.test.ts` checks every shape's plan.
  */
 export function listRequests(db: Db, filter: RequestFilter): RequestPage {
   if (filter.search !== undefined) {
