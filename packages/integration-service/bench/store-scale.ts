@@ -95,6 +95,7 @@ async function measure() {
       ['API role + status', () => api('/v1/requests?role=lending&status=shipped')],
       ['API patron', () => api('/v1/requests?patronId=patron-42')],
       ['API needsAttention', () => api('/v1/requests?needsAttention=true')],
+      ['API role + needsAttention', () => api('/v1/requests?role=lending&needsAttention=true')],
       ['API title (specific: "Walden 99")', () => api('/v1/requests?title=Walden%2099')],
       ['API title (common: "walden", 1 in 10)', () => api('/v1/requests?title=walden')],
       ['API title matching nothing', () => api('/v1/requests?title=no%20such%20thing')],
@@ -114,6 +115,7 @@ async function measure() {
       // the console's queue page (issue 15): all 13 queue counts (capped at 1,000) + the page, as the route loads them
       ['console queue: counts + Sent', () => loadQueue(db, library, queueOf('borrowing-sent'))],
       ['console queue: counts + Received / In Use (4 statuses)', () => loadQueue(db, library, queueOf('borrowing-received'))],
+      ['console queue: counts + Needs attention (lending)', () => loadQueue(db, library, queueOf('lending-attention'))],
       ['console queue: counts + Closed, 200 pages in', () => loadQueue(db, library, queueOf('borrowing-closed'), { cursor: closedDeep })],
       ['console queue: counts + Closed, a page back', () => loadQueue(db, library, queueOf('borrowing-closed'), { newer: closedDeep })],
       ['console queue: counts + search by temporary barcode', () => loadQueue(db, library, queueOf('borrowing-received'), { q: scanned })],
