@@ -15,7 +15,10 @@ BEGIN
   INSERT INTO `requests_title_fts` (`requests_title_fts`, rowid, title) VALUES ('delete', old.seq, old.title);
 END;
 --> statement-breakpoint
+-- Every save of a request writes its title column (store/requests.ts saveRequest): only a title
+-- that really changed is re-indexed, so step changes do not churn the index.
 CREATE TRIGGER `requests_title_fts_update` AFTER UPDATE OF `title`, `seq` ON `requests`
+WHEN old.title IS NOT new.title OR old.seq IS NOT new.seq
 BEGIN
   INSERT INTO `requests_title_fts` (`requests_title_fts`, rowid, title) VALUES ('delete', old.seq, old.title);
   INSERT INTO `requests_title_fts` (rowid, title) VALUES (new.seq, new.title);
