@@ -36,6 +36,7 @@ describe('GET /v1/requests (errors)', () => {
     ['prevCursor=not-a-cursor', 'prevCursor', 'not a cursor'],
     ['cursor=czU&prevCursor=czU', 'prevCursor', 'not both'],
     ['title=ab', 'title', 'at least 3 characters'],
+    ['title=dracula&search=R1', 'search', 'not both'],
     [`search=${'x'.repeat(201)}`, 'search', ''],
   ])('refuses %s, naming %s, and changes nothing', async (query, field, message) => {
     const h = await useHarness();

@@ -74,7 +74,9 @@ export const listRequestsQuerySchema = pagingQuerySchema
   .refine((query) => query.cursor === undefined || query.prevCursor === undefined, {
     message: 'give cursor (older) or prevCursor (newer), not both',
     path: ['prevCursor'],
-  });
+  })
+  // search falls back to the title itself: a second title text would be silently dropped
+  .refine((query) => query.search === undefined || query.title === undefined, { message: 'give search or title, not both', path: ['search'] });
 
 export const route = createRoute({
   method: 'get',
