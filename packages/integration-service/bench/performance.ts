@@ -1,4 +1,5 @@
 import { createSimulator, demo } from '@bookstrap/ils-simulators';
+import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { almaRestAdapter } from '../src/adapters/alma/alma.ts';
 import type { AdapterRegistry, FetchLike } from '../src/adapters/types.ts';
@@ -14,11 +15,6 @@ import {
   wmsDemoLibraries,
 } from '../src/demo-libraries.ts';
 import { createService, type Service } from '../src/service.ts';
-import { openDatabase } from '../src/store/database.ts';
-import { claimNextJob } from '../src/store/outbox.ts';
-import { loadQueue, queues } from '../src/console/queues.ts';
-import { listRequests } from '../src/store/requests.ts';
-import { bulkRequests, insertBareLibrary } from '../src/testutil/bulk.ts';
 import { createLibrary } from '../src/workflow/libraries.ts';
 
 /**
@@ -30,8 +26,9 @@ import { createLibrary } from '../src/workflow/libraries.ts';
  *   Hono route's round trip on this machine). `P1_TARGETS` (comma list of names) runs some only.
  * - P2 N receives at Alma's real governance (25 calls/s) vs calls ÷ 25; 429s counted.
  * - P3 ILS steps per second, service + worker + simulator in one process, limits lifted.
- * - P5 1 M requests seeded in bulk: list / filter p99, claim time, RSS, and the console's queue
- *   page (13 capped counts + one page: keyset, back, search) as its route loads it.
+ * - P5 1 M requests seeded in bulk (in a child process): every list, filter and search of the API
+ *   through its route, p50 / p99, claim time, the service's RSS, and the console's queue page (13
+ *   capped counts + one page: keyset, back, search) as its route loads it.
  * P4 (the conformance matrix) is `pnpm conformance`, timed by the shell.
  *
  * Env: RUNS (default 3), LATENCY_MS (P1, default 20), P2_RECEIVES (default 100), P5_REQUESTS
@@ -356,72 +353,10 @@ async function p3() {
   console.log(`P3 steps/s: min ${f(min(rates), 0)}, median ${f(median(rates), 0)} (goal ≥ 1,000: ${f(median(rates) / 1000)}× goal)`);
 }
 
+/** P5 runs in its own process (bench/store-scale.ts): its RSS is the service's alone, not the bench's. */
 async function p5() {
-  const total = Number(process.env.P5_REQUESTS ?? 1_000_000);
-  const path = `${process.env.TMPDIR ?? '/tmp'}/bookstrap-bench-${process.pid}.sqlite`;
-  const { db, sqlite, close } = openDatabase(path);
-  try {
-    const library = insertBareLibrary(sqlite, 'TULSA');
-    const seeded = performance.now();
-    for (let start = 1; start <= total; start += 100_000)
-      bulkRequests(sqlite, { libraryId: library, requests: Math.min(100_000, total - start + 1), startSeq: start, jobsPerRequest: 1 });
-    bulkRequests(sqlite, { libraryId: library, requests: 100, startSeq: total + 1, jobsPerRequest: 2, pendingEvery: 1 });
-    console.log(`P5 seeded ${total} requests (+ jobs) in ${f((performance.now() - seeded) / 1000)} s`);
-    // temporary barcodes on one received request in a thousand, as receive would set them
-    sqlite.prepare(`update requests set temporary_barcode = 'TB-' || seq where status = 'received' and seq % 1000 < 7`).run();
-    const scanned = (
-      sqlite.prepare(`select temporary_barcode as barcode from requests where temporary_barcode is not null order by seq desc limit 1 offset 100`).get() as {
-        barcode: string;
-      }
-    ).barcode;
-    const queueOf = (key: string) => queues.find((q) => q.key === key)!;
-    let closedDeep: string | undefined;
-    for (let i = 0; i < 200; i += 1)
-      closedDeep = loadQueue(db, library, queueOf('borrowing-closed'), closedDeep ? { cursor: closedDeep } : {}).listed.nextCursor ?? closedDeep;
-    const deep = listRequests(db, { libraryId: library, limit: 50, offset: 0 });
-    let cursor = deep.nextCursor;
-    for (let i = 0; i < 200 && cursor; i += 1) cursor = listRequests(db, { libraryId: library, limit: 50, offset: 0, cursor }).nextCursor;
-    const cases: [string, () => unknown, number?][] = [
-      ['newest 50', () => listRequests(db, { libraryId: library, limit: 50, offset: 0 })],
-      ['status filter', () => listRequests(db, { libraryId: library, status: ['received'], limit: 50, offset: 0 })],
-      ['two statuses', () => listRequests(db, { libraryId: library, status: ['received', 'sent'], limit: 50, offset: 0 })],
-      ['role', () => listRequests(db, { libraryId: library, role: 'lending', limit: 50, offset: 0 })],
-      ['patron', () => listRequests(db, { libraryId: library, patronId: 'patron-42', limit: 50, offset: 0 })],
-      ['title (substring)', () => listRequests(db, { libraryId: library, title: 'Walden 99', limit: 50, offset: 0 })],
-      ['needsAttention', () => listRequests(db, { libraryId: library, needsAttention: true, limit: 50, offset: 0 })],
-      ['deep page (cursor, 10,000 in)', () => listRequests(db, { libraryId: library, limit: 50, offset: 0, cursor })],
-      ['single GET', () => sqlite.prepare('select * from requests where id = ?').get(`R${Math.floor(total / 2)}`)],
-      ['claim', () => claimNextJob(db, { owner: 'bench', now: new Date(Date.UTC(2025, 2, 13)), leaseMs: 60_000 })],
-      // the console's queue page (issue 15): all 13 queue counts (capped at 1,000) + the page, as the route loads them
-      ['console queue: counts + Sent', () => loadQueue(db, library, queueOf('borrowing-sent'))],
-      ['console queue: counts + Received / In Use (4 statuses)', () => loadQueue(db, library, queueOf('borrowing-received'))],
-      ['console queue: counts + Closed, 200 pages in', () => loadQueue(db, library, queueOf('borrowing-closed'), { cursor: closedDeep })],
-      ['console queue: counts + Closed, a page back', () => loadQueue(db, library, queueOf('borrowing-closed'), { newer: closedDeep })],
-      ['console queue: counts + search by temporary barcode', () => loadQueue(db, library, queueOf('borrowing-received'), { q: scanned })],
-      ['console queue: counts + search by patron', () => loadQueue(db, library, queueOf('borrowing-received'), { q: 'patron-42' })],
-      ['console queue: counts + search by title (common)', () => loadQueue(db, library, queueOf('borrowing-closed'), { q: 'Walden' })],
-      // nothing matches exactly and the title part is in no row: the whole queue is scanned (no full-text index yet)
-      [
-        'console queue: counts + search matching nothing (title scan of Received)',
-        () => loadQueue(db, library, queueOf('borrowing-received'), { q: 'no such thing' }),
-        20,
-      ],
-    ];
-    for (const [name, run, iterations = 200] of cases) {
-      const times: number[] = [];
-      for (let i = 0; i < iterations; i += 1) {
-        const started = performance.now();
-        run();
-        times.push(performance.now() - started);
-      }
-      console.log(`P5 ${name}: p50 ${f(pct(times, 0.5))} ms, p99 ${f(pct(times, 0.99))} ms (${f(pct(times, 0.99) / 50)}× the 50 ms goal)`);
-    }
-    const rss = process.memoryUsage().rss / 1024 / 1024;
-    console.log(`P5 RSS ${f(rss, 0)} MB (${f(rss / 200)}× the 200 MB goal)`);
-  } finally {
-    close();
-    for (const suffix of ['', '-wal', '-shm']) await import('node:fs/promises').then((fs) => fs.rm(`${path}${suffix}`, { force: true }));
-  }
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./store-scale.ts', import.meta.url))], { stdio: 'inherit' });
 }
 
 const loopbackMs = await bareRouteMs();

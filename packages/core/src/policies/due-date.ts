@@ -1,4 +1,9 @@
-import { addDays, differenceInCalendarDays, format, getDay, parseISO } from 'date-fns';
+// One module per function: the package index loads all of date-fns (some 25 MB of a service's memory).
+import { addDays } from 'date-fns/addDays';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format } from 'date-fns/format';
+import { getDay } from 'date-fns/getDay';
+import { parseISO } from 'date-fns/parseISO';
 import type { ClosedDaysCalendar } from '../settings.ts';
 
 /** Calendar dates are `YYYY-MM-DD` strings: due dates are days, not instants. */

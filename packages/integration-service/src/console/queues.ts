@@ -123,7 +123,7 @@ export function registerQueues(app: ConsoleApp, ctx: ConsoleContext): void {
 <h2>${queue.role === 'borrowing' ? 'Borrowing' : 'Lending'}: ${queue.label}</h2>
 <form method="get" action="/console/queues" class="inline" role="search">
   <input type="hidden" name="queue" value="${queue.key}">
-  <label for="q">Search this queue (request ID, title, patron ID or barcode)</label>
+  <label for="q">Search this queue (request ID, patron ID, barcode, or 3+ characters of the title)</label>
   <input type="search" id="q" name="q" value="${q}" maxlength="200">
   <button type="submit">Search</button>
   ${q ? html`<a href="${link(queue.key)}">Clear</a>` : ''}

@@ -34,7 +34,7 @@ export function registerRecovery(app: ConsoleApp, ctx: ConsoleContext): void {
       html`<h1>Strap recovery</h1>
 <p>A book came back without its strap? Find its temporary barcode by title, or from the patron's current loans.</p>
 <div class="actions">
-<form method="get" action="/console/recovery" class="panel" role="search" aria-label="Find by title"><label for="title">Title (at least 2 characters)</label><input type="search" id="title" name="title" value="${title}" minlength="2" maxlength="200"><p><button type="submit">Find by title</button></p></form>
+<form method="get" action="/console/recovery" class="panel" role="search" aria-label="Find by title"><label for="title">Title (at least 3 characters)</label><input type="search" id="title" name="title" value="${title}" minlength="3" maxlength="200"><p><button type="submit">Find by title</button></p></form>
 <form method="get" action="/console/recovery" class="panel" role="search" aria-label="Find in the patron's loans"><label for="patronId">Patron ID</label><input type="search" id="patronId" name="patronId" value="${patronId}" maxlength="100"><p><button type="submit">Find in the patron's loans</button></p></form>
 </div>
 ${results}`,

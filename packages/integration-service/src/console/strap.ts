@@ -1,10 +1,7 @@
-import bwipjs from 'bwip-js';
 import { html } from 'hono/html';
-import PDFDocument from 'pdfkit';
 import { findLibraryBySymbol, type Library } from '../store/libraries.ts';
 import { type ConsoleApp, type ConsoleContext, type ConsoleCtx, callApi, libraryOnly, librarySession, problemPage } from './context.ts';
 import { page } from './layout.ts';
-import { drawText, registerStrapFonts } from './strap-text.ts';
 import type { Signed } from './session.ts';
 import type { RequestDetail } from '../http/schemas.ts';
 
@@ -51,8 +48,25 @@ export function strapFacts(ctx: ConsoleContext, library: Library, request: Reque
   };
 }
 
+/**
+ * The PDF and barcode libraries and the strap's fonts take some 35 MB of memory: they load with
+ * the first strap, slip or barcode printed, not when the service starts (issue 14: the service's
+ * memory at scale is mostly what it loads).
+ */
+let printing: Promise<{ PDFDocument: typeof import('pdfkit'); bwipjs: typeof import('bwip-js'); text: typeof import('./strap-text.ts') }> | undefined;
+const printingTools = () => {
+  printing ??= Promise.all([import('pdfkit'), import('bwip-js'), import('./strap-text.ts')]).then(([pdf, bwip, text]) => ({
+    PDFDocument: pdf.default,
+    bwipjs: bwip.default,
+    text,
+  }));
+  return printing;
+};
+type DrawText = typeof import('./strap-text.ts').drawText;
+
 /** A scannable Code 128 PNG (quiet zones included, human-readable text under the bars). */
-export function barcodePng(text: string): Promise<Buffer> {
+export async function barcodePng(text: string): Promise<Buffer> {
+  const { bwipjs } = await printingTools();
   return bwipjs.toBuffer({
     bcid: 'code128',
     text,
@@ -66,21 +80,30 @@ export function barcodePng(text: string): Promise<Buffer> {
   });
 }
 
-function pdfBuffer(build: (doc: PDFKit.PDFDocument) => void, size: [number, number], title: string): Promise<Buffer> {
+async function pdfBuffer(build: (doc: PDFKit.PDFDocument, drawText: DrawText) => void, size: [number, number], title: string): Promise<Buffer> {
+  const { PDFDocument, text } = await printingTools();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size, margin: 18, info: { Title: title, Producer: 'Bookstrap', Creator: 'Bookstrap console' } });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    registerStrapFonts(doc);
-    build(doc);
+    text.registerStrapFonts(doc);
+    build(doc, text.drawText);
     doc.end();
   });
 }
 
 /** A labelled value: the label in small capitals, the value in the script it is written in (strap-text.ts). */
-function field(doc: PDFKit.PDFDocument, width: number, sizes: { label: number; value: number }, label: string, value: string | undefined, maxLines = 3) {
+function field(
+  doc: PDFKit.PDFDocument,
+  drawText: DrawText,
+  width: number,
+  sizes: { label: number; value: number },
+  label: string,
+  value: string | undefined,
+  maxLines = 3,
+) {
   if (!value) return;
   drawText(doc, label.toUpperCase(), { x: 18, width, size: sizes.label, bold: true });
   drawText(doc, value, { x: 18, width, size: sizes.value, maxLines });
@@ -95,17 +118,17 @@ const TITLE_LINES = 8;
 export async function strapPdf(facts: StrapFacts): Promise<Buffer> {
   const png = await barcodePng(facts.temporaryBarcode);
   return pdfBuffer(
-    (doc) => {
+    (doc, drawText) => {
       const width = doc.page.width - 36;
       doc.image(png, 18, 18, { fit: [width, 90], align: 'center' });
       doc.y = 116;
       const sizes = { label: 8, value: 11 };
-      field(doc, width, sizes, 'Due date', facts.patronDueDate ?? 'see the circulation desk');
-      field(doc, width, sizes, 'Request ID', facts.requestId);
-      field(doc, width, sizes, 'Title', facts.title, TITLE_LINES);
-      field(doc, width, sizes, 'Patron', [facts.patronName, facts.patronId ? `(${facts.patronId})` : ''].filter(Boolean).join(' '));
-      field(doc, width, sizes, 'Pickup location', facts.pickupLocation);
-      field(doc, width, sizes, 'Lending library', facts.lendingLibrary);
+      field(doc, drawText, width, sizes, 'Due date', facts.patronDueDate ?? 'see the circulation desk');
+      field(doc, drawText, width, sizes, 'Request ID', facts.requestId);
+      field(doc, drawText, width, sizes, 'Title', facts.title, TITLE_LINES);
+      field(doc, drawText, width, sizes, 'Patron', [facts.patronName, facts.patronId ? `(${facts.patronId})` : ''].filter(Boolean).join(' '));
+      field(doc, drawText, width, sizes, 'Pickup location', facts.pickupLocation);
+      field(doc, drawText, width, sizes, 'Lending library', facts.lendingLibrary);
       doc.moveDown(0.5);
       drawText(doc, facts.returnInPersonText, { x: 18, width, size: 10, bold: true, maxLines: 6 });
       if (facts.libraryUseOnly) {
@@ -139,17 +162,17 @@ export interface SlipFacts {
 export async function slipPdf(facts: SlipFacts): Promise<Buffer> {
   const png = facts.itemBarcode ? await barcodePng(facts.itemBarcode) : undefined;
   return pdfBuffer(
-    (doc) => {
+    (doc, drawText) => {
       const width = doc.page.width - 36;
       drawText(doc, 'Interlibrary loan — shipping slip', { x: 18, width, size: 16, bold: true });
       doc.moveDown(0.5);
       const sizes = { label: 9, value: 12 };
-      field(doc, width, sizes, 'Ship to', facts.shipTo, 2);
-      field(doc, width, sizes, 'From', facts.from, 2);
-      field(doc, width, sizes, 'Request ID', facts.requestId);
-      field(doc, width, sizes, 'Title', facts.title, 2);
-      field(doc, width, sizes, 'Item barcode', facts.itemBarcode);
-      field(doc, width, sizes, 'Due date', facts.dueDate ?? 'the lending library’s loan policy applies');
+      field(doc, drawText, width, sizes, 'Ship to', facts.shipTo, 2);
+      field(doc, drawText, width, sizes, 'From', facts.from, 2);
+      field(doc, drawText, width, sizes, 'Request ID', facts.requestId);
+      field(doc, drawText, width, sizes, 'Title', facts.title, 2);
+      field(doc, drawText, width, sizes, 'Item barcode', facts.itemBarcode);
+      field(doc, drawText, width, sizes, 'Due date', facts.dueDate ?? 'the lending library’s loan policy applies');
       if (png) doc.image(png, 18, doc.y, { fit: [220, 80] });
     },
     [432, 288],

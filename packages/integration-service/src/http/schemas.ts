@@ -285,6 +285,8 @@ export const requestListSchema = z
     offset: z.number().int(),
     /** pass as `cursor` for the next page (keyset paging, stable while requests are added); absent on the last page */
     nextCursor: z.string().optional(),
+    /** pass as `prevCursor` for the page before (newer requests); absent on the first page */
+    prevCursor: z.string().optional(),
   })
   .openapi('RequestList');
 

@@ -31,4 +31,26 @@ describe('GET /v1/requests (errors)', () => {
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body)).toContain('cursor');
   });
+
+  it.each([
+    ['prevCursor=not-a-cursor', 'prevCursor', 'not a cursor'],
+    ['cursor=czU&prevCursor=czU', 'prevCursor', 'not both'],
+    ['title=ab', 'title', 'at least 3 characters'],
+    ['title=dracula&search=R1', 'search', 'not both'],
+    [`search=${'x'.repeat(201)}`, 'search', ''],
+  ])('refuses %s, naming %s, and changes nothing', async (query, field, message) => {
+    const h = await useHarness();
+    await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula' } });
+    const response = await h.request('GET', `/v1/requests?${query}`);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_INPUT');
+    expect(response.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field, message: expect.stringContaining(message) })]));
+    expect((await h.ok(200, 'GET', '/v1/requests')).total).toBe(1);
+  });
+
+  it('ignores a query parameter it does not know, as every route does', async () => {
+    const h = await useHarness();
+    await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula' } });
+    expect(await h.ok(200, 'GET', '/v1/requests?sort=title&q=zzz')).toMatchObject({ total: 1 });
+  });
 });

@@ -6,6 +6,13 @@ import { almaHost, useHarness } from '../testutil/harness.ts';
 const patron = demo.alma.patrons.good.primaryId;
 
 describe('GET /v1/temporary-items (errors)', () => {
+  it('refuses a title under 3 characters, naming it (the title index matches by trigram)', async () => {
+    const h = await useHarness();
+    const response = await h.request('GET', '/v1/temporary-items?title=Em');
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual([expect.objectContaining({ path: 'title', message: expect.stringContaining('at least 3 characters') })]);
+  });
+
   it.each(['', '?title=', '?title=a', '?patronId='])('rejects %s with 400', async (query) => {
     const h = await useHarness();
     const response = await h.request('GET', `/v1/temporary-items${query}`);

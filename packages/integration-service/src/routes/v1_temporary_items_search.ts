@@ -4,7 +4,7 @@ import { commonErrorResponses } from '../http/errors.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import type { Library } from '../store/libraries.ts';
 import { jobsOfRequests } from '../store/outbox.ts';
-import { listRequests, type StoredRequest } from '../store/requests.ts';
+import { listRequests, minTitleSearch, type StoredRequest } from '../store/requests.ts';
 import { circulationSystemFor } from '../workflow/preflight.ts';
 
 const foundSchema = z
@@ -33,10 +33,10 @@ export const route = createRoute({
         title: z
           .string()
           .trim()
-          .min(2)
+          .min(minTitleSearch, `at least ${minTitleSearch} characters: the title index matches by trigram`)
           .max(200)
           .optional()
-          .openapi({ param: { name: 'title', in: 'query' }, example: 'Dracula' }),
+          .openapi({ param: { name: 'title', in: 'query' }, description: `Part of the title, ${minTitleSearch}+ characters.`, example: 'Dracula' }),
         patronId: z
           .string()
           .trim()

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Connection, IntegrationSettings, PickupLocation } from '@bookstrap/core';
-import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, type Placeholder } from 'drizzle-orm';
 import type { Db } from './database.ts';
+import { cached, ph } from './prepared.ts';
 import { apiKeys, type LibraryRow, libraries } from './schema.ts';
 
 /** A library (tenant) as the service works with it: parsed connection and settings. */
@@ -116,7 +117,7 @@ export function issueApiKeyRecord(db: Db, libraryId: number, now: Date, key: str
 }
 
 /** A key is accepted while it is not revoked and its grace period (after a rotation) has not run out. */
-const acceptedAt = (now: Date) => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+const acceptedAt = (now: Date | Placeholder) => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
 
 /** `lastUsedAt` is kept to the hour: a write per request would turn every read into a write lock. */
 const lastUsedPrecisionMs = 60 * 60_000;
@@ -126,12 +127,17 @@ const lastUsedPrecisionMs = 60 * 60_000;
  * key is still in its grace period; without it only revoked keys are refused (the demo launcher).
  */
 export function libraryForApiKey(db: Db, key: string, now?: Date): (Library & { keyId: number }) | undefined {
-  const row = db
-    .select({ library: libraries, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
-    .from(apiKeys)
-    .innerJoin(libraries, eq(libraries.id, apiKeys.libraryId))
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), now ? acceptedAt(now) : isNull(apiKeys.revokedAt)))
-    .get();
+  // every API call asks this: prepared once per handle (store/prepared.ts); `now` bound as ms
+  const statement = (timed: boolean) =>
+    cached(db, timed ? 'library-for-key-at' : 'library-for-key', () =>
+      db
+        .select({ library: libraries, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
+        .from(apiKeys)
+        .innerJoin(libraries, eq(libraries.id, apiKeys.libraryId))
+        .where(and(eq(apiKeys.keyHash, ph('hash')), timed ? acceptedAt(ph('now')) : isNull(apiKeys.revokedAt)))
+        .prepare(),
+    );
+  const row = statement(now !== undefined).get({ hash: hashApiKey(key), now: now?.getTime() });
   if (!row) return undefined;
   if (now && (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= lastUsedPrecisionMs)) {
     db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId)).run();

@@ -1,8 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { migrationsFolder, openDatabase } from './database.ts';
+import { listRequests } from './requests.ts';
 
 describe('migrations', () => {
   it('every .sql file has a journal entry (drizzle silently skips the others)', () => {
@@ -33,6 +37,32 @@ describe('migrations', () => {
       const { sqlite, close } = openDatabase(join(folder, 'nested', 'bookstrap.sqlite'));
       expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
       close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('the title index migration indexes the requests already stored', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bookstrap-migrations-'));
+    try {
+      // the migrations as they were before the title index (0015), applied first
+      cpSync(migrationsFolder, folder, { recursive: true });
+      const journalPath = join(folder, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+      const at = journal.entries.findIndex((e) => e.tag === '0015_title_trigram_search');
+      expect(at).toBeGreaterThan(0);
+      writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+      const sqlite = new Database(':memory:');
+      const db = drizzle(sqlite);
+      migrate(db, { migrationsFolder: folder });
+      sqlite.exec(
+        `insert into libraries (symbol, name, connection, settings, pickup_locations, created_at, updated_at) values ('TST', 'Test', '{}', '{}', '[]', 0, 0)`,
+      );
+      sqlite.exec(`insert into requests (seq, id, library_id, role, service_type, status, title, lenders, created_at, updated_at)
+                   values (1, '1000017', 1, 'borrowing', 'loan', 'new-for-review', 'Dracula', '[]', 0, 0)`);
+      migrate(db, { migrationsFolder });
+      expect(listRequests(db, { libraryId: 1, title: 'acul', limit: 10, offset: 0 }).requests.map((r) => r.id)).toEqual(['1000017']);
+      sqlite.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { type IlsStep, type PrerequisiteState, prerequisite, readiness, type StepOutcome, temporaryItemIlsBarcode } from '@bookstrap/core';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
+import { cached, jsonValues } from './prepared.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
 
 /**
@@ -174,7 +175,15 @@ export function jobsOfRequest(db: Db, requestId: string): Job[] {
 export function jobsOfRequests(db: Db, requestIds: string[]): Map<string, Job[]> {
   const byRequest = new Map<string, Job[]>();
   if (requestIds.length === 0) return byRequest;
-  const rows = db.select().from(outboxJobs).where(inArray(outboxJobs.requestId, requestIds)).orderBy(asc(outboxJobs.planId), asc(outboxJobs.position)).all();
+  // prepared once (store/prepared.ts): every list page asks this for its requests
+  const rows = cached(db, 'jobs-of-requests', () =>
+    db
+      .select()
+      .from(outboxJobs)
+      .where(inArray(outboxJobs.requestId, jsonValues('ids')))
+      .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
+      .prepare(),
+  ).all({ ids: JSON.stringify(requestIds) });
   for (const row of rows) {
     const list = byRequest.get(row.requestId) ?? [];
     list.push(toJob(row));

@@ -1,7 +1,9 @@
 import type { IllRequest, RequestRole, RequestStatus } from '@bookstrap/core';
 import { requestIdFromSequence } from '@bookstrap/core';
-import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database.ts';
+import { cached, jsonValues, ph } from './prepared.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
@@ -114,17 +116,25 @@ export function setPatronExpiry(db: Db, requestId: string, patronExpiry: string,
 }
 
 export function findRequest(db: Db, id: string): StoredRequest | undefined {
-  const row = db.select().from(requests).where(eq(requests.id, id)).get();
+  const row = cached(db, 'find', () =>
+    db
+      .select()
+      .from(requests)
+      .where(eq(requests.id, ph('id')))
+      .prepare(),
+  ).get({ id });
   return row ? toStoredRequest(row) : undefined;
 }
 
 /** A library's own request; another library's request is indistinguishable from a missing one. */
 export function findLibraryRequest(db: Db, libraryId: number, id: string): StoredRequest | undefined {
-  const row = db
-    .select()
-    .from(requests)
-    .where(and(eq(requests.id, id), eq(requests.libraryId, libraryId)))
-    .get();
+  const row = cached(db, 'find-library', () =>
+    db
+      .select()
+      .from(requests)
+      .where(and(eq(requests.id, ph('id')), eq(requests.libraryId, ph('library'))))
+      .prepare(),
+  ).get({ id, library: libraryId });
   return row ? toStoredRequest(row) : undefined;
 }
 
@@ -132,6 +142,7 @@ export interface RequestFilter {
   libraryId: number;
   role?: RequestRole | undefined;
   status?: string[] | undefined;
+  /** part of the title, 3+ characters (case-insensitive; the trigram index: see `minTitleSearch`) */
   title?: string | undefined;
   patronId?: string | undefined;
   /** only requests whose ILS steps need (true) or do not need (false) attention */
@@ -140,7 +151,8 @@ export interface RequestFilter {
   /**
    * One box for what staff have in hand (the console's search): exactly a request ID, a patron
    * ID or a barcode (temporary, the lender's, the item's) — each an index look-up — or, when
-   * nothing matches exactly, part of the title (2+ characters; a scan, stopped by the page size).
+   * nothing matches exactly, part of the title (3+ characters, the trigram index; shorter text
+   * finds identifiers only).
    */
   search?: string | undefined;
   limit: number;
@@ -151,13 +163,26 @@ export interface RequestFilter {
   newerThan?: string | undefined;
 }
 
+/**
+ * A title is searched by its trigrams (SQLite FTS5, migration 0013): any 3 consecutive characters
+ * of the text must be in the title, in order — exactly "the title contains it", case-insensitive.
+ * One or two characters have no trigram; the index cannot answer them, and a scan of the library
+ * could take seconds, so the API refuses a shorter `title` (400) and the console's search box then
+ * looks up identifiers only.
+ */
+export const minTitleSearch = 3;
+export const titleSearchable = (text: string) => Array.from(text.trim()).length >= minTitleSearch;
+
 /** Counted up to here (1,000: "1,000+" in a list header); beyond, `total` says "at least" (`totalCapped`), so a count never walks a whole library. */
 export const maxCountedTotal = 1_000;
 
 export interface RequestPage {
   requests: StoredRequest[];
   total: number;
-  /** the library has more than `maxCountedTotal` such requests: `total` is that cap */
+  /**
+   * `total` is "at least": the library has more than `maxCountedTotal` such requests (`total` is
+   * that cap), or a title search in a big filter stopped counting at `maxTitleCandidates` titles
+   */
   totalCapped: boolean;
   /** the cursor of the next (older) page; absent on the last */
   nextCursor?: string | undefined;
@@ -173,15 +198,139 @@ export function seqOfCursor(cursor: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function conditionsOf(filter: RequestFilter): SQL[] {
-  const conditions: SQL[] = [eq(requests.libraryId, filter.libraryId)];
-  if (filter.role) conditions.push(eq(requests.role, filter.role));
-  if (filter.title) conditions.push(like(requests.title, `%${filter.title.replace(/[%_]/g, '')}%`));
-  if (filter.patronId) conditions.push(eq(requests.patronId, filter.patronId));
+/**
+ * The trigram index of titles (migration 0013: an FTS5 table whose rowid is the request's seq,
+ * kept by triggers). Declared here, not in schema.ts: drizzle-kit would try to create it as a
+ * plain table.
+ */
+const titleIndex = sqliteTable('requests_title_fts', { rowid: integer('rowid').notNull(), title: text('title') });
+
+/** A phrase of the text's trigrams: the title contains the text (FTS5 string syntax, `"` doubled). */
+const titleMatch = (text: string) => `"${text.trim().replaceAll('"', '""')}"`;
+
+/**
+ * What one list statement filters on: each present filter is a placeholder, so one prepared
+ * statement serves every value. `title`: `probe` tests each request of a small filter (≤ the
+ * count cap) against the index; `walk` reads the index newest first and keeps the requests that
+ * pass the filter — each stops as soon as the page is full.
+ */
+interface Shape {
+  role: boolean;
+  patron: boolean;
+  attention: boolean;
+  /** 0: any status; n: one of n statuses */
+  statuses: number;
+  title: 'none' | 'probe' | 'walk';
+  keyset: 'none' | 'older' | 'newer';
+  offset: boolean;
+}
+
+const keyOf = (kind: string, shape: Shape) =>
+  `${kind}:${shape.role ? 'r' : ''}${shape.patron ? 'p' : ''}${shape.attention ? 'a' : ''}:${shape.statuses}:${shape.title}:${shape.keyset}:${shape.offset ? 'o' : ''}`;
+
+function conditionsOfShape(shape: Shape): SQL[] {
+  const conditions: SQL[] = [eq(requests.libraryId, ph('library'))];
+  if (shape.role) conditions.push(eq(requests.role, ph('role')));
+  if (shape.patron) conditions.push(eq(requests.patronId, ph('patron')));
   // The queue column is maintained with every step change (store/attention.ts), and indexed.
-  if (filter.needsAttention !== undefined) conditions.push(eq(requests.needsAttention, filter.needsAttention));
-  if (filter.requestIds) conditions.push(inArray(requests.id, filter.requestIds.length ? filter.requestIds : ['']));
+  if (shape.attention) conditions.push(eq(requests.needsAttention, ph('attention')));
+  if (shape.statuses === 1) conditions.push(eq(requests.status, ph('s0')));
+  else if (shape.statuses > 1)
+    conditions.push(
+      inArray(
+        requests.status,
+        Array.from({ length: shape.statuses }, (_, i) => ph(`s${i}`)),
+      ),
+    );
+  if (shape.title === 'probe')
+    conditions.push(sql`exists (select 1 from ${titleIndex} where ${titleIndex} match ${ph('match')} and ${titleIndex.rowid} = ${requests.seq})`);
+  if (shape.title === 'walk') conditions.push(sql`${titleIndex} match ${ph('match')}`, eq(requests.seq, titleIndex.rowid));
+  const order = shape.title === 'walk' ? titleIndex.rowid : requests.seq;
+  if (shape.keyset === 'older') conditions.push(lt(order, ph('cursor')));
+  if (shape.keyset === 'newer') conditions.push(gt(order, ph('cursor')));
   return conditions;
+}
+
+/** The shape's requests in list order (newest first, or oldest first for a page back). */
+function rowsStatement(db: Db, shape: Shape) {
+  return cached(db, keyOf('rows', shape), () => {
+    const where = and(...conditionsOfShape(shape));
+    // The index walk drives (CROSS JOIN keeps it the outer loop) and gives the order.
+    const query =
+      shape.title === 'walk'
+        ? db
+            .select(getTableColumns(requests))
+            .from(titleIndex)
+            .crossJoin(requests)
+            .where(where)
+            .orderBy(shape.keyset === 'newer' ? asc(titleIndex.rowid) : desc(titleIndex.rowid))
+            .limit(ph('limit'))
+        : db
+            .select()
+            .from(requests)
+            .where(where)
+            .orderBy(shape.keyset === 'newer' ? asc(requests.seq) : desc(requests.seq))
+            .limit(ph('limit'));
+    return (shape.offset ? query.offset(ph('offset')) : query).prepare();
+  });
+}
+
+/**
+ * A title search in a big filter counts at most this many of the title's index entries (newest
+ * first): a common word in a filter it rarely meets would otherwise walk every title holding it
+ * to reach the count cap. Beyond, `total` is "at least" (`totalCapped`).
+ */
+export const maxTitleCandidates = 4_000;
+
+/** How many requests the shape has, stopping at the cap + 1 (a title walk: or at `maxTitleCandidates` entries). */
+function countStatement(db: Db, shape: Shape) {
+  const counted = { ...shape, keyset: 'none', offset: false } as const;
+  return cached(db, keyOf('count', counted), () => {
+    const count = (inner: { limit(n: number): { as(alias: 'counted'): Parameters<ReturnType<Db['select']>['from']>[0] } }) =>
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(inner.limit(maxCountedTotal + 1).as('counted'))
+        .prepare();
+    if (counted.title !== 'walk')
+      return count(
+        db
+          .select({ one: sql`1` })
+          .from(requests)
+          .where(and(...conditionsOfShape(counted))),
+      );
+    const candidates = db
+      .select({ rowid: titleIndex.rowid })
+      .from(titleIndex)
+      .where(sql`${titleIndex} match ${ph('match')}`)
+      .orderBy(desc(titleIndex.rowid))
+      .limit(maxTitleCandidates)
+      .as('candidates');
+    return count(
+      db
+        .select({ one: sql`1` })
+        .from(candidates)
+        .crossJoin(requests)
+        .where(and(eq(requests.seq, candidates.rowid), ...conditionsOfShape({ ...counted, title: 'none' }))),
+    );
+  });
+}
+
+/** The title index has more than `maxTitleCandidates` entries for the text. */
+function titleCandidatesBeyondBudget(db: Db, match: string): boolean {
+  const statement = cached(db, 'title-candidates', () =>
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(
+        db
+          .select({ one: sql`1` })
+          .from(titleIndex)
+          .where(sql`${titleIndex} match ${ph('match')}`)
+          .limit(maxTitleCandidates + 1)
+          .as('candidates'),
+      )
+      .prepare(),
+  );
+  return (statement.get({ match })?.n ?? 0) > maxTitleCandidates;
 }
 
 /**
@@ -190,44 +339,66 @@ function conditionsOf(filter: RequestFilter): SQL[] {
  * page reads only its rows: keyset with `cursor` (older) and `newerThan` (back); `offset` for
  * older clients, which pays for the rows it skips. Several statuses are read one status at a
  * time, each in index order, and merged — `status IN (…) ORDER BY seq` would sort every match.
- * Counts stop at `maxCountedTotal`.
+ * A title part goes through the trigram index: a filter of at most the count cap is walked and
+ * each of its requests looked up there; a bigger one is read in the index's order instead.
+ * Counts stop at `maxCountedTotal`. `list-plans.test.ts` checks every shape's plan.
  */
 export function listRequests(db: Db, filter: RequestFilter): RequestPage {
   if (filter.search !== undefined) {
     const { search, ...rest } = filter;
-    const exact = exactMatches(db, filter.libraryId, search);
-    const term = search.replace(/[%_]/g, '');
+    const exact = exactMatches(db, filter.libraryId, search.trim());
     const within = rest.requestIds;
-    if (exact.length > 0 || term.length < 2) return listRequests(db, { ...rest, requestIds: within ? exact.filter((id) => within.includes(id)) : exact });
-    return listRequests(db, { ...rest, title: term });
+    if (exact.length > 0 || !titleSearchable(search))
+      return listRequests(db, { ...rest, requestIds: within ? exact.filter((id) => within.includes(id)) : exact });
+    return listRequests(db, { ...rest, title: search });
   }
   if (filter.requestIds) return listByIds(db, filter);
-  const base = conditionsOf(filter);
-  const statuses = filter.status?.length ? [...new Set(filter.status)] : undefined;
-  const where = and(...base, ...(statuses ? [inArray(requests.status, statuses)] : []));
-  const counted = db.get<{ n: number }>(sql`select count(*) as n from (select 1 from ${requests} where ${where} limit ${maxCountedTotal + 1})`)?.n ?? 0;
+  const statuses = filter.status?.length ? [...new Set(filter.status)] : [];
   const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
   const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
-  const keyset = before !== undefined ? lt(requests.seq, before) : after !== undefined ? gt(requests.seq, after) : undefined;
-  const newer = after !== undefined;
-  const take = filter.limit + 1;
-  const read = (status: string | undefined, offset: number) => {
-    const query = db
-      .select()
-      .from(requests)
-      .where(and(...base, ...(status !== undefined ? [eq(requests.status, status)] : []), ...(keyset ? [keyset] : [])))
-      .orderBy(newer ? asc(requests.seq) : desc(requests.seq))
-      .limit(take);
-    return (offset > 0 ? query.offset(offset) : query).all();
+  const keyset = before !== undefined ? 'older' : after !== undefined ? 'newer' : 'none';
+  const newer = keyset === 'newer';
+  const offset = keyset === 'none' ? filter.offset : 0;
+  const params: Record<string, unknown> = {
+    library: filter.libraryId,
+    role: filter.role,
+    patron: filter.patronId,
+    // SQLite binds no booleans: the column holds 0 or 1
+    attention: filter.needsAttention === undefined ? undefined : filter.needsAttention ? 1 : 0,
+    cursor: before ?? after,
   };
-  const offset = keyset ? 0 : filter.offset;
-  let rows: RequestRow[];
-  if (!statuses || statuses.length === 1) rows = read(statuses?.[0], offset);
-  else {
-    // each status's first (offset + limit + 1) rows, merged: the page is among them
-    const per = statuses.flatMap((status) => readFirst(db, base, status, keyset, newer, offset + take));
-    per.sort((a, b) => (newer ? a.seq - b.seq : b.seq - a.seq));
-    rows = per.slice(offset, offset + take);
+  statuses.forEach((status, i) => {
+    params[`s${i}`] = status;
+  });
+  const shape: Shape = {
+    role: filter.role !== undefined,
+    patron: filter.patronId !== undefined,
+    attention: filter.needsAttention !== undefined,
+    statuses: statuses.length,
+    title: 'none',
+    keyset,
+    offset: offset > 0,
+  };
+  if (filter.title !== undefined) {
+    if (!titleSearchable(filter.title)) throw new RangeError(`a title search needs at least ${minTitleSearch} characters`);
+    params.match = titleMatch(filter.title);
+    const inFilter = countStatement(db, shape).get(params)?.n ?? 0;
+    shape.title = inFilter <= maxCountedTotal ? 'probe' : 'walk';
+  }
+  const counted = countStatement(db, shape).get(params)?.n ?? 0;
+  // a title walk that stopped at its budget counted only part: what it found is a lower bound
+  const partial = shape.title === 'walk' && counted <= maxCountedTotal && titleCandidatesBeyondBudget(db, params.match as string);
+  const take = filter.limit + 1;
+  let rows: RequestRow[] = [];
+  if (filter.limit > 0) {
+    if (statuses.length <= 1 || shape.title === 'walk') rows = rowsStatement(db, shape).all({ ...params, limit: take, offset });
+    else {
+      // each status's first (offset + limit + 1) rows, merged: the page is among them
+      const one = rowsStatement(db, { ...shape, statuses: 1, offset: false });
+      const per = statuses.flatMap((status) => one.all({ ...params, s0: status, limit: offset + take }));
+      per.sort((a, b) => (newer ? a.seq - b.seq : b.seq - a.seq));
+      rows = per.slice(offset, offset + take);
+    }
   }
   const more = rows.length > filter.limit;
   const page = rows.slice(0, filter.limit);
@@ -236,8 +407,9 @@ export function listRequests(db: Db, filter: RequestFilter): RequestPage {
   const last = page[page.length - 1];
   return {
     requests: page.map(toStoredRequest),
-    total: Math.min(counted, maxCountedTotal),
-    totalCapped: counted > maxCountedTotal,
+    // (a partial count still says at least what the page shows)
+    total: Math.min(partial ? Math.max(counted, page.length) : counted, maxCountedTotal),
+    totalCapped: counted > maxCountedTotal || partial,
     ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
     ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
   };
@@ -245,31 +417,34 @@ export function listRequests(db: Db, filter: RequestFilter): RequestPage {
 
 /**
  * A page among known request IDs (a search's matches; at most a thousand): looked up by the ID's
- * unique index and ordered here. Asking SQLite for them in sequence order would make it walk a
- * status index in that order instead, testing every request of the status against the set.
+ * unique index (the set passed as one JSON parameter, so one prepared statement serves any
+ * number), the other filters applied here and the page ordered here. Given the other conditions
+ * in SQL, SQLite would rather walk a status index testing every request against the set.
  */
 function listByIds(db: Db, filter: RequestFilter): RequestPage {
   const ids = [...new Set(filter.requestIds)].slice(0, maxCountedTotal + 1);
-  const statuses = filter.status?.length ? filter.status : undefined;
-  // by ID alone first (the unique index), then the rest by rowid: given the ID set together with
-  // the other conditions, SQLite prefers the (library, role, status) index and walks it
-  const seqs = ids.length
-    ? db
-        .select({ seq: requests.seq })
-        .from(requests)
-        .where(inArray(requests.id, ids))
-        .all()
-        .map((row) => row.seq)
+  const statuses = filter.status?.length ? new Set(filter.status) : undefined;
+  const title = filter.title?.trim().toLowerCase();
+  const found = ids.length
+    ? cached(db, 'by-ids', () =>
+        db
+          .select()
+          .from(requests)
+          .where(inArray(requests.id, jsonValues('ids')))
+          .prepare(),
+      ).all({ ids: JSON.stringify(ids) })
     : [];
-  const { requestIds: _, ...rest } = filter;
-  const matched = seqs.length
-    ? db
-        .select()
-        .from(requests)
-        .where(and(inArray(requests.seq, seqs), ...conditionsOf(rest), ...(statuses ? [inArray(requests.status, statuses)] : [])))
-        .all()
-        .sort((a, b) => b.seq - a.seq)
-    : [];
+  const matched = found
+    .filter(
+      (row) =>
+        row.libraryId === filter.libraryId &&
+        (filter.role === undefined || row.role === filter.role) &&
+        (statuses === undefined || statuses.has(row.status)) &&
+        (filter.patronId === undefined || row.patronId === filter.patronId) &&
+        (filter.needsAttention === undefined || row.needsAttention === filter.needsAttention) &&
+        (title === undefined || row.title.toLowerCase().includes(title)),
+    )
+    .sort((a, b) => b.seq - a.seq);
   const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
   const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
   let start = filter.offset;
@@ -297,32 +472,25 @@ function listByIds(db: Db, filter: RequestFilter): RequestPage {
 
 /** What the desk has in hand, by index: a request ID, a patron ID, a temporary, lender's or item barcode. */
 function exactMatches(db: Db, libraryId: number, q: string): string[] {
-  const mine = (condition: SQL) => and(eq(requests.libraryId, libraryId), condition)!;
-  return db
-    .select({ id: requests.id })
-    .from(requests)
-    .where(
-      or(
-        mine(eq(requests.id, q)),
-        mine(eq(requests.patronId, q)),
-        mine(eq(requests.temporaryBarcode, q)),
-        mine(eq(requests.supplierItemBarcode, q)),
-        mine(eq(requests.itemBarcode, q)),
-      ),
-    )
-    .limit(maxCountedTotal + 1)
-    .all()
+  const mine = (condition: SQL) => and(eq(requests.libraryId, ph('library')), condition)!;
+  return cached(db, 'exact', () =>
+    db
+      .select({ id: requests.id })
+      .from(requests)
+      .where(
+        or(
+          mine(eq(requests.id, ph('q'))),
+          mine(eq(requests.patronId, ph('q'))),
+          mine(eq(requests.temporaryBarcode, ph('q'))),
+          mine(eq(requests.supplierItemBarcode, ph('q'))),
+          mine(eq(requests.itemBarcode, ph('q'))),
+        ),
+      )
+      .limit(maxCountedTotal + 1)
+      .prepare(),
+  )
+    .all({ library: libraryId, q })
     .map((row) => row.id);
-}
-
-function readFirst(db: Db, base: SQL[], status: string, keyset: SQL | undefined, newer: boolean, n: number): RequestRow[] {
-  return db
-    .select()
-    .from(requests)
-    .where(and(...base, eq(requests.status, status), ...(keyset ? [keyset] : [])))
-    .orderBy(newer ? asc(requests.seq) : desc(requests.seq))
-    .limit(n)
-    .all();
 }
 
 // ---- circulation history (append-only) -------------------------------------------------------

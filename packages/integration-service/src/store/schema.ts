@@ -108,6 +108,9 @@ export const requests = sqliteTable(
     // sort and no walk through the role's other statuses (a queue whose status is empty costs
     // nothing); its search box: a barcode scanned at the desk, temporary or the lender's.
     index('requests_library_role_status').on(t.libraryId, t.role, t.status),
+    // a role's needs-attention queue (the console's two): counted and listed from the index alone,
+    // not by reading every attention request's row to test its role (issue 14)
+    index('requests_library_role_attention').on(t.libraryId, t.role, t.needsAttention),
     index('requests_library_temporary_barcode').on(t.libraryId, t.temporaryBarcode),
     index('requests_library_supplier_barcode').on(t.libraryId, t.supplierItemBarcode),
     // the hourly sweep (age-out of missing items) looks for one status across libraries

@@ -1,6 +1,7 @@
 import type { IlsObservation } from '@bookstrap/core';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../store/database.ts';
+import { cached, jsonValues } from '../store/prepared.ts';
 import { ilsObservations, ilsSyncRuns, libraries, requests } from '../store/schema.ts';
 
 /** The ILS sync's rows: per request what it last saw, per library when it runs next. */
@@ -13,11 +14,14 @@ export function observationOf(db: Db, requestId: string): ObservationRow | undef
 
 export function observationsOf(db: Db, requestIds: readonly string[]): Map<string, ObservationRow> {
   if (requestIds.length === 0) return new Map();
-  const rows = db
-    .select()
-    .from(ilsObservations)
-    .where(inArray(ilsObservations.requestId, [...requestIds]))
-    .all();
+  // prepared once (store/prepared.ts): every list page asks this for its requests
+  const rows = cached(db, 'observations-of', () =>
+    db
+      .select()
+      .from(ilsObservations)
+      .where(inArray(ilsObservations.requestId, jsonValues('ids')))
+      .prepare(),
+  ).all({ ids: JSON.stringify(requestIds) });
   return new Map(rows.map((row) => [row.requestId, row]));
 }
 

@@ -1,3 +1,4 @@
+import { requestIdFromSequence } from '@bookstrap/core';
 import type Database from 'better-sqlite3';
 
 /**
@@ -16,6 +17,8 @@ export interface BulkOptions {
   pendingEvery?: number;
   now?: number;
   statuses?: readonly string[];
+  /** request IDs as the service makes them (the sequence with its check digit), not `R<seq>` */
+  serviceIds?: boolean;
 }
 
 export function bulkRequests(sqlite: Database.Database, options: BulkOptions): void {
@@ -35,7 +38,7 @@ export function bulkRequests(sqlite: Database.Database, options: BulkOptions): v
   sqlite.transaction(() => {
     for (let i = 0; i < options.requests; i += 1) {
       const seq = start + i;
-      const id = `R${seq}`;
+      const id = options.serviceIds ? requestIdFromSequence(seq) : `R${seq}`;
       const pending = options.pendingEvery !== undefined && i % options.pendingEvery === 0;
       const attention = !pending && i % 97 === 0;
       const at = now - (options.requests - i) * 1000;

@@ -1,0 +1,1 @@
+CREATE INDEX `requests_library_role_attention` ON `requests` (`library_id`,`role`,`needs_attention`);
