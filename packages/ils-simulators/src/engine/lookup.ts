@@ -2,7 +2,8 @@
  * Finders shared by the operations and the vendor façades. `require*` throws the engine error a
  * façade maps to its "not found" code; `find*` returns undefined.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableName, inArray, sql } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { toDay } from './calendar.ts';
 import type { Db } from './database.ts';
 import { EngineError } from './errors.ts';
@@ -32,8 +33,38 @@ import {
   patrons,
 } from './schema.ts';
 
+/**
+ * `select * from table where column = ?` as a drizzle prepared query, built once per connection:
+ * building a query (drizzle walks every chunk of it) cost more than running it in the issue-14
+ * profile, and these by-key finds run several times per vendor call. Kept per drizzle session,
+ * which a transaction shares with its database (better-sqlite3 transactions are the
+ * connection's), so a find inside a transaction reads what the transaction wrote. Only for
+ * integer and text keys (a placeholder's value is bound as given, without the column's encoding).
+ */
+const keptFinds = new WeakMap<object, Map<string, { get(values: { key: unknown }): unknown }>>();
+
+function findBy<T>(db: Db, table: SQLiteTable, column: SQLiteColumn, key: number | string): T | undefined {
+  const session = (db as unknown as { session: object }).session;
+  let kept = keptFinds.get(session);
+  if (!kept) {
+    kept = new Map();
+    keptFinds.set(session, kept);
+  }
+  const name = `${getTableName(table)}.${column.name}`;
+  let query = kept.get(name);
+  if (!query) {
+    query = db
+      .select()
+      .from(table)
+      .where(eq(column, sql.placeholder('key')))
+      .prepare() as unknown as { get(values: { key: unknown }): unknown };
+    kept.set(name, query);
+  }
+  return query.get({ key }) as T | undefined;
+}
+
 export function findLibrary(db: Db, code: string): Library | undefined {
-  return db.select().from(libraries).where(eq(libraries.code, code)).get();
+  return findBy<Library>(db, libraries, libraries.code, code);
 }
 
 export function requireLibrary(db: Db, code: string): Library {
@@ -43,7 +74,7 @@ export function requireLibrary(db: Db, code: string): Library {
 }
 
 export function libraryById(db: Db, id: number): Library {
-  const library = db.select().from(libraries).where(eq(libraries.id, id)).get();
+  const library = findBy<Library>(db, libraries, libraries.id, id);
   if (!library) throw new EngineError('LIBRARY_NOT_FOUND', `Library #${id} does not exist.`);
   return library;
 }
@@ -72,7 +103,7 @@ export function requireLocation(db: Db, library: Library, code: string): Locatio
 }
 
 export function locationById(db: Db, id: number): Location {
-  const location = db.select().from(locations).where(eq(locations.id, id)).get();
+  const location = findBy<Location>(db, locations, locations.id, id);
   if (!location) throw new EngineError('LOCATION_NOT_FOUND', `Location #${id} does not exist.`);
   return location;
 }
@@ -93,7 +124,7 @@ export function requireDesk(db: Db, library: Library, code: string): Circulation
 }
 
 export function deskById(db: Db, id: number): CirculationDesk | undefined {
-  return db.select().from(circulationDesks).where(eq(circulationDesks.id, id)).get();
+  return findBy<CirculationDesk>(db, circulationDesks, circulationDesks.id, id);
 }
 
 /** How a patron is looked up: any unique identifier (Alma's `all_unique`), or one kind only. */
@@ -101,10 +132,10 @@ export type PatronIdentifierType = 'any' | 'primaryId' | 'barcode';
 
 export function findPatron(db: Db, identifier: string, type: PatronIdentifierType = 'any'): Patron | undefined {
   if (type !== 'barcode') {
-    const byPrimaryId = db.select().from(patrons).where(eq(patrons.primaryId, identifier)).get();
+    const byPrimaryId = findBy<Patron>(db, patrons, patrons.primaryId, identifier);
     if (byPrimaryId || type === 'primaryId') return byPrimaryId;
   }
-  return db.select().from(patrons).where(eq(patrons.barcode, identifier)).get();
+  return findBy<Patron>(db, patrons, patrons.barcode, identifier);
 }
 
 export function requirePatron(db: Db, identifier: string, type: PatronIdentifierType = 'any'): Patron {
@@ -116,7 +147,7 @@ export function requirePatron(db: Db, identifier: string, type: PatronIdentifier
 }
 
 export function requirePatronById(db: Db, id: number): Patron {
-  const patron = db.select().from(patrons).where(eq(patrons.id, id)).get();
+  const patron = findBy<Patron>(db, patrons, patrons.id, id);
   if (!patron) throw new EngineError('PATRON_NOT_FOUND', `Patron #${id} was not found.`, { identifier: id });
   return patron;
 }
@@ -169,7 +200,7 @@ export function assertPatronInGoodStanding(db: Db, patron: Patron, now: Date): v
 }
 
 export function findItemByBarcode(db: Db, barcode: string): Item | undefined {
-  return db.select().from(items).where(eq(items.barcode, barcode)).get();
+  return findBy<Item>(db, items, items.barcode, barcode);
 }
 
 export function requireItemByBarcode(db: Db, barcode: string): Item {
@@ -179,7 +210,7 @@ export function requireItemByBarcode(db: Db, barcode: string): Item {
 }
 
 export function findItem(db: Db, id: number): Item | undefined {
-  return db.select().from(items).where(eq(items.id, id)).get();
+  return findBy<Item>(db, items, items.id, id);
 }
 
 export function requireItem(db: Db, id: number): Item {
@@ -189,7 +220,7 @@ export function requireItem(db: Db, id: number): Item {
 }
 
 export function findBib(db: Db, id: number): Bib | undefined {
-  return db.select().from(bibs).where(eq(bibs.id, id)).get();
+  return findBy<Bib>(db, bibs, bibs.id, id);
 }
 
 export function requireBib(db: Db, id: number): Bib {
@@ -199,7 +230,7 @@ export function requireBib(db: Db, id: number): Bib {
 }
 
 export function findHolding(db: Db, id: number): Holding | undefined {
-  return db.select().from(holdings).where(eq(holdings.id, id)).get();
+  return findBy<Holding>(db, holdings, holdings.id, id);
 }
 
 export function requireHolding(db: Db, id: number): Holding {
@@ -209,7 +240,7 @@ export function requireHolding(db: Db, id: number): Holding {
 }
 
 export function findItemPolicy(db: Db, code: string): ItemPolicy | undefined {
-  return db.select().from(itemPolicies).where(eq(itemPolicies.code, code)).get();
+  return findBy<ItemPolicy>(db, itemPolicies, itemPolicies.code, code);
 }
 
 export function listItemPolicies(db: Db): ItemPolicy[] {

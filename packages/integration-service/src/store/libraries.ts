@@ -3,6 +3,7 @@ import type { Connection, IntegrationSettings, PickupLocation } from '@bookstrap
 import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { apiKeys, type LibraryRow, libraries } from './schema.ts';
+import { findBy } from './find-by.ts';
 
 /** A library (tenant) as the service works with it: parsed connection and settings. */
 export interface Library {
@@ -41,7 +42,7 @@ export function findLibraryBySymbol(db: Db, symbol: string): Library | undefined
 }
 
 export function findLibraryById(db: Db, id: number): Library | undefined {
-  const row = db.select().from(libraries).where(eq(libraries.id, id)).get();
+  const row = findBy<typeof libraries.$inferSelect>(db, libraries, libraries.id, id);
   return row ? toLibrary(row) : undefined;
 }
 

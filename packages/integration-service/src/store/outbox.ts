@@ -2,6 +2,7 @@ import { type IlsStep, type PrerequisiteState, prerequisite, readiness, type Ste
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
+import { findBy } from './find-by.ts';
 
 /**
  * The outbox: one job per ILS step, written in the same transaction as the request change that
@@ -196,7 +197,7 @@ export function ilsBarcodeOfTemporaryItem(db: Db, requestId: string, sent: strin
 }
 
 export function findJob(db: Db, key: string): Job | undefined {
-  const row = db.select().from(outboxJobs).where(eq(outboxJobs.idempotencyKey, key)).get();
+  const row = findBy<typeof outboxJobs.$inferSelect>(db, outboxJobs, outboxJobs.idempotencyKey, key);
   return row ? toJob(row) : undefined;
 }
 

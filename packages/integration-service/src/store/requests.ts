@@ -3,6 +3,7 @@ import { requestIdFromSequence } from '@bookstrap/core';
 import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
+import { findBy } from './find-by.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
 export interface StoredRequest extends IllRequest {
@@ -114,7 +115,7 @@ export function setPatronExpiry(db: Db, requestId: string, patronExpiry: string,
 }
 
 export function findRequest(db: Db, id: string): StoredRequest | undefined {
-  const row = db.select().from(requests).where(eq(requests.id, id)).get();
+  const row = findBy<typeof requests.$inferSelect>(db, requests, requests.id, id);
   return row ? toStoredRequest(row) : undefined;
 }
 
