@@ -34,32 +34,39 @@ import {
 } from './schema.ts';
 
 /**
- * `select * from table where column = ?` as a drizzle prepared query, built once per connection:
- * building a query (drizzle walks every chunk of it) cost more than running it in the issue-14
- * profile, and these by-key finds run several times per vendor call. Kept per drizzle session,
+ * Queries that run several times per vendor call, as drizzle prepared queries built once per
+ * connection: building a query (drizzle walks every chunk of it) cost more than running it in the
+ * issue-14 profile. Kept per drizzle session,
  * which a transaction shares with its database (better-sqlite3 transactions are the
  * connection's), so a find inside a transaction reads what the transaction wrote. Only for
  * integer and text keys (a placeholder's value is bound as given, without the column's encoding).
  */
-const keptFinds = new WeakMap<object, Map<string, { get(values: { key: unknown }): unknown }>>();
+const keptQueries = new WeakMap<object, Map<string, unknown>>();
+
+/** A query built once per connection (see findBy); `build` makes it with placeholders. */
+export function kept<Q>(db: Db, name: string, build: () => Q): Q {
+  const session = (db as unknown as { session: object }).session;
+  let queries = keptQueries.get(session);
+  if (!queries) {
+    queries = new Map();
+    keptQueries.set(session, queries);
+  }
+  let query = queries.get(name) as Q | undefined;
+  if (query === undefined) {
+    query = build();
+    queries.set(name, query);
+  }
+  return query;
+}
 
 function findBy<T>(db: Db, table: SQLiteTable, column: SQLiteColumn, key: number | string): T | undefined {
-  const session = (db as unknown as { session: object }).session;
-  let kept = keptFinds.get(session);
-  if (!kept) {
-    kept = new Map();
-    keptFinds.set(session, kept);
-  }
-  const name = `${getTableName(table)}.${column.name}`;
-  let query = kept.get(name);
-  if (!query) {
-    query = db
+  const query = kept(db, `${getTableName(table)}.${column.name}`, () =>
+    db
       .select()
       .from(table)
       .where(eq(column, sql.placeholder('key')))
-      .prepare() as unknown as { get(values: { key: unknown }): unknown };
-    kept.set(name, query);
-  }
+      .prepare(),
+  );
   return query.get({ key }) as T | undefined;
 }
 
@@ -153,12 +160,14 @@ export function requirePatronById(db: Db, id: number): Patron {
 }
 
 export function activeBlocks(db: Db, patronId: number): PatronBlock[] {
-  return db
-    .select()
-    .from(patronBlocks)
-    .where(and(eq(patronBlocks.patronId, patronId), eq(patronBlocks.active, true)))
-    .orderBy(asc(patronBlocks.id))
-    .all();
+  return kept(db, 'activeBlocks', () =>
+    db
+      .select()
+      .from(patronBlocks)
+      .where(and(eq(patronBlocks.patronId, sql.placeholder('patronId')), eq(patronBlocks.active, true)))
+      .orderBy(asc(patronBlocks.id))
+      .prepare(),
+  ).all({ patronId });
 }
 
 export function patronBlocksOf(db: Db, patronId: number): PatronBlock[] {
@@ -248,21 +257,25 @@ export function listItemPolicies(db: Db): ItemPolicy[] {
 }
 
 export function activeLoanForItem(db: Db, itemId: number): Loan | undefined {
-  return db
-    .select()
-    .from(loans)
-    .where(and(eq(loans.itemId, itemId), eq(loans.status, 'active')))
-    .get();
+  return kept(db, 'activeLoanForItem', () =>
+    db
+      .select()
+      .from(loans)
+      .where(and(eq(loans.itemId, sql.placeholder('itemId')), eq(loans.status, 'active')))
+      .prepare(),
+  ).get({ itemId });
 }
 
 /** Active holds on an item in queue order (oldest first). */
 export function activeHoldsForItem(db: Db, itemId: number): Hold[] {
-  return db
-    .select()
-    .from(holds)
-    .where(and(eq(holds.itemId, itemId), inArray(holds.status, [...activeHoldStatuses])))
-    .orderBy(asc(holds.createdAt), asc(holds.id))
-    .all();
+  return kept(db, 'activeHoldsForItem', () =>
+    db
+      .select()
+      .from(holds)
+      .where(and(eq(holds.itemId, sql.placeholder('itemId')), inArray(holds.status, [...activeHoldStatuses])))
+      .orderBy(asc(holds.createdAt), asc(holds.id))
+      .prepare(),
+  ).all({ itemId });
 }
 
 /** The library an item goes back to: its temporary library while it sits in a temporary location. */
