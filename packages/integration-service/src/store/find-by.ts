@@ -3,31 +3,38 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database.ts';
 
 /**
- * `select * from table where column = ?` as a drizzle prepared query, built once per connection:
+ * Queries on every ILS step's path as drizzle prepared queries, built once per connection:
  * building a query (drizzle walks every chunk of it) cost more than running it in the issue-14
- * profile, and these by-key finds run on every ILS step. Kept per drizzle session, which a
+ * profile. Kept per drizzle session, which a
  * transaction shares with its database (better-sqlite3 transactions are the connection's), so a
- * find inside a transaction reads what the transaction wrote. Only for integer and text keys (a
- * placeholder's value is bound as given, without the column's encoding).
+ * find inside a transaction reads what the transaction wrote. Placeholders in a where clause are
+ * bound as given, without the column's encoding: integer and text keys only.
  */
-const kept = new WeakMap<object, Map<string, { get(values: { key: unknown }): unknown }>>();
+const keptQueries = new WeakMap<object, Map<string, unknown>>();
 
-export function findBy<T>(db: Db, table: SQLiteTable, column: SQLiteColumn, key: number | string): T | undefined {
+/** A query built once per connection; `build` makes it with `sql.placeholder`s for what varies. */
+export function kept<Q>(db: Db, name: string, build: () => Q): Q {
   const session = (db as unknown as { session: object }).session;
-  let queries = kept.get(session);
+  let queries = keptQueries.get(session);
   if (!queries) {
     queries = new Map();
-    kept.set(session, queries);
+    keptQueries.set(session, queries);
   }
-  const name = `${getTableName(table)}.${column.name}`;
-  let query = queries.get(name);
-  if (!query) {
-    query = db
+  let query = queries.get(name) as Q | undefined;
+  if (query === undefined) {
+    query = build();
+    queries.set(name, query);
+  }
+  return query;
+}
+
+export function findBy<T>(db: Db, table: SQLiteTable, column: SQLiteColumn, key: number | string): T | undefined {
+  const query = kept(db, `${getTableName(table)}.${column.name}`, () =>
+    db
       .select()
       .from(table)
       .where(eq(column, sql.placeholder('key')))
-      .prepare() as unknown as { get(values: { key: unknown }): unknown };
-    queries.set(name, query);
-  }
+      .prepare(),
+  );
   return query.get({ key }) as T | undefined;
 }

@@ -2,7 +2,7 @@ import { type IlsStep, type PrerequisiteState, prerequisite, readiness, type Ste
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
-import { findBy } from './find-by.ts';
+import { findBy, kept } from './find-by.ts';
 
 /**
  * The outbox: one job per ILS step, written in the same transaction as the request change that
@@ -169,7 +169,16 @@ export function settleDependents(db: Db, settled: Job, state: JobState, now: Dat
 }
 
 export function jobsOfRequest(db: Db, requestId: string): Job[] {
-  return db.select().from(outboxJobs).where(eq(outboxJobs.requestId, requestId)).orderBy(asc(outboxJobs.planId), asc(outboxJobs.position)).all().map(toJob);
+  return kept(db, 'jobsOfRequest', () =>
+    db
+      .select()
+      .from(outboxJobs)
+      .where(eq(outboxJobs.requestId, sql.placeholder('requestId')))
+      .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
+      .prepare(),
+  )
+    .all({ requestId })
+    .map(toJob);
 }
 
 export function jobsOfRequests(db: Db, requestIds: string[]): Map<string, Job[]> {
