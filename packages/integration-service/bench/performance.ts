@@ -347,7 +347,15 @@ async function p3Loopback() {
     console.log(
       `P3 loopback floor: a bare Hono route over loopback HTTP costs ${f(floor.client, 3)} ms CPU in the caller + ${f(floor.server, 3)} ms in the server per call (${f(floor.wall, 3)} ms wall, 8 at a time)`,
     );
+    // Each run and each lifecycle batch on a fresh simulator: a new service database numbers its
+    // requests from the start again, and the previous run's items under the same barcodes would
+    // make the adapter look for (and find) records of its own earlier runs.
+    const reset = async () => {
+      const response = await fetch(`${sim.host}/_sim/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`simulator reset: ${response.status}`);
+    };
     for (let r = 0; r < runs; r += 1) {
+      await reset();
       const b = await bench({ perSecond: 1_000_000, registry: unlimited, loopback: sim.host });
       try {
         const ids: string[] = [];
@@ -364,6 +372,7 @@ async function p3Loopback() {
         await b.close();
       }
       const lifecycles = Number(process.env.P3_LIFECYCLES ?? 100);
+      await reset();
       const l = await bench({ perSecond: 1_000_000, registry: unlimited, loopback: sim.host });
       try {
         const before = l.calls();
