@@ -3,7 +3,7 @@ import { requestIdFromSequence } from '@bookstrap/core';
 import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
-import { findBy } from './find-by.ts';
+import { findBy, kept } from './find-by.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
 export interface StoredRequest extends IllRequest {
@@ -121,11 +121,14 @@ export function findRequest(db: Db, id: string): StoredRequest | undefined {
 
 /** A library's own request; another library's request is indistinguishable from a missing one. */
 export function findLibraryRequest(db: Db, libraryId: number, id: string): StoredRequest | undefined {
-  const row = db
-    .select()
-    .from(requests)
-    .where(and(eq(requests.id, id), eq(requests.libraryId, libraryId)))
-    .get();
+  // on every request route (the API's most frequent read)
+  const row = kept(db, 'findLibraryRequest', () =>
+    db
+      .select()
+      .from(requests)
+      .where(and(eq(requests.id, sql.placeholder('id')), eq(requests.libraryId, sql.placeholder('libraryId'))))
+      .prepare(),
+  ).get({ id, libraryId });
   return row ? toStoredRequest(row) : undefined;
 }
 
