@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database.ts';
-import { DatabaseBudgetStore, RateLimiter, retryAfterMs } from './rate-limit.ts';
+import { type BudgetState, DatabaseBudgetStore, MemoryBudgetStore, RateLimiter, retryAfterMs } from './rate-limit.ts';
 
 function fakeTime(start = 1_000_000) {
   let now = start;
@@ -138,6 +138,22 @@ describe('rate limiter (the ILS governance budget)', () => {
       }),
       { seed: 14, numRuns: 60 },
     );
+  });
+
+  it('writes the store once per call for an unlimited vendor (its answer has nothing to settle), twice for a paced one', async () => {
+    const time = fakeTime();
+    const writes: string[] = [];
+    const store = new MemoryBudgetStore();
+    const counting = {
+      update: <T>(key: string, change: (state: BudgetState) => T) => (writes.push(key), store.update(key, change)),
+      paused: (now: number) => store.paused(now),
+    };
+    const limiter = new RateLimiter({ ...time, store: counting });
+    await call(limiter, time, 'sierra:host', Number.POSITIVE_INFINITY);
+    expect(writes).toEqual(['sierra:host']);
+    await call(limiter, time, 'alma:TULSA', 25);
+    expect(writes).toEqual(['sierra:host', 'alma:TULSA', 'alma:TULSA']);
+    expect(limiter.inspect('alma:TULSA').recent).toHaveLength(1);
   });
 
   it('an unlimited vendor is not paced at all', async () => {

@@ -240,8 +240,15 @@ export class RateLimiter {
     const rules = typeof governance === 'number' ? { perSecond: governance } : governance;
     for (;;) {
       const admittedAt = this.now();
-      const wait = this.store.update(key, (state) => this.admit(state, rules, admittedAt));
-      if (wait <= 0) return () => this.settle(key, admittedAt);
+      let logged = false;
+      const wait = this.store.update(key, (state) => {
+        const waitMs = this.admit(state, rules, admittedAt);
+        logged = waitMs <= 0 && state.inFlight.length > 0 && state.inFlight[state.inFlight.length - 1] === admittedAt;
+        return waitMs;
+      });
+      // Only a call the call-by-call log holds has anything to settle: an unlimited vendor's (most
+      // of them) or a large allowance's answer costs no second write to the store.
+      if (wait <= 0) return logged ? () => this.settle(key, admittedAt) : noSettle;
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new BudgetPausedError(key, wait);
       await this.sleep(wait);
     }
@@ -319,6 +326,8 @@ export class RateLimiter {
 
 /** Called when the admitted call has its answer (or failed): see `RateLimiter.settle`. */
 export type Settle = () => void;
+
+const noSettle: Settle = () => {};
 
 /** The budget is paused for longer than the caller will wait (named like a timeout: the call never went out). */
 export class BudgetPausedError extends Error {
