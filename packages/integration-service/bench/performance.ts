@@ -19,14 +19,20 @@ import { createLibrary } from '../src/workflow/libraries.ts';
  *
  * - P1 receive (temporary item + hold) on Alma REST vs the floor: the protocol minimum (4 calls)
  *   × (the simulated vendor latency + a bare Hono route's round trip on this machine).
- * - P2 N receives at Alma's real governance (25 calls/s) vs calls ÷ 25; 429s counted.
- * - P3 ILS steps per second, service + worker + simulator in one process, limits lifted.
+ * - P2 N receives at Alma's real governance (25 calls/s) vs calls ÷ 25; 429s counted, the gap from
+ *   call i to call i+25 at the simulator (the pacing's slack over the vendor's second) and how
+ *   late this process's timers fire (the floor of that slack).
+ * - P3 ILS steps per second, limits lifted: service + worker + simulator in one process, then on
+ *   loopback with the simulator in its own process, CPU per step split into service, simulator
+ *   and each side's loopback floor (a bare Hono route over loopback HTTP); and whole borrowing
+ *   lifecycles per second the same way.
  * - P5 1 M requests seeded in bulk: list / filter p99, claim time, RSS, and the console's queue
  *   page (13 capped counts + one page: keyset, back, search) as its route loads it.
  * P4 (the conformance matrix) is `pnpm conformance`, timed by the shell.
  *
- * Env: RUNS (default 3), LATENCY_MS (P1, default 20), P2_RECEIVES (default 100), P5_REQUESTS
- * (default 1,000,000), ONLY (comma list: p1,p2,p3,p5).
+ * Env: RUNS (default 3), LATENCY_MS (P1, default 20), P2_RECEIVES (default 100), P2_LATENCY_MS
+ * (default 0), P3_LIFECYCLES (default 100), P5_REQUESTS (default 1,000,000), ONLY (comma list:
+ * p1,p2,p3,p5).
  */
 const runs = Number(process.env.RUNS ?? 3);
 const latencyMs = Number(process.env.LATENCY_MS ?? 20);
