@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export type EngineDatabase = BetterSQLite3Database<typeof schema>;
 /** Either the database or a transaction on it: operations accept both. */
@@ -21,7 +22,8 @@ export function openDatabase(path = ':memory:'): OpenedDatabase {
   sqlite.pragma('foreign_keys = ON');
   // WAL only means something for files; one simulator process is the only writer.
   if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(withStatementCache(sqlite), { schema });
+  db.$client = sqlite;
   migrate(db, { migrationsFolder });
   return { sqlite, db };
 }

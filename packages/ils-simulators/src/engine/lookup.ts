@@ -2,7 +2,8 @@
  * Finders shared by the operations and the vendor façades. `require*` throws the engine error a
  * façade maps to its "not found" code; `find*` returns undefined.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableName, inArray, sql } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { toDay } from './calendar.ts';
 import type { Db } from './database.ts';
 import { EngineError } from './errors.ts';
@@ -32,8 +33,45 @@ import {
   patrons,
 } from './schema.ts';
 
+/**
+ * Queries that run several times per vendor call, as drizzle prepared queries built once per
+ * connection: building a query (drizzle walks every chunk of it) cost more than running it in the
+ * issue-14 profile. Kept per drizzle session,
+ * which a transaction shares with its database (better-sqlite3 transactions are the
+ * connection's), so a find inside a transaction reads what the transaction wrote. Only for
+ * integer and text keys (a placeholder's value is bound as given, without the column's encoding).
+ */
+const keptQueries = new WeakMap<object, Map<string, unknown>>();
+
+/** A query built once per connection (see findBy); `build` makes it with placeholders. */
+export function kept<Q>(db: Db, name: string, build: () => Q): Q {
+  const session = (db as unknown as { session: object }).session;
+  let queries = keptQueries.get(session);
+  if (!queries) {
+    queries = new Map();
+    keptQueries.set(session, queries);
+  }
+  let query = queries.get(name) as Q | undefined;
+  if (query === undefined) {
+    query = build();
+    queries.set(name, query);
+  }
+  return query;
+}
+
+function findBy<T>(db: Db, table: SQLiteTable, column: SQLiteColumn, key: number | string): T | undefined {
+  const query = kept(db, `${getTableName(table)}.${column.name}`, () =>
+    db
+      .select()
+      .from(table)
+      .where(eq(column, sql.placeholder('key')))
+      .prepare(),
+  );
+  return query.get({ key }) as T | undefined;
+}
+
 export function findLibrary(db: Db, code: string): Library | undefined {
-  return db.select().from(libraries).where(eq(libraries.code, code)).get();
+  return findBy<Library>(db, libraries, libraries.code, code);
 }
 
 export function requireLibrary(db: Db, code: string): Library {
@@ -43,7 +81,7 @@ export function requireLibrary(db: Db, code: string): Library {
 }
 
 export function libraryById(db: Db, id: number): Library {
-  const library = db.select().from(libraries).where(eq(libraries.id, id)).get();
+  const library = findBy<Library>(db, libraries, libraries.id, id);
   if (!library) throw new EngineError('LIBRARY_NOT_FOUND', `Library #${id} does not exist.`);
   return library;
 }
@@ -72,7 +110,7 @@ export function requireLocation(db: Db, library: Library, code: string): Locatio
 }
 
 export function locationById(db: Db, id: number): Location {
-  const location = db.select().from(locations).where(eq(locations.id, id)).get();
+  const location = findBy<Location>(db, locations, locations.id, id);
   if (!location) throw new EngineError('LOCATION_NOT_FOUND', `Location #${id} does not exist.`);
   return location;
 }
@@ -93,7 +131,7 @@ export function requireDesk(db: Db, library: Library, code: string): Circulation
 }
 
 export function deskById(db: Db, id: number): CirculationDesk | undefined {
-  return db.select().from(circulationDesks).where(eq(circulationDesks.id, id)).get();
+  return findBy<CirculationDesk>(db, circulationDesks, circulationDesks.id, id);
 }
 
 /** How a patron is looked up: any unique identifier (Alma's `all_unique`), or one kind only. */
@@ -101,10 +139,10 @@ export type PatronIdentifierType = 'any' | 'primaryId' | 'barcode';
 
 export function findPatron(db: Db, identifier: string, type: PatronIdentifierType = 'any'): Patron | undefined {
   if (type !== 'barcode') {
-    const byPrimaryId = db.select().from(patrons).where(eq(patrons.primaryId, identifier)).get();
+    const byPrimaryId = findBy<Patron>(db, patrons, patrons.primaryId, identifier);
     if (byPrimaryId || type === 'primaryId') return byPrimaryId;
   }
-  return db.select().from(patrons).where(eq(patrons.barcode, identifier)).get();
+  return findBy<Patron>(db, patrons, patrons.barcode, identifier);
 }
 
 export function requirePatron(db: Db, identifier: string, type: PatronIdentifierType = 'any'): Patron {
@@ -116,18 +154,20 @@ export function requirePatron(db: Db, identifier: string, type: PatronIdentifier
 }
 
 export function requirePatronById(db: Db, id: number): Patron {
-  const patron = db.select().from(patrons).where(eq(patrons.id, id)).get();
+  const patron = findBy<Patron>(db, patrons, patrons.id, id);
   if (!patron) throw new EngineError('PATRON_NOT_FOUND', `Patron #${id} was not found.`, { identifier: id });
   return patron;
 }
 
 export function activeBlocks(db: Db, patronId: number): PatronBlock[] {
-  return db
-    .select()
-    .from(patronBlocks)
-    .where(and(eq(patronBlocks.patronId, patronId), eq(patronBlocks.active, true)))
-    .orderBy(asc(patronBlocks.id))
-    .all();
+  return kept(db, 'activeBlocks', () =>
+    db
+      .select()
+      .from(patronBlocks)
+      .where(and(eq(patronBlocks.patronId, sql.placeholder('patronId')), eq(patronBlocks.active, true)))
+      .orderBy(asc(patronBlocks.id))
+      .prepare(),
+  ).all({ patronId });
 }
 
 export function patronBlocksOf(db: Db, patronId: number): PatronBlock[] {
@@ -169,7 +209,7 @@ export function assertPatronInGoodStanding(db: Db, patron: Patron, now: Date): v
 }
 
 export function findItemByBarcode(db: Db, barcode: string): Item | undefined {
-  return db.select().from(items).where(eq(items.barcode, barcode)).get();
+  return findBy<Item>(db, items, items.barcode, barcode);
 }
 
 export function requireItemByBarcode(db: Db, barcode: string): Item {
@@ -179,7 +219,7 @@ export function requireItemByBarcode(db: Db, barcode: string): Item {
 }
 
 export function findItem(db: Db, id: number): Item | undefined {
-  return db.select().from(items).where(eq(items.id, id)).get();
+  return findBy<Item>(db, items, items.id, id);
 }
 
 export function requireItem(db: Db, id: number): Item {
@@ -189,7 +229,7 @@ export function requireItem(db: Db, id: number): Item {
 }
 
 export function findBib(db: Db, id: number): Bib | undefined {
-  return db.select().from(bibs).where(eq(bibs.id, id)).get();
+  return findBy<Bib>(db, bibs, bibs.id, id);
 }
 
 export function requireBib(db: Db, id: number): Bib {
@@ -199,7 +239,7 @@ export function requireBib(db: Db, id: number): Bib {
 }
 
 export function findHolding(db: Db, id: number): Holding | undefined {
-  return db.select().from(holdings).where(eq(holdings.id, id)).get();
+  return findBy<Holding>(db, holdings, holdings.id, id);
 }
 
 export function requireHolding(db: Db, id: number): Holding {
@@ -209,7 +249,7 @@ export function requireHolding(db: Db, id: number): Holding {
 }
 
 export function findItemPolicy(db: Db, code: string): ItemPolicy | undefined {
-  return db.select().from(itemPolicies).where(eq(itemPolicies.code, code)).get();
+  return findBy<ItemPolicy>(db, itemPolicies, itemPolicies.code, code);
 }
 
 export function listItemPolicies(db: Db): ItemPolicy[] {
@@ -217,21 +257,25 @@ export function listItemPolicies(db: Db): ItemPolicy[] {
 }
 
 export function activeLoanForItem(db: Db, itemId: number): Loan | undefined {
-  return db
-    .select()
-    .from(loans)
-    .where(and(eq(loans.itemId, itemId), eq(loans.status, 'active')))
-    .get();
+  return kept(db, 'activeLoanForItem', () =>
+    db
+      .select()
+      .from(loans)
+      .where(and(eq(loans.itemId, sql.placeholder('itemId')), eq(loans.status, 'active')))
+      .prepare(),
+  ).get({ itemId });
 }
 
 /** Active holds on an item in queue order (oldest first). */
 export function activeHoldsForItem(db: Db, itemId: number): Hold[] {
-  return db
-    .select()
-    .from(holds)
-    .where(and(eq(holds.itemId, itemId), inArray(holds.status, [...activeHoldStatuses])))
-    .orderBy(asc(holds.createdAt), asc(holds.id))
-    .all();
+  return kept(db, 'activeHoldsForItem', () =>
+    db
+      .select()
+      .from(holds)
+      .where(and(eq(holds.itemId, sql.placeholder('itemId')), inArray(holds.status, [...activeHoldStatuses])))
+      .orderBy(asc(holds.createdAt), asc(holds.id))
+      .prepare(),
+  ).all({ itemId });
 }
 
 /** The library an item goes back to: its temporary library while it sits in a temporary location. */

@@ -67,19 +67,43 @@ async function sendThrottled(context: AdapterContext, request: HttpRequest): Pro
     requestHeaders: maskHeaders(request.headers ?? {}),
     requestBody: clip(maskBody(request.body)),
   };
+  const deadline = timeLimit(context.timeoutMs);
   try {
-    const signal = AbortSignal.timeout(context.timeoutMs);
-    const init: RequestInit = { method: request.method, redirect: 'manual', signal };
+    const init: RequestInit = { method: request.method, redirect: 'manual', signal: deadline.signal };
     if (request.headers) init.headers = request.headers;
     if (request.body !== undefined) init.body = request.body;
     // Raced as well, because an injected fetch (an in-process simulator) may ignore the signal.
-    const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-    const response = await Promise.race([context.fetch(request.url, init), timedOut]);
-    const text = await Promise.race([response.text(), timedOut]);
+    const response = await Promise.race([context.fetch(request.url, init), deadline.timedOut]);
+    const text = await Promise.race([response.text(), deadline.timedOut]);
     context.record({ ...logged, status: response.status, responseBody: clip(maskBody(text)), durationMs: Date.now() - started });
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
     context.record({ ...logged, durationMs: Date.now() - started, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     throw error;
+  } finally {
+    deadline.clear();
   }
+}
+
+/**
+ * A call's time limit: aborts the signal (reason a `TimeoutError`, as `AbortSignal.timeout`
+ * gives) and rejects `timedOut` after `ms`, and stops counting once the call is over — an
+ * `AbortSignal.timeout` per call kept its timer and listener alive for the whole limit after the
+ * answer (15 s: thousands of them at a thousand calls a second).
+ */
+export function timeLimit(ms: number): { signal: AbortSignal; timedOut: Promise<never>; clear(): void } {
+  const controller = new AbortController();
+  let reject: (reason: unknown) => void = () => {};
+  const timedOut = new Promise<never>((_, fail) => {
+    reject = fail;
+  });
+  // Never awaited when the call answers in time: no unhandled rejection for it.
+  timedOut.catch(() => {});
+  const timer = setTimeout(() => {
+    const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    controller.abort(reason);
+    reject(reason);
+  }, ms);
+  timer.unref?.();
+  return { signal: controller.signal, timedOut, clear: () => clearTimeout(timer) };
 }

@@ -1,5 +1,6 @@
 import { type Attention, attentionOf, mootSteps, type OpenFinding, type RequestStatus, type StepRecord, skippedText } from '@bookstrap/core';
 import { and, eq, sql } from 'drizzle-orm';
+import { cached } from './prepared.ts';
 import type { Db } from './database.ts';
 import { type Job, jobsOfRequest, settleDependents, settleJobByStaff } from './outbox.ts';
 import { appendHistory } from './requests.ts';
@@ -22,7 +23,13 @@ export function stepRecord(job: Job): StepRecord {
  * queue column is recomputed. Call after every change to a request or its steps.
  */
 export function refreshAttention(tx: Db, requestId: string, now: Date): Attention | undefined {
-  const row = tx.select({ status: requests.status }).from(requests).where(eq(requests.id, requestId)).get();
+  const row = cached(tx, 'statusOfRequest', () =>
+    tx
+      .select({ status: requests.status })
+      .from(requests)
+      .where(eq(requests.id, sql.placeholder('requestId')))
+      .prepare(),
+  ).get({ requestId });
   if (!row) return undefined;
   const status = row.status as RequestStatus;
   let jobs = jobsOfRequest(tx, requestId);
@@ -51,16 +58,18 @@ export function refreshAttention(tx: Db, requestId: string, now: Date): Attentio
 
 /** The ILS sync's last finding, while ILL staff must still act on it. */
 export function openFindingOf(tx: Db, requestId: string): OpenFinding | undefined {
-  const row = tx
-    .select({
-      kind: ilsObservations.lastFindingKind,
-      text: ilsObservations.lastFinding,
-      nextAction: ilsObservations.nextAction,
-      open: ilsObservations.needsIllStaff,
-    })
-    .from(ilsObservations)
-    .where(eq(ilsObservations.requestId, requestId))
-    .get();
+  const row = cached(tx, 'openFindingOf', () =>
+    tx
+      .select({
+        kind: ilsObservations.lastFindingKind,
+        text: ilsObservations.lastFinding,
+        nextAction: ilsObservations.nextAction,
+        open: ilsObservations.needsIllStaff,
+      })
+      .from(ilsObservations)
+      .where(eq(ilsObservations.requestId, sql.placeholder('requestId')))
+      .prepare(),
+  ).get({ requestId });
   if (!row?.open || !row.kind || !row.text) return undefined;
   return { kind: row.kind, text: row.text, nextAction: row.nextAction ?? undefined };
 }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export type ServiceDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The database or a transaction on it: store functions accept both. */
@@ -30,7 +31,9 @@ export function openDatabase(path: string = process.env.BOOKSTRAP_DB ?? defaultD
   // on the lock rather than failing at once.
   if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db: ServiceDatabase = drizzle(sqlite, { schema });
+  const db: ServiceDatabase = drizzle(withStatementCache(sqlite), { schema });
+  // The plain connection, for code that prepares its own statements (and keys on its identity).
+  db.$client = sqlite;
   migrate(db, { migrationsFolder });
   return {
     sqlite,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Connection, IntegrationSettings, PickupLocation } from '@bookstrap/core';
 import { and, asc, eq, gt, isNull, or, type Placeholder } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { cached, ph } from './prepared.ts';
+import { cached, findBy, ph } from './prepared.ts';
 import { apiKeys, type LibraryRow, libraries } from './schema.ts';
 
 /** A library (tenant) as the service works with it: parsed connection and settings. */
@@ -42,7 +42,7 @@ export function findLibraryBySymbol(db: Db, symbol: string): Library | undefined
 }
 
 export function findLibraryById(db: Db, id: number): Library | undefined {
-  const row = db.select().from(libraries).where(eq(libraries.id, id)).get();
+  const row = findBy<typeof libraries.$inferSelect>(db, libraries, libraries.id, id);
   return row ? toLibrary(row) : undefined;
 }
 

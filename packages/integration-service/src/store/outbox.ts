@@ -1,7 +1,7 @@
 import { type IlsStep, type PrerequisiteState, prerequisite, readiness, type StepOutcome, temporaryItemIlsBarcode } from '@bookstrap/core';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
-import { cached, jsonValues } from './prepared.ts';
+import { cached, findBy, jsonValues } from './prepared.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
 
 /**
@@ -169,7 +169,16 @@ export function settleDependents(db: Db, settled: Job, state: JobState, now: Dat
 }
 
 export function jobsOfRequest(db: Db, requestId: string): Job[] {
-  return db.select().from(outboxJobs).where(eq(outboxJobs.requestId, requestId)).orderBy(asc(outboxJobs.planId), asc(outboxJobs.position)).all().map(toJob);
+  return cached(db, 'jobsOfRequest', () =>
+    db
+      .select()
+      .from(outboxJobs)
+      .where(eq(outboxJobs.requestId, sql.placeholder('requestId')))
+      .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
+      .prepare(),
+  )
+    .all({ requestId })
+    .map(toJob);
 }
 
 export function jobsOfRequests(db: Db, requestIds: string[]): Map<string, Job[]> {
@@ -205,7 +214,7 @@ export function ilsBarcodeOfTemporaryItem(db: Db, requestId: string, sent: strin
 }
 
 export function findJob(db: Db, key: string): Job | undefined {
-  const row = db.select().from(outboxJobs).where(eq(outboxJobs.idempotencyKey, key)).get();
+  const row = findBy<typeof outboxJobs.$inferSelect>(db, outboxJobs, outboxJobs.idempotencyKey, key);
   return row ? toJob(row) : undefined;
 }
 

@@ -116,7 +116,7 @@ export function setPatronExpiry(db: Db, requestId: string, patronExpiry: string,
 }
 
 export function findRequest(db: Db, id: string): StoredRequest | undefined {
-  const row = cached(db, 'find', () =>
+  const row = cached(db, 'requests.find', () =>
     db
       .select()
       .from(requests)
@@ -128,7 +128,7 @@ export function findRequest(db: Db, id: string): StoredRequest | undefined {
 
 /** A library's own request; another library's request is indistinguishable from a missing one. */
 export function findLibraryRequest(db: Db, libraryId: number, id: string): StoredRequest | undefined {
-  const row = cached(db, 'find-library', () =>
+  const row = cached(db, 'requests.find-library', () =>
     db
       .select()
       .from(requests)
@@ -226,7 +226,7 @@ interface Shape {
 }
 
 const keyOf = (kind: string, shape: Shape) =>
-  `${kind}:${shape.role ? 'r' : ''}${shape.patron ? 'p' : ''}${shape.attention ? 'a' : ''}:${shape.statuses}:${shape.title}:${shape.keyset}:${shape.offset ? 'o' : ''}`;
+  `requests.${kind}:${shape.role ? 'r' : ''}${shape.patron ? 'p' : ''}${shape.attention ? 'a' : ''}:${shape.statuses}:${shape.title}:${shape.keyset}:${shape.offset ? 'o' : ''}`;
 
 function conditionsOfShape(shape: Shape): SQL[] {
   const conditions: SQL[] = [eq(requests.libraryId, ph('library'))];
@@ -317,7 +317,7 @@ function countStatement(db: Db, shape: Shape) {
 
 /** The title index has more than `maxTitleCandidates` entries for the text. */
 function titleCandidatesBeyondBudget(db: Db, match: string): boolean {
-  const statement = cached(db, 'title-candidates', () =>
+  const statement = cached(db, 'requests.title-candidates', () =>
     db
       .select({ n: sql<number>`count(*)` })
       .from(
@@ -426,7 +426,7 @@ function listByIds(db: Db, filter: RequestFilter): RequestPage {
   const statuses = filter.status?.length ? new Set(filter.status) : undefined;
   const title = filter.title?.trim().toLowerCase();
   const found = ids.length
-    ? cached(db, 'by-ids', () =>
+    ? cached(db, 'requests.by-ids', () =>
         db
           .select()
           .from(requests)
@@ -473,7 +473,7 @@ function listByIds(db: Db, filter: RequestFilter): RequestPage {
 /** What the desk has in hand, by index: a request ID, a patron ID, a temporary, lender's or item barcode. */
 function exactMatches(db: Db, libraryId: number, q: string): string[] {
   const mine = (condition: SQL) => and(eq(requests.libraryId, ph('library')), condition)!;
-  return cached(db, 'exact', () =>
+  return cached(db, 'requests.exact', () =>
     db
       .select({ id: requests.id })
       .from(requests)

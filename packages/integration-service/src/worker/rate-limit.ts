@@ -8,8 +8,12 @@ import type Database from 'better-sqlite3';
  * - Per second: a sliding window, the way Alma's gateway counts ("≈25 requests per second per
  *   institution", /work/shared/reference/vendor-apis.md §Alma governance; the simulator's
  *   governance.ts models it the same way). A burst of the whole allowance goes out at once, and
- *   no window of one second (plus a small margin for latency jitter) ever holds more than the
- *   allowance, so pacing never draws a 429 by itself and never waits below the vendor's rate.
+ *   a call's place in the window comes free the moment the ILS can no longer count it in the
+ *   same second as the next one: a second after its answer (the ILS counted it on arrival, which
+ *   was before the answer), and never while it is still on its way. So pacing never draws a 429
+ *   by itself, whatever the latency, and never waits longer than the vendor's rate requires:
+ *   no margin on top of the second, and latency costs only the time between a call's arrival and
+ *   its answer, not a share of the allowance.
  * - Per day: Alma reports the quota left in `X-Exl-Api-Remaining`; at zero the budget pauses
  *   until the next UTC day (or the `Retry-After` the ILS sent).
  * - A 429 pauses the budget for the ILS's `Retry-After` (or a second) and halves the allowance
@@ -25,8 +29,13 @@ export interface Governance {
 }
 
 export interface BudgetState {
-  /** call times (ms) in the current window, oldest first (only while the allowance is finite) */
+  /**
+   * when answered calls were answered (ms), oldest first, for as long as the ILS may count them
+   * in the window (only while the allowance is finite)
+   */
   recent: number[];
+  /** when calls still waiting for their answer were sent (ms), oldest first */
+  inFlight: number[];
   pausedUntil: number;
   /** the allowance after a 429, below the vendor's; null: the vendor's */
   learned: number | null;
@@ -51,6 +60,7 @@ export interface BudgetStore {
 
 const freshState = (): BudgetState => ({
   recent: [],
+  inFlight: [],
   pausedUntil: 0,
   learned: null,
   learnedAt: 0,
@@ -117,10 +127,15 @@ export interface RateLimiterOptions {
   sleep?: (ms: number) => Promise<void>;
   store?: BudgetStore;
   /**
-   * The counting window: a second, plus a margin for calls that reach the ILS later than sent
-   * (2 %: the pacing stays within 1.02 × the vendor's rate).
+   * The counting window: the ILS's second. No margin for calls that reach the ILS later than
+   * sent: they are counted until their answer, which came after the ILS counted them.
    */
   windowMs?: number;
+  /**
+   * A call not answered after this long is no longer counted (its process died with it in
+   * flight; the worker's own calls time out after 15 s): a crash never holds the budget for good.
+   */
+  inFlightMaxMs?: number;
 }
 
 /** Allowances up to this are counted call by call (a sliding log); larger ones are estimated. */
@@ -134,13 +149,15 @@ export class RateLimiter {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly store: BudgetStore;
   private readonly windowMs: number;
+  private readonly inFlightMaxMs: number;
   private readonly noted = new Map<string, number>();
 
   constructor(options: RateLimiterOptions = {}) {
     this.now = options.now ?? (() => Date.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.store = options.store ?? new MemoryBudgetStore();
-    this.windowMs = options.windowMs ?? 1_020;
+    this.windowMs = options.windowMs ?? 1_000;
+    this.inFlightMaxMs = options.inFlightMaxMs ?? 60_000;
   }
 
   private static readonly shared = new WeakMap<object, RateLimiter>();
@@ -183,19 +200,31 @@ export class RateLimiter {
       // Hundreds a second: the two-second estimate (the previous second weighted by how much of
       // it still overlaps the window), so the stored state stays a few numbers.
       if (state.recent.length > 0) state.recent = [];
+      if (state.inFlight.length > 0) state.inFlight = [];
       const overlap = Math.max(0, 1 - (now - state.secondStart) / 1000);
       if (state.previousCount * overlap + state.secondCount >= allowance) return Math.max(1, Math.ceil(1000 / allowance));
     } else if (Number.isFinite(allowance)) {
+      // Times are whole milliseconds (Date.now, shared by processes): a call answered at `t` is
+      // out of the ILS's second only once now − t > windowMs, i.e. from t + windowMs + 1.
       const since = now - this.windowMs;
       let drop = 0;
-      while (drop < state.recent.length && (state.recent[drop] as number) <= since) drop += 1;
+      while (drop < state.recent.length && (state.recent[drop] as number) < since) drop += 1;
       if (drop > 0) state.recent.splice(0, drop);
-      if (state.recent.length >= allowance) {
-        return Math.max(1, (state.recent[state.recent.length - allowance] as number) + this.windowMs - now + 1);
+      const lost = now - this.inFlightMaxMs;
+      let gone = 0;
+      while (gone < state.inFlight.length && (state.inFlight[gone] as number) < lost) gone += 1;
+      if (gone > 0) state.inFlight.splice(0, gone);
+      const counted = state.recent.length + state.inFlight.length;
+      if (counted >= allowance) {
+        // The answered call whose place comes free first for this one; when only calls still on
+        // their way are left, none frees before a window from now (asked again then).
+        const freeing = state.recent[counted - allowance];
+        return freeing === undefined ? this.windowMs : Math.max(1, freeing + this.windowMs + 1 - now);
       }
-      state.recent.push(now);
-    } else if (state.recent.length > 0) {
+      state.inFlight.push(now);
+    } else if (state.recent.length > 0 || state.inFlight.length > 0) {
       state.recent = [];
+      state.inFlight = [];
     }
     state.secondCount += 1;
     if (state.dailyRemaining !== null) state.dailyRemaining = Math.max(0, state.dailyRemaining - 1);
@@ -211,28 +240,35 @@ export class RateLimiter {
     const rules = typeof governance === 'number' ? { perSecond: governance } : governance;
     for (;;) {
       const admittedAt = this.now();
-      const wait = this.store.update(key, (state) => this.admit(state, rules, admittedAt));
-      if (wait <= 0) return () => this.settle(key, admittedAt);
+      let logged = false;
+      const wait = this.store.update(key, (state) => {
+        const waitMs = this.admit(state, rules, admittedAt);
+        logged = waitMs <= 0 && state.inFlight.length > 0 && state.inFlight[state.inFlight.length - 1] === admittedAt;
+        return waitMs;
+      });
+      // Only a call the call-by-call log holds has anything to settle: an unlimited vendor's (most
+      // of them) or a large allowance's answer costs no second write to the store.
+      if (wait <= 0) return logged ? () => this.settle(key, admittedAt) : noSettle;
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new BudgetPausedError(key, wait);
       await this.sleep(wait);
     }
   }
 
   /**
-   * The call admitted at `admittedAt` has its answer: from now on it counts in the window from
-   * when it ended, not when it was sent. The ILS counted it somewhere in between (when it
-   * arrived), so a call that was slow on its way — a busy process, a loaded network, several
-   * instances each sending — is still counted for as long as the ILS may count it, and no
-   * second of the ILS's ever holds more than the allowance however late calls arrive.
+   * The call sent at `admittedAt` has its answer: it counts in the window from now on, for a
+   * window. The ILS counted it somewhere in between (when it arrived), so a call that was slow
+   * on its way — a busy process, a loaded network, several instances each sending — is still
+   * counted for as long as the ILS may count it, and no second of the ILS's ever holds more than
+   * the allowance however late calls arrive. Called once per admitted call (twice is harmless).
    */
   private settle(key: string, admittedAt: number): void {
     const endedAt = this.now();
-    if (endedAt <= admittedAt) return;
     this.store.update(key, (state) => {
+      const at = state.inFlight.indexOf(admittedAt);
+      if (at < 0) return;
+      state.inFlight.splice(at, 1);
       // Only the call-by-call log knows single calls (large allowances are estimated).
       if (state.allowance === null || state.allowance > exactUpTo) return;
-      const at = state.recent.indexOf(admittedAt);
-      if (at >= 0) state.recent.splice(at, 1);
       let insert = state.recent.length;
       while (insert > 0 && (state.recent[insert - 1] as number) > endedAt) insert -= 1;
       state.recent.splice(insert, 0, endedAt);
@@ -244,7 +280,7 @@ export class RateLimiter {
     const now = this.now();
     this.store.update(key, (state) => {
       state.pausedUntil = Math.max(state.pausedUntil, now + ms);
-      const inWindow = state.recent.length > 0 ? state.recent.filter((at) => at > now - this.windowMs).length : 0;
+      const inWindow = state.recent.filter((at) => at >= now - this.windowMs).length + state.inFlight.length;
       // Our own calls filled the allowance: the ILS counted one of them into a neighbouring second
       // (latency jitter). The pause is enough; the allowance is right.
       if (state.allowance !== null && inWindow > 0 && inWindow >= state.allowance - 1) return;
@@ -290,6 +326,8 @@ export class RateLimiter {
 
 /** Called when the admitted call has its answer (or failed): see `RateLimiter.settle`. */
 export type Settle = () => void;
+
+const noSettle: Settle = () => {};
 
 /** The budget is paused for longer than the caller will wait (named like a timeout: the call never went out). */
 export class BudgetPausedError extends Error {

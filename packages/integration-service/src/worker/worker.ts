@@ -100,8 +100,11 @@ export function createWorker(options: WorkerOptions): Worker {
   const random = options.random ?? Math.random;
   const limiter = options.limiter ?? RateLimiter.forDatabase(options.db.$client);
   const pollMs = options.pollMs ?? 1_000;
-  const concurrency = options.concurrency ?? 32;
-  const perLibrary = Math.max(1, Math.min(options.perLibraryConcurrency ?? 8, concurrency));
+  const concurrency = options.concurrency ?? 64;
+  // Enough for one institution's whole Alma allowance (25 calls/s, which the pacer lets go at
+  // once when the window frees) plus the calls waiting on the ILS's answer: with fewer, places
+  // that come free wait for a step to come round, and the budget runs below the vendor's rate.
+  const perLibrary = Math.max(1, Math.min(options.perLibraryConcurrency ?? 32, concurrency));
   /** jobs running now, per library (this process) */
   const inFlight = new Map<number, number>();
   const { db, clock, registry } = options;

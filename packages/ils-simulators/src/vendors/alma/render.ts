@@ -3,7 +3,7 @@
  * rest_user_request.xsd, rest_fee.xsd, rest_bib.xsd, rest_holding.xsd), field names and shapes as
  * in captured Alma responses.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { toDay } from '../../engine/calendar.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { feeTransactionsOf } from '../../engine/fees.ts';
@@ -16,6 +16,7 @@ import {
   findBib,
   findItem,
   type ItemRecord,
+  kept,
   libraryById,
   listItemPolicies,
   locationById,
@@ -339,7 +340,14 @@ export function renderItemById(ctx: AlmaContext, itemId: number, options: ItemRe
 }
 
 function defaultDesk(ctx: AlmaContext, libraryId: number): { code: string; name: string } {
-  const desk = ctx.engine.db.select().from(circulationDesks).where(eq(circulationDesks.libraryId, libraryId)).get();
+  const db = ctx.engine.db;
+  const desk = kept(db, 'defaultDesk', () =>
+    db
+      .select()
+      .from(circulationDesks)
+      .where(eq(circulationDesks.libraryId, sql.placeholder('libraryId')))
+      .prepare(),
+  ).get({ libraryId });
   return desk ?? { code: 'DEFAULT_CIRC_DESK', name: 'Circulation Desk' };
 }
 

@@ -11,7 +11,7 @@ import {
 } from '@bookstrap/ncip';
 import { maskBody } from '../masking.ts';
 import { defaultBackOffMs, retryAfterMs } from '../../worker/rate-limit.ts';
-import { shortRetryMs } from '../http.ts';
+import { shortRetryMs, timeLimit } from '../http.ts';
 import type { AdapterContext } from '../types.ts';
 
 /**
@@ -89,13 +89,15 @@ async function exchangeThrottled<R extends NcipRequest>(
   let status: number;
   let text: string;
   let responseHeaders: Headers;
+  const deadline = timeLimit(context.timeoutMs);
   try {
-    const signal = AbortSignal.timeout(context.timeoutMs);
-    const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-    const response = await Promise.race([Promise.resolve(context.fetch(endpoint.url, { method: 'POST', headers, body: xml, signal })), timedOut]);
+    const response = await Promise.race([
+      Promise.resolve(context.fetch(endpoint.url, { method: 'POST', headers, body: xml, signal: deadline.signal })),
+      deadline.timedOut,
+    ]);
     status = response.status;
     responseHeaders = response.headers;
-    text = await Promise.race([response.text(), timedOut]);
+    text = await Promise.race([response.text(), deadline.timedOut]);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     context.record({ ...logged, durationMs: Date.now() - started, error: message });
@@ -109,6 +111,8 @@ async function exchangeThrottled<R extends NcipRequest>(
       problems: [],
     };
     return { status: 0, headers: new Headers(), text: '', result };
+  } finally {
+    deadline.clear();
   }
   context.record({ ...logged, status, responseBody: maskNcipSecrets(maskBody(text) ?? text), durationMs: Date.now() - started });
   const done = (result: NcipReply<R['service']>) => ({ status, headers: responseHeaders, text, result });
