@@ -219,6 +219,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
         ...(options.fixture ? { fixture: options.fixture } : {}),
         // live systems the suite did not start: it cleans up after itself there (support/sandbox.ts)
         ...(startedHere ? {} : { sandbox: true }),
+        ...(systems ? { ilsPerSecond: systems.simulatorPerSecond } : {}),
       };
       console.log(`\n=== conformance: ${target} (${parameters.ilsOrigin})`);
       const run = await runTarget(options, target, parameters, startedHere, support);

@@ -13,9 +13,14 @@ export interface Systems {
   serviceUrl: string;
   adminKey: string;
   simulatorOrigins: Record<string, string>;
+  /** calls per second the simulators allow (their governance lifted for the suite's bursts) */
+  simulatorPerSecond: number;
   harness: Harness;
   stop(): Promise<void>;
 }
+
+/** the conformance suite makes bursts of calls; vendors' per-second governance is tested elsewhere */
+const simulatorPerSecond = 10_000;
 
 export async function startSystems(vendors: string[], registry?: AdapterRegistry): Promise<Systems> {
   const dir = mkdtempSync(join(tmpdir(), 'bookstrap-conformance-'));
@@ -36,13 +41,13 @@ export async function startSystems(vendors: string[], registry?: AdapterRegistry
   const simulators = await startSimulators({
     vendors: unique as never,
     ports: Object.fromEntries(unique.map((v) => [v, 0])) as never,
-    // the conformance suite makes bursts of calls; vendors' per-second governance is tested elsewhere
-    limits: { perSecond: 10_000 },
+    limits: { perSecond: simulatorPerSecond },
   });
   return {
     serviceUrl: server.url,
     adminKey,
     simulatorOrigins: Object.fromEntries(simulators.simulators.map((s: { vendor: string; url: string }) => [s.vendor, s.url])),
+    simulatorPerSecond,
     harness: {
       advanceServiceClock: (milliseconds) => {
         offsetMs += milliseconds;

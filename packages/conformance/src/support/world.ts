@@ -22,6 +22,13 @@ export interface SuiteParameters {
    * scenario the kit removes what it made there, and reports what it could not (support/sandbox.ts).
    */
   sandbox?: boolean;
+  /**
+   * Calls per second the ILS under test allows, when the suite started it (a simulator with its
+   * governance lifted): the service paces to that instead of the vendor's documented rate.
+   * Without it, every scenario's library on the same demo key shares one Alma budget of 25 calls/s
+   * (vendor-apis.md §Alma governance), and that pacing was most of the suite's time.
+   */
+  ilsPerSecond?: number;
 }
 
 /** A record of the ILS the scenario used, as it was before the suite first touched it. */
@@ -84,7 +91,10 @@ export class IllWorld extends World<SuiteParameters> {
   async createLibrary(role: 'borrowing' | 'lending') {
     librarySequence += 1;
     const symbol = `CF${process.pid % 1000}${librarySequence}`.slice(0, 12).toUpperCase();
-    const config = this.driver.libraryConfig(role);
+    const driverConfig = this.driver.libraryConfig(role);
+    const perSecond = this.parameters.ilsPerSecond;
+    const connection = driverConfig.connection as { rateLimit?: Record<string, unknown> } & Record<string, unknown>;
+    const config = perSecond ? { ...driverConfig, connection: { ...connection, rateLimit: { ...connection.rateLimit, perSecond } } } : driverConfig;
     const created = await this.admin.ok('POST', '/v1/libraries', { symbol, name: `Conformance ${role} library ${symbol}`, ...config });
     this.made.libraries.push(symbol);
     this.library = { symbol, client: this.admin.withKey(created.apiKey), role };
