@@ -1,6 +1,7 @@
 import { BeforeAll, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { driverFor } from '@bookstrap/ils-simulators/drivers/registry';
 import type { IlsDriver, IlsFixture } from '@bookstrap/ils-simulators/drivers/types';
+import { harness } from './harness.ts';
 import { ServiceClient } from './service-client.ts';
 
 setDefaultTimeout(30_000);
@@ -148,7 +149,10 @@ export class IllWorld extends World<SuiteParameters> {
    */
   async settle(timeoutMs = 20_000) {
     const started = Date.now();
+    const service = harness();
     for (;;) {
+      // counted before looking, so a step that finishes while we look is not waited for again
+      const seen = service?.stepRunsFinished() ?? 0;
       const request = await this.refresh();
       // A pending step waiting for an earlier one that stopped (retry later, or staff) is settled too.
       const busy = (request.steps ?? []).filter(
@@ -156,7 +160,10 @@ export class IllWorld extends World<SuiteParameters> {
       );
       if (busy.length === 0) return request;
       if (Date.now() - started > timeoutMs) throw new Error(`ILS steps still busy after ${timeoutMs} ms: ${JSON.stringify(busy)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      // In process, the worker says when a step run is over; the 25 ms stay the longest wait
+      // (a retry's backoff runs out without a run finishing), and the only one against live systems.
+      if (service) await service.stepRunFinishedAfter(seen, 25);
+      else await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
 
