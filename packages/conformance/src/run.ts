@@ -120,10 +120,30 @@ function excludedTags(target: string, parameters: SuiteParameters, startedHere: 
   return reasons;
 }
 
+const features = new Map<string, { label: string; name: string }>();
 function featureOf(uri: string): { label: string; name: string } {
+  const known = features.get(uri);
+  if (known) return known;
   const path = join(process.cwd(), uri);
   const name = /^\s*Feature:\s*(.+)$/m.exec(readFileSync(path, 'utf8'))?.[1]?.trim() ?? uri;
-  return { label: `${relative(featuresDir, path).split('/')[0]}: ${name}`, name };
+  const feature = { label: `${relative(featuresDir, path).split('/')[0]}: ${name}`, name };
+  features.set(uri, feature);
+  return feature;
+}
+
+/**
+ * The scenarios a tag selects, parsed once per process: every target asks again for the other
+ * vendors' tags (parsing all the features each time cost ~60 ms a tag, ~10 tags a target).
+ */
+const plans = new Map<string, ReturnType<typeof loadSources>>();
+function plannedOnce(sources: Parameters<typeof loadSources>[0]): ReturnType<typeof loadSources> {
+  const key = JSON.stringify(sources);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = loadSources(sources);
+    plans.set(key, plan);
+  }
+  return plan;
 }
 
 /** The target's report files, listed before they are written: a run that dies half-way is still cleaned up by the next. */
@@ -172,7 +192,7 @@ async function runTarget(
   const results: ScenarioResult[] = [];
   const skipped: SkippedCase[] = [];
   for (const [tag, { status, reason }] of excluded) {
-    const { plan } = await loadSources({
+    const { plan } = await plannedOnce({
       ...runConfiguration.sources,
       tagExpression: [tag, options.tags ? `(${options.tags})` : ''].filter(Boolean).join(' and '),
     });
@@ -293,6 +313,9 @@ async function runHere(
   child?: { onTarget: (done: TargetDone) => void },
 ): Promise<{ results: ScenarioResult[]; sandbox: Record<string, SandboxReport> }> {
   const startedHere = !options.serviceUrl;
+  // parsed once per run, not across runs: the features may have changed since
+  plans.clear();
+  features.clear();
   let systems: Systems | undefined;
   if (startedHere) {
     systems = await startSystems(
