@@ -49,4 +49,37 @@ describe('the conformance CLI', () => {
     expect(run.stdout).toContain(`  alma    ${join('r', 'alma', 'cucumber.html')}, ${join('r', 'alma', 'junit.xml')}`);
     expect(run.stdout).not.toContain(scratch);
   });
+
+  it('runs targets in two processes with the same output, reports and verdict as in one (--jobs 1)', () => {
+    const args = ['--ils', 'alma,sierra', '--tags', '@connection-check or @wms', '--ci'];
+    const one = cli([...args, '--jobs', '1', '--reports', 'one']);
+    const two = cli([...args, '--jobs', '2', '--reports', 'two']);
+    expect(one.status, one.stderr).toBe(0);
+    expect(two.status, two.stderr).toBe(0);
+    // what differs between two runs anyway: the systems' ports, cucumber's timings, the reports' name
+    const same = (out: string, dir: string) =>
+      out
+        .replace(/127\.0\.0\.1:\d+/g, 'HOST')
+        .replace(/\d+m\d+\.\d+s/g, 'TIME')
+        .replaceAll(`${dir}/`, 'DIR/')
+        .replace(`(reports in ${dir})`, '(reports in DIR)');
+    expect(same(two.stdout, 'two')).toBe(same(one.stdout, 'one'));
+    expect(two.stdout).toMatch(/=== conformance: alma [\s\S]*=== conformance: sierra [\s\S]*=== conformance matrix/);
+    expect(two.stdout).toMatch(/^conformance: [1-9]\d* passed, 0 failed, \d+ unsupported, [1-9]\d* not applicable \(reports in two\)$/m);
+    const summary = (dir: string) => JSON.parse(readFileSync(join(scratch, dir, 'summary.json'), 'utf8'));
+    expect(summary('two')).toEqual(summary('one'));
+    for (const target of ['alma', 'sierra'])
+      for (const file of ['cucumber.html', 'junit.xml', 'messages.ndjson'])
+        expect(existsSync(join(scratch, 'two', target, file)), `${target}/${file}`).toBe(true);
+    // the parent listed every report in the manifest: the next run clears them all
+    const manifest = JSON.parse(readFileSync(join(scratch, 'two', '.bookstrap-conformance'), 'utf8'));
+    expect(manifest.files).toEqual(expect.arrayContaining(['index.html', 'summary.json', 'alma/junit.xml', 'sierra/cucumber.html']));
+  });
+
+  it('refuses a --jobs that is not a whole number of processes, with one line', () => {
+    const run = cli(['--ils', 'alma', '--jobs', '0', '--reports', 'none']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('conformance: --jobs: "0" is not a whole number of processes (1 or more)');
+    expect(existsSync(join(scratch, 'none'))).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { packageDir, runConformance, UsageError } from './run.ts';
+import { defaultJobs, packageDir, runConformance, UsageError } from './run.ts';
 import { readSandbox } from './sandbox.ts';
 
 /** `pnpm conformance [--ils alma,sierra] [--tags @borrowing] [--service-url … --admin-key … --ils-origin …]` */
@@ -17,6 +17,7 @@ const program = new Command()
   .option('--fixture <file>', "JSON with the ILS's own test identities (and optionally credentials); see sandbox.example.json and README.md")
   .option('--reports <dir>', 'where reports go', join(packageDir, 'reports', 'conformance'))
   .option('--ci', 'quieter output for CI logs')
+  .option('--jobs <n>', `processes running the targets side by side, each with its own service and simulators (1: all in one; default ${defaultJobs()})`)
   .parse();
 
 const options = program.opts<{
@@ -30,6 +31,7 @@ const options = program.opts<{
   fixture?: string;
   reports: string;
   ci?: boolean;
+  jobs?: string;
 }>();
 
 /** `a=1,b=2` → {a: '1', b: '2'}; a value may contain "=" but not ",". */
@@ -43,7 +45,13 @@ function pairs(text: string): Record<string, string> {
   );
 }
 
-const { ilsCredentials, fixture, ils, ...rest } = options;
+/** `--jobs`: a whole number of processes, at least one. */
+function jobsOf(text: string): number {
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) throw new UsageError(`--jobs: "${text}" is not a whole number of processes (1 or more)`);
+  return Number(text);
+}
+
+const { ilsCredentials, fixture, ils, jobs, ...rest } = options;
 Promise.resolve()
   .then(() => {
     const sandbox = fixture ? readSandbox(fixture) : undefined;
@@ -52,6 +60,7 @@ Promise.resolve()
     return runConformance({
       ...rest,
       ...(ils ? { ils: ils.split(',') } : {}),
+      ...(jobs !== undefined ? { jobs: jobsOf(jobs) } : {}),
       ...(Object.keys(credentials).length ? { credentials } : {}),
       ...(sandbox ? { fixture: sandbox.fixture } : {}),
     });

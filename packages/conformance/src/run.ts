@@ -1,4 +1,7 @@
+import { fork } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Writable } from 'node:stream';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registeredVendors } from '@bookstrap/ils-simulators';
@@ -42,6 +45,25 @@ export interface ConformanceOptions {
   ci?: boolean;
   /** the adapters the in-process service uses (the teeth check swaps in a broken one) */
   registry?: AdapterRegistry;
+  /**
+   * how many processes run the targets when the suite starts the systems itself, each with its
+   * own service and simulators (default: one per core, at most 2); 1 runs them all in this one
+   */
+  jobs?: number;
+}
+
+/** What a child process is given (src/group.ts): the options as plain data, and its targets. */
+export interface GroupTask {
+  options: Omit<ConformanceOptions, 'registry' | 'jobs'>;
+  targets: string[];
+}
+
+/** What a child sends back per target, in the order it ran them. */
+export interface TargetDone {
+  target: string;
+  /** what the run printed for the target, shown by the parent in the targets' order */
+  output: string;
+  results: ScenarioResult[];
 }
 
 export { UsageError };
@@ -98,19 +120,53 @@ function excludedTags(target: string, parameters: SuiteParameters, startedHere: 
   return reasons;
 }
 
+const features = new Map<string, { label: string; name: string }>();
 function featureOf(uri: string): { label: string; name: string } {
+  const known = features.get(uri);
+  if (known) return known;
   const path = join(process.cwd(), uri);
   const name = /^\s*Feature:\s*(.+)$/m.exec(readFileSync(path, 'utf8'))?.[1]?.trim() ?? uri;
-  return { label: `${relative(featuresDir, path).split('/')[0]}: ${name}`, name };
+  const feature = { label: `${relative(featuresDir, path).split('/')[0]}: ${name}`, name };
+  features.set(uri, feature);
+  return feature;
 }
 
-async function runTarget(options: ConformanceOptions, target: string, parameters: SuiteParameters, startedHere: boolean, support?: ISupportCodeLibrary) {
-  const dir = makeTargetDir(options.reports, target);
-  // listed before they are written: a run that dies half-way is still cleaned up by the next
+/**
+ * The scenarios a tag selects, parsed once per process: every target asks again for the other
+ * vendors' tags (parsing all the features each time cost ~60 ms a tag, ~10 tags a target).
+ */
+const plans = new Map<string, ReturnType<typeof loadSources>>();
+function plannedOnce(sources: Parameters<typeof loadSources>[0]): ReturnType<typeof loadSources> {
+  const key = JSON.stringify(sources);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = loadSources(sources);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** The target's report files, listed before they are written: a run that dies half-way is still cleaned up by the next. */
+function listTargetReports(reports: string, target: string): string {
+  const dir = makeTargetDir(reports, target);
   recordWritten(
-    options.reports,
+    reports,
     targetFiles.map((file) => join(dir, file)),
   );
+  return dir;
+}
+
+async function runTarget(
+  options: ConformanceOptions,
+  target: string,
+  parameters: SuiteParameters,
+  startedHere: boolean,
+  stdout: Writable,
+  listed: boolean,
+  support?: ISupportCodeLibrary,
+) {
+  // a child process's parent listed them already (one writer of the manifest at a time)
+  const dir = listed ? join(options.reports, target) : listTargetReports(options.reports, target);
   const excluded = excludedTags(target, parameters, startedHere);
   const tagExpression = [...[...excluded.keys()].map((tag) => `not ${tag}`), ...(options.tags ? [`(${options.tags})`] : [])].join(' and ');
   const { runConfiguration } = await loadConfiguration({
@@ -130,13 +186,13 @@ async function runTarget(options: ConformanceOptions, target: string, parameters
       strict: true,
     },
   });
-  const environment: IRunEnvironment = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const environment: IRunEnvironment = { cwd: process.cwd(), stdout, stderr: process.stderr, env: process.env };
 
   // What the tag filter leaves out is declared unsupported or not applicable, with the tag's reason.
   const results: ScenarioResult[] = [];
   const skipped: SkippedCase[] = [];
   for (const [tag, { status, reason }] of excluded) {
-    const { plan } = await loadSources({
+    const { plan } = await plannedOnce({
       ...runConfiguration.sources,
       tagExpression: [tag, options.tags ? `(${options.tags})` : ''].filter(Boolean).join(' and '),
     });
@@ -190,50 +246,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
   // never rm -rf: the directory may hold the user's own files
   prepareReports(options.reports, Object.keys(targets));
   const startedHere = !options.serviceUrl;
-  let systems: Systems | undefined;
-  if (startedHere) {
-    systems = await startSystems(
-      chosen.map((t) => targets[t]!.vendor),
-      options.registry,
-    );
-    setHarness(systems.harness);
-  } else if (!options.adminKey || !options.ilsOrigin) {
-    throw new UsageError('--service-url needs --admin-key and --ils-origin');
-  }
-  const all: ScenarioResult[] = [];
-  const sandbox: Record<string, SandboxReport> = {};
-  let support: ISupportCodeLibrary | undefined;
-  try {
-    for (const target of chosen) {
-      const vendor = targets[target]!.vendor;
-      const simulatorOrigin = systems ? systems.simulatorOrigins[vendor] : options.simulatorOrigin;
-      // Each target starts from the simulator's seed, as a fresh sandbox would.
-      if (systems && simulatorOrigin) await fetch(`${simulatorOrigin}/_sim/reset`, { method: 'POST' });
-      const parameters: SuiteParameters = {
-        target,
-        serviceUrl: systems?.serviceUrl ?? options.serviceUrl!,
-        adminKey: systems?.adminKey ?? options.adminKey!,
-        ilsOrigin: systems ? simulatorOrigin! : options.ilsOrigin!,
-        ...(simulatorOrigin ? { simulatorOrigin } : {}),
-        ...(options.credentials ? { credentials: options.credentials } : {}),
-        ...(options.fixture ? { fixture: options.fixture } : {}),
-        // live systems the suite did not start: it cleans up after itself there (support/sandbox.ts)
-        ...(startedHere ? {} : { sandbox: true }),
-      };
-      console.log(`\n=== conformance: ${target} (${parameters.ilsOrigin})`);
-      const run = await runTarget(options, target, parameters, startedHere, support);
-      support = run.support;
-      all.push(...run.results);
-      if (!startedHere) {
-        const cleanup = takeSandboxReport();
-        sandbox[target] = cleanup;
-        writeFileSync(join(options.reports, target, 'sandbox.json'), `${JSON.stringify(cleanup, null, 2)}\n`);
-      }
-    }
-  } finally {
-    await systems?.stop();
-    setHarness(undefined);
-  }
+  if (!startedHere && (!options.adminKey || !options.ilsOrigin)) throw new UsageError('--service-url needs --admin-key and --ils-origin');
+  // Live systems are one sandbox, and a swapped-in registry cannot cross into a child: one process.
+  const groups = startedHere && !options.registry ? groupTargets(chosen, options.jobs ?? defaultJobs()) : [chosen];
+  const { results: all, sandbox } = groups.length > 1 ? await runInChildren(options, chosen, groups) : await runHere(options, chosen);
   const sum = totals(all);
   console.log(`\n=== conformance matrix (${legend})\n${matrixText(all)}`);
   recordWritten(options.reports, [join(options.reports, 'index.html'), join(options.reports, 'summary.json')]);
@@ -256,4 +272,158 @@ export async function runConformance(options: ConformanceOptions): Promise<Total
     for (const line of cleanup.left) console.log(`  left: ${line}`);
   }
   return { ...sum, results: all, ...(startedHere ? {} : { sandbox }) };
+}
+
+/** One process per core, at most two: measured on 2 cores, more processes only share them. */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/**
+ * The targets split into at most `jobs` runs of consecutive targets, balanced by count. Targets
+ * of one vendor share its simulator (each target resets it first), so they stay in one group.
+ */
+export function groupTargets(chosen: string[], jobs: number): string[][] {
+  const byVendor: string[][] = [];
+  for (const target of chosen) {
+    const last = byVendor.at(-1);
+    if (last && targets[last[0]!]?.vendor === targets[target]?.vendor) last.push(target);
+    else byVendor.push([target]);
+  }
+  const count = Math.max(1, Math.min(Math.floor(jobs) || 1, byVendor.length));
+  const groups: string[][] = [];
+  let left = chosen.length;
+  for (const [index, vendor] of byVendor.entries()) {
+    const current = groups.at(-1);
+    // start the next group once this one has its share of what is left, or when every vendor left is needed for a group of its own
+    const share = left / (count - groups.length + 1);
+    const needed = byVendor.length - index <= count - groups.length;
+    if (!current || (groups.length < count && (current.length >= share || needed))) {
+      left -= current?.length ?? 0;
+      groups.push([...vendor]);
+    } else current.push(...vendor);
+  }
+  return groups;
+}
+
+/** Runs the targets one after another in this process, against systems it starts (or was given). */
+async function runHere(
+  options: ConformanceOptions,
+  chosen: string[],
+  child?: { onTarget: (done: TargetDone) => void },
+): Promise<{ results: ScenarioResult[]; sandbox: Record<string, SandboxReport> }> {
+  const startedHere = !options.serviceUrl;
+  // parsed once per run, not across runs: the features may have changed since
+  plans.clear();
+  features.clear();
+  let systems: Systems | undefined;
+  if (startedHere) {
+    systems = await startSystems(
+      chosen.map((t) => targets[t]!.vendor),
+      options.registry,
+    );
+    setHarness(systems.harness);
+  }
+  const all: ScenarioResult[] = [];
+  const sandbox: Record<string, SandboxReport> = {};
+  let support: ISupportCodeLibrary | undefined;
+  try {
+    for (const target of chosen) {
+      const vendor = targets[target]!.vendor;
+      const simulatorOrigin = systems ? systems.simulatorOrigins[vendor] : options.simulatorOrigin;
+      // Each target starts from the simulator's seed, as a fresh sandbox would.
+      if (systems && simulatorOrigin) await fetch(`${simulatorOrigin}/_sim/reset`, { method: 'POST' });
+      const parameters: SuiteParameters = {
+        target,
+        serviceUrl: systems?.serviceUrl ?? options.serviceUrl!,
+        adminKey: systems?.adminKey ?? options.adminKey!,
+        ilsOrigin: systems ? simulatorOrigin! : options.ilsOrigin!,
+        ...(simulatorOrigin ? { simulatorOrigin } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.fixture ? { fixture: options.fixture } : {}),
+        // live systems the suite did not start: it cleans up after itself there (support/sandbox.ts)
+        ...(startedHere ? {} : { sandbox: true }),
+        ...(systems ? { ilsPerSecond: systems.simulatorPerSecond } : {}),
+      };
+      // A child keeps what the target prints, for the parent to show in the targets' order.
+      let output = '';
+      const stdout = child
+        ? Object.assign(
+            new Writable({
+              write(chunk, _encoding, callback) {
+                output += String(chunk);
+                callback();
+              },
+            }),
+            // the parent's terminal (inherited): colours as a run in one process would have them
+            { isTTY: process.stdout.isTTY },
+          )
+        : process.stdout;
+      stdout.write(`\n=== conformance: ${target} (${parameters.ilsOrigin})\n`);
+      const run = await runTarget(options, target, parameters, startedHere, stdout, Boolean(child), support);
+      support = run.support;
+      all.push(...run.results);
+      child?.onTarget({ target, output, results: run.results });
+      if (!startedHere) {
+        const cleanup = takeSandboxReport();
+        sandbox[target] = cleanup;
+        writeFileSync(join(options.reports, target, 'sandbox.json'), `${JSON.stringify(cleanup, null, 2)}\n`);
+      }
+    }
+  } finally {
+    await systems?.stop();
+    setHarness(undefined);
+  }
+  return { results: all, sandbox };
+}
+
+/** A child process's part (src/group.ts): its targets, each reported back as soon as it is done. */
+export function runGroup(task: GroupTask, onTarget: (done: TargetDone) => void): Promise<unknown> {
+  return runHere(task.options, task.targets, { onTarget });
+}
+
+/**
+ * Runs each group in its own child process (own service, own simulators) at the same time; what
+ * each target printed is shown in the targets' order as soon as it and those before it are done,
+ * and the results are put together in that order, as one process would have them.
+ */
+async function runInChildren(options: ConformanceOptions, chosen: string[], groups: string[][]) {
+  // the parent alone writes the manifest: listed here, before any child writes a report
+  for (const target of chosen) listTargetReports(options.reports, target);
+  const { registry: _registry, jobs: _jobs, ...plain } = options;
+  const done = new Map<string, TargetDone>();
+  let shown = 0;
+  const show = () => {
+    for (; shown < chosen.length && done.has(chosen[shown]!); shown += 1) process.stdout.write(done.get(chosen[shown]!)!.output);
+  };
+  const children = groups.map((group) => {
+    // tsx's loader by its own path: the command may be run from any directory
+    const child = fork(join(here, 'group.ts'), [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const finished = new Promise<void>((resolve, reject) => {
+      let failure: string | undefined;
+      child.on('message', (message: Partial<TargetDone> & { error?: string }) => {
+        if (message.error) failure = message.error;
+        else if (message.target) {
+          done.set(message.target, message as TargetDone);
+          show();
+        }
+      });
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        const missing = group.filter((target) => !done.has(target));
+        if (code === 0 && missing.length === 0) resolve();
+        else reject(new Error(failure ?? `conformance run of ${missing.join(', ')} ended (${signal ?? `exit code ${code}`}) before reporting`));
+      });
+    });
+    child.send({ options: plain, targets: group } satisfies GroupTask);
+    return { child, finished };
+  });
+  try {
+    await Promise.all(children.map((c) => c.finished));
+  } catch (error) {
+    // one group failed: the others' systems go too, not left running
+    for (const { child } of children) if (child.exitCode === null) child.kill();
+    throw error;
+  }
+  return { results: chosen.flatMap((target) => done.get(target)!.results), sandbox: {} as Record<string, SandboxReport> };
 }

@@ -6,6 +6,10 @@
 export interface Harness {
   advanceServiceClock(milliseconds: number): void;
   resetServiceClock(): void;
+  /** how many ILS step runs the service's worker has finished so far */
+  stepRunsFinished(): number;
+  /** resolves once more than `seen` step runs have finished, or after `timeoutMs` */
+  stepRunFinishedAfter(seen: number, timeoutMs: number): Promise<void>;
 }
 
 let current: Harness | undefined;

@@ -1,6 +1,7 @@
 import { BeforeAll, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { driverFor } from '@bookstrap/ils-simulators/drivers/registry';
 import type { IlsDriver, IlsFixture } from '@bookstrap/ils-simulators/drivers/types';
+import { harness } from './harness.ts';
 import { ServiceClient } from './service-client.ts';
 
 setDefaultTimeout(30_000);
@@ -22,6 +23,13 @@ export interface SuiteParameters {
    * scenario the kit removes what it made there, and reports what it could not (support/sandbox.ts).
    */
   sandbox?: boolean;
+  /**
+   * Calls per second the ILS under test allows, when the suite started it (a simulator with its
+   * governance lifted): the service paces to that instead of the vendor's documented rate.
+   * Without it, every scenario's library on the same demo key shares one Alma budget of 25 calls/s
+   * (vendor-apis.md §Alma governance), and that pacing was most of the suite's time.
+   */
+  ilsPerSecond?: number;
 }
 
 /** A record of the ILS the scenario used, as it was before the suite first touched it. */
@@ -84,7 +92,10 @@ export class IllWorld extends World<SuiteParameters> {
   async createLibrary(role: 'borrowing' | 'lending') {
     librarySequence += 1;
     const symbol = `CF${process.pid % 1000}${librarySequence}`.slice(0, 12).toUpperCase();
-    const config = this.driver.libraryConfig(role);
+    const driverConfig = this.driver.libraryConfig(role);
+    const perSecond = this.parameters.ilsPerSecond;
+    const connection = driverConfig.connection as { rateLimit?: Record<string, unknown> } & Record<string, unknown>;
+    const config = perSecond ? { ...driverConfig, connection: { ...connection, rateLimit: { ...connection.rateLimit, perSecond } } } : driverConfig;
     const created = await this.admin.ok('POST', '/v1/libraries', { symbol, name: `Conformance ${role} library ${symbol}`, ...config });
     this.made.libraries.push(symbol);
     this.library = { symbol, client: this.admin.withKey(created.apiKey), role };
@@ -138,7 +149,10 @@ export class IllWorld extends World<SuiteParameters> {
    */
   async settle(timeoutMs = 20_000) {
     const started = Date.now();
+    const service = harness();
     for (;;) {
+      // counted before looking, so a step that finishes while we look is not waited for again
+      const seen = service?.stepRunsFinished() ?? 0;
       const request = await this.refresh();
       // A pending step waiting for an earlier one that stopped (retry later, or staff) is settled too.
       const busy = (request.steps ?? []).filter(
@@ -146,7 +160,10 @@ export class IllWorld extends World<SuiteParameters> {
       );
       if (busy.length === 0) return request;
       if (Date.now() - started > timeoutMs) throw new Error(`ILS steps still busy after ${timeoutMs} ms: ${JSON.stringify(busy)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      // In process, the worker says when a step run is over; the 25 ms stay the longest wait
+      // (a retry's backoff runs out without a run finishing), and the only one against live systems.
+      if (service) await service.stepRunFinishedAfter(seen, 25);
+      else await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
 

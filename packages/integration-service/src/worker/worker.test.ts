@@ -48,6 +48,30 @@ describe('worker', () => {
     expect(await almaDesk(h).holds(id)).toHaveLength(1);
   });
 
+  it('tells an in-process watcher when each job is over, its outcome already readable', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const seen: string[] = [];
+    const worker = createWorker({
+      db: h.service.database.db,
+      clock: h.clock,
+      registry: h.service.registry,
+      fetch: h.fetch,
+      onJobFinished: (job) => {
+        const step = jobsOfRequest(h.service.database.db, id).find((j) => j.key === job.key);
+        seen.push(`${job.key}:${step?.state}`);
+      },
+    });
+    const ran = await worker.runUntilIdle();
+    expect(ran).toBeGreaterThan(0);
+    expect(seen).toHaveLength(ran);
+    // the hook runs after the outcome is written: every step it saw had succeeded
+    expect(
+      seen.every((s) => s.endsWith(':succeeded')),
+      seen.join(' '),
+    ).toBe(true);
+  });
+
   it('two workers on one database never run the same step', async () => {
     const h = await useHarness();
     const ids = [await receive(h, 'Dracula'), await receive(h, 'Jane Eyre'), await receive(h, 'Opticks')];

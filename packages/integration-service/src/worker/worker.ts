@@ -74,6 +74,11 @@ export interface WorkerOptions {
   perLibraryConcurrency?: number;
   /** runs in the transaction that writes a step's outcome (the service's automation after a patron lookup) */
   afterOutcome?: (tx: Db, job: Job, result: JobResult) => void;
+  /**
+   * called when a claimed job's run is over (its outcome written, or kept for the loop to write):
+   * lets an in-process watcher (the conformance suite) look at the request then instead of polling
+   */
+  onJobFinished?: (job: Job) => void;
 }
 
 export interface Worker {
@@ -393,6 +398,7 @@ export function createWorker(options: WorkerOptions): Worker {
       else inFlight.delete(job.libraryId);
       // A slot of this library came free: a loop that found only its jobs can take one now.
       if (left + 1 >= perLibrary) wakeOne();
+      options.onJobFinished?.(job);
     }
     return true;
   }
