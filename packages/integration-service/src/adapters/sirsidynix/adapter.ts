@@ -34,7 +34,7 @@ import {
   type ItemCirculationInput,
   shelfOf,
 } from '@bookstrap/core';
-import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
+import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold, sirsiHoldMarker } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext } from '../types.ts';
 import {
@@ -108,7 +108,7 @@ const itemFields = [
   'currentLocation',
   'itemType',
   'customInformation{itemExtendedInformation,data}',
-  'holdRecordList{status,patron{barcode},pickupLibrary}',
+  'holdRecordList{status,patron{barcode},pickupLibrary,comment}',
   'circRecord{dueDate,patron{barcode}}',
 ].join(',');
 
@@ -159,7 +159,11 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
   private activeHolds(item: SirsiRecord) {
     return recordList(item.fields.holdRecordList)
       .filter((hold) => activeHoldStatuses.includes(String(hold.fields.status ?? '')))
-      .map((hold) => ({ key: hold.key ?? '', patronBarcode: String(asRecord(hold.fields.patron)?.fields.barcode ?? '') }));
+      .map((hold) => ({
+        key: hold.key ?? '',
+        patronBarcode: String(asRecord(hold.fields.patron)?.fields.barcode ?? ''),
+        comment: typeof hold.fields.comment === 'string' ? hold.fields.comment : undefined,
+      }));
   }
 
   private charge(item: SirsiRecord): { patronBarcode: string; patronKey: string | undefined; dueDate: string | undefined } | undefined {
@@ -366,10 +370,17 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     });
   }
 
-  private async hold(barcode: string, patronId: string, pickupLibrary: string, comment: string, what: string): Promise<StepOutcome<{ holdId?: string }>> {
+  private async hold(
+    barcode: string,
+    patronId: string,
+    pickupLibrary: string,
+    requestId: string,
+    comment: string,
+    what: string,
+  ): Promise<StepOutcome<{ holdId?: string }>> {
     // A step's first run: the hold goes straight in (one call, by item and patron barcode). Web
     // Services refuse a second hold of a user on an item, so a refusal is read the long way: the
-    // item's holds show whether it is this patron's hold already; if not, the refusal stands.
+    // item's holds show whether this request's hold is there already; if not, the refusal stands.
     let refusal: SirsiReply | undefined;
     if (this.context.firstRun) {
       const reply = await this.placeHoldCall(barcode, patronId, pickupLibrary, comment);
@@ -380,8 +391,18 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const item = await this.item(barcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${barcode} in ${this.product.name} to place the hold on`);
-    const mine = this.activeHolds(item.value).find((hold) => hold.patronBarcode === patronId);
+    const patronsHolds = this.activeHolds(item.value).filter((hold) => hold.patronBarcode === patronId);
+    // Only the hold whose comment carries this request's ID is ours (SPEC §5): the same user's hold
+    // made by another request (a second lending request of the same library for the same item) or
+    // by staff is not, and claiming it would let this request's cancel-hold end that one.
+    const mine = patronsHolds.find((hold) => hold.comment !== undefined && sirsiHoldMarker(requestId).test(hold.comment));
     if (mine) return alreadyDone('the patron already has this hold', { holdId: mine.key }, mine.key);
+    const other = patronsHolds[0];
+    if (other)
+      return needsStaff(
+        `${patronId} already has hold ${other.key} on ${barcode}, which request ${requestId} did not place (its comment ${other.comment ? `"${other.comment}"` : 'is empty'}, not "${comment.slice(0, 50)}"); ${this.product.name} takes no second hold of a user on an item, and that hold was left alone`,
+        'if that hold may serve this request, resolve this step by hand; otherwise end the other hold at the desk, then retry',
+      );
     if (refusal) return this.client.failure(refusal, what);
     const reply = await this.placeHoldCall(barcode, patronId, pickupLibrary, comment);
     if (reply.status !== 200) return this.client.failure(reply, what);
@@ -413,7 +434,14 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
 
   placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     const comment = `ILL ${input.requestId}${input.inLibraryUseOnly ? ' library use only' : ''}`;
-    return this.hold(input.itemBarcode, input.patronId, input.pickupLocation, comment, `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`);
+    return this.hold(
+      input.itemBarcode,
+      input.patronId,
+      input.pickupLocation,
+      input.requestId,
+      comment,
+      `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`,
+    );
   }
 
   /**
@@ -447,9 +475,12 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       const item = await this.item(input.itemBarcode, what);
       if ('failed' in item) return item.failed;
       const held = item.found
-        ? this.activeHolds(item.value).map((h): SeenHold => ({ id: h.key, itemBarcode: input.itemBarcode, patronId: h.patronBarcode, active: true }))
+        ? this.activeHolds(item.value).map(
+            (h): SeenHold => ({ id: h.key, itemBarcode: input.itemBarcode, patronId: h.patronBarcode, active: true, comment: h.comment }),
+          )
         : [];
-      verdict = judgeUnrecordedHold(input, held, this.product.name, false);
+      // The comment Bookstrap wrote tells this request's hold from the same user's other holds.
+      verdict = judgeUnrecordedHold(input, held, this.product.name, true, sirsiHoldMarker);
     }
     if (verdict.kind === 'stop') return verdict.outcome;
     const reply = await this.client.call('POST', '/circulation/holdRecord/cancelHold', {
@@ -597,6 +628,7 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       input.itemBarcode,
       input.patronId,
       input.pickupLocation ?? this.library,
+      input.requestId,
       `ILL lending ${input.requestId}`,
       `placing a hold on the requested item ${input.itemBarcode} for ${input.patronId}`,
     );
