@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { circulationSystemContract } from '../contract.ts';
 import { AlmaRestAdapter } from './alma.ts';
 import { simulatedIls } from '../testing.ts';
-import { alma, almaContractSubject, host } from './test-support.ts';
+import { alma, almaContractSubject, almaRestProbe, host } from './test-support.ts';
 
 /**
  * The shared adapter contract against the simulated Alma, in-process: the adapter talks to it
@@ -22,6 +22,42 @@ describe('Alma REST adapter: declared gaps and Alma-specific behaviour', () => {
     expect(system.capabilities.lendingHold).toBe(false);
     const outcome = await system.placeLendingHold({ requestId: '9000020', title: 'x', patronId: fixture.accountId });
     expect(outcome.kind).toBe('configuration-error');
+  });
+
+  it("does not claim a hold it did not place (the desk's, another request's) when Alma refuses a second one: needs staff, that hold unchanged", async () => {
+    const { system, fixture, sim } = await almaSubject();
+    const rest = almaRestProbe(sim);
+    const barcode = fixture.lendableBarcodes[5] as string;
+    const found = await rest.item(barcode);
+    const pid = found.item_data.pid as string;
+    const requestsOfPatron = async () =>
+      // biome-ignore lint/suspicious/noExplicitAny: Alma bodies are asserted field by field
+      ((await rest.get(`/users/${fixture.patronId}/requests?user_id_type=all_unique&status=active`)).body.user_request ?? []).map((r: any) => ({
+        id: r.request_id,
+        barcode: r.barcode,
+        comment: r.comment,
+      }));
+    const desk = await sim.app.request(`${host}/almaws/v1/users/${fixture.patronId}/requests?user_id_type=all_unique&item_pid=${pid}`, {
+      method: 'POST',
+      headers: { authorization: `apikey ${alma.apiKey}`, accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ request_type: 'HOLD', pickup_location_type: 'LIBRARY', pickup_location_library: 'MAIN', comment: 'placed at the desk' }),
+    });
+    expect(desk.status).toBe(200);
+    const before = await requestsOfPatron();
+    expect(before).toEqual([{ id: expect.any(String), barcode, comment: 'placed at the desk' }]);
+    const hold = { requestId: '9000030', patronId: fixture.patronId, itemBarcode: barcode, pickupLocation: 'MAIN', inLibraryUseOnly: false };
+    expect(await system.placeHold(hold)).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('that request 9000030 did not place') });
+    expect(await requestsOfPatron()).toEqual(before);
+
+    // The request's own hold, placed and then asked for again (a lost answer), is still recognised.
+    const other = fixture.lendableBarcodes[6] as string;
+    const placed = await system.placeHold({ ...hold, itemBarcode: other });
+    expect(placed).toMatchObject({ kind: 'done', value: { holdId: expect.any(String) } });
+    expect(await system.placeHold({ ...hold, itemBarcode: other })).toMatchObject({
+      kind: 'already-done',
+      value: { holdId: (placed as { value: { holdId: string } }).value.holdId },
+    });
+    expect((await requestsOfPatron()).map((r: { comment: string }) => r.comment)).toEqual(['placed at the desk', 'ILL request 9000030']);
   });
 
   it('answers a refused API key with a configuration error', async () => {

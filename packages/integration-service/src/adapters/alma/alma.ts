@@ -415,13 +415,20 @@ export class AlmaRestAdapter implements CirculationSystem {
       const existing = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}/requests`, {
         query: { user_id_type: 'all_unique', request_type: 'HOLD', status: 'active', limit: 100 },
       });
-      const mine =
-        existing.status === 200
-          ? listOf<{ request_id?: string; item_id?: string; barcode?: string }>(existing.body, 'user_request').find(
-              (request) => request.item_id === pid || request.barcode === input.itemBarcode,
-            )
-          : undefined;
-      return alreadyDone('the patron already has this hold', mine?.request_id ? { holdId: mine.request_id } : {}, mine?.request_id);
+      if (existing.status !== 200) return this.alma.failure(existing, `${what} (reading the patron's holds)`);
+      const onItem = listOf<{ request_id?: string; item_id?: string; barcode?: string; comment?: string | null }>(existing.body, 'user_request').filter(
+        (request) => request.item_id === pid || request.barcode === input.itemBarcode,
+      );
+      // Ours only when its comment names this request (SPEC §5): a hold the desk or another request
+      // placed is not, and claiming it would let this request's cancel-hold end it.
+      const mine = onItem.find((request) => typeof request.comment === 'string' && requestMarker(input.requestId).test(request.comment));
+      if (mine) return alreadyDone('the patron already has this hold', mine.request_id ? { holdId: mine.request_id } : {}, mine.request_id);
+      const other = onItem[0];
+      return needsStaff(
+        `patron ${input.patronId} already has ${other ? `hold ${other.request_id ?? ''} ` : 'a hold '}on ${input.itemBarcode}`.replace('  ', ' ') +
+          ` that request ${input.requestId} did not place (${other ? (other.comment ? `its comment is "${other.comment}"` : 'it has no comment') : "Alma refused a second one but it is not among the patron's active holds"}); Alma takes no second hold of a patron on an item, and that hold was left alone`,
+        'if that hold may serve this request, resolve this step by hand; otherwise cancel it in Alma, then retry',
+      );
     }
     if (input.itemId && reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
       // The pid we were handed is stale (staff replaced the item): find it by barcode after all.
