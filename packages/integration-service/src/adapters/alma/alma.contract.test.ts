@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { circulationSystemContract } from '../contract.ts';
 import { AlmaRestAdapter } from './alma.ts';
 import { simulatedIls } from '../testing.ts';
-import { alma, almaContractSubject, almaRestProbe, host } from './test-support.ts';
+import { alma, almaContractFixture, almaContractSubject, almaRestProbe, host } from './test-support.ts';
 
 /**
  * The shared adapter contract against the simulated Alma, in-process: the adapter talks to it
@@ -58,6 +58,76 @@ describe('Alma REST adapter: declared gaps and Alma-specific behaviour', () => {
       value: { holdId: (placed as { value: { holdId: string } }).value.holdId },
     });
     expect((await requestsOfPatron()).map((r: { comment: string }) => r.comment)).toEqual(['placed at the desk', 'ILL request 9000030']);
+  });
+
+  it("names the bib it could not undo when the item POST fails, reuses it on a retry, and the delete removes only this request's marked bibs", async () => {
+    const { sim, context } = simulatedIls('alma', { perSecond: 100_000 });
+    const rest = almaRestProbe(sim);
+    // Alma refuses every item POST and every bib DELETE while `broken` (a stand-in for a refusal
+    // and an undo that also fails; the simulator itself would accept both).
+    let broken = true;
+    const refusal = () =>
+      new Response(JSON.stringify({ errorsExist: true, errorList: { error: [{ errorCode: '402459', errorMessage: 'refused for the test' }] } }), {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
+    const adapter = (firstRun: boolean) =>
+      new AlmaRestAdapter(connection, {
+        ...context,
+        firstRun,
+        fetch: async (input, init) => {
+          const url = new URL(String(input));
+          const method = (init?.method ?? 'GET').toUpperCase();
+          if (broken && method === 'POST' && /\/items$/.test(url.pathname)) return refusal();
+          if (broken && method === 'DELETE' && /\/bibs\/\d+$/.test(url.pathname)) return refusal();
+          return context.fetch(input, init);
+        },
+      });
+    const input = (requestId: string, barcode: string) => ({
+      requestId,
+      barcode,
+      title: 'Orphan test',
+      note: `ILL request ${requestId} from LENDA`,
+      lendingLibrary: 'LENDA',
+      location: almaContractFixture.illLocation,
+      inLibraryUseOnly: false,
+    });
+    const marked = async (requestId: string, barcode: string) =>
+      // biome-ignore lint/suspicious/noExplicitAny: Alma bodies are read field by field
+      ((await rest.get(`/bibs?other_system_id=${encodeURIComponent(`(BOOKSTRAP)${requestId}-${barcode}`)}&view=brief`)).body.bib ?? []).map(
+        (b: any) => b.mms_id,
+      );
+
+    // Another request's temporary item, which nothing here may touch.
+    broken = false;
+    expect((await adapter(true).createTemporaryItem(input('9000041', 'ORPH-9000041'))).kind).toBe('done');
+    const othersBibs = await marked('9000041', 'ORPH-9000041');
+    expect(othersBibs).toHaveLength(1);
+    broken = true;
+
+    const failed = await adapter(true).createTemporaryItem(input('9000040', 'ORPH-9000040'));
+    const left = await marked('9000040', 'ORPH-9000040');
+    expect(left).toHaveLength(1);
+    expect(failed).toMatchObject({
+      kind: 'needs-staff',
+      reason: expect.stringContaining(`could not delete the bib it had just made (MMS id ${left[0]}, 035 (BOOKSTRAP)9000040-ORPH-9000040)`),
+    });
+    expect(await rest.item('ORPH-9000040')).toBeUndefined();
+
+    // The retry reuses the bib: still one bib with the marker, now with the item.
+    broken = false;
+    expect((await adapter(false).createTemporaryItem(input('9000040', 'ORPH-9000040'))).kind).toBe('done');
+    expect(await marked('9000040', 'ORPH-9000040')).toEqual(left);
+    expect((await rest.item('ORPH-9000040'))?.bib_data.mms_id).toBe(left[0]);
+
+    // The clean-up removes this request's marked bib and nothing of the other request's.
+    expect(await adapter(false).deleteTemporaryItem({ requestId: '9000040', itemBarcode: 'ORPH-9000040' })).toMatchObject({
+      kind: 'done',
+      value: { bibsDeleted: left },
+    });
+    expect(await marked('9000040', 'ORPH-9000040')).toEqual([]);
+    expect(await marked('9000041', 'ORPH-9000041')).toEqual(othersBibs);
+    expect(await rest.item('ORPH-9000041')).toBeDefined();
   });
 
   it('answers a refused API key with a configuration error', async () => {

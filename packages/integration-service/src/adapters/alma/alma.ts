@@ -286,10 +286,16 @@ export class AlmaRestAdapter implements CirculationSystem {
 
   async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
     const what = `creating temporary item ${input.barcode}`;
+    // Bibs made here whose undo failed: they stay in Alma with the request's 035 marker.
+    const left: string[] = [];
+    return this.leftBehind(await this.createOrReuse(input, what, left), input, left);
+  }
+
+  private async createOrReuse(input: TemporaryItemInput, what: string, left: string[]): Promise<StepOutcome<{ itemId: string }>> {
     // A step's first run: no earlier run can have left a bib or an item, so the protocol minimum
     // (bib, holding, item: three calls) goes first; Alma refusing the barcode sends us the long way.
     if (this.context.firstRun) {
-      const created = await this.createRecords(input, what, { undoOnBarcodeTaken: true });
+      const created = await this.createRecords(input, what, { undoOnBarcodeTaken: true, left });
       if (created !== barcodeTaken) return created;
     }
     const existing = await this.itemByBarcode(input.barcode, what);
@@ -303,8 +309,41 @@ export class AlmaRestAdapter implements CirculationSystem {
       return needsStaff(`barcode ${input.barcode} is already used by another item in Alma`, suggestion ? `use barcode ${suggestion}` : undefined);
     }
 
-    const created = await this.createRecords(input, what, { undoOnBarcodeTaken: false });
+    const created = await this.createRecords(input, what, { undoOnBarcodeTaken: false, left });
     return created === barcodeTaken ? needsStaff(`barcode ${input.barcode} is already used by another item in Alma`) : created;
+  }
+
+  /**
+   * A create that ends without the item but with a bib its undo could not delete names that bib.
+   * A retry of the step finds it by its 035 marker and reuses it, and delete-temporary-item removes
+   * every bib with the marker; but if the step is skipped, resolved by hand or the request ends,
+   * the core runs no delete for an item it never made (plan.ts readiness), so the outcome staff
+   * read (history, needs-attention) says exactly what is left in Alma.
+   */
+  private leftBehind(outcome: StepOutcome<{ itemId: string }>, input: TemporaryItemInput, left: string[]): StepOutcome<{ itemId: string }> {
+    if (left.length === 0 || outcome.kind === 'done' || outcome.kind === 'already-done') return outcome;
+    const marker = `(BOOKSTRAP)${input.requestId}-${input.barcode}`;
+    const bibs = left.join(', ');
+    const note = `; Bookstrap could not delete the bib it had just made (MMS id ${bibs}, 035 ${marker}), so it is still in Alma: a retry of this step reuses it, otherwise delete bib ${bibs} in Alma`;
+    return { ...outcome, reason: `${outcome.reason}${note}` };
+  }
+
+  /**
+   * Best-effort removal of a holding and bib just made (or reused), kept in `left` while the bib
+   * is still in Alma and taken off once it is gone.
+   */
+  private async undoBib(mmsId: string, holdingId: string | undefined, left: string[]): Promise<void> {
+    let gone = false;
+    try {
+      if (holdingId) await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holdingId}`, { query: { override: true } });
+      const bib = await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
+      gone = bib.status === 204 || bib.status === 200 || bib.errors.some((e) => e.code === bibNotValidCode);
+    } catch {
+      // a lost answer: the bib may still be there, so it is reported
+    }
+    const at = left.indexOf(mmsId);
+    if (gone && at >= 0) left.splice(at, 1);
+    if (!gone && at < 0) left.push(mmsId);
   }
 
   /**
@@ -314,7 +353,7 @@ export class AlmaRestAdapter implements CirculationSystem {
   private async createRecords(
     input: TemporaryItemInput,
     what: string,
-    options: { undoOnBarcodeTaken: boolean },
+    options: { undoOnBarcodeTaken: boolean; left: string[] },
   ): Promise<StepOutcome<{ itemId: string }> | typeof barcodeTaken> {
     const marker = `(BOOKSTRAP)${input.requestId}-${input.barcode}`;
     const location = shelfOf(input);
@@ -338,11 +377,15 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (!holdingId) {
       const holding = await this.alma.call('POST', `/bibs/${mmsId}/holdings`, { xml: holdingXml(this.library, location) });
       if (holding.status !== 200 && holding.status !== 201) {
-        await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } }); // no orphan bib on a refusal
+        // No orphan bib on a refusal; one the undo cannot remove is named in the outcome.
+        await this.undoBib(mmsId, undefined, options.left);
         return this.alma.failure(holding, what);
       }
       holdingId = (holding.body as { holding_id?: string } | undefined)?.holding_id ?? /<holding_id>(\d+)<\/holding_id>/.exec(holding.text)?.[1];
-      if (!holdingId) return needsStaff(`Alma created a holding for ${input.barcode} but returned no holding id`);
+      if (!holdingId) {
+        if (!options.left.includes(mmsId)) options.left.push(mmsId);
+        return needsStaff(`Alma created a holding for ${input.barcode} but returned no holding id`);
+      }
     }
 
     const itemData: Record<string, unknown> = {
@@ -366,8 +409,7 @@ export class AlmaRestAdapter implements CirculationSystem {
       json: { ...(holdingData ? { holding_data: holdingData } : {}), item_data: itemData },
     });
     if (item.status !== 200 && item.status !== 201) {
-      await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holdingId}`, { query: { override: true } });
-      await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
+      await this.undoBib(mmsId, holdingId, options.left);
       // A refusal on the short way (the barcode is taken, most likely: Alma's code for it is not
       // documented) is read on the long way, which looks the barcode up and says whose it is.
       if (options.undoOnBarcodeTaken && item.status >= 400 && item.status < 500 && item.status !== 429) return barcodeTaken;
