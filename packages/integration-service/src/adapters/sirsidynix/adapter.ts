@@ -6,6 +6,7 @@ import {
   type CirculationSystem,
   type Connection,
   configurationError,
+  type DeleteTemporaryItemInput,
   type DueDateInput,
   done,
   type FeeInput,
@@ -564,7 +565,14 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     return done({ ...(body.currentStatus ? { currentStatus: body.currentStatus } : {}), ...(body.primaryAdvice ? { advice: body.primaryAdvice } : {}) });
   }
 
-  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  /**
+   * Removes the request's temporary item (and the title made for it). A hold still waiting on it
+   * goes first only when it is the request's own: the request's patron's, with the comment the
+   * hold step wrote. Any other hold (another user's, the desk's) is not Bookstrap's to end, so the
+   * item stays and staff decide: the simulated Web Services refuse to remove an item with holds
+   * (engine ITEM_HAS_ACTIVITY), and a removal that went through would take those holds with it.
+   */
+  async deleteTemporaryItem(input: DeleteTemporaryItemInput): Promise<StepOutcome<Record<string, unknown>>> {
     const what = `deleting temporary item ${input.itemBarcode}`;
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
@@ -573,8 +581,17 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     if (!this.isOurs(item.value, input.requestId))
       return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
     if (this.charge(item.value)) return needsStaff(`temporary item ${input.itemBarcode} is still charged; check it in before it is deleted`);
-    // A hold still waiting (library use only) would block the removal: it goes with the item.
-    for (const hold of this.activeHolds(item.value)) {
+    // The request's own hold still waiting (library use only) would block the removal: it goes.
+    const holds = this.activeHolds(item.value);
+    const ours = holds.filter(
+      (hold) => hold.patronBarcode === input.patronId && hold.comment !== undefined && sirsiHoldMarker(input.requestId).test(hold.comment),
+    );
+    if (ours.length < holds.length)
+      return needsStaff(
+        `temporary item ${input.itemBarcode} has ${holds.length - ours.length} hold(s) request ${input.requestId} did not place (another user's or the desk's); Bookstrap ends no hold that is not its own, so the item and every hold on it were left alone`,
+        'cancel or move those holds in the ILS (or keep the item), then retry this step or resolve it by hand',
+      );
+    for (const hold of ours) {
       const cancelled = await this.client.call('DELETE', `/circulation/holdRecord/key/${encodeURIComponent(hold.key)}`);
       if (cancelled.status !== 204 && cancelled.status !== 200) return this.client.failure(cancelled, `${what} (cancelling hold ${hold.key})`);
     }

@@ -187,6 +187,42 @@ describe.each(products)('%s Web Services: only what Bookstrap made is changed', 
     expect(await holdsOn(ws, item)).toEqual(before);
   });
 
+  it("deletes a temporary item only with nothing but the request's own hold on it: another user's hold keeps it (needs staff, every hold kept)", async () => {
+    const { system, fixture, ws, probe } = await subject();
+    for (const [requestId, barcode] of [
+      ['9500030', 'DEL-9500030'],
+      ['9500031', 'DEL-9500031'],
+    ] as const) {
+      expect(await system.createTemporaryItem(temporaryItem(requestId, barcode))).toMatchObject({ kind: 'done' });
+      const hold = { requestId, itemBarcode: barcode, patronId: fixture.patronId, pickupLocation: 'MAIN', inLibraryUseOnly: true };
+      expect(await system.placeHold(hold)).toMatchObject({ kind: 'done' });
+    }
+    // Another user (here the partner library's account) also waits for DEL-9500031.
+    const other = await ws.ws(
+      'POST',
+      '/circulation/holdRecord/placeHold',
+      {
+        itemBarcode: 'DEL-9500031',
+        patronBarcode: fixture.accountId,
+        pickupLibrary: { resource: '/policy/library', key: 'MAIN' },
+        holdType: 'COPY',
+        holdRange: 'SYSTEM',
+      },
+      { 'SD-Working-LibraryID': 'MAIN' },
+    );
+    expect(other.status).toBe(200);
+    const before = await holdsOn(ws, 'DEL-9500031');
+    expect(before).toHaveLength(2);
+
+    const kept = await system.deleteTemporaryItem({ requestId: '9500031', itemBarcode: 'DEL-9500031', patronId: fixture.patronId });
+    expect(kept).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('has 1 hold(s) request 9500031 did not place') });
+    expect(await probe.countItems('DEL-9500031')).toBe(1);
+    expect(await holdsOn(ws, 'DEL-9500031')).toEqual(before);
+
+    expect(await system.deleteTemporaryItem({ requestId: '9500030', itemBarcode: 'DEL-9500030', patronId: fixture.patronId })).toMatchObject({ kind: 'done' });
+    expect(await probe.countItems('DEL-9500030')).toBe(0);
+  });
+
   it("still changes the request's own items: due date and check-in of the temporary item, check-in of the lent item", async () => {
     const { system, fixture, probe } = await subject();
     expect(await system.createTemporaryItem(temporaryItem('9500006', 'OWN-9500006'))).toMatchObject({ kind: 'done' });
