@@ -130,6 +130,52 @@ describe('Alma REST adapter: declared gaps and Alma-specific behaviour', () => {
     expect(await rest.item('ORPH-9000041')).toBeDefined();
   });
 
+  it("deletes a temporary item with the request's own hold on it, but not one another patron holds (needs staff, item and requests kept)", async () => {
+    const { system, fixture, sim } = await almaSubject();
+    const rest = almaRestProbe(sim);
+    const make = async (requestId: string, barcode: string) => {
+      const created = await system.createTemporaryItem({
+        requestId,
+        barcode,
+        title: 'Delete test',
+        note: `ILL request ${requestId} from LENDA`,
+        lendingLibrary: 'LENDA',
+        location: fixture.illLocation,
+        inLibraryUseOnly: true,
+      });
+      expect(created.kind).toBe('done');
+      expect(
+        (await system.placeHold({ requestId, patronId: fixture.patronId, itemBarcode: barcode, pickupLocation: 'MAIN', inLibraryUseOnly: true })).kind,
+      ).toBe('done');
+    };
+    await make('9000050', 'DEL-9000050');
+    await make('9000051', 'DEL-9000051');
+    const pid = (await rest.item('DEL-9000051')).item_data.pid as string;
+    const other = fixture.accountId;
+    const desk = await sim.app.request(`${host}/almaws/v1/users/${other}/requests?user_id_type=all_unique&item_pid=${pid}`, {
+      method: 'POST',
+      headers: { authorization: `apikey ${alma.apiKey}`, accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ request_type: 'HOLD', pickup_location_type: 'LIBRARY', pickup_location_library: 'MAIN', comment: 'next in line' }),
+    });
+    expect(desk.status).toBe(200);
+    const holdsOf51 = async () => {
+      const found = await rest.item('DEL-9000051');
+      const list = await rest.get(`/bibs/${found.bib_data.mms_id}/holdings/${found.holding_data.holding_id}/items/${found.item_data.pid}/requests`);
+      // biome-ignore lint/suspicious/noExplicitAny: Alma bodies are read field by field
+      return (list.body.user_request ?? []).map((r: any) => ({ id: r.request_id, user: r.user_primary_id, comment: r.comment }));
+    };
+    const held = await holdsOf51();
+    expect(held).toHaveLength(2);
+
+    const kept = await system.deleteTemporaryItem({ requestId: '9000051', itemBarcode: 'DEL-9000051', patronId: fixture.patronId });
+    expect(kept).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('has 1 request(s) request 9000051 did not place') });
+    expect(await rest.item('DEL-9000051')).toBeDefined();
+    expect(await holdsOf51()).toEqual(held);
+
+    expect(await system.deleteTemporaryItem({ requestId: '9000050', itemBarcode: 'DEL-9000050', patronId: fixture.patronId })).toMatchObject({ kind: 'done' });
+    expect(await rest.item('DEL-9000050')).toBeUndefined();
+  });
+
   it('answers a refused API key with a configuration error', async () => {
     const { context } = simulatedIls('alma');
     const system = new AlmaRestAdapter({ ...connection, apiKey: 'wrong-key' }, context);

@@ -659,6 +659,19 @@ export class AlmaRestAdapter implements CirculationSystem {
         return needsStaff(leftAlone.notTemporaryItem(input.itemBarcode, input.requestId));
       }
       itemId = item.value.item_data?.pid;
+      // `override=true` deletes an item with requests and ends them with it. Only the request's own
+      // hold (its comment names the request) may go that way; anyone else's hold on the temporary
+      // item (another patron's, the desk's) keeps the item, and staff decide.
+      const requests = await this.alma.call('GET', `${this.itemPath(item.value)}/requests`);
+      if (requests.status !== 200) return this.alma.failure(requests, `${what} (reading its requests)`);
+      const others = listOf<{ request_id?: string; comment?: string | null }>(requests.body, 'user_request').filter(
+        (request) => !(typeof request.comment === 'string' && requestMarker(input.requestId).test(request.comment)),
+      );
+      if (others.length > 0)
+        return needsStaff(
+          `temporary item ${input.itemBarcode} has ${others.length} request(s) request ${input.requestId} did not place (another patron's or the desk's: ${others.map((r) => r.request_id ?? '?').join(', ')}); Bookstrap ends no request that is not its own, so the item and its requests were left alone`,
+          'cancel or move those requests in Alma (or keep the item), then retry this step or resolve it by hand',
+        );
       const reply = await this.alma.call('DELETE', this.itemPath(item.value), { query: { override: true, holdings: 'delete' } });
       if (reply.status !== 204 && reply.status !== 200) return this.alma.failure(reply, what);
     }
