@@ -63,7 +63,8 @@ import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from
  *                       items for the expected account, before anything is changed (see notOurs)
  *   deleteTemporaryItem DeleteItem; "Unknown Item" is already-done
  *   chargeFee           CreateUserFiscalTransaction (amounts in minor units)
- *   placeLendingHold    RequestItem for the borrowing library's account
+ *   placeLendingHold    RequestItem for the borrowing library's account; "Duplicate Request" is
+ *                       needs staff: NCIP cannot show whose the account's request on the item is
  *   temporary locations NCIP has no service for them: configuration-error, capability off
  *
  * A service the responder does not offer is a configuration error naming it, never a fake success.

@@ -59,13 +59,16 @@ import {
  *   lookupPatron        GET /user/patron/barcode/{id}: standing (Symphony) or blockList, expiry
  *   createTemporaryItem POST /catalog/bib with the call number and item in one record (Stanford's
  *                       v2 create), notes as item customInformation (CIRCNOTE, STAFF)
- *   placeHold           POST /circulation/holdRecord/placeHold, COPY hold on the item barcode
+ *   placeHold           POST /circulation/holdRecord/placeHold, COPY hold on the item barcode,
+ *                       comment "ILL <id>" — the user's hold on the item is this request's only
+ *                       with that comment; any other is left alone (needs staff)
  *   checkOut            POST /circulation/circRecord/checkOut with the due date forced
  *   updateDueDate       POST /circulation/circRecord/renew with the due date (a staff renewal)
  *   checkIn             POST /circulation/circRecord/checkIn at the working library
- *   deleteTemporaryItem DELETE /catalog/item/key/{key} (holds cancelled first), then the title
+ *   deleteTemporaryItem DELETE /catalog/item/key/{key} (the request's own hold cancelled first;
+ *                       anyone else's hold keeps the item: needs staff), then the title
  *   temporary location  PUT /catalog/item/key/{key} currentLocation (Symphony only)
- *   placeLendingHold    placeHold for the borrowing library's account
+ *   placeLendingHold    placeHold for the borrowing library's account, comment "ILL lending <id>"
  *   chargeFee           no documented bill creation: configuration error, capability off
  *
  * Every step looks first, so a retry finds its own work (`already-done`) instead of repeating it —
