@@ -422,10 +422,13 @@ function returnSteps(request: IllRequest, ctx: DecisionContext, notes: string[])
   if (borrowing.checkInItemOnReturned && borrowing.deleteTemporaryItemOnReturn) {
     if (ctx.capabilities.deleteTemporaryItem)
       plan.push(
-        step('delete-temporary-item', { requestId: request.id, itemBarcode: item }, item, undefined, [
-          created,
-          prerequisite.borrowingCheckIn(request.id, item),
-        ]),
+        step(
+          'delete-temporary-item',
+          { requestId: request.id, itemBarcode: item, ...(request.patronId ? { patronId: request.patronId } : {}) },
+          item,
+          undefined,
+          [created, prerequisite.borrowingCheckIn(request.id, item)],
+        ),
       );
     else notes.push(`Temporary item ${item} is kept in the ILS, marked unavailable, with the request ID for reference.`);
   }

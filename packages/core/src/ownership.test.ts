@@ -30,6 +30,8 @@ describe('borrowing steps act only on the temporary item the request created', (
     expect(checkIn?.requires).toEqual([created]);
     expect(checkIn?.input).toMatchObject({ owner: { kind: 'temporary-item', requestId: received.id, patronId: 'P-1001' } });
     expect(byName(plan, 'delete-temporary-item')?.requires).toEqual([created, checkIn?.key]);
+    // the patron whose holds the delete looks among for the request's own (never everyone's)
+    expect(byName(plan, 'delete-temporary-item')?.input).toEqual({ requestId: received.id, itemBarcode: 'T-77', patronId: 'P-1001' });
   });
 
   it('a renewal due date change needs the temporary item and names its patron', () => {

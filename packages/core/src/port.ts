@@ -181,6 +181,12 @@ export interface CheckInInput {
 export interface DeleteTemporaryItemInput {
   requestId: string;
   itemBarcode: string;
+  /**
+   * The request's patron, whose holds on the item the request may have placed: an adapter that
+   * must cancel holds before the delete finds them among this patron's holds, never by listing
+   * everyone's (absent on plans made before it was added).
+   */
+  patronId?: string | undefined;
 }
 
 export interface RestoreLocationInput {

@@ -22,7 +22,14 @@ export interface SeenHold {
 
 export type HoldVerdict = { kind: 'cancel'; hold: SeenHold } | { kind: 'stop'; outcome: StepOutcome<Record<string, unknown>> };
 
-const marker = (requestId: string) => new RegExp(`\\bILL request ${requestId}\\b`);
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** "ILL request <id>", the note Bookstrap writes on the holds it places (Alma, Sierra, NCIP). */
+export const holdMarker = (requestId: string) => new RegExp(`\\bILL request ${escaped(requestId)}\\b`);
+/**
+ * SirsiDynix Web Services comments (≤ 50 characters, vendor-apis.md "Item-level hold"):
+ * "ILL <id>" on a borrowing hold, "ILL lending <id>" on the hold for a borrowing library.
+ */
+export const sirsiHoldMarker = (requestId: string) => new RegExp(`^ILL (?:lending )?${escaped(requestId)}(?![\\w-])`);
 
 export const holdLeftAlone = {
   otherItem: (input: CancelHoldInput, hold: SeenHold) =>
@@ -55,7 +62,13 @@ export function judgeRecordedHold(input: CancelHoldInput, seen: SeenHold | undef
  * active holds on the item, the one whose note carries the request ID is ours. A hold on the item
  * without that note is someone else's doing and is left alone; none at all: already gone.
  */
-export function judgeUnrecordedHold(input: CancelHoldInput, holds: readonly SeenHold[], ils: string, notesKept = true): HoldVerdict {
+export function judgeUnrecordedHold(
+  input: CancelHoldInput,
+  holds: readonly SeenHold[],
+  ils: string,
+  notesKept = true,
+  marker: (requestId: string) => RegExp = holdMarker,
+): HoldVerdict {
   const onItem = holds.filter((h) => h.active && h.itemBarcode === input.itemBarcode && (h.patronId === undefined || h.patronId === input.patronId));
   if (onItem.length === 0) return { kind: 'stop', outcome: holdGone(input, ils, "none of the patron's active holds is on the item") };
   const ours = notesKept ? onItem.filter((h) => h.comment !== undefined && marker(input.requestId).test(h.comment)) : onItem;

@@ -4,6 +4,7 @@ import {
   type CheckOutInput,
   type CirculationSystem,
   configurationError,
+  type DeleteTemporaryItemInput,
   type DueDateInput,
   type FeeInput,
   type HoldInput,
@@ -91,7 +92,7 @@ export abstract class RoutedSystem implements CirculationSystem {
   checkIn(input: CheckInInput): Promise<StepOutcome<Record<string, unknown>>> {
     return this.route('checkIn').checkIn(input);
   }
-  deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  deleteTemporaryItem(input: DeleteTemporaryItemInput): Promise<StepOutcome<Record<string, unknown>>> {
     return this.route('deleteTemporaryItem').deleteTemporaryItem(input);
   }
   moveToTemporaryLocation(input: LocationInput): Promise<StepOutcome<Record<string, unknown>>> {

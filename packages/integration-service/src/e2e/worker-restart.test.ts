@@ -62,10 +62,12 @@ describe('the worker dies between "temporary item created" and "hold placed"', (
     const claimed = claimNextJob(first.service.database.db, { owner: 'dying-worker', now: world.clock.now(), leaseMs: 5 * 60_000 });
     expect(claimed?.step.name).toBe('place-hold');
     const item = await almaDesk(first).item(id);
+    // The call the adapter makes, comment and all: the comment is how the retry knows the hold is its own.
     const placed = await first.alma('POST', `/users/${patron}/requests?item_pid=${item.item_data.pid}`, {
       request_type: 'HOLD',
       pickup_location_type: 'LIBRARY',
       pickup_location_library: 'MAIN',
+      comment: `ILL request ${id}`,
     });
     expect(placed.status).toBe(200);
     await first.close();

@@ -286,10 +286,16 @@ export class AlmaRestAdapter implements CirculationSystem {
 
   async createTemporaryItem(input: TemporaryItemInput): Promise<StepOutcome<{ itemId: string }>> {
     const what = `creating temporary item ${input.barcode}`;
+    // Bibs made here whose undo failed: they stay in Alma with the request's 035 marker.
+    const left: string[] = [];
+    return this.leftBehind(await this.createOrReuse(input, what, left), input, left);
+  }
+
+  private async createOrReuse(input: TemporaryItemInput, what: string, left: string[]): Promise<StepOutcome<{ itemId: string }>> {
     // A step's first run: no earlier run can have left a bib or an item, so the protocol minimum
     // (bib, holding, item: three calls) goes first; Alma refusing the barcode sends us the long way.
     if (this.context.firstRun) {
-      const created = await this.createRecords(input, what, { undoOnBarcodeTaken: true });
+      const created = await this.createRecords(input, what, { undoOnBarcodeTaken: true, left });
       if (created !== barcodeTaken) return created;
     }
     const existing = await this.itemByBarcode(input.barcode, what);
@@ -303,8 +309,41 @@ export class AlmaRestAdapter implements CirculationSystem {
       return needsStaff(`barcode ${input.barcode} is already used by another item in Alma`, suggestion ? `use barcode ${suggestion}` : undefined);
     }
 
-    const created = await this.createRecords(input, what, { undoOnBarcodeTaken: false });
+    const created = await this.createRecords(input, what, { undoOnBarcodeTaken: false, left });
     return created === barcodeTaken ? needsStaff(`barcode ${input.barcode} is already used by another item in Alma`) : created;
+  }
+
+  /**
+   * A create that ends without the item but with a bib its undo could not delete names that bib.
+   * A retry of the step finds it by its 035 marker and reuses it, and delete-temporary-item removes
+   * every bib with the marker; but if the step is skipped, resolved by hand or the request ends,
+   * the core runs no delete for an item it never made (plan.ts readiness), so the outcome staff
+   * read (history, needs-attention) says exactly what is left in Alma.
+   */
+  private leftBehind(outcome: StepOutcome<{ itemId: string }>, input: TemporaryItemInput, left: string[]): StepOutcome<{ itemId: string }> {
+    if (left.length === 0 || outcome.kind === 'done' || outcome.kind === 'already-done') return outcome;
+    const marker = `(BOOKSTRAP)${input.requestId}-${input.barcode}`;
+    const bibs = left.join(', ');
+    const note = `; Bookstrap could not delete the bib it had just made (MMS id ${bibs}, 035 ${marker}), so it is still in Alma: a retry of this step reuses it, otherwise delete bib ${bibs} in Alma`;
+    return { ...outcome, reason: `${outcome.reason}${note}` };
+  }
+
+  /**
+   * Best-effort removal of a holding and bib just made (or reused), kept in `left` while the bib
+   * is still in Alma and taken off once it is gone.
+   */
+  private async undoBib(mmsId: string, holdingId: string | undefined, left: string[]): Promise<void> {
+    let gone = false;
+    try {
+      if (holdingId) await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holdingId}`, { query: { override: true } });
+      const bib = await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
+      gone = bib.status === 204 || bib.status === 200 || bib.errors.some((e) => e.code === bibNotValidCode);
+    } catch {
+      // a lost answer: the bib may still be there, so it is reported
+    }
+    const at = left.indexOf(mmsId);
+    if (gone && at >= 0) left.splice(at, 1);
+    if (!gone && at < 0) left.push(mmsId);
   }
 
   /**
@@ -314,7 +353,7 @@ export class AlmaRestAdapter implements CirculationSystem {
   private async createRecords(
     input: TemporaryItemInput,
     what: string,
-    options: { undoOnBarcodeTaken: boolean },
+    options: { undoOnBarcodeTaken: boolean; left: string[] },
   ): Promise<StepOutcome<{ itemId: string }> | typeof barcodeTaken> {
     const marker = `(BOOKSTRAP)${input.requestId}-${input.barcode}`;
     const location = shelfOf(input);
@@ -338,11 +377,15 @@ export class AlmaRestAdapter implements CirculationSystem {
     if (!holdingId) {
       const holding = await this.alma.call('POST', `/bibs/${mmsId}/holdings`, { xml: holdingXml(this.library, location) });
       if (holding.status !== 200 && holding.status !== 201) {
-        await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } }); // no orphan bib on a refusal
+        // No orphan bib on a refusal; one the undo cannot remove is named in the outcome.
+        await this.undoBib(mmsId, undefined, options.left);
         return this.alma.failure(holding, what);
       }
       holdingId = (holding.body as { holding_id?: string } | undefined)?.holding_id ?? /<holding_id>(\d+)<\/holding_id>/.exec(holding.text)?.[1];
-      if (!holdingId) return needsStaff(`Alma created a holding for ${input.barcode} but returned no holding id`);
+      if (!holdingId) {
+        if (!options.left.includes(mmsId)) options.left.push(mmsId);
+        return needsStaff(`Alma created a holding for ${input.barcode} but returned no holding id`);
+      }
     }
 
     const itemData: Record<string, unknown> = {
@@ -366,8 +409,7 @@ export class AlmaRestAdapter implements CirculationSystem {
       json: { ...(holdingData ? { holding_data: holdingData } : {}), item_data: itemData },
     });
     if (item.status !== 200 && item.status !== 201) {
-      await this.alma.call('DELETE', `/bibs/${mmsId}/holdings/${holdingId}`, { query: { override: true } });
-      await this.alma.call('DELETE', `/bibs/${mmsId}`, { query: { override: true } });
+      await this.undoBib(mmsId, holdingId, options.left);
       // A refusal on the short way (the barcode is taken, most likely: Alma's code for it is not
       // documented) is read on the long way, which looks the barcode up and says whose it is.
       if (options.undoOnBarcodeTaken && item.status >= 400 && item.status < 500 && item.status !== 429) return barcodeTaken;
@@ -415,13 +457,20 @@ export class AlmaRestAdapter implements CirculationSystem {
       const existing = await this.alma.call('GET', `/users/${encodeURIComponent(input.patronId)}/requests`, {
         query: { user_id_type: 'all_unique', request_type: 'HOLD', status: 'active', limit: 100 },
       });
-      const mine =
-        existing.status === 200
-          ? listOf<{ request_id?: string; item_id?: string; barcode?: string }>(existing.body, 'user_request').find(
-              (request) => request.item_id === pid || request.barcode === input.itemBarcode,
-            )
-          : undefined;
-      return alreadyDone('the patron already has this hold', mine?.request_id ? { holdId: mine.request_id } : {}, mine?.request_id);
+      if (existing.status !== 200) return this.alma.failure(existing, `${what} (reading the patron's holds)`);
+      const onItem = listOf<{ request_id?: string; item_id?: string; barcode?: string; comment?: string | null }>(existing.body, 'user_request').filter(
+        (request) => request.item_id === pid || request.barcode === input.itemBarcode,
+      );
+      // Ours only when its comment names this request (SPEC §5): a hold the desk or another request
+      // placed is not, and claiming it would let this request's cancel-hold end it.
+      const mine = onItem.find((request) => typeof request.comment === 'string' && requestMarker(input.requestId).test(request.comment));
+      if (mine) return alreadyDone('the patron already has this hold', mine.request_id ? { holdId: mine.request_id } : {}, mine.request_id);
+      const other = onItem[0];
+      return needsStaff(
+        `patron ${input.patronId} already has ${other ? `hold ${other.request_id ?? ''} ` : 'a hold '}on ${input.itemBarcode}`.replace('  ', ' ') +
+          ` that request ${input.requestId} did not place (${other ? (other.comment ? `its comment is "${other.comment}"` : 'it has no comment') : "Alma refused a second one but it is not among the patron's active holds"}); Alma takes no second hold of a patron on an item, and that hold was left alone`,
+        'if that hold may serve this request, resolve this step by hand; otherwise cancel it in Alma, then retry',
+      );
     }
     if (input.itemId && reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
       // The pid we were handed is stale (staff replaced the item): find it by barcode after all.
@@ -610,6 +659,19 @@ export class AlmaRestAdapter implements CirculationSystem {
         return needsStaff(leftAlone.notTemporaryItem(input.itemBarcode, input.requestId));
       }
       itemId = item.value.item_data?.pid;
+      // `override=true` deletes an item with requests and ends them with it. Only the request's own
+      // hold (its comment names the request) may go that way; anyone else's hold on the temporary
+      // item (another patron's, the desk's) keeps the item, and staff decide.
+      const requests = await this.alma.call('GET', `${this.itemPath(item.value)}/requests`);
+      if (requests.status !== 200) return this.alma.failure(requests, `${what} (reading its requests)`);
+      const others = listOf<{ request_id?: string; comment?: string | null }>(requests.body, 'user_request').filter(
+        (request) => !(typeof request.comment === 'string' && requestMarker(input.requestId).test(request.comment)),
+      );
+      if (others.length > 0)
+        return needsStaff(
+          `temporary item ${input.itemBarcode} has ${others.length} request(s) request ${input.requestId} did not place (another patron's or the desk's: ${others.map((r) => r.request_id ?? '?').join(', ')}); Bookstrap ends no request that is not its own, so the item and its requests were left alone`,
+          'cancel or move those requests in Alma (or keep the item), then retry this step or resolve it by hand',
+        );
       const reply = await this.alma.call('DELETE', this.itemPath(item.value), { query: { override: true, holdings: 'delete' } });
       if (reply.status !== 204 && reply.status !== 200) return this.alma.failure(reply, what);
     }

@@ -70,14 +70,22 @@ describe('Horizon adapters: declared gaps and what differs from Symphony', () =>
     expect(reads[0]?.url).not.toContain('standing');
   });
 
-  it('places the lending hold on the requested item over NCIP RequestItem, and a prompt-free retry is already-done', async () => {
+  it('places the lending hold on the requested item over NCIP RequestItem; a Duplicate Request is never claimed (NCIP cannot show whose it is)', async () => {
     const subject = await ncipSubject();
     const item = subject.fixture.lendableBarcodes[15] as string;
     const input = { requestId: '9400001', itemBarcode: item, title: 'x', patronId: subject.fixture.accountId };
     expect((await subject.system.placeLendingHold(input)).kind).toBe('done');
-    expect(await subject.probe.holds(item)).toEqual([{ patronId: subject.fixture.accountId, pickupLocation: 'MAIN' }]);
-    expect((await subject.system.placeLendingHold(input)).kind).toBe('already-done');
-    expect(subject.traffic.filter((t) => t.url.endsWith('/ncip'))).toHaveLength(2);
+    const held = [{ patronId: subject.fixture.accountId, pickupLocation: 'MAIN' }];
+    expect(await subject.probe.holds(item)).toEqual(held);
+    // The same request again, and a second lending request of the same library for the item: the
+    // account's hold may be either's, so neither claims it (a claimed hold is one cancel-hold ends).
+    for (const requestId of ['9400001', '9400003'])
+      expect(await subject.system.placeLendingHold({ ...input, requestId })).toMatchObject({
+        kind: 'needs-staff',
+        reason: expect.stringContaining(`NCIP cannot show whether request ${requestId} placed it`),
+      });
+    expect(await subject.probe.holds(item)).toEqual(held);
+    expect(subject.traffic.filter((t) => t.url.endsWith('/ncip'))).toHaveLength(3);
   });
 
   it('without Web Services, NCIP alone still changes a due date when the borrower is named', async () => {

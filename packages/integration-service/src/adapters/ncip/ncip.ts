@@ -63,7 +63,8 @@ import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from
  *                       items for the expected account, before anything is changed (see notOurs)
  *   deleteTemporaryItem DeleteItem; "Unknown Item" is already-done
  *   chargeFee           CreateUserFiscalTransaction (amounts in minor units)
- *   placeLendingHold    RequestItem for the borrowing library's account
+ *   placeLendingHold    RequestItem for the borrowing library's account; "Duplicate Request" is
+ *                       needs staff: NCIP cannot show whose the account's request on the item is
  *   temporary locations NCIP has no service for them: configuration-error, capability off
  *
  * A service the responder does not offer is a configuration error naming it, never a fake success.
@@ -690,7 +691,16 @@ export class NcipAdapter implements CirculationSystem {
       ...(input.pickupLocation ? { pickupLocation: input.pickupLocation } : {}),
     });
     if (reply.ok) return done(reply.response.requestId ? { holdId: reply.response.requestId } : {}, reply.response.requestId);
-    if (reply.kind === 'already-done') return alreadyDone('the borrowing library already has this hold', {});
+    // "Duplicate Request": the account already has a request on the item. NCIP answers with no
+    // note and LookupUser's RequestedItems carry only the ILS's own request IDs, so nothing shows
+    // whether this request placed it (an earlier attempt whose answer was lost) or another did (a
+    // second lending request of the same library for the item, staff at the desk). Claiming it
+    // would make it this request's, and a later cancel-hold would end someone else's hold (SPEC §5).
+    if (reply.kind === 'already-done')
+      return needsStaff(
+        `${input.patronId} already has a request on ${input.itemBarcode} (${this.ils} answered "Duplicate Request"), and NCIP cannot show whether request ${input.requestId} placed it${this.context.firstRun ? ' (this was its first attempt, so it did not)' : ''}; that request was left alone`,
+        'if the hold in the ILS serves this request, resolve this step by hand; otherwise cancel it in the ILS, then retry',
+      );
     return this.failed(reply, `placing a lending hold on ${input.itemBarcode} for ${input.patronId}`);
   }
 

@@ -147,3 +147,113 @@ describe('Sierra REST adapter: only what Bookstrap made is changed', () => {
     expect(await probe.temporaryLocation(lent)).toBeUndefined();
   });
 });
+
+describe("Sierra REST delete-temporary-item: only the request's own hold goes with the item", () => {
+  const setUp = async (requestId: string, barcode: string) => {
+    const made = await subject();
+    expect(await made.system.createTemporaryItem(temporaryItem(requestId, barcode))).toMatchObject({ kind: 'done' });
+    const itemId = String((await made.rest.get(`/items?barcode=${barcode}&fields=id`)).body.entries[0].id);
+    /** Every active hold on the item (staff's view, through Sierra's API): holder's record and note. */
+    const holdsOnItem = async () => {
+      const all = await made.rest.get('/patrons/holds?limit=2000&fields=id,record,patron,note');
+      return (all.body.entries as { id: string; record: string; patron: string; note?: string }[])
+        .filter((hold) => hold.record.endsWith(`/${itemId}`))
+        .map((hold) => ({ id: hold.id.split('/').pop(), patron: hold.patron.split('/').pop(), note: hold.note ?? '' }));
+    };
+    const hold = (patronRecord: number, note: string) =>
+      made.rest.call('POST', `/patrons/${patronRecord}/holds/requests`, { recordType: 'i', recordNumber: Number(itemId), pickupLocation: 'main', note });
+    return { ...made, itemId, holdsOnItem, hold };
+  };
+  const good = sierra.patrons.good;
+  const other = sierra.patrons.faculty;
+
+  it("cancels the request's own hold (found among its patron's holds, never everyone's) and deletes the item", async () => {
+    const { system, holdsOnItem, probe, traffic, rest } = await setUp('9400030', 'DEL-9400030');
+    const placed = await system.placeHold({
+      requestId: '9400030',
+      patronId: good.barcode,
+      itemBarcode: 'DEL-9400030',
+      pickupLocation: 'main',
+      inLibraryUseOnly: true,
+    });
+    expect(placed.kind).toBe('done');
+    expect(await holdsOnItem()).toEqual([{ id: expect.any(String), patron: String(good.id), note: 'ILL request 9400030 (library use only)' }]);
+    // A hold of the same patron on another item is not touched.
+    const elsewhere = sierra.lendableItems[5];
+    const kept = await rest.call('POST', `/patrons/${good.id}/holds/requests`, {
+      recordType: 'i',
+      recordNumber: Number(elsewhere?.id),
+      pickupLocation: 'main',
+    });
+    expect(kept.status).toBe(204);
+    const patronHoldsBefore = (await rest.get(`/patrons/${good.id}/holds`)).body.entries.length;
+    traffic.length = 0;
+
+    const deleted = await system.deleteTemporaryItem({ requestId: '9400030', itemBarcode: 'DEL-9400030', patronId: good.barcode });
+    expect(deleted).toMatchObject({ kind: 'done' });
+    expect(await probe.countItems('DEL-9400030')).toBe(0);
+    expect((await rest.get(`/patrons/${good.id}/holds`)).body.entries.length).toBe(patronHoldsBefore - 1);
+    expect(traffic.some((t) => t.method === 'GET' && /\/patrons\/holds(\?|$)/.test(t.url))).toBe(false);
+  });
+
+  it("leaves another patron's hold and a hold the request did not place alone: needs staff, the item and every hold kept", async () => {
+    const { system, holdsOnItem, probe, hold, traffic } = await setUp('9400031', 'DEL-9400031');
+    expect(
+      (await system.placeHold({ requestId: '9400031', patronId: good.barcode, itemBarcode: 'DEL-9400031', pickupLocation: 'main', inLibraryUseOnly: false }))
+        .kind,
+    ).toBe('done');
+    expect((await hold(other.id, 'wants it next')).status).toBe(204);
+    const before = await holdsOnItem();
+    expect(before).toHaveLength(2);
+    traffic.length = 0;
+    const outcome = await system.deleteTemporaryItem({ requestId: '9400031', itemBarcode: 'DEL-9400031', patronId: good.barcode });
+    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('has 1 hold(s) request 9400031 did not place') });
+    expect(await probe.countItems('DEL-9400031')).toBe(1);
+    expect(await holdsOnItem()).toEqual(before);
+    expect(traffic.filter((t) => t.method === 'DELETE')).toEqual([]);
+  });
+
+  it("leaves the patron's own hold that carries no request note alone (the desk's): needs staff, nothing deleted", async () => {
+    const { system, holdsOnItem, probe, hold } = await setUp('9400032', 'DEL-9400032');
+    expect((await hold(good.id, '')).status).toBe(204);
+    const before = await holdsOnItem();
+    const outcome = await system.deleteTemporaryItem({ requestId: '9400032', itemBarcode: 'DEL-9400032', patronId: good.barcode });
+    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('did not place') });
+    expect(await probe.countItems('DEL-9400032')).toBe(1);
+    expect(await holdsOnItem()).toEqual(before);
+  });
+});
+
+describe("Sierra REST place-hold: a hold is the request's only when its note names the request", () => {
+  it("does not claim the patron's hold on the item that it did not place (the desk's, another request's): needs staff, the hold unchanged", async () => {
+    const { system, rest } = await subject();
+    const item = sierra.lendableItems[6];
+    const patron = sierra.patrons.good;
+    const holds = async () =>
+      ((await rest.get(`/patrons/${patron.id}/holds?fields=id,record,note`)).body.entries as { id: string; record: string; note?: string }[]).map((h) => ({
+        id: h.id,
+        record: h.record.split('/').pop(),
+        note: h.note ?? '',
+      }));
+    expect(
+      (
+        await rest.call('POST', `/patrons/${patron.id}/holds/requests`, {
+          recordType: 'i',
+          recordNumber: Number(item?.id),
+          pickupLocation: 'main',
+          note: 'ILL request 9400041',
+        })
+      ).status,
+    ).toBe(204);
+    const before = await holds();
+    const input = { requestId: '9400040', patronId: patron.barcode, itemBarcode: item?.barcode ?? '', pickupLocation: 'main', inLibraryUseOnly: false };
+    expect(await system.placeHold(input)).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('which request 9400040 did not place') });
+    expect(await holds()).toEqual(before);
+    // The other request's own retry recognises it.
+    expect(await system.placeHold({ ...input, requestId: '9400041' })).toMatchObject({
+      kind: 'already-done',
+      value: { holdId: before[0]?.id.split('/').pop() },
+    });
+    expect(await holds()).toEqual(before);
+  });
+});

@@ -6,6 +6,7 @@ import {
   type CirculationSystem,
   type Connection,
   configurationError,
+  type DeleteTemporaryItemInput,
   type DueDateInput,
   documentedCapabilities,
   done,
@@ -390,11 +391,29 @@ export class SierraRestAdapter implements CirculationSystem {
   }
 
   /** The patron's hold on an item, from the hold list (Sierra's hold POST returns no id). */
+  /** The patron's hold on the item, whoever placed it (the circulation reading). */
   private async holdOn(patronId: string, itemId: string, what: string): Promise<Found<SierraHold>> {
     const reply = await this.sierra.call('GET', `/patrons/${patronId}/holds`, { query: { fields: 'id,record,pickupLocation,status', limit: 2000 } });
     if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
     const hold = ((reply.body as { entries?: SierraHold[] } | undefined)?.entries ?? []).find((entry) => idOfLink(entry.record) === itemId);
     return hold ? { found: true, value: hold } : { found: false };
+  }
+
+  /**
+   * The patron's holds on the item, split by their note: the one carrying "ILL request <id>" is
+   * this request's (the note requestHold writes); any other is the desk's or another request's.
+   */
+  private async holdsOn(
+    patronId: string,
+    itemId: string,
+    requestId: string,
+    what: string,
+  ): Promise<{ mine: SierraHold | undefined; others: SierraHold[] } | { failed: FailedOutcome }> {
+    const reply = await this.sierra.call('GET', `/patrons/${patronId}/holds`, { query: { fields: 'id,record,pickupLocation,status,note', limit: 2000 } });
+    if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
+    const onItem = ((reply.body as { entries?: SierraHold[] } | undefined)?.entries ?? []).filter((entry) => idOfLink(entry.record) === itemId);
+    const marked = (hold: SierraHold) => requestMarker(requestId).test(hold.note ?? '');
+    return { mine: onItem.find(marked), others: onItem.filter((hold) => !marked(hold)) };
   }
 
   async placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
@@ -417,16 +436,24 @@ export class SierraRestAdapter implements CirculationSystem {
     if (!item.found || !item.value.id) return needsStaff(`no item with barcode ${input.itemBarcode} in Sierra to place the hold on`);
     const itemId = item.value.id;
 
-    const existing = await this.holdOn(patron.id, itemId, what);
+    const existing = await this.holdsOn(patron.id, itemId, input.requestId, what);
     if ('failed' in existing) return existing.failed;
-    if (existing.found) return alreadyDone('the patron already has this hold', { holdId: idOfLink(existing.value.id) }, idOfLink(existing.value.id));
+    if (existing.mine) return alreadyDone('the patron already has this hold', { holdId: idOfLink(existing.mine.id) }, idOfLink(existing.mine.id));
+    // Sierra takes no second hold of a patron on an item; one this request did not place (the
+    // desk's, another request's) is not claimed — its cancel would end someone else's hold.
+    const other = existing.others[0];
+    if (other)
+      return needsStaff(
+        `patron ${input.patronId} already has hold ${idOfLink(other.id) ?? ''} on ${input.itemBarcode}, which request ${input.requestId} did not place (${other.note ? `its note is "${other.note}"` : 'it has no note'}); Sierra takes no second hold of a patron on an item, and that hold was left alone`,
+        'if that hold may serve this request, resolve this step by hand; otherwise cancel it in Sierra, then retry',
+      );
 
     const reply = await this.requestHold(patron.id, itemId, input);
     if (reply.status !== 204 && reply.status !== 200) return this.sierra.failure(reply, what);
     // 204 and no id: read it back from the patron's holds, as DCB does.
-    const placed = await this.holdOn(patron.id, itemId, what);
+    const placed = await this.holdsOn(patron.id, itemId, input.requestId, what);
     if ('failed' in placed) return placed.failed;
-    const holdId = placed.found ? idOfLink(placed.value.id) : undefined;
+    const holdId = placed.mine ? idOfLink(placed.mine.id) : undefined;
     return done(holdId === undefined ? {} : { holdId }, holdId);
   }
 
@@ -551,13 +578,18 @@ export class SierraRestAdapter implements CirculationSystem {
   }
 
   /** Holds still waiting on an item (Sierra keeps no filled ones): every patron's holds, filtered. */
-  private async holdsOnItem(itemId: string, what: string): Promise<{ holds: SierraHold[] } | { failed: FailedOutcome }> {
-    const reply = await this.sierra.call('GET', '/patrons/holds', { query: { fields: 'id,record', limit: 2000 } });
-    if (reply.status !== 200) return { failed: this.sierra.failure(reply, what) };
-    return { holds: ((reply.body as { entries?: SierraHold[] } | undefined)?.entries ?? []).filter((hold) => idOfLink(hold.record) === itemId) };
-  }
-
-  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  /**
+   * Deletes the request's temporary item once nothing but this request holds it. Its holds are
+   * found among the request's patron's holds (`GET /patrons/{id}/holds`, vendor-apis.md Sierra
+   * "Item-level hold"), never by listing everyone's (`GET /patrons/holds` pages through the whole
+   * system and may miss it), and only the one whose note carries "ILL request <id>" is cancelled.
+   * Any other hold on the item (the item's `holdCount` minus ours: another patron's, or the
+   * desk's) is not this request's: Bookstrap cancels none of them, so the item is not deleted —
+   * the simulated Sierra refuses to delete an item with holds (`ITEM_HAS_ACTIVITY`, "The item is
+   * checked out or has holds and cannot be deleted", ils-simulators sierra/errors.ts), and a delete
+   * that went through would end those holds with it. The step needs staff, saying how many.
+   */
+  async deleteTemporaryItem(input: DeleteTemporaryItemInput): Promise<StepOutcome<Record<string, unknown>>> {
     const what = `deleting temporary item ${input.itemBarcode}`;
     const item = await this.itemByBarcode(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
@@ -566,12 +598,27 @@ export class SierraRestAdapter implements CirculationSystem {
     if (!isOurs(item.value, input.requestId))
       return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
     if (item.value.status?.duedate) return needsStaff(`temporary item ${input.itemBarcode} is still checked out in Sierra; check it in before deleting it`);
-    // A hold never picked up would block the delete: it ends with the loan.
-    if ((item.value.holdCount ?? 0) > 0) {
-      const waiting = await this.holdsOnItem(item.value.id, what);
-      if ('failed' in waiting) return waiting.failed;
-      for (const hold of waiting.holds) {
-        const cancelled = await this.sierra.call('DELETE', `/patrons/holds/${idOfLink(hold.id)}`);
+    // The request's own hold never picked up (library use only) would block the delete: it ends
+    // with the loan. Anyone else's is left alone, and so is the item (see above).
+    const holdCount = item.value.holdCount ?? 0;
+    if (holdCount > 0) {
+      if (!input.patronId)
+        return needsStaff(
+          `temporary item ${input.itemBarcode} has ${holdCount} hold(s) and this step does not name the request's patron, so none can be shown to be request ${input.requestId}'s; nothing was deleted`,
+          'cancel the holds in Sierra, then retry this step',
+        );
+      const patron = await this.patronId(input.patronId, what);
+      if ('failed' in patron) return patron.failed;
+      const held = await this.holdsOn(patron.id, item.value.id, input.requestId, what);
+      if ('failed' in held) return held.failed;
+      const notOurs = holdCount - (held.mine ? 1 : 0);
+      if (notOurs > 0)
+        return needsStaff(
+          `temporary item ${input.itemBarcode} has ${notOurs} hold(s) request ${input.requestId} did not place (another patron's or the desk's); Bookstrap cancels no hold that is not its own, and Sierra does not delete an item with holds, so the item and every hold on it were left alone`,
+          'cancel or move those holds in Sierra (or keep the item), then retry this step or resolve it by hand',
+        );
+      if (held.mine) {
+        const cancelled = await this.sierra.call('DELETE', `/patrons/holds/${idOfLink(held.mine.id)}`);
         if (cancelled.status !== 204 && cancelled.status !== 200 && cancelled.error?.code !== recordNotFound) return this.sierra.failure(cancelled, what);
       }
     }

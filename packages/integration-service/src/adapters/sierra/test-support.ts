@@ -35,9 +35,13 @@ export function sierraRestProbe(sim: Simulator) {
     return token;
   };
   // biome-ignore lint/suspicious/noExplicitAny: Sierra bodies are asserted field by field
-  const call = async (method: string, path: string): Promise<{ status: number; body: any }> => {
+  const call = async (method: string, path: string, json?: unknown): Promise<{ status: number; body: any }> => {
     const send = async () =>
-      sim.app.request(`${host}/iii/sierra-api/v6${path}`, { method, headers: { authorization: `Bearer ${token ?? (await authorize())}` } });
+      sim.app.request(`${host}/iii/sierra-api/v6${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token ?? (await authorize())}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+      });
     let response = await send();
     if (response.status === 401) {
       // Tokens live an hour of the simulator's clock, which tests move: ask again, as any client does.

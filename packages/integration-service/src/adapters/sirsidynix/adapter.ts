@@ -6,6 +6,7 @@ import {
   type CirculationSystem,
   type Connection,
   configurationError,
+  type DeleteTemporaryItemInput,
   type DueDateInput,
   done,
   type FeeInput,
@@ -34,7 +35,7 @@ import {
   type ItemCirculationInput,
   shelfOf,
 } from '@bookstrap/core';
-import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold } from '../holds.ts';
+import { holdGone, judgeRecordedHold, judgeUnrecordedHold, type SeenHold, sirsiHoldMarker } from '../holds.ts';
 import { type HeldRecord, leftAlone, ownershipProblem } from '../ownership.ts';
 import type { AdapterContext } from '../types.ts';
 import {
@@ -58,13 +59,16 @@ import {
  *   lookupPatron        GET /user/patron/barcode/{id}: standing (Symphony) or blockList, expiry
  *   createTemporaryItem POST /catalog/bib with the call number and item in one record (Stanford's
  *                       v2 create), notes as item customInformation (CIRCNOTE, STAFF)
- *   placeHold           POST /circulation/holdRecord/placeHold, COPY hold on the item barcode
+ *   placeHold           POST /circulation/holdRecord/placeHold, COPY hold on the item barcode,
+ *                       comment "ILL <id>" — the user's hold on the item is this request's only
+ *                       with that comment; any other is left alone (needs staff)
  *   checkOut            POST /circulation/circRecord/checkOut with the due date forced
  *   updateDueDate       POST /circulation/circRecord/renew with the due date (a staff renewal)
  *   checkIn             POST /circulation/circRecord/checkIn at the working library
- *   deleteTemporaryItem DELETE /catalog/item/key/{key} (holds cancelled first), then the title
+ *   deleteTemporaryItem DELETE /catalog/item/key/{key} (the request's own hold cancelled first;
+ *                       anyone else's hold keeps the item: needs staff), then the title
  *   temporary location  PUT /catalog/item/key/{key} currentLocation (Symphony only)
- *   placeLendingHold    placeHold for the borrowing library's account
+ *   placeLendingHold    placeHold for the borrowing library's account, comment "ILL lending <id>"
  *   chargeFee           no documented bill creation: configuration error, capability off
  *
  * Every step looks first, so a retry finds its own work (`already-done`) instead of repeating it —
@@ -108,7 +112,7 @@ const itemFields = [
   'currentLocation',
   'itemType',
   'customInformation{itemExtendedInformation,data}',
-  'holdRecordList{status,patron{barcode},pickupLibrary}',
+  'holdRecordList{status,patron{barcode},pickupLibrary,comment}',
   'circRecord{dueDate,patron{barcode}}',
 ].join(',');
 
@@ -159,7 +163,11 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
   private activeHolds(item: SirsiRecord) {
     return recordList(item.fields.holdRecordList)
       .filter((hold) => activeHoldStatuses.includes(String(hold.fields.status ?? '')))
-      .map((hold) => ({ key: hold.key ?? '', patronBarcode: String(asRecord(hold.fields.patron)?.fields.barcode ?? '') }));
+      .map((hold) => ({
+        key: hold.key ?? '',
+        patronBarcode: String(asRecord(hold.fields.patron)?.fields.barcode ?? ''),
+        comment: typeof hold.fields.comment === 'string' ? hold.fields.comment : undefined,
+      }));
   }
 
   private charge(item: SirsiRecord): { patronBarcode: string; patronKey: string | undefined; dueDate: string | undefined } | undefined {
@@ -366,10 +374,17 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     });
   }
 
-  private async hold(barcode: string, patronId: string, pickupLibrary: string, comment: string, what: string): Promise<StepOutcome<{ holdId?: string }>> {
+  private async hold(
+    barcode: string,
+    patronId: string,
+    pickupLibrary: string,
+    requestId: string,
+    comment: string,
+    what: string,
+  ): Promise<StepOutcome<{ holdId?: string }>> {
     // A step's first run: the hold goes straight in (one call, by item and patron barcode). Web
     // Services refuse a second hold of a user on an item, so a refusal is read the long way: the
-    // item's holds show whether it is this patron's hold already; if not, the refusal stands.
+    // item's holds show whether this request's hold is there already; if not, the refusal stands.
     let refusal: SirsiReply | undefined;
     if (this.context.firstRun) {
       const reply = await this.placeHoldCall(barcode, patronId, pickupLibrary, comment);
@@ -380,8 +395,18 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     const item = await this.item(barcode, what);
     if ('failed' in item) return item.failed;
     if (!item.found) return needsStaff(`no item with barcode ${barcode} in ${this.product.name} to place the hold on`);
-    const mine = this.activeHolds(item.value).find((hold) => hold.patronBarcode === patronId);
+    const patronsHolds = this.activeHolds(item.value).filter((hold) => hold.patronBarcode === patronId);
+    // Only the hold whose comment carries this request's ID is ours (SPEC §5): the same user's hold
+    // made by another request (a second lending request of the same library for the same item) or
+    // by staff is not, and claiming it would let this request's cancel-hold end that one.
+    const mine = patronsHolds.find((hold) => hold.comment !== undefined && sirsiHoldMarker(requestId).test(hold.comment));
     if (mine) return alreadyDone('the patron already has this hold', { holdId: mine.key }, mine.key);
+    const other = patronsHolds[0];
+    if (other)
+      return needsStaff(
+        `${patronId} already has hold ${other.key} on ${barcode}, which request ${requestId} did not place (its comment ${other.comment ? `"${other.comment}"` : 'is empty'}, not "${comment.slice(0, 50)}"); ${this.product.name} takes no second hold of a user on an item, and that hold was left alone`,
+        'if that hold may serve this request, resolve this step by hand; otherwise end the other hold at the desk, then retry',
+      );
     if (refusal) return this.client.failure(refusal, what);
     const reply = await this.placeHoldCall(barcode, patronId, pickupLibrary, comment);
     if (reply.status !== 200) return this.client.failure(reply, what);
@@ -413,7 +438,14 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
 
   placeHold(input: HoldInput): Promise<StepOutcome<{ holdId?: string }>> {
     const comment = `ILL ${input.requestId}${input.inLibraryUseOnly ? ' library use only' : ''}`;
-    return this.hold(input.itemBarcode, input.patronId, input.pickupLocation, comment, `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`);
+    return this.hold(
+      input.itemBarcode,
+      input.patronId,
+      input.pickupLocation,
+      input.requestId,
+      comment,
+      `placing a hold on ${input.itemBarcode} for patron ${input.patronId}`,
+    );
   }
 
   /**
@@ -447,9 +479,12 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       const item = await this.item(input.itemBarcode, what);
       if ('failed' in item) return item.failed;
       const held = item.found
-        ? this.activeHolds(item.value).map((h): SeenHold => ({ id: h.key, itemBarcode: input.itemBarcode, patronId: h.patronBarcode, active: true }))
+        ? this.activeHolds(item.value).map(
+            (h): SeenHold => ({ id: h.key, itemBarcode: input.itemBarcode, patronId: h.patronBarcode, active: true, comment: h.comment }),
+          )
         : [];
-      verdict = judgeUnrecordedHold(input, held, this.product.name, false);
+      // The comment Bookstrap wrote tells this request's hold from the same user's other holds.
+      verdict = judgeUnrecordedHold(input, held, this.product.name, true, sirsiHoldMarker);
     }
     if (verdict.kind === 'stop') return verdict.outcome;
     const reply = await this.client.call('POST', '/circulation/holdRecord/cancelHold', {
@@ -533,7 +568,14 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     return done({ ...(body.currentStatus ? { currentStatus: body.currentStatus } : {}), ...(body.primaryAdvice ? { advice: body.primaryAdvice } : {}) });
   }
 
-  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  /**
+   * Removes the request's temporary item (and the title made for it). A hold still waiting on it
+   * goes first only when it is the request's own: the request's patron's, with the comment the
+   * hold step wrote. Any other hold (another user's, the desk's) is not Bookstrap's to end, so the
+   * item stays and staff decide: the simulated Web Services refuse to remove an item with holds
+   * (engine ITEM_HAS_ACTIVITY), and a removal that went through would take those holds with it.
+   */
+  async deleteTemporaryItem(input: DeleteTemporaryItemInput): Promise<StepOutcome<Record<string, unknown>>> {
     const what = `deleting temporary item ${input.itemBarcode}`;
     const item = await this.item(input.itemBarcode, what);
     if ('failed' in item) return item.failed;
@@ -542,8 +584,17 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
     if (!this.isOurs(item.value, input.requestId))
       return needsStaff(`item ${input.itemBarcode} is not the temporary item of request ${input.requestId}; not deleted`);
     if (this.charge(item.value)) return needsStaff(`temporary item ${input.itemBarcode} is still charged; check it in before it is deleted`);
-    // A hold still waiting (library use only) would block the removal: it goes with the item.
-    for (const hold of this.activeHolds(item.value)) {
+    // The request's own hold still waiting (library use only) would block the removal: it goes.
+    const holds = this.activeHolds(item.value);
+    const ours = holds.filter(
+      (hold) => hold.patronBarcode === input.patronId && hold.comment !== undefined && sirsiHoldMarker(input.requestId).test(hold.comment),
+    );
+    if (ours.length < holds.length)
+      return needsStaff(
+        `temporary item ${input.itemBarcode} has ${holds.length - ours.length} hold(s) request ${input.requestId} did not place (another user's or the desk's); Bookstrap ends no hold that is not its own, so the item and every hold on it were left alone`,
+        'cancel or move those holds in the ILS (or keep the item), then retry this step or resolve it by hand',
+      );
+    for (const hold of ours) {
       const cancelled = await this.client.call('DELETE', `/circulation/holdRecord/key/${encodeURIComponent(hold.key)}`);
       if (cancelled.status !== 204 && cancelled.status !== 200) return this.client.failure(cancelled, `${what} (cancelling hold ${hold.key})`);
     }
@@ -597,6 +648,7 @@ export class SirsiDynixWsAdapter implements CirculationSystem {
       input.itemBarcode,
       input.patronId,
       input.pickupLocation ?? this.library,
+      input.requestId,
       `ILL lending ${input.requestId}`,
       `placing a hold on the requested item ${input.itemBarcode} for ${input.patronId}`,
     );

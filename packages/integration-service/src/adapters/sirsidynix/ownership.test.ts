@@ -114,6 +114,115 @@ describe.each(products)('%s Web Services: only what Bookstrap made is changed', 
     expect(writes(traffic)).toHaveLength(0);
   });
 
+  /** The item's active holds, read through Web Services: key, user and comment. */
+  const holdsOn = async (ws: Awaited<ReturnType<typeof subject>>['ws'], barcode: string) => {
+    const found = await ws.ws('GET', `/catalog/item/barcode/${barcode}?includeFields=holdRecordList{status,comment,patron{barcode}}`);
+    // biome-ignore lint/suspicious/noExplicitAny: Web Services bodies are read field by field
+    return (found.body.fields.holdRecordList as any[])
+      .filter((hold) => ['PLACED', 'BEING_HELD', 'TRANSIT'].includes(hold.fields.status))
+      .map((hold) => ({ key: hold.key, patron: hold.fields.patron.fields.barcode, comment: hold.fields.comment }));
+  };
+
+  it("does not claim another request's lending hold of the same account on the item: needs staff, that hold kept and never cancelled", async () => {
+    const { system, fixture, ws } = await subject();
+    const item = fixture.lendableBarcodes[5] as string;
+    const first = await system.placeLendingHold({ requestId: '9500020', itemBarcode: item, title: 'x', patronId: fixture.accountId });
+    expect(first).toMatchObject({ kind: 'done', value: { holdId: expect.any(String) } });
+    const before = await holdsOn(ws, item);
+    expect(before).toEqual([{ key: (first as { value: { holdId: string } }).value.holdId, patron: fixture.accountId, comment: 'ILL lending 9500020' }]);
+
+    // A second lending request of the same borrowing library for the same item.
+    const second = await system.placeLendingHold({ requestId: '9500021', itemBarcode: item, title: 'x', patronId: fixture.accountId });
+    expect(second).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('which request 9500021 did not place') });
+    expect(second).not.toHaveProperty('value');
+    // Its cancel (no hold recorded) finds no hold of its own and leaves request 9500020's alone.
+    const cancel = await system.cancelHold({
+      requestId: '9500021',
+      patronId: fixture.accountId,
+      itemBarcode: item,
+      placedBy: 'x',
+      reason: 'request-cancelled',
+    });
+    expect(cancel).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('was not placed by this request') });
+    expect(await holdsOn(ws, item)).toEqual(before);
+
+    // The first request's own retry still recognises its hold.
+    expect(await system.placeLendingHold({ requestId: '9500020', itemBarcode: item, title: 'x', patronId: fixture.accountId })).toMatchObject({
+      kind: 'already-done',
+      value: { holdId: before[0]?.key },
+    });
+    expect(await holdsOn(ws, item)).toEqual(before);
+  });
+
+  it('does not claim a hold staff placed for the account: needs staff, the hold unchanged', async () => {
+    const { system, fixture, ws } = await subject();
+    const item = fixture.lendableBarcodes[6] as string;
+    const desk = await ws.ws(
+      'POST',
+      '/circulation/holdRecord/placeHold',
+      {
+        itemBarcode: item,
+        patronBarcode: fixture.accountId,
+        pickupLibrary: { resource: '/policy/library', key: 'MAIN' },
+        holdType: 'COPY',
+        holdRange: 'SYSTEM',
+        comment: 'placed at the desk',
+      },
+      { 'SD-Working-LibraryID': 'MAIN' },
+    );
+    expect(desk.status).toBe(200);
+    const before = await holdsOn(ws, item);
+    expect(before).toHaveLength(1);
+    const placed = await system.placeLendingHold({ requestId: '9500022', itemBarcode: item, title: 'x', patronId: fixture.accountId });
+    expect(placed).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('"placed at the desk"') });
+    // A borrowing hold (placeHold) is judged the same way.
+    const borrowing = await system.placeHold({
+      requestId: '9500022',
+      itemBarcode: item,
+      patronId: fixture.accountId,
+      pickupLocation: 'MAIN',
+      inLibraryUseOnly: false,
+    });
+    expect(borrowing).toMatchObject({ kind: 'needs-staff' });
+    expect(await holdsOn(ws, item)).toEqual(before);
+  });
+
+  it("deletes a temporary item only with nothing but the request's own hold on it: another user's hold keeps it (needs staff, every hold kept)", async () => {
+    const { system, fixture, ws, probe } = await subject();
+    for (const [requestId, barcode] of [
+      ['9500030', 'DEL-9500030'],
+      ['9500031', 'DEL-9500031'],
+    ] as const) {
+      expect(await system.createTemporaryItem(temporaryItem(requestId, barcode))).toMatchObject({ kind: 'done' });
+      const hold = { requestId, itemBarcode: barcode, patronId: fixture.patronId, pickupLocation: 'MAIN', inLibraryUseOnly: true };
+      expect(await system.placeHold(hold)).toMatchObject({ kind: 'done' });
+    }
+    // Another user (here the partner library's account) also waits for DEL-9500031.
+    const other = await ws.ws(
+      'POST',
+      '/circulation/holdRecord/placeHold',
+      {
+        itemBarcode: 'DEL-9500031',
+        patronBarcode: fixture.accountId,
+        pickupLibrary: { resource: '/policy/library', key: 'MAIN' },
+        holdType: 'COPY',
+        holdRange: 'SYSTEM',
+      },
+      { 'SD-Working-LibraryID': 'MAIN' },
+    );
+    expect(other.status).toBe(200);
+    const before = await holdsOn(ws, 'DEL-9500031');
+    expect(before).toHaveLength(2);
+
+    const kept = await system.deleteTemporaryItem({ requestId: '9500031', itemBarcode: 'DEL-9500031', patronId: fixture.patronId });
+    expect(kept).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('has 1 hold(s) request 9500031 did not place') });
+    expect(await probe.countItems('DEL-9500031')).toBe(1);
+    expect(await holdsOn(ws, 'DEL-9500031')).toEqual(before);
+
+    expect(await system.deleteTemporaryItem({ requestId: '9500030', itemBarcode: 'DEL-9500030', patronId: fixture.patronId })).toMatchObject({ kind: 'done' });
+    expect(await probe.countItems('DEL-9500030')).toBe(0);
+  });
+
   it("still changes the request's own items: due date and check-in of the temporary item, check-in of the lent item", async () => {
     const { system, fixture, probe } = await subject();
     expect(await system.createTemporaryItem(temporaryItem('9500006', 'OWN-9500006'))).toMatchObject({ kind: 'done' });
