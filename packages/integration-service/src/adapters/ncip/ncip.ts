@@ -4,6 +4,7 @@ import {
   type CheckInInput,
   type PatronIllLoan,
   type CheckOutInput,
+  type DeleteTemporaryItemInput,
   type CirculationSystem,
   type Connection,
   configurationError,
@@ -61,7 +62,9 @@ import { dayOf, endOfDayWire, type NcipEndpoint, type NcipReply, ncipCall } from
  *   ownership           with the step's `owner`: LookupItem (circulation status, current borrower,
  *                       the request a temporary item was accepted for) and LookupUser's loaned
  *                       items for the expected account, before anything is changed (see notOurs)
- *   deleteTemporaryItem DeleteItem; "Unknown Item" is already-done
+ *   deleteTemporaryItem DeleteItem; "Unknown Item" is already-done. First LookupItem with
+ *                       CurrentRequestersDesired: a requester other than the request's patron
+ *                       keeps the item (needs staff); no LookupItem: nothing deleted, needs staff
  *   chargeFee           CreateUserFiscalTransaction (amounts in minor units)
  *   placeLendingHold    RequestItem for the borrowing library's account; "Duplicate Request" is
  *                       needs staff: NCIP cannot show whose the account's request on the item is
@@ -613,19 +616,68 @@ export class NcipAdapter implements CirculationSystem {
     return this.failed(reply, what);
   }
 
-  async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
+  /**
+   * How many of an item's requesters are not `patronId`: those named by that very id are ours, and
+   * where some are not, the patron's own LookupUser RequestedItems on the item count as ours too
+   * (the responder may name the requester by another identifier). No patron: none are ours.
+   */
+  private async requestersNotOf(
+    barcode: string,
+    requesters: string[],
+    patronId: string | undefined,
+    what: string,
+  ): Promise<number | { failed: StepOutcome<never> }> {
+    if (!patronId) return requesters.length;
+    const named = requesters.filter((requester) => requester === patronId).length;
+    if (named === requesters.length || !this.offers('LookupUser')) return requesters.length - named;
+    const reply = await this.call({ service: 'LookupUser', userId: patronId, userElementTypes: [], requestedItemsDesired: true });
+    if (!reply.ok) return { failed: this.failed(reply, `${what} (reading the requests of ${patronId})`) };
+    const listed = (reply.response.requestedItems ?? []).filter((requested) => requested.itemId === barcode).length;
+    return requesters.length - Math.min(requesters.length, Math.max(named, listed));
+  }
+
+  /**
+   * DeleteItem ends the item's holds with it (the simulated responders delete with override,
+   * ils-simulators src/ncip/services.ts deleteItemService), so the item goes only when nobody but
+   * the request's patron waits for it. LookupItem with CurrentRequestersDesired names every
+   * requester by UserId (NCIP 2.02 ItemTransaction/CurrentRequester); a requester written as
+   * another identifier of the same patron is counted as ours through that patron's own LookupUser
+   * RequestedItems. NCIP shows no hold note, so the patron's hold is taken as the request's (the
+   * request's AcceptItem or RequestItem placed it). Without LookupItem the responder cannot show
+   * other patrons' holds (LookupUser lists one patron's requests only), so nothing is deleted.
+   */
+  async deleteTemporaryItem(input: DeleteTemporaryItemInput): Promise<StepOutcome<Record<string, unknown>>> {
     if (!this.offers('DeleteItem')) return this.unsupported('DeleteItem', 'delete temporary items');
     const what = `deleting temporary item ${input.itemBarcode}`;
+    if (!this.offers('LookupItem'))
+      return needsStaff(
+        `${this.ils}'s NCIP responder offers no LookupItem, so Bookstrap cannot see whether another patron holds temporary item ${input.itemBarcode} (LookupUser shows one patron's requests only), and DeleteItem would end those holds with the item; it was left alone`,
+        'check the item for holds in the ILS, then delete it there and resolve this step by hand',
+      );
     // A real item that has come to carry this barcode is never deleted: where LookupItem shows the
     // request the item was accepted for, it must be this one (no RequestId shown: the create step
     // that made it, which this delete requires, is what ties it to the request).
-    const item = await this.itemForOwnership(input.itemBarcode, what);
-    if ('failed' in item) return item.failed;
-    if (item.unknown) return alreadyDone(`the ILS no longer has item ${input.itemBarcode}`, {});
-    const shown = item.found?.requestId;
+    const found = await this.call({
+      service: 'LookupItem',
+      itemId: input.itemBarcode,
+      itemElementTypes: ['Circulation Status'],
+      currentBorrowerDesired: true,
+      currentRequestersDesired: true,
+    });
+    if (!found.ok && hasProblem(found, /^unknown item$/i)) return alreadyDone(`the ILS no longer has item ${input.itemBarcode}`, {});
+    if (!found.ok) return this.failed(found, what);
+    const shown = found.response.requestId;
     if (shown !== undefined && shown !== input.requestId) {
       return needsStaff(leftAlone.notTemporaryItem(input.itemBarcode, input.requestId, `the ILS has it for request ${shown}`));
     }
+    const requesters = found.response.itemTransaction?.currentRequesters ?? [];
+    const notOurs = await this.requestersNotOf(input.itemBarcode, requesters, input.patronId, what);
+    if (typeof notOurs === 'object') return notOurs.failed;
+    if (notOurs > 0)
+      return needsStaff(
+        `temporary item ${input.itemBarcode} has ${notOurs} hold(s) request ${input.requestId} did not place (${input.patronId ? `another patron's than ${input.patronId}` : "this step does not name the request's patron, so none can be shown to be its own"}); Bookstrap cancels no hold that is not its own, and DeleteItem would end them with the item, so the item and every hold on it were left alone`,
+        'cancel or move those holds in the ILS (or keep the item), then retry this step or resolve it by hand',
+      );
     const reply = await this.call({ service: 'DeleteItem', itemId: input.itemBarcode });
     if (reply.ok) return done({});
     return this.failed(reply, `deleting temporary item ${input.itemBarcode}`);

@@ -1,6 +1,6 @@
 import type { Connection } from '@bookstrap/core';
 import { createNcipResponder } from '@bookstrap/ils-simulators/ncip/index';
-import { type NcipProfile, profiles } from '@bookstrap/ncip';
+import { type NcipProfile, type NcipService, profiles } from '@bookstrap/ncip';
 import { validateNcip2 } from '@bookstrap/ncip/validate';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdapterContext } from '../types.ts';
@@ -22,6 +22,8 @@ const sentV2: string[] = [];
 interface Options {
   /** rewrite the responder's answers (a responder that shows less) */
   rewrite?: (xml: string) => string;
+  /** what the responder is configured to offer (default: every service) */
+  services?: readonly NcipService[];
 }
 
 function ncipIls(ils: 'sierra' | 'horizon', profile: NcipProfile, options: Options = {}) {
@@ -50,7 +52,7 @@ function ncipIls(ils: 'sierra' | 'horizon', profile: NcipProfile, options: Optio
     },
   };
   const connection: Connection = { ils, protocol: 'ncip', ncipUrl: url, ncip: { toAgencyId: 'GENERIC', fromAgencyId: 'TULSA' }, credentials: {} };
-  const system = new NcipAdapter(ncipOptionsOf(connection, profile), context);
+  const system = new NcipAdapter(ncipOptionsOf(connection, profile, options.services), context);
   /** A patron's loans as NCIP LookupUser lists them (LoanedItemsDesired), read apart from the adapter. */
   const loans = async (patronId: string) => {
     const reply = await ncipCall({ url, profile }, context, {
@@ -195,6 +197,15 @@ describe('the temporary item', () => {
     expect((await system.deleteTemporaryItem({ requestId: '9300014', itemBarcode: '9300014' })).kind).toBe('done');
     expect(await rest.probe.countItems('9300014')).toBe(0);
     expect((await system.deleteTemporaryItem({ requestId: '9300014', itemBarcode: '9300014' })).kind).toBe('already-done');
+  });
+
+  it('a responder without LookupItem cannot show who else holds the item: not deleted, needs staff', async () => {
+    const { system, rest, services } = ncipIls('sierra', profiles.sierra, { services: ['LookupUser', 'AcceptItem', 'CheckOutItem', 'DeleteItem'] });
+    await accept(system, '9300016');
+    const outcome = await system.deleteTemporaryItem({ requestId: '9300016', itemBarcode: '9300016', patronId: other });
+    expect(outcome).toMatchObject({ kind: 'needs-staff', reason: expect.stringContaining('offers no LookupItem') });
+    expect(await rest.probe.countItems('9300016')).toBe(1);
+    expect(services()).not.toContain('DeleteItem');
   });
 
   it('its due date is changed only on the loan to the request’s patron', async () => {

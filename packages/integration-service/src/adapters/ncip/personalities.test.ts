@@ -106,8 +106,9 @@ describe("the responders' own words for a Problem (personality problemWording), 
   it('Alma: a service its responder does not offer is "Service is not known", a configuration error (turn the step off), nothing deleted', async () => {
     const { sim, context } = almaSim();
     const rest = almaRestProbe(sim);
-    // An adapter configured as if Alma's NCIP had DeleteItem: Alma's own words must still stop it cleanly.
-    const system = new NcipAdapter(ncipOptionsOf(almaNcipConnection, profiles.alma, ['LookupUser', 'AcceptItem', 'DeleteItem']), context);
+    // An adapter configured as if Alma's NCIP had DeleteItem (and the LookupItem the delete reads the
+    // item's requesters with first): Alma's own words must still stop it cleanly.
+    const system = new NcipAdapter(ncipOptionsOf(almaNcipConnection, profiles.alma, ['LookupUser', 'LookupItem', 'AcceptItem', 'DeleteItem']), context);
     const barcode = lendable[2] as string;
     const outcome = await system.deleteTemporaryItem({ requestId: '9300012', itemBarcode: barcode });
     expect(outcome).toMatchObject({ kind: 'configuration-error', reason: expect.stringContaining('does not offer this NCIP service') });

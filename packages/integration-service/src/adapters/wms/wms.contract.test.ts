@@ -256,6 +256,29 @@ describe('WMS adapter: OCLC conventions', () => {
     expect(system.capabilities.deleteTemporaryItem).toBe(false);
   });
 
+  it('never deletes a temporary item another patron holds: the delete is refused, the item and both holds kept', async () => {
+    const { system, fixture, sim, probe, traffic } = await wmsSubject();
+    const circulation = wmsCirculationProbe(sim);
+    expect((await system.createTemporaryItem(receivedItem('9200005', 'Middlemarch', fixture.patronId))).kind).toBe('done');
+    // Another patron's hold on the item, placed over WMS's staff NCIP RequestItem (the simulator's
+    // desk has no hold form) under a request that is not 9200005.
+    const faculty = wms.patrons.faculty.barcode;
+    expect(
+      (await system.placeHold({ requestId: '9200006', patronId: faculty, itemBarcode: '9200005', pickupLocation: mainBranch, inLibraryUseOnly: false })).kind,
+    ).toBe('done');
+    const before = await probe.holds('9200005');
+    expect(before.map((hold) => hold.patronId).sort()).toEqual([fixture.patronId, faculty].sort());
+    traffic.length = 0;
+
+    const outcome = await system.deleteTemporaryItem({ requestId: '9200005', itemBarcode: '9200005', patronId: fixture.patronId });
+    // WMS's NCIP has no DeleteItem and no LookupItem (the patron profile's LookupUser shows one
+    // patron's requests only), so nothing could show the other hold; nothing is sent at all.
+    expect(outcome).toMatchObject({ kind: 'configuration-error', reason: expect.stringContaining('no LookupItem') });
+    expect(traffic).toEqual([]);
+    expect(await circulation.item('9200005')).toBeDefined();
+    expect(await probe.holds('9200005')).toEqual(before);
+  });
+
   it('charges the ILL fee with CreateUserFiscalTransaction', async () => {
     const { system, probe, fixture } = await wmsSubject();
     const outcome = await system.chargeFee({

@@ -262,7 +262,7 @@ export class WmsAdapter implements CirculationSystem {
 
   async deleteTemporaryItem(input: { requestId: string; itemBarcode: string }): Promise<StepOutcome<Record<string, unknown>>> {
     return configurationError(
-      `WMS keeps temporary items after return (Unavailable, still showing the request ID); item ${input.itemBarcode} cannot be deleted over NCIP — turn "delete temporary item on return" off`,
+      `WMS keeps temporary items after return (Unavailable, still showing the request ID); item ${input.itemBarcode} cannot be deleted over NCIP (no DeleteItem), and WMS's NCIP has no LookupItem either, so Bookstrap could not see whether another patron holds it (the patron profile's LookupUser shows one patron's requests only) — turn "delete temporary item on return" off`,
     );
   }
 
