@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
-import { withStatementCache } from './statement-cache.ts';
+import { withStatementCache } from '@bookstrap/sqlite';
 
 export type EngineDatabase = BetterSQLite3Database<typeof schema>;
 /** Either the database or a transaction on it: operations accept both. */

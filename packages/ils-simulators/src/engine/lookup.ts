@@ -2,6 +2,7 @@
  * Finders shared by the operations and the vendor façades. `require*` throws the engine error a
  * façade maps to its "not found" code; `find*` returns undefined.
  */
+import { cached, findBy } from '@bookstrap/sqlite';
 import { and, asc, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { toDay } from './calendar.ts';
@@ -33,43 +34,8 @@ import {
   patrons,
 } from './schema.ts';
 
-/**
- * Queries that run several times per vendor call, as drizzle prepared queries built once per
- * connection: building a query (drizzle walks every chunk of it) cost more than running it in the
- * issue-14 profile. Kept per drizzle session,
- * which a transaction shares with its database (better-sqlite3 transactions are the
- * connection's), so a find inside a transaction reads what the transaction wrote. Only for
- * integer and text keys (a placeholder's value is bound as given, without the column's encoding).
- */
-const keptQueries = new WeakMap<object, Map<string, unknown>>();
-
-/** A query built once per connection (see findBy); `build` makes it with placeholders. */
-export function kept<Q>(db: Db, name: string, build: () => Q): Q {
-  const session = (db as unknown as { session: object }).session;
-  let queries = keptQueries.get(session);
-  if (!queries) {
-    queries = new Map();
-    keptQueries.set(session, queries);
-  }
-  let query = queries.get(name) as Q | undefined;
-  if (query === undefined) {
-    query = build();
-    queries.set(name, query);
-  }
-  return query;
-}
-
-function findBy<T>(db: Db, table: SQLiteTable, column: SQLiteColumn, key: number | string): T | undefined {
-  const query = kept(db, `${getTableName(table)}.${column.name}`, () =>
-    db
-      .select()
-      .from(table)
-      .where(eq(column, sql.placeholder('key')))
-      .prepare(),
-  );
-  return query.get({ key }) as T | undefined;
-}
-
+// Finds that run several times per vendor call, as prepared queries built once per connection
+// (@bookstrap/sqlite, shared with the service).
 export function findLibrary(db: Db, code: string): Library | undefined {
   return findBy<Library>(db, libraries, libraries.code, code);
 }
@@ -160,7 +126,7 @@ export function requirePatronById(db: Db, id: number): Patron {
 }
 
 export function activeBlocks(db: Db, patronId: number): PatronBlock[] {
-  return kept(db, 'activeBlocks', () =>
+  return cached(db, 'activeBlocks', () =>
     db
       .select()
       .from(patronBlocks)
@@ -257,7 +223,7 @@ export function listItemPolicies(db: Db): ItemPolicy[] {
 }
 
 export function activeLoanForItem(db: Db, itemId: number): Loan | undefined {
-  return kept(db, 'activeLoanForItem', () =>
+  return cached(db, 'activeLoanForItem', () =>
     db
       .select()
       .from(loans)
@@ -268,7 +234,7 @@ export function activeLoanForItem(db: Db, itemId: number): Loan | undefined {
 
 /** Active holds on an item in queue order (oldest first). */
 export function activeHoldsForItem(db: Db, itemId: number): Hold[] {
-  return kept(db, 'activeHoldsForItem', () =>
+  return cached(db, 'activeHoldsForItem', () =>
     db
       .select()
       .from(holds)

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
-import { withStatementCache } from './statement-cache.ts';
+import { withStatementCache } from '@bookstrap/sqlite';
 
 export type ServiceDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The database or a transaction on it: store functions accept both. */

@@ -1,3 +1,4 @@
+import { cached } from '@bookstrap/sqlite';
 /**
  * Engine rows rendered as Alma REST objects (rest_user.xsd, rest_item.xsd, rest_item_loan.xsd,
  * rest_user_request.xsd, rest_fee.xsd, rest_bib.xsd, rest_holding.xsd), field names and shapes as
@@ -16,7 +17,6 @@ import {
   findBib,
   findItem,
   type ItemRecord,
-  kept,
   libraryById,
   listItemPolicies,
   locationById,
@@ -341,7 +341,7 @@ export function renderItemById(ctx: AlmaContext, itemId: number, options: ItemRe
 
 function defaultDesk(ctx: AlmaContext, libraryId: number): { code: string; name: string } {
   const db = ctx.engine.db;
-  const desk = kept(db, 'defaultDesk', () =>
+  const desk = cached(db, 'defaultDesk', () =>
     db
       .select()
       .from(circulationDesks)

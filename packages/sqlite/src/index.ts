@@ -1,0 +1,2 @@
+export { cached, findBy } from './prepared.ts';
+export { withStatementCache } from './statement-cache.ts';
