@@ -215,12 +215,6 @@ export function createRequestOnce(
   return outcome;
 }
 
-export function createBorrowingRequest(deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): StoredRequest {
-  const stored = deps.db.transaction((tx) => borrowingCreate(tx, deps, library, input), { behavior: 'immediate' });
-  deps.onStepsQueued?.();
-  return stored;
-}
-
 function borrowingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): StoredRequest {
   const pickupLocation = resolvePickupLocation(library, input.pickupLocation);
   return automateOnCreate(
@@ -252,12 +246,6 @@ function borrowingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: Ne
       }.`,
     ),
   );
-}
-
-export function createLendingRequest(deps: WorkflowDeps, library: Library, input: NewLendingRequest): StoredRequest {
-  const stored = deps.db.transaction((tx) => lendingCreate(tx, deps, library, input), { behavior: 'immediate' });
-  deps.onStepsQueued?.();
-  return stored;
 }
 
 function lendingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewLendingRequest): StoredRequest {
