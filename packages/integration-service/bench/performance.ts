@@ -115,7 +115,7 @@ async function bench(options: {
     ...(options.worker ? { worker: options.worker } : {}),
   });
   const [library] = almaDemoLibraries(demo.alma, options.loopback ?? host);
-  createLibrary({ db: service.database.db, clock: service.clock, registry: options.registry }, library!, library!.apiKey);
+  await createLibrary({ db: service.database.db, clock: service.clock, registry: options.registry }, library!, library!.apiKey);
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await service.app.request(path, {
       method,
@@ -289,7 +289,7 @@ async function p1Target(target: P1Target, loopbackMs: number): Promise<string> {
   const service = createService({ dbPath: ':memory:', adminKey: demoAdminKey, fetch, registry: target.registry, worker: { pollMs: 5 } });
   try {
     const library = target.library(`http://${target.vendor}.bench.test`);
-    createLibrary({ db: service.database.db, clock: service.clock, registry: target.registry }, library, library.apiKey);
+    await createLibrary({ db: service.database.db, clock: service.clock, registry: target.registry }, library, library.apiKey);
     const api = async (method: string, path: string, body?: unknown) => {
       const response = await service.app.request(path, {
         method,

@@ -33,7 +33,7 @@ async function seed(path: string, total: number) {
   try {
     sqlite.pragma('synchronous = OFF');
     const [library] = almaDemoLibraries(demo.alma, 'http://alma.bench.test');
-    const created = createLibrary({ db, clock: { now: () => new Date() }, registry: { 'alma:rest': almaRestAdapter } }, library!, library!.apiKey);
+    const created = await createLibrary({ db, clock: { now: () => new Date() }, registry: { 'alma:rest': almaRestAdapter } }, library!, library!.apiKey);
     const libraryId = created.library.id;
     const started = performance.now();
     bulkRequests(sqlite, { libraryId, requests: total, jobsPerRequest: 1, serviceIds: true });
@@ -79,7 +79,7 @@ async function measure() {
     const queueOf = (key: string) => queues.find((q) => q.key === key)!;
     let closedDeep: string | undefined;
     for (let i = 0; i < 200; i += 1)
-      closedDeep = loadQueue(db, library, queueOf('borrowing-closed'), closedDeep ? { cursor: closedDeep } : {}).listed.nextCursor ?? closedDeep;
+      closedDeep = (await loadQueue(db, library, queueOf('borrowing-closed'), closedDeep ? { cursor: closedDeep } : {})).listed.nextCursor ?? closedDeep;
     let cursor = (await api('/v1/requests?limit=50')).nextCursor;
     for (let i = 0; i < 200 && cursor; i += 1) cursor = (await api(`/v1/requests?limit=50&cursor=${cursor}`)).nextCursor;
     // 5,000 matches in ("walden" is one title in ten)
@@ -110,19 +110,22 @@ async function measure() {
       ['API offset 1,000', () => api('/v1/requests?offset=1000')],
       ['API single GET', () => api(`/v1/requests/${someId}`)],
       ['API attention counts', () => api('/v1/requests/attention-counts')],
-      ['store newest 50 (listRequests alone)', () => listRequests(db, { libraryId: library, limit: 50, offset: 0 })],
-      ['claim', () => claimNextJob(db, { owner: 'bench', now: new Date(Date.UTC(2025, 2, 13)), leaseMs: 60_000 })],
+      ['store newest 50 (listRequests alone)', async () => await listRequests(db, { libraryId: library, limit: 50, offset: 0 })],
+      ['claim', async () => await claimNextJob(db, { owner: 'bench', now: new Date(Date.UTC(2025, 2, 13)), leaseMs: 60_000 })],
       // the console's queue page (issue 15): all 13 queue counts (capped at 1,000) + the page, as the route loads them
-      ['console queue: counts + Sent', () => loadQueue(db, library, queueOf('borrowing-sent'))],
-      ['console queue: counts + Received / In Use (4 statuses)', () => loadQueue(db, library, queueOf('borrowing-received'))],
-      ['console queue: counts + Needs attention (lending)', () => loadQueue(db, library, queueOf('lending-attention'))],
-      ['console queue: counts + Closed, 200 pages in', () => loadQueue(db, library, queueOf('borrowing-closed'), { cursor: closedDeep })],
-      ['console queue: counts + Closed, a page back', () => loadQueue(db, library, queueOf('borrowing-closed'), { newer: closedDeep })],
-      ['console queue: counts + search by temporary barcode', () => loadQueue(db, library, queueOf('borrowing-received'), { q: scanned })],
-      ['console queue: counts + search by patron', () => loadQueue(db, library, queueOf('borrowing-received'), { q: 'patron-42' })],
-      ['console queue: counts + search by title (common)', () => loadQueue(db, library, queueOf('borrowing-closed'), { q: 'Walden' })],
-      ['console queue: counts + search matching nothing', () => loadQueue(db, library, queueOf('borrowing-received'), { q: 'no such thing' })],
-      ['console queue: counts + search of 2 characters (identifiers only)', () => loadQueue(db, library, queueOf('borrowing-received'), { q: 'Em' })],
+      ['console queue: counts + Sent', async () => await loadQueue(db, library, queueOf('borrowing-sent'))],
+      ['console queue: counts + Received / In Use (4 statuses)', async () => await loadQueue(db, library, queueOf('borrowing-received'))],
+      ['console queue: counts + Needs attention (lending)', async () => await loadQueue(db, library, queueOf('lending-attention'))],
+      ['console queue: counts + Closed, 200 pages in', async () => await loadQueue(db, library, queueOf('borrowing-closed'), { cursor: closedDeep })],
+      ['console queue: counts + Closed, a page back', async () => await loadQueue(db, library, queueOf('borrowing-closed'), { newer: closedDeep })],
+      ['console queue: counts + search by temporary barcode', async () => await loadQueue(db, library, queueOf('borrowing-received'), { q: scanned })],
+      ['console queue: counts + search by patron', async () => await loadQueue(db, library, queueOf('borrowing-received'), { q: 'patron-42' })],
+      ['console queue: counts + search by title (common)', async () => await loadQueue(db, library, queueOf('borrowing-closed'), { q: 'Walden' })],
+      ['console queue: counts + search matching nothing', async () => await loadQueue(db, library, queueOf('borrowing-received'), { q: 'no such thing' })],
+      [
+        'console queue: counts + search of 2 characters (identifiers only)',
+        async () => await loadQueue(db, library, queueOf('borrowing-received'), { q: 'Em' }),
+      ],
     ];
     let worst = 0;
     for (const [name, run] of cases) {

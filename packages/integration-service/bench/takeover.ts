@@ -24,7 +24,7 @@ async function takeoverOnce(): Promise<number> {
   const registry = { 'alma:rest': { ...almaRestAdapter, ratePerSecond: 10_000 } };
   const service = createService({ dbPath: ':memory:', adminKey: demoAdminKey, fetch, registry });
   const [library] = almaDemoLibraries(demo.alma, host);
-  createLibrary({ db: service.database.db, clock: service.clock, registry }, library!, library!.apiKey);
+  await createLibrary({ db: service.database.db, clock: service.clock, registry }, library!, library!.apiKey);
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await service.app.request(path, {
       method,
@@ -60,10 +60,10 @@ async function takeoverOnce(): Promise<number> {
   void dead.runOnce();
   await midStep;
   const killedAt = performance.now();
-  const [victim] = jobsOfRequest(service.database.db, id).filter((job) => job.state === 'running');
+  const [victim] = (await jobsOfRequest(service.database.db, id)).filter((job) => job.state === 'running');
   const survivor = createWorker({ ...base, fetch });
   survivor.start();
-  while (jobsOfRequest(service.database.db, id).find((job) => job.id === victim!.id)?.state !== 'succeeded') {
+  while ((await jobsOfRequest(service.database.db, id)).find((job) => job.id === victim!.id)?.state !== 'succeeded') {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const elapsed = performance.now() - killedAt;

@@ -134,8 +134,8 @@ export function createApp(deps: AppDeps): App {
   registerConsole(app, deps);
   app.get('/', (c) => c.json({ name: 'bookstrap-integration-service', console: '/console', docs: '/docs', openapi: '/openapi.json' }));
   // Healthy means the database answers a write lock and a read; a fault is a 503 via onError.
-  app.get('/health', (c) => {
-    checkStorage(deps.db);
+  app.get('/health', async (c) => {
+    await checkStorage(deps.db);
     return c.json({ status: 'ok' });
   });
   return app;

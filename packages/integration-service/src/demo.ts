@@ -79,12 +79,12 @@ for (const simulator of simulators.simulators) {
       libraryName: `${library.name}`,
       from: `ill@${library.symbol.toLowerCase()}.example`,
     };
-    createLibrary({ db: service.database.db, clock: service.clock, registry: service.registry }, library, library.apiKey);
+    await createLibrary({ db: service.database.db, clock: service.clock, registry: service.registry }, library, library.apiKey);
     configured.push(library);
   }
 }
 
-service.start();
+await service.start();
 const server = await startServer(service.app, port).catch(exitOnStartupError);
 
 const patron = simulatorDemo.alma.patrons.good;

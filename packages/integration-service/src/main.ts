@@ -45,7 +45,7 @@ const service = createService({
   logger,
   ...(smtpUrl ? { mail: { mailer: smtpMailer(smtpUrl), from: process.env.BOOKSTRAP_MAIL_FROM ?? 'ill@localhost' } } : {}),
 });
-service.start();
+await service.start();
 const server = await startServer(service.app, port, 'PORT', host).catch(exitOnStartupError);
 logger.info({ url: server.url }, 'Bookstrap integration service listening');
 

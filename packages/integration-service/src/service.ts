@@ -57,11 +57,11 @@ export interface Service {
   /** present when the service mails patron notices itself */
   notices?: NoticeSender | undefined;
   /** starts the worker and the periodic work (the server and the demo call this) */
-  start(): void;
+  start(): Promise<void>;
   /** the sweeps, the ILS sync's schedule and the notice sender, run by one instance at a time */
   periodic: PeriodicWork;
   /** runs the daily sweeps now: returns the requests aged out */
-  sweep(): string[];
+  sweep(): Promise<string[]>;
   database: OpenedDatabase;
   clock: Clock;
   registry: AdapterRegistry;
@@ -85,7 +85,7 @@ export function createService(options: ServiceOptions): Service {
     registry,
     logger,
     // Automation rules on the patron wait for the ILS lookup: decided in its outcome's transaction.
-    afterOutcome: (tx, job, result) => {
+    afterOutcome: async (tx, job, result) => {
       if (job.step.name === 'check-out-to-borrowing-library' && result.state === 'succeeded') {
         // Lending: the ILS caps the loan at the borrowing library account's expiry; say so on the request.
         const value = 'value' in result.outcome ? (result.outcome.value as { dueDate?: unknown } | undefined) : undefined;
@@ -93,8 +93,8 @@ export function createService(options: ServiceOptions): Service {
         const report = lendingDueDateReport(job.step.input.dueDate, given, job.step.input.patronId);
         if (report && given) {
           const now = clock.now();
-          appendHistory(tx, { requestId: job.requestId, kind: 'ils', text: report }, now);
-          writeObservation(
+          await appendHistory(tx, { requestId: job.requestId, kind: 'ils', text: report }, now);
+          await writeObservation(
             tx,
             {
               requestId: job.requestId,
@@ -109,11 +109,11 @@ export function createService(options: ServiceOptions): Service {
         return;
       }
       if (job.step.name !== 'lookup-patron' || result.state === 'failed-retryable') return;
-      const library = findLibraryById(tx, job.libraryId);
+      const library = await findLibraryById(tx, job.libraryId);
       if (!library) return;
       const patron = result.state === 'succeeded' && 'value' in result.outcome ? (result.outcome.value as PatronSummary | undefined) : undefined;
       const reason = 'reason' in result.outcome ? result.outcome.reason : result.state;
-      automateAfterPatronLookup(tx, { db: database.db, clock, registry }, library, job.requestId, patron ? { patron } : { reason });
+      await automateAfterPatronLookup(tx, { db: database.db, clock, registry }, library, job.requestId, patron ? { patron } : { reason });
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -153,14 +153,14 @@ export function createService(options: ServiceOptions): Service {
       })
     : undefined;
   const retentionDays = options.protocolLogRetentionDays ?? defaultProtocolLogRetentionDays;
-  const pruneLog = () => {
-    pruneIdempotencyKeys(database.db, new Date(clock.now().getTime() - idempotencyKeyRetentionMs));
-    return pruneProtocolLog(database.db, new Date(clock.now().getTime() - retentionDays * 24 * 60 * 60_000));
+  const pruneLog = async () => {
+    await pruneIdempotencyKeys(database.db, new Date(clock.now().getTime() - idempotencyKeyRetentionMs));
+    return await pruneProtocolLog(database.db, new Date(clock.now().getTime() - retentionDays * 24 * 60 * 60_000));
   };
-  const ageOut = () => ageOutMissing({ db: database.db, clock, registry });
-  const sweep = () => {
-    pruneLog();
-    return ageOut();
+  const ageOut = async () => await ageOutMissing({ db: database.db, clock, registry });
+  const sweep = async () => {
+    await pruneLog();
+    return await ageOut();
   };
   // Each periodic task runs on one instance at a time (a lease each); hourly is plenty for rules
   // counted in days.
@@ -182,11 +182,11 @@ export function createService(options: ServiceOptions): Service {
     database,
     clock,
     registry,
-    start() {
+    async start() {
       worker.start();
       if (started) return;
       started = true;
-      periodic.start();
+      await periodic.start();
     },
     sweep,
     close: async () => {

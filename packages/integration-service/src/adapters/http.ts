@@ -75,10 +75,10 @@ async function sendThrottled(context: AdapterContext, request: HttpRequest): Pro
     // Raced as well, because an injected fetch (an in-process simulator) may ignore the signal.
     const response = await Promise.race([context.fetch(request.url, init), deadline.timedOut]);
     const text = await Promise.race([response.text(), deadline.timedOut]);
-    context.record({ ...logged, status: response.status, responseBody: clip(maskBody(text)), durationMs: Date.now() - started });
+    await context.record({ ...logged, status: response.status, responseBody: clip(maskBody(text)), durationMs: Date.now() - started });
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
-    context.record({ ...logged, durationMs: Date.now() - started, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    await context.record({ ...logged, durationMs: Date.now() - started, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     throw error;
   } finally {
     deadline.clear();

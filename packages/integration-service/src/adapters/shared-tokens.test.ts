@@ -71,7 +71,7 @@ describe('vendor tokens shared through the store', () => {
     const patron = demo.sierra.patrons.good.barcode;
     const tokens = () => calls.filter((call) => call.endsWith('/token')).length;
     // a token Sierra no longer accepts (revoked) sits in the shared store, still within its time
-    sharedTokensFor(first!.db, sierraRestConnection, clock).write(
+    await sharedTokensFor(first!.db, sierraRestConnection, clock).write(
       `sierra-token:${sierraRestConnection.baseUrl}`,
       'revoked-token',
       clock.now().getTime() + 3_600_000,
@@ -80,7 +80,7 @@ describe('vendor tokens shared through the store', () => {
     expect(tokens()).toBe(1);
     expect(await jobs(sierraRestAdapter, sierraRestConnection, instance(context, third!, sierraRestConnection, clock), patron, 2)).toEqual(['done', 'done']);
     expect(tokens()).toBe(1);
-    const now = sharedTokensFor(first!.db, sierraRestConnection, clock).read(`sierra-token:${sierraRestConnection.baseUrl}`);
+    const now = await sharedTokensFor(first!.db, sierraRestConnection, clock).read(`sierra-token:${sierraRestConnection.baseUrl}`);
     expect(now?.value).not.toBe('revoked-token');
   });
 
@@ -104,12 +104,12 @@ describe('vendor tokens shared through the store', () => {
     expect(calls.filter((call) => call.endsWith('/user/staff/login'))).toHaveLength(1);
   });
 
-  it('stores tokens sealed with the credentials, per credentials; drops only the token that was refused', () => {
+  it('stores tokens sealed with the credentials, per credentials; drops only the token that was refused', async () => {
     const [database] = databases(1);
     const clock = { now: () => new Date('2025-04-01T10:00:00Z') };
     const shared = sharedTokensFor(database!.db, sierraRestConnection, clock);
     const at = clock.now().getTime();
-    shared.write('sierra-token:x', 'T1-secret-token-value', at + 5_000);
+    await shared.write('sierra-token:x', 'T1-secret-token-value', at + 5_000);
     const raw = JSON.stringify(database!.sqlite.prepare('select * from vendor_tokens').all());
     expect(raw).not.toContain('T1-secret-token-value');
     expect(raw).not.toContain(sierraRestConnection.credentials.clientSecret!);
@@ -120,17 +120,17 @@ describe('vendor tokens shared through the store', () => {
       { ...sierraRestConnection, credentials: { ...sierraRestConnection.credentials, clientSecret: 'rotated' } },
       clock,
     );
-    expect(other.read('sierra-token:x')).toBeUndefined();
+    expect(await other.read('sierra-token:x')).toBeUndefined();
     // a stale refusal does not remove the fresh token another instance wrote meanwhile
-    shared.write('sierra-token:x', 'T2', at + 6_000);
-    shared.drop('sierra-token:x', 'T1-secret-token-value');
-    expect(shared.read('sierra-token:x')).toEqual({ value: 'T2', expiresAt: at + 6_000 });
-    shared.drop('sierra-token:x', 'T2');
-    expect(shared.read('sierra-token:x')).toBeUndefined();
+    await shared.write('sierra-token:x', 'T2', at + 6_000);
+    await shared.drop('sierra-token:x', 'T1-secret-token-value');
+    expect(await shared.read('sierra-token:x')).toEqual({ value: 'T2', expiresAt: at + 6_000 });
+    await shared.drop('sierra-token:x', 'T2');
+    expect(await shared.read('sierra-token:x')).toBeUndefined();
     // a day past its expiry a row is cleared at the next write
-    shared.write('sierra-token:old', 'T3', at - 25 * 60 * 60_000);
-    shared.write('sierra-token:y', 'T4', at + 1_000);
-    expect(shared.read('sierra-token:old')).toBeUndefined();
+    await shared.write('sierra-token:old', 'T3', at - 25 * 60 * 60_000);
+    await shared.write('sierra-token:y', 'T4', at + 1_000);
+    expect(await shared.read('sierra-token:old')).toBeUndefined();
     expect(database!.sqlite.prepare('select count(*) as n from vendor_tokens').get()).toEqual({ n: 1 });
   });
 });

@@ -19,19 +19,19 @@ export function sharedTokensFor(db: Db, connection: Connection, clock: Clock): S
   const keyOf = (name: string) => digestOf(`${name}\n${secret}`);
   const purpose = (name: string) => `vendor token ${name}`;
   return {
-    read(name) {
-      const row = readVendorToken(db, keyOf(name));
+    async read(name) {
+      const row = await readVendorToken(db, keyOf(name));
       if (!row) return undefined;
       const value = open(secret, purpose(name), row.sealed);
       return value === undefined ? undefined : { value, expiresAt: row.expiresAt };
     },
-    write(name, value, expiresAt) {
-      writeVendorToken(db, { cacheKey: keyOf(name), sealed: seal(secret, purpose(name), value), expiresAt }, clock.now().getTime());
+    async write(name, value, expiresAt) {
+      await writeVendorToken(db, { cacheKey: keyOf(name), sealed: seal(secret, purpose(name), value), expiresAt }, clock.now().getTime());
     },
-    drop(name, value) {
-      const row = readVendorToken(db, keyOf(name));
+    async drop(name, value) {
+      const row = await readVendorToken(db, keyOf(name));
       if (!row || open(secret, purpose(name), row.sealed) !== value) return;
-      dropVendorToken(db, row.cacheKey, row.sealed);
+      await dropVendorToken(db, row.cacheKey, row.sealed);
     },
   };
 }

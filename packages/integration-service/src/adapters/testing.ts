@@ -34,7 +34,9 @@ export function simulatedIls(vendor: Parameters<typeof createSimulator>[0]['vend
     },
     timeoutMs: 5_000,
     clock,
-    record: (exchange) => traffic.push(exchange),
+    record: (exchange) => {
+      traffic.push(exchange);
+    },
     throttle: async () => {},
     backOff: (ms) => backOffs.push(ms),
   };

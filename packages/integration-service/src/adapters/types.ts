@@ -15,7 +15,7 @@ export interface AdapterContext {
   timeoutMs: number;
   clock: Clock;
   /** receives every exchange, secrets already masked */
-  record(exchange: Omit<ProtocolExchange, 'requestId' | 'stepKey' | 'libraryId'>): void;
+  record(exchange: Omit<ProtocolExchange, 'requestId' | 'stepKey' | 'libraryId'>): Promise<void> | void;
   /**
    * waits for the library's rate limit before each call; what it resolves to, when a function,
    * is called once the call has its answer (the limiter then counts the call from its end)
@@ -46,10 +46,10 @@ export interface AdapterContext {
 
 /** A vendor token kept for every instance; `expiresAt` on the adapter's clock (ms). */
 export interface SharedTokens {
-  read(name: string): { value: string; expiresAt: number } | undefined;
-  write(name: string, value: string, expiresAt: number): void;
+  read(name: string): Promise<{ value: string; expiresAt: number } | undefined>;
+  write(name: string, value: string, expiresAt: number): Promise<void>;
   /** the ILS refused `value`: forgotten for everyone, unless another instance has replaced it already */
-  drop(name: string, value: string): void;
+  drop(name: string, value: string): Promise<void>;
 }
 
 /** Per-connection credentials cache: one per library and connection, shared by the jobs that use it. */

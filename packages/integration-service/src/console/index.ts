@@ -49,10 +49,10 @@ export function registerConsole(api: App, deps: AppDeps, sessions: SessionStore 
   // CSRF token in the form and no foreign Origin.
   app.use('*', async (c, next) => {
     const now = deps.clock.now();
-    const session = sessions.find(readSessionToken(c), now);
-    const signed = session ? identify(deps, session, now) : undefined;
+    const session = await sessions.find(readSessionToken(c), now);
+    const signed = session ? await identify(deps, session, now) : undefined;
     if (!signed) {
-      if (session) sessions.close(session.token);
+      if (session) await sessions.close(session.token);
       clearSessionCookie(c);
       if (c.req.method === 'GET' || c.req.method === 'HEAD') {
         const next = `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`;

@@ -84,11 +84,11 @@ describe('console queues', () => {
       else if (n % 5 === 2) await h.ok(200, 'POST', `/v1/requests/${id}/cancel`);
     }
     const { db, sqlite } = h.service.database;
-    const library = findLibraryBySymbol(db, 'TULSA')!;
+    const library = (await findLibraryBySymbol(db, 'TULSA'))!;
     const statusSets = [undefined, ['sent'], ['new-for-review', 'sent'], ['new-for-review', 'reviewed', 'sent', 'cancelled']];
-    fc.assert(
+    await fc.assert(
       // byIds: a search's matches (an ID set, looked up by ID and ordered in memory), every other request
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.constantFrom(...statusSets), fc.boolean(), (size, status, byIds) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 30 }), fc.constantFrom(...statusSets), fc.boolean(), async (size, status, byIds) => {
         // the oracle: plain SQL, newest first
         const rows = sqlite
           .prepare(
@@ -109,7 +109,7 @@ describe('console queues', () => {
         const cursors: (string | undefined)[] = [];
         let cursor: string | undefined;
         for (let guard = 0; guard < 100; guard += 1) {
-          const page = listRequests(db, { ...filter, ...(cursor ? { cursor } : {}) });
+          const page = await listRequests(db, { ...filter, ...(cursor ? { cursor } : {}) });
           expect(page.total).toBe(all.length);
           pages.push(page.requests.map((r) => r.id));
           cursors.push(page.prevCursor);
@@ -120,7 +120,7 @@ describe('console queues', () => {
         expect(cursors[0]).toBeUndefined();
         // back from the last page: each Newer is exactly the page before it
         for (let n = pages.length - 1; n > 0; n -= 1) {
-          const back = listRequests(db, { ...filter, newerThan: cursors[n]! });
+          const back = await listRequests(db, { ...filter, newerThan: cursors[n]! });
           expect(back.requests.map((r) => r.id)).toEqual(pages[n - 1]);
           expect(back.prevCursor === undefined).toBe(n - 1 === 0);
         }
@@ -132,9 +132,9 @@ describe('console queues', () => {
   it('counts a queue up to 1,000 and shows more as "1,000+", never walking the library', async () => {
     const h = await useHarness();
     const { sqlite, db } = h.service.database;
-    const library = findLibraryBySymbol(db, 'TULSA')!;
+    const library = (await findLibraryBySymbol(db, 'TULSA'))!;
     bulkRequests(sqlite, { libraryId: library.id, requests: 1_200, startSeq: 100_000, jobsPerRequest: 0, statuses: ['sent'] });
-    const page = listRequests(db, { libraryId: library.id, status: ['sent'], limit: 0, offset: 0 });
+    const page = await listRequests(db, { libraryId: library.id, status: ['sent'], limit: 0, offset: 0 });
     expect(page).toMatchObject({ total: 1_000, totalCapped: true });
     const get = await signedInPage(h);
     const sent = (await get('/console/queues?queue=borrowing-sent')).text;

@@ -57,14 +57,15 @@ function queueFilter(libraryId: number, queue: Queue): Omit<RequestFilter, 'limi
  * queue's count (limit 0 reads no rows; each count stops at 1,000) and this queue's page.
  * `pnpm bench` (P5) times exactly this at a million requests.
  */
-export function loadQueue(
+export async function loadQueue(
   db: Db,
   libraryId: number,
   queue: Queue,
   options: { q?: string | undefined; cursor?: string | undefined; newer?: string | undefined } = {},
-): { counts: Map<string, RequestPage>; listed: RequestPage } {
-  const counts = new Map(queues.map((entry) => [entry.key, listRequests(db, { ...queueFilter(libraryId, entry), limit: 0, offset: 0 })]));
-  const listed = listRequests(db, {
+): Promise<{ counts: Map<string, RequestPage>; listed: RequestPage }> {
+  const counts = new Map<string, RequestPage>();
+  for (const entry of queues) counts.set(entry.key, await listRequests(db, { ...queueFilter(libraryId, entry), limit: 0, offset: 0 }));
+  const listed = await listRequests(db, {
     ...queueFilter(libraryId, queue),
     ...(options.q ? { search: options.q } : {}),
     limit: pageSize,
@@ -79,7 +80,7 @@ export function loadQueue(
 export const countText = (page: Pick<RequestPage, 'total' | 'totalCapped'>) => `${page.total.toLocaleString('en-US')}${page.totalCapped ? '+' : ''}`;
 
 export function registerQueues(app: ConsoleApp, ctx: ConsoleContext): void {
-  app.get('/queues', (c) => {
+  app.get('/queues', async (c) => {
     const session = librarySession(c);
     if (!session) return libraryOnly(c);
     const { library, signed } = session;
@@ -94,13 +95,13 @@ export function registerQueues(app: ConsoleApp, ctx: ConsoleContext): void {
     const cursor = cursorParam('cursor');
     const newer = cursor ? undefined : cursorParam('newer');
 
-    const { counts, listed } = loadQueue(db, library.id, queue, { q, cursor, newer });
+    const { counts, listed } = await loadQueue(db, library.id, queue, { q, cursor, newer });
     const requests = listed.requests;
-    const jobs = jobsOfRequests(
+    const jobs = await jobsOfRequests(
       db,
       requests.map((r) => r.id),
     );
-    const observations = observationsOf(
+    const observations = await observationsOf(
       db,
       requests.map((r) => r.id),
     );

@@ -55,10 +55,10 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
 export class SessionStore {
   constructor(private readonly db: Db) {}
 
-  open(kind: ConsoleSession['kind'], key: string, now: Date): ConsoleSession {
-    deleteExpiredConsoleSessions(this.db, now.getTime());
+  async open(kind: ConsoleSession['kind'], key: string, now: Date): Promise<ConsoleSession> {
+    await deleteExpiredConsoleSessions(this.db, now.getTime());
     const session = { token: newToken(), csrf: newToken(), kind, key, lastSeen: now.getTime() };
-    insertConsoleSession(this.db, {
+    await insertConsoleSession(this.db, {
       tokenHash: digestOf(session.token),
       kind,
       sealed: seal(session.token, sealPurpose, JSON.stringify({ key, csrf: session.csrf })),
@@ -68,31 +68,31 @@ export class SessionStore {
     return session;
   }
 
-  find(token: string | undefined, now: Date): ConsoleSession | undefined {
+  async find(token: string | undefined, now: Date): Promise<ConsoleSession | undefined> {
     if (!token || !tokenPattern.test(token)) return undefined;
     const tokenHash = digestOf(token);
-    const row = findConsoleSession(this.db, tokenHash);
+    const row = await findConsoleSession(this.db, tokenHash);
     if (!row) return undefined;
     if (row.expiresAt <= now.getTime()) {
-      deleteConsoleSession(this.db, tokenHash);
+      await deleteConsoleSession(this.db, tokenHash);
       return undefined;
     }
     const opened = open(token, sealPurpose, row.sealed);
     const held = opened ? (JSON.parse(opened) as { key?: unknown; csrf?: unknown }) : undefined;
     if (typeof held?.key !== 'string' || typeof held.csrf !== 'string') return undefined;
-    if (now.getTime() - row.lastSeen >= touchEveryMs) touchConsoleSession(this.db, tokenHash, now.getTime(), now.getTime() + idleMs);
+    if (now.getTime() - row.lastSeen >= touchEveryMs) await touchConsoleSession(this.db, tokenHash, now.getTime(), now.getTime() + idleMs);
     return { token, csrf: held.csrf, kind: row.kind, key: held.key, lastSeen: now.getTime() };
   }
 
-  close(token: string | undefined): void {
-    if (token && tokenPattern.test(token)) deleteConsoleSession(this.db, digestOf(token));
+  async close(token: string | undefined): Promise<void> {
+    if (token && tokenPattern.test(token)) await deleteConsoleSession(this.db, digestOf(token));
   }
 }
 
 /** Who the key says the caller is, checked now: a library, the admin, or nobody. */
-export function identify(deps: AppDeps, session: ConsoleSession, now: Date): Signed | undefined {
+export async function identify(deps: AppDeps, session: ConsoleSession, now: Date): Promise<Signed | undefined> {
   if (session.kind === 'admin') return isAdminKey(deps, session.key) ? { session, kind: 'admin' } : undefined;
-  const library = libraryForApiKey(deps.db, session.key, now);
+  const library = await libraryForApiKey(deps.db, session.key, now);
   return library ? { session, kind: 'library', library } : undefined;
 }
 

@@ -41,14 +41,14 @@ export function registerSignIn(app: ConsoleApp, ctx: ConsoleContext): void {
     }
     const key = typeof form.key === 'string' ? form.key.trim() : '';
     const now = ctx.deps.clock.now();
-    const kind = key && isAdminKey(ctx.deps, key) ? 'admin' : key && libraryForApiKey(ctx.deps.db, key, now) ? 'library' : undefined;
+    const kind = key && isAdminKey(ctx.deps, key) ? 'admin' : key && (await libraryForApiKey(ctx.deps.db, key, now)) ? 'library' : undefined;
     if (!kind) {
       ctx.deps.logger.info('console sign-in refused');
       return signInPage(c, key ? 'That key is not known, or it was revoked.' : 'Enter an API key.', 401);
     }
     // A new session token on every sign-in: a token planted before sign-in is worth nothing.
-    ctx.sessions.close(readSessionToken(c));
-    const session = ctx.sessions.open(kind, key, now);
+    await ctx.sessions.close(readSessionToken(c));
+    const session = await ctx.sessions.open(kind, key, now);
     setSessionCookie(c, session);
     // An administrator is not sent to a library page (it would only say "library staff only").
     const next = safeNext(c.req.query('next'));
@@ -60,9 +60,9 @@ export function registerSignIn(app: ConsoleApp, ctx: ConsoleContext): void {
   // must work when the session is already gone, so it is handled before that middleware.
   app.post('/sign-out', async (c) => {
     const form = await c.req.parseBody();
-    const session = ctx.sessions.find(readSessionToken(c), ctx.deps.clock.now());
+    const session = await ctx.sessions.find(readSessionToken(c), ctx.deps.clock.now());
     if (session && sameToken(typeof form[csrfField] === 'string' ? form[csrfField] : undefined, session.csrf) && !crossSite(c)) {
-      ctx.sessions.close(session.token);
+      await ctx.sessions.close(session.token);
       clearSessionCookie(c);
       return c.redirect('/console/sign-in', 303);
     }

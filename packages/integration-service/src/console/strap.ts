@@ -26,10 +26,10 @@ export interface StrapFacts {
   borrowingLibraryName: string;
 }
 
-export function strapFacts(ctx: ConsoleContext, library: Library, request: RequestDetail): StrapFacts {
+export async function strapFacts(ctx: ConsoleContext, library: Library, request: RequestDetail): Promise<StrapFacts> {
   const pickup = library.pickupLocations.find((p) => p.ilsLocationCode === request.pickupLocation || p.code === request.pickupLocation);
   const lenderSymbol: string | undefined = request.currentLender;
-  const lender = lenderSymbol ? findLibraryBySymbol(ctx.deps.db, lenderSymbol) : undefined;
+  const lender = lenderSymbol ? await findLibraryBySymbol(ctx.deps.db, lenderSymbol) : undefined;
   const strap = library.settings.borrowing.strap;
   return {
     requestId: request.id,
@@ -218,7 +218,7 @@ export function registerStrap(app: ConsoleApp, ctx: ConsoleContext): void {
     if (request.role !== 'borrowing' || !request.temporaryBarcode) {
       return problemPage(c, session.signed, 409, 'No strap yet', 'A book strap is printed for a received borrowing request: receive it first.');
     }
-    return { session, request, facts: strapFacts(ctx, session.library, request) };
+    return { session, request, facts: await strapFacts(ctx, session.library, request) };
   };
 
   app.get('/requests/:id/barcode.png', async (c) => {
@@ -244,7 +244,7 @@ export function registerStrap(app: ConsoleApp, ctx: ConsoleContext): void {
     if (loaded instanceof Response) return loaded;
     const { session, request } = loaded;
     if (request.role !== 'lending') return problemPage(c, session.signed, 409, 'No slip', 'A shipping slip is printed for a lending request.');
-    const borrower = request.borrowingLibrary ? findLibraryBySymbol(ctx.deps.db, request.borrowingLibrary) : undefined;
+    const borrower = request.borrowingLibrary ? await findLibraryBySymbol(ctx.deps.db, request.borrowingLibrary) : undefined;
     const facts: SlipFacts = {
       requestId: request.id,
       title: request.title,

@@ -18,14 +18,14 @@ describe('the daily sweep ages out lending requests missing for 180 days (L5)', 
     expect(missing).toMatchObject({ status: 'returned-but-missing' });
 
     h.clock.advance(179 * 86_400_000);
-    expect(h.service.sweep()).toEqual([]);
+    expect(await h.service.sweep()).toEqual([]);
     expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).status).toBe('returned-but-missing');
 
     h.clock.advance(86_400_000);
-    expect(h.service.sweep()).toEqual([id]);
+    expect(await h.service.sweep()).toEqual([id]);
     expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).status).toBe('closed-missing');
     expect((await historyOf(h, id)).at(-1)).toBe(`Closed: missing for 180 days. Missing since ${missing.missingSince}: aged out automatically.`);
     // A second sweep finds nothing more to do.
-    expect(h.service.sweep()).toEqual([]);
+    expect(await h.service.sweep()).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ const registry: AdapterRegistry = {
 
 async function withAlmaNcipLibrary(): Promise<Harness> {
   const h = await useHarness({ registry });
-  createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
+  await createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
   return h;
 }
 

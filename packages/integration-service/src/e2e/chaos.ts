@@ -290,7 +290,7 @@ async function play(t: TargetHarness, scenario: Scenario): Promise<ChaosResult> 
         await worker.runUntilIdle({ maxJobs: action.jobs });
         await landTimedOutCalls();
         if (action.abandonLease) {
-          const claimed = claimNextJob(h.service.database.db, { owner: `dead-${log.length}`, now: h.clock.now(), leaseMs: 5 * 60_000 });
+          const claimed = await claimNextJob(h.service.database.db, { owner: `dead-${log.length}`, now: h.clock.now(), leaseMs: 5 * 60_000 });
           log.push(`  abandoned ${claimed?.key ?? 'nothing'}`);
         }
         worker = newWorker();

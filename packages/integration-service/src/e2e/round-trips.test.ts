@@ -117,7 +117,7 @@ describe('round trips per step, at the protocol minimum', () => {
   it('Alma NCIP receive: one AcceptItem makes the item and the hold; no RequestItem after it', async () => {
     const h = await useHarness({ registry });
     const library = almaNcipDemoLibrary(demo.alma, almaHost);
-    createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
+    await createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
     const id = await receivedRequest(h, library.apiKey);
     await h.drain();
     expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /view/NCIPServlet AcceptItem']);
@@ -152,7 +152,7 @@ describe('round trips per step, at the protocol minimum', () => {
             : sirsiDynixDemoLibrary(demo[vendor], host);
     const { ncipUrl: _url, ncip: _ncip, ...connection } = demoLibrary.connection;
     const library = protocol === 'ncip' ? demoLibrary : { ...demoLibrary, connection: { ...connection, protocol: 'rest' as const } };
-    createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
+    await createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
     return { h, key: library.apiKey };
   }
 

@@ -21,7 +21,7 @@ async function sirsiHarness(product: Product) {
   };
   const service = createService({ dbPath: ':memory:', adminKey: demoAdminKey, clock, fetch });
   const library = sirsiDynixDemoLibrary(demo[product], host);
-  createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
+  await createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
   onTestFinished(async () => {
     await service.close();
     sim.close();

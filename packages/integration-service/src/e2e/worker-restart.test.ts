@@ -59,7 +59,7 @@ describe('the worker dies between "temporary item created" and "hold placed"', (
     const id = await receivedRequest(first);
     await first.service.worker.runUntilIdle({ maxJobs: 2 });
     // The dying worker claims the hold, places it in Alma, and never records the outcome.
-    const claimed = claimNextJob(first.service.database.db, { owner: 'dying-worker', now: world.clock.now(), leaseMs: 5 * 60_000 });
+    const claimed = await claimNextJob(first.service.database.db, { owner: 'dying-worker', now: world.clock.now(), leaseMs: 5 * 60_000 });
     expect(claimed?.step.name).toBe('place-hold');
     const item = await almaDesk(first).item(id);
     // The call the adapter makes, comment and all: the comment is how the retry knows the hold is its own.

@@ -37,7 +37,7 @@ export function requireAdmin(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const key = bearerKey(c);
     if (!key) throw missing();
     if (isAdminKey(deps, key)) return next();
-    if (libraryForApiKey(deps.db, key, deps.clock.now())) throw new ApiError('FORBIDDEN', 'A library key cannot manage libraries; use the admin key');
+    if (await libraryForApiKey(deps.db, key, deps.clock.now())) throw new ApiError('FORBIDDEN', 'A library key cannot manage libraries; use the admin key');
     throw unknown();
   };
 }
@@ -54,7 +54,7 @@ export function requireAdminOrLibrary(deps: AppDeps): MiddlewareHandler<AppEnv> 
       c.set('caller', { kind: 'admin' });
       return next();
     }
-    const library = libraryForApiKey(deps.db, key, deps.clock.now());
+    const library = await libraryForApiKey(deps.db, key, deps.clock.now());
     if (!library) throw unknown();
     c.set('caller', { kind: 'library', library, keyId: library.keyId });
     return next();
@@ -65,7 +65,7 @@ export function requireLibrary(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = bearerKey(c);
     if (!key) throw missing();
-    const library = libraryForApiKey(deps.db, key, deps.clock.now());
+    const library = await libraryForApiKey(deps.db, key, deps.clock.now());
     if (library) {
       c.set('library', library);
       return next();

@@ -35,19 +35,19 @@ export function toKeyView(key: ApiKeyMetadata, now: Date, caller: Caller): ApiKe
 }
 
 /** The library whose keys the caller manages: the admin key any, a library key only its own. */
-export function keyOwner(db: ServiceDatabase, caller: Caller, symbol: string): Library {
-  return ownLibrary(db, caller, symbol, "A library key manages only its own library's keys");
+export async function keyOwner(db: ServiceDatabase, caller: Caller, symbol: string): Promise<Library> {
+  return await ownLibrary(db, caller, symbol, "A library key manages only its own library's keys");
 }
 
 /**
  * The library a call acts on: the admin key any, a library key only its own. Another library's
  * symbol is 403 before it is looked up, so a library key cannot learn which symbols exist.
  */
-export function ownLibrary(db: ServiceDatabase, caller: Caller, symbol: string, refusal: string): Library {
+export async function ownLibrary(db: ServiceDatabase, caller: Caller, symbol: string, refusal: string): Promise<Library> {
   if (caller.kind === 'library' && caller.library.symbol !== symbol) {
     throw new ApiError('FORBIDDEN', refusal);
   }
-  const library = findLibraryBySymbol(db, symbol);
+  const library = await findLibraryBySymbol(db, symbol);
   if (!library) throw new ApiError('NOT_FOUND', `No library ${symbol}`);
   return library;
 }

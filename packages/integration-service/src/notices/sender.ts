@@ -1,10 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { transaction } from '../store/connection.ts';
 import type { Clock } from '../adapters/types.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { ServiceDatabase } from '../store/database.ts';
 import { findLibraryById } from '../store/libraries.ts';
-import { deliverableNotices, markNoticeSent, recordDeliveryFailure } from '../store/notices.ts';
-import { patronNotices } from '../store/schema.ts';
+import { claimNotice, deliverableNotices, markNoticeSent, recordDeliveryFailure } from '../store/notices.ts';
 import { appendHistory } from '../store/requests.ts';
 import type { Mailer } from './mailer.ts';
 import { noticeName } from './names.ts';
@@ -50,14 +49,9 @@ export function createNoticeSender(options: NoticeSenderOptions): NoticeSender {
   async function runOnce() {
     let sent = 0;
     let failed = 0;
-    for (const { notice, to } of deliverableNotices(db, clock.now(), { limit: batch, maxAttempts })) {
-      const claimed = db
-        .update(patronNotices)
-        .set({ dueAt: new Date(clock.now().getTime() + claimMs) })
-        .where(and(eq(patronNotices.id, notice.id), eq(patronNotices.dueAt, notice.dueAt)))
-        .run();
-      if (claimed.changes !== 1) continue; // another sender has it
-      const library = findLibraryById(db, notice.libraryId);
+    for (const { notice, to } of await deliverableNotices(db, clock.now(), { limit: batch, maxAttempts })) {
+      if (!(await claimNotice(db, notice, new Date(clock.now().getTime() + claimMs)))) continue; // another sender has it
+      const library = await findLibraryById(db, notice.libraryId);
       const from = library?.settings.borrowing.patronNotices.from ?? options.from;
       const name = noticeName(notice.kind);
       try {
@@ -73,10 +67,10 @@ export function createNoticeSender(options: NoticeSenderOptions): NoticeSender {
         failed += 1;
         const message = error instanceof Error ? error.message : String(error);
         const now = clock.now();
-        db.transaction((tx) => {
-          const after = recordDeliveryFailure(tx, notice, message, new Date(now.getTime() + mailRetryMs(notice.deliveryAttempts)));
+        await transaction(db, async (tx) => {
+          const after = await recordDeliveryFailure(tx, notice, message, new Date(now.getTime() + mailRetryMs(notice.deliveryAttempts)));
           if (after.deliveryAttempts >= maxAttempts) {
-            appendHistory(
+            await appendHistory(
               tx,
               {
                 requestId: notice.requestId,
@@ -92,10 +86,11 @@ export function createNoticeSender(options: NoticeSenderOptions): NoticeSender {
       }
       sent += 1;
       const now = clock.now();
-      db.transaction(
-        (tx) => {
-          markNoticeSent(tx, notice.id, now);
-          appendHistory(tx, { requestId: notice.requestId, kind: 'note', text: `${name} notice e-mailed to ${to} (patron ${notice.patronId}).` }, now);
+      await transaction(
+        db,
+        async (tx) => {
+          await markNoticeSent(tx, notice.id, now);
+          await appendHistory(tx, { requestId: notice.requestId, kind: 'note', text: `${name} notice e-mailed to ${to} (patron ${notice.patronId}).` }, now);
         },
         { behavior: 'immediate' },
       );

@@ -23,7 +23,7 @@ export const route = createRoute({
 export function registerV1LibrariesCheck(app: App, deps: AppDeps) {
   app.openapi(route, async (c) => {
     const { symbol } = c.req.valid('param');
-    const library = ownLibrary(deps.db, c.get('caller'), symbol, "A library key checks only its own library's connection");
+    const library = await ownLibrary(deps.db, c.get('caller'), symbol, "A library key checks only its own library's connection");
     const report = await runPreflight(deps, library, library.id);
     deps.logger.info({ library: library.symbol, ok: report.ok }, 'connection checked');
     return c.json(report, 200);

@@ -61,7 +61,7 @@ export function registerV1LibrariesCreate(app: App, deps: AppDeps) {
         report,
       );
     }
-    const { library, apiKey } = createLibrary(deps, { symbol: body.symbol, name: body.name, ...config });
+    const { library, apiKey } = await createLibrary(deps, { symbol: body.symbol, name: body.name, ...config });
     deps.logger.info({ library: library.symbol, ils: library.connection.ils, protocol: library.connection.protocol }, 'library created');
     return c.json({ ...toLibraryView(library, deps.registry), apiKey, ...(report ? { check: report } : {}) }, 201);
   });

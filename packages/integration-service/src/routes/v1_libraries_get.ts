@@ -20,8 +20,8 @@ export const route = createRoute({
 });
 
 export function registerV1LibrariesGet(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
-    const library = ownLibrary(deps.db, c.get('caller'), c.req.valid('param').symbol, 'A library key reads only its own library');
+  app.openapi(route, async (c) => {
+    const library = await ownLibrary(deps.db, c.get('caller'), c.req.valid('param').symbol, 'A library key reads only its own library');
     return c.json(toLibraryView(library, deps.registry), 200);
   });
 }

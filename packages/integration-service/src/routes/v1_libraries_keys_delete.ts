@@ -17,5 +17,5 @@ export const route = createRoute({
 });
 
 export function registerV1LibrariesKeysDelete(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => c.json(revokeKey(deps, c.get('caller'), c.req.valid('param')), 200));
+  app.openapi(route, async (c) => c.json(await revokeKey(deps, c.get('caller'), c.req.valid('param')), 200));
 }

@@ -20,10 +20,10 @@ export const route = createRoute({
 });
 
 export function registerV1LibrariesKeysList(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const caller = c.get('caller');
-    const library = keyOwner(deps.db, caller, c.req.valid('param').symbol);
+    const library = await keyOwner(deps.db, caller, c.req.valid('param').symbol);
     const now = deps.clock.now();
-    return c.json({ keys: listApiKeys(deps.db, library.id).map((key) => toKeyView(key, now, caller)) }, 200);
+    return c.json({ keys: (await listApiKeys(deps.db, library.id)).map((key) => toKeyView(key, now, caller)) }, 200);
   });
 }

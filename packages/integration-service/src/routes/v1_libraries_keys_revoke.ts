@@ -1,3 +1,4 @@
+import { transaction } from '../store/connection.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError, commonErrorResponses, errorBodySchema } from '../http/errors.ts';
 import { apiKeyMetadataSchema, keyOwner, toKeyView } from '../http/keys.ts';
@@ -31,20 +32,20 @@ export const route = createRoute({
 });
 
 export function registerV1LibrariesKeysRevoke(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => c.json(revokeKey(deps, c.get('caller'), c.req.valid('param')), 200));
+  app.openapi(route, async (c) => c.json(await revokeKey(deps, c.get('caller'), c.req.valid('param')), 200));
 }
 
 /**
  * Revokes one key for the caller (this route and its REST alias `DELETE …/keys/{keyId}`): the
  * same checks, the same answer, one place.
  */
-export function revokeKey(deps: AppDeps, caller: Caller, { symbol, keyId }: { symbol: string; keyId: number }) {
-  const library = keyOwner(deps.db, caller, symbol);
+export async function revokeKey(deps: AppDeps, caller: Caller, { symbol, keyId }: { symbol: string; keyId: number }) {
+  const library = await keyOwner(deps.db, caller, symbol);
   if (caller.kind === 'library' && caller.keyId === keyId) {
     throw new ApiError('CONFLICT', 'A key cannot revoke itself: rotate first, then revoke this key with the new one (or ask for the admin key)');
   }
   const now = deps.clock.now();
-  const revoked = deps.db.transaction((tx) => revokeApiKey(tx, library.id, keyId, now), { behavior: 'immediate' });
+  const revoked = await transaction(deps.db, async (tx) => await revokeApiKey(tx, library.id, keyId, now), { behavior: 'immediate' });
   if (!revoked) throw new ApiError('NOT_FOUND', `Library ${library.symbol} has no key ${keyId}`);
   deps.logger.info({ library: library.symbol, keyId, by: caller.kind }, 'library key revoked');
   return toKeyView(revoked, now, caller);

@@ -1,3 +1,4 @@
+import { transaction } from '../store/connection.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrorResponses } from '../http/errors.ts';
 import { apiKeyMetadataSchema, defaultKeyGracePeriodMs, keyOwner, toKeyView } from '../http/keys.ts';
@@ -55,17 +56,18 @@ export const route = createRoute({
 });
 
 export function registerV1LibrariesKeysRotate(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const caller = c.get('caller');
-    const library = keyOwner(deps.db, caller, c.req.valid('param').symbol);
+    const library = await keyOwner(deps.db, caller, c.req.valid('param').symbol);
     // A body is optional: `c.req.valid('json')` is only there when one was sent.
     const graceHours = (c.req.valid('json') as { graceHours?: number } | undefined)?.graceHours;
     const graceMs = graceHours === undefined ? (deps.keyGracePeriodMs ?? defaultKeyGracePeriodMs) : graceHours * 60 * 60_000;
     const now = deps.clock.now();
-    const { rotated, keys } = deps.db.transaction(
-      (tx) => {
-        const rotated = rotateApiKey(tx, library.id, now, graceMs);
-        return { rotated, keys: listApiKeys(tx, library.id) };
+    const { rotated, keys } = await transaction(
+      deps.db,
+      async (tx) => {
+        const rotated = await rotateApiKey(tx, library.id, now, graceMs);
+        return { rotated, keys: await listApiKeys(tx, library.id) };
       },
       { behavior: 'immediate' },
     );

@@ -19,9 +19,9 @@ export const route = createRoute({
 });
 
 export function registerV1LibrariesList(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const page = c.req.valid('query');
-    const { libraries, total } = listLibraries(deps.db, page);
+    const { libraries, total } = await listLibraries(deps.db, page);
     return c.json({ libraries: libraries.map((library) => toLibraryView(library, deps.registry)), total, ...page }, 200);
   });
 }

@@ -55,7 +55,7 @@ export function registerV1LibrariesUpdate(app: App, deps: AppDeps) {
     const { check } = c.req.valid('query');
     const patch = c.req.valid('json');
     const caller = c.get('caller');
-    const current = ownLibrary(deps.db, caller, symbol, "A library key changes only its own library's settings");
+    const current = await ownLibrary(deps.db, caller, symbol, "A library key changes only its own library's settings");
     if (caller.kind === 'library') {
       // the library's staff tune their own integration; who the library is, where its ILS is and
       // the keys to it, its pickup locations and borrower accounts stay with the administrator
@@ -82,7 +82,7 @@ export function registerV1LibrariesUpdate(app: App, deps: AppDeps) {
         );
       }
     }
-    const library = patchLibrary(deps, symbol, patch);
+    const library = await patchLibrary(deps, symbol, patch);
     deps.logger.info({ library: library.symbol }, 'library updated');
     return c.json({ ...toLibraryView(library, deps.registry), ...(report ? { check: report } : {}) }, 200);
   });

@@ -1,3 +1,4 @@
+import { transaction } from '../store/connection.ts';
 import { noticeKinds } from '@bookstrap/core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError, commonErrorResponses, errorBodySchema } from '../http/errors.ts';
@@ -88,22 +89,27 @@ export const sentRoute = createRoute({
 });
 
 export function registerV1Notices(app: App, deps: AppDeps) {
-  app.openapi(listRoute, (c) => {
-    const notices = listNotices(deps.db, c.get('library').id, c.req.valid('query').state, deps.clock.now());
+  app.openapi(listRoute, async (c) => {
+    const notices = await listNotices(deps.db, c.get('library').id, c.req.valid('query').state, deps.clock.now());
     return c.json({ notices: notices.map(view) }, 200);
   });
-  app.openapi(sentRoute, (c) => {
+  app.openapi(sentRoute, async (c) => {
     const library = c.get('library');
     const { noticeId } = c.req.valid('param');
-    const sent = deps.db.transaction(
-      (tx) => {
-        const notice = findNotice(tx, library.id, noticeId);
+    const sent = await transaction(
+      deps.db,
+      async (tx) => {
+        const notice = await findNotice(tx, library.id, noticeId);
         if (!notice) throw new ApiError('NOT_FOUND', `No notice ${noticeId}`);
         if (notice.sentAt) throw new ApiError('CONFLICT', `Notice ${noticeId} was sent at ${notice.sentAt.toISOString()}`);
         if (notice.withdrawnAt) throw new ApiError('CONFLICT', `Notice ${noticeId} was withdrawn at ${notice.withdrawnAt.toISOString()}`);
         const now = deps.clock.now();
-        appendHistory(tx, { requestId: notice.requestId, kind: 'note', text: `${noticeName(notice.kind)} notice sent to patron ${notice.patronId}.` }, now);
-        return markNoticeSent(tx, notice.id, now);
+        await appendHistory(
+          tx,
+          { requestId: notice.requestId, kind: 'note', text: `${noticeName(notice.kind)} notice sent to patron ${notice.patronId}.` },
+          now,
+        );
+        return await markNoticeSent(tx, notice.id, now);
       },
       { behavior: 'immediate' },
     );

@@ -122,15 +122,15 @@ function actionRoute(action: RequestAction) {
 
 export function registerV1RequestsActions(app: App, deps: AppDeps) {
   for (const action of actionNames) {
-    app.openapi(actionRoute(action), (c) => {
+    app.openapi(actionRoute(action), async (c) => {
       const library = c.get('library');
       const { id } = c.req.valid('param');
-      requireOwnRequest(deps, library, id);
+      await requireOwnRequest(deps, library, id);
       const body = (c.req.valid('json') ?? {}) as Record<string, unknown>;
       const command = { ...body, action } as RequestCommand;
-      const request = applyAction(deps, library, id, command);
+      const request = await applyAction(deps, library, id, command);
       deps.logger.info({ library: library.symbol, requestId: id, action, status: request.status }, 'request action');
-      return c.json(requestDetail(deps, library, request), 200);
+      return c.json(await requestDetail(deps, library, request), 200);
     });
   }
 }

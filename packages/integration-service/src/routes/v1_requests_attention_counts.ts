@@ -4,7 +4,7 @@ import { bearerKey, isAdminKey } from '../http/auth.ts';
 import { ApiError, commonErrorResponses } from '../http/errors.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { attentionCounts } from '../store/attention.ts';
-import { libraries as librariesTable } from '../store/schema.ts';
+import { librarySymbols } from '../store/libraries.ts';
 
 const byReasonSchema = z.partialRecord(z.enum(attentionReasons), z.number().int()).openapi({ example: { 'barcode-in-use': 2, 'patron-problem': 1 } });
 const countsSchema = z.object({ total: z.number().int(), byReason: byReasonSchema });
@@ -39,20 +39,14 @@ function add(counts: Counts, reason: string, n: number): void {
 
 /** The one request route that also takes the admin key (app.ts lets it through the library-key check). */
 export function registerV1RequestsAttentionCounts(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const key = bearerKey(c);
     if (key && isAdminKey(deps, key)) {
-      const symbols = new Map(
-        deps.db
-          .select({ id: librariesTable.id, symbol: librariesTable.symbol })
-          .from(librariesTable)
-          .all()
-          .map((l) => [l.id, l.symbol]),
-      );
+      const symbols = await librarySymbols(deps.db);
       const total = empty();
       const libraries: Record<string, Counts> = {};
       for (const [, symbol] of symbols) libraries[symbol] = empty();
-      for (const row of attentionCounts(deps.db)) {
+      for (const row of await attentionCounts(deps.db)) {
         const symbol = symbols.get(row.libraryId);
         if (!symbol) continue;
         add(total, row.reason, row.n);
@@ -63,7 +57,7 @@ export function registerV1RequestsAttentionCounts(app: App, deps: AppDeps) {
     const library = c.get('library');
     if (!library) throw new ApiError('UNAUTHORIZED', 'An API key is required: send "Authorization: Bearer <key>"');
     const counts = empty();
-    for (const row of attentionCounts(deps.db, library.id)) add(counts, row.reason, row.n);
+    for (const row of await attentionCounts(deps.db, library.id)) add(counts, row.reason, row.n);
     return c.json(counts, 200);
   });
 }

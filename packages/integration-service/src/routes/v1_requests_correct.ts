@@ -54,13 +54,13 @@ export const route = createRoute({
 });
 
 export function registerV1RequestsCorrect(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const library = c.get('library');
     const { id } = c.req.valid('param');
-    requireOwnRequest(deps, library, id);
+    await requireOwnRequest(deps, library, id);
     const body = c.req.valid('json');
-    correctRequest(deps, library, id, body);
+    await correctRequest(deps, library, id, body);
     deps.logger.info({ library: library.symbol, requestId: id, fields: Object.keys(body).filter((k) => k !== 'note' && k !== 'staff') }, 'request corrected');
-    return c.json(requestDetail(deps, library, findRequest(deps.db, id)!), 200);
+    return c.json(await requestDetail(deps, library, (await findRequest(deps.db, id))!), 200);
   });
 }

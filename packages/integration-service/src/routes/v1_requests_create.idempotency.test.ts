@@ -89,7 +89,7 @@ describe('POST /v1/requests with Idempotency-Key', () => {
     await h.ok(201, 'POST', '/v1/requests', { body, headers: { 'idempotency-key': 'old' } });
     h.clock.advance(25 * 60 * 60_000);
     await h.ok(201, 'POST', '/v1/requests', { body, headers: { 'idempotency-key': 'new' } });
-    h.service.sweep();
+    await h.service.sweep();
     const keys = h.service.database.sqlite.prepare('select key from request_idempotency_keys').pluck().all();
     expect(keys).toEqual(['new']);
   });

@@ -39,11 +39,11 @@ export const route = createRoute({
 });
 
 export function registerV1RequestsCreate(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const library = c.get('library');
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    const { request, replayed } = createRequestOnce(deps, library, body, key ? { key, bodyHash: bodyFingerprint(body) } : undefined);
+    const { request, replayed } = await createRequestOnce(deps, library, body, key ? { key, bodyHash: bodyFingerprint(body) } : undefined);
     if (replayed) {
       // Stripe's header: the client can tell a replay from a new create
       c.header('Idempotent-Replayed', 'true');
@@ -51,6 +51,6 @@ export function registerV1RequestsCreate(app: App, deps: AppDeps) {
     } else {
       deps.logger.info({ library: library.symbol, requestId: request.id, role: request.role }, 'request created');
     }
-    return c.json(requestDetail(deps, library, request), 201);
+    return c.json(await requestDetail(deps, library, request), 201);
   });
 }

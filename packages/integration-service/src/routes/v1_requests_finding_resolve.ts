@@ -32,12 +32,12 @@ const route = createRoute({
 });
 
 export function registerV1RequestsFindingResolve(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const library = c.get('library');
     const { id } = c.req.valid('param');
-    requireOwnRequest(deps, library, id);
-    resolveFinding(deps, library, id, c.req.valid('json'));
+    await requireOwnRequest(deps, library, id);
+    await resolveFinding(deps, library, id, c.req.valid('json'));
     deps.logger.info({ library: library.symbol, requestId: id }, 'ILS finding resolved by staff');
-    return c.json(requestDetail(deps, library, findRequest(deps.db, id)!), 200);
+    return c.json(await requestDetail(deps, library, (await findRequest(deps.db, id))!), 200);
   });
 }

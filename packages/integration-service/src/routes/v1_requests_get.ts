@@ -18,9 +18,9 @@ export const route = createRoute({
 });
 
 export function registerV1RequestsGet(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const library = c.get('library');
-    const request = requireOwnRequest(deps, library, c.req.valid('param').id);
-    return c.json(requestDetail(deps, library, request), 200);
+    const request = await requireOwnRequest(deps, library, c.req.valid('param').id);
+    return c.json(await requestDetail(deps, library, request), 200);
   });
 }

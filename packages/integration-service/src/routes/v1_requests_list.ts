@@ -92,7 +92,7 @@ export const route = createRoute({
 });
 
 export function registerV1RequestsList(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const library = c.get('library');
     const query = c.req.valid('query');
     // Attention is derived from the steps; the store filters on them in SQL, so paging stays in the database.
@@ -105,18 +105,18 @@ export function registerV1RequestsList(app: App, deps: AppDeps) {
       patronId: query.patronId,
       needsAttention: query.needsAttention === undefined ? undefined : query.needsAttention === 'true',
     };
-    const { requests, total, totalCapped, nextCursor, prevCursor } = listRequests(deps.db, {
+    const { requests, total, totalCapped, nextCursor, prevCursor } = await listRequests(deps.db, {
       ...filter,
       limit: query.limit,
       offset: query.offset,
       cursor: query.cursor,
       newerThan: query.prevCursor,
     });
-    const jobs = jobsOfRequests(
+    const jobs = await jobsOfRequests(
       deps.db,
       requests.map((r) => r.id),
     );
-    const observations = observationsOf(
+    const observations = await observationsOf(
       deps.db,
       requests.map((r) => r.id),
     );

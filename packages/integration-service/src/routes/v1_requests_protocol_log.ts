@@ -39,9 +39,9 @@ export const route = createRoute({
 const opt = <T>(value: T | null) => (value === null ? undefined : value);
 
 export function registerV1RequestsProtocolLog(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
-    const request = requireOwnRequest(deps, c.get('library'), c.req.valid('param').id);
-    const exchanges = protocolLogOf(deps.db, request.id).map((row) => ({
+  app.openapi(route, async (c) => {
+    const request = await requireOwnRequest(deps, c.get('library'), c.req.valid('param').id);
+    const exchanges = (await protocolLogOf(deps.db, request.id)).map((row) => ({
       at: row.at.toISOString(),
       stepKey: opt(row.stepKey),
       method: row.method,

@@ -32,12 +32,12 @@ export const route = createRoute({
 });
 
 export function registerV1RequestsStepsRetry(app: App, deps: AppDeps) {
-  app.openapi(route, (c) => {
+  app.openapi(route, async (c) => {
     const library = c.get('library');
     const { id, stepKey } = c.req.valid('param');
-    requireOwnRequest(deps, library, id);
-    const job = retryStep(deps, library, id, stepKey);
+    await requireOwnRequest(deps, library, id);
+    const job = await retryStep(deps, library, id, stepKey);
     deps.logger.info({ library: library.symbol, requestId: id, step: stepKey }, 'step retry requested');
-    return c.json(toStepView(job, jobsOfRequest(deps.db, id)), 202);
+    return c.json(toStepView(job, await jobsOfRequest(deps.db, id)), 202);
   });
 }

@@ -57,13 +57,13 @@ function routeFor(verb: keyof typeof verdicts) {
 
 export function registerV1RequestsStepsSettle(app: App, deps: AppDeps) {
   for (const verb of ['resolve', 'skip'] as const) {
-    app.openapi(routeFor(verb), (c) => {
+    app.openapi(routeFor(verb), async (c) => {
       const library = c.get('library');
       const { id, stepKey } = c.req.valid('param');
-      requireOwnRequest(deps, library, id);
-      settleStepByStaff(deps, library, id, stepKey, verdicts[verb].state, c.req.valid('json'));
+      await requireOwnRequest(deps, library, id);
+      await settleStepByStaff(deps, library, id, stepKey, verdicts[verb].state, c.req.valid('json'));
       deps.logger.info({ library: library.symbol, requestId: id, step: stepKey, verdict: verb }, 'step settled by staff');
-      return c.json(requestDetail(deps, library, findRequest(deps.db, id)!), 200);
+      return c.json(await requestDetail(deps, library, (await findRequest(deps.db, id))!), 200);
     });
   }
 }

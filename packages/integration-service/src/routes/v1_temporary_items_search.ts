@@ -71,8 +71,8 @@ type Found = z.infer<typeof foundSchema>;
 const onLoanStatuses = ['received', 'renewal-requested', 'recalled', 'overdue'];
 
 /** Only requests whose temporary item was really created under their barcode: a collision leaves a normal item there. */
-function withCreatedItem(deps: AppDeps, requests: StoredRequest[]): StoredRequest[] {
-  const jobs = jobsOfRequests(
+async function withCreatedItem(deps: AppDeps, requests: StoredRequest[]): Promise<StoredRequest[]> {
+  const jobs = await jobsOfRequests(
     deps.db,
     requests.map((r) => r.id),
   );
@@ -90,8 +90,8 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
     const library = c.get('library');
     const { title, patronId } = c.req.valid('query');
     const system = circulationSystemFor(deps, library, library.id);
-    const ours = (filter: { title?: string | undefined; patronId?: string | undefined; status?: string[] }) =>
-      listRequests(deps.db, { libraryId: library.id, role: 'borrowing', ...filter, limit: 200, offset: 0 }).requests.filter((r) => r.temporaryBarcode);
+    const ours = async (filter: { title?: string | undefined; patronId?: string | undefined; status?: string[] }) =>
+      (await listRequests(deps.db, { libraryId: library.id, role: 'borrowing', ...filter, limit: 200, offset: 0 })).requests.filter((r) => r.temporaryBarcode);
 
     if (patronId) {
       let reason: string;
@@ -99,7 +99,7 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
         const outcome: StepOutcome<PatronIllLoan[]> = await system.patronLoans({ patronId }).catch(classifyThrown);
         if (outcome.kind === 'done' || outcome.kind === 'already-done') {
           const loans = (outcome.value ?? []).filter((loan) => title === undefined || loan.title.toLowerCase().includes(title.toLowerCase()));
-          const items = crossChecked(deps, library, loans);
+          const items = await crossChecked(deps, library, loans);
           return c.json({ items, ilsSearched: true, source: 'ils' as const }, 200);
         }
         reason = `the ILS could not list the patron's loans: ${outcome.reason}`;
@@ -109,7 +109,7 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
           ? `this ILS's API (${library.connection.ils} over ${library.connection.protocol}) cannot list a patron's loans; showing this service's records`
           : 'no adapter for this library; showing this service’s records';
       }
-      const items = withCreatedItem(deps, ours({ title, patronId, status: onLoanStatuses })).map((request) =>
+      const items = (await withCreatedItem(deps, await ours({ title, patronId, status: onLoanStatuses }))).map((request) =>
         compact({ barcode: request.temporaryBarcode as string, title: request.title, requestId: request.id, status: request.status, source: 'service' }),
       );
       return c.json({ items, ilsSearched: false, source: 'bookstrap-only' as const, reason }, 200);
@@ -133,7 +133,7 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
       }
     } else
       reason = `this ILS's API (${library.connection.ils} over ${library.connection.protocol}) cannot search temporary items by title; showing this service's records`;
-    for (const request of withCreatedItem(deps, ours({ title }))) {
+    for (const request of await withCreatedItem(deps, await ours({ title }))) {
       const barcode = request.temporaryBarcode as string;
       const known = byBarcode.get(barcode);
       byBarcode.set(barcode, { ...(known ?? { barcode, title: request.title, source: 'service' as const }), requestId: request.id, status: request.status });
@@ -152,12 +152,12 @@ export function registerV1TemporaryItemsSearch(app: App, deps: AppDeps) {
  * made (another library's, a deleted request's) is not this library's to show, nor is an item
  * under the request's barcode when the create step did not make it (a collision).
  */
-function crossChecked(deps: AppDeps, library: Library, loans: PatronIllLoan[]): Found[] {
+async function crossChecked(deps: AppDeps, library: Library, loans: PatronIllLoan[]): Promise<Found[]> {
   const ids = [...new Set(loans.map((loan) => loan.requestId))];
-  const requests = listRequests(deps.db, { libraryId: library.id, role: 'borrowing', requestIds: ids, limit: ids.length || 1, offset: 0 }).requests;
+  const requests = (await listRequests(deps.db, { libraryId: library.id, role: 'borrowing', requestIds: ids, limit: ids.length || 1, offset: 0 })).requests;
   // Only temporary items really created under the barcode: an ILS that names a loan by its barcode
   // alone (WMS) would otherwise show a library item whose barcode collided with the request's.
-  const byId = new Map(withCreatedItem(deps, requests).map((request) => [request.id, request]));
+  const byId = new Map((await withCreatedItem(deps, requests)).map((request) => [request.id, request]));
   return loans.flatMap((loan) => {
     const request = byId.get(loan.requestId);
     if (!request || request.temporaryBarcode !== loan.barcode) return [];

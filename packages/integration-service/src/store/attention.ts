@@ -5,6 +5,7 @@ import type { Db } from './database.ts';
 import { type Job, jobsOfRequest, settleDependents, settleJobByStaff } from './outbox.ts';
 import { appendHistory } from './requests.ts';
 import { ilsObservations, requests } from './schema.ts';
+import { connection } from './connection.ts';
 
 /**
  * The needs-attention queue, kept on the request row (an indexed column) by the same transaction
@@ -22,74 +23,85 @@ export function stepRecord(job: Job): StepRecord {
  * on a completed one) are skipped with the reason, and so is what depends on them; then the
  * queue column is recomputed. Call after every change to a request or its steps.
  */
-export function refreshAttention(tx: Db, requestId: string, now: Date): Attention | undefined {
-  const row = cached(tx, 'statusOfRequest', () =>
-    tx
-      .select({ status: requests.status })
-      .from(requests)
-      .where(eq(requests.id, sql.placeholder('requestId')))
-      .prepare(),
-  ).get({ requestId });
-  if (!row) return undefined;
-  const status = row.status as RequestStatus;
-  let jobs = jobsOfRequest(tx, requestId);
-  const moot = mootSteps({ status }, jobs.map(stepRecord));
-  for (const { key, reason } of moot) {
-    const job = jobs.find((j) => j.key === key);
-    if (!job || !settleJobByStaff(tx, job, 'skipped', { kind: 'skipped', reason, previous: job.lastOutcome as Record<string, unknown> | undefined }, now))
-      continue;
-    appendHistory(tx, { requestId, kind: 'outcome', stepKey: key, outcome: 'skipped', text: skippedText(job.step, reason) }, now);
-    for (const dependent of settleDependents(tx, { ...job, state: 'skipped' }, 'skipped', now)) {
-      appendHistory(
-        tx,
-        { requestId, kind: 'outcome', stepKey: dependent.job.key, outcome: 'skipped', text: skippedText(dependent.job.step, dependent.reason) },
-        now,
-      );
+export async function refreshAttention(tx: Db, requestId: string, now: Date): Promise<Attention | undefined> {
+  return connection(tx, async () => {
+    const row = cached(tx, 'statusOfRequest', () =>
+      tx
+        .select({ status: requests.status })
+        .from(requests)
+        .where(eq(requests.id, sql.placeholder('requestId')))
+        .prepare(),
+    ).get({ requestId });
+    if (!row) return undefined;
+    const status = row.status as RequestStatus;
+    let jobs = await jobsOfRequest(tx, requestId);
+    const moot = mootSteps({ status }, jobs.map(stepRecord));
+    for (const { key, reason } of moot) {
+      const job = jobs.find((j) => j.key === key);
+      if (
+        !job ||
+        !(await settleJobByStaff(tx, job, 'skipped', { kind: 'skipped', reason, previous: job.lastOutcome as Record<string, unknown> | undefined }, now))
+      )
+        continue;
+      await appendHistory(tx, { requestId, kind: 'outcome', stepKey: key, outcome: 'skipped', text: skippedText(job.step, reason) }, now);
+      for (const dependent of await settleDependents(tx, { ...job, state: 'skipped' }, 'skipped', now)) {
+        await appendHistory(
+          tx,
+          { requestId, kind: 'outcome', stepKey: dependent.job.key, outcome: 'skipped', text: skippedText(dependent.job.step, dependent.reason) },
+          now,
+        );
+      }
     }
-  }
-  if (moot.length > 0) jobs = jobsOfRequest(tx, requestId);
-  const attention = attentionOf({ status }, jobs.map(stepRecord), openFindingOf(tx, requestId));
-  tx.update(requests)
-    .set({ needsAttention: attention !== undefined, attentionReason: attention?.reason ?? null, attentionStepKey: attention?.stepKey ?? null })
-    .where(eq(requests.id, requestId))
-    .run();
-  return attention;
+    if (moot.length > 0) jobs = await jobsOfRequest(tx, requestId);
+    const attention = attentionOf({ status }, jobs.map(stepRecord), await openFindingOf(tx, requestId));
+    tx.update(requests)
+      .set({ needsAttention: attention !== undefined, attentionReason: attention?.reason ?? null, attentionStepKey: attention?.stepKey ?? null })
+      .where(eq(requests.id, requestId))
+      .run();
+    return attention;
+  });
 }
 
 /** The ILS sync's last finding, while ILL staff must still act on it. */
-export function openFindingOf(tx: Db, requestId: string): OpenFinding | undefined {
-  const row = cached(tx, 'openFindingOf', () =>
-    tx
-      .select({
-        kind: ilsObservations.lastFindingKind,
-        text: ilsObservations.lastFinding,
-        nextAction: ilsObservations.nextAction,
-        open: ilsObservations.needsIllStaff,
-      })
-      .from(ilsObservations)
-      .where(eq(ilsObservations.requestId, sql.placeholder('requestId')))
-      .prepare(),
-  ).get({ requestId });
-  if (!row?.open || !row.kind || !row.text) return undefined;
-  return { kind: row.kind, text: row.text, nextAction: row.nextAction ?? undefined };
+export async function openFindingOf(tx: Db, requestId: string): Promise<OpenFinding | undefined> {
+  return connection(tx, async () => {
+    const row = cached(tx, 'openFindingOf', () =>
+      tx
+        .select({
+          kind: ilsObservations.lastFindingKind,
+          text: ilsObservations.lastFinding,
+          nextAction: ilsObservations.nextAction,
+          open: ilsObservations.needsIllStaff,
+        })
+        .from(ilsObservations)
+        .where(eq(ilsObservations.requestId, sql.placeholder('requestId')))
+        .prepare(),
+    ).get({ requestId });
+    if (!row?.open || !row.kind || !row.text) return undefined;
+    return { kind: row.kind, text: row.text, nextAction: row.nextAction ?? undefined };
+  });
 }
 
 /** The finding no longer waits for staff (resolved, or the request moved on); the row keeps what was seen. */
-export function closeFinding(tx: Db, requestId: string, now: Date): boolean {
-  const closed = tx
-    .update(ilsObservations)
-    .set({ needsIllStaff: false, updatedAt: now })
-    .where(and(eq(ilsObservations.requestId, requestId), eq(ilsObservations.needsIllStaff, true)))
-    .run();
-  return closed.changes > 0;
+export async function closeFinding(tx: Db, requestId: string, now: Date): Promise<boolean> {
+  return connection(tx, async () => {
+    const closed = tx
+      .update(ilsObservations)
+      .set({ needsIllStaff: false, updatedAt: now })
+      .where(and(eq(ilsObservations.requestId, requestId), eq(ilsObservations.needsIllStaff, true)))
+      .run();
+    return closed.changes > 0;
+  });
 }
 
 /** How many requests wait for a person, by reason; per library (or every library, for the admin). */
-export function attentionCounts(db: Db, libraryId?: number): { libraryId: number; reason: string; n: number }[] {
-  return db
-    .select({ libraryId: requests.libraryId, reason: sql<string>`coalesce(${requests.attentionReason}, 'unknown')`, n: sql<number>`count(*)` })
-    .from(requests)
-    .where(libraryId === undefined ? eq(requests.needsAttention, true) : and(eq(requests.libraryId, libraryId), eq(requests.needsAttention, true)))
-    .groupBy(requests.libraryId, requests.attentionReason)
-    .all();
+export async function attentionCounts(db: Db, libraryId?: number): Promise<{ libraryId: number; reason: string; n: number }[]> {
+  return connection(db, async () => {
+    return db
+      .select({ libraryId: requests.libraryId, reason: sql<string>`coalesce(${requests.attentionReason}, 'unknown')`, n: sql<number>`count(*)` })
+      .from(requests)
+      .where(libraryId === undefined ? eq(requests.needsAttention, true) : and(eq(requests.libraryId, libraryId), eq(requests.needsAttention, true)))
+      .groupBy(requests.libraryId, requests.attentionReason)
+      .all();
+  });
 }

@@ -1,6 +1,7 @@
 import { eq, lte } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { consoleSessions } from './schema.ts';
+import { connection } from './connection.ts';
 
 /**
  * Console sign-in sessions as rows (console/session.ts decides what goes in them): looked up by
@@ -14,26 +15,36 @@ export interface ConsoleSessionRow {
   expiresAt: number;
 }
 
-export function insertConsoleSession(db: Db, row: ConsoleSessionRow): void {
-  db.insert(consoleSessions).values(row).run();
+export async function insertConsoleSession(db: Db, row: ConsoleSessionRow): Promise<void> {
+  return connection(db, async () => {
+    db.insert(consoleSessions).values(row).run();
+  });
 }
 
-export function findConsoleSession(db: Db, tokenHash: string): ConsoleSessionRow | undefined {
-  return db.select().from(consoleSessions).where(eq(consoleSessions.tokenHash, tokenHash)).get();
+export async function findConsoleSession(db: Db, tokenHash: string): Promise<ConsoleSessionRow | undefined> {
+  return connection(db, async () => {
+    return db.select().from(consoleSessions).where(eq(consoleSessions.tokenHash, tokenHash)).get();
+  });
 }
 
 /** The session was used: it lasts another idle period from now. */
-export function touchConsoleSession(db: Db, tokenHash: string, lastSeen: number, expiresAt: number): void {
-  db.update(consoleSessions).set({ lastSeen, expiresAt }).where(eq(consoleSessions.tokenHash, tokenHash)).run();
+export async function touchConsoleSession(db: Db, tokenHash: string, lastSeen: number, expiresAt: number): Promise<void> {
+  return connection(db, async () => {
+    db.update(consoleSessions).set({ lastSeen, expiresAt }).where(eq(consoleSessions.tokenHash, tokenHash)).run();
+  });
 }
 
 /** Signed out (or found expired): gone for every instance at once. */
-export function deleteConsoleSession(db: Db, tokenHash: string): void {
-  db.delete(consoleSessions).where(eq(consoleSessions.tokenHash, tokenHash)).run();
+export async function deleteConsoleSession(db: Db, tokenHash: string): Promise<void> {
+  return connection(db, async () => {
+    db.delete(consoleSessions).where(eq(consoleSessions.tokenHash, tokenHash)).run();
+  });
 }
 
 /** Sessions idle past their expiry; returns how many went. */
-export function deleteExpiredConsoleSessions(db: Db, now: number): number {
-  const result = db.delete(consoleSessions).where(lte(consoleSessions.expiresAt, now)).run();
-  return Number((result as { changes?: number }).changes ?? 0);
+export async function deleteExpiredConsoleSessions(db: Db, now: number): Promise<number> {
+  return connection(db, async () => {
+    const result = db.delete(consoleSessions).where(lte(consoleSessions.expiresAt, now)).run();
+    return Number((result as { changes?: number }).changes ?? 0);
+  });
 }

@@ -1,4 +1,5 @@
-import { sql, TransactionRollbackError } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { connection, sqliteClientOf } from './connection.ts';
 import type { ServiceDatabase } from './database.ts';
 
 /**
@@ -6,16 +7,15 @@ import type { ServiceDatabase } from './database.ts';
  * file is locked, read-only or gone), a read touches real pages (fails on I/O errors and
  * corruption), then a rollback, so the check changes nothing. Throws the SQLite error otherwise.
  */
-export function checkStorage(db: ServiceDatabase): void {
-  try {
-    db.transaction(
-      (tx) => {
-        tx.get(sql`select id from outbox_jobs order by id desc limit 1`);
-        tx.rollback();
-      },
-      { behavior: 'immediate' },
-    );
-  } catch (error) {
-    if (!(error instanceof TransactionRollbackError)) throw error;
-  }
+export async function checkStorage(db: ServiceDatabase): Promise<void> {
+  const client = sqliteClientOf(db);
+  if (!client) throw new Error('checkStorage: not a SQLite connection');
+  await connection(db, async () => {
+    client.exec('begin immediate');
+    try {
+      db.get(sql`select id from outbox_jobs order by id desc limit 1`);
+    } finally {
+      if (client.inTransaction) client.exec('rollback');
+    }
+  });
 }

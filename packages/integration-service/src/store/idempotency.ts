@@ -3,6 +3,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import stringify from 'safe-stable-stringify';
 import type { Db } from './database.ts';
 import { requestIdempotencyKeys } from './schema.ts';
+import { connection } from './connection.ts';
 
 /** Stripe keeps idempotency keys 24 hours; a retry of a create comes within minutes, not days. */
 export const idempotencyKeyRetentionMs = 24 * 60 * 60_000;
@@ -19,20 +20,26 @@ export interface RememberedCreate {
   bodyHash: string;
 }
 
-export function rememberedCreate(db: Db, libraryId: number, key: string): RememberedCreate | undefined {
-  return db
-    .select({ requestId: requestIdempotencyKeys.requestId, bodyHash: requestIdempotencyKeys.bodyHash })
-    .from(requestIdempotencyKeys)
-    .where(and(eq(requestIdempotencyKeys.libraryId, libraryId), eq(requestIdempotencyKeys.key, key)))
-    .get();
+export async function rememberedCreate(db: Db, libraryId: number, key: string): Promise<RememberedCreate | undefined> {
+  return connection(db, async () => {
+    return db
+      .select({ requestId: requestIdempotencyKeys.requestId, bodyHash: requestIdempotencyKeys.bodyHash })
+      .from(requestIdempotencyKeys)
+      .where(and(eq(requestIdempotencyKeys.libraryId, libraryId), eq(requestIdempotencyKeys.key, key)))
+      .get();
+  });
 }
 
 /** Written in the transaction that creates the request, so a key never names a request that was not made. */
-export function rememberCreate(db: Db, libraryId: number, key: string, bodyHash: string, requestId: string, now: Date): void {
-  db.insert(requestIdempotencyKeys).values({ libraryId, key, bodyHash, requestId, createdAt: now }).run();
+export async function rememberCreate(db: Db, libraryId: number, key: string, bodyHash: string, requestId: string, now: Date): Promise<void> {
+  return connection(db, async () => {
+    db.insert(requestIdempotencyKeys).values({ libraryId, key, bodyHash, requestId, createdAt: now }).run();
+  });
 }
 
-export function pruneIdempotencyKeys(db: Db, before: Date): number {
-  const result = db.delete(requestIdempotencyKeys).where(lt(requestIdempotencyKeys.createdAt, before)).run();
-  return Number((result as { changes?: number }).changes ?? 0);
+export async function pruneIdempotencyKeys(db: Db, before: Date): Promise<number> {
+  return connection(db, async () => {
+    const result = db.delete(requestIdempotencyKeys).where(lt(requestIdempotencyKeys.createdAt, before)).run();
+    return Number((result as { changes?: number }).changes ?? 0);
+  });
 }

@@ -4,6 +4,7 @@ import { and, asc, eq, gt, isNull, or, type Placeholder } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { cached, findBy, ph } from './prepared.ts';
 import { apiKeys, type LibraryRow, libraries } from './schema.ts';
+import { connection } from './connection.ts';
 
 /** A library (tenant) as the service works with it: parsed connection and settings. */
 export interface Library {
@@ -32,23 +33,29 @@ export function toLibrary(row: LibraryRow): Library {
 
 export const normaliseSymbol = (symbol: string): string => symbol.trim().toUpperCase();
 
-export function findLibraryBySymbol(db: Db, symbol: string): Library | undefined {
-  const row = db
-    .select()
-    .from(libraries)
-    .where(eq(libraries.symbol, normaliseSymbol(symbol)))
-    .get();
-  return row ? toLibrary(row) : undefined;
+export async function findLibraryBySymbol(db: Db, symbol: string): Promise<Library | undefined> {
+  return connection(db, async () => {
+    const row = db
+      .select()
+      .from(libraries)
+      .where(eq(libraries.symbol, normaliseSymbol(symbol)))
+      .get();
+    return row ? toLibrary(row) : undefined;
+  });
 }
 
-export function findLibraryById(db: Db, id: number): Library | undefined {
-  const row = findBy<typeof libraries.$inferSelect>(db, libraries, libraries.id, id);
-  return row ? toLibrary(row) : undefined;
+export async function findLibraryById(db: Db, id: number): Promise<Library | undefined> {
+  return connection(db, async () => {
+    const row = findBy<typeof libraries.$inferSelect>(db, libraries, libraries.id, id);
+    return row ? toLibrary(row) : undefined;
+  });
 }
 
-export function listLibraries(db: Db, page: { limit: number; offset: number }): { libraries: Library[]; total: number } {
-  const all = db.select().from(libraries).orderBy(asc(libraries.symbol)).all();
-  return { libraries: all.slice(page.offset, page.offset + page.limit).map(toLibrary), total: all.length };
+export async function listLibraries(db: Db, page: { limit: number; offset: number }): Promise<{ libraries: Library[]; total: number }> {
+  return connection(db, async () => {
+    const all = db.select().from(libraries).orderBy(asc(libraries.symbol)).all();
+    return { libraries: all.slice(page.offset, page.offset + page.limit).map(toLibrary), total: all.length };
+  });
 }
 
 export interface NewLibrary {
@@ -59,37 +66,41 @@ export interface NewLibrary {
   pickupLocations: PickupLocation[];
 }
 
-export function insertLibrary(db: Db, input: NewLibrary, now: Date): Library {
-  const row = db
-    .insert(libraries)
-    .values({
-      symbol: normaliseSymbol(input.symbol),
-      name: input.name,
-      connection: input.connection as unknown as Record<string, unknown>,
-      settings: input.settings as unknown as Record<string, unknown>,
-      pickupLocations: input.pickupLocations as unknown as Record<string, unknown>[],
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-    .get();
-  return toLibrary(row);
+export async function insertLibrary(db: Db, input: NewLibrary, now: Date): Promise<Library> {
+  return connection(db, async () => {
+    const row = db
+      .insert(libraries)
+      .values({
+        symbol: normaliseSymbol(input.symbol),
+        name: input.name,
+        connection: input.connection as unknown as Record<string, unknown>,
+        settings: input.settings as unknown as Record<string, unknown>,
+        pickupLocations: input.pickupLocations as unknown as Record<string, unknown>[],
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    return toLibrary(row);
+  });
 }
 
-export function updateLibrary(db: Db, id: number, patch: Partial<Omit<NewLibrary, 'symbol'>>, now: Date): Library {
-  const row = db
-    .update(libraries)
-    .set({
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.connection !== undefined ? { connection: patch.connection as unknown as Record<string, unknown> } : {}),
-      ...(patch.settings !== undefined ? { settings: patch.settings as unknown as Record<string, unknown> } : {}),
-      ...(patch.pickupLocations !== undefined ? { pickupLocations: patch.pickupLocations as unknown as Record<string, unknown>[] } : {}),
-      updatedAt: now,
-    })
-    .where(eq(libraries.id, id))
-    .returning()
-    .get();
-  return toLibrary(row);
+export async function updateLibrary(db: Db, id: number, patch: Partial<Omit<NewLibrary, 'symbol'>>, now: Date): Promise<Library> {
+  return connection(db, async () => {
+    const row = db
+      .update(libraries)
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.connection !== undefined ? { connection: patch.connection as unknown as Record<string, unknown> } : {}),
+        ...(patch.settings !== undefined ? { settings: patch.settings as unknown as Record<string, unknown> } : {}),
+        ...(patch.pickupLocations !== undefined ? { pickupLocations: patch.pickupLocations as unknown as Record<string, unknown>[] } : {}),
+        updatedAt: now,
+      })
+      .where(eq(libraries.id, id))
+      .returning()
+      .get();
+    return toLibrary(row);
+  });
 }
 
 // ---- API keys --------------------------------------------------------------------------------
@@ -102,18 +113,22 @@ export function generateApiKey(): string {
 }
 
 /** Stores a key's hash; `key` lets the demo launcher use known keys, the API always generates one. */
-export function issueApiKey(db: Db, libraryId: number, now: Date, key: string = generateApiKey()): string {
-  return issueApiKeyRecord(db, libraryId, now, key).key;
+export async function issueApiKey(db: Db, libraryId: number, now: Date, key: string = generateApiKey()): Promise<string> {
+  return connection(db, async () => {
+    return (await issueApiKeyRecord(db, libraryId, now, key)).key;
+  });
 }
 
 /** As `issueApiKey`, with the new key's id (the rotate route shows both). */
-export function issueApiKeyRecord(db: Db, libraryId: number, now: Date, key: string = generateApiKey()): { id: number; key: string } {
-  const row = db
-    .insert(apiKeys)
-    .values({ libraryId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), createdAt: now })
-    .returning({ id: apiKeys.id })
-    .get();
-  return { id: row.id, key };
+export async function issueApiKeyRecord(db: Db, libraryId: number, now: Date, key: string = generateApiKey()): Promise<{ id: number; key: string }> {
+  return connection(db, async () => {
+    const row = db
+      .insert(apiKeys)
+      .values({ libraryId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), createdAt: now })
+      .returning({ id: apiKeys.id })
+      .get();
+    return { id: row.id, key };
+  });
 }
 
 /** A key is accepted while it is not revoked and its grace period (after a rotation) has not run out. */
@@ -126,23 +141,24 @@ const lastUsedPrecisionMs = 60 * 60_000;
  * The library a key belongs to, and which of its keys it is. `now` decides whether a rotated-out
  * key is still in its grace period; without it only revoked keys are refused (the demo launcher).
  */
-export function libraryForApiKey(db: Db, key: string, now?: Date): (Library & { keyId: number }) | undefined {
-  // every API call asks this: prepared once per handle (store/prepared.ts); `now` bound as ms
-  const statement = (timed: boolean) =>
-    cached(db, timed ? 'library-for-key-at' : 'library-for-key', () =>
-      db
-        .select({ library: libraries, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
-        .from(apiKeys)
-        .innerJoin(libraries, eq(libraries.id, apiKeys.libraryId))
-        .where(and(eq(apiKeys.keyHash, ph('hash')), timed ? acceptedAt(ph('now')) : isNull(apiKeys.revokedAt)))
-        .prepare(),
-    );
-  const row = statement(now !== undefined).get({ hash: hashApiKey(key), now: now?.getTime() });
-  if (!row) return undefined;
-  if (now && (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= lastUsedPrecisionMs)) {
-    db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId)).run();
-  }
-  return { ...toLibrary(row.library), keyId: row.keyId };
+export async function libraryForApiKey(db: Db, key: string, now?: Date): Promise<(Library & { keyId: number }) | undefined> {
+  return connection(db, async () => {
+    const statement = (timed: boolean) =>
+      cached(db, timed ? 'library-for-key-at' : 'library-for-key', () =>
+        db
+          .select({ library: libraries, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
+          .from(apiKeys)
+          .innerJoin(libraries, eq(libraries.id, apiKeys.libraryId))
+          .where(and(eq(apiKeys.keyHash, ph('hash')), timed ? acceptedAt(ph('now')) : isNull(apiKeys.revokedAt)))
+          .prepare(),
+      );
+    const row = statement(now !== undefined).get({ hash: hashApiKey(key), now: now?.getTime() });
+    if (!row) return undefined;
+    if (now && (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= lastUsedPrecisionMs)) {
+      db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId)).run();
+    }
+    return { ...toLibrary(row.library), keyId: row.keyId };
+  });
 }
 
 /** What the API shows about a key: never the key or its hash. */
@@ -155,40 +171,61 @@ export interface ApiKeyMetadata {
   revokedAt: Date | null;
 }
 
-export function listApiKeys(db: Db, libraryId: number): ApiKeyMetadata[] {
-  return db
-    .select({
-      id: apiKeys.id,
-      prefix: apiKeys.prefix,
-      createdAt: apiKeys.createdAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-      expiresAt: apiKeys.expiresAt,
-      revokedAt: apiKeys.revokedAt,
-    })
-    .from(apiKeys)
-    .where(eq(apiKeys.libraryId, libraryId))
-    .orderBy(asc(apiKeys.id))
-    .all();
+export async function listApiKeys(db: Db, libraryId: number): Promise<ApiKeyMetadata[]> {
+  return connection(db, async () => {
+    return db
+      .select({
+        id: apiKeys.id,
+        prefix: apiKeys.prefix,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+        expiresAt: apiKeys.expiresAt,
+        revokedAt: apiKeys.revokedAt,
+      })
+      .from(apiKeys)
+      .where(eq(apiKeys.libraryId, libraryId))
+      .orderBy(asc(apiKeys.id))
+      .all();
+  });
 }
 
 /**
  * A new key, and every key still accepted without an end gets one `graceMs` from now, so clients
  * can switch over without an outage. Keys already ending sooner keep their earlier end.
  */
-export function rotateApiKey(db: Db, libraryId: number, now: Date, graceMs: number): { id: number; key: string; oldKeysExpireAt: Date } {
-  const oldKeysExpireAt = new Date(now.getTime() + graceMs);
-  db.update(apiKeys)
-    .set({ expiresAt: oldKeysExpireAt })
-    .where(and(eq(apiKeys.libraryId, libraryId), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, oldKeysExpireAt))))
-    .run();
-  return { ...issueApiKeyRecord(db, libraryId, now), oldKeysExpireAt };
+export async function rotateApiKey(db: Db, libraryId: number, now: Date, graceMs: number): Promise<{ id: number; key: string; oldKeysExpireAt: Date }> {
+  return connection(db, async () => {
+    const oldKeysExpireAt = new Date(now.getTime() + graceMs);
+    db.update(apiKeys)
+      .set({ expiresAt: oldKeysExpireAt })
+      .where(and(eq(apiKeys.libraryId, libraryId), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, oldKeysExpireAt))))
+      .run();
+    return { ...(await issueApiKeyRecord(db, libraryId, now)), oldKeysExpireAt };
+  });
 }
 
 /** Revokes one of the library's keys now; `undefined` when the library has no such key. */
-export function revokeApiKey(db: Db, libraryId: number, keyId: number, now: Date): ApiKeyMetadata | undefined {
-  const key = listApiKeys(db, libraryId).find((k) => k.id === keyId);
-  if (!key) return undefined;
-  if (key.revokedAt) return key;
-  db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, keyId)).run();
-  return { ...key, revokedAt: now };
+export async function revokeApiKey(db: Db, libraryId: number, keyId: number, now: Date): Promise<ApiKeyMetadata | undefined> {
+  return connection(db, async () => {
+    const key = (await listApiKeys(db, libraryId)).find((k) => k.id === keyId);
+    if (!key) return undefined;
+    if (key.revokedAt) return key;
+    db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, keyId)).run();
+    return { ...key, revokedAt: now };
+  });
+}
+
+/** Every library's symbol by its ID (the admin's attention counts name libraries by symbol). */
+export async function librarySymbols(db: Db): Promise<Map<number, string>> {
+  return connection(
+    db,
+    async () =>
+      new Map(
+        db
+          .select({ id: libraries.id, symbol: libraries.symbol })
+          .from(libraries)
+          .all()
+          .map((l) => [l.id, l.symbol]),
+      ),
+  );
 }

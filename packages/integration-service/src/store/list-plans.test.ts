@@ -27,48 +27,48 @@ function seeded() {
 }
 
 describe('list plans at scale', () => {
-  it('every list shape, search and count runs on indexes: no table scan, no temporary sort', () => {
+  it('every list shape, search and count runs on indexes: no table scan, no temporary sort', async () => {
     const { db, recorder, library, close } = seeded();
     try {
       const base = { libraryId: library, limit: 50, offset: 0 };
-      const newest = listRequests(db, base);
+      const newest = await listRequests(db, base);
       let deep = newest.nextCursor;
-      for (let i = 0; i < 20 && deep; i += 1) deep = listRequests(db, { ...base, cursor: deep }).nextCursor;
+      for (let i = 0; i < 20 && deep; i += 1) deep = (await listRequests(db, { ...base, cursor: deep })).nextCursor;
       recorder.take();
       const closed = queues.find((q) => q.key === 'borrowing-closed')!;
-      const shapes: [string, () => unknown][] = [
-        ['newest', () => listRequests(db, base)],
-        ['status', () => listRequests(db, { ...base, status: ['sent'] })],
-        ['two statuses', () => listRequests(db, { ...base, status: ['sent', 'received'] })],
-        ['role', () => listRequests(db, { ...base, role: 'lending' })],
-        ['role + status', () => listRequests(db, { ...base, role: 'lending', status: ['shipped'] })],
-        ['patron', () => listRequests(db, { ...base, patronId: 'patron-7' })],
-        ['needsAttention', () => listRequests(db, { ...base, needsAttention: true })],
-        ['not needsAttention', () => listRequests(db, { ...base, needsAttention: false })],
-        ['role + needsAttention', () => listRequests(db, { ...base, role: 'lending', needsAttention: true })],
-        ['offset', () => listRequests(db, { ...base, offset: 100 })],
-        ['cursor deep page', () => listRequests(db, { ...base, cursor: deep })],
-        ['page back', () => listRequests(db, { ...base, newerThan: deep })],
-        ['title, big filter (index walk)', () => listRequests(db, { ...base, title: 'walden' })],
-        ['title, small filter (look-ups)', () => listRequests(db, { ...base, role: 'lending', status: ['sent'], title: 'walden' })],
-        ['title, several statuses', () => listRequests(db, { ...base, role: 'borrowing', status: ['sent', 'complete'], title: 'walden' })],
-        ['title, deep page', () => listRequests(db, { ...base, title: 'walden', cursor: deep })],
-        ['title, page back', () => listRequests(db, { ...base, title: 'walden', newerThan: deep })],
-        ['search: request ID', () => listRequests(db, { ...base, search: 'R1207' })],
-        ['search: patron', () => listRequests(db, { ...base, search: 'patron-42' })],
-        ['search: temporary barcode', () => listRequests(db, { ...base, search: 'TB-1207' })],
-        ['search: lender barcode', () => listRequests(db, { ...base, search: 'LB-1207' })],
-        ['search: item barcode', () => listRequests(db, { ...base, search: 'IB-1207' })],
-        ['search: title', () => listRequests(db, { ...base, search: 'Eyre' })],
-        ['search: nothing', () => listRequests(db, { ...base, search: 'no such thing' })],
-        ['counts (limit 0)', () => listRequests(db, { ...base, role: 'borrowing', status: ['complete', 'cancelled'], limit: 0 })],
-        ['console queue page + all counts', () => loadQueue(db, library, closed, { q: 'Walden', cursor: deep })],
-        ['attention counts', () => attentionCounts(db, library)],
-        ['request by id', () => findLibraryRequest(db, library, 'R1207')],
-        ['request by id (any library)', () => findRequest(db, 'R1207')],
+      const shapes: [string, () => Promise<unknown>][] = [
+        ['newest', async () => await listRequests(db, base)],
+        ['status', async () => await listRequests(db, { ...base, status: ['sent'] })],
+        ['two statuses', async () => await listRequests(db, { ...base, status: ['sent', 'received'] })],
+        ['role', async () => await listRequests(db, { ...base, role: 'lending' })],
+        ['role + status', async () => await listRequests(db, { ...base, role: 'lending', status: ['shipped'] })],
+        ['patron', async () => await listRequests(db, { ...base, patronId: 'patron-7' })],
+        ['needsAttention', async () => await listRequests(db, { ...base, needsAttention: true })],
+        ['not needsAttention', async () => await listRequests(db, { ...base, needsAttention: false })],
+        ['role + needsAttention', async () => await listRequests(db, { ...base, role: 'lending', needsAttention: true })],
+        ['offset', async () => await listRequests(db, { ...base, offset: 100 })],
+        ['cursor deep page', async () => await listRequests(db, { ...base, cursor: deep })],
+        ['page back', async () => await listRequests(db, { ...base, newerThan: deep })],
+        ['title, big filter (index walk)', async () => await listRequests(db, { ...base, title: 'walden' })],
+        ['title, small filter (look-ups)', async () => await listRequests(db, { ...base, role: 'lending', status: ['sent'], title: 'walden' })],
+        ['title, several statuses', async () => await listRequests(db, { ...base, role: 'borrowing', status: ['sent', 'complete'], title: 'walden' })],
+        ['title, deep page', async () => await listRequests(db, { ...base, title: 'walden', cursor: deep })],
+        ['title, page back', async () => await listRequests(db, { ...base, title: 'walden', newerThan: deep })],
+        ['search: request ID', async () => await listRequests(db, { ...base, search: 'R1207' })],
+        ['search: patron', async () => await listRequests(db, { ...base, search: 'patron-42' })],
+        ['search: temporary barcode', async () => await listRequests(db, { ...base, search: 'TB-1207' })],
+        ['search: lender barcode', async () => await listRequests(db, { ...base, search: 'LB-1207' })],
+        ['search: item barcode', async () => await listRequests(db, { ...base, search: 'IB-1207' })],
+        ['search: title', async () => await listRequests(db, { ...base, search: 'Eyre' })],
+        ['search: nothing', async () => await listRequests(db, { ...base, search: 'no such thing' })],
+        ['counts (limit 0)', async () => await listRequests(db, { ...base, role: 'borrowing', status: ['complete', 'cancelled'], limit: 0 })],
+        ['console queue page + all counts', async () => await loadQueue(db, library, closed, { q: 'Walden', cursor: deep })],
+        ['attention counts', async () => await attentionCounts(db, library)],
+        ['request by id', async () => await findLibraryRequest(db, library, 'R1207')],
+        ['request by id (any library)', async () => await findRequest(db, 'R1207')],
       ];
       for (const [name, run] of shapes) {
-        run();
+        await run();
         const ran = recorder.take();
         expect(ran.length, name).toBeGreaterThan(0);
         for (const statement of ran) {
@@ -95,7 +95,7 @@ describe('list plans at scale', () => {
     }
   });
 
-  it('title search finds exactly what a substring match finds, newest first, in every shape', () => {
+  it('title search finds exactly what a substring match finds, newest first, in every shape', async () => {
     const { db, sqlite, library, close } = seeded();
     try {
       sqlite.exec(`update requests set title = 'The "Quoted" Café: 100% Proof_' where seq in (11, 2999)`);
@@ -105,39 +105,41 @@ describe('list plans at scale', () => {
             .prepare(`select id from requests where library_id = ? and instr(lower(title), lower(?)) > 0 ${where} order by seq desc`)
             .all(library, term) as { id: string }[]
         ).map((r) => r.id);
-      const all = (filter: Omit<RequestFilter, 'libraryId' | 'limit' | 'offset'>) => {
+      const all = async (filter: Omit<RequestFilter, 'libraryId' | 'limit' | 'offset'>) => {
         const ids: string[] = [];
-        let page = listRequests(db, { libraryId: library, limit: 37, offset: 0, ...filter });
+        let page = await listRequests(db, { libraryId: library, limit: 37, offset: 0, ...filter });
         ids.push(...page.requests.map((r) => r.id));
         while (page.nextCursor) {
-          page = listRequests(db, { libraryId: library, limit: 37, offset: 0, ...filter, cursor: page.nextCursor });
+          page = await listRequests(db, { libraryId: library, limit: 37, offset: 0, ...filter, cursor: page.nextCursor });
           ids.push(...page.requests.map((r) => r.id));
         }
-        return { ids, total: listRequests(db, { libraryId: library, limit: 1, offset: 0, ...filter }).total };
+        return { ids, total: (await listRequests(db, { libraryId: library, limit: 1, offset: 0, ...filter })).total };
       };
       for (const term of ['walden', 'WALDEN 12', 'n 1', 'eyre 29', '"quoted"', '100% proof_', 'café', 'zzz']) {
         const expected = reference(term);
-        expect(all({ title: term }), term).toEqual({ ids: expected, total: Math.min(expected.length, maxCountedTotal) });
+        expect(await all({ title: term }), term).toEqual({ ids: expected, total: Math.min(expected.length, maxCountedTotal) });
         const lending = reference(term, `and role = 'lending' and status in ('sent', 'shipped')`);
-        expect(all({ title: term, role: 'lending', status: ['sent', 'shipped'] }), `${term} (lending)`).toEqual({ ids: lending, total: lending.length });
+        expect(await all({ title: term, role: 'lending', status: ['sent', 'shipped'] }), `${term} (lending)`).toEqual({ ids: lending, total: lending.length });
       }
       expect(reference('walden').length).toBeGreaterThan(maxCountedTotal / 4);
-      expect(() => listRequests(db, { libraryId: library, limit: 10, offset: 0, title: 'wa' })).toThrow(/at least 3 characters/);
+      await expect(listRequests(db, { libraryId: library, limit: 10, offset: 0, title: 'wa' })).rejects.toThrow(/at least 3 characters/);
       // the search box: 1–2 characters find identifiers only (no title has a trigram that short)
-      expect(listRequests(db, { libraryId: library, limit: 10, offset: 0, search: 'Em' }).requests).toEqual([]);
+      expect((await listRequests(db, { libraryId: library, limit: 10, offset: 0, search: 'Em' })).requests).toEqual([]);
       // another library's titles are never found
-      expect(listRequests(db, { libraryId: library, limit: 300, offset: 0, title: 'Dracula 19' }).requests.every((r) => r.libraryId === library)).toBe(true);
+      expect((await listRequests(db, { libraryId: library, limit: 300, offset: 0, title: 'Dracula 19' })).requests.every((r) => r.libraryId === library)).toBe(
+        true,
+      );
     } finally {
       close();
     }
   });
 
-  it('the title index changes with the request, in the same transaction', () => {
+  it('the title index changes with the request, in the same transaction', async () => {
     const { db, sqlite, library, close } = seeded();
     try {
-      const titled = (term: string) => listRequests(db, { libraryId: library, limit: 10, offset: 0, title: term }).requests.map((r) => r.id);
+      const titled = async (term: string) => (await listRequests(db, { libraryId: library, limit: 10, offset: 0, title: term })).requests.map((r) => r.id);
       sqlite.exec(`update requests set title = 'Zuleika Dobson' where seq = 5`);
-      expect(titled('zuleika')).toEqual(['R5']);
+      expect(await titled('zuleika')).toEqual(['R5']);
       // a save that writes the same title (every step change does) leaves the index alone
       const indexRows = () => (sqlite.prepare('select count(*) as n from requests_title_fts_data').get() as { n: number }).n;
       const before = indexRows();
@@ -145,7 +147,7 @@ describe('list plans at scale', () => {
       expect(indexRows()).toBe(before);
       sqlite.exec(`update requests set title = 'Zuleika Dobson', status = 'received' where seq = 5`);
       expect(indexRows()).toBe(before);
-      expect(titled('Persuasion 4')).not.toContain('R5');
+      expect(await titled('Persuasion 4')).not.toContain('R5');
       // a write that rolls back leaves the index as it was
       expect(() =>
         sqlite.transaction(() => {
@@ -155,10 +157,10 @@ describe('list plans at scale', () => {
           throw new Error('crash');
         })(),
       ).toThrow('crash');
-      expect(titled('nightmare')).toEqual([]);
+      expect(await titled('nightmare')).toEqual([]);
       sqlite.exec(`delete from outbox_jobs where request_id = 'R5'`);
       sqlite.exec(`delete from requests where seq = 5`);
-      expect(titled('zuleika')).toEqual([]);
+      expect(await titled('zuleika')).toEqual([]);
       // FTS5's own check: the index holds exactly the stored titles
       expect(() => db.run(sql`insert into requests_title_fts (requests_title_fts, rank) values ('integrity-check', 1)`)).not.toThrow();
     } finally {
@@ -166,7 +168,7 @@ describe('list plans at scale', () => {
     }
   });
 
-  it('a common title in a big filter it rarely meets: every match listed, the count "at least" after its budget', () => {
+  it('a common title in a big filter it rarely meets: every match listed, the count "at least" after its budget', async () => {
     const { db, sqlite, library, close } = seeded();
     try {
       // 10,500 titles hold "Common"; 3 of them are borrowing requests (two too old for the count's budget)
@@ -175,11 +177,11 @@ describe('list plans at scale', () => {
       sqlite.exec(`update requests set title = 'Common ' || seq, role = 'lending' where seq <= ${maxTitleCandidates + 500}`);
       sqlite.exec(`update requests set role = 'borrowing' where seq in (1, 2, ${maxTitleCandidates})`);
       sqlite.exec(`update requests set title = 'Other ' || seq, role = 'borrowing' where seq > ${maxTitleCandidates + 500}`);
-      const page = listRequests(db, { libraryId: library, role: 'borrowing', title: 'common', limit: 50, offset: 0 });
+      const page = await listRequests(db, { libraryId: library, role: 'borrowing', title: 'common', limit: 50, offset: 0 });
       expect(page.requests.map((r) => r.id)).toEqual([`R${maxTitleCandidates}`, 'R2', 'R1']);
       expect(page).toMatchObject({ total: 3, totalCapped: true });
       // within the budget the count is exact
-      expect(listRequests(db, { libraryId: library, role: 'borrowing', title: 'other 55', limit: 50, offset: 0 })).toMatchObject({
+      expect(await listRequests(db, { libraryId: library, role: 'borrowing', title: 'other 55', limit: 50, offset: 0 })).toMatchObject({
         total: 100,
         totalCapped: false,
       });

@@ -2,6 +2,7 @@ import { idempotencyKey, type LoanHeldForRequest } from '@bookstrap/core';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { outboxJobs, requests } from './schema.ts';
+import { connection } from './connection.ts';
 
 /**
  * The loans Bookstrap made on a lent item for other requests of the library and has not checked
@@ -10,45 +11,54 @@ import { outboxJobs, requests } from './schema.ts';
  * (issue "never touch what isn't yours": the 'already done' that belonged to another request).
  * Read only on check-out steps, through the (library, item barcode) index.
  */
-export function loansHeldByOtherRequests(db: Db, input: { libraryId: number; requestId: string; itemBarcode: string }): LoanHeldForRequest[] {
-  const others = db
-    .select({ id: requests.id })
-    .from(requests)
-    .where(
-      and(eq(requests.libraryId, input.libraryId), eq(requests.itemBarcode, input.itemBarcode), eq(requests.role, 'lending'), ne(requests.id, input.requestId)),
-    )
-    .all();
-  if (others.length === 0) return [];
-  const checkOutKey = (id: string) => idempotencyKey(id, 'check-out-to-borrowing-library', input.itemBarcode);
-  const checkInKey = (id: string) => idempotencyKey(id, 'check-in', input.itemBarcode);
-  const jobs = new Map(
-    db
-      .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state, outcome: outboxJobs.lastOutcome })
-      .from(outboxJobs)
+export async function loansHeldByOtherRequests(db: Db, input: { libraryId: number; requestId: string; itemBarcode: string }): Promise<LoanHeldForRequest[]> {
+  return connection(db, async () => {
+    const others = db
+      .select({ id: requests.id })
+      .from(requests)
       .where(
-        inArray(
-          outboxJobs.idempotencyKey,
-          others.flatMap(({ id }) => [checkOutKey(id), checkInKey(id)]),
+        and(
+          eq(requests.libraryId, input.libraryId),
+          eq(requests.itemBarcode, input.itemBarcode),
+          eq(requests.role, 'lending'),
+          ne(requests.id, input.requestId),
         ),
       )
-      .all()
-      .map((job) => [job.key, job]),
-  );
-  const held: LoanHeldForRequest[] = [];
-  for (const { id } of others) {
-    const checkOut = jobs.get(checkOutKey(id));
-    if (checkOut?.state !== 'succeeded') continue;
-    if (jobs.get(checkInKey(id))?.state === 'succeeded') continue;
-    const loanId = (checkOut.outcome as { value?: { loanId?: unknown } } | null)?.value?.loanId;
-    held.push(typeof loanId === 'string' && loanId !== '' ? { requestId: id, loanId } : { requestId: id });
-  }
-  return held;
+      .all();
+    if (others.length === 0) return [];
+    const checkOutKey = (id: string) => idempotencyKey(id, 'check-out-to-borrowing-library', input.itemBarcode);
+    const checkInKey = (id: string) => idempotencyKey(id, 'check-in', input.itemBarcode);
+    const jobs = new Map(
+      db
+        .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state, outcome: outboxJobs.lastOutcome })
+        .from(outboxJobs)
+        .where(
+          inArray(
+            outboxJobs.idempotencyKey,
+            others.flatMap(({ id }) => [checkOutKey(id), checkInKey(id)]),
+          ),
+        )
+        .all()
+        .map((job) => [job.key, job]),
+    );
+    const held: LoanHeldForRequest[] = [];
+    for (const { id } of others) {
+      const checkOut = jobs.get(checkOutKey(id));
+      if (checkOut?.state !== 'succeeded') continue;
+      if (jobs.get(checkInKey(id))?.state === 'succeeded') continue;
+      const loanId = (checkOut.outcome as { value?: { loanId?: unknown } } | null)?.value?.loanId;
+      held.push(typeof loanId === 'string' && loanId !== '' ? { requestId: id, loanId } : { requestId: id });
+    }
+    return held;
+  });
 }
 
 /** The ILS's id of the fee a charge-fee step recorded when it succeeded; undefined otherwise. */
-export function feeIdCharged(db: Db, chargeKey: string): string | undefined {
-  const job = db.select({ state: outboxJobs.state, outcome: outboxJobs.lastOutcome }).from(outboxJobs).where(eq(outboxJobs.idempotencyKey, chargeKey)).get();
-  if (job?.state !== 'succeeded' && job?.state !== 'resolved') return undefined;
-  const feeId = (job.outcome as { value?: { feeId?: unknown } } | null)?.value?.feeId;
-  return typeof feeId === 'string' && feeId !== '' ? feeId : undefined;
+export async function feeIdCharged(db: Db, chargeKey: string): Promise<string | undefined> {
+  return connection(db, async () => {
+    const job = db.select({ state: outboxJobs.state, outcome: outboxJobs.lastOutcome }).from(outboxJobs).where(eq(outboxJobs.idempotencyKey, chargeKey)).get();
+    if (job?.state !== 'succeeded' && job?.state !== 'resolved') return undefined;
+    const feeId = (job.outcome as { value?: { feeId?: unknown } } | null)?.value?.feeId;
+    return typeof feeId === 'string' && feeId !== '' ? feeId : undefined;
+  });
 }

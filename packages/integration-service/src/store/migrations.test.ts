@@ -42,7 +42,7 @@ describe('migrations', () => {
     }
   });
 
-  it('the title index migration indexes the requests already stored', () => {
+  it('the title index migration indexes the requests already stored', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'bookstrap-migrations-'));
     try {
       // the migrations as they were before the title index (0015), applied first
@@ -61,7 +61,7 @@ describe('migrations', () => {
       sqlite.exec(`insert into requests (seq, id, library_id, role, service_type, status, title, lenders, created_at, updated_at)
                    values (1, '1000017', 1, 'borrowing', 'loan', 'new-for-review', 'Dracula', '[]', 0, 0)`);
       migrate(db, { migrationsFolder });
-      expect(listRequests(db, { libraryId: 1, title: 'acul', limit: 10, offset: 0 }).requests.map((r) => r.id)).toEqual(['1000017']);
+      expect((await listRequests(db, { libraryId: 1, title: 'acul', limit: 10, offset: 0 })).requests.map((r) => r.id)).toEqual(['1000017']);
       sqlite.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import type { NoticeKind, PatronNotice } from '@bookstrap/core';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type PatronNoticeRow, patronNotices, requests } from './schema.ts';
+import { connection } from './connection.ts';
 
 /** When a notice falls due: minutes after the action, or (due soon) the start of its day, never in the past. */
 function dueAtOf(notice: PatronNotice, now: Date): Date {
@@ -12,34 +13,38 @@ function dueAtOf(notice: PatronNotice, now: Date): Date {
   return new Date(now.getTime() + notice.delayMinutes * 60_000);
 }
 
-export function queueNotice(db: Db, input: { requestId: string; libraryId: number; notice: PatronNotice }, now: Date): PatronNoticeRow {
-  return db
-    .insert(patronNotices)
-    .values({
-      requestId: input.requestId,
-      libraryId: input.libraryId,
-      kind: input.notice.kind,
-      patronId: input.notice.patronId,
-      subject: input.notice.subject,
-      text: input.notice.text,
-      dueAt: dueAtOf(input.notice, now),
-      createdAt: now,
-    })
-    .returning()
-    .get();
+export async function queueNotice(db: Db, input: { requestId: string; libraryId: number; notice: PatronNotice }, now: Date): Promise<PatronNoticeRow> {
+  return connection(db, async () => {
+    return db
+      .insert(patronNotices)
+      .values({
+        requestId: input.requestId,
+        libraryId: input.libraryId,
+        kind: input.notice.kind,
+        patronId: input.notice.patronId,
+        subject: input.notice.subject,
+        text: input.notice.text,
+        dueAt: dueAtOf(input.notice, now),
+        createdAt: now,
+      })
+      .returning()
+      .get();
+  });
 }
 
 /** Withdraws the request's unsent notices of these kinds; returns them (for the history). */
-export function withdrawNotices(db: Db, requestId: string, kinds: readonly NoticeKind[], now: Date): PatronNoticeRow[] {
-  if (kinds.length === 0) return [];
-  return db
-    .update(patronNotices)
-    .set({ withdrawnAt: now })
-    .where(
-      and(eq(patronNotices.requestId, requestId), inArray(patronNotices.kind, [...kinds]), isNull(patronNotices.sentAt), isNull(patronNotices.withdrawnAt)),
-    )
-    .returning()
-    .all();
+export async function withdrawNotices(db: Db, requestId: string, kinds: readonly NoticeKind[], now: Date): Promise<PatronNoticeRow[]> {
+  return connection(db, async () => {
+    if (kinds.length === 0) return [];
+    return db
+      .update(patronNotices)
+      .set({ withdrawnAt: now })
+      .where(
+        and(eq(patronNotices.requestId, requestId), inArray(patronNotices.kind, [...kinds]), isNull(patronNotices.sentAt), isNull(patronNotices.withdrawnAt)),
+      )
+      .returning()
+      .all();
+  });
 }
 
 export type NoticeState = 'due' | 'scheduled' | 'sent' | 'withdrawn';
@@ -47,31 +52,37 @@ export type NoticeState = 'due' | 'scheduled' | 'sent' | 'withdrawn';
 const open = and(isNull(patronNotices.sentAt), isNull(patronNotices.withdrawnAt));
 
 /** due: time to send and not sent; scheduled: not yet due; sent: done; withdrawn: made moot. Oldest first. */
-export function listNotices(db: Db, libraryId: number, state: NoticeState, now: Date): PatronNoticeRow[] {
-  const byState = {
-    due: and(open, lte(patronNotices.dueAt, now)),
-    scheduled: and(open, gt(patronNotices.dueAt, now)),
-    sent: isNotNull(patronNotices.sentAt),
-    withdrawn: isNotNull(patronNotices.withdrawnAt),
-  }[state];
-  return db
-    .select()
-    .from(patronNotices)
-    .where(and(eq(patronNotices.libraryId, libraryId), byState))
-    .orderBy(asc(patronNotices.dueAt), asc(patronNotices.id))
-    .all();
+export async function listNotices(db: Db, libraryId: number, state: NoticeState, now: Date): Promise<PatronNoticeRow[]> {
+  return connection(db, async () => {
+    const byState = {
+      due: and(open, lte(patronNotices.dueAt, now)),
+      scheduled: and(open, gt(patronNotices.dueAt, now)),
+      sent: isNotNull(patronNotices.sentAt),
+      withdrawn: isNotNull(patronNotices.withdrawnAt),
+    }[state];
+    return db
+      .select()
+      .from(patronNotices)
+      .where(and(eq(patronNotices.libraryId, libraryId), byState))
+      .orderBy(asc(patronNotices.dueAt), asc(patronNotices.id))
+      .all();
+  });
 }
 
-export function findNotice(db: Db, libraryId: number, id: number): PatronNoticeRow | undefined {
-  return db
-    .select()
-    .from(patronNotices)
-    .where(and(eq(patronNotices.libraryId, libraryId), eq(patronNotices.id, id)))
-    .get();
+export async function findNotice(db: Db, libraryId: number, id: number): Promise<PatronNoticeRow | undefined> {
+  return connection(db, async () => {
+    return db
+      .select()
+      .from(patronNotices)
+      .where(and(eq(patronNotices.libraryId, libraryId), eq(patronNotices.id, id)))
+      .get();
+  });
 }
 
-export function markNoticeSent(db: Db, id: number, now: Date): PatronNoticeRow {
-  return db.update(patronNotices).set({ sentAt: now }).where(eq(patronNotices.id, id)).returning().get();
+export async function markNoticeSent(db: Db, id: number, now: Date): Promise<PatronNoticeRow> {
+  return connection(db, async () => {
+    return db.update(patronNotices).set({ sentAt: now }).where(eq(patronNotices.id, id)).returning().get();
+  });
 }
 
 export interface Deliverable {
@@ -84,24 +95,44 @@ export interface Deliverable {
  * Due, open notices the mailer can deliver (the request has the patron's e-mail), oldest first,
  * under the attempt limit. Notices without an address stay in the queue for staff to send.
  */
-export function deliverableNotices(db: Db, now: Date, options: { limit: number; maxAttempts: number }): Deliverable[] {
-  return db
-    .select({ notice: patronNotices, to: requests.patronEmail, patronName: requests.patronName })
-    .from(patronNotices)
-    .innerJoin(requests, eq(requests.id, patronNotices.requestId))
-    .where(and(open, lte(patronNotices.dueAt, now), isNotNull(requests.patronEmail), lte(patronNotices.deliveryAttempts, options.maxAttempts - 1)))
-    .orderBy(asc(patronNotices.dueAt), asc(patronNotices.id))
-    .limit(options.limit)
-    .all()
-    .map((row) => ({ notice: row.notice, to: row.to ?? '', patronName: row.patronName ?? undefined }));
+export async function deliverableNotices(db: Db, now: Date, options: { limit: number; maxAttempts: number }): Promise<Deliverable[]> {
+  return connection(db, async () => {
+    return db
+      .select({ notice: patronNotices, to: requests.patronEmail, patronName: requests.patronName })
+      .from(patronNotices)
+      .innerJoin(requests, eq(requests.id, patronNotices.requestId))
+      .where(and(open, lte(patronNotices.dueAt, now), isNotNull(requests.patronEmail), lte(patronNotices.deliveryAttempts, options.maxAttempts - 1)))
+      .orderBy(asc(patronNotices.dueAt), asc(patronNotices.id))
+      .limit(options.limit)
+      .all()
+      .map((row) => ({ notice: row.notice, to: row.to ?? '', patronName: row.patronName ?? undefined }));
+  });
 }
 
 /** A failed delivery: counted, its error kept, and tried again after `retryAt`. */
-export function recordDeliveryFailure(db: Db, notice: PatronNoticeRow, error: string, retryAt: Date): PatronNoticeRow {
-  return db
-    .update(patronNotices)
-    .set({ deliveryAttempts: notice.deliveryAttempts + 1, lastDeliveryError: error.slice(0, 500), dueAt: retryAt })
-    .where(eq(patronNotices.id, notice.id))
-    .returning()
-    .get();
+export async function recordDeliveryFailure(db: Db, notice: PatronNoticeRow, error: string, retryAt: Date): Promise<PatronNoticeRow> {
+  return connection(db, async () => {
+    return db
+      .update(patronNotices)
+      .set({ deliveryAttempts: notice.deliveryAttempts + 1, lastDeliveryError: error.slice(0, 500), dueAt: retryAt })
+      .where(eq(patronNotices.id, notice.id))
+      .returning()
+      .get();
+  });
+}
+
+/**
+ * Takes a due notice for sending until `until` (a compare-and-set on its due time): false when
+ * another sender took it first.
+ */
+export async function claimNotice(db: Db, notice: { id: number; dueAt: Date }, until: Date): Promise<boolean> {
+  return connection(db, async () => {
+    const claimed = db
+      .update(patronNotices)
+      .set({ dueAt: until })
+      .where(and(eq(patronNotices.id, notice.id), eq(patronNotices.dueAt, notice.dueAt)))
+      .returning({ id: patronNotices.id })
+      .all();
+    return claimed.length === 1;
+  });
 }

@@ -1,8 +1,10 @@
+import { transaction } from './connection.ts';
 import { type IlsStep, type PrerequisiteState, prerequisite, readiness, type StepOutcome, temporaryItemIlsBarcode } from '@bookstrap/core';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
 import { cached, findBy, jsonValues } from './prepared.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
+import { connection } from './connection.ts';
 
 /**
  * The outbox: one job per ILS step, written in the same transaction as the request change that
@@ -66,21 +68,23 @@ const isDoneState = (state: JobState) => state === 'succeeded' || state === 'res
 const stateOfPrerequisite = (state: JobState): PrerequisiteState => (isDoneState(state) ? 'succeeded' : waitingStates.has(state) ? 'waiting' : 'failed');
 
 /** The state of each prerequisite step, by key, as core `readiness` wants it. */
-export function prerequisiteStates(db: Db, keys: readonly string[]): Map<string, PrerequisiteState> {
-  const states = new Map<string, PrerequisiteState>();
-  if (keys.length === 0) return states;
-  for (const row of db
-    .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state })
-    .from(outboxJobs)
-    .where(inArray(outboxJobs.idempotencyKey, [...keys]))
-    .all()) {
-    states.set(row.key, stateOfPrerequisite(row.state));
-  }
-  return states;
+export async function prerequisiteStates(db: Db, keys: readonly string[]): Promise<Map<string, PrerequisiteState>> {
+  return connection(db, async () => {
+    const states = new Map<string, PrerequisiteState>();
+    if (keys.length === 0) return states;
+    for (const row of db
+      .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state })
+      .from(outboxJobs)
+      .where(inArray(outboxJobs.idempotencyKey, [...keys]))
+      .all()) {
+      states.set(row.key, stateOfPrerequisite(row.state));
+    }
+    return states;
+  });
 }
 
-function skippedOutcome(db: Db, step: IlsStep): SkippedOutcome | undefined {
-  const verdict = readiness(step, prerequisiteStates(db, step.requires ?? []));
+async function skippedOutcome(db: Db, step: IlsStep): Promise<SkippedOutcome | undefined> {
+  const verdict = readiness(step, await prerequisiteStates(db, step.requires ?? []));
   return verdict.kind === 'skip' ? { kind: 'skipped', reason: verdict.reason, blockedBy: verdict.blockedBy } : undefined;
 }
 
@@ -88,32 +92,34 @@ function skippedOutcome(db: Db, step: IlsStep): SkippedOutcome | undefined {
  * Writes a plan's steps in order; returns the steps actually queued (a known key is not queued
  * again). A step whose prerequisite already failed or was never planned is stored as skipped.
  */
-export function enqueuePlan(db: Db, input: { requestId: string; libraryId: number; planId: number; plan: IlsStep[] }, now: Date): QueuedStep[] {
-  const queued: QueuedStep[] = [];
-  input.plan.forEach((step, position) => {
-    const skipped = skippedOutcome(db, step);
-    const inserted = db
-      .insert(outboxJobs)
-      .values({
-        idempotencyKey: step.key,
-        requestId: input.requestId,
-        libraryId: input.libraryId,
-        planId: input.planId,
-        position,
-        stepName: step.name,
-        step: step as unknown as Record<string, unknown>,
-        state: skipped ? 'skipped' : 'pending',
-        lastOutcome: skipped ? (skipped as unknown as Record<string, unknown>) : undefined,
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({ target: outboxJobs.idempotencyKey })
-      .returning({ id: outboxJobs.id })
-      .all();
-    if (inserted.length > 0) queued.push({ step, skipped });
+export async function enqueuePlan(db: Db, input: { requestId: string; libraryId: number; planId: number; plan: IlsStep[] }, now: Date): Promise<QueuedStep[]> {
+  return connection(db, async () => {
+    const queued: QueuedStep[] = [];
+    for (const [position, step] of input.plan.entries()) {
+      const skipped = await skippedOutcome(db, step);
+      const inserted = db
+        .insert(outboxJobs)
+        .values({
+          idempotencyKey: step.key,
+          requestId: input.requestId,
+          libraryId: input.libraryId,
+          planId: input.planId,
+          position,
+          stepName: step.name,
+          step: step as unknown as Record<string, unknown>,
+          state: skipped ? 'skipped' : 'pending',
+          lastOutcome: skipped ? (skipped as unknown as Record<string, unknown>) : undefined,
+          nextAttemptAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing({ target: outboxJobs.idempotencyKey })
+        .returning({ id: outboxJobs.id })
+        .all();
+      if (inserted.length > 0) queued.push({ step, skipped });
+    }
+    return queued;
   });
-  return queued;
 }
 
 /** What settling one step did to the steps that depend on it. */
@@ -128,77 +134,82 @@ export interface DependentChange {
  * through another) is skipped, so it never acts on records the request does not own. When such a
  * step later succeeds (staff retried it), the steps skipped because of it are reopened.
  */
-export function settleDependents(db: Db, settled: Job, state: JobState, now: Date): DependentChange[] {
-  const changes: DependentChange[] = [];
-  const siblings = db.select().from(outboxJobs).where(eq(outboxJobs.requestId, settled.requestId)).all().map(toJob);
-  const dependentsOf = (key: string) => siblings.filter((job) => job.step.requires?.includes(key));
-  if (isDoneState(state)) {
-    for (const job of dependentsOf(settled.key)) {
-      const blockedBy = (job.lastOutcome as { blockedBy?: unknown } | undefined)?.blockedBy;
-      if (job.state !== 'skipped' || blockedBy !== settled.key) continue;
-      if (skippedOutcome(db, job.step)) continue;
-      db.update(outboxJobs)
-        .set({ state: 'pending', attempts: 0, lastOutcome: null, nextAttemptAt: now, updatedAt: now })
-        .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'skipped')))
-        .run();
-      changes.push({ job, change: 'reopened', reason: `step ${settled.key}, which it depends on, has now succeeded` });
+export async function settleDependents(db: Db, settled: Job, state: JobState, now: Date): Promise<DependentChange[]> {
+  return connection(db, async () => {
+    const changes: DependentChange[] = [];
+    const siblings = db.select().from(outboxJobs).where(eq(outboxJobs.requestId, settled.requestId)).all().map(toJob);
+    const dependentsOf = (key: string) => siblings.filter((job) => job.step.requires?.includes(key));
+    if (isDoneState(state)) {
+      for (const job of dependentsOf(settled.key)) {
+        const blockedBy = (job.lastOutcome as { blockedBy?: unknown } | undefined)?.blockedBy;
+        if (job.state !== 'skipped' || blockedBy !== settled.key) continue;
+        if (await skippedOutcome(db, job.step)) continue;
+        db.update(outboxJobs)
+          .set({ state: 'pending', attempts: 0, lastOutcome: null, nextAttemptAt: now, updatedAt: now })
+          .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'skipped')))
+          .run();
+        changes.push({ job, change: 'reopened', reason: `step ${settled.key}, which it depends on, has now succeeded` });
+      }
+      return changes;
+    }
+    if (waitingStates.has(state)) return changes;
+    const queue = [settled.key];
+    while (queue.length > 0) {
+      const key = queue.shift() as string;
+      for (const job of dependentsOf(key)) {
+        if (job.state !== 'pending' && job.state !== 'failed-retryable') continue;
+        const skipped = await skippedOutcome(db, job.step);
+        if (!skipped) continue;
+        const updated = db
+          .update(outboxJobs)
+          .set({ state: 'skipped', lastOutcome: skipped as unknown as Record<string, unknown>, updatedAt: now })
+          .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable'])))
+          .returning({ id: outboxJobs.id })
+          .all();
+        if (updated.length === 0) continue;
+        job.state = 'skipped';
+        changes.push({ job, change: 'skipped', reason: skipped.reason });
+        queue.push(job.key);
+      }
     }
     return changes;
-  }
-  if (waitingStates.has(state)) return changes;
-  const queue = [settled.key];
-  while (queue.length > 0) {
-    const key = queue.shift() as string;
-    for (const job of dependentsOf(key)) {
-      if (job.state !== 'pending' && job.state !== 'failed-retryable') continue;
-      const skipped = skippedOutcome(db, job.step);
-      if (!skipped) continue;
-      const updated = db
-        .update(outboxJobs)
-        .set({ state: 'skipped', lastOutcome: skipped as unknown as Record<string, unknown>, updatedAt: now })
-        .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable'])))
-        .returning({ id: outboxJobs.id })
-        .all();
-      if (updated.length === 0) continue;
-      job.state = 'skipped';
-      changes.push({ job, change: 'skipped', reason: skipped.reason });
-      queue.push(job.key);
+  });
+}
+
+export async function jobsOfRequest(db: Db, requestId: string): Promise<Job[]> {
+  return connection(db, async () => {
+    return cached(db, 'jobsOfRequest', () =>
+      db
+        .select()
+        .from(outboxJobs)
+        .where(eq(outboxJobs.requestId, sql.placeholder('requestId')))
+        .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
+        .prepare(),
+    )
+      .all({ requestId })
+      .map(toJob);
+  });
+}
+
+export async function jobsOfRequests(db: Db, requestIds: string[]): Promise<Map<string, Job[]>> {
+  return connection(db, async () => {
+    const byRequest = new Map<string, Job[]>();
+    if (requestIds.length === 0) return byRequest;
+    const rows = cached(db, 'jobs-of-requests', () =>
+      db
+        .select()
+        .from(outboxJobs)
+        .where(inArray(outboxJobs.requestId, jsonValues('ids')))
+        .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
+        .prepare(),
+    ).all({ ids: JSON.stringify(requestIds) });
+    for (const row of rows) {
+      const list = byRequest.get(row.requestId) ?? [];
+      list.push(toJob(row));
+      byRequest.set(row.requestId, list);
     }
-  }
-  return changes;
-}
-
-export function jobsOfRequest(db: Db, requestId: string): Job[] {
-  return cached(db, 'jobsOfRequest', () =>
-    db
-      .select()
-      .from(outboxJobs)
-      .where(eq(outboxJobs.requestId, sql.placeholder('requestId')))
-      .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
-      .prepare(),
-  )
-    .all({ requestId })
-    .map(toJob);
-}
-
-export function jobsOfRequests(db: Db, requestIds: string[]): Map<string, Job[]> {
-  const byRequest = new Map<string, Job[]>();
-  if (requestIds.length === 0) return byRequest;
-  // prepared once (store/prepared.ts): every list page asks this for its requests
-  const rows = cached(db, 'jobs-of-requests', () =>
-    db
-      .select()
-      .from(outboxJobs)
-      .where(inArray(outboxJobs.requestId, jsonValues('ids')))
-      .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
-      .prepare(),
-  ).all({ ids: JSON.stringify(requestIds) });
-  for (const row of rows) {
-    const list = byRequest.get(row.requestId) ?? [];
-    list.push(toJob(row));
-    byRequest.set(row.requestId, list);
-  }
-  return byRequest;
+    return byRequest;
+  });
 }
 
 /**
@@ -207,15 +218,19 @@ export function jobsOfRequests(db: Db, requestIds: string[]): Map<string, Job[]>
  * outcome of the step that created it; undefined otherwise (and for any item the request did not
  * create). Every later step and the strap act on this barcode: the item under `sent` is another's.
  */
-export function ilsBarcodeOfTemporaryItem(db: Db, requestId: string, sent: string): string | undefined {
-  const created = findJob(db, prerequisite.temporaryItem(requestId, sent));
-  if (!created || !isDoneState(created.state)) return undefined;
-  return temporaryItemIlsBarcode(sent, created.lastOutcome);
+export async function ilsBarcodeOfTemporaryItem(db: Db, requestId: string, sent: string): Promise<string | undefined> {
+  return connection(db, async () => {
+    const created = await findJob(db, prerequisite.temporaryItem(requestId, sent));
+    if (!created || !isDoneState(created.state)) return undefined;
+    return temporaryItemIlsBarcode(sent, created.lastOutcome);
+  });
 }
 
-export function findJob(db: Db, key: string): Job | undefined {
-  const row = findBy<typeof outboxJobs.$inferSelect>(db, outboxJobs, outboxJobs.idempotencyKey, key);
-  return row ? toJob(row) : undefined;
+export async function findJob(db: Db, key: string): Promise<Job | undefined> {
+  return connection(db, async () => {
+    const row = findBy<typeof outboxJobs.$inferSelect>(db, outboxJobs, outboxJobs.idempotencyKey, key);
+    return row ? toJob(row) : undefined;
+  });
 }
 
 export interface ClaimOptions {
@@ -271,39 +286,44 @@ export function dueJobQuery(now: number, skip: readonly number[] = []) {
  * else of the request runs.
  * An expired lease (a worker that died) makes a running job claimable again.
  */
-export function claimNextJob(db: ServiceDatabase, options: ClaimOptions): Job | undefined {
-  const now = options.now.getTime();
-  const skip = options.skipLibraries ?? [];
-  return db.transaction(
-    (tx) => {
-      // A dead worker's job first: its lease ran out (partial index on running jobs' leases). It
-      // was runnable when it was claimed, and nothing else of its request can have started since.
-      const candidate = tx.get<{ id: number } | undefined>(expiredLeaseQuery(now, skip)) ?? tx.get<{ id: number } | undefined>(dueJobQuery(now, skip));
-      if (!candidate) return undefined;
-      const row = tx
-        .update(outboxJobs)
-        .set({
-          state: 'running',
-          leaseOwner: options.owner,
-          leaseUntil: new Date(now + options.leaseMs),
-          attempts: sql`${outboxJobs.attempts} + 1`,
-          updatedAt: options.now,
-        })
-        .where(eq(outboxJobs.id, candidate.id))
-        .returning()
-        .get();
-      return toJob(row);
-    },
-    { behavior: 'immediate' },
-  );
+export async function claimNextJob(db: ServiceDatabase, options: ClaimOptions): Promise<Job | undefined> {
+  return connection(db, async () => {
+    const now = options.now.getTime();
+    const skip = options.skipLibraries ?? [];
+    return await transaction(
+      db,
+      async (tx) => {
+        // A dead worker's job first: its lease ran out (partial index on running jobs' leases). It
+        // was runnable when it was claimed, and nothing else of its request can have started since.
+        const candidate = tx.get<{ id: number } | undefined>(expiredLeaseQuery(now, skip)) ?? tx.get<{ id: number } | undefined>(dueJobQuery(now, skip));
+        if (!candidate) return undefined;
+        const row = tx
+          .update(outboxJobs)
+          .set({
+            state: 'running',
+            leaseOwner: options.owner,
+            leaseUntil: new Date(now + options.leaseMs),
+            attempts: sql`${outboxJobs.attempts} + 1`,
+            updatedAt: options.now,
+          })
+          .where(eq(outboxJobs.id, candidate.id))
+          .returning()
+          .get();
+        return toJob(row);
+      },
+      { behavior: 'immediate' },
+    );
+  });
 }
 
 /** The earliest moment a waiting job becomes due (for the worker's sleep), if any. */
-export function nextDueAt(db: Db): Date | undefined {
-  const row = db.get<{ at: number | null }>(sql`
+export async function nextDueAt(db: Db): Promise<Date | undefined> {
+  return connection(db, async () => {
+    const row = db.get<{ at: number | null }>(sql`
     select min(case when state = 'running' then lease_until else next_attempt_at end) as at
     from outbox_jobs where state in ('pending', 'failed-retryable', 'running')`);
-  return row?.at == null ? undefined : new Date(row.at);
+    return row?.at == null ? undefined : new Date(row.at);
+  });
 }
 
 export interface JobResult {
@@ -316,46 +336,52 @@ export interface JobResult {
  * Records a job's result if this worker still holds its lease; returns false when the lease
  * was lost (another worker took over after expiry), so the caller writes no history either.
  */
-export function finishJob(db: Db, job: Job, owner: string, result: JobResult, now: Date): boolean {
-  const updated = db
-    .update(outboxJobs)
-    .set({
-      state: result.state,
-      lastOutcome: result.outcome as unknown as Record<string, unknown>,
-      nextAttemptAt: result.nextAttemptAt ?? now,
-      leaseOwner: null,
-      leaseUntil: null,
-      updatedAt: now,
-    })
-    .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
-    .returning({ id: outboxJobs.id })
-    .all();
-  return updated.length === 1;
+export async function finishJob(db: Db, job: Job, owner: string, result: JobResult, now: Date): Promise<boolean> {
+  return connection(db, async () => {
+    const updated = db
+      .update(outboxJobs)
+      .set({
+        state: result.state,
+        lastOutcome: result.outcome as unknown as Record<string, unknown>,
+        nextAttemptAt: result.nextAttemptAt ?? now,
+        leaseOwner: null,
+        leaseUntil: null,
+        updatedAt: now,
+      })
+      .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
+      .returning({ id: outboxJobs.id })
+      .all();
+    return updated.length === 1;
+  });
 }
 
 /** Staff asked to run a stopped or waiting step again: a fresh attempt budget, due now. */
-export function resetJobForRetry(db: Db, jobId: number, now: Date): Job {
-  const row = db
-    .update(outboxJobs)
-    .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null, updatedAt: now })
-    .where(eq(outboxJobs.id, jobId))
-    .returning()
-    .get();
-  return toJob(row);
+export async function resetJobForRetry(db: Db, jobId: number, now: Date): Promise<Job> {
+  return connection(db, async () => {
+    const row = db
+      .update(outboxJobs)
+      .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null, updatedAt: now })
+      .where(eq(outboxJobs.id, jobId))
+      .returning()
+      .get();
+    return toJob(row);
+  });
 }
 
 /**
  * The running worker's heartbeat: extends the lease only while this worker still owns it, so a
  * job taken over after expiry is never taken back. False when the lease was lost.
  */
-export function renewLease(db: Db, jobId: number, owner: string, until: Date): boolean {
-  const updated = db
-    .update(outboxJobs)
-    .set({ leaseUntil: until })
-    .where(and(eq(outboxJobs.id, jobId), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
-    .returning({ id: outboxJobs.id })
-    .all();
-  return updated.length === 1;
+export async function renewLease(db: Db, jobId: number, owner: string, until: Date): Promise<boolean> {
+  return connection(db, async () => {
+    const updated = db
+      .update(outboxJobs)
+      .set({ leaseUntil: until })
+      .where(and(eq(outboxJobs.id, jobId), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
+      .returning({ id: outboxJobs.id })
+      .all();
+    return updated.length === 1;
+  });
 }
 
 /** What staff or a correction made of a step: resolved by hand, skipped, superseded, moot. */
@@ -371,27 +397,31 @@ export interface StaffOutcome {
  * Settles a step that is not running without the worker (staff resolved or skipped it, a correction
  * superseded it, the request's end made it moot). False when it was claimed meanwhile.
  */
-export function settleJobByStaff(db: Db, job: Job, state: 'resolved' | 'skipped', outcome: StaffOutcome, now: Date): boolean {
-  const updated = db
-    .update(outboxJobs)
-    .set({ state, lastOutcome: outcome as unknown as Record<string, unknown>, leaseOwner: null, leaseUntil: null, updatedAt: now })
-    .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
-    .returning({ id: outboxJobs.id })
-    .all();
-  return updated.length === 1;
+export async function settleJobByStaff(db: Db, job: Job, state: 'resolved' | 'skipped', outcome: StaffOutcome, now: Date): Promise<boolean> {
+  return connection(db, async () => {
+    const updated = db
+      .update(outboxJobs)
+      .set({ state, lastOutcome: outcome as unknown as Record<string, unknown>, leaseOwner: null, leaseUntil: null, updatedAt: now })
+      .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
+      .returning({ id: outboxJobs.id })
+      .all();
+    return updated.length === 1;
+  });
 }
 
 /** A correction's new input for a step not yet done (same key: same ILS record); `reopen` runs it again now. */
-export function rewriteJob(db: Db, job: Job, step: IlsStep, reopen: boolean, now: Date): boolean {
-  const updated = db
-    .update(outboxJobs)
-    .set({
-      step: step as unknown as Record<string, unknown>,
-      ...(reopen ? { state: 'pending' as const, attempts: 0, nextAttemptAt: now, lastOutcome: null } : {}),
-      updatedAt: now,
-    })
-    .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
-    .returning({ id: outboxJobs.id })
-    .all();
-  return updated.length === 1;
+export async function rewriteJob(db: Db, job: Job, step: IlsStep, reopen: boolean, now: Date): Promise<boolean> {
+  return connection(db, async () => {
+    const updated = db
+      .update(outboxJobs)
+      .set({
+        step: step as unknown as Record<string, unknown>,
+        ...(reopen ? { state: 'pending' as const, attempts: 0, nextAttemptAt: now, lastOutcome: null } : {}),
+        updatedAt: now,
+      })
+      .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
+      .returning({ id: outboxJobs.id })
+      .all();
+    return updated.length === 1;
+  });
 }

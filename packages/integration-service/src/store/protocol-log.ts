@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type ProtocolLogRow, protocolLog } from './schema.ts';
+import { connection } from './connection.ts';
 
 /** One HTTP exchange with an ILS, already masked by the caller (see `adapters/masking.ts`). */
 export interface ProtocolExchange {
@@ -18,27 +19,31 @@ export interface ProtocolExchange {
   error?: string | undefined;
 }
 
-export function appendProtocolLog(db: Db, exchange: ProtocolExchange): void {
-  db.insert(protocolLog)
-    .values({
-      requestId: exchange.requestId ?? null,
-      stepKey: exchange.stepKey ?? null,
-      libraryId: exchange.libraryId ?? null,
-      at: exchange.at,
-      method: exchange.method,
-      url: exchange.url,
-      requestHeaders: exchange.requestHeaders ?? null,
-      requestBody: exchange.requestBody ?? null,
-      status: exchange.status ?? null,
-      responseBody: exchange.responseBody ?? null,
-      durationMs: exchange.durationMs ?? null,
-      error: exchange.error ?? null,
-    })
-    .run();
+export async function appendProtocolLog(db: Db, exchange: ProtocolExchange): Promise<void> {
+  return connection(db, async () => {
+    db.insert(protocolLog)
+      .values({
+        requestId: exchange.requestId ?? null,
+        stepKey: exchange.stepKey ?? null,
+        libraryId: exchange.libraryId ?? null,
+        at: exchange.at,
+        method: exchange.method,
+        url: exchange.url,
+        requestHeaders: exchange.requestHeaders ?? null,
+        requestBody: exchange.requestBody ?? null,
+        status: exchange.status ?? null,
+        responseBody: exchange.responseBody ?? null,
+        durationMs: exchange.durationMs ?? null,
+        error: exchange.error ?? null,
+      })
+      .run();
+  });
 }
 
-export function protocolLogOf(db: Db, requestId: string): ProtocolLogRow[] {
-  return db.select().from(protocolLog).where(eq(protocolLog.requestId, requestId)).orderBy(asc(protocolLog.id)).all();
+export async function protocolLogOf(db: Db, requestId: string): Promise<ProtocolLogRow[]> {
+  return connection(db, async () => {
+    return db.select().from(protocolLog).where(eq(protocolLog.requestId, requestId)).orderBy(asc(protocolLog.id)).all();
+  });
 }
 
 /** How long the raw ILS traffic is kept: ReShare keeps its protocol log 30 days too. */
@@ -48,12 +53,14 @@ export const defaultProtocolLogRetentionDays = 30;
  * Deletes exchanges older than `before`, in batches (a short write lock each, on the `at` index),
  * so a year of traffic is pruned without stalling the worker; returns how many went.
  */
-export function pruneProtocolLog(db: Db, before: Date, batch = 5_000): number {
-  let removed = 0;
-  for (;;) {
-    const result = db.run(sql`delete from protocol_log where id in (select id from protocol_log where at < ${before.getTime()} order by at limit ${batch})`);
-    const changes = Number((result as { changes?: number }).changes ?? 0);
-    removed += changes;
-    if (changes < batch) return removed;
-  }
+export async function pruneProtocolLog(db: Db, before: Date, batch = 5_000): Promise<number> {
+  return connection(db, async () => {
+    let removed = 0;
+    for (;;) {
+      const result = db.run(sql`delete from protocol_log where id in (select id from protocol_log where at < ${before.getTime()} order by at limit ${batch})`);
+      const changes = Number((result as { changes?: number }).changes ?? 0);
+      removed += changes;
+      if (changes < batch) return removed;
+    }
+  });
 }

@@ -5,6 +5,7 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database.ts';
 import { cached, jsonValues, ph } from './prepared.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
+import { connection } from './connection.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
 export interface StoredRequest extends IllRequest {
@@ -86,56 +87,68 @@ function columnsOf(request: IllRequest) {
 }
 
 /** The next request ID: numeric with a check digit, from a sequence that never repeats. */
-export function nextRequestId(db: Db): { seq: number; id: string } {
-  const row = db.get<{ seq: number | null }>(sql`select max(${requests.seq}) as seq from ${requests}`);
-  const seq = (row?.seq ?? 0) + 1;
-  return { seq, id: requestIdFromSequence(seq) };
+export async function nextRequestId(db: Db): Promise<{ seq: number; id: string }> {
+  return connection(db, async () => {
+    const row = db.get<{ seq: number | null }>(sql`select max(${requests.seq}) as seq from ${requests}`);
+    const seq = (row?.seq ?? 0) + 1;
+    return { seq, id: requestIdFromSequence(seq) };
+  });
 }
 
-export function insertRequest(db: Db, seq: number, libraryId: number, request: IllRequest, now: Date, partnerRequestId?: string): StoredRequest {
-  const row = db
-    .insert(requests)
-    .values({ seq, id: request.id, libraryId, ...columnsOf(request), partnerRequestId: partnerRequestId ?? null, createdAt: now, updatedAt: now })
-    .returning()
-    .get();
-  return toStoredRequest(row);
+export async function insertRequest(db: Db, seq: number, libraryId: number, request: IllRequest, now: Date, partnerRequestId?: string): Promise<StoredRequest> {
+  return connection(db, async () => {
+    const row = db
+      .insert(requests)
+      .values({ seq, id: request.id, libraryId, ...columnsOf(request), partnerRequestId: partnerRequestId ?? null, createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    return toStoredRequest(row);
+  });
 }
 
-export function saveRequest(db: Db, request: IllRequest, now: Date, partnerRequestId?: string | null): StoredRequest {
-  const row = db
-    .update(requests)
-    .set({ ...columnsOf(request), ...(partnerRequestId !== undefined ? { partnerRequestId } : {}), updatedAt: now })
-    .where(eq(requests.id, request.id))
-    .returning()
-    .get();
-  return toStoredRequest(row);
+export async function saveRequest(db: Db, request: IllRequest, now: Date, partnerRequestId?: string | null): Promise<StoredRequest> {
+  return connection(db, async () => {
+    const row = db
+      .update(requests)
+      .set({ ...columnsOf(request), ...(partnerRequestId !== undefined ? { partnerRequestId } : {}), updatedAt: now })
+      .where(eq(requests.id, request.id))
+      .returning()
+      .get();
+    return toStoredRequest(row);
+  });
 }
 
-export function setPatronExpiry(db: Db, requestId: string, patronExpiry: string, now: Date): void {
-  db.update(requests).set({ patronExpiry, updatedAt: now }).where(eq(requests.id, requestId)).run();
+export async function setPatronExpiry(db: Db, requestId: string, patronExpiry: string, now: Date): Promise<void> {
+  return connection(db, async () => {
+    db.update(requests).set({ patronExpiry, updatedAt: now }).where(eq(requests.id, requestId)).run();
+  });
 }
 
-export function findRequest(db: Db, id: string): StoredRequest | undefined {
-  const row = cached(db, 'requests.find', () =>
-    db
-      .select()
-      .from(requests)
-      .where(eq(requests.id, ph('id')))
-      .prepare(),
-  ).get({ id });
-  return row ? toStoredRequest(row) : undefined;
+export async function findRequest(db: Db, id: string): Promise<StoredRequest | undefined> {
+  return connection(db, async () => {
+    const row = cached(db, 'requests.find', () =>
+      db
+        .select()
+        .from(requests)
+        .where(eq(requests.id, ph('id')))
+        .prepare(),
+    ).get({ id });
+    return row ? toStoredRequest(row) : undefined;
+  });
 }
 
 /** A library's own request; another library's request is indistinguishable from a missing one. */
-export function findLibraryRequest(db: Db, libraryId: number, id: string): StoredRequest | undefined {
-  const row = cached(db, 'requests.find-library', () =>
-    db
-      .select()
-      .from(requests)
-      .where(and(eq(requests.id, ph('id')), eq(requests.libraryId, ph('library'))))
-      .prepare(),
-  ).get({ id, library: libraryId });
-  return row ? toStoredRequest(row) : undefined;
+export async function findLibraryRequest(db: Db, libraryId: number, id: string): Promise<StoredRequest | undefined> {
+  return connection(db, async () => {
+    const row = cached(db, 'requests.find-library', () =>
+      db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.id, ph('id')), eq(requests.libraryId, ph('library'))))
+        .prepare(),
+    ).get({ id, library: libraryId });
+    return row ? toStoredRequest(row) : undefined;
+  });
 }
 
 export interface RequestFilter {
@@ -343,76 +356,77 @@ function titleCandidatesBeyondBudget(db: Db, match: string): boolean {
  * each of its requests looked up there; a bigger one is read in the index's order instead.
  * Counts stop at `maxCountedTotal`. `list-plans.test.ts` checks every shape's plan.
  */
-export function listRequests(db: Db, filter: RequestFilter): RequestPage {
-  if (filter.search !== undefined) {
-    const { search, ...rest } = filter;
-    const exact = exactMatches(db, filter.libraryId, search.trim());
-    const within = rest.requestIds;
-    if (exact.length > 0 || !titleSearchable(search))
-      return listRequests(db, { ...rest, requestIds: within ? exact.filter((id) => within.includes(id)) : exact });
-    return listRequests(db, { ...rest, title: search });
-  }
-  if (filter.requestIds) return listByIds(db, filter);
-  const statuses = filter.status?.length ? [...new Set(filter.status)] : [];
-  const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
-  const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
-  const keyset = before !== undefined ? 'older' : after !== undefined ? 'newer' : 'none';
-  const newer = keyset === 'newer';
-  const offset = keyset === 'none' ? filter.offset : 0;
-  const params: Record<string, unknown> = {
-    library: filter.libraryId,
-    role: filter.role,
-    patron: filter.patronId,
-    // SQLite binds no booleans: the column holds 0 or 1
-    attention: filter.needsAttention === undefined ? undefined : filter.needsAttention ? 1 : 0,
-    cursor: before ?? after,
-  };
-  statuses.forEach((status, i) => {
-    params[`s${i}`] = status;
-  });
-  const shape: Shape = {
-    role: filter.role !== undefined,
-    patron: filter.patronId !== undefined,
-    attention: filter.needsAttention !== undefined,
-    statuses: statuses.length,
-    title: 'none',
-    keyset,
-    offset: offset > 0,
-  };
-  if (filter.title !== undefined) {
-    if (!titleSearchable(filter.title)) throw new RangeError(`a title search needs at least ${minTitleSearch} characters`);
-    params.match = titleMatch(filter.title);
-    const inFilter = countStatement(db, shape).get(params)?.n ?? 0;
-    shape.title = inFilter <= maxCountedTotal ? 'probe' : 'walk';
-  }
-  const counted = countStatement(db, shape).get(params)?.n ?? 0;
-  // a title walk that stopped at its budget counted only part: what it found is a lower bound
-  const partial = shape.title === 'walk' && counted <= maxCountedTotal && titleCandidatesBeyondBudget(db, params.match as string);
-  const take = filter.limit + 1;
-  let rows: RequestRow[] = [];
-  if (filter.limit > 0) {
-    if (statuses.length <= 1 || shape.title === 'walk') rows = rowsStatement(db, shape).all({ ...params, limit: take, offset });
-    else {
-      // each status's first (offset + limit + 1) rows, merged: the page is among them
-      const one = rowsStatement(db, { ...shape, statuses: 1, offset: false });
-      const per = statuses.flatMap((status) => one.all({ ...params, s0: status, limit: offset + take }));
-      per.sort((a, b) => (newer ? a.seq - b.seq : b.seq - a.seq));
-      rows = per.slice(offset, offset + take);
+export async function listRequests(db: Db, filter: RequestFilter): Promise<RequestPage> {
+  return connection(db, async () => {
+    if (filter.search !== undefined) {
+      const { search, ...rest } = filter;
+      const exact = exactMatches(db, filter.libraryId, search.trim());
+      const within = rest.requestIds;
+      if (exact.length > 0 || !titleSearchable(search))
+        return await listRequests(db, { ...rest, requestIds: within ? exact.filter((id) => within.includes(id)) : exact });
+      return await listRequests(db, { ...rest, title: search });
     }
-  }
-  const more = rows.length > filter.limit;
-  const page = rows.slice(0, filter.limit);
-  if (newer) page.reverse();
-  const first = page[0];
-  const last = page[page.length - 1];
-  return {
-    requests: page.map(toStoredRequest),
-    // (a partial count still says at least what the page shows)
-    total: Math.min(partial ? Math.max(counted, page.length) : counted, maxCountedTotal),
-    totalCapped: counted > maxCountedTotal || partial,
-    ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
-    ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
-  };
+    if (filter.requestIds) return listByIds(db, filter);
+    const statuses = filter.status?.length ? [...new Set(filter.status)] : [];
+    const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
+    const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
+    const keyset = before !== undefined ? 'older' : after !== undefined ? 'newer' : 'none';
+    const newer = keyset === 'newer';
+    const offset = keyset === 'none' ? filter.offset : 0;
+    const params: Record<string, unknown> = {
+      library: filter.libraryId,
+      role: filter.role,
+      patron: filter.patronId,
+      // SQLite binds no booleans: the column holds 0 or 1
+      attention: filter.needsAttention === undefined ? undefined : filter.needsAttention ? 1 : 0,
+      cursor: before ?? after,
+    };
+    statuses.forEach((status, i) => {
+      params[`s${i}`] = status;
+    });
+    const shape: Shape = {
+      role: filter.role !== undefined,
+      patron: filter.patronId !== undefined,
+      attention: filter.needsAttention !== undefined,
+      statuses: statuses.length,
+      title: 'none',
+      keyset,
+      offset: offset > 0,
+    };
+    if (filter.title !== undefined) {
+      if (!titleSearchable(filter.title)) throw new RangeError(`a title search needs at least ${minTitleSearch} characters`);
+      params.match = titleMatch(filter.title);
+      const inFilter = countStatement(db, shape).get(params)?.n ?? 0;
+      shape.title = inFilter <= maxCountedTotal ? 'probe' : 'walk';
+    }
+    const counted = countStatement(db, shape).get(params)?.n ?? 0;
+    const partial = shape.title === 'walk' && counted <= maxCountedTotal && titleCandidatesBeyondBudget(db, params.match as string);
+    const take = filter.limit + 1;
+    let rows: RequestRow[] = [];
+    if (filter.limit > 0) {
+      if (statuses.length <= 1 || shape.title === 'walk') rows = rowsStatement(db, shape).all({ ...params, limit: take, offset });
+      else {
+        // each status's first (offset + limit + 1) rows, merged: the page is among them
+        const one = rowsStatement(db, { ...shape, statuses: 1, offset: false });
+        const per = statuses.flatMap((status) => one.all({ ...params, s0: status, limit: offset + take }));
+        per.sort((a, b) => (newer ? a.seq - b.seq : b.seq - a.seq));
+        rows = per.slice(offset, offset + take);
+      }
+    }
+    const more = rows.length > filter.limit;
+    const page = rows.slice(0, filter.limit);
+    if (newer) page.reverse();
+    const first = page[0];
+    const last = page[page.length - 1];
+    return {
+      requests: page.map(toStoredRequest),
+      // (a partial count still says at least what the page shows)
+      total: Math.min(partial ? Math.max(counted, page.length) : counted, maxCountedTotal),
+      totalCapped: counted > maxCountedTotal || partial,
+      ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
+      ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
+    };
+  });
 }
 
 /**
@@ -504,22 +518,31 @@ export interface HistoryEntryInput {
   outcome?: string | undefined;
 }
 
-export function appendHistory(db: Db, entry: HistoryEntryInput, at: Date): HistoryRow {
-  return db
-    .insert(circulationHistory)
-    .values({
-      requestId: entry.requestId,
-      at,
-      kind: entry.kind,
-      text: entry.text,
-      action: entry.action ?? null,
-      stepKey: entry.stepKey ?? null,
-      outcome: entry.outcome ?? null,
-    })
-    .returning()
-    .get();
+export async function appendHistory(db: Db, entry: HistoryEntryInput, at: Date): Promise<HistoryRow> {
+  return connection(db, async () => {
+    return db
+      .insert(circulationHistory)
+      .values({
+        requestId: entry.requestId,
+        at,
+        kind: entry.kind,
+        text: entry.text,
+        action: entry.action ?? null,
+        stepKey: entry.stepKey ?? null,
+        outcome: entry.outcome ?? null,
+      })
+      .returning()
+      .get();
+  });
 }
 
-export function historyOf(db: Db, requestId: string): HistoryRow[] {
-  return db.select().from(circulationHistory).where(eq(circulationHistory.requestId, requestId)).orderBy(asc(circulationHistory.id)).all();
+export async function historyOf(db: Db, requestId: string): Promise<HistoryRow[]> {
+  return connection(db, async () => {
+    return db.select().from(circulationHistory).where(eq(circulationHistory.requestId, requestId)).orderBy(asc(circulationHistory.id)).all();
+  });
+}
+
+/** Every request in one status, in any library (the daily sweeps), as ID and library. */
+export async function requestsInStatus(db: Db, status: string): Promise<{ id: string; libraryId: number }[]> {
+  return connection(db, async () => db.select({ id: requests.id, libraryId: requests.libraryId }).from(requests).where(eq(requests.status, status)).all());
 }

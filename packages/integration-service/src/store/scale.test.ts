@@ -8,13 +8,13 @@ import { listRequests, maxCountedTotal } from './requests.ts';
 import { protocolLog } from './schema.ts';
 
 describe('the store at scale', () => {
-  it('prunes protocol-log exchanges older than the retention, and only those', () => {
+  it('prunes protocol-log exchanges older than the retention, and only those', async () => {
     const { db, close } = openDatabase(':memory:');
     try {
       const day = 24 * 60 * 60_000;
       const now = Date.UTC(2025, 2, 12);
-      for (let age = 0; age < 40; age += 1) appendProtocolLog(db, { at: new Date(now - age * day - 1), method: 'GET', url: `https://ils/${age}` });
-      expect(pruneProtocolLog(db, new Date(now - 30 * day), 7)).toBe(10);
+      for (let age = 0; age < 40; age += 1) await appendProtocolLog(db, { at: new Date(now - age * day - 1), method: 'GET', url: `https://ils/${age}` });
+      expect(await pruneProtocolLog(db, new Date(now - 30 * day), 7)).toBe(10);
       const left = db
         .select({ url: protocolLog.url })
         .from(protocolLog)
@@ -31,9 +31,9 @@ describe('the store at scale', () => {
   it("the service's sweep keeps 30 days of ILS traffic by default", async () => {
     const h = await useHarness();
     const db = h.service.database.db;
-    appendProtocolLog(db, { at: new Date(h.clock.now().getTime() - 31 * 24 * 60 * 60_000), method: 'GET', url: 'https://ils/old' });
-    appendProtocolLog(db, { at: new Date(h.clock.now().getTime() - 29 * 24 * 60 * 60_000), method: 'GET', url: 'https://ils/recent' });
-    h.service.sweep();
+    await appendProtocolLog(db, { at: new Date(h.clock.now().getTime() - 31 * 24 * 60 * 60_000), method: 'GET', url: 'https://ils/old' });
+    await appendProtocolLog(db, { at: new Date(h.clock.now().getTime() - 29 * 24 * 60 * 60_000), method: 'GET', url: 'https://ils/recent' });
+    await h.service.sweep();
     expect(
       db
         .select({ url: protocolLog.url })
@@ -43,12 +43,12 @@ describe('the store at scale', () => {
     ).toEqual(['https://ils/recent']);
   });
 
-  it('a list counts up to its cap; the sweeps read their indexes (the lists: list-plans.test.ts)', () => {
+  it('a list counts up to its cap; the sweeps read their indexes (the lists: list-plans.test.ts)', async () => {
     const { db, sqlite, close } = openDatabase(':memory:');
     try {
       const library = insertBareLibrary(sqlite, 'TULSA');
       bulkRequests(sqlite, { libraryId: library, requests: 3_000, jobsPerRequest: 1 });
-      const page = listRequests(db, { libraryId: library, limit: 50, offset: 0 });
+      const page = await listRequests(db, { libraryId: library, limit: 50, offset: 0 });
       expect(page).toMatchObject({ total: maxCountedTotal, totalCapped: true });
       expect(page.requests).toHaveLength(50);
       const plans = [sql`select seq from requests where status = 'returned-but-missing'`, sql`select id from protocol_log where at < 5 order by at limit 10`];

@@ -1,6 +1,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { vendorTokens } from './schema.ts';
+import { connection } from './connection.ts';
 
 /**
  * Vendor tokens shared by every instance on the database (adapters/shared-tokens.ts seals and
@@ -13,30 +14,35 @@ export interface VendorTokenRow {
   expiresAt: number;
 }
 
-export function readVendorToken(db: Db, cacheKey: string): VendorTokenRow | undefined {
-  return db
-    .select({ cacheKey: vendorTokens.cacheKey, sealed: vendorTokens.sealed, expiresAt: vendorTokens.expiresAt })
-    .from(vendorTokens)
-    .where(eq(vendorTokens.cacheKey, cacheKey))
-    .get();
+export async function readVendorToken(db: Db, cacheKey: string): Promise<VendorTokenRow | undefined> {
+  return connection(db, async () => {
+    return db
+      .select({ cacheKey: vendorTokens.cacheKey, sealed: vendorTokens.sealed, expiresAt: vendorTokens.expiresAt })
+      .from(vendorTokens)
+      .where(eq(vendorTokens.cacheKey, cacheKey))
+      .get();
+  });
 }
 
-export function writeVendorToken(db: Db, row: VendorTokenRow, now: number): void {
-  db.insert(vendorTokens)
-    .values({ ...row, updatedAt: now })
-    .onConflictDoUpdate({ target: vendorTokens.cacheKey, set: { sealed: row.sealed, expiresAt: row.expiresAt, updatedAt: now } })
-    .run();
-  // Tokens a day past their expiry are nobody's: the table stays as small as the libraries' logins.
-  db.delete(vendorTokens)
-    .where(lt(vendorTokens.expiresAt, now - 24 * 60 * 60_000))
-    .run();
+export async function writeVendorToken(db: Db, row: VendorTokenRow, now: number): Promise<void> {
+  return connection(db, async () => {
+    db.insert(vendorTokens)
+      .values({ ...row, updatedAt: now })
+      .onConflictDoUpdate({ target: vendorTokens.cacheKey, set: { sealed: row.sealed, expiresAt: row.expiresAt, updatedAt: now } })
+      .run();
+    db.delete(vendorTokens)
+      .where(lt(vendorTokens.expiresAt, now - 24 * 60 * 60_000))
+      .run();
+  });
 }
 
 /** Deletes the row only while it still holds `sealed` (the token that was refused). */
-export function dropVendorToken(db: Db, cacheKey: string, sealed: string): boolean {
-  const result = db
-    .delete(vendorTokens)
-    .where(and(eq(vendorTokens.cacheKey, cacheKey), eq(vendorTokens.sealed, sealed)))
-    .run();
-  return Number((result as { changes?: number }).changes ?? 0) === 1;
+export async function dropVendorToken(db: Db, cacheKey: string, sealed: string): Promise<boolean> {
+  return connection(db, async () => {
+    const result = db
+      .delete(vendorTokens)
+      .where(and(eq(vendorTokens.cacheKey, cacheKey), eq(vendorTokens.sealed, sealed)))
+      .run();
+    return Number((result as { changes?: number }).changes ?? 0) === 1;
+  });
 }

@@ -1,3 +1,4 @@
+import { transaction } from '../store/connection.ts';
 import {
   classifyThrown,
   type IntegrationSettings,
@@ -99,7 +100,7 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
       fetch: fetchImpl,
       timeoutMs,
       clock,
-      record: (exchange) => appendProtocolLog(db, { ...exchange, requestId: requestId(), stepKey: syncStepKey, libraryId: library.id }),
+      record: async (exchange) => await appendProtocolLog(db, { ...exchange, requestId: requestId(), stepKey: syncStepKey, libraryId: library.id }),
       throttle: () => limiter.take(key, rate),
       // the worker's tokens: the sync logs in no more than the steps do
       sharedTokens: sharedTokensFor(db, library.connection, clock),
@@ -109,33 +110,33 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
 
   async function sync(libraryId: number): Promise<IlsSyncReport> {
     const started = clock.now();
-    const library = findLibraryById(db, libraryId);
+    const library = await findLibraryById(db, libraryId);
     if (!library) throw new Error(`library ${libraryId} does not exist`);
     const settings = settingsOf(library);
     const nextRunAt = new Date(started.getTime() + settings.ilsSync.intervalMinutes * 60_000);
     const report: IlsSyncReport = { library: library.symbol, read: 0, noticed: 0, queued: 0, failed: [], nextRunAt: nextRunAt.toISOString() };
-    const finish = (skipped?: string) => {
+    const finish = async (skipped?: string) => {
       if (skipped) report.skipped = skipped;
       const error = skipped ?? (report.failed.length ? `${report.failed.length} read(s) failed; first: ${report.failed[0]?.reason}` : undefined);
-      recordRun(db, library.id, { at: clock.now(), nextRunAt, read: report.read, error });
+      await recordRun(db, library.id, { at: clock.now(), nextRunAt, read: report.read, error });
       return report;
     };
-    if (!settings.enabled || !settings.ilsSync.enabled) return finish('the ILS sync is off for this library');
+    if (!settings.enabled || !settings.ilsSync.enabled) return await finish('the ILS sync is off for this library');
     const definition = adapterFor(registry, library.connection);
-    if (!definition) return finish(`no adapter for ${library.connection.ils} over ${library.connection.protocol}`);
+    if (!definition) return await finish(`no adapter for ${library.connection.ils} over ${library.connection.protocol}`);
     let current: string | undefined;
     const system = definition.create(
       library.connection,
       context(library, () => current, definition),
     );
     if (!system.readItemCirculation)
-      return finish(`${library.connection.ils} over ${library.connection.protocol}: the ILS's API cannot show an item's circulation`);
-    if (limiter.pausedKeys().includes(budgetKeyOf(library.connection))) return finish('the ILS asked for a pause (rate limit); the next run tries again');
+      return await finish(`${library.connection.ils} over ${library.connection.protocol}: the ILS's API cannot show an item's circulation`);
+    if (limiter.pausedKeys().includes(budgetKeyOf(library.connection))) return await finish('the ILS asked for a pause (rate limit); the next run tries again');
 
-    const ids = liveRequestIds(db, library.id, liveStatuses);
-    const jobs = jobsOfRequests(db, ids);
+    const ids = await liveRequestIds(db, library.id, liveStatuses);
+    const jobs = await jobsOfRequests(db, ids);
     for (const requestId of ids) {
-      const request = findRequest(db, requestId);
+      const request = await findRequest(db, requestId);
       if (!request) continue;
       const owned = ownedRecords(
         (jobs.get(requestId) ?? []).map((job) => ({ step: job.step, outcome: job.lastOutcome, succeeded: job.state === 'succeeded' })),
@@ -161,28 +162,29 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
       }
       report.read += 1;
       let queued = false;
-      db.transaction(
-        (tx) => {
+      await transaction(
+        db,
+        async (tx) => {
           const now = clock.now();
           // Read again inside the transaction: staff may have moved the request while the ILS answered.
-          const fresh = findRequest(tx, requestId);
+          const fresh = await findRequest(tx, requestId);
           if (!fresh || syncTarget(fresh, owned)?.itemBarcode !== target.itemBarcode) return;
           const noticed = noticeCirculation({
             request: fresh,
             target,
-            previous: previousObservation(observationOf(tx, requestId)),
+            previous: previousObservation(await observationOf(tx, requestId)),
             reading: value,
             settings,
             capabilities: system.capabilities,
           });
           let planId: number | undefined;
           for (const finding of noticed.findings) {
-            const entry = appendHistory(tx, { requestId, kind: 'ils', text: finding.text }, now);
+            const entry = await appendHistory(tx, { requestId, kind: 'ils', text: finding.text }, now);
             planId ??= entry.id;
           }
           report.noticed += noticed.findings.length;
           const last = [...noticed.findings].reverse().find((f) => f.needsIllStaff) ?? noticed.findings.at(-1);
-          writeObservation(
+          await writeObservation(
             tx,
             {
               requestId,
@@ -196,20 +198,20 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
             now,
           );
           if (noticed.plan.length > 0 && planId !== undefined) {
-            queuePlan(tx, fresh, planId, noticed.plan, now);
+            await queuePlan(tx, fresh, planId, noticed.plan, now);
             report.queued += noticed.plan.length;
             queued = true;
           }
           // A finding staff must act on puts the request in the needs-attention queue (and a
           // later one that needs nobody takes it out), in this transaction.
-          if (noticed.findings.length > 0) refreshAttention(tx, requestId, now);
+          if (noticed.findings.length > 0) await refreshAttention(tx, requestId, now);
         },
         { behavior: 'immediate' },
       );
       if (queued) options.onStepsQueued?.();
     }
     current = undefined;
-    return finish();
+    return await finish();
   }
 
   function runLibrary(libraryId: number): Promise<IlsSyncReport> {
@@ -222,7 +224,7 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
 
   async function runDue(): Promise<IlsSyncReport[]> {
     const reports: IlsSyncReport[] = [];
-    for (const libraryId of librariesDue(db, clock.now())) {
+    for (const libraryId of await librariesDue(db, clock.now())) {
       try {
         reports.push(await runLibrary(libraryId));
       } catch (error) {

@@ -87,7 +87,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   if (!options.noLibraries) {
     for (const library of configured) {
       const existing = service.database.sqlite.prepare('select 1 from libraries where symbol = ?').get(library.symbol);
-      if (!existing) createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
+      if (!existing) await createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
     }
   }
 

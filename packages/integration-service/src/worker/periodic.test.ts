@@ -58,37 +58,37 @@ function instances(count: number) {
 }
 
 describe('leases (store)', () => {
-  it('one statement decides: the first owner holds, the second is refused until the lease runs out, the holder renews', () => {
+  it('one statement decides: the first owner holds, the second is refused until the lease runs out, the holder renews', async () => {
     const [a, b] = sharedDatabase(2);
-    expect(acquireLease(a!.db, 'ils-sync', 'A', 1_000, 11_000)).toBe(true);
-    expect(acquireLease(b!.db, 'ils-sync', 'B', 5_000, 15_000)).toBe(false);
-    expect(leaseOf(b!.db, 'ils-sync')).toEqual({ name: 'ils-sync', owner: 'A', leaseUntil: 11_000 });
+    expect(await acquireLease(a!.db, 'ils-sync', 'A', 1_000, 11_000)).toBe(true);
+    expect(await acquireLease(b!.db, 'ils-sync', 'B', 5_000, 15_000)).toBe(false);
+    expect(await leaseOf(b!.db, 'ils-sync')).toEqual({ name: 'ils-sync', owner: 'A', leaseUntil: 11_000 });
     // the holder renews before it runs out
-    expect(acquireLease(a!.db, 'ils-sync', 'A', 9_000, 19_000)).toBe(true);
-    expect(acquireLease(b!.db, 'ils-sync', 'B', 12_000, 22_000)).toBe(false);
+    expect(await acquireLease(a!.db, 'ils-sync', 'A', 9_000, 19_000)).toBe(true);
+    expect(await acquireLease(b!.db, 'ils-sync', 'B', 12_000, 22_000)).toBe(false);
     // not renewed: at its end B takes it, and A is refused from then on
-    expect(acquireLease(b!.db, 'ils-sync', 'B', 19_000, 29_000)).toBe(true);
-    expect(acquireLease(a!.db, 'ils-sync', 'A', 19_500, 29_500)).toBe(false);
-    expect(leaseOf(a!.db, 'ils-sync')).toEqual({ name: 'ils-sync', owner: 'B', leaseUntil: 29_000 });
+    expect(await acquireLease(b!.db, 'ils-sync', 'B', 19_000, 29_000)).toBe(true);
+    expect(await acquireLease(a!.db, 'ils-sync', 'A', 19_500, 29_500)).toBe(false);
+    expect(await leaseOf(a!.db, 'ils-sync')).toEqual({ name: 'ils-sync', owner: 'B', leaseUntil: 29_000 });
     // another name is its own lease
-    expect(acquireLease(a!.db, 'age-out-sweep', 'A', 19_500, 29_500)).toBe(true);
+    expect(await acquireLease(a!.db, 'age-out-sweep', 'A', 19_500, 29_500)).toBe(true);
   });
 
-  it('releasing is the owner’s alone, and hands the lease over at once', () => {
+  it('releasing is the owner’s alone, and hands the lease over at once', async () => {
     const [a, b] = sharedDatabase(2);
-    acquireLease(a!.db, 'notices', 'A', 0, 10_000);
-    expect(releaseLease(b!.db, 'notices', 'B')).toBe(false);
-    expect(acquireLease(b!.db, 'notices', 'B', 1, 10_001)).toBe(false);
-    expect(releaseLease(a!.db, 'notices', 'A')).toBe(true);
-    expect(acquireLease(b!.db, 'notices', 'B', 2, 10_002)).toBe(true);
+    await acquireLease(a!.db, 'notices', 'A', 0, 10_000);
+    expect(await releaseLease(b!.db, 'notices', 'B')).toBe(false);
+    expect(await acquireLease(b!.db, 'notices', 'B', 1, 10_001)).toBe(false);
+    expect(await releaseLease(a!.db, 'notices', 'A')).toBe(true);
+    expect(await acquireLease(b!.db, 'notices', 'B', 2, 10_002)).toBe(true);
   });
 });
 
 describe('periodic work on three instances', () => {
-  it('runs each task on one instance only, on its interval', () => {
+  it('runs each task on one instance only, on its interval', async () => {
     const t = instances(3);
     for (let step = 0; step < 60; step += 1) {
-      for (const work of t.works) work.tick();
+      for (const work of t.works) await work.tick();
       t.advance(2_000);
     }
     // 120 s of looks every 2 s on three instances: the sync every 30 s (0, 30, 60, 90 s), the sweep once
@@ -98,24 +98,24 @@ describe('periodic work on three instances', () => {
     expect(t.works.map((w) => w.holding())).toEqual([['age-out-sweep', 'ils-sync'], [], []]);
   });
 
-  it('a killed holder (no release) is taken over when its lease runs out, not before', () => {
+  it('a killed holder (no release) is taken over when its lease runs out, not before', async () => {
     const t = instances(3);
     const [dead, second, third] = t.works as [PeriodicWork, PeriodicWork, PeriodicWork];
-    dead.tick();
-    second.tick();
-    third.tick();
+    await dead.tick();
+    await second.tick();
+    await third.tick();
     expect(t.runs.map((r) => r.owner)).toEqual(['instance-0', 'instance-0']);
     // instance-0 is killed: it never looks again. Until its lease ends nobody else runs anything.
     for (let waited = 0; waited < leaseMs - 2_000; waited += 2_000) {
       t.advance(2_000);
-      second.tick();
-      third.tick();
+      await second.tick();
+      await third.tick();
     }
     expect(t.runs).toHaveLength(2);
     expect(second.holding()).toEqual([]);
     t.advance(2_000);
-    second.tick();
-    third.tick();
+    await second.tick();
+    await third.tick();
     // taken over at the first look after the lease: both tasks run there at once (the dead holder may never have)
     expect(t.runs.slice(2)).toEqual([
       { task: 'age-out-sweep', owner: 'instance-1', at: t.now() },
@@ -125,8 +125,8 @@ describe('periodic work on three instances', () => {
     // and the new holder keeps it while it lives
     for (let step = 0; step < 20; step += 1) {
       t.advance(2_000);
-      third.tick();
-      second.tick();
+      await third.tick();
+      await second.tick();
     }
     expect(new Set(t.runs.slice(2).map((r) => r.owner))).toEqual(new Set(['instance-1']));
   });
@@ -134,11 +134,11 @@ describe('periodic work on three instances', () => {
   it('a clean stop gives the leases up: the next look elsewhere takes over without waiting for the lease', async () => {
     const t = instances(2);
     const [first, second] = t.works as [PeriodicWork, PeriodicWork];
-    first.tick();
-    second.tick();
+    await first.tick();
+    await second.tick();
     await first.stop();
     t.advance(1);
-    second.tick();
+    await second.tick();
     expect(second.holding()).toEqual(['age-out-sweep', 'ils-sync']);
     expect(t.runs.map((r) => r.owner)).toEqual(['instance-0', 'instance-0', 'instance-1', 'instance-1']);
   });
@@ -166,26 +166,26 @@ describe('periodic work on three instances', () => {
         },
       ],
     });
-    work.tick();
+    await work.tick();
     for (let step = 0; step < 10; step += 1) {
       now += 2_000;
-      work.tick();
+      await work.tick();
       // a long run keeps its lease: nobody else can take it while the holder is alive
-      expect(acquireLease(other!.db, 'ils-sync', 'intruder', now, now + leaseMs)).toBe(false);
+      expect(await acquireLease(other!.db, 'ils-sync', 'intruder', now, now + leaseMs)).toBe(false);
     }
     expect(started).toBe(1);
     finish();
     await work.idle();
     now += 2_000;
-    work.tick();
+    await work.tick();
     expect(started).toBe(2);
     finish();
     await work.stop();
   });
 
-  it('property: whatever the order of looks, kills and time, no two live instances hold a task at once, and a task changes hands only after the last holder’s lease ran out', () => {
-    fc.assert(
-      fc.property(
+  it('property: whatever the order of looks, kills and time, no two live instances hold a task at once, and a task changes hands only after the last holder’s lease ran out', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(
           fc.oneof(
             { weight: 6, arbitrary: fc.record({ kind: fc.constant('tick' as const), who: fc.nat({ max: 2 }) }) },
@@ -194,7 +194,7 @@ describe('periodic work on three instances', () => {
           ),
           { minLength: 1, maxLength: 80 },
         ),
-        (actions) => {
+        async (actions) => {
           const t = instances(3);
           const dead = new Set<number>();
           /** until when each instance believes it holds the sync (its last successful look + the lease) */
@@ -207,7 +207,7 @@ describe('periodic work on three instances', () => {
               if (dead.size < 2) dead.add(action.who);
             } else if (!dead.has(action.who)) {
               const work = t.works[action.who]!;
-              work.tick();
+              await work.tick();
               if (work.holding().includes('ils-sync')) {
                 believes.set(action.who, t.now() + leaseMs);
                 held.push({ owner: `instance-${action.who}`, at: t.now() });
@@ -251,17 +251,17 @@ describe('the service’s periodic work', () => {
       });
     const [a, b] = [make('A'), make('B')];
     const all = ['age-out-sweep', 'protocol-log-retention', 'ils-sync', 'notice-sender'];
-    a.periodic.tick();
-    b.periodic.tick();
+    await a.periodic.tick();
+    await b.periodic.tick();
     expect(a.periodic.holding()).toEqual(all);
     expect(b.periodic.holding()).toEqual([]);
-    expect(all.map((name) => leaseOf(b.database.db, name)?.owner)).toEqual(['A', 'A', 'A', 'A']);
+    expect(await Promise.all(all.map(async (name) => (await leaseOf(b.database.db, name))?.owner))).toEqual(['A', 'A', 'A', 'A']);
     // A dies without a word (its leases are not released); B takes over once they run out
     now += 9_000;
-    b.periodic.tick();
+    await b.periodic.tick();
     expect(b.periodic.holding()).toEqual([]);
     now += 2_000;
-    b.periodic.tick();
+    await b.periodic.tick();
     expect(b.periodic.holding()).toEqual(all);
     await b.periodic.idle();
     await Promise.all([a.close(), b.close()]);

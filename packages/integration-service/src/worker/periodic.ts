@@ -44,12 +44,12 @@ export interface PeriodicOptions {
 export interface PeriodicWork {
   readonly owner: string;
   /** one look: takes or renews each task's lease, and runs (without waiting for them) the held tasks that are due */
-  tick(): void;
+  tick(): Promise<void>;
   /** the tasks this instance holds as of its last look */
   holding(): string[];
   /** waits for the task runs in flight */
   idle(): Promise<void>;
-  start(): void;
+  start(): Promise<void>;
   /** stops looking, waits for the runs in flight and gives the leases up */
   stop(): Promise<void>;
 }
@@ -66,9 +66,9 @@ export function createPeriodicWork(options: PeriodicOptions): PeriodicWork {
     options.tasks.map((task) => [task.name, { held: false, nextAt: undefined, running: undefined }]),
   );
 
-  function take(task: PeriodicTask, at: number): boolean {
+  async function take(task: PeriodicTask, at: number): Promise<boolean> {
     try {
-      return acquireLease(options.db, task.name, owner, at, at + leaseMs);
+      return await acquireLease(options.db, task.name, owner, at, at + leaseMs);
     } catch (error) {
       // The database is unreachable or locked past its busy timeout: not holding is the safe answer.
       logger.warn({ err: error, task: task.name }, 'periodic work: the lease could not be taken or renewed');
@@ -76,11 +76,11 @@ export function createPeriodicWork(options: PeriodicOptions): PeriodicWork {
     }
   }
 
-  function tick(): void {
+  async function tick(): Promise<void> {
     for (const task of options.tasks) {
       const entry = state.get(task.name)!;
       const at = now();
-      const held = take(task, at);
+      const held = await take(task, at);
       if (!held) {
         if (entry.held) logger.warn({ task: task.name, owner }, 'periodic work: lease lost to another instance');
         entry.held = false;
@@ -122,9 +122,9 @@ export function createPeriodicWork(options: PeriodicOptions): PeriodicWork {
     tick,
     holding: () => [...state.entries()].filter(([, entry]) => entry.held).map(([name]) => name),
     idle,
-    start() {
+    async start() {
       if (timer) return;
-      tick();
+      await tick();
       timer = setInterval(tick, checkMs);
       // Never what keeps a process alive.
       timer.unref();
@@ -137,7 +137,7 @@ export function createPeriodicWork(options: PeriodicOptions): PeriodicWork {
         if (!entry.held) continue;
         entry.held = false;
         try {
-          releaseLease(options.db, name, owner);
+          await releaseLease(options.db, name, owner);
         } catch (error) {
           // Not given up: it runs out by itself within leaseMs.
           logger.warn({ err: error, task: name }, 'periodic work: lease not released');

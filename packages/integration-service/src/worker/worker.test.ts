@@ -57,8 +57,8 @@ describe('worker', () => {
       clock: h.clock,
       registry: h.service.registry,
       fetch: h.fetch,
-      onJobFinished: (job) => {
-        const step = jobsOfRequest(h.service.database.db, id).find((j) => j.key === job.key);
+      onJobFinished: async (job) => {
+        const step = (await jobsOfRequest(h.service.database.db, id)).find((j) => j.key === job.key);
         seen.push(`${job.key}:${step?.state}`);
       },
     });
@@ -131,7 +131,8 @@ describe('worker', () => {
     await Promise.all(workers.map((w) => w.stop()));
     const statuses = db.select({ status: protocolLog.status }).from(protocolLog).all();
     // No 429 surfaces: every step ran once and succeeded (a rare jitter 429 is retried inside the step).
-    for (const id of ids) expect(jobsOfRequest(db, id).map((j) => [j.state, j.attempts])).toEqual(jobsOfRequest(db, id).map(() => ['succeeded', 1]));
+    for (const id of ids)
+      expect((await jobsOfRequest(db, id)).map((j) => [j.state, j.attempts])).toEqual((await jobsOfRequest(db, id)).map(() => ['succeeded', 1]));
     expect(statuses.filter((s) => s.status === 429).length).toBeLessThanOrEqual(2);
     // P2's goal: within 1.05 × calls ÷ 25 (slack for a loaded 2-core machine); never faster than
     // the allowance (the first second's 25 may all go in its first instant).
@@ -166,7 +167,7 @@ describe('worker', () => {
     const slowHost = 'http://slow.alma.sim.test';
     const [template] = almaDemoLibraries(demo.alma, slowHost);
     const slowLibrary = { ...template!, symbol: 'SLOWLY', apiKey: 'demo-key-slowly', connection: { ...template!.connection, institutionCode: 'SLOW_INST' } };
-    createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, slowLibrary, slowLibrary.apiKey);
+    await createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, slowLibrary, slowLibrary.apiKey);
     let slowCalls = 0;
     const fetch: FetchLike = async (input, init) => {
       if (!input.startsWith(slowHost)) return h.fetch(input, init);
@@ -197,12 +198,16 @@ describe('worker', () => {
     });
     const started = performance.now();
     worker.start();
-    const pendingOf = (ids: string[]) => ids.reduce((n, id) => n + jobsOfRequest(h.service.database.db, id).filter((j) => j.state !== 'succeeded').length, 0);
-    while (pendingOf(fast) > 0 && performance.now() - started < 15_000) await new Promise((r) => setTimeout(r, 10));
+    const pendingOf = async (ids: string[]) => {
+      let n = 0;
+      for (const id of ids) n += (await jobsOfRequest(h.service.database.db, id)).filter((j) => j.state !== 'succeeded').length;
+      return n;
+    };
+    while ((await pendingOf(fast)) > 0 && performance.now() - started < 15_000) await new Promise((r) => setTimeout(r, 10));
     const fastDone = performance.now() - started;
-    const slowStillWaiting = pendingOf(slow);
+    const slowStillWaiting = await pendingOf(slow);
     await worker.stop();
-    expect(pendingOf(fast)).toBe(0);
+    expect(await pendingOf(fast)).toBe(0);
     // The fast library finished while the slow one had most of its work ahead of it …
     expect(slowStillWaiting).toBeGreaterThan(10);
     // … in far less time than one slow call per fast step would take.
@@ -281,16 +286,16 @@ describe('worker leases', () => {
     const dead = createWorker({ ...base, fetch: blocked.fetch, heartbeatMs: 3_600_000 });
     const deadRun = dead.runOnce();
     await blocked.started;
-    const [running] = jobsOfRequest(h.service.database.db, id).filter((j) => j.state === 'running');
+    const [running] = (await jobsOfRequest(h.service.database.db, id)).filter((j) => j.state === 'running');
     expect(running!.leaseUntil!.getTime() - h.clock.now().getTime()).toBe(15_000);
     const other = createWorker({ ...base, fetch: h.fetch });
     expect(await other.runOnce()).toBe(false);
     h.clock.advance(15_000);
     expect(await other.runUntilIdle()).toBe(3);
-    const after = JSON.stringify(jobsOfRequest(h.service.database.db, id));
+    const after = JSON.stringify(await jobsOfRequest(h.service.database.db, id));
     blocked.release();
     expect(await deadRun).toBe(true);
-    expect(JSON.stringify(jobsOfRequest(h.service.database.db, id))).toBe(after);
+    expect(JSON.stringify(await jobsOfRequest(h.service.database.db, id))).toBe(after);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
     expect(request.steps.map((s: { state: string }) => s.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(await almaDesk(h).countItems(id)).toBe(1);
@@ -312,10 +317,10 @@ describe('worker leases', () => {
     }
     blocked.release();
     expect(await liveRun).toBe(true);
-    const [first] = jobsOfRequest(h.service.database.db, id);
+    const [first] = await jobsOfRequest(h.service.database.db, id);
     expect(first).toMatchObject({ state: 'succeeded', attempts: 1, leaseOwner: undefined });
     await other.runUntilIdle();
-    expect(jobsOfRequest(h.service.database.db, id).every((j) => j.state === 'succeeded' && j.attempts === 1)).toBe(true);
+    expect((await jobsOfRequest(h.service.database.db, id)).every((j) => j.state === 'succeeded' && j.attempts === 1)).toBe(true);
   });
 });
 
@@ -329,7 +334,7 @@ describe('worker outcomes on storage faults', () => {
     const restore = failStorage(h.service.database.sqlite, 'SQLITE_BUSY', historyInsert);
     setTimeout(restore, 10);
     expect(await worker.runOnce()).toBe(true);
-    expect(jobsOfRequest(h.service.database.db, id)[0]).toMatchObject({ state: 'succeeded', attempts: 1 });
+    expect((await jobsOfRequest(h.service.database.db, id))[0]).toMatchObject({ state: 'succeeded', attempts: 1 });
   });
 
   it('keeps an outcome it cannot write (disk full) in memory and writes it once storage recovers', async () => {
@@ -339,11 +344,11 @@ describe('worker outcomes on storage faults', () => {
     const restore = failStorage(h.service.database.sqlite, 'SQLITE_FULL', historyInsert);
     expect(await worker.runOnce()).toBe(true);
     // Not written, not lost: the step stays leased to this worker, and nothing new is claimed.
-    expect(jobsOfRequest(h.service.database.db, id)[0]).toMatchObject({ state: 'running', leaseOwner: worker.owner });
+    expect((await jobsOfRequest(h.service.database.db, id))[0]).toMatchObject({ state: 'running', leaseOwner: worker.owner });
     expect(await worker.runOnce()).toBe(false);
     restore();
     expect(await worker.runUntilIdle()).toBe(2);
-    const jobs = jobsOfRequest(h.service.database.db, id);
+    const jobs = await jobsOfRequest(h.service.database.db, id);
     expect(jobs.every((j) => j.state === 'succeeded' && j.attempts === 1)).toBe(true);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`);
     const outcomes = request.history.filter((e: { kind: string }) => e.kind === 'outcome');
@@ -360,7 +365,7 @@ describe('worker outcomes on storage faults', () => {
     restore();
     h.clock.advance(15_000);
     expect(await worker.runUntilIdle()).toBe(3);
-    expect(jobsOfRequest(h.service.database.db, id).map((j) => [j.state, j.attempts])).toEqual([
+    expect((await jobsOfRequest(h.service.database.db, id)).map((j) => [j.state, j.attempts])).toEqual([
       ['succeeded', 2],
       ['succeeded', 1],
       ['succeeded', 1],

@@ -1,3 +1,4 @@
+import { transaction } from '../store/connection.ts';
 import { randomUUID } from 'node:crypto';
 import {
   type Connection,
@@ -73,12 +74,12 @@ export interface WorkerOptions {
    */
   perLibraryConcurrency?: number;
   /** runs in the transaction that writes a step's outcome (the service's automation after a patron lookup) */
-  afterOutcome?: (tx: Db, job: Job, result: JobResult) => void;
+  afterOutcome?: (tx: Db, job: Job, result: JobResult) => Promise<void> | void;
   /**
    * called when a claimed job's run is over (its outcome written, or kept for the loop to write):
    * lets an in-process watcher (the conformance suite) look at the request then instead of polling
    */
-  onJobFinished?: (job: Job) => void;
+  onJobFinished?: (job: Job) => Promise<void> | void;
 }
 
 export interface Worker {
@@ -141,7 +142,7 @@ export function createWorker(options: WorkerOptions): Worker {
       fetch: fetchImpl,
       timeoutMs,
       clock,
-      record: (exchange) => appendProtocolLog(db, { ...exchange, requestId: job.requestId, stepKey: job.key, libraryId: job.libraryId }),
+      record: async (exchange) => await appendProtocolLog(db, { ...exchange, requestId: job.requestId, stepKey: job.key, libraryId: job.libraryId }),
       // A pause longer than a few seconds (a daily quota spent) is not waited out in a worker slot:
       // the step is retried when the pause ends (see execute), and the library is skipped till then.
       throttle: () =>
@@ -160,13 +161,13 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function execute(job: Job): Promise<StepOutcome<Record<string, unknown>>> {
-    const library = findLibraryById(db, job.libraryId);
+    const library = await findLibraryById(db, job.libraryId);
     if (!library) return configurationError(`library ${job.libraryId} no longer exists`);
     const definition = adapterFor(registry, library.connection);
     if (!definition) return configurationError(`no adapter for ${adapterKey(library.connection)}; check the library's connection`);
     const system = definition.create(library.connection, adapterContext(job, library.connection, definition));
     try {
-      const outcome = await runStep(system, withStoreFacts(job));
+      const outcome = await runStep(system, await withStoreFacts(job));
       const pause = paused.get(job.id);
       return pause ? retryable(`${pause.message}; the step waits for it`, pause.waitMs) : outcome;
     } finally {
@@ -185,34 +186,34 @@ export function createWorker(options: WorkerOptions): Worker {
    * barcode the ILS gave that item when it made it under another (Koha does, when the sent one is
    * taken) — the item under the sent barcode is someone else's. Planned keys keep the sent one.
    */
-  function underIlsBarcode(db: Db, job: Job): IlsStep {
+  async function underIlsBarcode(db: Db, job: Job): Promise<IlsStep> {
     if (job.step.name === 'create-temporary-item' || !('itemBarcode' in job.step.input)) return job.step;
     const sent = job.step.input.itemBarcode;
     if (typeof sent !== 'string' || sent === '') return job.step;
-    const given = ilsBarcodeOfTemporaryItem(db, job.requestId, sent);
+    const given = await ilsBarcodeOfTemporaryItem(db, job.requestId, sent);
     return given ? ({ ...job.step, input: { ...job.step.input, itemBarcode: given } } as IlsStep) : job.step;
   }
 
   /** What only the store knows and the adapter needs to be honest, read when the step runs. */
-  function withStoreFacts(planned: Job): IlsStep {
-    const job: Job = { ...planned, step: underIlsBarcode(db, planned) };
-    if (job.step.name === 'cancel-hold') return withRecordedHoldId(job.step);
-    if (job.step.name === 'place-hold') return withPatronRecord(withCreatedItem(job.step));
+  async function withStoreFacts(planned: Job): Promise<IlsStep> {
+    const job: Job = { ...planned, step: await underIlsBarcode(db, planned) };
+    if (job.step.name === 'cancel-hold') return await withRecordedHoldId(job.step);
+    if (job.step.name === 'place-hold') return await withPatronRecord(await withCreatedItem(job.step));
     if (job.step.name === 'remove-fee') {
       // The fee to take back is the one its charge step recorded, and no other.
-      const feeId = feeIdCharged(db, job.step.input.chargeKey);
+      const feeId = await feeIdCharged(db, job.step.input.chargeKey);
       return feeId === undefined ? job.step : { ...job.step, input: { ...job.step.input, feeId } };
     }
     if (job.step.name !== 'check-out-to-borrowing-library') return job.step;
-    const held = loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });
+    const held = await loansHeldByOtherRequests(db, { libraryId: job.libraryId, requestId: job.requestId, itemBarcode: job.step.input.itemBarcode });
     return held.length === 0 ? job.step : { ...job.step, input: { ...job.step.input, heldForOtherRequests: held } };
   }
 
   /** The item the hold goes on was created by an earlier step, which said what the ILS calls it. */
-  function withCreatedItem(planned: Extract<IlsStep, { name: 'place-hold' }>): Extract<IlsStep, { name: 'place-hold' }> {
+  async function withCreatedItem(planned: Extract<IlsStep, { name: 'place-hold' }>): Promise<Extract<IlsStep, { name: 'place-hold' }>> {
     if (planned.input.itemId) return planned;
     for (const key of planned.requires ?? []) {
-      const created = findJob(db, key);
+      const created = await findJob(db, key);
       const outcome = created?.step.name === 'create-temporary-item' ? created.lastOutcome : undefined;
       const value = outcome && (outcome.kind === 'done' || outcome.kind === 'already-done') ? outcome.value : undefined;
       const itemId = value?.itemId;
@@ -231,9 +232,9 @@ export function createWorker(options: WorkerOptions): Worker {
    * (Sierra names patrons by record number, not barcode): the hold need not look the patron up
    * again. Only that patron ID's own look-up counts — a corrected patron has its own.
    */
-  function withPatronRecord(planned: Extract<IlsStep, { name: 'place-hold' }>): Extract<IlsStep, { name: 'place-hold' }> {
+  async function withPatronRecord(planned: Extract<IlsStep, { name: 'place-hold' }>): Promise<Extract<IlsStep, { name: 'place-hold' }>> {
     if (planned.input.ilsPatronId) return planned;
-    const looked = findJob(db, idempotencyKey(planned.input.requestId, 'lookup-patron', planned.input.patronId));
+    const looked = await findJob(db, idempotencyKey(planned.input.requestId, 'lookup-patron', planned.input.patronId));
     const outcome = looked?.step.name === 'lookup-patron' ? looked.lastOutcome : undefined;
     const value = outcome && (outcome.kind === 'done' || outcome.kind === 'already-done') ? outcome.value : undefined;
     const ilsPatronId = value?.ilsPatronId;
@@ -244,9 +245,9 @@ export function createWorker(options: WorkerOptions): Worker {
    * A cancel-hold planned before its hold was placed (a lending request ending) learns the hold's
    * ID now, from the outcome the place step recorded: the adapter then cancels that hold only.
    */
-  function withRecordedHoldId(planned: Extract<IlsStep, { name: 'cancel-hold' }>): IlsStep {
+  async function withRecordedHoldId(planned: Extract<IlsStep, { name: 'cancel-hold' }>): Promise<IlsStep> {
     if (planned.input.holdId) return planned;
-    const placed = findJob(db, planned.input.placedBy);
+    const placed = await findJob(db, planned.input.placedBy);
     const value = (placed?.lastOutcome as { value?: { holdId?: unknown } } | undefined)?.value;
     const holdId = typeof value?.holdId === 'string' && value.holdId !== '' ? value.holdId : undefined;
     return holdId ? { ...planned, input: { ...planned.input, holdId } } : planned;
@@ -275,9 +276,9 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /** Extends the job's lease every heartbeatMs until stopped or lost; returns the stop. */
   function heartbeat(job: Job): () => void {
-    const timer = setInterval(() => {
+    const timer = setInterval(async () => {
       try {
-        if (renewLease(db, job.id, owner, new Date(clock.now().getTime() + leaseMs))) return;
+        if (await renewLease(db, job.id, owner, new Date(clock.now().getTime() + leaseMs))) return;
         clearInterval(timer);
         logger.warn({ requestId: job.requestId, step: job.key }, 'lease lost to another worker; this run’s outcome will not be written');
       } catch (error) {
@@ -289,31 +290,32 @@ export function createWorker(options: WorkerOptions): Worker {
     return () => clearInterval(timer);
   }
 
-  function record(job: Job, result: JobResult): void {
+  async function record(job: Job, result: JobResult): Promise<void> {
     const now = clock.now();
-    db.transaction(
-      (tx) => {
+    await transaction(
+      db,
+      async (tx) => {
         // A worker that lost its lease (it outlived it, another took over) writes nothing.
-        if (!finishJob(tx, job, owner, result, now)) {
+        if (!(await finishJob(tx, job, owner, result, now))) {
           logger.warn({ requestId: job.requestId, step: job.key }, 'lease lost before the outcome was written; the new owner’s run counts');
           return;
         }
-        appendHistory(
+        await appendHistory(
           tx,
           {
             requestId: job.requestId,
             kind: 'outcome',
             stepKey: job.key,
             outcome: result.outcome.kind,
-            text: outcomeText(underIlsBarcode(tx, job), result.outcome),
+            text: outcomeText(await underIlsBarcode(tx, job), result.outcome),
           },
           now,
         );
         const patron = patronExpiryOf(job.step, result.outcome);
-        if (patron) setPatronExpiry(tx, job.requestId, patron, now);
-        options.afterOutcome?.(tx, job, result);
-        for (const { job: dependent, change, reason } of settleDependents(tx, job, result.state, now)) {
-          appendHistory(
+        if (patron) await setPatronExpiry(tx, job.requestId, patron, now);
+        await options.afterOutcome?.(tx, job, result);
+        for (const { job: dependent, change, reason } of await settleDependents(tx, job, result.state, now)) {
+          await appendHistory(
             tx,
             change === 'skipped'
               ? { requestId: job.requestId, kind: 'outcome', stepKey: dependent.key, outcome: 'skipped', text: skippedText(dependent.step, reason) }
@@ -327,7 +329,7 @@ export function createWorker(options: WorkerOptions): Worker {
           );
         }
         // A step that stopped on a request that has ended is moot; the queue column follows.
-        refreshAttention(tx, job.requestId, now);
+        await refreshAttention(tx, job.requestId, now);
       },
       { behavior: 'immediate' },
     );
@@ -337,11 +339,11 @@ export function createWorker(options: WorkerOptions): Worker {
   // written before anything new is claimed, so a storage fault never silently loses one.
   const unwritten: { job: Job; result: JobResult; stopHeartbeat: () => void }[] = [];
 
-  function writeUnwritten(): boolean {
+  async function writeUnwritten(): Promise<boolean> {
     while (unwritten.length > 0) {
       const pending = unwritten[0]!;
       try {
-        record(pending.job, pending.result);
+        await record(pending.job, pending.result);
       } catch (error) {
         logger.warn({ err: error, requestId: pending.job.requestId, step: pending.job.key, cause: storageFault(error)?.message }, 'outcome still not written');
         return false;
@@ -356,7 +358,7 @@ export function createWorker(options: WorkerOptions): Worker {
   async function recordDurably(job: Job, result: JobResult, stopHeartbeat: () => void): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        record(job, result);
+        await record(job, result);
         stopHeartbeat();
         return;
       } catch (error) {
@@ -380,14 +382,28 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
+  /**
+   * One claim at a time in this worker: a library's running count is read before the claim and
+   * raised after it, so two loops claiming at once could both pass a library's limit.
+   */
+  let claims: Promise<unknown> = Promise.resolve();
+  function claimInTurn(): Promise<Job | undefined> {
+    const claimed = claims.then(async () => {
+      const saturated = [...inFlight.entries()].filter(([, n]) => n >= perLibrary).map(([id]) => id);
+      const skipLibraries = [...new Set([...pausedLibraries(), ...saturated])];
+      const job = await claimNextJob(db, { owner, now: clock.now(), leaseMs, skipLibraries });
+      if (job) inFlight.set(job.libraryId, (inFlight.get(job.libraryId) ?? 0) + 1);
+      return job;
+    });
+    claims = claimed.catch(() => undefined);
+    return claimed;
+  }
+
   async function runOnce(): Promise<boolean> {
     // Storage still failing: claiming more work whose outcome cannot be written helps nobody.
-    if (!writeUnwritten()) return false;
-    const saturated = [...inFlight.entries()].filter(([, n]) => n >= perLibrary).map(([id]) => id);
-    const skipLibraries = [...new Set([...pausedLibraries(), ...saturated])];
-    const job = claimNextJob(db, { owner, now: clock.now(), leaseMs, skipLibraries });
+    if (!(await writeUnwritten())) return false;
+    const job = await claimInTurn();
     if (!job) return false;
-    inFlight.set(job.libraryId, (inFlight.get(job.libraryId) ?? 0) + 1);
     // There may be more: one more loop looks (a chain of wake-ups, not the whole herd at once).
     wakeOne();
     try {
@@ -398,7 +414,7 @@ export function createWorker(options: WorkerOptions): Worker {
       else inFlight.delete(job.libraryId);
       // A slot of this library came free: a loop that found only its jobs can take one now.
       if (left + 1 >= perLibrary) wakeOne();
-      options.onJobFinished?.(job);
+      await options.onJobFinished?.(job);
     }
     return true;
   }
@@ -473,7 +489,7 @@ export function createWorker(options: WorkerOptions): Worker {
       running = false;
       wakeAll();
       await Promise.all(loops.splice(0));
-      if (writeUnwritten()) return;
+      if (await writeUnwritten()) return;
       // Not lost silently: the lease lapses and another worker re-runs the step (steps are idempotent).
       for (const pending of unwritten.splice(0)) {
         pending.stopHeartbeat();

@@ -10,59 +10,59 @@ import { decisionContext, transition, type WorkflowDeps } from './requests.ts';
  * ILS is asked about the patron first (B1), nothing is automated until it answers: a blocked,
  * expired or unknown patron is never sent on automatically.
  */
-export function automateOnCreate(tx: Db, deps: WorkflowDeps, library: Library, request: StoredRequest): StoredRequest {
+export async function automateOnCreate(tx: Db, deps: WorkflowDeps, library: Library, request: StoredRequest): Promise<StoredRequest> {
   const rules = library.settings.borrowing.automation;
   if (rules.length === 0) return request;
   const lookupPlanned = planOnCreate(request, decisionContext(deps, library)).some((step) => step.name === 'lookup-patron');
   if (lookupPlanned) {
     if (automationFor(request, rules, undefined).kind !== 'none') {
-      note(tx, deps, request.id, 'Automation: waiting for the ILS patron lookup before any rule acts.');
+      await note(tx, deps, request.id, 'Automation: waiting for the ILS patron lookup before any rule acts.');
     }
     return request;
   }
-  return apply(tx, deps, library, request, null);
+  return await apply(tx, deps, library, request, null);
 }
 
 /** After the patron lookup answered (the worker, in the outcome's transaction). */
-export function automateAfterPatronLookup(
+export async function automateAfterPatronLookup(
   tx: Db,
   deps: WorkflowDeps,
   library: Library,
   requestId: string,
   lookup: { patron: PatronSummary } | { reason: string },
-): void {
+): Promise<void> {
   const rules = library.settings.borrowing.automation;
-  const request = findRequest(tx, requestId);
+  const request = await findRequest(tx, requestId);
   if (!request || rules.length === 0 || automationFor(request, rules, undefined).kind === 'none') return;
   if (!('patron' in lookup)) {
-    note(tx, deps, requestId, `Automation: not applied, the ILS patron lookup did not succeed (${lookup.reason}); staff review the request.`);
+    await note(tx, deps, requestId, `Automation: not applied, the ILS patron lookup did not succeed (${lookup.reason}); staff review the request.`);
     return;
   }
   const { patron } = lookup;
   if (patron.status !== 'active') {
-    note(tx, deps, requestId, `Automation: not applied, the patron is ${patron.status} in the ILS; staff review the request.`);
+    await note(tx, deps, requestId, `Automation: not applied, the patron is ${patron.status} in the ILS; staff review the request.`);
     return;
   }
-  apply(tx, deps, library, request, patron.patronType ?? null);
+  await apply(tx, deps, library, request, patron.patronType ?? null);
 }
 
-function note(tx: Db, deps: WorkflowDeps, requestId: string, text: string) {
-  appendHistory(tx, { requestId, kind: 'note', text }, deps.clock.now());
+async function note(tx: Db, deps: WorkflowDeps, requestId: string, text: string) {
+  await appendHistory(tx, { requestId, kind: 'note', text }, deps.clock.now());
 }
 
-function apply(tx: Db, deps: WorkflowDeps, library: Library, request: StoredRequest, patronType: string | null): StoredRequest {
+async function apply(tx: Db, deps: WorkflowDeps, library: Library, request: StoredRequest, patronType: string | null): Promise<StoredRequest> {
   const verdict = automationFor(request, library.settings.borrowing.automation, patronType);
   if (verdict.kind !== 'apply') return request;
   const rule = `Automation rule "${verdict.rule.name}"`;
   let current = request;
   if (verdict.lenders.join(',') !== request.lenders.join(',')) {
-    current = saveRequest(tx, { ...request, lenders: verdict.lenders, lenderIndex: 0 }, deps.clock.now());
-    note(tx, deps, request.id, `${rule} set the lender string to ${verdict.lenders.join(', ')}.`);
+    current = await saveRequest(tx, { ...request, lenders: verdict.lenders, lenderIndex: 0 }, deps.clock.now());
+    await note(tx, deps, request.id, `${rule} set the lender string to ${verdict.lenders.join(', ')}.`);
   }
   for (const action of ['review', 'send'] as const) {
-    const result = transition(tx, deps, library, current, { action }, { kind: 'system', reason: `${rule}.` });
+    const result = await transition(tx, deps, library, current, { action }, { kind: 'system', reason: `${rule}.` });
     if (!result.ok) {
-      note(tx, deps, request.id, `${rule} could not ${action} the request (${result.error.message}); staff take it from here.`);
+      await note(tx, deps, request.id, `${rule} could not ${action} the request (${result.error.message}); staff take it from here.`);
       return current;
     }
     current = result.request;

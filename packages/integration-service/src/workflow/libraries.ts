@@ -1,3 +1,4 @@
+import { transaction } from '../store/connection.ts';
 import {
   type Connection,
   connectionSchema,
@@ -69,14 +70,15 @@ export interface NewLibraryInput extends LibraryConfig {
 }
 
 /** Creates a library and its first API key (returned once; only its hash is stored). */
-export function createLibrary(deps: LibraryDeps, input: NewLibraryInput, apiKey?: string): { library: Library; apiKey: string } {
+export async function createLibrary(deps: LibraryDeps, input: NewLibraryInput, apiKey?: string): Promise<{ library: Library; apiKey: string }> {
   assertLibraryConfig(deps.registry, input);
-  return deps.db.transaction(
-    (tx) => {
-      if (findLibraryBySymbol(tx, input.symbol)) throw new ApiError('CONFLICT', `A library with symbol ${input.symbol} already exists`);
+  return await transaction(
+    deps.db,
+    async (tx) => {
+      if (await findLibraryBySymbol(tx, input.symbol)) throw new ApiError('CONFLICT', `A library with symbol ${input.symbol} already exists`);
       const now = deps.clock.now();
-      const library = insertLibrary(tx, input, now);
-      return { library, apiKey: issueApiKey(tx, library.id, now, apiKey) };
+      const library = await insertLibrary(tx, input, now);
+      return { library, apiKey: await issueApiKey(tx, library.id, now, apiKey) };
     },
     { behavior: 'immediate' },
   );
@@ -141,13 +143,14 @@ export function patchedConfig(registry: AdapterRegistry, current: Library, patch
  * A partial update: connection and settings are merged into the current ones and checked as a
  * whole. Credentials left out, or sent back masked as the API shows them, keep their stored value.
  */
-export function patchLibrary(deps: LibraryDeps, symbol: string, patch: LibraryPatch): Library {
-  return deps.db.transaction(
-    (tx) => {
-      const current = findLibraryBySymbol(tx, symbol);
+export async function patchLibrary(deps: LibraryDeps, symbol: string, patch: LibraryPatch): Promise<Library> {
+  return await transaction(
+    deps.db,
+    async (tx) => {
+      const current = await findLibraryBySymbol(tx, symbol);
       if (!current) throw new ApiError('NOT_FOUND', `No library ${symbol}`);
       const { connection, settings, pickupLocations } = patchedConfig(deps.registry, current, patch);
-      return updateLibrary(
+      return await updateLibrary(
         tx,
         current.id,
         { ...(patch.name !== undefined ? { name: patch.name } : {}), connection, settings, pickupLocations },

@@ -39,9 +39,9 @@ export function circulationSystemFor(
     fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
     timeoutMs: deps.timeoutMs ?? 15_000,
     clock: deps.clock,
-    record: (exchange) => {
+    record: async (exchange) => {
       // a library not created yet has nothing to file its traffic under (and a refused creation stores nothing)
-      if (libraryId !== undefined) appendProtocolLog(deps.db, { ...exchange, libraryId });
+      if (libraryId !== undefined) await appendProtocolLog(deps.db, { ...exchange, libraryId });
     },
     throttle: () => limiter.take(budget, governance),
     backOff: (ms) => limiter.backOff(budget, ms),

@@ -1,3 +1,4 @@
+import { transaction } from '../store/connection.ts';
 import {
   actionTable,
   currentLender,
@@ -44,13 +45,20 @@ import {
   settleDependents,
   settleJobByStaff,
 } from '../store/outbox.ts';
-import { eq } from 'drizzle-orm';
 import { noticeName } from '../notices/names.ts';
 import { automateOnCreate } from './automation.ts';
 import { rememberCreate, rememberedCreate } from '../store/idempotency.ts';
 import { queueNotice, withdrawNotices } from '../store/notices.ts';
-import { requests as requestsTable } from '../store/schema.ts';
-import { appendHistory, findLibraryRequest, findRequest, insertRequest, nextRequestId, type StoredRequest, saveRequest } from '../store/requests.ts';
+import {
+  appendHistory,
+  findLibraryRequest,
+  findRequest,
+  insertRequest,
+  nextRequestId,
+  requestsInStatus,
+  type StoredRequest,
+  saveRequest,
+} from '../store/requests.ts';
 
 /**
  * The path of one action (ARCHITECTURE.md): the core decides, and ONE transaction writes the
@@ -127,17 +135,24 @@ export function resolvePickupLocation(library: Library, given: string | undefine
 }
 
 /** Withdraws the notices the action made moot, then queues its new ones; each in the history. */
-function queueNotices(tx: Db, requestId: string, libraryId: number, notices: readonly PatronNotice[], moot: readonly NoticeKind[], now: Date): void {
-  for (const withdrawn of withdrawNotices(tx, requestId, moot, now)) {
-    appendHistory(
+async function queueNotices(
+  tx: Db,
+  requestId: string,
+  libraryId: number,
+  notices: readonly PatronNotice[],
+  moot: readonly NoticeKind[],
+  now: Date,
+): Promise<void> {
+  for (const withdrawn of await withdrawNotices(tx, requestId, moot, now)) {
+    await appendHistory(
       tx,
       { requestId, kind: 'note', text: `${noticeName(withdrawn.kind)} notice to patron ${withdrawn.patronId} withdrawn: no longer needed.` },
       now,
     );
   }
   for (const notice of notices) {
-    const queued = queueNotice(tx, { requestId, libraryId, notice }, now);
-    appendHistory(
+    const queued = await queueNotice(tx, { requestId, libraryId, notice }, now);
+    await appendHistory(
       tx,
       { requestId, kind: 'note', text: `${noticeName(notice.kind)} notice to patron ${notice.patronId} queued, due ${queued.dueAt.toISOString()}.` },
       now,
@@ -145,22 +160,22 @@ function queueNotices(tx: Db, requestId: string, libraryId: number, notices: rea
   }
 }
 
-function insertNewRequest(
+async function insertNewRequest(
   tx: Db,
   deps: WorkflowDeps,
   library: Library,
   request: Omit<IllRequest, 'id'>,
   createdText: string,
   partnerRequestId?: string,
-): StoredRequest {
+): Promise<StoredRequest> {
   const now = deps.clock.now();
-  const { seq, id } = nextRequestId(tx);
-  const stored = insertRequest(tx, seq, library.id, { ...request, id }, now, partnerRequestId);
-  const created = appendHistory(tx, { requestId: id, kind: 'created', text: createdText }, now);
-  queuePlan(tx, stored, created.id, planOnCreate(stored, decisionContext(deps, library)), now);
+  const { seq, id } = await nextRequestId(tx);
+  const stored = await insertRequest(tx, seq, library.id, { ...request, id }, now, partnerRequestId);
+  const created = await appendHistory(tx, { requestId: id, kind: 'created', text: createdText }, now);
+  await queuePlan(tx, stored, created.id, planOnCreate(stored, decisionContext(deps, library)), now);
   const confirmation = confirmationNotice(stored, library.settings.borrowing.patronNotices);
-  if (confirmation) queueNotices(tx, id, library.id, [confirmation], [], now);
-  refreshAttention(tx, id, now);
+  if (confirmation) await queueNotices(tx, id, library.id, [confirmation], [], now);
+  await refreshAttention(tx, id, now);
   return stored;
 }
 
@@ -181,9 +196,9 @@ export interface CreateOutcome {
  * a key seen before answers the request it made, the same key with another body is refused, and a
  * new key is written with the request, so a key never names a request that does not exist.
  */
-function once(tx: Db, deps: WorkflowDeps, library: Library, key: CreateOnce | undefined, create: () => StoredRequest): CreateOutcome {
+async function once(tx: Db, deps: WorkflowDeps, library: Library, key: CreateOnce | undefined, create: () => Promise<StoredRequest>): Promise<CreateOutcome> {
   if (key) {
-    const seen = rememberedCreate(tx, library.id, key.key);
+    const seen = await rememberedCreate(tx, library.id, key.key);
     if (seen) {
       if (seen.bodyHash !== key.bodyHash) {
         throw new ApiError(
@@ -192,36 +207,39 @@ function once(tx: Db, deps: WorkflowDeps, library: Library, key: CreateOnce | un
           { requestId: seen.requestId },
         );
       }
-      return { request: findRequest(tx, seen.requestId) as StoredRequest, replayed: true };
+      return { request: (await findRequest(tx, seen.requestId)) as StoredRequest, replayed: true };
     }
   }
-  const request = create();
-  if (key) rememberCreate(tx, library.id, key.key, key.bodyHash, request.id, deps.clock.now());
+  const request = await create();
+  if (key) await rememberCreate(tx, library.id, key.key, key.bodyHash, request.id, deps.clock.now());
   return { request, replayed: false };
 }
 
-export function createRequestOnce(
+export async function createRequestOnce(
   deps: WorkflowDeps,
   library: Library,
   input: ({ role: 'borrowing' } & NewBorrowingRequest) | ({ role: 'lending' } & NewLendingRequest),
   key?: CreateOnce,
-): CreateOutcome {
-  const outcome = deps.db.transaction(
-    (tx) =>
-      once(tx, deps, library, key, () => (input.role === 'borrowing' ? borrowingCreate(tx, deps, library, input) : lendingCreate(tx, deps, library, input))),
+): Promise<CreateOutcome> {
+  const outcome = await transaction(
+    deps.db,
+    async (tx) =>
+      await once(tx, deps, library, key, async () =>
+        input.role === 'borrowing' ? await borrowingCreate(tx, deps, library, input) : await lendingCreate(tx, deps, library, input),
+      ),
     { behavior: 'immediate' },
   );
   if (!outcome.replayed) deps.onStepsQueued?.();
   return outcome;
 }
 
-function borrowingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): StoredRequest {
+async function borrowingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewBorrowingRequest): Promise<StoredRequest> {
   const pickupLocation = resolvePickupLocation(library, input.pickupLocation);
-  return automateOnCreate(
+  return await automateOnCreate(
     tx,
     deps,
     library,
-    insertNewRequest(
+    await insertNewRequest(
       tx,
       deps,
       library,
@@ -248,8 +266,8 @@ function borrowingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: Ne
   );
 }
 
-function lendingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewLendingRequest): StoredRequest {
-  return insertNewRequest(
+async function lendingCreate(tx: Db, deps: WorkflowDeps, library: Library, input: NewLendingRequest): Promise<StoredRequest> {
+  return await insertNewRequest(
     tx,
     deps,
     library,
@@ -296,12 +314,12 @@ export function actionText(request: IllRequest, command: RequestCommand, origin:
   return origin.kind === 'partner' ? `From ${origin.symbol} (request ${origin.requestId}): ${text}` : text;
 }
 
-export function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): void {
-  const queued = new Map(enqueuePlan(tx, { requestId: request.id, libraryId: request.libraryId, planId, plan }, now).map((q) => [q.step.key, q]));
+export async function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: IlsStep[], now: Date): Promise<void> {
+  const queued = new Map((await enqueuePlan(tx, { requestId: request.id, libraryId: request.libraryId, planId, plan }, now)).map((q) => [q.step.key, q]));
   for (const step of plan) {
     const entry = queued.get(step.key);
     if (entry?.skipped) {
-      appendHistory(
+      await appendHistory(
         tx,
         {
           requestId: request.id,
@@ -313,10 +331,10 @@ export function queuePlan(tx: Db, request: StoredRequest, planId: number, plan: 
         now,
       );
     } else if (entry) {
-      appendHistory(tx, { requestId: request.id, kind: 'pending', stepKey: step.key, text: pendingText(step) }, now);
+      await appendHistory(tx, { requestId: request.id, kind: 'pending', stepKey: step.key, text: pendingText(step) }, now);
     } else {
       // Same idempotency key: the ILS action was planned before and is never run twice.
-      appendHistory(
+      await appendHistory(
         tx,
         {
           requestId: request.id,
@@ -336,58 +354,65 @@ type TransitionResult = { ok: true; request: StoredRequest } | { ok: false; erro
  * The lost-item charge steps this request planned (any state): what a lost item that comes back
  * may take back — those fees, never another (core `lostChargeRemovals`).
  */
-function lostChargesOf(tx: Db, requestId: string): LostChargeStep[] {
-  return jobsOfRequest(tx, requestId).flatMap((job) =>
+async function lostChargesOf(tx: Db, requestId: string): Promise<LostChargeStep[]> {
+  return (await jobsOfRequest(tx, requestId)).flatMap((job) =>
     job.step.name === 'charge-fee' && /:lost-(replacement|processing)$/.test(job.key)
       ? [{ key: job.key, patronId: job.step.input.patronId, feeType: job.step.input.feeType, comment: job.step.input.comment }]
       : [],
   );
 }
 
-export function transition(tx: Db, deps: WorkflowDeps, library: Library, stored: StoredRequest, command: RequestCommand, origin: Origin): TransitionResult {
+export async function transition(
+  tx: Db,
+  deps: WorkflowDeps,
+  library: Library,
+  stored: StoredRequest,
+  command: RequestCommand,
+  origin: Origin,
+): Promise<TransitionResult> {
   const context = decisionContext(deps, library);
-  if (command.action === 'lost-item-returned') context.lostCharges = lostChargesOf(tx, stored.id);
+  if (command.action === 'lost-item-returned') context.lostCharges = await lostChargesOf(tx, stored.id);
   const result = decide(stored, command, context);
   if (!result.ok) return result;
   const now = deps.clock.now();
   const { request: next, plan, notes, notices, withdrawNotices: moot } = result.decision;
-  let saved = saveRequest(tx, next, now);
-  const entry = appendHistory(
+  let saved = await saveRequest(tx, next, now);
+  const entry = await appendHistory(
     tx,
     { requestId: stored.id, kind: origin.kind === 'partner' ? 'partner' : 'action', action: command.action, text: actionText(stored, command, origin) },
     now,
   );
-  for (const note of notes) appendHistory(tx, { requestId: stored.id, kind: 'note', text: note }, now);
-  queueNotices(tx, stored.id, library.id, notices, moot, now);
-  queuePlan(tx, saved, entry.id, plan, now);
+  for (const note of notes) await appendHistory(tx, { requestId: stored.id, kind: 'note', text: note }, now);
+  await queueNotices(tx, stored.id, library.id, notices, moot, now);
+  await queuePlan(tx, saved, entry.id, plan, now);
 
   // A borrowing request that reached a (new) lender: that lender may be in the service too.
   const reachedLender = next.role === 'borrowing' && next.status === 'sent' && (stored.status !== 'sent' || stored.lenderIndex !== next.lenderIndex);
-  if (reachedLender) saved = askLender(tx, deps, library, saved);
+  if (reachedLender) saved = await askLender(tx, deps, library, saved);
 
-  if (origin.kind === 'staff') deliverToPartner(tx, deps, library, stored, saved, command);
+  if (origin.kind === 'staff') await deliverToPartner(tx, deps, library, stored, saved, command);
   // The request moved on: what the ILS sync saw at the desk has been acted on.
-  if (!findingOutlives(stored.status, saved.status) && closeFinding(tx, stored.id, now))
-    appendHistory(tx, { requestId: stored.id, kind: 'note', text: `The ILS finding no longer needs staff: the request is now ${saved.status}.` }, now);
+  if (!findingOutlives(stored.status, saved.status) && (await closeFinding(tx, stored.id, now)))
+    await appendHistory(tx, { requestId: stored.id, kind: 'note', text: `The ILS finding no longer needs staff: the request is now ${saved.status}.` }, now);
   // The request's end may make steps moot; the queue column follows in this transaction.
-  refreshAttention(tx, stored.id, now);
+  await refreshAttention(tx, stored.id, now);
   return { ok: true, request: saved };
 }
 
 /** "Can you supply?": the lender's lending request, created in the same transaction. */
-function askLender(tx: Db, deps: WorkflowDeps, borrower: Library, request: StoredRequest): StoredRequest {
+async function askLender(tx: Db, deps: WorkflowDeps, borrower: Library, request: StoredRequest): Promise<StoredRequest> {
   const now = deps.clock.now();
   const symbol = currentLender(request);
-  const lender = symbol ? findLibraryBySymbol(tx, symbol) : undefined;
+  const lender = symbol ? await findLibraryBySymbol(tx, symbol) : undefined;
   if (!symbol || !lender || lender.id === borrower.id) {
-    appendHistory(
+    await appendHistory(
       tx,
       { requestId: request.id, kind: 'note', text: `${symbol ?? 'The lender'} is not a Bookstrap library: its answers are entered through the API.` },
       now,
     );
-    return saveRequest(tx, request, now, null);
+    return await saveRequest(tx, request, now, null);
   }
-  const lending = insertNewRequest(
+  const lending = await insertNewRequest(
     tx,
     deps,
     lender,
@@ -407,8 +432,8 @@ function askLender(tx: Db, deps: WorkflowDeps, borrower: Library, request: Store
     `Lending ${request.serviceType} request from ${borrower.symbol} (borrowing request ${request.id}): can you supply "${request.title}"?`,
     request.id,
   );
-  appendHistory(tx, { requestId: request.id, kind: 'partner', text: `Sent to ${lender.symbol}: lending request ${lending.id} created there.` }, now);
-  return saveRequest(tx, request, now, lending.id);
+  await appendHistory(tx, { requestId: request.id, kind: 'partner', text: `Sent to ${lender.symbol}: lending request ${lending.id} created there.` }, now);
+  return await saveRequest(tx, request, now, lending.id);
 }
 
 /** What a partner's request receives when this side acts (core `partnerEffects`). */
@@ -431,26 +456,33 @@ function partnerCommand(action: RequestAction, request: StoredRequest): RequestC
   }
 }
 
-function deliverToPartner(tx: Db, deps: WorkflowDeps, library: Library, before: StoredRequest, after: StoredRequest, command: RequestCommand): void {
+async function deliverToPartner(
+  tx: Db,
+  deps: WorkflowDeps,
+  library: Library,
+  before: StoredRequest,
+  after: StoredRequest,
+  command: RequestCommand,
+): Promise<void> {
   const effect = partnerEffects[`${before.role}:${command.action}`];
   const partnerId = before.partnerRequestId;
   if (!effect || !partnerId) return;
-  const partner = findRequest(tx, partnerId);
+  const partner = await findRequest(tx, partnerId);
   // A borrower that moved on to another lender no longer listens to this one.
   if (!partner || partner.partnerRequestId !== before.id) return;
-  const partnerLibrary = findLibraryById(tx, partner.libraryId);
+  const partnerLibrary = await findLibraryById(tx, partner.libraryId);
   const message = partnerCommand(effect, after);
   if (!partnerLibrary || !message) return;
-  const result = transition(tx, deps, partnerLibrary, partner, message, { kind: 'partner', symbol: library.symbol, requestId: before.id });
+  const result = await transition(tx, deps, partnerLibrary, partner, message, { kind: 'partner', symbol: library.symbol, requestId: before.id });
   if (!result.ok) {
     // The partner's state refuses the message: this side's action still stands (never blocked).
     const now = deps.clock.now();
-    appendHistory(
+    await appendHistory(
       tx,
       { requestId: partner.id, kind: 'partner', text: `From ${library.symbol} (request ${before.id}): "${effect}" not applied: ${result.error.message}.` },
       now,
     );
-    appendHistory(
+    await appendHistory(
       tx,
       { requestId: before.id, kind: 'note', text: `${partnerLibrary.symbol} request ${partner.id} did not take "${effect}": ${result.error.message}.` },
       now,
@@ -458,12 +490,13 @@ function deliverToPartner(tx: Db, deps: WorkflowDeps, library: Library, before: 
   }
 }
 
-export function applyAction(deps: WorkflowDeps, library: Library, requestId: string, command: RequestCommand): StoredRequest {
-  const saved = deps.db.transaction(
-    (tx) => {
-      const stored = findLibraryRequest(tx, library.id, requestId);
+export async function applyAction(deps: WorkflowDeps, library: Library, requestId: string, command: RequestCommand): Promise<StoredRequest> {
+  const saved = await transaction(
+    deps.db,
+    async (tx) => {
+      const stored = await findLibraryRequest(tx, library.id, requestId);
       if (!stored) throw new ApiError('NOT_FOUND', `No request ${requestId}`);
-      const result = transition(tx, deps, library, stored, command, { kind: 'staff' });
+      const result = await transition(tx, deps, library, stored, command, { kind: 'staff' });
       if (!result.ok) throw refusalError(result.error);
       return result.request;
     },
@@ -477,20 +510,17 @@ export function applyAction(deps: WorkflowDeps, library: Library, requestId: str
  * The daily sweep (L5): lending requests returned but missing for 180 days age out by
  * themselves, so nobody has to remember them. Returns the requests it closed.
  */
-export function ageOutMissing(deps: WorkflowDeps): string[] {
+export async function ageOutMissing(deps: WorkflowDeps): Promise<string[]> {
   const today = fromDate(deps.clock.now());
   const closed: string[] = [];
-  for (const row of deps.db
-    .select({ id: requestsTable.id, libraryId: requestsTable.libraryId })
-    .from(requestsTable)
-    .where(eq(requestsTable.status, 'returned-but-missing'))
-    .all()) {
-    deps.db.transaction(
-      (tx) => {
-        const stored = findRequest(tx, row.id);
-        const library = findLibraryById(tx, row.libraryId);
+  for (const row of await requestsInStatus(deps.db, 'returned-but-missing')) {
+    await transaction(
+      deps.db,
+      async (tx) => {
+        const stored = await findRequest(tx, row.id);
+        const library = await findLibraryById(tx, row.libraryId);
         if (!stored || !library || !dueForAgeOut(stored, today)) return;
-        const result = transition(
+        const result = await transition(
           tx,
           deps,
           library,
@@ -507,17 +537,17 @@ export function ageOutMissing(deps: WorkflowDeps): string[] {
 }
 
 /** The step of this library's request, or 404 (another request's step is not reachable through this one). */
-function ownStep(tx: Db, library: Library, requestId: string, stepKey: string): { request: StoredRequest; job: Job } {
-  const request = findLibraryRequest(tx, library.id, requestId);
-  const job = request ? findJob(tx, stepKey) : undefined;
+async function ownStep(tx: Db, library: Library, requestId: string, stepKey: string): Promise<{ request: StoredRequest; job: Job }> {
+  const request = await findLibraryRequest(tx, library.id, requestId);
+  const job = request ? await findJob(tx, stepKey) : undefined;
   if (!request || !job || job.requestId !== request.id) throw new ApiError('NOT_FOUND', `No step ${stepKey} on request ${requestId}`);
   return { request, job };
 }
 
 /** The history of what settling one step did to those depending on it (skipped, or running after all). */
-function recordDependents(tx: Db, requestId: string, changes: DependentChange[], now: Date): void {
+async function recordDependents(tx: Db, requestId: string, changes: DependentChange[], now: Date): Promise<void> {
   for (const { job: dependent, change, reason } of changes) {
-    appendHistory(
+    await appendHistory(
       tx,
       change === 'skipped'
         ? { requestId, kind: 'outcome', stepKey: dependent.key, outcome: 'skipped', text: skippedText(dependent.step, reason) }
@@ -531,10 +561,11 @@ const by = (staff: string | undefined) => staff?.trim() || 'staff';
 const doing = (job: Job) => pendingText(job.step).replace(/\.$/, '');
 
 /** Staff run a stopped step again; a succeeded step is never re-run, a moot one not at all. */
-export function retryStep(deps: WorkflowDeps, library: Library, requestId: string, stepKey: string): Job {
-  const job = deps.db.transaction(
-    (tx) => {
-      const { request, job: found } = ownStep(tx, library, requestId, stepKey);
+export async function retryStep(deps: WorkflowDeps, library: Library, requestId: string, stepKey: string): Promise<Job> {
+  const job = await transaction(
+    deps.db,
+    async (tx) => {
+      const { request, job: found } = await ownStep(tx, library, requestId, stepKey);
       const refused = resolveRefusal(request, stepRecord(found), 'retried');
       if (refused) throw new ApiError('STEP_NOT_RETRYABLE', refused);
       if (found.state === 'skipped') {
@@ -547,9 +578,9 @@ export function retryStep(deps: WorkflowDeps, library: Library, requestId: strin
         );
       }
       const now = deps.clock.now();
-      appendHistory(tx, { requestId, kind: 'staff', stepKey, text: `Staff asked to retry: ${doing(found)}.` }, now);
-      const reset = resetJobForRetry(tx, found.id, now);
-      refreshAttention(tx, requestId, now);
+      await appendHistory(tx, { requestId, kind: 'staff', stepKey, text: `Staff asked to retry: ${doing(found)}.` }, now);
+      const reset = await resetJobForRetry(tx, found.id, now);
+      await refreshAttention(tx, requestId, now);
       return reset;
     },
     { behavior: 'immediate' },
@@ -568,24 +599,25 @@ export interface StaffNote {
  * depend on it run (skipped ones are brought back). Or staff say it is not needed (`skipped`):
  * what depends on it is skipped too, with the reason, touching nothing.
  */
-export function settleStepByStaff(
+export async function settleStepByStaff(
   deps: WorkflowDeps,
   library: Library,
   requestId: string,
   stepKey: string,
   verdict: 'resolved' | 'skipped',
   input: StaffNote,
-): StoredRequest {
-  const saved = deps.db.transaction(
-    (tx) => {
-      const { request, job } = ownStep(tx, library, requestId, stepKey);
+): Promise<StoredRequest> {
+  const saved = await transaction(
+    deps.db,
+    async (tx) => {
+      const { request, job } = await ownStep(tx, library, requestId, stepKey);
       const code = verdict === 'resolved' ? 'STEP_NOT_RESOLVABLE' : 'STEP_NOT_SKIPPABLE';
       const refused = resolveRefusal(request, stepRecord(job), verdict);
       if (refused) throw new ApiError(code, refused);
       const now = deps.clock.now();
       const who = by(input.staff);
       const note = input.note.trim();
-      const settled = settleJobByStaff(
+      const settled = await settleJobByStaff(
         tx,
         job,
         verdict,
@@ -598,7 +630,7 @@ export function settleStepByStaff(
         now,
       );
       if (!settled) throw new ApiError(code, `Step ${stepKey} was just picked up by the worker; look again in a moment`);
-      appendHistory(
+      await appendHistory(
         tx,
         {
           requestId,
@@ -611,9 +643,9 @@ export function settleStepByStaff(
         },
         now,
       );
-      recordDependents(tx, requestId, settleDependents(tx, { ...job, state: verdict }, verdict, now), now);
-      refreshAttention(tx, requestId, now);
-      return findRequest(tx, requestId) as StoredRequest;
+      await recordDependents(tx, requestId, await settleDependents(tx, { ...job, state: verdict }, verdict, now), now);
+      await refreshAttention(tx, requestId, now);
+      return (await findRequest(tx, requestId)) as StoredRequest;
     },
     { behavior: 'immediate' },
   );
@@ -626,21 +658,22 @@ export function settleStepByStaff(
  * the patron about the expired hold…): the finding leaves the needs-attention queue, with who and
  * why in the circulation history. The ILS is not touched.
  */
-export function resolveFinding(deps: WorkflowDeps, library: Library, requestId: string, input: StaffNote): StoredRequest {
-  return deps.db.transaction(
-    (tx) => {
-      if (!findLibraryRequest(tx, library.id, requestId)) throw new ApiError('NOT_FOUND', `No request ${requestId}`);
-      const open = openFindingOf(tx, requestId);
+export async function resolveFinding(deps: WorkflowDeps, library: Library, requestId: string, input: StaffNote): Promise<StoredRequest> {
+  return await transaction(
+    deps.db,
+    async (tx) => {
+      if (!(await findLibraryRequest(tx, library.id, requestId))) throw new ApiError('NOT_FOUND', `No request ${requestId}`);
+      const open = await openFindingOf(tx, requestId);
       if (!open) throw new ApiError('FINDING_NOT_OPEN', `Request ${requestId} has no ILS finding waiting for staff; there is nothing to resolve`);
       const now = deps.clock.now();
-      closeFinding(tx, requestId, now);
-      appendHistory(
+      await closeFinding(tx, requestId, now);
+      await appendHistory(
         tx,
         { requestId, kind: 'staff', text: `Resolved by ${by(input.staff)}: ${open.text.replace(/^ILS: /, '')} Note: ${input.note.trim()}` },
         now,
       );
-      refreshAttention(tx, requestId, now);
-      return findRequest(tx, requestId) as StoredRequest;
+      await refreshAttention(tx, requestId, now);
+      return (await findRequest(tx, requestId)) as StoredRequest;
     },
     { behavior: 'immediate' },
   );
@@ -653,13 +686,14 @@ export interface CorrectionInput extends Correction, StaffNote {}
  * `replan`), in one transaction: the request, the history with who and why, the dropped,
  * rewritten and new steps, and the needs-attention column. Refused: nothing is written.
  */
-export function correctRequest(deps: WorkflowDeps, library: Library, requestId: string, input: CorrectionInput): StoredRequest {
+export async function correctRequest(deps: WorkflowDeps, library: Library, requestId: string, input: CorrectionInput): Promise<StoredRequest> {
   const pickupLocation = input.pickupLocation === undefined ? undefined : resolvePickupLocation(library, input.pickupLocation);
-  const saved = deps.db.transaction(
-    (tx) => {
-      const stored = findLibraryRequest(tx, library.id, requestId);
+  const saved = await transaction(
+    deps.db,
+    async (tx) => {
+      const stored = await findLibraryRequest(tx, library.id, requestId);
       if (!stored) throw new ApiError('NOT_FOUND', `No request ${requestId}`);
-      const jobs = jobsOfRequest(tx, requestId);
+      const jobs = await jobsOfRequest(tx, requestId);
       const ctx = { ...decisionContext(deps, library), acceptItemPlacesHold: library.connection.protocol === 'ncip' };
       const correction: Correction = { ...input, ...(pickupLocation !== undefined ? { pickupLocation } : {}) };
       const result = replan(stored, correction, jobs.map(stepRecord), ctx);
@@ -676,13 +710,13 @@ export function correctRequest(deps: WorkflowDeps, library: Library, requestId: 
       const now = deps.clock.now();
       const who = by(input.staff);
       const { request: next, corrected, changes, notes } = result.replan;
-      const saved = saveRequest(tx, next, now);
-      const entry = appendHistory(
+      const saved = await saveRequest(tx, next, now);
+      const entry = await appendHistory(
         tx,
         { requestId, kind: 'staff', action: 'correct', text: `Corrected by ${who}: ${corrected.join('; ')}. Note: ${input.note.trim()}` },
         now,
       );
-      for (const note of notes) appendHistory(tx, { requestId, kind: 'note', text: note }, now);
+      for (const note of notes) await appendHistory(tx, { requestId, kind: 'note', text: note }, now);
       const byKey = new Map(jobs.map((job) => [job.key, job]));
       const added: IlsStep[] = [];
       for (const change of changes) {
@@ -694,21 +728,21 @@ export function correctRequest(deps: WorkflowDeps, library: Library, requestId: 
         if (!job) continue;
         if (change.kind === 'supersede') {
           if (
-            !settleJobByStaff(
+            !(await settleJobByStaff(
               tx,
               job,
               'skipped',
               { kind: 'skipped', reason: change.reason, by: who, previous: job.lastOutcome as Record<string, unknown> | undefined },
               now,
-            )
+            ))
           )
             throw new ApiError('CORRECTION_NOT_ALLOWED', `step ${job.key} was just picked up by the worker; correct again in a moment`);
-          appendHistory(tx, { requestId, kind: 'outcome', stepKey: job.key, outcome: 'skipped', text: skippedText(job.step, change.reason) }, now);
-          recordDependents(tx, requestId, settleDependents(tx, { ...job, state: 'skipped' }, 'skipped', now), now);
+          await appendHistory(tx, { requestId, kind: 'outcome', stepKey: job.key, outcome: 'skipped', text: skippedText(job.step, change.reason) }, now);
+          await recordDependents(tx, requestId, await settleDependents(tx, { ...job, state: 'skipped' }, 'skipped', now), now);
         } else {
-          if (!rewriteJob(tx, job, change.step, change.reopen, now))
+          if (!(await rewriteJob(tx, job, change.step, change.reopen, now)))
             throw new ApiError('CORRECTION_NOT_ALLOWED', `step ${job.key} was just picked up by the worker; correct again in a moment`);
-          appendHistory(
+          await appendHistory(
             tx,
             {
               requestId,
@@ -720,9 +754,9 @@ export function correctRequest(deps: WorkflowDeps, library: Library, requestId: 
           );
         }
       }
-      queuePlan(tx, saved, entry.id, added, now);
-      refreshAttention(tx, requestId, now);
-      return findRequest(tx, requestId) as StoredRequest;
+      await queuePlan(tx, saved, entry.id, added, now);
+      await refreshAttention(tx, requestId, now);
+      return (await findRequest(tx, requestId)) as StoredRequest;
     },
     { behavior: 'immediate' },
   );

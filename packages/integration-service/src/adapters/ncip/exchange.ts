@@ -100,7 +100,7 @@ async function exchangeThrottled<R extends NcipRequest>(
     text = await Promise.race([response.text(), deadline.timedOut]);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    context.record({ ...logged, durationMs: Date.now() - started, error: message });
+    await context.record({ ...logged, durationMs: Date.now() - started, error: message });
     const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     const result: NcipReply<R['service']> = {
       ok: false,
@@ -114,7 +114,7 @@ async function exchangeThrottled<R extends NcipRequest>(
   } finally {
     deadline.clear();
   }
-  context.record({ ...logged, status, responseBody: maskNcipSecrets(maskBody(text) ?? text), durationMs: Date.now() - started });
+  await context.record({ ...logged, status, responseBody: maskNcipSecrets(maskBody(text) ?? text), durationMs: Date.now() - started });
   const done = (result: NcipReply<R['service']>) => ({ status, headers: responseHeaders, text, result });
   if (status < 200 || status >= 300) return done({ ok: false, ...httpFailure(status, endpoint.url), problems: [] });
   const parsed = parseResponse(text, request.service, { profile: endpoint.profile });

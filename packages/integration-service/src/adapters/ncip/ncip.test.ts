@@ -200,7 +200,9 @@ describe('NCIP transport', () => {
       fetch,
       timeoutMs: 5_000,
       clock: { now: () => new Date('2025-03-12T10:00:00Z') },
-      record: (exchange) => traffic.push(exchange),
+      record: (exchange) => {
+        traffic.push(exchange);
+      },
       throttle: async () => {},
       backOff: () => {},
       ...overrides,

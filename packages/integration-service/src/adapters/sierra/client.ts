@@ -92,18 +92,22 @@ export class SierraClient {
 
   /** One token request at a time per library: steps running together wait for the same grant. */
   private grant(): Promise<{ ok: true; value: string } | { ok: false; reply: SierraReply }> {
-    // Another instance may hold a good token already: used instead of asking Sierra for one.
-    const shared = this.context.sharedTokens?.read(this.sharedName);
-    if (shared && shared.expiresAt > this.context.clock.now().getTime()) {
-      this.token = shared;
-      return Promise.resolve({ ok: true, value: shared.value });
-    }
     if (!this.slot.pending) {
-      this.slot.pending = this.fetchToken().finally(() => {
+      this.slot.pending = this.sharedOrNewToken().finally(() => {
         this.slot.pending = undefined;
       });
     }
     return this.slot.pending;
+  }
+
+  private async sharedOrNewToken(): Promise<{ ok: true; value: string } | { ok: false; reply: SierraReply }> {
+    // Another instance may hold a good token already: used instead of asking Sierra for one.
+    const shared = await this.context.sharedTokens?.read(this.sharedName);
+    if (shared && shared.expiresAt > this.context.clock.now().getTime()) {
+      this.token = shared;
+      return { ok: true, value: shared.value };
+    }
+    return this.fetchToken();
   }
 
   url(path: string, query: Record<string, string | number | undefined> = {}): string {
@@ -127,7 +131,7 @@ export class SierraClient {
     const lifetime = typeof grant.expires_in === 'number' ? grant.expires_in : 3600;
     // A minute's margin: a token that dies in flight costs a retry.
     this.token = { value: grant.access_token, expiresAt: this.context.clock.now().getTime() + (lifetime - 60) * 1000 };
-    this.context.sharedTokens?.write(this.sharedName, this.token.value, this.token.expiresAt);
+    await this.context.sharedTokens?.write(this.sharedName, this.token.value, this.token.expiresAt);
     return { ok: true, value: grant.access_token };
   }
 
@@ -167,7 +171,7 @@ export class SierraClient {
       if (response.status === 401 && attempt === 0) {
         this.token = undefined;
         // Refused for everyone: the next grant reads what another instance may have put there since.
-        this.context.sharedTokens?.drop(this.sharedName, fresh.value);
+        await this.context.sharedTokens?.drop(this.sharedName, fresh.value);
         continue;
       }
       return reply;

@@ -104,8 +104,8 @@ export class SirsiDynixClient {
     // The override code travels in SD-Prompt-Return: the protocol log keeps the prompt type only.
     this.context = {
       ...context,
-      record: (exchange) =>
-        context.record({
+      record: async (exchange) =>
+        await context.record({
           ...exchange,
           requestHeaders: Object.fromEntries(
             Object.entries(exchange.requestHeaders ?? {}).map(([name, value]) => [
@@ -149,7 +149,7 @@ export class SirsiDynixClient {
     // Web Services do not say how long a session lives (it idles out on the server's setting):
     // shared for half an hour from the login; one that idled out sooner answers sessionTimedOut
     // and is replaced for everyone.
-    this.context.sharedTokens?.write(this.sharedName, token, this.context.clock.now().getTime() + sharedSessionMs);
+    await this.context.sharedTokens?.write(this.sharedName, token, this.context.clock.now().getTime() + sharedSessionMs);
     return { ok: true };
   }
 
@@ -172,7 +172,7 @@ export class SirsiDynixClient {
   private async authenticated(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions, overrides: string[]): Promise<SirsiReply> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       if (!this.sessionToken) {
-        const shared = this.context.sharedTokens?.read(this.sharedName);
+        const shared = await this.context.sharedTokens?.read(this.sharedName);
         if (shared && shared.expiresAt > this.context.clock.now().getTime()) this.sessionToken = shared.value;
       }
       if (!this.sessionToken) {
@@ -191,7 +191,7 @@ export class SirsiDynixClient {
       const reply = readSirsiReply(response.status, response.text);
       if (!reply.messages.some((m) => m.code === 'sessionTimedOut')) return reply;
       // Sessions idle out: log in again once and repeat the call.
-      this.context.sharedTokens?.drop(this.sharedName, this.sessionToken as string);
+      await this.context.sharedTokens?.drop(this.sharedName, this.sessionToken as string);
       this.sessionToken = undefined;
     }
     return readSirsiReply(401, JSON.stringify({ messageList: [{ code: 'sessionTimedOut', message: 'The session timed out again right after logging in.' }] }));

@@ -59,7 +59,7 @@ export class WmsTokens {
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > now) return { ok: true, accessToken: cached.accessToken };
     // Another instance's token for the scope, while it has its margin left.
-    const shared = this.context.sharedTokens?.read(this.sharedName(key));
+    const shared = await this.context.sharedTokens?.read(this.sharedName(key));
     if (shared && shared.expiresAt - EXPIRY_MARGIN_MS > now) {
       this.cache.set(key, { accessToken: shared.value, expiresAt: shared.expiresAt });
       return { ok: true, accessToken: shared.value };
@@ -81,7 +81,7 @@ export class WmsTokens {
       // Patron tokens (one per patron the patron profile is asked about) would pile up: expired ones go.
       if (this.cache.size > 1_000) for (const [name, held] of this.cache) if (held.expiresAt <= now) this.cache.delete(name);
       this.cache.set(key, { accessToken: body.access_token, expiresAt });
-      this.context.sharedTokens?.write(this.sharedName(key), body.access_token, expiresAt);
+      await this.context.sharedTokens?.write(this.sharedName(key), body.access_token, expiresAt);
       return { ok: true, accessToken: body.access_token };
     }
     const said = [body.message, body.detail].filter((part) => typeof part === 'string').join(': ') || reply.text.slice(0, 200);
@@ -94,11 +94,11 @@ export class WmsTokens {
   }
 
   /** Forget a token the service no longer accepts. */
-  invalidate(scope: string, principal?: WmsPrincipal): void {
+  async invalidate(scope: string, principal?: WmsPrincipal): Promise<void> {
     const key = keyOf(scope, principal);
     const refused = this.cache.get(key);
     this.cache.delete(key);
-    if (refused) this.context.sharedTokens?.drop(this.sharedName(key), refused.accessToken);
+    if (refused) await this.context.sharedTokens?.drop(this.sharedName(key), refused.accessToken);
   }
 }
 

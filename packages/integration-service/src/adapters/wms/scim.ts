@@ -29,7 +29,7 @@ export async function searchWmsPatron(
     });
     // A token OCLC stopped accepting (revoked, clock skew): fetch a fresh one once.
     if (reply.status === 401 && attempt === 0) {
-      tokens.invalidate(SCIM_SCOPE);
+      await tokens.invalidate(SCIM_SCOPE);
       continue;
     }
     if (reply.status === 429) {

@@ -34,7 +34,7 @@ async function wmsService() {
   });
   const [library] = wmsDemoLibraries(wms, host);
   if (!library) throw new Error('no WMS demo library');
-  createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
+  await createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
   const ok = async (status: number, method: string, path: string, body?: unknown): Promise<any> => {
     const response = await service.app.request(path, {

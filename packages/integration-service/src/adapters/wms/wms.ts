@@ -119,7 +119,7 @@ function bearerFetch(
       headers.set('authorization', `Bearer ${token.accessToken}`);
       const response = await context.fetch(input, { ...init, headers });
       if (response.status !== 401 || attempt > 0) return response;
-      tokens.invalidate(WMS_NCIP_SCOPE, principal);
+      await tokens.invalidate(WMS_NCIP_SCOPE, principal);
     }
   };
 }
