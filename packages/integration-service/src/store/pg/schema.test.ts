@@ -306,4 +306,18 @@ describe.skipIf(unavailable !== undefined)(`on a Postgres server${unavailable ? 
       await Promise.all(instances.map((i) => i.close()));
     }
   });
+
+  it('migrates as a database owner who is not a superuser (pg_trgm is a trusted extension)', async () => {
+    server.psql('create role bookstrap_app login');
+    server.psql('create database bookstrap_app owner bookstrap_app');
+    const opened = await openPostgresDatabase(server.url.replace('//bookstrap@', '//bookstrap_app@').replace(/\/bookstrap$/, '/bookstrap_app'));
+    try {
+      // the migrations ran as bookstrap_app, which created the extension (a trusted one needs no superuser)
+      const owners = await opened.db.select({ owner: sql<string>`pg_get_userbyid(extowner)` }).from(sql`pg_extension`).where(sql`extname = 'pg_trgm'`);
+      expect(owners).toEqual([{ owner: 'bookstrap_app' }]);
+      expect(server.psql(`select rolsuper from pg_roles where rolname = 'bookstrap_app'`)).toBe('f');
+    } finally {
+      await opened.close();
+    }
+  });
 });
