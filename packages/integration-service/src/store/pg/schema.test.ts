@@ -5,6 +5,7 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { getTableConfig as getPgTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { getTableConfig as getSqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -107,6 +108,17 @@ describe('the Postgres schema (PGlite)', () => {
       .sort();
     const journal = JSON.parse(readFileSync(join(pgMigrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
     expect(journal.entries.map((e) => e.tag).sort()).toEqual(files);
+  });
+
+  it('has a migration for every change of the schema (drizzle-kit generate was run)', async () => {
+    // drizzle-kit's programmatic API: the SQL from the last migration's snapshot to schema.ts now.
+    // drizzle-kit/api is CommonJS that requires optional drivers lazily; loaded with require, as its
+    // package documents, rather than through vitest's ESM transform.
+    const { generateDrizzleJson, generateMigration } = createRequire(import.meta.url)('drizzle-kit/api') as typeof import('drizzle-kit/api');
+    const journal = JSON.parse(readFileSync(join(pgMigrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { idx: number }[] };
+    const last = String(journal.entries.at(-1)!.idx).padStart(4, '0');
+    const snapshot = JSON.parse(readFileSync(join(pgMigrationsFolder, 'meta', `${last}_snapshot.json`), 'utf8'));
+    expect(await generateMigration(snapshot, generateDrizzleJson({ ...pg }, snapshot.id))).toEqual([]);
   });
 
   it('migrates an empty database, and migrating again changes nothing', async () => {
