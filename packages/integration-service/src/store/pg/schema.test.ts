@@ -312,6 +312,13 @@ describe.skipIf(unavailable !== undefined)(`on a Postgres server${unavailable ? 
         .from(pg.requests)
         .where(titleContains(pg.requests.title, titlePattern('moonst')));
       expect(seen).toEqual([{ title: 'The Moonstone' }]);
+      // node-postgres's own parsing (int8 as text, timestamptz) under drizzle's column mapping
+      const until = Date.UTC(2026, 11, 4, 21, 15, 30, 123);
+      await a!.db.insert(pg.serviceLeases).values({ name: 'sweep', owner: 'a', leaseUntil: until });
+      expect(await b!.db.select().from(pg.serviceLeases)).toEqual([{ name: 'sweep', owner: 'a', leaseUntil: until }]);
+      const at = new Date('2026-12-04T21:15:30.123Z');
+      await a!.db.insert(pg.circulationHistory).values({ requestId: 'R7', at, kind: 'note', text: 'At a millisecond.' });
+      expect((await b!.db.select({ at: pg.circulationHistory.at }).from(pg.circulationHistory).where(sql`kind = 'note'`)).map((h) => h.at)).toEqual([at]);
       expect(await refusal(b!.db.execute(sql`delete from circulation_history`))).toBe('circulation history is append-only');
       expect(await refusal(b!.db.update(pg.circulationHistory).set({ text: 'rewritten' }))).toBe('circulation history is append-only');
     } finally {
