@@ -1,0 +1,74 @@
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+/**
+ * The service's database on Postgres (issue 16): a real server through node-postgres, or PGlite
+ * (Postgres compiled to WebAssembly, in this process) for tests. Both are drizzle's own pg-core
+ * drivers over the same schema, so store code written against `PgDb` runs on either.
+ */
+export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface OpenedPgDatabase {
+  db: PgDb;
+  close(): Promise<void>;
+}
+
+// Resolved from this file, not the cwd (as ../database.ts does): turbo, cucumber and tsx all start
+// in different folders.
+export const pgMigrationsFolder = fileURLToPath(new URL('../../../drizzle-pg', import.meta.url));
+
+/**
+ * Migrations are taken under this advisory lock: several instances starting together on one
+ * database would otherwise each see a migration as not applied and run it at once (drizzle's
+ * migrator takes no lock of its own). Any constant will do that nothing else on the server uses;
+ * this is 'bkst' in ASCII.
+ */
+const migrationLock = 0x626b7374;
+
+/** Connects to `url` (postgres://…), migrates it, and returns a pool-backed database. */
+export async function openPostgresDatabase(url: string, options: { max?: number } = {}): Promise<OpenedPgDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client's error (the server restarted, a connection was killed) is emitted on the pool;
+  // unhandled it would crash the process. The next query gets a fresh connection.
+  pool.on('error', () => {});
+  try {
+    // The lock is held by a session, so the migration runs on the one client that holds it.
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [migrationLock]);
+      try {
+        await migrateNodePostgres(drizzleNodePostgres(client), { migrationsFolder: pgMigrationsFolder });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [migrationLock]);
+      }
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const db: PgDb = drizzleNodePostgres(pool, { schema });
+  return { db, close: () => pool.end() };
+}
+
+/** An in-memory, migrated PGlite database (with pg_trgm, which the title search's index needs). */
+export async function openPgliteDatabase(): Promise<OpenedPgDatabase & { client: PGlite }> {
+  const client = await PGlite.create({ extensions: { pg_trgm } });
+  const db = drizzlePglite(client, { schema });
+  try {
+    await migratePglite(db, { migrationsFolder: pgMigrationsFolder });
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return { db, client, close: () => client.close() };
+}
