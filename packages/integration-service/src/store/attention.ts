@@ -1,11 +1,12 @@
 import { type Attention, attentionOf, mootSteps, type OpenFinding, type RequestStatus, type StepRecord, skippedText } from '@bookstrap/core';
 import { and, eq, sql } from 'drizzle-orm';
-import { cached } from './prepared.ts';
+
 import type { Db } from './database.ts';
 import { type Job, jobsOfRequest, settleDependents, settleJobByStaff } from './outbox.ts';
 import { appendHistory } from './requests.ts';
 import { ilsObservations, requests } from './schema.ts';
 import { connection } from './connection.ts';
+import { allRows, prepared, runWrite, tablesOf } from './dialect.ts';
 
 /**
  * The needs-attention queue, kept on the request row (an indexed column) by the same transaction
@@ -24,13 +25,13 @@ export function stepRecord(job: Job): StepRecord {
  * queue column is recomputed. Call after every change to a request or its steps.
  */
 export async function refreshAttention(tx: Db, requestId: string, now: Date): Promise<Attention | undefined> {
+  const { requests } = tablesOf(tx);
   return connection(tx, async () => {
-    const row = cached(tx, 'statusOfRequest', () =>
+    const row = await prepared(tx, 'statusOfRequest', () =>
       tx
         .select({ status: requests.status })
         .from(requests)
-        .where(eq(requests.id, sql.placeholder('requestId')))
-        .prepare(),
+        .where(eq(requests.id, sql.placeholder('requestId'))),
     ).get({ requestId });
     if (!row) return undefined;
     const status = row.status as RequestStatus;
@@ -54,18 +55,21 @@ export async function refreshAttention(tx: Db, requestId: string, now: Date): Pr
     }
     if (moot.length > 0) jobs = await jobsOfRequest(tx, requestId);
     const attention = attentionOf({ status }, jobs.map(stepRecord), await openFindingOf(tx, requestId));
-    tx.update(requests)
-      .set({ needsAttention: attention !== undefined, attentionReason: attention?.reason ?? null, attentionStepKey: attention?.stepKey ?? null })
-      .where(eq(requests.id, requestId))
-      .run();
+    await runWrite(
+      tx
+        .update(requests)
+        .set({ needsAttention: attention !== undefined, attentionReason: attention?.reason ?? null, attentionStepKey: attention?.stepKey ?? null })
+        .where(eq(requests.id, requestId)),
+    );
     return attention;
   });
 }
 
 /** The ILS sync's last finding, while ILL staff must still act on it. */
 export async function openFindingOf(tx: Db, requestId: string): Promise<OpenFinding | undefined> {
+  const { ilsObservations } = tablesOf(tx);
   return connection(tx, async () => {
-    const row = cached(tx, 'openFindingOf', () =>
+    const row = await prepared(tx, 'openFindingOf', () =>
       tx
         .select({
           kind: ilsObservations.lastFindingKind,
@@ -74,8 +78,7 @@ export async function openFindingOf(tx: Db, requestId: string): Promise<OpenFind
           open: ilsObservations.needsIllStaff,
         })
         .from(ilsObservations)
-        .where(eq(ilsObservations.requestId, sql.placeholder('requestId')))
-        .prepare(),
+        .where(eq(ilsObservations.requestId, sql.placeholder('requestId'))),
     ).get({ requestId });
     if (!row?.open || !row.kind || !row.text) return undefined;
     return { kind: row.kind, text: row.text, nextAction: row.nextAction ?? undefined };
@@ -84,24 +87,28 @@ export async function openFindingOf(tx: Db, requestId: string): Promise<OpenFind
 
 /** The finding no longer waits for staff (resolved, or the request moved on); the row keeps what was seen. */
 export async function closeFinding(tx: Db, requestId: string, now: Date): Promise<boolean> {
+  const { ilsObservations } = tablesOf(tx);
   return connection(tx, async () => {
-    const closed = tx
-      .update(ilsObservations)
-      .set({ needsIllStaff: false, updatedAt: now })
-      .where(and(eq(ilsObservations.requestId, requestId), eq(ilsObservations.needsIllStaff, true)))
-      .run();
+    const closed = await runWrite(
+      tx
+        .update(ilsObservations)
+        .set({ needsIllStaff: false, updatedAt: now })
+        .where(and(eq(ilsObservations.requestId, requestId), eq(ilsObservations.needsIllStaff, true))),
+    );
     return closed.changes > 0;
   });
 }
 
 /** How many requests wait for a person, by reason; per library (or every library, for the admin). */
 export async function attentionCounts(db: Db, libraryId?: number): Promise<{ libraryId: number; reason: string; n: number }[]> {
+  const { requests } = tablesOf(db);
   return connection(db, async () => {
-    return db
-      .select({ libraryId: requests.libraryId, reason: sql<string>`coalesce(${requests.attentionReason}, 'unknown')`, n: sql<number>`count(*)` })
-      .from(requests)
-      .where(libraryId === undefined ? eq(requests.needsAttention, true) : and(eq(requests.libraryId, libraryId), eq(requests.needsAttention, true)))
-      .groupBy(requests.libraryId, requests.attentionReason)
-      .all();
+    return await allRows(
+      db
+        .select({ libraryId: requests.libraryId, reason: sql<string>`coalesce(${requests.attentionReason}, 'unknown')`, n: sql<number>`count(*)` })
+        .from(requests)
+        .where(libraryId === undefined ? eq(requests.needsAttention, true) : and(eq(requests.libraryId, libraryId), eq(requests.needsAttention, true)))
+        .groupBy(requests.libraryId, requests.attentionReason),
+    );
   });
 }

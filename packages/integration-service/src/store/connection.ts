@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 
 /**
@@ -101,7 +102,7 @@ let savepoints = 0;
  */
 export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const client = sqliteClientOf(db);
-  if (!client) throw new Error('transaction: this store handle is not a SQLite connection');
+  if (!client) return postgresTransaction(db, fn, options);
   return connection(db, async () => {
     if (client.inTransaction) {
       const name = `bookstrap_${++savepoints}`;
@@ -127,3 +128,22 @@ export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>, options: Tran
     }
   });
 }
+
+/**
+ * Postgres: a transaction on one pooled client (a savepoint inside another). An `immediate` one
+ * first takes a transaction-level advisory lock that every immediate transaction takes, so they
+ * run one at a time across instances exactly as SQLite's BEGIN IMMEDIATE makes them: the store's
+ * read-then-write steps (the next request ID, an idempotency key, a request's status change)
+ * were written for that and stay correct. The outbox claim is not one of them: it takes its job
+ * with FOR UPDATE SKIP LOCKED (outbox.ts), so instances claim in parallel.
+ */
+async function postgresTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>, options: TransactionOptions): Promise<T> {
+  const pg = db as unknown as { transaction<R>(fn: (tx: unknown) => Promise<R>): Promise<R> };
+  return pg.transaction(async (tx) => {
+    if (options.behavior !== 'deferred') await (tx as { execute(q: SQL): Promise<unknown> }).execute(sql`select pg_advisory_xact_lock(${writerLock})`);
+    return fn(tx as Db);
+  });
+}
+
+/** The immediate transactions' advisory lock ('bkwr' in ASCII; the migrations take 'bkst'). */
+export const writerLock = 0x626b7772;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { connection, sqliteClientOf } from './connection.ts';
 import type { ServiceDatabase } from './database.ts';
+import { rawGet } from './dialect.ts';
 
 /**
  * Proves the database usable, for /health: BEGIN IMMEDIATE takes the write lock (fails when the
@@ -9,7 +10,11 @@ import type { ServiceDatabase } from './database.ts';
  */
 export async function checkStorage(db: ServiceDatabase): Promise<void> {
   const client = sqliteClientOf(db);
-  if (!client) throw new Error('checkStorage: not a SQLite connection');
+  // Postgres: a round trip that reads a real table (fails when the server or the table is gone)
+  if (!client) {
+    await rawGet(db, sql`select id from outbox_jobs order by id desc limit 1`);
+    return;
+  }
   await connection(db, async () => {
     client.exec('begin immediate');
     try {

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { serviceLeases } from './schema.ts';
 import { connection } from './connection.ts';
+import { oneRow, runWrite, tablesOf } from './dialect.ts';
 
 /**
  * Named leases on periodic work (table `service_leases`): one instance holds a name until
@@ -22,35 +23,40 @@ export interface Lease {
 
 /** Takes `name` for `owner` until `until`, or renews it; false when another owner holds it still. */
 export async function acquireLease(db: Db, name: string, owner: string, now: number, until: number): Promise<boolean> {
+  const { serviceLeases } = tablesOf(db);
   return connection(db, async () => {
-    const result = db
-      .insert(serviceLeases)
-      .values({ name, owner, leaseUntil: until })
-      .onConflictDoUpdate({
-        target: serviceLeases.name,
-        set: { owner, leaseUntil: until },
-        setWhere: sql`${serviceLeases.owner} = ${owner} or ${serviceLeases.leaseUntil} <= ${now}`,
-      })
-      .run();
+    const result = await runWrite(
+      db
+        .insert(serviceLeases)
+        .values({ name, owner, leaseUntil: until })
+        .onConflictDoUpdate({
+          target: serviceLeases.name,
+          set: { owner, leaseUntil: until },
+          setWhere: sql`${serviceLeases.owner} = ${owner} or ${serviceLeases.leaseUntil} <= ${now}`,
+        }),
+    );
     return Number((result as { changes?: number }).changes ?? 0) === 1;
   });
 }
 
 /** Gives `name` up now (a clean shutdown): another instance takes it at its next look. */
 export async function releaseLease(db: Db, name: string, owner: string): Promise<boolean> {
+  const { serviceLeases } = tablesOf(db);
   return connection(db, async () => {
-    const result = db
-      .update(serviceLeases)
-      .set({ leaseUntil: 0 })
-      .where(and(eq(serviceLeases.name, name), eq(serviceLeases.owner, owner)))
-      .run();
+    const result = await runWrite(
+      db
+        .update(serviceLeases)
+        .set({ leaseUntil: 0 })
+        .where(and(eq(serviceLeases.name, name), eq(serviceLeases.owner, owner))),
+    );
     return Number((result as { changes?: number }).changes ?? 0) === 1;
   });
 }
 
 /** Who holds `name` and until when (a run-out lease is still shown: the holder that let it lapse). */
 export async function leaseOf(db: Db, name: string): Promise<Lease | undefined> {
+  const { serviceLeases } = tablesOf(db);
   return connection(db, async () => {
-    return db.select().from(serviceLeases).where(eq(serviceLeases.name, name)).get();
+    return await oneRow(db.select().from(serviceLeases).where(eq(serviceLeases.name, name)));
   });
 }

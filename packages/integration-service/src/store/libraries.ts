@@ -2,9 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Connection, IntegrationSettings, PickupLocation } from '@bookstrap/core';
 import { and, asc, eq, gt, isNull, or, type Placeholder } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { cached, findBy, ph } from './prepared.ts';
+import { findBy, ph } from './prepared.ts';
 import { apiKeys, type LibraryRow, libraries } from './schema.ts';
 import { connection } from './connection.ts';
+import { allRows, instantParam, oneRow, prepared, runWrite, tablesOf } from './dialect.ts';
 
 /** A library (tenant) as the service works with it: parsed connection and settings. */
 export interface Library {
@@ -34,26 +35,30 @@ export function toLibrary(row: LibraryRow): Library {
 export const normaliseSymbol = (symbol: string): string => symbol.trim().toUpperCase();
 
 export async function findLibraryBySymbol(db: Db, symbol: string): Promise<Library | undefined> {
+  const { libraries } = tablesOf(db);
   return connection(db, async () => {
-    const row = db
-      .select()
-      .from(libraries)
-      .where(eq(libraries.symbol, normaliseSymbol(symbol)))
-      .get();
+    const row = await oneRow(
+      db
+        .select()
+        .from(libraries)
+        .where(eq(libraries.symbol, normaliseSymbol(symbol))),
+    );
     return row ? toLibrary(row) : undefined;
   });
 }
 
 export async function findLibraryById(db: Db, id: number): Promise<Library | undefined> {
+  const { libraries } = tablesOf(db);
   return connection(db, async () => {
-    const row = findBy<typeof libraries.$inferSelect>(db, libraries, libraries.id, id);
+    const row = await findBy<typeof libraries.$inferSelect>(db, libraries, libraries.id, id);
     return row ? toLibrary(row) : undefined;
   });
 }
 
 export async function listLibraries(db: Db, page: { limit: number; offset: number }): Promise<{ libraries: Library[]; total: number }> {
+  const { libraries } = tablesOf(db);
   return connection(db, async () => {
-    const all = db.select().from(libraries).orderBy(asc(libraries.symbol)).all();
+    const all = await allRows(db.select().from(libraries).orderBy(asc(libraries.symbol)));
     return { libraries: all.slice(page.offset, page.offset + page.limit).map(toLibrary), total: all.length };
   });
 }
@@ -67,38 +72,42 @@ export interface NewLibrary {
 }
 
 export async function insertLibrary(db: Db, input: NewLibrary, now: Date): Promise<Library> {
+  const { libraries } = tablesOf(db);
   return connection(db, async () => {
-    const row = db
-      .insert(libraries)
-      .values({
-        symbol: normaliseSymbol(input.symbol),
-        name: input.name,
-        connection: input.connection as unknown as Record<string, unknown>,
-        settings: input.settings as unknown as Record<string, unknown>,
-        pickupLocations: input.pickupLocations as unknown as Record<string, unknown>[],
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
+    const row = await oneRow(
+      db
+        .insert(libraries)
+        .values({
+          symbol: normaliseSymbol(input.symbol),
+          name: input.name,
+          connection: input.connection as unknown as Record<string, unknown>,
+          settings: input.settings as unknown as Record<string, unknown>,
+          pickupLocations: input.pickupLocations as unknown as Record<string, unknown>[],
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+    );
     return toLibrary(row);
   });
 }
 
 export async function updateLibrary(db: Db, id: number, patch: Partial<Omit<NewLibrary, 'symbol'>>, now: Date): Promise<Library> {
+  const { libraries } = tablesOf(db);
   return connection(db, async () => {
-    const row = db
-      .update(libraries)
-      .set({
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.connection !== undefined ? { connection: patch.connection as unknown as Record<string, unknown> } : {}),
-        ...(patch.settings !== undefined ? { settings: patch.settings as unknown as Record<string, unknown> } : {}),
-        ...(patch.pickupLocations !== undefined ? { pickupLocations: patch.pickupLocations as unknown as Record<string, unknown>[] } : {}),
-        updatedAt: now,
-      })
-      .where(eq(libraries.id, id))
-      .returning()
-      .get();
+    const row = await oneRow(
+      db
+        .update(libraries)
+        .set({
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.connection !== undefined ? { connection: patch.connection as unknown as Record<string, unknown> } : {}),
+          ...(patch.settings !== undefined ? { settings: patch.settings as unknown as Record<string, unknown> } : {}),
+          ...(patch.pickupLocations !== undefined ? { pickupLocations: patch.pickupLocations as unknown as Record<string, unknown>[] } : {}),
+          updatedAt: now,
+        })
+        .where(eq(libraries.id, id))
+        .returning(),
+    );
     return toLibrary(row);
   });
 }
@@ -121,18 +130,20 @@ export async function issueApiKey(db: Db, libraryId: number, now: Date, key: str
 
 /** As `issueApiKey`, with the new key's id (the rotate route shows both). */
 export async function issueApiKeyRecord(db: Db, libraryId: number, now: Date, key: string = generateApiKey()): Promise<{ id: number; key: string }> {
+  const { apiKeys } = tablesOf(db);
   return connection(db, async () => {
-    const row = db
-      .insert(apiKeys)
-      .values({ libraryId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), createdAt: now })
-      .returning({ id: apiKeys.id })
-      .get();
+    const row = await oneRow(
+      db
+        .insert(apiKeys)
+        .values({ libraryId, keyHash: hashApiKey(key), prefix: key.slice(0, 8), createdAt: now })
+        .returning({ id: apiKeys.id }),
+    );
     return { id: row.id, key };
   });
 }
 
 /** A key is accepted while it is not revoked and its grace period (after a rotation) has not run out. */
-const acceptedAt = (now: Date | Placeholder) => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+const acceptedAt = (keys: typeof apiKeys, now: Date | Placeholder) => and(isNull(keys.revokedAt), or(isNull(keys.expiresAt), gt(keys.expiresAt, now)));
 
 /** `lastUsedAt` is kept to the hour: a write per request would turn every read into a write lock. */
 const lastUsedPrecisionMs = 60 * 60_000;
@@ -142,20 +153,20 @@ const lastUsedPrecisionMs = 60 * 60_000;
  * key is still in its grace period; without it only revoked keys are refused (the demo launcher).
  */
 export async function libraryForApiKey(db: Db, key: string, now?: Date): Promise<(Library & { keyId: number }) | undefined> {
+  const { apiKeys, libraries } = tablesOf(db);
   return connection(db, async () => {
     const statement = (timed: boolean) =>
-      cached(db, timed ? 'library-for-key-at' : 'library-for-key', () =>
+      prepared(db, timed ? 'library-for-key-at' : 'library-for-key', () =>
         db
           .select({ library: libraries, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
           .from(apiKeys)
           .innerJoin(libraries, eq(libraries.id, apiKeys.libraryId))
-          .where(and(eq(apiKeys.keyHash, ph('hash')), timed ? acceptedAt(ph('now')) : isNull(apiKeys.revokedAt)))
-          .prepare(),
+          .where(and(eq(apiKeys.keyHash, ph('hash')), timed ? acceptedAt(apiKeys, ph('now')) : isNull(apiKeys.revokedAt))),
       );
-    const row = statement(now !== undefined).get({ hash: hashApiKey(key), now: now?.getTime() });
+    const row = await statement(now !== undefined).get({ hash: hashApiKey(key), now: now && instantParam(db, now) });
     if (!row) return undefined;
     if (now && (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= lastUsedPrecisionMs)) {
-      db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId)).run();
+      await runWrite(db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId)));
     }
     return { ...toLibrary(row.library), keyId: row.keyId };
   });
@@ -172,20 +183,22 @@ export interface ApiKeyMetadata {
 }
 
 export async function listApiKeys(db: Db, libraryId: number): Promise<ApiKeyMetadata[]> {
+  const { apiKeys } = tablesOf(db);
   return connection(db, async () => {
-    return db
-      .select({
-        id: apiKeys.id,
-        prefix: apiKeys.prefix,
-        createdAt: apiKeys.createdAt,
-        lastUsedAt: apiKeys.lastUsedAt,
-        expiresAt: apiKeys.expiresAt,
-        revokedAt: apiKeys.revokedAt,
-      })
-      .from(apiKeys)
-      .where(eq(apiKeys.libraryId, libraryId))
-      .orderBy(asc(apiKeys.id))
-      .all();
+    return await allRows(
+      db
+        .select({
+          id: apiKeys.id,
+          prefix: apiKeys.prefix,
+          createdAt: apiKeys.createdAt,
+          lastUsedAt: apiKeys.lastUsedAt,
+          expiresAt: apiKeys.expiresAt,
+          revokedAt: apiKeys.revokedAt,
+        })
+        .from(apiKeys)
+        .where(eq(apiKeys.libraryId, libraryId))
+        .orderBy(asc(apiKeys.id)),
+    );
   });
 }
 
@@ -194,38 +207,36 @@ export async function listApiKeys(db: Db, libraryId: number): Promise<ApiKeyMeta
  * can switch over without an outage. Keys already ending sooner keep their earlier end.
  */
 export async function rotateApiKey(db: Db, libraryId: number, now: Date, graceMs: number): Promise<{ id: number; key: string; oldKeysExpireAt: Date }> {
+  const { apiKeys } = tablesOf(db);
   return connection(db, async () => {
     const oldKeysExpireAt = new Date(now.getTime() + graceMs);
-    db.update(apiKeys)
-      .set({ expiresAt: oldKeysExpireAt })
-      .where(and(eq(apiKeys.libraryId, libraryId), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, oldKeysExpireAt))))
-      .run();
+    await runWrite(
+      db
+        .update(apiKeys)
+        .set({ expiresAt: oldKeysExpireAt })
+        .where(and(eq(apiKeys.libraryId, libraryId), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, oldKeysExpireAt)))),
+    );
     return { ...(await issueApiKeyRecord(db, libraryId, now)), oldKeysExpireAt };
   });
 }
 
 /** Revokes one of the library's keys now; `undefined` when the library has no such key. */
 export async function revokeApiKey(db: Db, libraryId: number, keyId: number, now: Date): Promise<ApiKeyMetadata | undefined> {
+  const { apiKeys } = tablesOf(db);
   return connection(db, async () => {
     const key = (await listApiKeys(db, libraryId)).find((k) => k.id === keyId);
     if (!key) return undefined;
     if (key.revokedAt) return key;
-    db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, keyId)).run();
+    await runWrite(db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, keyId)));
     return { ...key, revokedAt: now };
   });
 }
 
 /** Every library's symbol by its ID (the admin's attention counts name libraries by symbol). */
 export async function librarySymbols(db: Db): Promise<Map<number, string>> {
+  const { libraries } = tablesOf(db);
   return connection(
     db,
-    async () =>
-      new Map(
-        db
-          .select({ id: libraries.id, symbol: libraries.symbol })
-          .from(libraries)
-          .all()
-          .map((l) => [l.id, l.symbol]),
-      ),
+    async () => new Map((await allRows(db.select({ id: libraries.id, symbol: libraries.symbol }).from(libraries))).map((l) => [l.id, l.symbol])),
   );
 }

@@ -3,6 +3,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { outboxJobs, requests } from './schema.ts';
 import { connection } from './connection.ts';
+import { allRows, oneRow, tablesOf } from './dialect.ts';
 
 /**
  * The loans Bookstrap made on a lent item for other requests of the library and has not checked
@@ -12,34 +13,38 @@ import { connection } from './connection.ts';
  * Read only on check-out steps, through the (library, item barcode) index.
  */
 export async function loansHeldByOtherRequests(db: Db, input: { libraryId: number; requestId: string; itemBarcode: string }): Promise<LoanHeldForRequest[]> {
+  const { outboxJobs, requests } = tablesOf(db);
   return connection(db, async () => {
-    const others = db
-      .select({ id: requests.id })
-      .from(requests)
-      .where(
-        and(
-          eq(requests.libraryId, input.libraryId),
-          eq(requests.itemBarcode, input.itemBarcode),
-          eq(requests.role, 'lending'),
-          ne(requests.id, input.requestId),
+    const others = await allRows(
+      db
+        .select({ id: requests.id })
+        .from(requests)
+        .where(
+          and(
+            eq(requests.libraryId, input.libraryId),
+            eq(requests.itemBarcode, input.itemBarcode),
+            eq(requests.role, 'lending'),
+            ne(requests.id, input.requestId),
+          ),
         ),
-      )
-      .all();
+    );
     if (others.length === 0) return [];
     const checkOutKey = (id: string) => idempotencyKey(id, 'check-out-to-borrowing-library', input.itemBarcode);
     const checkInKey = (id: string) => idempotencyKey(id, 'check-in', input.itemBarcode);
     const jobs = new Map(
-      db
-        .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state, outcome: outboxJobs.lastOutcome })
-        .from(outboxJobs)
-        .where(
-          inArray(
-            outboxJobs.idempotencyKey,
-            others.flatMap(({ id }) => [checkOutKey(id), checkInKey(id)]),
-          ),
+      (
+        await allRows(
+          db
+            .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state, outcome: outboxJobs.lastOutcome })
+            .from(outboxJobs)
+            .where(
+              inArray(
+                outboxJobs.idempotencyKey,
+                others.flatMap(({ id }) => [checkOutKey(id), checkInKey(id)]),
+              ),
+            ),
         )
-        .all()
-        .map((job) => [job.key, job]),
+      ).map((job) => [job.key, job]),
     );
     const held: LoanHeldForRequest[] = [];
     for (const { id } of others) {
@@ -55,8 +60,11 @@ export async function loansHeldByOtherRequests(db: Db, input: { libraryId: numbe
 
 /** The ILS's id of the fee a charge-fee step recorded when it succeeded; undefined otherwise. */
 export async function feeIdCharged(db: Db, chargeKey: string): Promise<string | undefined> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    const job = db.select({ state: outboxJobs.state, outcome: outboxJobs.lastOutcome }).from(outboxJobs).where(eq(outboxJobs.idempotencyKey, chargeKey)).get();
+    const job = await oneRow(
+      db.select({ state: outboxJobs.state, outcome: outboxJobs.lastOutcome }).from(outboxJobs).where(eq(outboxJobs.idempotencyKey, chargeKey)),
+    );
     if (job?.state !== 'succeeded' && job?.state !== 'resolved') return undefined;
     const feeId = (job.outcome as { value?: { feeId?: unknown } } | null)?.value?.feeId;
     return typeof feeId === 'string' && feeId !== '' ? feeId : undefined;

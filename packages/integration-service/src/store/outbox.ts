@@ -2,9 +2,11 @@ import { transaction } from './connection.ts';
 import { type IlsStep, type PrerequisiteState, prerequisite, readiness, type StepOutcome, temporaryItemIlsBarcode } from '@bookstrap/core';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, ServiceDatabase } from './database.ts';
-import { cached, findBy, jsonValues } from './prepared.ts';
+import { findBy, jsonValues } from './prepared.ts';
 import { type JobRow, type JobState, outboxJobs } from './schema.ts';
 import { connection } from './connection.ts';
+import { allRows, isPostgres, oneRow, prepared, rawGet, runWrite, tablesOf } from './dialect.ts';
+import { claimNextJobOnPostgres } from './pg/outbox.ts';
 
 /**
  * The outbox: one job per ILS step, written in the same transaction as the request change that
@@ -69,14 +71,16 @@ const stateOfPrerequisite = (state: JobState): PrerequisiteState => (isDoneState
 
 /** The state of each prerequisite step, by key, as core `readiness` wants it. */
 export async function prerequisiteStates(db: Db, keys: readonly string[]): Promise<Map<string, PrerequisiteState>> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
     const states = new Map<string, PrerequisiteState>();
     if (keys.length === 0) return states;
-    for (const row of db
-      .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state })
-      .from(outboxJobs)
-      .where(inArray(outboxJobs.idempotencyKey, [...keys]))
-      .all()) {
+    for (const row of await allRows(
+      db
+        .select({ key: outboxJobs.idempotencyKey, state: outboxJobs.state })
+        .from(outboxJobs)
+        .where(inArray(outboxJobs.idempotencyKey, [...keys])),
+    )) {
       states.set(row.key, stateOfPrerequisite(row.state));
     }
     return states;
@@ -93,29 +97,31 @@ async function skippedOutcome(db: Db, step: IlsStep): Promise<SkippedOutcome | u
  * again). A step whose prerequisite already failed or was never planned is stored as skipped.
  */
 export async function enqueuePlan(db: Db, input: { requestId: string; libraryId: number; planId: number; plan: IlsStep[] }, now: Date): Promise<QueuedStep[]> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
     const queued: QueuedStep[] = [];
     for (const [position, step] of input.plan.entries()) {
       const skipped = await skippedOutcome(db, step);
-      const inserted = db
-        .insert(outboxJobs)
-        .values({
-          idempotencyKey: step.key,
-          requestId: input.requestId,
-          libraryId: input.libraryId,
-          planId: input.planId,
-          position,
-          stepName: step.name,
-          step: step as unknown as Record<string, unknown>,
-          state: skipped ? 'skipped' : 'pending',
-          lastOutcome: skipped ? (skipped as unknown as Record<string, unknown>) : undefined,
-          nextAttemptAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoNothing({ target: outboxJobs.idempotencyKey })
-        .returning({ id: outboxJobs.id })
-        .all();
+      const inserted = await allRows(
+        db
+          .insert(outboxJobs)
+          .values({
+            idempotencyKey: step.key,
+            requestId: input.requestId,
+            libraryId: input.libraryId,
+            planId: input.planId,
+            position,
+            stepName: step.name,
+            step: step as unknown as Record<string, unknown>,
+            state: skipped ? 'skipped' : 'pending',
+            lastOutcome: skipped ? (skipped as unknown as Record<string, unknown>) : undefined,
+            nextAttemptAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing({ target: outboxJobs.idempotencyKey })
+          .returning({ id: outboxJobs.id }),
+      );
       if (inserted.length > 0) queued.push({ step, skipped });
     }
     return queued;
@@ -135,19 +141,22 @@ export interface DependentChange {
  * step later succeeds (staff retried it), the steps skipped because of it are reopened.
  */
 export async function settleDependents(db: Db, settled: Job, state: JobState, now: Date): Promise<DependentChange[]> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
     const changes: DependentChange[] = [];
-    const siblings = db.select().from(outboxJobs).where(eq(outboxJobs.requestId, settled.requestId)).all().map(toJob);
+    const siblings = (await allRows(db.select().from(outboxJobs).where(eq(outboxJobs.requestId, settled.requestId)))).map(toJob);
     const dependentsOf = (key: string) => siblings.filter((job) => job.step.requires?.includes(key));
     if (isDoneState(state)) {
       for (const job of dependentsOf(settled.key)) {
         const blockedBy = (job.lastOutcome as { blockedBy?: unknown } | undefined)?.blockedBy;
         if (job.state !== 'skipped' || blockedBy !== settled.key) continue;
         if (await skippedOutcome(db, job.step)) continue;
-        db.update(outboxJobs)
-          .set({ state: 'pending', attempts: 0, lastOutcome: null, nextAttemptAt: now, updatedAt: now })
-          .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'skipped')))
-          .run();
+        await runWrite(
+          db
+            .update(outboxJobs)
+            .set({ state: 'pending', attempts: 0, lastOutcome: null, nextAttemptAt: now, updatedAt: now })
+            .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'skipped'))),
+        );
         changes.push({ job, change: 'reopened', reason: `step ${settled.key}, which it depends on, has now succeeded` });
       }
       return changes;
@@ -160,12 +169,13 @@ export async function settleDependents(db: Db, settled: Job, state: JobState, no
         if (job.state !== 'pending' && job.state !== 'failed-retryable') continue;
         const skipped = await skippedOutcome(db, job.step);
         if (!skipped) continue;
-        const updated = db
-          .update(outboxJobs)
-          .set({ state: 'skipped', lastOutcome: skipped as unknown as Record<string, unknown>, updatedAt: now })
-          .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable'])))
-          .returning({ id: outboxJobs.id })
-          .all();
+        const updated = await allRows(
+          db
+            .update(outboxJobs)
+            .set({ state: 'skipped', lastOutcome: skipped as unknown as Record<string, unknown>, updatedAt: now })
+            .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable'])))
+            .returning({ id: outboxJobs.id }),
+        );
         if (updated.length === 0) continue;
         job.state = 'skipped';
         changes.push({ job, change: 'skipped', reason: skipped.reason });
@@ -177,31 +187,31 @@ export async function settleDependents(db: Db, settled: Job, state: JobState, no
 }
 
 export async function jobsOfRequest(db: Db, requestId: string): Promise<Job[]> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    return cached(db, 'jobsOfRequest', () =>
-      db
-        .select()
-        .from(outboxJobs)
-        .where(eq(outboxJobs.requestId, sql.placeholder('requestId')))
-        .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
-        .prepare(),
-    )
-      .all({ requestId })
-      .map(toJob);
+    return (
+      await prepared(db, 'jobsOfRequest', () =>
+        db
+          .select()
+          .from(outboxJobs)
+          .where(eq(outboxJobs.requestId, sql.placeholder('requestId')))
+          .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position)),
+      ).all({ requestId })
+    ).map(toJob);
   });
 }
 
 export async function jobsOfRequests(db: Db, requestIds: string[]): Promise<Map<string, Job[]>> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
     const byRequest = new Map<string, Job[]>();
     if (requestIds.length === 0) return byRequest;
-    const rows = cached(db, 'jobs-of-requests', () =>
+    const rows = await prepared(db, 'jobs-of-requests', () =>
       db
         .select()
         .from(outboxJobs)
-        .where(inArray(outboxJobs.requestId, jsonValues('ids')))
-        .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position))
-        .prepare(),
+        .where(inArray(outboxJobs.requestId, jsonValues(db, 'ids')))
+        .orderBy(asc(outboxJobs.planId), asc(outboxJobs.position)),
     ).all({ ids: JSON.stringify(requestIds) });
     for (const row of rows) {
       const list = byRequest.get(row.requestId) ?? [];
@@ -227,8 +237,9 @@ export async function ilsBarcodeOfTemporaryItem(db: Db, requestId: string, sent:
 }
 
 export async function findJob(db: Db, key: string): Promise<Job | undefined> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    const row = findBy<typeof outboxJobs.$inferSelect>(db, outboxJobs, outboxJobs.idempotencyKey, key);
+    const row = await findBy<typeof outboxJobs.$inferSelect>(db, outboxJobs, outboxJobs.idempotencyKey, key);
     return row ? toJob(row) : undefined;
   });
 }
@@ -287,6 +298,8 @@ export function dueJobQuery(now: number, skip: readonly number[] = []) {
  * An expired lease (a worker that died) makes a running job claimable again.
  */
 export async function claimNextJob(db: ServiceDatabase, options: ClaimOptions): Promise<Job | undefined> {
+  if (isPostgres(db)) return claimNextJobOnPostgres(db, options);
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
     const now = options.now.getTime();
     const skip = options.skipLibraries ?? [];
@@ -297,18 +310,19 @@ export async function claimNextJob(db: ServiceDatabase, options: ClaimOptions): 
         // was runnable when it was claimed, and nothing else of its request can have started since.
         const candidate = tx.get<{ id: number } | undefined>(expiredLeaseQuery(now, skip)) ?? tx.get<{ id: number } | undefined>(dueJobQuery(now, skip));
         if (!candidate) return undefined;
-        const row = tx
-          .update(outboxJobs)
-          .set({
-            state: 'running',
-            leaseOwner: options.owner,
-            leaseUntil: new Date(now + options.leaseMs),
-            attempts: sql`${outboxJobs.attempts} + 1`,
-            updatedAt: options.now,
-          })
-          .where(eq(outboxJobs.id, candidate.id))
-          .returning()
-          .get();
+        const row = await oneRow(
+          tx
+            .update(outboxJobs)
+            .set({
+              state: 'running',
+              leaseOwner: options.owner,
+              leaseUntil: new Date(now + options.leaseMs),
+              attempts: sql`${outboxJobs.attempts} + 1`,
+              updatedAt: options.now,
+            })
+            .where(eq(outboxJobs.id, candidate.id))
+            .returning(),
+        );
         return toJob(row);
       },
       { behavior: 'immediate' },
@@ -319,9 +333,12 @@ export async function claimNextJob(db: ServiceDatabase, options: ClaimOptions): 
 /** The earliest moment a waiting job becomes due (for the worker's sleep), if any. */
 export async function nextDueAt(db: Db): Promise<Date | undefined> {
   return connection(db, async () => {
-    const row = db.get<{ at: number | null }>(sql`
+    const row = await rawGet<{ at: number | null }>(
+      db,
+      sql`
     select min(case when state = 'running' then lease_until else next_attempt_at end) as at
-    from outbox_jobs where state in ('pending', 'failed-retryable', 'running')`);
+    from outbox_jobs where state in ('pending', 'failed-retryable', 'running')`,
+    );
     return row?.at == null ? undefined : new Date(row.at);
   });
 }
@@ -337,33 +354,37 @@ export interface JobResult {
  * was lost (another worker took over after expiry), so the caller writes no history either.
  */
 export async function finishJob(db: Db, job: Job, owner: string, result: JobResult, now: Date): Promise<boolean> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    const updated = db
-      .update(outboxJobs)
-      .set({
-        state: result.state,
-        lastOutcome: result.outcome as unknown as Record<string, unknown>,
-        nextAttemptAt: result.nextAttemptAt ?? now,
-        leaseOwner: null,
-        leaseUntil: null,
-        updatedAt: now,
-      })
-      .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
-      .returning({ id: outboxJobs.id })
-      .all();
+    const updated = await allRows(
+      db
+        .update(outboxJobs)
+        .set({
+          state: result.state,
+          lastOutcome: result.outcome as unknown as Record<string, unknown>,
+          nextAttemptAt: result.nextAttemptAt ?? now,
+          leaseOwner: null,
+          leaseUntil: null,
+          updatedAt: now,
+        })
+        .where(and(eq(outboxJobs.id, job.id), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
+        .returning({ id: outboxJobs.id }),
+    );
     return updated.length === 1;
   });
 }
 
 /** Staff asked to run a stopped or waiting step again: a fresh attempt budget, due now. */
 export async function resetJobForRetry(db: Db, jobId: number, now: Date): Promise<Job> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    const row = db
-      .update(outboxJobs)
-      .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null, updatedAt: now })
-      .where(eq(outboxJobs.id, jobId))
-      .returning()
-      .get();
+    const row = await oneRow(
+      db
+        .update(outboxJobs)
+        .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null, updatedAt: now })
+        .where(eq(outboxJobs.id, jobId))
+        .returning(),
+    );
     return toJob(row);
   });
 }
@@ -373,13 +394,15 @@ export async function resetJobForRetry(db: Db, jobId: number, now: Date): Promis
  * job taken over after expiry is never taken back. False when the lease was lost.
  */
 export async function renewLease(db: Db, jobId: number, owner: string, until: Date): Promise<boolean> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    const updated = db
-      .update(outboxJobs)
-      .set({ leaseUntil: until })
-      .where(and(eq(outboxJobs.id, jobId), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
-      .returning({ id: outboxJobs.id })
-      .all();
+    const updated = await allRows(
+      db
+        .update(outboxJobs)
+        .set({ leaseUntil: until })
+        .where(and(eq(outboxJobs.id, jobId), eq(outboxJobs.state, 'running'), eq(outboxJobs.leaseOwner, owner)))
+        .returning({ id: outboxJobs.id }),
+    );
     return updated.length === 1;
   });
 }
@@ -398,30 +421,34 @@ export interface StaffOutcome {
  * superseded it, the request's end made it moot). False when it was claimed meanwhile.
  */
 export async function settleJobByStaff(db: Db, job: Job, state: 'resolved' | 'skipped', outcome: StaffOutcome, now: Date): Promise<boolean> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    const updated = db
-      .update(outboxJobs)
-      .set({ state, lastOutcome: outcome as unknown as Record<string, unknown>, leaseOwner: null, leaseUntil: null, updatedAt: now })
-      .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
-      .returning({ id: outboxJobs.id })
-      .all();
+    const updated = await allRows(
+      db
+        .update(outboxJobs)
+        .set({ state, lastOutcome: outcome as unknown as Record<string, unknown>, leaseOwner: null, leaseUntil: null, updatedAt: now })
+        .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
+        .returning({ id: outboxJobs.id }),
+    );
     return updated.length === 1;
   });
 }
 
 /** A correction's new input for a step not yet done (same key: same ILS record); `reopen` runs it again now. */
 export async function rewriteJob(db: Db, job: Job, step: IlsStep, reopen: boolean, now: Date): Promise<boolean> {
+  const { outboxJobs } = tablesOf(db);
   return connection(db, async () => {
-    const updated = db
-      .update(outboxJobs)
-      .set({
-        step: step as unknown as Record<string, unknown>,
-        ...(reopen ? { state: 'pending' as const, attempts: 0, nextAttemptAt: now, lastOutcome: null } : {}),
-        updatedAt: now,
-      })
-      .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
-      .returning({ id: outboxJobs.id })
-      .all();
+    const updated = await allRows(
+      db
+        .update(outboxJobs)
+        .set({
+          step: step as unknown as Record<string, unknown>,
+          ...(reopen ? { state: 'pending' as const, attempts: 0, nextAttemptAt: now, lastOutcome: null } : {}),
+          updatedAt: now,
+        })
+        .where(and(eq(outboxJobs.id, job.id), inArray(outboxJobs.state, ['pending', 'failed-retryable', 'needs-staff', 'configuration-error', 'skipped'])))
+        .returning({ id: outboxJobs.id }),
+    );
     return updated.length === 1;
   });
 }

@@ -26,7 +26,7 @@ describe('findBy (by-key finds built once per connection)', () => {
     expect((await findLibraryById(db, tulsa))?.symbol).toBe('TULSA');
     expect((await findLibraryById(db, okc))?.symbol).toBe('OKC');
     expect(await findLibraryById(db, okc + 100)).toBeUndefined();
-    expect(findBy<{ name: string }>(db, libraries, libraries.symbol, 'OKC')?.name).toBe('OKC');
+    expect((await findBy<{ name: string }>(db, libraries, libraries.symbol, 'OKC'))?.name).toBe('OKC');
   });
 
   it('inside a transaction reads what the transaction wrote, and after a rollback not', async () => {

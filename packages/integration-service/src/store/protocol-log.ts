@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type ProtocolLogRow, protocolLog } from './schema.ts';
 import { connection } from './connection.ts';
+import { allRows, instantParam, rawRun, runWrite, tablesOf } from './dialect.ts';
 
 /** One HTTP exchange with an ILS, already masked by the caller (see `adapters/masking.ts`). */
 export interface ProtocolExchange {
@@ -20,9 +21,10 @@ export interface ProtocolExchange {
 }
 
 export async function appendProtocolLog(db: Db, exchange: ProtocolExchange): Promise<void> {
+  const { protocolLog } = tablesOf(db);
   return connection(db, async () => {
-    db.insert(protocolLog)
-      .values({
+    await runWrite(
+      db.insert(protocolLog).values({
         requestId: exchange.requestId ?? null,
         stepKey: exchange.stepKey ?? null,
         libraryId: exchange.libraryId ?? null,
@@ -35,14 +37,15 @@ export async function appendProtocolLog(db: Db, exchange: ProtocolExchange): Pro
         responseBody: exchange.responseBody ?? null,
         durationMs: exchange.durationMs ?? null,
         error: exchange.error ?? null,
-      })
-      .run();
+      }),
+    );
   });
 }
 
 export async function protocolLogOf(db: Db, requestId: string): Promise<ProtocolLogRow[]> {
+  const { protocolLog } = tablesOf(db);
   return connection(db, async () => {
-    return db.select().from(protocolLog).where(eq(protocolLog.requestId, requestId)).orderBy(asc(protocolLog.id)).all();
+    return await allRows(db.select().from(protocolLog).where(eq(protocolLog.requestId, requestId)).orderBy(asc(protocolLog.id)));
   });
 }
 
@@ -57,7 +60,10 @@ export async function pruneProtocolLog(db: Db, before: Date, batch = 5_000): Pro
   return connection(db, async () => {
     let removed = 0;
     for (;;) {
-      const result = db.run(sql`delete from protocol_log where id in (select id from protocol_log where at < ${before.getTime()} order by at limit ${batch})`);
+      const result = await rawRun(
+        db,
+        sql`delete from protocol_log where id in (select id from protocol_log where at < ${instantParam(db, before)} order by at limit ${batch})`,
+      );
       const changes = Number((result as { changes?: number }).changes ?? 0);
       removed += changes;
       if (changes < batch) return removed;

@@ -3,9 +3,12 @@ import { requestIdFromSequence } from '@bookstrap/core';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { Db } from './database.ts';
-import { cached, jsonValues, ph } from './prepared.ts';
+import { cached } from '@bookstrap/sqlite';
+import { jsonValues, ph } from './prepared.ts';
 import { circulationHistory, type HistoryKind, type HistoryRow, type RequestRow, requests } from './schema.ts';
 import { connection } from './connection.ts';
+import { allRows, isPostgres, oneRow, prepared, rawGet, runWrite, tablesOf } from './dialect.ts';
+import { listRequestsOnPostgres } from './pg/requests.ts';
 
 /** A stored request: the core's `IllRequest` plus what only the service knows. */
 export interface StoredRequest extends IllRequest {
@@ -88,50 +91,56 @@ function columnsOf(request: IllRequest) {
 
 /** The next request ID: numeric with a check digit, from a sequence that never repeats. */
 export async function nextRequestId(db: Db): Promise<{ seq: number; id: string }> {
+  const { requests } = tablesOf(db);
   return connection(db, async () => {
-    const row = db.get<{ seq: number | null }>(sql`select max(${requests.seq}) as seq from ${requests}`);
+    const row = await rawGet<{ seq: number | null }>(db, sql`select max(${requests.seq}) as seq from ${requests}`);
     const seq = (row?.seq ?? 0) + 1;
     return { seq, id: requestIdFromSequence(seq) };
   });
 }
 
 export async function insertRequest(db: Db, seq: number, libraryId: number, request: IllRequest, now: Date, partnerRequestId?: string): Promise<StoredRequest> {
+  const { requests } = tablesOf(db);
   return connection(db, async () => {
-    const row = db
-      .insert(requests)
-      .values({ seq, id: request.id, libraryId, ...columnsOf(request), partnerRequestId: partnerRequestId ?? null, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+    const row = await oneRow(
+      db
+        .insert(requests)
+        .values({ seq, id: request.id, libraryId, ...columnsOf(request), partnerRequestId: partnerRequestId ?? null, createdAt: now, updatedAt: now })
+        .returning(),
+    );
     return toStoredRequest(row);
   });
 }
 
 export async function saveRequest(db: Db, request: IllRequest, now: Date, partnerRequestId?: string | null): Promise<StoredRequest> {
+  const { requests } = tablesOf(db);
   return connection(db, async () => {
-    const row = db
-      .update(requests)
-      .set({ ...columnsOf(request), ...(partnerRequestId !== undefined ? { partnerRequestId } : {}), updatedAt: now })
-      .where(eq(requests.id, request.id))
-      .returning()
-      .get();
+    const row = await oneRow(
+      db
+        .update(requests)
+        .set({ ...columnsOf(request), ...(partnerRequestId !== undefined ? { partnerRequestId } : {}), updatedAt: now })
+        .where(eq(requests.id, request.id))
+        .returning(),
+    );
     return toStoredRequest(row);
   });
 }
 
 export async function setPatronExpiry(db: Db, requestId: string, patronExpiry: string, now: Date): Promise<void> {
+  const { requests } = tablesOf(db);
   return connection(db, async () => {
-    db.update(requests).set({ patronExpiry, updatedAt: now }).where(eq(requests.id, requestId)).run();
+    await runWrite(db.update(requests).set({ patronExpiry, updatedAt: now }).where(eq(requests.id, requestId)));
   });
 }
 
 export async function findRequest(db: Db, id: string): Promise<StoredRequest | undefined> {
+  const { requests } = tablesOf(db);
   return connection(db, async () => {
-    const row = cached(db, 'requests.find', () =>
+    const row = await prepared(db, 'requests.find', () =>
       db
         .select()
         .from(requests)
-        .where(eq(requests.id, ph('id')))
-        .prepare(),
+        .where(eq(requests.id, ph('id'))),
     ).get({ id });
     return row ? toStoredRequest(row) : undefined;
   });
@@ -139,13 +148,13 @@ export async function findRequest(db: Db, id: string): Promise<StoredRequest | u
 
 /** A library's own request; another library's request is indistinguishable from a missing one. */
 export async function findLibraryRequest(db: Db, libraryId: number, id: string): Promise<StoredRequest | undefined> {
+  const { requests } = tablesOf(db);
   return connection(db, async () => {
-    const row = cached(db, 'requests.find-library', () =>
+    const row = await prepared(db, 'requests.find-library', () =>
       db
         .select()
         .from(requests)
-        .where(and(eq(requests.id, ph('id')), eq(requests.libraryId, ph('library'))))
-        .prepare(),
+        .where(and(eq(requests.id, ph('id')), eq(requests.libraryId, ph('library')))),
     ).get({ id, library: libraryId });
     return row ? toStoredRequest(row) : undefined;
   });
@@ -266,6 +275,7 @@ function conditionsOfShape(shape: Shape): SQL[] {
 
 /** The shape's requests in list order (newest first, or oldest first for a page back). */
 function rowsStatement(db: Db, shape: Shape) {
+  const { requests } = tablesOf(db);
   return cached(db, keyOf('rows', shape), () => {
     const where = and(...conditionsOfShape(shape));
     // The index walk drives (CROSS JOIN keeps it the outer loop) and gives the order.
@@ -297,6 +307,7 @@ export const maxTitleCandidates = 4_000;
 
 /** How many requests the shape has, stopping at the cap + 1 (a title walk: or at `maxTitleCandidates` entries). */
 function countStatement(db: Db, shape: Shape) {
+  const { requests } = tablesOf(db);
   const counted = { ...shape, keyset: 'none', offset: false } as const;
   return cached(db, keyOf('count', counted), () => {
     const count = (inner: { limit(n: number): { as(alias: 'counted'): Parameters<ReturnType<Db['select']>['from']>[0] } }) =>
@@ -360,13 +371,14 @@ export async function listRequests(db: Db, filter: RequestFilter): Promise<Reque
   return connection(db, async () => {
     if (filter.search !== undefined) {
       const { search, ...rest } = filter;
-      const exact = exactMatches(db, filter.libraryId, search.trim());
+      const exact = await exactMatches(db, filter.libraryId, search.trim());
       const within = rest.requestIds;
       if (exact.length > 0 || !titleSearchable(search))
         return await listRequests(db, { ...rest, requestIds: within ? exact.filter((id) => within.includes(id)) : exact });
       return await listRequests(db, { ...rest, title: search });
     }
     if (filter.requestIds) return listByIds(db, filter);
+    if (isPostgres(db)) return listRequestsOnPostgres(db, filter);
     const statuses = filter.status?.length ? [...new Set(filter.status)] : [];
     const before = filter.cursor !== undefined ? seqOfCursor(filter.cursor) : undefined;
     const after = before === undefined && filter.newerThan !== undefined ? seqOfCursor(filter.newerThan) : undefined;
@@ -435,17 +447,17 @@ export async function listRequests(db: Db, filter: RequestFilter): Promise<Reque
  * number), the other filters applied here and the page ordered here. Given the other conditions
  * in SQL, SQLite would rather walk a status index testing every request against the set.
  */
-function listByIds(db: Db, filter: RequestFilter): RequestPage {
+async function listByIds(db: Db, filter: RequestFilter): Promise<RequestPage> {
+  const { requests } = tablesOf(db);
   const ids = [...new Set(filter.requestIds)].slice(0, maxCountedTotal + 1);
   const statuses = filter.status?.length ? new Set(filter.status) : undefined;
   const title = filter.title?.trim().toLowerCase();
   const found = ids.length
-    ? cached(db, 'requests.by-ids', () =>
+    ? await prepared(db, 'requests.by-ids', () =>
         db
           .select()
           .from(requests)
-          .where(inArray(requests.id, jsonValues('ids')))
-          .prepare(),
+          .where(inArray(requests.id, jsonValues(db, 'ids'))),
       ).all({ ids: JSON.stringify(ids) })
     : [];
   const matched = found
@@ -485,26 +497,26 @@ function listByIds(db: Db, filter: RequestFilter): RequestPage {
 }
 
 /** What the desk has in hand, by index: a request ID, a patron ID, a temporary, lender's or item barcode. */
-function exactMatches(db: Db, libraryId: number, q: string): string[] {
+async function exactMatches(db: Db, libraryId: number, q: string): Promise<string[]> {
+  const { requests } = tablesOf(db);
   const mine = (condition: SQL) => and(eq(requests.libraryId, ph('library')), condition)!;
-  return cached(db, 'requests.exact', () =>
-    db
-      .select({ id: requests.id })
-      .from(requests)
-      .where(
-        or(
-          mine(eq(requests.id, ph('q'))),
-          mine(eq(requests.patronId, ph('q'))),
-          mine(eq(requests.temporaryBarcode, ph('q'))),
-          mine(eq(requests.supplierItemBarcode, ph('q'))),
-          mine(eq(requests.itemBarcode, ph('q'))),
-        ),
-      )
-      .limit(maxCountedTotal + 1)
-      .prepare(),
-  )
-    .all({ library: libraryId, q })
-    .map((row) => row.id);
+  return (
+    await prepared(db, 'requests.exact', () =>
+      db
+        .select({ id: requests.id })
+        .from(requests)
+        .where(
+          or(
+            mine(eq(requests.id, ph('q'))),
+            mine(eq(requests.patronId, ph('q'))),
+            mine(eq(requests.temporaryBarcode, ph('q'))),
+            mine(eq(requests.supplierItemBarcode, ph('q'))),
+            mine(eq(requests.itemBarcode, ph('q'))),
+          ),
+        )
+        .limit(maxCountedTotal + 1),
+    ).all({ library: libraryId, q })
+  ).map((row) => row.id);
 }
 
 // ---- circulation history (append-only) -------------------------------------------------------
@@ -519,30 +531,37 @@ export interface HistoryEntryInput {
 }
 
 export async function appendHistory(db: Db, entry: HistoryEntryInput, at: Date): Promise<HistoryRow> {
+  const { circulationHistory } = tablesOf(db);
   return connection(db, async () => {
-    return db
-      .insert(circulationHistory)
-      .values({
-        requestId: entry.requestId,
-        at,
-        kind: entry.kind,
-        text: entry.text,
-        action: entry.action ?? null,
-        stepKey: entry.stepKey ?? null,
-        outcome: entry.outcome ?? null,
-      })
-      .returning()
-      .get();
+    return await oneRow(
+      db
+        .insert(circulationHistory)
+        .values({
+          requestId: entry.requestId,
+          at,
+          kind: entry.kind,
+          text: entry.text,
+          action: entry.action ?? null,
+          stepKey: entry.stepKey ?? null,
+          outcome: entry.outcome ?? null,
+        })
+        .returning(),
+    );
   });
 }
 
 export async function historyOf(db: Db, requestId: string): Promise<HistoryRow[]> {
+  const { circulationHistory } = tablesOf(db);
   return connection(db, async () => {
-    return db.select().from(circulationHistory).where(eq(circulationHistory.requestId, requestId)).orderBy(asc(circulationHistory.id)).all();
+    return await allRows(db.select().from(circulationHistory).where(eq(circulationHistory.requestId, requestId)).orderBy(asc(circulationHistory.id)));
   });
 }
 
 /** Every request in one status, in any library (the daily sweeps), as ID and library. */
 export async function requestsInStatus(db: Db, status: string): Promise<{ id: string; libraryId: number }[]> {
-  return connection(db, async () => db.select({ id: requests.id, libraryId: requests.libraryId }).from(requests).where(eq(requests.status, status)).all());
+  const { requests } = tablesOf(db);
+  return connection(
+    db,
+    async () => await allRows(db.select({ id: requests.id, libraryId: requests.libraryId }).from(requests).where(eq(requests.status, status))),
+  );
 }
