@@ -3,6 +3,7 @@ import { createLogger } from './logger.ts';
 import { smtpMailer } from './notices/mailer.ts';
 import { exitOnStartupError, hostFromEnv, portFromEnv, startServer } from './server.ts';
 import { databaseLocation } from './store/database-url.ts';
+import { openStore } from './store/open.ts';
 import { createService } from './service.ts';
 
 /**
@@ -25,18 +26,17 @@ const { port, host, database } = (() => {
     return exitOnStartupError(error);
   }
 })();
-if (database.dialect !== 'sqlite') {
-  console.error('BOOKSTRAP_DATABASE_URL names a Postgres database; this build stores in SQLite only (BOOKSTRAP_DB=path, or file:path).');
-  process.exit(1);
-}
 // BOOKSTRAP_LEASE_MS: the worker's step leases and the periodic work's leases (default 15 s / 10 s)
 const leaseMs = Number(process.env.BOOKSTRAP_LEASE_MS) > 0 ? Number(process.env.BOOKSTRAP_LEASE_MS) : undefined;
 const logger = createLogger();
 // Patron notices are mailed when a transport is configured: BOOKSTRAP_SMTP_URL (smtp://host:port,
 // smtps://user:pass@host:465) and BOOKSTRAP_MAIL_FROM; otherwise they wait in GET /v1/notices.
 const smtpUrl = process.env.BOOKSTRAP_SMTP_URL;
+// Postgres (BOOKSTRAP_DATABASE_URL=postgres://…) is opened and migrated first; several instances may
+// start at once (the migrations take an advisory lock).
+const opened = await openStore(database).catch(exitOnStartupError);
 const service = createService({
-  dbPath: database.path,
+  database: opened,
   ...(leaseMs ? { worker: { leaseMs }, periodic: { leaseMs } } : {}),
   adminKey: keys.config.adminKeys,
   keyGracePeriodMs: keys.config.keyGracePeriodMs,

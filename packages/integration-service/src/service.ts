@@ -26,6 +26,8 @@ import { appendHistory } from './store/requests.ts';
 export interface ServiceOptions {
   /** SQLite file, or `:memory:`; default `BOOKSTRAP_DB` or ./data/bookstrap.sqlite */
   dbPath?: string;
+  /** an opened database instead (Postgres: store/open.ts `openStore`); the service closes it */
+  database?: OpenedDatabase;
   /** one admin key, or several accepted at once while rotating it */
   adminKey: string | readonly string[];
   /** how long a library's old key keeps working after a rotation; default 24 h */
@@ -71,13 +73,13 @@ export interface Service {
 export const systemClock: Clock = { now: () => new Date() };
 
 export function createService(options: ServiceOptions): Service {
-  const database = openDatabase(options.dbPath);
+  const database = options.database ?? openDatabase(options.dbPath);
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? defaultAdapterRegistry;
   const logger = options.logger ?? silentLogger;
   // One rate budget per institution, shared by the worker's steps and the ILS sync's reads, and
   // (through ils_rate_budgets) by every instance on this database.
-  const limiter = options.worker?.limiter ?? RateLimiter.forDatabase(database.sqlite);
+  const limiter = options.worker?.limiter ?? (database.dialect === 'sqlite' ? RateLimiter.forDatabase(database.sqlite) : new RateLimiter());
   const worker = createWorker({
     limiter,
     db: database.db,
@@ -196,7 +198,7 @@ export function createService(options: ServiceOptions): Service {
       await worker.stop();
       await notices?.stop();
       options.mail?.mailer.close();
-      database.close();
+      await database.close();
     },
   };
 }

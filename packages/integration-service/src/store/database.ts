@@ -17,9 +17,13 @@ export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.me
 export const defaultDatabasePath = './data/bookstrap.sqlite';
 
 export interface OpenedDatabase {
+  /** SQLite (the default), or Postgres through node-postgres or PGlite (store/open.ts) */
+  dialect: 'sqlite' | 'postgres' | 'pglite';
+  /** the raw SQLite connection (tests and SQLite-only tools); throws on Postgres */
   sqlite: Database.Database;
+  /** the store handle every store function takes (typed as SQLite's; store/dialect.ts runs it on either) */
   db: ServiceDatabase;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** Opens (creating if needed) and migrates the service database; `:memory:` for tests. */
@@ -36,6 +40,7 @@ export function openDatabase(path: string = process.env.BOOKSTRAP_DB ?? defaultD
   db.$client = sqlite;
   migrate(db, { migrationsFolder });
   return {
+    dialect: 'sqlite',
     sqlite,
     db,
     close: () => {

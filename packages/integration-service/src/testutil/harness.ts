@@ -4,6 +4,8 @@ import { almaRestAdapter } from '../adapters/alma/alma.ts';
 import type { AdapterRegistry, FetchLike } from '../adapters/types.ts';
 import { almaDemoLibraries, type DemoLibrary, demoAdminKey } from '../demo-libraries.ts';
 import { createService, type Service, type ServiceOptions } from '../service.ts';
+import { findLibraryBySymbol } from '../store/libraries.ts';
+import { openPgliteStore } from '../store/open.ts';
 import { createLibrary } from '../workflow/libraries.ts';
 
 /**
@@ -15,6 +17,8 @@ export const almaHost = 'http://alma.sim.test';
 export const testNow = '2025-03-12T10:00:00.000Z'; // a Wednesday
 
 export interface HarnessOptions {
+  /** the store: SQLite in memory (default, or BOOKSTRAP_TEST_STORE) or Postgres through PGlite */
+  store?: 'sqlite' | 'pglite';
   /** a file, to restart a service on the same database; default `:memory:` */
   dbPath?: string;
   /** reuse an ILS (restart scenarios); default a fresh simulated Alma */
@@ -72,8 +76,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     return sim.app.request(input, init);
   };
   const fetch = options.interceptFetch ? options.interceptFetch(direct) : direct;
+  // BOOKSTRAP_TEST_STORE=pglite runs the same tests on the Postgres store (PGlite, in this process)
+  const store = options.store ?? (process.env.BOOKSTRAP_TEST_STORE === 'pglite' ? 'pglite' : 'sqlite');
   const service = createService({
-    dbPath: options.dbPath ?? ':memory:',
+    ...(store === 'pglite' && !options.dbPath ? { database: await openPgliteStore() } : { dbPath: options.dbPath ?? ':memory:' }),
     adminKey: demoAdminKey,
     clock,
     fetch,
@@ -86,7 +92,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const libraries = { TULSA: configured[0]!, PARTNR: configured[1]! };
   if (!options.noLibraries) {
     for (const library of configured) {
-      const existing = service.database.sqlite.prepare('select 1 from libraries where symbol = ?').get(library.symbol);
+      const existing = await findLibraryBySymbol(service.database.db, library.symbol);
       if (!existing) await createLibrary({ db: service.database.db, clock, registry: service.registry }, library, library.apiKey);
     }
   }
