@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database.ts';
-import { type BudgetState, DatabaseBudgetStore, MemoryBudgetStore, RateLimiter, retryAfterMs } from './rate-limit.ts';
+import { type BudgetState, type BudgetStore, budgetContext, DatabaseBudgetStore, MemoryBudgetStore, RateLimiter, retryAfterMs } from './rate-limit.ts';
 
 function fakeTime(start = 1_000_000) {
   let now = start;
@@ -313,5 +313,55 @@ describe('rate limiter (the ILS governance budget)', () => {
       first.close();
       second.close();
     }
+  });
+});
+
+describe('budgetContext (the limiter as adapters see it)', () => {
+  /** A memory store whose writes take a while, or fail, as a database's can. */
+  function slowStore(options: { failing?: () => boolean } = {}) {
+    const memory = new MemoryBudgetStore();
+    const store: BudgetStore = {
+      update: async (key, change) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (options.failing?.()) throw new Error('database is locked');
+        return memory.update(key, change);
+      },
+      paused: (now) => memory.paused(now),
+    };
+    return { memory, store };
+  }
+
+  it('resolves a back-off, a quota and a settle only once the store has them (the transport awaits the pause before sending again)', async () => {
+    const time = fakeTime();
+    const { memory, store } = slowStore();
+    const context = budgetContext(new RateLimiter({ ...time, store }), 'alma:TULSA', 25, { onError: () => {} });
+    const settle = await context.throttle();
+    await (settle as () => Promise<void>)();
+    expect((await memory.update('alma:TULSA', (state) => structuredClone(state))).recent).toEqual([time.now()]);
+    await context.backOff(1000);
+    expect(await memory.paused(time.now())).toEqual(['alma:TULSA']);
+    await context.quotaRemaining(0);
+    expect(await memory.update('alma:TULSA', (state) => state.dailyRemaining)).toBe(0);
+  });
+
+  it('never rejects a back-off, a quota or a settle when the store fails (the call went out either way): the failure goes to onError', async () => {
+    let failing = false;
+    const { store } = slowStore({ failing: () => failing });
+    const errors: string[] = [];
+    const context = budgetContext(new RateLimiter({ ...fakeTime(), store }), 'alma:TULSA', 25, {
+      onError: (error, what) => errors.push(`${what}: ${(error as Error).message}`),
+    });
+    const settle = (await context.throttle()) as () => Promise<void>;
+    failing = true;
+    await expect(settle()).resolves.toBeUndefined();
+    await expect(context.backOff(1000)).resolves.toBeUndefined();
+    await expect(context.quotaRemaining(0)).resolves.toBeUndefined();
+    expect(errors).toEqual([
+      'settling a call of budget alma:TULSA: database is locked',
+      'pausing budget alma:TULSA: database is locked',
+      'noting the daily quota of budget alma:TULSA: database is locked',
+    ]);
+    // the call has not gone out yet: the adapter reports a failing throttle as the step's
+    await expect(context.throttle()).rejects.toThrow('database is locked');
   });
 });

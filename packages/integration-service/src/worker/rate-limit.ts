@@ -424,7 +424,10 @@ export function budgetContext(
   governance: number | Governance,
   options: { maxWaitMs?: number; onError: (error: unknown, what: string) => void },
 ): Pick<AdapterContext, 'throttle' | 'backOff'> & Required<Pick<AdapterContext, 'quotaRemaining'>> {
-  const quietly = (what: string, write: Promise<void>) => write.catch((error: unknown) => options.onError(error, what));
+  const quietly = (what: string, write: Promise<void>): Promise<void> =>
+    write.catch((error: unknown) => {
+      options.onError(error, what);
+    });
   const take = options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs };
   return {
     throttle: async () => {
