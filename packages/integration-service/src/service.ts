@@ -79,7 +79,7 @@ export function createService(options: ServiceOptions): Service {
   const logger = options.logger ?? silentLogger;
   // One rate budget per institution, shared by the worker's steps and the ILS sync's reads, and
   // (through ils_rate_budgets) by every instance on this database.
-  const limiter = options.worker?.limiter ?? (database.dialect === 'sqlite' ? RateLimiter.forDatabase(database.sqlite) : new RateLimiter());
+  const limiter = options.worker?.limiter ?? RateLimiter.forDatabase(database.db);
   const worker = createWorker({
     limiter,
     db: database.db,

@@ -33,7 +33,7 @@ export async function send(context: AdapterContext, request: HttpRequest): Promi
     // one of the ILS's seconds): the call was not processed, so it goes again after the pause,
     // inside the step; the step only sees a 429 the ILS keeps answering. Daily quotas and long
     // Retry-After values are the adapter's to classify (a retry later, not now).
-    context.backOff(wait);
+    await context.backOff(wait);
   }
 }
 
@@ -53,7 +53,7 @@ async function sendOnce(context: AdapterContext, request: HttpRequest): Promise<
   try {
     return await sendThrottled(context, request);
   } finally {
-    if (typeof settle === 'function') settle();
+    if (typeof settle === 'function') await settle();
   }
 }
 

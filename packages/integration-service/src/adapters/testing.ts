@@ -38,7 +38,7 @@ export function simulatedIls(vendor: Parameters<typeof createSimulator>[0]['vend
       traffic.push(exchange);
     },
     throttle: async () => {},
-    backOff: (ms) => backOffs.push(ms),
+    backOff: (ms) => void backOffs.push(ms),
   };
   return { sim, clock, context, traffic, backOffs, calls };
 }

@@ -18,13 +18,19 @@ export interface AdapterContext {
   record(exchange: Omit<ProtocolExchange, 'requestId' | 'stepKey' | 'libraryId'>): Promise<void> | void;
   /**
    * waits for the library's rate limit before each call; what it resolves to, when a function,
-   * is called once the call has its answer (the limiter then counts the call from its end)
+   * is called once the call has its answer (the limiter then counts the call from its end; a
+   * promise it returns resolves once the store has it, and never rejects: see worker/rate-limit.ts
+   * `budgetContext`)
    */
-  throttle(): Promise<void | (() => void)>;
-  /** tells the rate limiter the ILS pushed back (429), so the library's other calls slow down too */
-  backOff(ms: number): void;
-  /** the ILS reported how much of its daily quota is left (Alma's `X-Exl-Api-Remaining`) */
-  quotaRemaining?(remaining: number): void;
+  throttle(): Promise<void | (() => void | Promise<void>)>;
+  /**
+   * tells the rate limiter the ILS pushed back (429), so the library's other calls slow down too;
+   * a promise it returns resolves once the pause is in the store (await it before sending again)
+   * and never rejects
+   */
+  backOff(ms: number): void | Promise<void>;
+  /** the ILS reported how much of its daily quota is left (Alma's `X-Exl-Api-Remaining`); as `backOff` */
+  quotaRemaining?(remaining: number): void | Promise<void>;
   /**
    * Tokens and sessions of this library's connection, kept across jobs (a Sierra token lives an
    * hour, an OCLC token 20 minutes, a SirsiDynix session until it idles out): a step does not

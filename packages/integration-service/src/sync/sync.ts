@@ -20,7 +20,7 @@ import { refreshAttention } from '../store/attention.ts';
 import { jobsOfRequests } from '../store/outbox.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, findRequest } from '../store/requests.ts';
-import type { RateLimiter } from '../worker/rate-limit.ts';
+import { budgetContext, type RateLimiter } from '../worker/rate-limit.ts';
 import { queuePlan } from '../workflow/requests.ts';
 import { librariesDue, liveRequestIds, observationOf, previousObservation, recordRun, writeObservation } from './store.ts';
 
@@ -96,15 +96,19 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
     // The worker's budget key and governance: an institution's reads and steps spend one allowance.
     const key = budgetKeyOf(library.connection);
     const rate = governanceOf(definition, library.connection);
+    const budgetCalls = budgetContext(limiter, key, rate, {
+      onError: (error, what) => logger.warn({ err: error, libraryId: library.id }, `rate budget: ${what} failed`),
+    });
     return {
       fetch: fetchImpl,
       timeoutMs,
       clock,
       record: async (exchange) => await appendProtocolLog(db, { ...exchange, requestId: requestId(), stepKey: syncStepKey, libraryId: library.id }),
-      throttle: () => limiter.take(key, rate),
+      throttle: budgetCalls.throttle,
       // the worker's tokens: the sync logs in no more than the steps do
       sharedTokens: sharedTokensFor(db, library.connection, clock),
-      backOff: (ms) => limiter.backOff(key, ms),
+      backOff: budgetCalls.backOff,
+      quotaRemaining: budgetCalls.quotaRemaining,
     };
   }
 
@@ -131,7 +135,8 @@ export function createIlsSync(options: IlsSyncOptions): IlsSync {
     );
     if (!system.readItemCirculation)
       return await finish(`${library.connection.ils} over ${library.connection.protocol}: the ILS's API cannot show an item's circulation`);
-    if (limiter.pausedKeys().includes(budgetKeyOf(library.connection))) return await finish('the ILS asked for a pause (rate limit); the next run tries again');
+    if ((await limiter.pausedKeys()).includes(budgetKeyOf(library.connection)))
+      return await finish('the ILS asked for a pause (rate limit); the next run tries again');
 
     const ids = await liveRequestIds(db, library.id, liveStatuses);
     const jobs = await jobsOfRequests(db, ids);

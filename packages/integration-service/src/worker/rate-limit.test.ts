@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database.ts';
-import { type BudgetState, DatabaseBudgetStore, MemoryBudgetStore, RateLimiter, retryAfterMs } from './rate-limit.ts';
+import { type BudgetState, type BudgetStore, budgetContext, DatabaseBudgetStore, MemoryBudgetStore, RateLimiter, retryAfterMs } from './rate-limit.ts';
 
 function fakeTime(start = 1_000_000) {
   let now = start;
@@ -24,7 +24,7 @@ async function call(limiter: RateLimiter, time: ReturnType<typeof fakeTime>, key
   const settle = await limiter.take(key, rate);
   const sent = time.now();
   time.advance(latencyMs);
-  settle();
+  await settle();
   return sent;
 }
 
@@ -51,11 +51,11 @@ describe('rate limiter (the ILS governance budget)', () => {
     const second = await limiter.take('K', 3);
     const third = await limiter.take('K', 3);
     time.advance(30);
-    first();
+    await first();
     time.advance(50);
-    second();
+    await second();
     time.advance(120);
-    third();
+    await third();
     await call(limiter, time, 'K', 3);
     expect(time.now()).toBe(30 + 1001);
     await call(limiter, time, 'K', 3);
@@ -104,9 +104,9 @@ describe('rate limiter (the ILS governance budget)', () => {
     expect(time.now()).toBeGreaterThan(at + 1000);
     slow();
     slow(); // settling twice changes nothing
-    expect(limiter.inspect('K').inFlight).toEqual([]);
+    expect((await limiter.inspect('K')).inFlight).toEqual([]);
     // counted from its answer now, once
-    expect(limiter.inspect('K').recent).toEqual([at + 1001, at + 1001]);
+    expect((await limiter.inspect('K')).recent).toEqual([at + 1001, at + 1001]);
   });
 
   it('forgets a call never answered (its process died) after inFlightMaxMs, so a crash does not hold the budget', async () => {
@@ -153,7 +153,7 @@ describe('rate limiter (the ILS governance budget)', () => {
     expect(writes).toEqual(['sierra:host']);
     await call(limiter, time, 'alma:TULSA', 25);
     expect(writes).toEqual(['sierra:host', 'alma:TULSA', 'alma:TULSA']);
-    expect(limiter.inspect('alma:TULSA').recent).toHaveLength(1);
+    expect((await limiter.inspect('alma:TULSA')).recent).toHaveLength(1);
   });
 
   it('an unlimited vendor is not paced at all', async () => {
@@ -175,19 +175,19 @@ describe('rate limiter (the ILS governance budget)', () => {
     const time = fakeTime();
     const limiter = new RateLimiter(time);
     for (let i = 0; i < 20; i += 1) await call(limiter, time, 'A', 25);
-    limiter.backOff('A', 1500);
-    expect(limiter.pausedKeys()).toEqual(['A']);
+    await limiter.backOff('A', 1500);
+    expect(await limiter.pausedKeys()).toEqual(['A']);
     await limiter.take('A', 25);
     expect(time.now()).toBeGreaterThanOrEqual(1_000_000 + 1500);
-    expect(limiter.pausedKeys()).toEqual([]);
-    expect(limiter.inspect('A').learned).toBe(10);
+    expect(await limiter.pausedKeys()).toEqual([]);
+    expect((await limiter.inspect('A')).learned).toBe(10);
     // Right after the pause, only the halved allowance fits into a second.
     const at: number[] = [time.now()];
     for (let i = 0; i < 30; i += 1) at.push(await call(limiter, time, 'A', 25));
     expect(worstSecond(at.slice(0, 12))).toBeLessThanOrEqual(11);
     time.advance(30_000);
     await call(limiter, time, 'A', 25);
-    expect(limiter.inspect('A').learned).toBeNull();
+    expect((await limiter.inspect('A')).learned).toBeNull();
   });
 
   it('a 429 while our own calls fill the allowance (latency jitter at the window edge) pauses without halving', async () => {
@@ -195,17 +195,17 @@ describe('rate limiter (the ILS governance budget)', () => {
     const limiter = new RateLimiter(time);
     // in flight: counted as much as answered ones
     for (let i = 0; i < 25; i += 1) await limiter.take('A', 25);
-    limiter.backOff('A', 1000);
-    expect(limiter.inspect('A').learned).toBeNull();
-    expect(limiter.pausedKeys()).toEqual(['A']);
+    await limiter.backOff('A', 1000);
+    expect((await limiter.inspect('A')).learned).toBeNull();
+    expect(await limiter.pausedKeys()).toEqual(['A']);
   });
 
   it('an unlimited vendor that answers 429 gets a learned allowance of half what it took', async () => {
     const time = fakeTime();
     const limiter = new RateLimiter(time);
     for (let i = 0; i < 40; i += 1) await limiter.take('S', Number.POSITIVE_INFINITY);
-    limiter.backOff('S', 1000);
-    expect(limiter.inspect('S').learned).toBe(20);
+    await limiter.backOff('S', 1000);
+    expect((await limiter.inspect('S')).learned).toBe(20);
     time.advance(1000);
     const at: number[] = [];
     for (let i = 0; i < 40; i += 1) at.push(await call(limiter, time, 'S', Number.POSITIVE_INFINITY));
@@ -215,10 +215,10 @@ describe('rate limiter (the ILS governance budget)', () => {
   it("pauses at a daily quota of zero (Alma's X-Exl-Api-Remaining) until the next UTC day", async () => {
     const time = fakeTime(Date.parse('2026-03-12T22:00:00Z'));
     const limiter = new RateLimiter(time);
-    limiter.noteRemaining('A', 5000);
-    expect(limiter.pausedKeys()).toEqual([]);
-    limiter.noteRemaining('A', 0);
-    expect(limiter.pausedKeys()).toEqual(['A']);
+    await limiter.noteRemaining('A', 5000);
+    expect(await limiter.pausedKeys()).toEqual([]);
+    await limiter.noteRemaining('A', 0);
+    expect(await limiter.pausedKeys()).toEqual(['A']);
     await limiter.take('A', 25);
     expect(new Date(time.now()).toISOString()).toBe('2026-03-13T00:00:00.000Z');
   });
@@ -238,7 +238,7 @@ describe('rate limiter (the ILS governance budget)', () => {
     const slow = await limiter.take('alma:X', 3);
     const quick = [await limiter.take('alma:X', 3), await limiter.take('alma:X', 3)];
     time.advance(10);
-    for (const settle of quick) settle();
+    for (const settle of quick) await settle();
     arrivals.push(5, 5);
     // the first call reached the ILS only at 900 ms (a busy process), answered at 950
     time.advance(940);
@@ -248,7 +248,7 @@ describe('rate limiter (the ILS governance budget)', () => {
       const settle = await limiter.take('alma:X', 3);
       arrivals.push(time.now() + 4);
       time.advance(8);
-      settle();
+      await settle();
     }
     // counted from their sending only, three more would have gone at 1 001 ms, four in the ILS's
     // second from 900; the quick ones' places come free a second after their answers (1 011 ms)
@@ -268,21 +268,21 @@ describe('rate limiter (the ILS governance budget)', () => {
           const limiter = new RateLimiter(time);
           const arrivals: number[] = [];
           /** answers still to come: when, and the settle to call then */
-          const pending: { at: number; settle: () => void }[] = [];
-          const answerUpTo = (now: number) => {
+          const pending: { at: number; settle: () => Promise<void> }[] = [];
+          const answerUpTo = async (now: number) => {
             pending.sort((a, b) => a.at - b.at);
-            while (pending.length > 0 && pending[0]!.at <= now) pending.shift()!.settle();
+            while (pending.length > 0 && pending[0]!.at <= now) await pending.shift()!.settle();
           };
           for (const call of calls) {
             time.advance(call.gap);
-            answerUpTo(time.now());
+            await answerUpTo(time.now());
             // the limiter sleeps on the fake clock: answers due meanwhile arrive first
             const before = time.now();
             let settle = await limiter.take('alma:X', 5);
             if (time.now() > before) {
               // asked again after the answers that came in while it waited
-              settle();
-              answerUpTo(time.now());
+              await settle();
+              await answerUpTo(time.now());
               settle = await limiter.take('alma:X', 5);
             }
             arrivals.push(time.now() + call.toIls);
@@ -302,16 +302,66 @@ describe('rate limiter (the ILS governance budget)', () => {
     const second = openDatabase(path); // a second process's connection
     try {
       const time = fakeTime();
-      const a = new RateLimiter({ ...time, store: new DatabaseBudgetStore(first.sqlite) });
-      const b = new RateLimiter({ ...time, store: new DatabaseBudgetStore(second.sqlite) });
+      const a = new RateLimiter({ ...time, store: new DatabaseBudgetStore(first.db) });
+      const b = new RateLimiter({ ...time, store: new DatabaseBudgetStore(second.db) });
       const at: number[] = [];
       for (let i = 0; i < 60; i += 1) at.push(await call(i % 2 === 0 ? a : b, time, 'alma:TULSA', 25));
       expect(worstSecond(at)).toBeLessThanOrEqual(25);
-      a.backOff('alma:TULSA', 2000);
-      expect(b.pausedKeys()).toEqual(['alma:TULSA']);
+      await a.backOff('alma:TULSA', 2000);
+      expect(await b.pausedKeys()).toEqual(['alma:TULSA']);
     } finally {
       first.close();
       second.close();
     }
+  });
+});
+
+describe('budgetContext (the limiter as adapters see it)', () => {
+  /** A memory store whose writes take a while, or fail, as a database's can. */
+  function slowStore(options: { failing?: () => boolean } = {}) {
+    const memory = new MemoryBudgetStore();
+    const store: BudgetStore = {
+      update: async (key, change) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (options.failing?.()) throw new Error('database is locked');
+        return memory.update(key, change);
+      },
+      paused: (now) => memory.paused(now),
+    };
+    return { memory, store };
+  }
+
+  it('resolves a back-off, a quota and a settle only once the store has them (the transport awaits the pause before sending again)', async () => {
+    const time = fakeTime();
+    const { memory, store } = slowStore();
+    const context = budgetContext(new RateLimiter({ ...time, store }), 'alma:TULSA', 25, { onError: () => {} });
+    const settle = await context.throttle();
+    await (settle as () => Promise<void>)();
+    expect((await memory.update('alma:TULSA', (state) => structuredClone(state))).recent).toEqual([time.now()]);
+    await context.backOff(1000);
+    expect(await memory.paused(time.now())).toEqual(['alma:TULSA']);
+    await context.quotaRemaining(0);
+    expect(await memory.update('alma:TULSA', (state) => state.dailyRemaining)).toBe(0);
+  });
+
+  it('never rejects a back-off, a quota or a settle when the store fails (the call went out either way): the failure goes to onError', async () => {
+    let failing = false;
+    const { store } = slowStore({ failing: () => failing });
+    const errors: string[] = [];
+    const context = budgetContext(new RateLimiter({ ...fakeTime(), store }), 'alma:TULSA', 25, {
+      onError: (error, what) => errors.push(`${what}: ${(error as Error).message}`),
+    });
+    const settle = (await context.throttle()) as () => Promise<void>;
+    failing = true;
+    await expect(settle()).resolves.toBeUndefined();
+    await expect(context.backOff(1000)).resolves.toBeUndefined();
+    await expect(context.quotaRemaining(0)).resolves.toBeUndefined();
+    expect(errors).toEqual([
+      'settling a call of budget alma:TULSA: database is locked',
+      'pausing budget alma:TULSA: database is locked',
+      'noting the daily quota of budget alma:TULSA: database is locked',
+    ]);
+    // the call has not gone out yet: the adapter reports a failing throttle as the step's
+    await expect(context.throttle()).rejects.toThrow('database is locked');
   });
 });

@@ -1,4 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { AdapterContext } from '../adapters/types.ts';
+import { sql } from 'drizzle-orm';
+import { connection, sqliteClientOf, transaction } from '../store/connection.ts';
+import type { Db } from '../store/database.ts';
+import { isPostgres, rawAll, rawGet, rawRun } from '../store/dialect.ts';
 
 /**
  * Pacing to the ILS's own governance, per budget (an institution: every library and every worker
@@ -52,10 +57,14 @@ export interface BudgetState {
 }
 
 export interface BudgetStore {
-  /** runs `change` on the budget's state atomically (across processes for a database store) */
-  update<T>(key: string, change: (state: BudgetState) => T): T;
+  /**
+   * Runs `change` on the budget's state atomically (across processes for a database store) and
+   * resolves to what it returned. `change` itself is synchronous: the read-modify-write of one
+   * budget, with nothing awaited in between.
+   */
+  update<T>(key: string, change: (state: BudgetState) => T): Promise<T>;
   /** budgets paused at `now` */
-  paused(now: number): string[];
+  paused(now: number): Promise<string[]>;
 }
 
 const freshState = (): BudgetState => ({
@@ -71,9 +80,12 @@ const freshState = (): BudgetState => ({
   allowance: null,
 });
 
+/** A stored state, with any field an older version did not write filled in. */
+const parseState = (text: string | undefined): BudgetState => (text ? { ...freshState(), ...(JSON.parse(text) as Partial<BudgetState>) } : freshState());
+
 export class MemoryBudgetStore implements BudgetStore {
   private readonly states = new Map<string, BudgetState>();
-  update<T>(key: string, change: (state: BudgetState) => T): T {
+  async update<T>(key: string, change: (state: BudgetState) => T): Promise<T> {
     let state = this.states.get(key);
     if (!state) {
       state = freshState();
@@ -81,14 +93,17 @@ export class MemoryBudgetStore implements BudgetStore {
     }
     return change(state);
   }
-  paused(now: number): string[] {
+  async paused(now: number): Promise<string[]> {
     return [...this.states.entries()].filter(([, s]) => s.pausedUntil > now).map(([key]) => key);
   }
 }
 
 /**
- * The budget as a row of the service database: one IMMEDIATE transaction per call (the write
- * lock first, so two processes never both take the last slot), statements prepared once.
+ * The budget as a row of the service database on SQLite: one IMMEDIATE transaction per call (the
+ * write lock first, so two processes never both take the last slot), statements prepared once.
+ * Every call holds the store's connection lock (store/connection.ts): the statements are raw
+ * better-sqlite3 ones, and without the lock they would run inside whatever transaction another
+ * task of the process has open on the same connection (and roll back with it).
  */
 export class DatabaseBudgetStore implements BudgetStore {
   private readonly read: Database.Statement<[string], { state: string }>;
@@ -96,15 +111,18 @@ export class DatabaseBudgetStore implements BudgetStore {
   private readonly pausedStatement: Database.Statement<[number], { key: string }>;
   private readonly transaction: <T>(key: string, change: (state: BudgetState) => T) => T;
 
-  constructor(sqlite: Database.Database) {
+  constructor(private readonly db: Db) {
+    const sqlite = sqliteClientOf(db);
+    if (!sqlite) throw new Error('DatabaseBudgetStore needs a SQLite store handle (PostgresBudgetStore is the Postgres one)');
     this.read = sqlite.prepare('select state from ils_rate_budgets where budget_key = ?');
     this.write = sqlite.prepare(
       'insert into ils_rate_budgets (budget_key, state, paused_until) values (?, ?, ?) on conflict(budget_key) do update set state = excluded.state, paused_until = excluded.paused_until',
     );
     this.pausedStatement = sqlite.prepare('select budget_key as key from ils_rate_budgets where paused_until > ?');
+    // better-sqlite3's transaction function is a savepoint when the connection is already in a
+    // transaction (a caller holding the lock inside one), BEGIN IMMEDIATE otherwise.
     const run = sqlite.transaction((key: string, change: (state: BudgetState) => unknown) => {
-      const row = this.read.get(key);
-      const state: BudgetState = row ? { ...freshState(), ...(JSON.parse(row.state) as Partial<BudgetState>) } : freshState();
+      const state = parseState(this.read.get(key)?.state);
       const result = change(state);
       this.write.run(key, JSON.stringify(state), state.pausedUntil);
       return result;
@@ -112,13 +130,62 @@ export class DatabaseBudgetStore implements BudgetStore {
     this.transaction = <T>(key: string, change: (state: BudgetState) => T) => run.immediate(key, change) as T;
   }
 
-  update<T>(key: string, change: (state: BudgetState) => T): T {
-    return this.transaction(key, change);
+  update<T>(key: string, change: (state: BudgetState) => T): Promise<T> {
+    return connection(this.db, async () => this.transaction(key, change));
   }
 
-  paused(now: number): string[] {
-    return this.pausedStatement.all(now).map((row) => row.key);
+  paused(now: number): Promise<string[]> {
+    return connection(this.db, async () => this.pausedStatement.all(now).map((row) => row.key));
   }
+}
+
+/**
+ * The budget as a row of the service database on Postgres (issue 16: several instances on one
+ * server): one transaction per call that locks the budget's row (`SELECT … FOR UPDATE`) before it
+ * reads the state, so two instances' read-modify-writes of one budget run one after the other
+ * and never both take the last slot. Only that row is locked: it is a deferred transaction, not
+ * one under the store's writer lock (connection.ts), so budgets and the rest of the store do not
+ * wait on each other. The row is made on first use (`ON CONFLICT DO NOTHING`: two instances
+ * making it at once both go on to lock the one that exists).
+ */
+export class PostgresBudgetStore implements BudgetStore {
+  constructor(private readonly db: Db) {
+    if (!isPostgres(db)) throw new Error('PostgresBudgetStore needs a Postgres store handle (DatabaseBudgetStore is the SQLite one)');
+  }
+
+  update<T>(key: string, change: (state: BudgetState) => T): Promise<T> {
+    return transaction(
+      this.db,
+      async (tx) => {
+        const lock = () => rawGet<{ state: string }>(tx, sql`select state from ils_rate_budgets where budget_key = ${key} for update`);
+        // The row exists after the budget's first call: one statement to lock and read it.
+        let row = await lock();
+        if (!row) {
+          await rawRun(tx, sql`insert into ils_rate_budgets (budget_key, state, paused_until) values (${key}, '{}', 0) on conflict (budget_key) do nothing`);
+          row = await lock();
+        }
+        const state = parseState(row?.state);
+        const result = change(state);
+        // paused_until is a bigint; a Retry-After of a fraction of a second makes a fractional pause.
+        await rawRun(
+          tx,
+          sql`update ils_rate_budgets set state = ${JSON.stringify(state)}, paused_until = ${Math.ceil(state.pausedUntil)} where budget_key = ${key}`,
+        );
+        return result;
+      },
+      { behavior: 'deferred' },
+    );
+  }
+
+  async paused(now: number): Promise<string[]> {
+    const rows = await rawAll<{ key: string }>(this.db, sql`select budget_key as key from ils_rate_budgets where paused_until > ${Math.floor(now)}`);
+    return rows.map((row) => row.key);
+  }
+}
+
+/** The database store for the handle's dialect. */
+export function budgetStoreFor(db: Db): BudgetStore {
+  return isPostgres(db) ? new PostgresBudgetStore(db) : new DatabaseBudgetStore(db);
 }
 
 export interface RateLimiterOptions {
@@ -162,12 +229,17 @@ export class RateLimiter {
 
   private static readonly shared = new WeakMap<object, RateLimiter>();
 
-  /** One limiter per database handle: every worker of the process, and (through the table) every process. */
-  static forDatabase(sqlite: Database.Database): RateLimiter {
-    let limiter = RateLimiter.shared.get(sqlite);
+  /**
+   * One limiter per database: every worker, sync and check of the process, and (through the table)
+   * every process on the database. The store follows the handle's dialect; on SQLite the limiter
+   * is the connection's, whichever drizzle handle wraps it.
+   */
+  static forDatabase(db: Db): RateLimiter {
+    const database: object = sqliteClientOf(db) ?? db;
+    let limiter = RateLimiter.shared.get(database);
     if (!limiter) {
-      limiter = new RateLimiter({ store: new DatabaseBudgetStore(sqlite) });
-      RateLimiter.shared.set(sqlite, limiter);
+      limiter = new RateLimiter({ store: budgetStoreFor(db) });
+      RateLimiter.shared.set(database, limiter);
     }
     return limiter;
   }
@@ -239,16 +311,20 @@ export class RateLimiter {
   async take(key: string, governance: number | Governance, options: { maxWaitMs?: number } = {}): Promise<Settle> {
     const rules = typeof governance === 'number' ? { perSecond: governance } : governance;
     for (;;) {
-      const admittedAt = this.now();
+      // The time is read inside the update, once the budget is this call's (a database store may
+      // have waited for another instance's update): the state's times stay in order.
+      let admittedAt = 0;
       let logged = false;
-      const wait = this.store.update(key, (state) => {
+      const wait = await this.store.update(key, (state) => {
+        admittedAt = this.now();
         const waitMs = this.admit(state, rules, admittedAt);
         logged = waitMs <= 0 && state.inFlight.length > 0 && state.inFlight[state.inFlight.length - 1] === admittedAt;
         return waitMs;
       });
       // Only a call the call-by-call log holds has anything to settle: an unlimited vendor's (most
       // of them) or a large allowance's answer costs no second write to the store.
-      if (wait <= 0) return logged ? () => this.settle(key, admittedAt) : noSettle;
+      const sent = admittedAt;
+      if (wait <= 0) return logged ? () => this.settle(key, sent) : noSettle;
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new BudgetPausedError(key, wait);
       await this.sleep(wait);
     }
@@ -261,9 +337,9 @@ export class RateLimiter {
    * counted for as long as the ILS may count it, and no second of the ILS's ever holds more than
    * the allowance however late calls arrive. Called once per admitted call (twice is harmless).
    */
-  private settle(key: string, admittedAt: number): void {
+  private async settle(key: string, admittedAt: number): Promise<void> {
     const endedAt = this.now();
-    this.store.update(key, (state) => {
+    await this.store.update(key, (state) => {
       const at = state.inFlight.indexOf(admittedAt);
       if (at < 0) return;
       state.inFlight.splice(at, 1);
@@ -276,9 +352,9 @@ export class RateLimiter {
   }
 
   /** The ILS said "too many requests": nothing goes to this budget for `ms`, and the allowance halves. */
-  backOff(key: string, ms: number = defaultBackOffMs): void {
-    const now = this.now();
-    this.store.update(key, (state) => {
+  async backOff(key: string, ms: number = defaultBackOffMs): Promise<void> {
+    await this.store.update(key, (state) => {
+      const now = this.now();
       state.pausedUntil = Math.max(state.pausedUntil, now + ms);
       const inWindow = state.recent.filter((at) => at >= now - this.windowMs).length + state.inFlight.length;
       // Our own calls filled the allowance: the ILS counted one of them into a neighbouring second
@@ -295,15 +371,15 @@ export class RateLimiter {
    * The ILS's daily quota left (Alma's `X-Exl-Api-Remaining`). At zero nothing goes out until
    * `resetAt` (default: the next UTC midnight, when Alma's day turns).
    */
-  noteRemaining(key: string, remaining: number, resetAt?: number): void {
+  async noteRemaining(key: string, remaining: number, resetAt?: number): Promise<void> {
     if (!Number.isFinite(remaining) || remaining < 0) return;
     // Every Alma answer carries the header: written when it matters (zero) or has moved on by a
     // hundred, not on every call (the count is also kept down locally as calls go out).
     const last = this.noted.get(key);
     if (remaining !== 0 && last !== undefined && Math.abs(last - remaining) < 100) return;
     this.noted.set(key, remaining);
-    const now = this.now();
-    this.store.update(key, (state) => {
+    await this.store.update(key, (state) => {
+      const now = this.now();
       state.dailyRemaining = remaining;
       if (remaining === 0) {
         const midnight = new Date(now);
@@ -314,20 +390,54 @@ export class RateLimiter {
   }
 
   /** Budgets paused right now: the worker leaves their libraries' jobs for later instead of waiting on them. */
-  pausedKeys(): string[] {
+  pausedKeys(): Promise<string[]> {
     return this.store.paused(this.now());
   }
 
   /** What the budget looks like now (for the bench and the tests). */
-  inspect(key: string): BudgetState {
+  inspect(key: string): Promise<BudgetState> {
     return this.store.update(key, (state) => structuredClone(state));
   }
 }
 
-/** Called when the admitted call has its answer (or failed): see `RateLimiter.settle`. */
-export type Settle = () => void;
+/**
+ * Called when the admitted call has its answer (or failed): see `RateLimiter.settle`. It writes
+ * the store, so it can reject; an adapter's context hands adapters one that does not (`budgetContext`).
+ */
+export type Settle = () => Promise<void>;
 
-const noSettle: Settle = () => {};
+const noSettle: Settle = async () => {};
+
+/**
+ * The rate limiter's part of an adapter's context (the worker's, the ILS sync's, the settings
+ * check's) for one budget. Adapters report a 429 or the quota left on their way to an outcome,
+ * and settle a call in a `finally`: there a store failure has nowhere to go, and the call went
+ * out and was answered either way. So `backOff`, `quotaRemaining` and the settle `throttle`
+ * resolves to are promises that resolve once the store has it and never reject (a failure goes
+ * to `onError`, for the caller's log): an adapter that can wait for them (the HTTP transport
+ * before sending again) awaits them, one returning an outcome at once may leave them running.
+ * `throttle` itself does reject (a store failure, a long pause): the call has not gone out.
+ */
+export function budgetContext(
+  limiter: RateLimiter,
+  key: string,
+  governance: number | Governance,
+  options: { maxWaitMs?: number; onError: (error: unknown, what: string) => void },
+): Pick<AdapterContext, 'throttle' | 'backOff'> & Required<Pick<AdapterContext, 'quotaRemaining'>> {
+  const quietly = (what: string, write: Promise<void>): Promise<void> =>
+    write.catch((error: unknown) => {
+      options.onError(error, what);
+    });
+  const take = options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs };
+  return {
+    throttle: async () => {
+      const settle = await limiter.take(key, governance, take);
+      return () => quietly(`settling a call of budget ${key}`, settle());
+    },
+    backOff: (ms) => quietly(`pausing budget ${key}`, limiter.backOff(key, ms)),
+    quotaRemaining: (remaining) => quietly(`noting the daily quota of budget ${key}`, limiter.noteRemaining(key, remaining)),
+  };
+}
 
 /** The budget is paused for longer than the caller will wait (named like a timeout: the call never went out). */
 export class BudgetPausedError extends Error {

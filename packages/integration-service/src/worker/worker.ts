@@ -35,7 +35,7 @@ import { claimNextJob, findJob, finishJob, ilsBarcodeOfTemporaryItem, type Job, 
 import { appendProtocolLog } from '../store/protocol-log.ts';
 import { appendHistory, setPatronExpiry } from '../store/requests.ts';
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from './backoff.ts';
-import { BudgetPausedError, RateLimiter } from './rate-limit.ts';
+import { BudgetPausedError, budgetContext, RateLimiter } from './rate-limit.ts';
 
 /**
  * The durable worker: claims due outbox jobs (a lease, so two workers never run the same job and
@@ -104,7 +104,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
-  const limiter = options.limiter ?? RateLimiter.forDatabase(options.db.$client);
+  const limiter = options.limiter ?? RateLimiter.forDatabase(options.db);
   const pollMs = options.pollMs ?? 1_000;
   const concurrency = options.concurrency ?? 64;
   // Enough for one institution's whole Alma allowance (25 calls/s, which the pacer lets go at
@@ -138,6 +138,10 @@ export function createWorker(options: WorkerOptions): Worker {
     const budget = budgetKeyOf(connection);
     const governance = governanceOf(definition, connection);
     budgetOfLibrary.set(job.libraryId, budget);
+    const budgetCalls = budgetContext(limiter, budget, governance, {
+      maxWaitMs: maxThrottleWaitMs,
+      onError: (error, what) => logger.warn({ err: error, requestId: job.requestId, step: job.key }, `rate budget: ${what} failed`),
+    });
     return {
       fetch: fetchImpl,
       timeoutMs,
@@ -146,12 +150,12 @@ export function createWorker(options: WorkerOptions): Worker {
       // A pause longer than a few seconds (a daily quota spent) is not waited out in a worker slot:
       // the step is retried when the pause ends (see execute), and the library is skipped till then.
       throttle: () =>
-        limiter.take(budget, governance, { maxWaitMs: maxThrottleWaitMs }).catch((error: unknown) => {
+        budgetCalls.throttle().catch((error: unknown) => {
           if (error instanceof BudgetPausedError) paused.set(job.id, error);
           throw error;
         }),
-      backOff: (ms) => limiter.backOff(budget, ms),
-      quotaRemaining: (remaining) => limiter.noteRemaining(budget, remaining),
+      backOff: budgetCalls.backOff,
+      quotaRemaining: budgetCalls.quotaRemaining,
       sessions: sessionsFor(job.libraryId, connection),
       // and through the store, with every other instance on this database
       sharedTokens: sharedTokensFor(db, connection, clock),
@@ -175,8 +179,8 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  function pausedLibraries(): number[] {
-    const paused = new Set(limiter.pausedKeys());
+  async function pausedLibraries(): Promise<number[]> {
+    const paused = new Set(await limiter.pausedKeys());
     if (paused.size === 0) return [];
     return [...budgetOfLibrary.entries()].filter(([, budget]) => paused.has(budget)).map(([id]) => id);
   }
@@ -390,7 +394,7 @@ export function createWorker(options: WorkerOptions): Worker {
   function claimInTurn(): Promise<Job | undefined> {
     const claimed = claims.then(async () => {
       const saturated = [...inFlight.entries()].filter(([, n]) => n >= perLibrary).map(([id]) => id);
-      const skipLibraries = [...new Set([...pausedLibraries(), ...saturated])];
+      const skipLibraries = [...new Set([...(await pausedLibraries()), ...saturated])];
       const job = await claimNextJob(db, { owner, now: clock.now(), leaseMs, skipLibraries });
       if (job) inFlight.set(job.libraryId, (inFlight.get(job.libraryId) ?? 0) + 1);
       return job;

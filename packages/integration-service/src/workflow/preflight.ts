@@ -14,7 +14,7 @@ import { budgetKeyOf, governanceOf } from '../adapters/governance.ts';
 import { type AdapterContext, adapterKey } from '../adapters/types.ts';
 import type { AppDeps } from '../http/types.ts';
 import { appendProtocolLog } from '../store/protocol-log.ts';
-import { RateLimiter } from '../worker/rate-limit.ts';
+import { budgetContext, RateLimiter } from '../worker/rate-limit.ts';
 import type { LibraryConfig } from './libraries.ts';
 
 /**
@@ -25,14 +25,14 @@ import type { LibraryConfig } from './libraries.ts';
 
 /** The adapter for a library's connection, with the service's transport; `libraryId` absent: traffic not logged. */
 export function circulationSystemFor(
-  deps: Pick<AppDeps, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'clock'> & Partial<Pick<AppDeps, 'logger'>>,
   config: Pick<LibraryConfig, 'connection'>,
   libraryId?: number,
 ): CirculationSystem | undefined {
   const definition = adapterFor(deps.registry, config.connection);
   if (!definition) return undefined;
   // The check spends the same budget as the library's worker (same institution, same allowance).
-  const limiter = RateLimiter.forDatabase(deps.db.$client);
+  const limiter = RateLimiter.forDatabase(deps.db);
   const budget = budgetKeyOf(config.connection);
   const governance = governanceOf(definition, config.connection);
   const context: AdapterContext = {
@@ -43,9 +43,9 @@ export function circulationSystemFor(
       // a library not created yet has nothing to file its traffic under (and a refused creation stores nothing)
       if (libraryId !== undefined) await appendProtocolLog(deps.db, { ...exchange, libraryId });
     },
-    throttle: () => limiter.take(budget, governance),
-    backOff: (ms) => limiter.backOff(budget, ms),
-    quotaRemaining: (remaining) => limiter.noteRemaining(budget, remaining),
+    ...budgetContext(limiter, budget, governance, {
+      onError: (error, what) => deps.logger?.warn({ err: error, libraryId }, `rate budget: ${what} failed`),
+    }),
   };
   return definition.create(config.connection, context);
 }
@@ -68,7 +68,7 @@ export function preflightInputOf(config: LibraryConfig): PreflightInput {
 
 /** Runs the check; a thrown error (network, a bug) fails the checks not yet answered, it never escapes. */
 export async function runPreflight(
-  deps: Pick<AppDeps, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'clock'> & Partial<Pick<AppDeps, 'logger'>>,
   config: LibraryConfig,
   libraryId?: number,
 ): Promise<PreflightReport> {

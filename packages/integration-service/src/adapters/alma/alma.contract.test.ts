@@ -227,7 +227,7 @@ describe('Alma REST adapter: declared gaps and Alma-specific behaviour', () => {
     const remaining: number[] = [];
     const outcome = await new AlmaRestAdapter(connection, {
       ...context,
-      quotaRemaining: (n) => remaining.push(n),
+      quotaRemaining: (n) => void remaining.push(n),
       fetch: async (input, init) => {
         sent += 1;
         return new Response(

@@ -108,7 +108,7 @@ export class AlmaClient {
     const response = await send(this.context, { method, url, headers, ...(body !== undefined ? { body } : {}) });
     // Alma's daily quota left, on every answer: the limiter pauses the institution at zero.
     const left = remainingQuotaOf(response.headers);
-    if (left !== undefined) this.context.quotaRemaining?.(left);
+    if (left !== undefined) await this.context.quotaRemaining?.(left);
     let parsed: unknown;
     if (response.text.trim().startsWith('{') || response.text.trim().startsWith('[')) {
       try {

@@ -50,7 +50,7 @@ export async function ncipCall<R extends NcipRequest>(endpoint: NcipEndpoint, co
     // A short 429 goes again inside the step, as in adapters/http.ts `send`.
     if (reply.status !== 429) return reply.result;
     const wait = shortRetryMs(reply.headers, reply.text);
-    context.backOff(wait ?? retryAfterMs(reply.headers.get('retry-after')) ?? defaultBackOffMs);
+    await context.backOff(wait ?? retryAfterMs(reply.headers.get('retry-after')) ?? defaultBackOffMs);
     if (wait === undefined || attempt >= 2) return reply.result;
   }
 }
@@ -65,7 +65,7 @@ async function exchangeOnce<R extends NcipRequest>(
   try {
     return await exchangeThrottled(endpoint, context, request, xml);
   } finally {
-    if (typeof settle === 'function') settle();
+    if (typeof settle === 'function') await settle();
   }
 }
 

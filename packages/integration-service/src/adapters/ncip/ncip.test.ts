@@ -234,7 +234,7 @@ describe('NCIP transport', () => {
 
   it('a rate limit (429) backs the library off and is retried', async () => {
     const backOffs: number[] = [];
-    const { system } = adapterWith(async () => new Response('', { status: 429 }), { backOff: (ms) => backOffs.push(ms) });
+    const { system } = adapterWith(async () => new Response('', { status: 429 }), { backOff: (ms) => void backOffs.push(ms) });
     expect((await system.checkIn({ requestId: '1', itemBarcode: 'B1' })).kind).toBe('retryable');
     // Sent three times within the step (a short 429 goes again after the pause), then retryable.
     expect(backOffs).toEqual([1000, 1000, 1000]);
@@ -253,7 +253,7 @@ describe('NCIP transport', () => {
               { status: 200, headers: { 'content-type': 'application/xml' } },
             );
       },
-      { backOff: (ms) => backOffs.push(ms) },
+      { backOff: (ms) => void backOffs.push(ms) },
     );
     expect((await system.checkIn({ requestId: '1', itemBarcode: 'B1' })).kind).not.toBe('retryable');
     expect(sent).toBe(2);
