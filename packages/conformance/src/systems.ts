@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulators } from '@bookstrap/ils-simulators';
-import { type AdapterRegistry, createService, startServer } from '@bookstrap/integration-service';
+import { type AdapterRegistry, createScratchDatabase, createService, databaseLocation, openStore, startServer } from '@bookstrap/integration-service';
 import type { Harness } from './support/harness.ts';
 
 /**
@@ -30,8 +30,13 @@ export async function startSystems(vendors: string[], registry?: AdapterRegistry
   const waiting = new Set<() => void>();
   const clock = { now: () => new Date(Date.now() + offsetMs) };
   const adminKey = `conformance-admin-${process.pid}`;
+  // BOOKSTRAP_DATABASE_URL=postgres://…: the service stores in Postgres, a fresh database per run
+  // on that server (dropped when the run stops), so targets never see each other's libraries.
+  const location = databaseLocation(process.env);
+  const scratch = location.dialect === 'postgres' ? await createScratchDatabase(location.url, 'bookstrap_conformance') : undefined;
+  const database = scratch ? await openStore({ dialect: 'postgres', url: scratch.url }, { poolSize: 4 }) : undefined;
   const service = createService({
-    dbPath: join(dir, 'service.sqlite'),
+    ...(database ? { database } : { dbPath: join(dir, 'service.sqlite') }),
     adminKey,
     clock,
     ...(registry ? { registry } : {}),
@@ -47,7 +52,7 @@ export async function startSystems(vendors: string[], registry?: AdapterRegistry
       },
     },
   });
-  service.start();
+  await service.start();
   const server = await startServer(service.app, 0);
   const unique = [...new Set(vendors)];
   const simulators = await startSimulators({
@@ -85,6 +90,7 @@ export async function startSystems(vendors: string[], registry?: AdapterRegistry
     async stop() {
       await server.close();
       await service.close();
+      await scratch?.drop();
       await simulators.stop();
       rmSync(dir, { recursive: true, force: true });
     },

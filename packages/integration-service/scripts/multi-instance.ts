@@ -6,18 +6,24 @@
  * temporary SQLite file).
  */
 import { runMultiInstance } from '../src/e2e/multi-instance.ts';
+import { startThrowawayPostgres } from '../src/testutil/postgres.ts';
 
-const database = process.env.BOOKSTRAP_DATABASE_URL
-  ? { BOOKSTRAP_DATABASE_URL: process.env.BOOKSTRAP_DATABASE_URL }
-  : process.env.BOOKSTRAP_DB
-    ? { BOOKSTRAP_DB: process.env.BOOKSTRAP_DB }
-    : undefined;
+// `pnpm multi-instance:postgres` (MULTI_POSTGRES=1): on a throwaway server from Debian's postgresql-15
+const throwaway = process.env.MULTI_POSTGRES ? await startThrowawayPostgres() : undefined;
+const database = throwaway
+  ? { BOOKSTRAP_DATABASE_URL: throwaway.url }
+  : process.env.BOOKSTRAP_DATABASE_URL
+    ? { BOOKSTRAP_DATABASE_URL: process.env.BOOKSTRAP_DATABASE_URL }
+    : process.env.BOOKSTRAP_DB
+      ? { BOOKSTRAP_DB: process.env.BOOKSTRAP_DB }
+      : undefined;
 const report = await runMultiInstance({
   ...(process.env.MULTI_BORROWING ? { borrowing: Number(process.env.MULTI_BORROWING) } : {}),
   ...(process.env.MULTI_LENDING ? { lending: Number(process.env.MULTI_LENDING) } : {}),
   ...(database ? { database } : {}),
   log: (line) => console.log(line),
 });
+await throwaway?.stop();
 console.log(JSON.stringify(report, null, 2));
 if (report.violations.length > 0) {
   console.error(`${report.violations.length} violation(s):\n${report.violations.join('\n')}`);

@@ -15,3 +15,6 @@ export {
 export { createWorker, type Worker } from './worker/worker.ts';
 export { defaultAdapterRegistry } from './adapters/registry.ts';
 export type { AdapterDefinition, AdapterRegistry, AdapterContext } from './adapters/types.ts';
+export { databaseLocation } from './store/database-url.ts';
+export { openStore } from './store/open.ts';
+export { createScratchDatabase } from './store/pg/database.ts';

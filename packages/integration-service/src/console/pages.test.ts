@@ -82,14 +82,14 @@ describe('receive page', () => {
     await h.ok(200, 'POST', `/v1/requests/${id}/supplier-shipped`, { body: { supplierItemBarcode: 'LENDA-31', lenderDueDate: '2025-04-30' } });
     const client = await consoleClient(h, h.keys.TULSA);
     expect((await client.get(`/console/requests/${id}/receive`)).text).toMatch(/id="temporaryBarcode" name="temporaryBarcode" value="LENDA-31"/);
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const refused = await client.post(`/console/requests/${id}/receive`, { _csrf: client.csrf, temporaryBarcode: 'not a barcode!' });
     expect(refused.status).toBe(303);
     expect(refused.location).toContain(`/console/requests/${id}/receive?`);
     const again = await client.get(refused.location!);
     expect(again.text).toContain('not a usable barcode');
     expect(again.text).toContain('value="not a barcode!"');
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
     const done = await client.post(`/console/requests/${id}/receive`, { _csrf: client.csrf, temporaryBarcode: 'ILL-31' });
     expect(done.location).toContain(`/console/requests/${id}?ok=`);
     expect((await h.ok(200, 'GET', `/v1/requests/${id}`)).temporaryBarcode).toBe('ILL-31');

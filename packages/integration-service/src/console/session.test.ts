@@ -112,7 +112,7 @@ describe('console CSRF protection', () => {
     const h = await useHarness();
     const id = await newRequest(h);
     const { jar, csrf } = await signIn(h, h.keys.TULSA);
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const missing = await browse(h, jar, 'POST', `/console/requests/${id}/actions/review`, {});
     expect(missing.status).toBe(403);
     expect(missing.text).toContain('Form refused');
@@ -121,7 +121,7 @@ describe('console CSRF protection', () => {
     const other = await signIn(h, h.keys.TULSA);
     expect((await browse(h, jar, 'POST', `/console/requests/${id}/actions/review`, { _csrf: other.csrf })).status).toBe(403);
     expect((await browse(h, jar, 'POST', `/console/requests/${id}/actions/review`, { _csrf: csrf }, { origin: 'https://evil.example' })).status).toBe(403);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
 
     const done = await browse(h, jar, 'POST', `/console/requests/${id}/actions/review`, { _csrf: csrf }, { origin: 'http://127.0.0.1' });
     expect(done.status).toBe(303);

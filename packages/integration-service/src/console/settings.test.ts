@@ -51,7 +51,7 @@ describe('library settings by the library’s own staff', () => {
 
   it('shows the API’s validation message next to the field it is about, and changes nothing', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const client = await consoleClient(h, h.keys.TULSA);
     const tooLong = 'x'.repeat(700);
     const answer = await client.post(
@@ -59,7 +59,7 @@ describe('library settings by the library’s own staff', () => {
       form(client.csrf, { returnInPersonText: tooLong, advanced: '{"borrowing": {"localLoanDayz": 3}}' }),
     );
     expect(answer.status).toBe(422);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
     // the API's own words for the same change
     const api = await h.request('PATCH', '/v1/libraries/TULSA?check=false', {
       key: h.keys.TULSA,
@@ -84,33 +84,33 @@ describe('library settings by the library’s own staff', () => {
     const notJson = await client.post('/console/libraries/TULSA/settings', form(client.csrf, { advanced: '{borrowing' }));
     expect(notJson.status).toBe(422);
     expect(/id="advanced-error">The settings patch is not valid JSON/.test(notJson.text)).toBe(true);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('refuses another library’s settings and its connection check (403), changing nothing', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const client = await consoleClient(h, h.keys.TULSA);
     const theirs = await client.post('/console/libraries/PARTNR/settings', form(client.csrf));
     expect(theirs.status).toBe(403);
     expect(theirs.text).toContain('Not your library');
     expect((await client.post('/console/libraries/PARTNR/check', { _csrf: client.csrf })).status).toBe(403);
     expect((await client.get('/console/admin/libraries/PARTNR')).status).toBe(403);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
     const partner = await h.ok(200, 'GET', '/v1/libraries/PARTNR', { key: h.adminKey });
     expect(partner.settings.borrowing.strap.returnInPersonText).not.toContain('Tulsa ILL desk');
   });
 
   it('refuses a change without the CSRF token, or with another session’s (403), changing nothing', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const client = await consoleClient(h, h.keys.TULSA);
     const other = await consoleClient(h, h.keys.TULSA);
     const { _csrf: _, ...withoutToken } = form(client.csrf);
     expect((await client.post('/console/libraries/TULSA/settings', withoutToken)).status).toBe(403);
     expect((await client.post('/console/libraries/TULSA/settings', form(other.csrf))).status).toBe(403);
     expect((await client.post('/console/libraries/TULSA/check', {})).status).toBe(403);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('runs the connection preflight for the library’s own ILS and shows each check', async () => {

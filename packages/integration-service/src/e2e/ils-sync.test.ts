@@ -1,5 +1,6 @@
 import { demo } from '@bookstrap/ils-simulators';
 import { describe, expect, it } from 'vitest';
+import { findLibraryBySymbol } from '../store/libraries.ts';
 import { createIlsSync } from '../sync/sync.ts';
 import { almaDesk, historyOf } from '../testutil/alma-desk.ts';
 import { almaHost, type Harness, useHarness } from '../testutil/harness.ts';
@@ -128,7 +129,7 @@ describe('the ILS sync sees what circulation did first (Alma REST)', () => {
     await sync(h);
     const again = createIlsSync({ db: h.service.database.db, clock: h.clock, registry: h.service.registry, limiter: new RateLimiter(), fetch: h.fetch });
     const library = h.libraries.TULSA;
-    const libraryId = (h.service.database.sqlite.prepare('select id from libraries where symbol = ?').get(library.symbol) as { id: number }).id;
+    const libraryId = (await findLibraryBySymbol(h.service.database.db, library.symbol))!.id;
     expect(await again.runLibrary(libraryId)).toMatchObject({ read: 1, noticed: 0 });
     expect(await ilsText(h, id)).toHaveLength(1);
   });

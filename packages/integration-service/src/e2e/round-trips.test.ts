@@ -8,7 +8,7 @@ import { sierraRestProbe } from '../adapters/sierra/test-support.ts';
 import { defaultAdapterRegistry } from '../adapters/registry.ts';
 import { almaNcipDemoLibrary, millenniumDemoLibrary, sierraDemoLibrary, sirsiDynixDemoLibrary, wmsDemoLibraries } from '../demo-libraries.ts';
 import { symphonyRestAdapter } from '../adapters/symphony/symphony.ts';
-import { protocolLog } from '../store/schema.ts';
+import { allRows, tablesOf } from '../store/dialect.ts';
 import { almaDesk } from '../testutil/alma-desk.ts';
 import { almaHost, type Harness, useHarness } from '../testutil/harness.ts';
 import { createLibrary } from '../workflow/libraries.ts';
@@ -40,11 +40,14 @@ async function receivedRequest(h: Harness, key: string): Promise<string> {
   return id;
 }
 
-function callsOf(h: Harness, id: string, step: string): string[] {
-  return h.service.database.db
-    .select({ method: protocolLog.method, url: protocolLog.url, stepKey: protocolLog.stepKey, body: protocolLog.requestBody })
-    .from(protocolLog)
-    .all()
+async function callsOf(h: Harness, id: string, step: string): Promise<string[]> {
+  const { db } = h.service.database;
+  const { protocolLog } = tablesOf(db);
+  return (
+    await allRows(
+      db.select({ method: protocolLog.method, url: protocolLog.url, stepKey: protocolLog.stepKey, body: protocolLog.requestBody }).from(protocolLog),
+    )
+  )
     .filter((row) => row.stepKey?.startsWith(`${id}:${step}`))
     .map(
       (row) =>
@@ -57,8 +60,8 @@ describe('round trips per step, at the protocol minimum', () => {
     const h = await useHarness({ registry });
     const id = await receivedRequest(h, h.keys.TULSA);
     await h.drain();
-    const create = callsOf(h, id, 'create-temporary-item');
-    const hold = callsOf(h, id, 'place-hold');
+    const create = await callsOf(h, id, 'create-temporary-item');
+    const hold = await callsOf(h, id, 'place-hold');
     expect(create).toEqual([
       expect.stringMatching(/^POST \/bibs$/),
       expect.stringMatching(/^POST \/bibs\/\d+\/holdings$/),
@@ -111,7 +114,7 @@ describe('round trips per step, at the protocol minimum', () => {
     const bibs = await h.alma('GET', `/bibs?other_system_id=${encodeURIComponent(marker)}&view=brief`);
     expect(bibs.body.total_record_count).toBe(1);
     expect(await almaDesk(h).countItems(id)).toBe(1);
-    expect(callsOf(h, id, 'create-temporary-item').filter((call) => call === 'POST /bibs')).toHaveLength(1);
+    expect((await callsOf(h, id, 'create-temporary-item')).filter((call) => call === 'POST /bibs')).toHaveLength(1);
   });
 
   it('Alma NCIP receive: one AcceptItem makes the item and the hold; no RequestItem after it', async () => {
@@ -120,8 +123,8 @@ describe('round trips per step, at the protocol minimum', () => {
     await createLibrary({ db: h.service.database.db, clock: h.clock, registry: h.service.registry }, library, library.apiKey);
     const id = await receivedRequest(h, library.apiKey);
     await h.drain();
-    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /view/NCIPServlet AcceptItem']);
-    expect(callsOf(h, id, 'place-hold')).toEqual([]);
+    expect(await callsOf(h, id, 'create-temporary-item')).toEqual(['POST /view/NCIPServlet AcceptItem']);
+    expect(await callsOf(h, id, 'place-hold')).toEqual([]);
     expect(await almaDesk(h).holds(id)).toEqual([{ patronId: patron, status: expect.any(String), pickup: 'MAIN' }]);
   });
 
@@ -173,9 +176,9 @@ describe('round trips per step, at the protocol minimum', () => {
     const { h, key } = await vendorHarness('sierra');
     const patronId = demo.sierra.patrons.good.barcode;
     const id = await receivedAt(h, key, patronId, 'MAIN');
-    expect(callsOf(h, id, 'lookup-patron')).toEqual(['POST /token', 'GET /patrons/find']);
-    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /bibs', 'POST /items']);
-    expect(callsOf(h, id, 'place-hold')).toEqual([expect.stringMatching(/^POST \/patrons\/\d+\/holds\/requests$/)]);
+    expect(await callsOf(h, id, 'lookup-patron')).toEqual(['POST /token', 'GET /patrons/find']);
+    expect(await callsOf(h, id, 'create-temporary-item')).toEqual(['POST /bibs', 'POST /items']);
+    expect(await callsOf(h, id, 'place-hold')).toEqual([expect.stringMatching(/^POST \/patrons\/\d+\/holds\/requests$/)]);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
     expect(request.status).toBe('received');
   });
@@ -183,8 +186,8 @@ describe('round trips per step, at the protocol minimum', () => {
   it('Symphony Web Services receive: one title POST, one placeHold — two calls', async () => {
     const { h, key } = await vendorHarness('symphony');
     const id = await receivedAt(h, key, demo.symphony.patrons.good.barcode, 'MAIN');
-    expect(callsOf(h, id, 'create-temporary-item')).toEqual(['POST /catalog/bib']);
-    expect(callsOf(h, id, 'place-hold')).toEqual(['POST /circulation/holdRecord/placeHold']);
+    expect(await callsOf(h, id, 'create-temporary-item')).toEqual(['POST /catalog/bib']);
+    expect(await callsOf(h, id, 'place-hold')).toEqual(['POST /circulation/holdRecord/placeHold']);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
     expect(request.status).toBe('received');
   });
@@ -205,9 +208,9 @@ describe('round trips per step, at the protocol minimum', () => {
     await h.ok(200, 'POST', `/v1/requests/${id}/receive`, { key });
     await h.drain();
     // both look-ups ran; the hold went on the corrected patron's record, found by its own look-up
-    expect(callsOf(h, id, `lookup-patron:${first.barcode}`)).toContain('GET /patrons/find');
-    expect(callsOf(h, id, `lookup-patron:${corrected.barcode}`)).toContain('GET /patrons/find');
-    expect(callsOf(h, id, 'place-hold')).toEqual([`POST /patrons/${corrected.id}/holds/requests`]);
+    expect(await callsOf(h, id, `lookup-patron:${first.barcode}`)).toContain('GET /patrons/find');
+    expect(await callsOf(h, id, `lookup-patron:${corrected.barcode}`)).toContain('GET /patrons/find');
+    expect(await callsOf(h, id, 'place-hold')).toEqual([`POST /patrons/${corrected.id}/holds/requests`]);
     expect(corrected.id).not.toBe(first.id);
     const request = await h.ok(200, 'GET', `/v1/requests/${id}`, { key });
     expect(await sierraRestProbe(h.sim).probe.holds(request.temporaryBarcode)).toEqual([{ patronId: corrected.barcode, pickupLocation: 'main' }]);
@@ -217,7 +220,7 @@ describe('round trips per step, at the protocol minimum', () => {
     const { h, key } = await vendorHarness(vendor, 'ncip');
     const patronId = demo[vendor].patrons.good.barcode;
     const id = await receivedAt(h, key, patronId, vendor === 'wms' ? demo.wms.branches.find((b) => b.code === 'MAIN')!.branchId : 'MAIN');
-    expect(callsOf(h, id, 'create-temporary-item')).toEqual([expect.stringMatching(/^POST \S+ AcceptItem$/)]);
-    expect(callsOf(h, id, 'place-hold')).toEqual([]);
+    expect(await callsOf(h, id, 'create-temporary-item')).toEqual([expect.stringMatching(/^POST \S+ AcceptItem$/)]);
+    expect(await callsOf(h, id, 'place-hold')).toEqual([]);
   });
 });

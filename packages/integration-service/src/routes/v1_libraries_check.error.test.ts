@@ -23,7 +23,7 @@ describe('POST /v1/libraries/{symbol}/check (errors)', () => {
 
   it("a wrong ILS API key fails authentication with Alma's error, and creation answers 422 with the report, storing nothing", async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const body = libraryBody('OKLA', {
       connection: { ils: 'alma', protocol: 'rest', baseUrl: `${almaHost}/almaws/v1`, credentials: { apiKey: 'wrong-key' }, library: 'MAIN' },
     });
@@ -32,19 +32,19 @@ describe('POST /v1/libraries/{symbol}/check (errors)', () => {
     expect(refused.body.error.code).toBe('CONNECTION_CHECK_FAILED');
     expect(refused.body.error.message).toMatch(/^The connection check failed: authenticate: Alma refused the API key/);
     expect(refused.body.error.details.checks[0]).toMatchObject({ name: 'authenticate', status: 'failed', detail: expect.stringMatching(/Alma \S+: /) });
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
     // told not to check, it is stored as given
     expect((await h.request('POST', '/v1/libraries?check=false', { key: h.adminKey, body })).status).toBe(201);
   });
 
   it('an update that breaks the connection is refused with the report and changes nothing; ?check=false stores it', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const patch = { connection: { credentials: { apiKey: 'wrong-key' } } };
     const refused = await h.request('PATCH', '/v1/libraries/TULSA', { key: h.adminKey, body: patch });
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.ok).toBe(false);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
     await h.ok(200, 'PATCH', '/v1/libraries/TULSA?check=false', { key: h.adminKey, body: patch });
     const report = await h.ok(200, 'POST', '/v1/libraries/TULSA/check', { key: h.adminKey });
     expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped']);

@@ -4,7 +4,7 @@ import { libraryBody, snapshot, useHarness } from '../testutil/harness.ts';
 describe('POST /v1/libraries (errors)', () => {
   it('rejects malformed input with 400 INVALID_INPUT, every problem listed, nothing stored', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const response = await h.request('POST', '/v1/libraries', {
       key: h.adminKey,
       body: { symbol: 'x', name: '', connection: { ils: 'koha', protocol: 'rest', baseUrl: 'ftp://nope' } },
@@ -14,12 +14,12 @@ describe('POST /v1/libraries (errors)', () => {
     expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual(
       expect.arrayContaining(['symbol', 'name', 'connection.ils', 'connection.baseUrl']),
     );
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('rejects unknown fields at any depth with 400 naming each one, nothing stored', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const body = libraryBody('OKLA', { settings: { borrowing: { localLoanDayz: 21 }, calendar: { closedDays: [0] } } });
     const response = await h.request('POST', '/v1/libraries', { key: h.adminKey, body: { ...body, pickupLocation: [] } });
     expect(response.status).toBe(400);
@@ -30,12 +30,12 @@ describe('POST /v1/libraries (errors)', () => {
         { path: 'settings.calendar.closedDays', message: 'unknown field "closedDays"' },
       ]),
     );
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('cross-checks settings against the ILS and the adapter, listing every problem in one 400', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const response = await h.request('POST', '/v1/libraries', {
       key: h.adminKey,
       body: libraryBody('OKLA', {
@@ -53,7 +53,7 @@ describe('POST /v1/libraries (errors)', () => {
         { path: 'connection.library', message: expect.stringContaining('library code') },
       ]),
     );
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('refuses an ILS and protocol no adapter speaks yet (unless integration is off)', async () => {
@@ -75,7 +75,7 @@ describe('POST /v1/libraries (errors)', () => {
 
   it('answers 409 for a symbol already taken, 400 for malformed JSON, 415 without a JSON content type', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const taken = await h.request('POST', '/v1/libraries', { key: h.adminKey, body: libraryBody('tulsa') });
     expect(taken.status).toBe(409);
     expect(taken.body).toEqual({ error: { code: 'CONFLICT', message: 'A library with symbol TULSA already exists' } });
@@ -85,6 +85,6 @@ describe('POST /v1/libraries (errors)', () => {
     const noType = await h.request('POST', '/v1/libraries', { key: h.adminKey, raw: JSON.stringify(libraryBody('NEWL')) });
     expect(noType.status).toBe(415);
     expect(noType.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 });

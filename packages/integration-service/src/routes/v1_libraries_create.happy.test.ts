@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { rawAll, rawGet } from '../store/dialect.ts';
 import { describe, expect, it } from 'vitest';
 import { libraryBody, useHarness } from '../testutil/harness.ts';
 
@@ -24,9 +26,7 @@ describe('POST /v1/libraries (happy)', () => {
 
     // The key works for the library's own requests, and only its hash is stored.
     expect((await h.request('GET', '/v1/requests', { key: created.apiKey })).status).toBe(200);
-    const stored = h.service.database.sqlite.prepare('select key_hash from api_keys where prefix = ?').all(created.apiKey.slice(0, 8)) as {
-      key_hash: string;
-    }[];
+    const stored = await rawAll<{ key_hash: string }>(h.service.database.db, sql`select key_hash from api_keys where prefix = ${created.apiKey.slice(0, 8)}`);
     expect(stored).toHaveLength(1);
     expect(stored[0]?.key_hash).not.toContain(created.apiKey);
 

@@ -7,13 +7,13 @@ import { libraryBody, snapshot, useHarness } from '../testutil/harness.ts';
 describe('POST /v1/libraries (security)', () => {
   it('needs the admin key: none → 401, unknown → 401, a library key → 403', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     expect((await h.request('POST', '/v1/libraries', { key: null, body: libraryBody('NEWL') })).status).toBe(401);
     expect((await h.request('POST', '/v1/libraries', { key: 'bks_guess', body: libraryBody('NEWL') })).status).toBe(401);
     const forbidden = await h.request('POST', '/v1/libraries', { key: h.keys.TULSA, body: libraryBody('NEWL') });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe('FORBIDDEN');
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('never returns or logs the ILS credentials', async () => {

@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { rawAll, rawGet } from '../store/dialect.ts';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testutil/harness.ts';
 
@@ -10,7 +12,7 @@ describe('GET /v1/libraries/{symbol}/keys (security)', () => {
     // unknown symbol with a library key: 403, not 404, so a key cannot probe which libraries exist
     expect((await h.request('GET', '/v1/libraries/NOSUCH/keys', { key: h.keys.PARTNR })).status).toBe(403);
     const body = JSON.stringify(await h.ok(200, 'GET', '/v1/libraries/TULSA/keys', { key: h.keys.TULSA }));
-    const [row] = h.service.database.sqlite.prepare('select key_hash from api_keys where prefix = ?').all(h.keys.TULSA.slice(0, 8)) as { key_hash: string }[];
+    const [row] = await rawAll<{ key_hash: string }>(h.service.database.db, sql`select key_hash from api_keys where prefix = ${h.keys.TULSA.slice(0, 8)}`);
     expect(body).not.toContain(h.keys.TULSA);
     expect(body).not.toContain(row!.key_hash);
     // a library key reads its own configuration (credentials masked), but not the list of libraries

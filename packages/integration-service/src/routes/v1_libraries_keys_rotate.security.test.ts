@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { rawAll, rawGet } from '../store/dialect.ts';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testutil/harness.ts';
 
@@ -18,7 +20,7 @@ describe('POST /v1/libraries/{symbol}/keys/rotate (security)', () => {
     const h = await useHarness();
     const rotated = await h.ok(201, 'POST', '/v1/libraries/TULSA/keys/rotate', { key: h.adminKey });
     const listed = JSON.stringify(await h.ok(200, 'GET', '/v1/libraries/TULSA/keys', { key: h.adminKey }));
-    const hashes = h.service.database.sqlite.prepare('select key_hash from api_keys').all() as { key_hash: string }[];
+    const hashes = await rawAll<{ key_hash: string }>(h.service.database.db, sql`select key_hash from api_keys`);
     for (const secret of [rotated.apiKey, h.keys.TULSA, ...hashes.map((r) => r.key_hash)]) expect(listed).not.toContain(secret);
   });
 });

@@ -4,7 +4,7 @@ import { snapshot, useHarness } from '../testutil/harness.ts';
 describe('PATCH /v1/libraries/{symbol} (errors)', () => {
   it('refuses settings that do not validate or cross-check, changing nothing', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const typed = await h.request('PATCH', '/v1/libraries/TULSA', {
       key: h.adminKey,
       body: { settings: { borrowing: { localLoanDays: 0, illLocation: 'has space' } } },
@@ -29,7 +29,7 @@ describe('PATCH /v1/libraries/{symbol} (errors)', () => {
       { path: 'connection.credentials.apikey', message: 'unknown field "apikey"' },
       { path: 'settings.borrowing.localLoanDayz', message: 'unknown field "localLoanDayz"' },
     ]);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('answers 404 for an unknown library', async () => {

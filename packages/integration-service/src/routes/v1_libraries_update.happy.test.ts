@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { rawAll, rawGet } from '../store/dialect.ts';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testutil/harness.ts';
 
@@ -24,12 +26,14 @@ describe('PATCH /v1/libraries/{symbol} (happy)', () => {
       key: h.adminKey,
       body: { connection: { ...current.connection, circulationDesk: 'RS_DESK' }, borrowerIdentifiers: { map: { OKLA: 'ILL-OKLA' } } },
     });
-    const row = h.service.database.sqlite.prepare("select connection, settings from libraries where symbol = 'TULSA'").get() as {
-      connection: string;
-      settings: string;
-    };
-    expect(JSON.parse(row.connection)).toMatchObject({ circulationDesk: 'RS_DESK', credentials: { apiKey: 'alma-demo-key' } });
-    expect(JSON.parse(row.settings).lending.borrowerIdentifiers).toEqual({ map: { OKLA: 'ILL-OKLA' } });
+    const row = (await rawGet<{ connection: unknown; settings: unknown }>(
+      h.service.database.db,
+      sql`select connection, settings from libraries where symbol = 'TULSA'`,
+    ))!;
+    // SQLite keeps JSON as text, Postgres as jsonb (read back as an object)
+    const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+    expect(json(row.connection)).toMatchObject({ circulationDesk: 'RS_DESK', credentials: { apiKey: 'alma-demo-key' } });
+    expect(json(row.settings).lending.borrowerIdentifiers).toEqual({ map: { OKLA: 'ILL-OKLA' } });
 
     // The stored key still works: a step runs against Alma.
     const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Dracula', patronId: 'no.such.patron' } });

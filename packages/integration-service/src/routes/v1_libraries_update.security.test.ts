@@ -4,13 +4,13 @@ import { snapshot, useHarness } from '../testutil/harness.ts';
 describe('PATCH /v1/libraries/{symbol} (security)', () => {
   it("takes the admin key, or the library's own key for its own settings, never another library's", async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     expect((await h.request('PATCH', '/v1/libraries/TULSA', { key: null, body: { name: 'x' } })).status).toBe(401);
     const strap = { settings: { borrowing: { strap: { returnInPersonText: 'Not yours to change.' } } } };
     const theirs = await h.request('PATCH', '/v1/libraries/TULSA?check=false', { key: h.keys.PARTNR, body: strap });
     expect(theirs.status).toBe(403);
     expect(theirs.body.error.message).toContain('its own library');
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
     // who the library is, where its ILS is and the keys to it stay with the administrator
     for (const body of [
       { name: 'x' },
@@ -23,7 +23,7 @@ describe('PATCH /v1/libraries/{symbol} (security)', () => {
       const named = Object.keys(body).filter((field) => field !== 'settings');
       expect(refused.body.error.details.map((d: { path: string }) => d.path)).toEqual(named);
     }
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
     // its own settings: changed, and only those
     const own = await h.request('PATCH', '/v1/libraries/TULSA?check=false', {
       key: h.keys.TULSA,
@@ -38,10 +38,10 @@ describe('PATCH /v1/libraries/{symbol} (security)', () => {
 
   it("gives a library key the API's own validation messages, naming the field", async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const bad = await h.request('PATCH', '/v1/libraries/TULSA?check=false', { key: h.keys.TULSA, body: { settings: { borrowing: { localLoanDayz: 21 } } } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual([{ path: 'settings.borrowing.localLoanDayz', message: 'unknown field "localLoanDayz"' }]);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 });

@@ -8,12 +8,12 @@ describe('POST /v1/requests/{id}/{action} (security)', () => {
       key: h.keys.TULSA,
       body: { role: 'borrowing', title: 'Dracula', lenders: ['LENDA'], patronId: 'p1' },
     });
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const other = await h.request('POST', `/v1/requests/${id}/cancel`, { key: h.keys.PARTNR });
     expect(other.status).toBe(404);
     expect(other.body.error.code).toBe('NOT_FOUND');
     expect((await h.request('POST', `/v1/requests/${id}/cancel`, { key: null })).status).toBe(401);
     expect((await h.request('POST', `/v1/requests/${id}/cancel`, { key: h.adminKey })).status).toBe(403);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 });

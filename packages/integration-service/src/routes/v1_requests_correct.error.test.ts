@@ -9,7 +9,7 @@ describe('PATCH /v1/requests/{id} (errors)', () => {
     const h = await useHarness();
     const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Emma', patronId: patron, lenders: ['LENDA'] } });
     await h.drain();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const unknown = await h.request('PATCH', `/v1/requests/${id}`, { body: { patronID: 'x', note: 'n' } });
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body.error)).toContain('patronID');
@@ -28,20 +28,20 @@ describe('PATCH /v1/requests/{id} (errors)', () => {
     expect(pickup.body.error.message).toContain('pickupLocation');
     const malformed = await h.request('PATCH', `/v1/requests/${id}`, { raw: '{', headers: { 'content-type': 'application/json' } });
     expect(malformed.status).toBe(400);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it('409 CORRECTION_NOT_ALLOWED when the field can no longer change, saying why; 404 for an unknown request', async () => {
     const h = await useHarness();
     const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Emma', patronId: patron, lenders: ['LENDA'] } });
     await h.ok(200, 'POST', `/v1/requests/${id}/cancel`);
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const late = await h.request('PATCH', `/v1/requests/${id}`, { body: { patronId: 'P-2', note: 'n' } });
     expect(late.status).toBe(409);
     expect(late.body.error).toMatchObject({ code: 'CORRECTION_NOT_ALLOWED', message: expect.stringContaining('cancelled') });
     const early = await h.request('PATCH', `/v1/requests/${id}`, { body: { useSuggestedBarcode: true, note: 'n' } });
     expect(early.status).toBe(409);
     expect((await h.request('PATCH', '/v1/requests/9999999', { body: { patronId: 'x', note: 'n' } })).status).toBe(404);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 });

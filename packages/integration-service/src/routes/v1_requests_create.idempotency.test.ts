@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { rawAll } from '../store/dialect.ts';
 import { demo } from '@bookstrap/ils-simulators';
 import { describe, expect, it } from 'vitest';
 import { snapshot, useHarness } from '../testutil/harness.ts';
@@ -13,7 +15,7 @@ describe('POST /v1/requests with Idempotency-Key', () => {
     const first = await h.request('POST', '/v1/requests', { body, headers: { 'idempotency-key': 'tipasa-884213' } });
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    const after = snapshot(h);
+    const after = await snapshot(h);
     // the retry's fields in another order: still the same body
     const again = await h.request('POST', '/v1/requests', {
       body: { lenders: ['LENDA'], patronId: patron, title: 'Dracula', role: 'borrowing' },
@@ -23,7 +25,7 @@ describe('POST /v1/requests with Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.steps).toEqual(first.body.steps);
-    expect(snapshot(h)).toBe(after);
+    expect(await snapshot(h)).toBe(after);
     expect((await h.ok(200, 'GET', '/v1/requests')).total).toBe(1);
   });
 
@@ -48,12 +50,12 @@ describe('POST /v1/requests with Idempotency-Key', () => {
   it('the same key with another body is a 422 naming the request it made, and writes nothing', async () => {
     const h = await useHarness();
     const first = await h.ok(201, 'POST', '/v1/requests', { body, headers: { 'idempotency-key': 'k-1' } });
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const reused = await h.request('POST', '/v1/requests', { body: { ...body, title: 'Emma' }, headers: { 'idempotency-key': 'k-1' } });
     expect(reused.status).toBe(422);
     expect(reused.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { requestId: first.id } });
     expect(reused.body.error.message).toContain('k-1');
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it.each([
@@ -62,12 +64,12 @@ describe('POST /v1/requests with Idempotency-Key', () => {
     ['too long', 'x'.repeat(256)],
   ])('a key %s is a 400 naming the header, and nothing is created', async (_name, key) => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const response = await h.request('POST', '/v1/requests', { body, headers: { 'idempotency-key': key } });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('INVALID_INPUT');
     expect(JSON.stringify(response.body.error)).toContain('idempotency-key');
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it("a key is the library's own: another library's same key makes its own request and never sees the first", async () => {
@@ -90,7 +92,7 @@ describe('POST /v1/requests with Idempotency-Key', () => {
     h.clock.advance(25 * 60 * 60_000);
     await h.ok(201, 'POST', '/v1/requests', { body, headers: { 'idempotency-key': 'new' } });
     await h.service.sweep();
-    const keys = h.service.database.sqlite.prepare('select key from request_idempotency_keys').pluck().all();
-    expect(keys).toEqual(['new']);
+    const keys = await rawAll<{ key: string }>(h.service.database.db, sql`select key from request_idempotency_keys`);
+    expect(keys.map((row) => row.key)).toEqual(['new']);
   });
 });

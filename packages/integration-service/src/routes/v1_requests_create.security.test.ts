@@ -4,12 +4,12 @@ import { snapshot, useHarness } from '../testutil/harness.ts';
 describe('POST /v1/requests (security)', () => {
   it('needs a library key: none or unknown → 401, the admin key → 403', async () => {
     const h = await useHarness();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const body = { role: 'borrowing', title: 'Dracula' };
     expect((await h.request('POST', '/v1/requests', { key: null, body })).status).toBe(401);
     expect((await h.request('POST', '/v1/requests', { key: 'bks_nope', body })).status).toBe(401);
     expect((await h.request('POST', '/v1/requests', { key: h.adminKey, body })).status).toBe(403);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it("files the request under the key's own library, whatever the body says", async () => {

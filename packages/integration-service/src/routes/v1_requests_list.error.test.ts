@@ -1,3 +1,4 @@
+import { sqliteOnly } from '../testutil/store.ts';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../testutil/harness.ts';
 import { failStorage } from '../testutil/storage-fault.ts';
@@ -10,7 +11,7 @@ describe('GET /v1/requests (errors)', () => {
     expect(response.body.error.code).toBe('INVALID_INPUT');
   });
 
-  it.each([
+  sqliteOnly.each([
     ['SQLITE_IOERR_READ', 'I/O error'],
     ['SQLITE_BUSY', 'locked'],
     ['SQLITE_CORRUPT', 'corrupt'],

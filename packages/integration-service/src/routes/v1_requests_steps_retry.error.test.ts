@@ -8,13 +8,13 @@ describe('POST /v1/requests/{id}/steps/{stepKey}/retry (errors)', () => {
     const patron = demo.alma.patrons.good.primaryId;
     const { id } = await h.ok(201, 'POST', '/v1/requests', { body: { role: 'borrowing', title: 'Emma', patronId: patron } });
     await h.drain();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const done = await h.request('POST', `/v1/requests/${id}/steps/${encodeURIComponent(`${id}:lookup-patron:${patron}`)}/retry`);
     expect(done.status).toBe(409);
     expect(done.body.error.code).toBe('STEP_NOT_RETRYABLE');
     const unknown = await h.request('POST', `/v1/requests/${id}/steps/nope/retry`);
     expect(unknown.status).toBe(404);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 
   it("does not reach another request's step through this request", async () => {

@@ -11,7 +11,7 @@ describe('POST /v1/requests/{id}/steps/{stepKey}/resolve and /skip (errors)', ()
     await h.drain();
     const badKey = encodeURIComponent(`${bad.id}:lookup-patron:no.such.patron`);
     await h.ok(200, 'POST', `/v1/requests/${bad.id}/steps/${badKey}/skip`, { body: { note: 'n' } });
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const done = encodeURIComponent(`${id}:lookup-patron:${patron}`);
     const resolved = await h.request('POST', `/v1/requests/${id}/steps/${done}/resolve`, { body: { note: 'n' } });
     expect(resolved.status).toBe(409);
@@ -27,6 +27,6 @@ describe('POST /v1/requests/{id}/steps/{stepKey}/resolve and /skip (errors)', ()
     expect(noNote.body.error.details).toEqual([expect.objectContaining({ path: 'note' })]);
     const extra = await h.request('POST', `/v1/requests/${bad.id}/steps/${badKey}/resolve`, { body: { note: 'n', force: true } });
     expect(extra.status).toBe(400);
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 });

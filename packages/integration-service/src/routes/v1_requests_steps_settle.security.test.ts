@@ -7,7 +7,7 @@ describe('POST /v1/requests/{id}/steps/{stepKey}/resolve and /skip (security)', 
     const a = await h.ok(201, 'POST', '/v1/requests', { key: h.keys.TULSA, body: { role: 'borrowing', title: 'Emma', patronId: 'no.such.patron' } });
     const b = await h.ok(201, 'POST', '/v1/requests', { key: h.keys.TULSA, body: { role: 'borrowing', title: 'Emma' } });
     await h.drain();
-    const before = snapshot(h);
+    const before = await snapshot(h);
     const key = encodeURIComponent(`${a.id}:lookup-patron:no.such.patron`);
     for (const verb of ['resolve', 'skip']) {
       const body = { note: 'n' };
@@ -16,6 +16,6 @@ describe('POST /v1/requests/{id}/steps/{stepKey}/resolve and /skip (security)', 
       expect((await h.request('POST', `/v1/requests/${a.id}/steps/${key}/${verb}`, { key: null, body })).status).toBe(401);
       expect((await h.request('POST', `/v1/requests/${a.id}/steps/${key}/${verb}`, { key: h.adminKey, body })).status).toBe(403);
     }
-    expect(snapshot(h)).toBe(before);
+    expect(await snapshot(h)).toBe(before);
   });
 });

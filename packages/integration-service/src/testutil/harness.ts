@@ -5,6 +5,8 @@ import type { AdapterRegistry, FetchLike } from '../adapters/types.ts';
 import { almaDemoLibraries, type DemoLibrary, demoAdminKey } from '../demo-libraries.ts';
 import { createService, type Service, type ServiceOptions } from '../service.ts';
 import { findLibraryBySymbol } from '../store/libraries.ts';
+import { rawAll } from '../store/dialect.ts';
+import { sql } from 'drizzle-orm';
 import { openPgliteStore } from '../store/open.ts';
 import { createLibrary } from '../workflow/libraries.ts';
 
@@ -157,12 +159,14 @@ export async function useHarness(options: HarnessOptions = {}): Promise<Harness>
 }
 
 /** Every row of every table: "nothing changed" is this, before and after. */
-export function snapshot(h: Harness): string {
-  const sqlite = h.service.database.sqlite;
+export async function snapshot(h: Harness): Promise<string> {
+  const db = h.service.database.db;
   const tables = ['libraries', 'api_keys', 'requests', 'circulation_history', 'outbox_jobs', 'protocol_log', 'request_idempotency_keys'];
   // A key's last use is bookkeeping written by authentication itself, not a change the call made.
   const select = (table: string) => (table === 'api_keys' ? 'select *, null as last_used_at from api_keys order by 1' : `select * from ${table} order by 1`);
-  return JSON.stringify(Object.fromEntries(tables.map((table) => [table, sqlite.prepare(select(table)).all()])));
+  const rows: [string, unknown[]][] = [];
+  for (const table of tables) rows.push([table, await rawAll(db, sql.raw(select(table)))]);
+  return JSON.stringify(Object.fromEntries(rows));
 }
 
 /** A minimal valid library body for the admin API. */

@@ -90,3 +90,35 @@ async function migratedTemplate(): Promise<File | Blob> {
     await client.close();
   }
 }
+
+/**
+ * A new, empty database on the server `url` names (its own name: `prefix_pid_n`), for a run that
+ * needs a fresh store each time on one server (the conformance suite, one per target block);
+ * `drop()` removes it. Needs the CREATEDB privilege.
+ */
+export async function createScratchDatabase(url: string, prefix = 'bookstrap_scratch'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${++scratchCount}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    // a quoted identifier from digits, letters and underscores only
+    await admin.query(`create database "${name.replace(/[^a-z0-9_]/gi, '_')}"`);
+  } finally {
+    await admin.end();
+  }
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  return {
+    url: scratch.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+let scratchCount = 0;
