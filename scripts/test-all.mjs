@@ -44,6 +44,13 @@ run('unit and integration tests', turbo, ['run', 'test', '--continue', '--concur
 // the same workflow, API and console tests on the Postgres store (PGlite; vitest.pglite.config.ts)
 run('store contract on Postgres (PGlite)', join(root, 'node_modules', '.bin', 'pnpm'), ['--filter', '@bookstrap/integration-service', 'run', 'test:pglite']);
 run('conformance', join(root, 'packages', 'conformance', 'node_modules', '.bin', 'tsx'), [join(root, 'packages', 'conformance', 'src', 'cli.ts'), '--ci']);
+// the same suite against a Postgres-backed service, on a throwaway server (Debian's postgresql-15)
+const postgresInstalled = existsSync('/usr/lib/postgresql/15/bin/postgres');
+if (postgresInstalled)
+  run('conformance on Postgres', join(root, 'packages', 'conformance', 'node_modules', '.bin', 'tsx'), [
+    join(root, 'packages', 'conformance', 'src', 'postgres.ts'),
+    '--ci',
+  ]);
 
 let passed = 0;
 let failed = 0;
@@ -66,17 +73,22 @@ for (const [p, file] of reports) {
   failed += brokenFiles;
   rows.push(`${p}: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed`);
 }
-const conformanceSummary = join(packagesDir, 'conformance', 'reports', 'conformance', 'summary.json');
-if (existsSync(conformanceSummary)) {
-  const c = JSON.parse(readFileSync(conformanceSummary, 'utf8'));
+const conformanceRuns = [['conformance', 'conformance']];
+if (postgresInstalled) conformanceRuns.push(['conformance on Postgres', 'conformance-postgres']);
+else rows.push('conformance on Postgres: not run (postgresql-15 is not installed)');
+for (const [name, folder] of conformanceRuns) {
+  const summary = join(packagesDir, 'conformance', 'reports', folder, 'summary.json');
+  if (!existsSync(summary)) {
+    rows.push(`${name}: no summary (suite did not run to the end)`);
+    failed += 1;
+    continue;
+  }
+  const c = JSON.parse(readFileSync(summary, 'utf8'));
   passed += c.passed;
   failed += c.failed;
   skipped += c.unsupported ?? 0;
   // not applicable (written for another ILS) is neither a pass nor a gap: shown, never counted
-  rows.push(`conformance: ${c.passed} passed, ${c.failed} failed, ${c.unsupported ?? 0} unsupported, ${c.notApplicable ?? 0} not applicable`);
-} else {
-  rows.push('conformance: no summary (suite did not run to the end)');
-  failed += 1;
+  rows.push(`${name}: ${c.passed} passed, ${c.failed} failed, ${c.unsupported ?? 0} unsupported, ${c.notApplicable ?? 0} not applicable`);
 }
 const gateFailures = steps.filter((s) => !s.ok && (s.name === 'typecheck' || s.name === 'lint'));
 failed += gateFailures.length;

@@ -105,7 +105,11 @@ export async function attentionCounts(db: Db, libraryId?: number): Promise<{ lib
   return connection(db, async () => {
     return await allRows(
       db
-        .select({ libraryId: requests.libraryId, reason: sql<string>`coalesce(${requests.attentionReason}, 'unknown')`, n: sql<number>`count(*)` })
+        .select({
+          libraryId: requests.libraryId,
+          reason: sql<string>`coalesce(${requests.attentionReason}, 'unknown')`,
+          n: sql<number>`count(*)`.mapWith(Number),
+        })
         .from(requests)
         .where(libraryId === undefined ? eq(requests.needsAttention, true) : and(eq(requests.libraryId, libraryId), eq(requests.needsAttention, true)))
         .groupBy(requests.libraryId, requests.attentionReason),

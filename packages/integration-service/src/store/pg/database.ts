@@ -33,8 +33,24 @@ export const pgMigrationsFolder = fileURLToPath(new URL('../../../drizzle-pg', i
  */
 const migrationLock = 0x626b7374;
 
+/**
+ * node-postgres reads int8 (`bigint`, and what `count(*)` returns) as a string, to lose no digits;
+ * PGlite and SQLite give numbers. Every int8 the store holds is a count or a millisecond time,
+ * far below 2^53, so it is read as a number here too: the same rows from every driver. Set on
+ * node-postgres's shared parsers: drizzle passes its own per-query parsers (for dates), which
+ * fall back to those, so a pool-level `types` option would be ignored.
+ */
+const int8 = 20;
+let int8AsNumber = false;
+function readInt8AsNumber(): void {
+  if (int8AsNumber) return;
+  pg.types.setTypeParser(int8, (value: string) => Number(value));
+  int8AsNumber = true;
+}
+
 /** Connects to `url` (postgres://…), migrates it, and returns a pool-backed database. */
 export async function openPostgresDatabase(url: string, options: { max?: number } = {}): Promise<OpenedPgDatabase> {
+  readInt8AsNumber();
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client's error (the server restarted, a connection was killed) is emitted on the pool;
   // unhandled it would crash the process. The next query gets a fresh connection.
