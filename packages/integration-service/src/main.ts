@@ -3,6 +3,7 @@ import { createLogger } from './logger.ts';
 import { smtpMailer } from './notices/mailer.ts';
 import { exitOnStartupError, hostFromEnv, portFromEnv, startServer } from './server.ts';
 import { databaseLocation } from './store/database-url.ts';
+import { storageFault } from './store/faults.ts';
 import { openStore } from './store/open.ts';
 import { createService } from './service.ts';
 
@@ -34,7 +35,13 @@ const logger = createLogger();
 const smtpUrl = process.env.BOOKSTRAP_SMTP_URL;
 // Postgres (BOOKSTRAP_DATABASE_URL=postgres://…) is opened and migrated first; several instances may
 // start at once (the migrations take an advisory lock).
-const opened = await openStore(database).catch(exitOnStartupError);
+const opened = await openStore(database).catch((error: unknown) => {
+  // one line naming the database (password masked) and why it cannot be used
+  const where = database.dialect === 'postgres' ? `BOOKSTRAP_DATABASE_URL=${database.url.replace(/\/\/[^@/]*@/, '//…@')}` : `the database ${database.path}`;
+  const cause = storageFault(error)?.message ?? (error instanceof Error ? error.message : String(error));
+  console.error(`${where}: ${cause}${error instanceof Error && storageFault(error) ? ` (${error.message})` : ''}`);
+  return process.exit(1);
+});
 const service = createService({
   database: opened,
   ...(leaseMs ? { worker: { leaseMs }, periodic: { leaseMs } } : {}),
