@@ -12,7 +12,7 @@ import * as sqliteSchema from './schema.ts';
  * built from (the Postgres schema has the same table, column and TypeScript names:
  * pg/schema.test.ts checks it), how a built query is run (better-sqlite3's synchronous
  * `.all()`/`.get()`/`.run()`; on Postgres the query is awaited), prepared queries, and the few raw
- * SQL spots each dialect says its own way (`sqlFor`).
+ * SQL spots, where each dialect has its own code (the claim and the list: ./pg/).
  *
  * On SQLite a helper runs its statement at the call, synchronously, so a store function holding
  * the connection (connection.ts) is as atomic as it was before the store was asynchronous.
@@ -95,11 +95,6 @@ export async function rawGet<T>(db: Db, query: SQL): Promise<T | undefined> {
 export async function rawRun(db: Db, query: SQL): Promise<RunResult> {
   if (isPostgres(db)) return changesOf(await (db as unknown as PgExecutor).execute(query));
   return { changes: Number(db.run(query).changes) };
-}
-
-/** The SQL this handle's dialect speaks, where the two differ. */
-export function sqlFor(db: Db, dialects: { sqlite: () => SQL; postgres: () => SQL }): SQL {
-  return isPostgres(db) ? dialects.postgres() : dialects.sqlite();
 }
 
 /** A prepared query, run with its placeholders' values. */

@@ -75,13 +75,14 @@ export async function startThrowawayPostgres(options: { binDir?: string; startTi
   const dir = mkdtempSync(join(tmpdir(), 'bookstrap-pg-'));
   const data = join(dir, 'data');
   const as = account ? { uid: account.uid, gid: account.gid } : {};
-  // The account's own environment: initdb reads HOME and LANG, not root's.
+  // The account's own environment: initdb reads HOME and LANG, not root's. C.UTF-8 (not --no-locale):
+  // case folds beyond ASCII (the title search's ILIKE), as a production database's UTF-8 locale does.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', HOME: dir };
   let server: ChildProcess | undefined;
   const cleanUp = () => rmSync(dir, { recursive: true, force: true });
   try {
     if (account) chownTree(dir, account);
-    const init = spawnSync(join(binDir, 'initdb'), ['-D', data, '-U', 'bookstrap', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'], {
+    const init = spawnSync(join(binDir, 'initdb'), ['-D', data, '-U', 'bookstrap', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'], {
       ...as,
       env,
       encoding: 'utf8',

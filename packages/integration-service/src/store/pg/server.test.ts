@@ -4,6 +4,7 @@ import { postgresUnavailable, startThrowawayPostgres } from '../../testutil/post
 import { attentionCounts } from '../attention.ts';
 import { rawGet } from '../dialect.ts';
 import { openStore } from '../open.ts';
+import { listRequests } from '../requests.ts';
 
 /**
  * What PGlite cannot show: node-postgres, the driver a real server is reached with, reads int8
@@ -11,7 +12,7 @@ import { openStore } from '../open.ts';
  * Postgres found the attention counts summed as text ("01"); PGlite reads numbers.
  */
 describe('the store on a Postgres server (node-postgres)', () => {
-  it('reads counts and bigints as numbers, as PGlite and SQLite do', async (context) => {
+  it('reads counts and bigints as numbers, as PGlite and SQLite do; the title search folds accented capitals', async (context) => {
     const missing = postgresUnavailable();
     if (missing) context.skip(missing);
     const pg = await startThrowawayPostgres();
@@ -35,6 +36,15 @@ describe('the store on a Postgres server (node-postgres)', () => {
         );
       }
       expect(await rawGet(db, sql`select count(*) as n, max(${Date.now()}::bigint) as at from requests`)).toEqual({ n: 3, at: expect.any(Number) });
+      // the title search folds case beyond ASCII with the server's UTF-8 locale (testutil/postgres.ts)
+      await rawGet(
+        db,
+        sql`insert into requests (seq, id, library_id, role, service_type, status, title, lenders, created_at, updated_at)
+            values (4, 'R4', ${library.id}, 'borrowing', 'loan', 'sent', 'Émile, ou De l’éducation', '[]', now(), now())`,
+      );
+      const found = await listRequests(db, { libraryId: library.id, title: 'ÉMILE', limit: 10, offset: 0 });
+      expect(found.requests.map((r) => r.id)).toEqual(['R4']);
+      expect((await listRequests(db, { libraryId: library.id, title: 'éducation', limit: 10, offset: 0 })).total).toBe(1);
       const counts = await attentionCounts(db, library.id);
       expect(counts.map(({ reason, n }) => [reason, n]).sort()).toEqual([
         ['barcode-in-use', 1],
