@@ -10,6 +10,7 @@ import { createLibrary } from '../workflow/libraries.ts';
 import { failStorage } from '../testutil/storage-fault.ts';
 import type { FetchLike } from '../adapters/types.ts';
 import { createWorker } from './worker.ts';
+import { createLogger } from '../logger.ts';
 
 const patron = demo.alma.patrons.good.primaryId;
 
@@ -370,5 +371,37 @@ describe('worker outcomes on storage faults', () => {
       ['succeeded', 1],
       ['succeeded', 1],
     ]);
+  });
+});
+
+describe('the worker loop when the store fails', () => {
+  it('waits longer after each failed look and logs the failure once, not per loop per poll; resumes when the store answers', async () => {
+    const h = await useHarness();
+    const id = await receive(h);
+    const lines: { level: number; msg: string; failures?: number }[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
+    const restore = failStorage(h.service.database.sqlite, 'SQLITE_IOERR_READ', /outbox_jobs/);
+    const worker = createWorker({
+      db: h.service.database.db,
+      clock: h.clock,
+      registry: h.service.registry,
+      fetch: h.fetch,
+      logger,
+      pollMs: 5,
+      maxErrorWaitMs: 200,
+      concurrency: 16,
+    });
+    worker.start();
+    await new Promise((r) => setTimeout(r, 600));
+    const errors = lines.filter((line) => line.level === 50);
+    // 16 loops polling every 5 ms would have logged hundreds of times in 600 ms
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThanOrEqual(2);
+    expect(errors[0]?.msg).toMatch(/worker loop error/);
+    restore();
+    for (let i = 0; i < 100 && (await jobsOfRequest(h.service.database.db, id))[0]?.state !== 'succeeded'; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await worker.stop();
+    expect((await jobsOfRequest(h.service.database.db, id))[0]).toMatchObject({ state: 'succeeded' });
+    expect(lines.some((line) => line.msg === 'worker: the store answers again')).toBe(true);
   });
 });

@@ -66,6 +66,8 @@ export interface WorkerOptions {
   maxThrottleWaitMs?: number;
   /** idle polling interval of the `start()` loop */
   pollMs?: number;
+  /** the longest a loop waits after its look failed (the wait doubles from pollMs); default 5 s */
+  maxErrorWaitMs?: number;
   /** jobs run at once by the `start()` loop, over all libraries (one request's steps never run together) */
   concurrency?: number;
   /**
@@ -458,22 +460,42 @@ export function createWorker(options: WorkerOptions): Worker {
   };
   const loops: Promise<void>[] = [];
 
+  /**
+   * A loop whose look fails (the database is down, a Postgres server restarting) waits longer
+   * each time, up to `maxErrorWaitMs`, and the failures are logged when they start, every 100th,
+   * and when the store answers again — not once per loop per poll (64 loops × 10 a second).
+   */
+  let failuresInARow = 0;
+  const maxErrorWaitMs = options.maxErrorWaitMs ?? 5_000;
+
   async function loop(): Promise<void> {
+    let mine = 0;
     while (running) {
       let worked = false;
+      let failed = false;
       try {
         worked = await runOnce();
+        mine = 0;
+        if (failuresInARow > 0) {
+          logger.info({ failures: failuresInARow }, 'worker: the store answers again');
+          failuresInARow = 0;
+        }
       } catch (error) {
-        logger.error({ err: error }, 'worker loop error');
+        failed = true;
+        mine += 1;
+        failuresInARow += 1;
+        if (failuresInARow === 1 || failuresInARow % 100 === 0)
+          logger.error({ err: error, failures: failuresInARow }, 'worker loop error; looking again with a growing wait');
       }
       if (!worked && running) {
+        const waitMs = failed ? Math.min(maxErrorWaitMs, pollMs * 2 ** Math.min(mine, 10)) : pollMs;
         await new Promise<void>((resolve) => {
           const wake = () => {
             clearTimeout(timer);
             sleepers.delete(wake);
             resolve();
           };
-          const timer = setTimeout(wake, pollMs);
+          const timer = setTimeout(wake, waitMs);
           sleepers.add(wake);
         });
       }
