@@ -425,20 +425,29 @@ export async function listRequests(db: Db, filter: RequestFilter): Promise<Reque
         rows = per.slice(offset, offset + take);
       }
     }
-    const more = rows.length > filter.limit;
-    const page = rows.slice(0, filter.limit);
-    if (newer) page.reverse();
-    const first = page[0];
-    const last = page[page.length - 1];
-    return {
-      requests: page.map(toStoredRequest),
-      // (a partial count still says at least what the page shows)
-      total: Math.min(partial ? Math.max(counted, page.length) : counted, maxCountedTotal),
-      totalCapped: counted > maxCountedTotal || partial,
-      ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
-      ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
-    };
+    return pageOf(rows, { limit: filter.limit, newer, older: before !== undefined, counted, partial });
   });
+}
+
+/**
+ * The page a list read (its rows in list order, one more than the page when there are more) with
+ * its count and cursors: the same on both dialects (pg/requests.ts). `newer`: the rows were read
+ * oldest first (a page back) and are turned round; `older`: the page was asked for after a cursor.
+ */
+export function pageOf(rows: RequestRow[], read: { limit: number; newer: boolean; older: boolean; counted: number; partial: boolean }): RequestPage {
+  const more = rows.length > read.limit;
+  const page = rows.slice(0, read.limit);
+  if (read.newer) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  return {
+    requests: page.map(toStoredRequest),
+    // (a partial count still says at least what the page shows)
+    total: Math.min(read.partial ? Math.max(read.counted, page.length) : read.counted, maxCountedTotal),
+    totalCapped: read.counted > maxCountedTotal || read.partial,
+    ...((read.newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
+    ...((read.newer ? more : read.older) && first ? { prevCursor: cursorOf(first.seq) } : {}),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../database.ts';
 import { tablesOf } from '../dialect.ts';
-import { cursorOf, maxCountedTotal, minTitleSearch, type RequestFilter, type RequestPage, seqOfCursor, titleSearchable, toStoredRequest } from '../requests.ts';
+import { maxCountedTotal, minTitleSearch, pageOf, type RequestFilter, type RequestPage, seqOfCursor, titleSearchable } from '../requests.ts';
 import type { RequestRow } from '../schema.ts';
 import { titlePattern } from './title-search.ts';
 
@@ -51,16 +51,5 @@ export async function listRequestsOnPostgres(db: Db, filter: RequestFilter): Pro
       .limit(filter.limit + 1);
     rows = (await (offset > 0 ? query.offset(offset) : query)) as unknown as RequestRow[];
   }
-  const more = rows.length > filter.limit;
-  const page = rows.slice(0, filter.limit);
-  if (newer) page.reverse();
-  const first = page[0];
-  const last = page[page.length - 1];
-  return {
-    requests: page.map(toStoredRequest),
-    total: Math.min(counted, maxCountedTotal),
-    totalCapped: counted > maxCountedTotal,
-    ...((newer || more) && last ? { nextCursor: cursorOf(last.seq) } : {}),
-    ...((newer ? more : before !== undefined) && first ? { prevCursor: cursorOf(first.seq) } : {}),
-  };
+  return pageOf(rows, { limit: filter.limit, newer, older: before !== undefined, counted, partial: false });
 }
