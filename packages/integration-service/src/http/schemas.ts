@@ -21,6 +21,9 @@ export const symbolSchema = z
   .transform((s) => s.toUpperCase())
   .openapi({ example: 'TULSA' });
 
+/** A patron's ILS identifier as the API takes it (body and query alike). */
+export const patronIdSchema = z.string().trim().min(1).max(100);
+
 export const calendarDateSchema = z.iso.date('must be a date YYYY-MM-DD').openapi({ example: '2026-12-15' });
 const barcodeSchema = z
   .string()
@@ -308,13 +311,7 @@ export const newBorrowingRequestSchema = z
       .trim()
       .regex(/^[0-9Xx-]{10,17}$/, 'an ISBN (10 or 13 digits)')
       .optional(),
-    patronId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .optional()
-      .openapi({ description: 'The identifier the ILS knows the patron by. Needed before a loan can be sent.' }),
+    patronId: patronIdSchema.optional().openapi({ description: 'The identifier the ILS knows the patron by. Needed before a loan can be sent.' }),
     patronName: z.string().trim().min(1).max(200).optional().openapi({ description: 'How ILL-side notices greet the patron.' }),
     patronEmail: z.email().max(254).optional().openapi({ description: 'Where ILL-side notices go (seed 004: the patron’s institutional e-mail).' }),
     pickupLocation: z.string().trim().min(1).max(40).optional().openapi({ description: "One of the library's pickup location codes." }),

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrorResponses } from '../http/errors.ts';
-import { pagingQuerySchema, requestListSchema, statusSchema } from '../http/schemas.ts';
+import { pagingQuerySchema, patronIdSchema, requestListSchema, statusSchema } from '../http/schemas.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { openFinding, toRequestSummary } from '../http/views.ts';
 import { observationsOf } from '../sync/store.ts';
@@ -46,13 +46,7 @@ export const listRequestsQuerySchema = pagingQuerySchema
         description: `What staff have in hand, as the console's search box: exactly a request ID, a patron ID or a barcode (temporary, the lender's, the item's); when nothing matches exactly, part of the title (${minTitleSearch}+ characters; shorter text finds identifiers only).`,
         example: '1000017',
       }),
-    patronId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .optional()
-      .openapi({ param: { name: 'patronId', in: 'query' }, description: "The patron's id in the ILS." }),
+    patronId: patronIdSchema.optional().openapi({ param: { name: 'patronId', in: 'query' }, description: "The patron's id in the ILS." }),
     cursor: z
       .string()
       .optional()

@@ -1,5 +1,6 @@
 import { classifyThrown, type PatronIllLoan, type StepOutcome, type TemporaryItemFound } from '@bookstrap/core';
 import { createRoute, z } from '@hono/zod-openapi';
+import { patronIdSchema } from '../http/schemas.ts';
 import { commonErrorResponses } from '../http/errors.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import type { Library } from '../store/libraries.ts';
@@ -37,11 +38,7 @@ export const route = createRoute({
           .max(200)
           .optional()
           .openapi({ param: { name: 'title', in: 'query' }, description: `Part of the title, ${minTitleSearch}+ characters.`, example: 'Dracula' }),
-        patronId: z
-          .string()
-          .trim()
-          .min(1)
-          .max(100)
+        patronId: patronIdSchema
           .optional()
           .openapi({ param: { name: 'patronId', in: 'query' }, description: "The patron's ILS identifier: lists their current ILL loans." }),
       })

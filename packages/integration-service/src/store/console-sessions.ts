@@ -51,6 +51,6 @@ export async function deleteExpiredConsoleSessions(db: Db, now: number): Promise
   const { consoleSessions } = tablesOf(db);
   return connection(db, async () => {
     const result = await runWrite(db.delete(consoleSessions).where(lte(consoleSessions.expiresAt, now)));
-    return Number((result as { changes?: number }).changes ?? 0);
+    return result.changes;
   });
 }

@@ -45,6 +45,6 @@ export async function pruneIdempotencyKeys(db: Db, before: Date): Promise<number
   const { requestIdempotencyKeys } = tablesOf(db);
   return connection(db, async () => {
     const result = await runWrite(db.delete(requestIdempotencyKeys).where(lt(requestIdempotencyKeys.createdAt, before)));
-    return Number((result as { changes?: number }).changes ?? 0);
+    return result.changes;
   });
 }

@@ -35,7 +35,7 @@ export async function acquireLease(db: Db, name: string, owner: string, now: num
           setWhere: sql`${serviceLeases.owner} = ${owner} or ${serviceLeases.leaseUntil} <= ${now}`,
         }),
     );
-    return Number((result as { changes?: number }).changes ?? 0) === 1;
+    return result.changes === 1;
   });
 }
 
@@ -49,7 +49,7 @@ export async function releaseLease(db: Db, name: string, owner: string): Promise
         .set({ leaseUntil: 0 })
         .where(and(eq(serviceLeases.name, name), eq(serviceLeases.owner, owner))),
     );
-    return Number((result as { changes?: number }).changes ?? 0) === 1;
+    return result.changes === 1;
   });
 }
 

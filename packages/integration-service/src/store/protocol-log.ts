@@ -64,7 +64,7 @@ export async function pruneProtocolLog(db: Db, before: Date, batch = 5_000): Pro
         db,
         sql`delete from protocol_log where id in (select id from protocol_log where at < ${instantParam(db, before)} order by at limit ${batch})`,
       );
-      const changes = Number((result as { changes?: number }).changes ?? 0);
+      const changes = result.changes;
       removed += changes;
       if (changes < batch) return removed;
     }

@@ -45,6 +45,6 @@ export async function dropVendorToken(db: Db, cacheKey: string, sealed: string):
   const { vendorTokens } = tablesOf(db);
   return connection(db, async () => {
     const result = await runWrite(db.delete(vendorTokens).where(and(eq(vendorTokens.cacheKey, cacheKey), eq(vendorTokens.sealed, sealed))));
-    return Number((result as { changes?: number }).changes ?? 0) === 1;
+    return result.changes === 1;
   });
 }

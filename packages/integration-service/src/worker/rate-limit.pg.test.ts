@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transaction } from '../store/connection.ts';
 import { type Db, openDatabase } from '../store/database.ts';
 import { rawAll, rawRun } from '../store/dialect.ts';
-import { openPgliteDatabase, openPostgresDatabase } from '../store/pg/database.ts';
+import { openPostgresDatabase } from '../store/pg/database.ts';
+import { openPgliteDatabase } from '../store/pg/pglite.ts';
 import { postgresUnavailable, startThrowawayPostgres, type ThrowawayPostgres } from '../testutil/postgres.ts';
 import { type BudgetStore, BudgetPausedError, budgetStoreFor, DatabaseBudgetStore, PostgresBudgetStore, RateLimiter } from './rate-limit.ts';
 

@@ -1,11 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.ts';
 
@@ -77,48 +73,17 @@ export async function openPostgresDatabase(url: string, options: { max?: number 
 }
 
 /**
- * An in-memory, migrated PGlite database (with pg_trgm, which the title search's index needs).
- * The first one in a process is migrated and its data folder kept; later ones start from that
- * copy (under a second each, where creating and migrating takes several): tests open one per test.
- */
-export async function openPgliteDatabase(): Promise<OpenedPgDatabase & { client: PGlite }> {
-  template ??= migratedTemplate();
-  const loadDataDir = await template.catch(() => undefined);
-  const client = await PGlite.create({ extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
-  const db = drizzlePglite(client, { schema });
-  try {
-    // a no-op from the template (every migration is recorded in it); the whole run otherwise
-    await migratePglite(db, { migrationsFolder: pgMigrationsFolder });
-  } catch (error) {
-    await client.close();
-    throw error;
-  }
-  return { db, client, close: () => client.close() };
-}
-
-let template: Promise<File | Blob> | undefined;
-async function migratedTemplate(): Promise<File | Blob> {
-  const client = await PGlite.create({ extensions: { pg_trgm } });
-  try {
-    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: pgMigrationsFolder });
-    return await client.dumpDataDir('none');
-  } finally {
-    await client.close();
-  }
-}
-
-/**
  * A new, empty database on the server `url` names (its own name: `prefix_pid_n`), for a run that
  * needs a fresh store each time on one server (the conformance suite, one per target block);
  * `drop()` removes it. Needs the CREATEDB privilege.
  */
 export async function createScratchDatabase(url: string, prefix = 'bookstrap_scratch'): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `${prefix}_${process.pid}_${++scratchCount}_${Date.now().toString(36)}`;
+  // digits, letters and underscores only: the name goes into SQL as a quoted identifier
+  const name = `${prefix}_${process.pid}_${++scratchCount}_${Date.now().toString(36)}`.replace(/[^a-z0-9_]/gi, '_');
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    // a quoted identifier from digits, letters and underscores only
-    await admin.query(`create database "${name.replace(/[^a-z0-9_]/gi, '_')}"`);
+    await admin.query(`create database "${name}"`);
   } finally {
     await admin.end();
   }

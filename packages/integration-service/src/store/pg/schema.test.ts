@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { migrationsFolder } from '../database.ts';
 import * as sqlite from '../schema.ts';
 import { postgresUnavailable, startThrowawayPostgres, type ThrowawayPostgres } from '../../testutil/postgres.ts';
-import { type OpenedPgDatabase, openPgliteDatabase, openPostgresDatabase, pgMigrationsFolder } from './database.ts';
+import { type OpenedPgDatabase, openPostgresDatabase, pgMigrationsFolder } from './database.ts';
+import { openPgliteDatabase } from './pglite.ts';
 import * as pg from './schema.ts';
 import { titleContains, titlePattern } from './title-search.ts';
 
